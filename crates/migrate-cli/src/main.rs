@@ -1,0 +1,2 @@
+//! The `migrate` binary.
+fn main() {}

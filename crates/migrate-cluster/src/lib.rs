@@ -1,0 +1,1 @@
+//! migrate-cluster: see Cargo.toml description.

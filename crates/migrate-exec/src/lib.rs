@@ -1,0 +1,1 @@
+//! migrate-exec: see Cargo.toml description.

@@ -1,0 +1,1 @@
+//! migrate-graph: see Cargo.toml description.

@@ -1,0 +1,1 @@
+//! migrate-plan: see Cargo.toml description.

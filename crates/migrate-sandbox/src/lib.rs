@@ -1,0 +1,1 @@
+//! migrate-sandbox: see Cargo.toml description.

@@ -1,0 +1,1 @@
+//! migrate-state: see Cargo.toml description.

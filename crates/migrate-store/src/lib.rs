@@ -1,0 +1,1 @@
+//! migrate-store: see Cargo.toml description.
