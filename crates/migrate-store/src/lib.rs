@@ -1,1 +1,3 @@
-//! migrate-store: see Cargo.toml description.
+//! migrate-store: object stores (S3, OSS, COS, local fs) and snapshot-repository-aware transfer.
+
+pub mod repository;
