@@ -1,3 +1,13 @@
 //! migrate-store: object stores (S3, OSS, COS, local fs) and snapshot-repository-aware transfer.
 
+mod aws_chain;
+mod open;
 pub mod repository;
+mod secret;
+mod spec;
+mod store_url;
+
+pub use open::{OpenError, open};
+pub use secret::{Secret, SecretError, SecretSource};
+pub use spec::{BucketSpec, Credentials, FsSpec, StoreSpec};
+pub use store_url::UrlError;

@@ -1,0 +1,113 @@
+//! What a store is: a kind (S3, OSS, COS, local filesystem), where, and with which credentials.
+//!
+//! These are this crate's own types; the plan's wire types are converted into them by the caller.
+
+use std::path::PathBuf;
+
+use crate::secret::SecretSource;
+
+/// One object store location: a bucket (or directory) and a base path inside it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreSpec {
+    /// Amazon S3 or any S3-compatible server (path-style when an endpoint is given).
+    S3(BucketSpec),
+    /// Alibaba Cloud OSS through its S3-compatible API (virtual-hosted style, no aws-chunked uploads).
+    Oss(BucketSpec),
+    /// Tencent COS through its S3-compatible API (virtual-hosted style, bucket `name-appid`).
+    Cos(BucketSpec),
+    /// A local directory.
+    Fs(FsSpec),
+}
+
+/// A bucket in an S3-compatible store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BucketSpec {
+    /// The bucket name.
+    pub bucket: String,
+    /// The region; for OSS and COS derived from the endpoint when absent; `us-east-1` otherwise.
+    pub region: Option<String>,
+    /// The endpoint URL without the bucket (e.g. `https://s3.oss-cn-hangzhou.aliyuncs.com`,
+    /// `http://127.0.0.1:8333`); the provider's default when absent (S3 only).
+    pub endpoint: Option<String>,
+    /// The prefix inside the bucket under which everything lives (`""` for the bucket root).
+    pub base_path: String,
+    /// How requests are signed.
+    pub credentials: Credentials,
+}
+
+/// How requests to an S3-compatible store are signed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Credentials {
+    /// The AWS default chain: environment, shared profile, SSO, web identity, container, instance.
+    AwsChain,
+    /// A key pair (and optional session token), each read from its source when the store is opened.
+    Static {
+        /// The access key id.
+        access_key_id: SecretSource,
+        /// The secret access key.
+        secret_access_key: SecretSource,
+        /// An STS session token.
+        session_token: Option<SecretSource>,
+    },
+    /// Unsigned requests (public buckets).
+    Anonymous,
+}
+
+/// A local directory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FsSpec {
+    /// The directory (created if missing when opened for writing).
+    pub root: PathBuf,
+    /// The prefix inside it (`""` for the directory itself).
+    pub base_path: String,
+}
+
+impl StoreSpec {
+    /// The base path inside the bucket or directory.
+    pub fn base_path(&self) -> &str {
+        match self {
+            StoreSpec::S3(b) | StoreSpec::Oss(b) | StoreSpec::Cos(b) => &b.base_path,
+            StoreSpec::Fs(f) => &f.base_path,
+        }
+    }
+
+    /// A display form without credentials, e.g. `s3://bucket/base` or `file:///dir`.
+    pub fn display_location(&self) -> String {
+        let join = |scheme: &str, bucket: &str, base: &str| {
+            if base.is_empty() {
+                format!("{scheme}://{bucket}")
+            } else {
+                format!("{scheme}://{bucket}/{}", base.trim_matches('/'))
+            }
+        };
+        match self {
+            StoreSpec::S3(b) => join("s3", &b.bucket, &b.base_path),
+            StoreSpec::Oss(b) => join("oss", &b.bucket, &b.base_path),
+            StoreSpec::Cos(b) => join("cos", &b.bucket, &b.base_path),
+            StoreSpec::Fs(f) => {
+                let dir = f.root.join(f.base_path.trim_matches('/'));
+                format!("file://{}", dir.display())
+            }
+        }
+    }
+
+    /// Whether two specs address the same objects (same kind, endpoint, bucket and base path), in
+    /// which case a transfer between them is skipped.
+    pub fn same_location(&self, other: &StoreSpec) -> bool {
+        let norm = |s: &str| s.trim_matches('/').to_owned();
+        match (self, other) {
+            (StoreSpec::S3(a), StoreSpec::S3(b))
+            | (StoreSpec::Oss(a), StoreSpec::Oss(b))
+            | (StoreSpec::Cos(a), StoreSpec::Cos(b)) => {
+                a.bucket == b.bucket
+                    && a.endpoint.as_deref().map(|e| e.trim_end_matches('/'))
+                        == b.endpoint.as_deref().map(|e| e.trim_end_matches('/'))
+                    && norm(&a.base_path) == norm(&b.base_path)
+            }
+            (StoreSpec::Fs(a), StoreSpec::Fs(b)) => {
+                a.root.join(norm(&a.base_path)) == b.root.join(norm(&b.base_path))
+            }
+            _ => false,
+        }
+    }
+}
