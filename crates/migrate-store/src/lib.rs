@@ -8,8 +8,10 @@ mod spec;
 mod store_url;
 #[cfg(feature = "test-support")]
 pub mod test_support;
+pub mod transfer;
 
 pub use open::{OpenError, open};
 pub use secret::{Secret, SecretError, SecretSource};
 pub use spec::{BucketSpec, Credentials, FsSpec, StoreSpec};
 pub use store_url::UrlError;
+pub use transfer::{TransferError, TransferOptions, TransferProgress, TransferReport, transfer};

@@ -1,6 +1,8 @@
 //! Shared helpers for the integration tests: where the real snapshot repositories are.
 #![allow(dead_code)]
 
+pub mod recording;
+
 use std::path::PathBuf;
 
 /// One real repository under `../shared/fixtures/real-snapshots/` and what its files say.
