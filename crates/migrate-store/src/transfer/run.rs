@@ -47,7 +47,7 @@ pub async fn transfer(
                 );
                 let options = options.clone();
                 async move {
-                    let task = tokio::spawn(async move {
+                    let mut task = AbortOnDrop(tokio::spawn(async move {
                         let copied = copy_object(
                             source.as_ref(),
                             destination.as_ref(),
@@ -59,8 +59,10 @@ pub async fn transfer(
                         .await?;
                         tracker.object_done(phase);
                         Ok::<u64, TransferError>(copied)
-                    });
-                    task.await.map_err(|e| TransferError::Task(e.to_string()))?
+                    }));
+                    (&mut task.0)
+                        .await
+                        .map_err(|e| TransferError::Task(e.to_string()))?
                 }
             })
             .buffer_unordered(options.concurrency.max(1))
@@ -92,4 +94,14 @@ pub async fn transfer(
         "transfer finished"
     );
     Ok(report)
+}
+
+/// A spawned copy (spawned so copies use every core) that is cancelled when the transfer future is
+/// dropped, so an interrupted transfer stops copying at once.
+struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
+
+impl<T> Drop for AbortOnDrop<T> {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }

@@ -23,6 +23,8 @@ pub enum Event {
 pub struct Recording {
     inner: Arc<dyn ObjectStore>,
     pub events: Mutex<Vec<Event>>,
+    /// Keys written as multipart uploads.
+    pub multipart: Mutex<Vec<String>>,
     fail_after: Option<usize>,
     writes: AtomicUsize,
 }
@@ -32,6 +34,7 @@ impl Recording {
         Arc::new(Recording {
             inner,
             events: Mutex::new(Vec::new()),
+            multipart: Mutex::new(Vec::new()),
             fail_after,
             writes: AtomicUsize::new(0),
         })
@@ -95,6 +98,7 @@ impl ObjectStore for Recording {
         opts: PutMultipartOptions,
     ) -> Result<Box<dyn MultipartUpload>> {
         self.admit(location)?;
+        self.multipart.lock().unwrap().push(location.to_string());
         self.inner.put_multipart_opts(location, opts).await
     }
 
