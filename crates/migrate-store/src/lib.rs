@@ -1,6 +1,7 @@
 //! migrate-store: object stores (S3, OSS, COS, local fs) and snapshot-repository-aware transfer.
 
 mod aws_chain;
+pub mod inspect;
 mod open;
 pub mod repository;
 mod secret;
@@ -10,6 +11,7 @@ mod store_url;
 pub mod test_support;
 pub mod transfer;
 
+pub use inspect::{Inspection, inspect};
 pub use open::{OpenError, open};
 pub use secret::{Secret, SecretError, SecretSource};
 pub use spec::{BucketSpec, Credentials, FsSpec, StoreSpec};

@@ -201,3 +201,66 @@ async fn read_errors_say_what_is_wrong() {
     let err = read_repository(&store).await.unwrap_err();
     assert!(err.to_string().contains("found 1 bytes"), "{err}");
 }
+
+#[tokio::test]
+async fn the_inspector_lists_each_fixture_exactly() {
+    for fixture in FIXTURES {
+        let inspection = migrate_store::inspect(fixture_store(fixture.name).as_ref())
+            .await
+            .unwrap();
+        assert_eq!(inspection.generation, fixture.generation);
+        let snapshots: Vec<&str> = inspection
+            .snapshots
+            .iter()
+            .map(|s| s.name.as_str())
+            .collect();
+        assert_eq!(snapshots, fixture.snapshots, "{}", fixture.name);
+        let indices: Vec<&str> = inspection.indices.iter().map(|i| i.name.as_str()).collect();
+        assert_eq!(indices, fixture.indices, "{}", fixture.name);
+        assert_eq!(
+            inspection.snapshots[0].indices, fixture.indices,
+            "{}",
+            fixture.name
+        );
+        assert_eq!(
+            inspection.snapshots[0].state,
+            Some("SUCCESS"),
+            "{}",
+            fixture.name
+        );
+        let seven = fixture.name.starts_with("ES_7");
+        assert_eq!(
+            inspection.format,
+            if seven { "7.x" } else { "5.x/6.x" },
+            "{}",
+            fixture.name
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_inspector_renders_a_table() {
+    let inspection = migrate_store::inspect(fixture_store("ES_7_10_Single").as_ref())
+        .await
+        .unwrap();
+    assert_eq!(
+        inspection.render_text("file:///repo"),
+        "repository file:///repo: generation 1 (index.latest), format 7.x, min_version 7.9.0\n\
+         SNAPSHOT               STATE    VERSION  INDICES\n\
+         global_state_snapshot  SUCCESS  7.10.2   posts_2023_02_25,posts_2024_01_01\n\
+         INDEX             ID                      SHARDS  SNAPSHOTS\n\
+         posts_2023_02_25  eQUBLj-GTUWh6FHH9ectQA  1       global_state_snapshot\n\
+         posts_2024_01_01  TKzEIy9ASTq-FuWhogYPHw  1       global_state_snapshot\n"
+    );
+    let inspection = migrate_store::inspect(fixture_store("ES_5_6_Updates_Deletes").as_ref())
+        .await
+        .unwrap();
+    assert_eq!(
+        inspection.render_text("x"),
+        "repository x: generation 0 (index.latest), format 5.x/6.x\n\
+         SNAPSHOT      STATE    VERSION  INDICES\n\
+         rfs_snapshot  SUCCESS  -        test_updates_deletes\n\
+         INDEX                 ID                      SHARDS  SNAPSHOTS\n\
+         test_updates_deletes  -KQKQKwfQ8-nhYQ8JfijxQ  -       rfs_snapshot\n"
+    );
+}
