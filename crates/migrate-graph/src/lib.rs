@@ -1,1 +1,27 @@
-//! migrate-graph: see Cargo.toml description.
+//! migrate-graph: compiles a validated plan into a petgraph DAG of idempotent steps with stable ids
+//! and fingerprints, knows the exact requests each step sends, and renders dry runs.
+
+pub mod blueprint;
+mod compile;
+mod error;
+mod fingerprint;
+mod graph;
+mod id;
+mod kind;
+mod phase;
+pub mod preflight;
+pub mod render;
+pub mod requests;
+mod status;
+mod step;
+
+pub use compile::compile_blueprint;
+pub use error::CompileError;
+pub use fingerprint::Fingerprint;
+pub use graph::StepGraph;
+pub use id::StepId;
+pub use kind::{Pass, Remote, RemoteAuth, Round, Side, StepKind};
+pub use phase::Phase;
+pub use render::{Format, render};
+pub use status::{Progress, Recorded, StatusMap, StepStatus};
+pub use step::Step;

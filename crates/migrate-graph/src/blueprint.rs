@@ -1,0 +1,252 @@
+//! The compiler's view of a plan: plain, owned, already-resolved data with secrets kept as references.
+//!
+//! `compile` turns a validated `migrate_plan::Plan` into a [`Blueprint`] first (see `from_plan`), then
+//! builds the DAG from the blueprint. Keeping this small layer between the plan file's types and the
+//! step compiler means the compiler, the request builders and the renderers can be tested on
+//! hand-made inputs, and a change in the plan file's spelling touches one adapter only.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::Serialize;
+use serde_json::Value;
+
+/// Everything the compiler needs from a plan.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Blueprint {
+    /// The plan's name; also the prefix of snapshot names.
+    pub name: String,
+    pub source: Cluster,
+    pub destination: Cluster,
+    /// Index entries in plan order (names or patterns).
+    pub indexes: Vec<IndexSpec>,
+    pub strategy: Strategy,
+    pub cutover: Cutover,
+    pub verify: Verify,
+}
+
+/// One cluster as the steps see it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Cluster {
+    /// Base URL, without credentials.
+    pub url: String,
+    pub auth: Auth,
+    /// Version the plan declares, if any (`"7.10.2"`); otherwise it is detected at run time.
+    pub version: Option<Version>,
+}
+
+/// How a cluster authenticates; only references to secrets, never their values.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Auth {
+    None,
+    Basic {
+        username: String,
+        password: SecretRef,
+    },
+    ApiKey {
+        key: SecretRef,
+    },
+    Bearer {
+        token: SecretRef,
+    },
+    AwsSigv4 {
+        region: String,
+        service: String,
+    },
+}
+
+/// Where a secret's value comes from. Its `Display` is the redacted placeholder shown everywhere.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SecretRef {
+    /// An environment variable name.
+    Env(String),
+    /// A file path whose contents are the secret.
+    File(String),
+}
+
+impl fmt::Display for SecretRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SecretRef::Env(name) => write!(f, "<redacted: env {name}>"),
+            SecretRef::File(path) => write!(f, "<redacted: file {path}>"),
+        }
+    }
+}
+
+/// A cluster flavour and version, as far as the compatibility rules need it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Version {
+    pub flavor: Flavor,
+    pub major: u32,
+    pub minor: u32,
+    pub patch: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Flavor {
+    Elasticsearch,
+    Opensearch,
+}
+
+impl fmt::Display for Version {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let name = match self.flavor {
+            Flavor::Elasticsearch => "Elasticsearch",
+            Flavor::Opensearch => "OpenSearch",
+        };
+        write!(f, "{name} {}.{}.{}", self.major, self.minor, self.patch)
+    }
+}
+
+/// One entry of the plan's `indexes`: a concrete name or a pattern expanded at run time.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IndexSpec {
+    /// Name (or pattern) on the source.
+    pub source: String,
+    /// Name on the destination (equal to `source` unless the plan renames it).
+    pub destination: String,
+}
+
+impl IndexSpec {
+    /// An index copied under its own name.
+    pub fn same(name: impl Into<String>) -> Self {
+        let name = name.into();
+        IndexSpec {
+            source: name.clone(),
+            destination: name,
+        }
+    }
+
+    /// True when the entry is a pattern that only the source cluster can expand.
+    pub fn is_pattern(&self) -> bool {
+        self.source.contains(['*', '?'])
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Strategy {
+    Snapshot(SnapshotStrategy),
+    Reindex(ReindexStrategy),
+}
+
+/// The snapshot → transfer → restore strategy.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SnapshotStrategy {
+    /// Repository name on the source (and, unless `destination_repository` says otherwise, the destination).
+    pub repository: String,
+    /// Repository name on the destination.
+    pub destination_repository: String,
+    /// The store the source cluster writes snapshots to.
+    pub source_store: Store,
+    /// The store the destination reads from; `None` when both clusters read the same store.
+    pub destination_store: Option<Store>,
+    /// Incremental rounds after the first full round and before the cutover.
+    pub incremental_rounds: u32,
+    /// Index settings applied on restore (on top of `number_of_replicas: 0`, `refresh_interval: -1`).
+    pub index_settings: BTreeMap<String, Value>,
+}
+
+/// An object store and the repository settings that point a cluster at it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Store {
+    pub kind: StoreKind,
+    /// Repository settings, in a fixed (sorted) order; secret values stay references.
+    pub settings: BTreeMap<String, Setting>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StoreKind {
+    S3,
+    Oss,
+    Cos,
+    Fs,
+}
+
+impl StoreKind {
+    /// The repository `type` the cluster knows this store by.
+    pub fn repository_type(self) -> &'static str {
+        match self {
+            StoreKind::S3 => "s3",
+            StoreKind::Oss => "oss",
+            StoreKind::Cos => "cos",
+            StoreKind::Fs => "fs",
+        }
+    }
+}
+
+/// A repository setting: a plain value or a secret reference.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Setting {
+    Plain(Value),
+    Secret(SecretRef),
+}
+
+/// The create-index → remote `_reindex` strategy.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReindexStrategy {
+    /// `scheme://host:port` of the source as the destination reaches it.
+    pub remote_host: String,
+    /// Update-time field for incremental passes; `None` means one full copy plus a full final pass.
+    pub update_field: Option<String>,
+    /// Incremental passes before the cutover (only with an `update_field`).
+    pub incremental_passes: u32,
+    /// Disjoint queries run as separate reindex tasks (remote reindex cannot slice).
+    pub partitions: Vec<Partition>,
+    /// Documents per scroll batch (`source.size`).
+    pub batch_size: Option<u32>,
+    /// Throttle; `None` is unthrottled.
+    pub requests_per_second: Option<f64>,
+}
+
+/// One disjoint slice of an index for the initial copy.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Partition {
+    /// Short name used in step ids (`reindex/movies/part-recent`).
+    pub name: String,
+    /// The query selecting this partition's documents (keys sorted).
+    pub query: Value,
+}
+
+/// The cutover: a gate that apply stops at until the plan is approved.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Cutover {
+    pub approved: bool,
+    pub block_source_writes: bool,
+}
+
+/// What the final verification checks.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Verify {
+    pub doc_count: bool,
+    /// Required health colour (`green`, `yellow`), if checked.
+    pub health: Option<String>,
+    pub recovery: bool,
+    /// Documents sampled and compared, 0 for none.
+    pub sample: u32,
+}
+
+impl Verify {
+    /// True when at least one check is enabled.
+    pub fn any(&self) -> bool {
+        self.doc_count || self.health.is_some() || self.recovery || self.sample > 0
+    }
+}
+
+/// Sorts every object's keys recursively, so equal values serialise to identical bytes.
+pub fn canonical(value: &Value) -> Value {
+    match value {
+        Value::Object(map) => {
+            let sorted: BTreeMap<&String, Value> =
+                map.iter().map(|(k, v)| (k, canonical(v))).collect();
+            Value::Object(sorted.into_iter().map(|(k, v)| (k.clone(), v)).collect())
+        }
+        Value::Array(items) => Value::Array(items.iter().map(canonical).collect()),
+        other => other.clone(),
+    }
+}

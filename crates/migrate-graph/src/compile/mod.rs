@@ -1,0 +1,98 @@
+//! The compiler: a [`Blueprint`] becomes a [`StepGraph`].
+//!
+//! Each strategy lays out its own copy steps (`snapshot`, `reindex`); the cutover, finalize and verify
+//! tail is shared (`tail`). Steps are added phase by phase, plan-wide steps before per-index ones and
+//! indexes in plan order, so the graph's insertion order is both topological and easy to read. Edges
+//! are real dependencies only: one index's steps never wait for another index's, except where a
+//! plan-wide step (a snapshot of every index, the cutover gate) joins them.
+
+mod reindex;
+mod snapshot;
+mod tail;
+
+use std::collections::HashSet;
+
+use petgraph::graph::NodeIndex;
+
+use crate::blueprint::{Blueprint, IndexSpec, Strategy};
+use crate::error::CompileError;
+use crate::graph::{GraphBuilder, StepGraph};
+use crate::id::StepId;
+use crate::kind::StepKind;
+use crate::phase::Phase;
+
+/// Compiles a blueprint into its step graph.
+pub fn compile_blueprint(bp: &Blueprint) -> Result<StepGraph, CompileError> {
+    check_indexes(&bp.indexes)?;
+    let per_index = match &bp.strategy {
+        Strategy::Snapshot(s) => 6 + 4 * s.incremental_rounds as usize + 6,
+        Strategy::Reindex(r) => 2 + r.partitions.len().max(1) + r.incremental_passes as usize + 6,
+    };
+    let mut b = GraphBuilder::new(
+        &bp.source.url,
+        &bp.destination.url,
+        16 + bp.indexes.len() * per_index,
+    );
+    let strategy = match &bp.strategy {
+        Strategy::Snapshot(s) => {
+            snapshot::compile(&mut b, bp, s)?;
+            "snapshot"
+        }
+        Strategy::Reindex(r) => {
+            reindex::compile(&mut b, bp, r)?;
+            "reindex"
+        }
+    };
+    let indexes = bp.indexes.iter().map(|i| i.source.clone()).collect();
+    Ok(b.finish(&bp.name, strategy, indexes))
+}
+
+fn check_indexes(indexes: &[IndexSpec]) -> Result<(), CompileError> {
+    if indexes.is_empty() {
+        return Err(CompileError::NoIndexes);
+    }
+    let mut sources = HashSet::with_capacity(indexes.len());
+    let mut destinations = std::collections::HashMap::with_capacity(indexes.len());
+    for spec in indexes {
+        if !sources.insert(spec.source.as_str()) {
+            return Err(CompileError::DuplicateIndex(spec.source.clone()));
+        }
+        if let Some(first) = destinations.insert(spec.destination.as_str(), spec.source.as_str()) {
+            return Err(CompileError::DuplicateDestination {
+                first: first.to_owned(),
+                second: spec.source.clone(),
+                destination: spec.destination.clone(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Adds a per-index step `verb/index[/qualifier]`.
+pub(super) fn add_indexed(
+    b: &mut GraphBuilder,
+    verb: &str,
+    spec: &IndexSpec,
+    qualifier: Option<&str>,
+    kind: StepKind,
+    phase: Phase,
+    deps: &[NodeIndex],
+) -> Result<NodeIndex, CompileError> {
+    let id = match qualifier {
+        Some(q) => StepId::new(&[verb, &spec.source, q]),
+        None => StepId::new(&[verb, &spec.source]),
+    };
+    b.add(id, kind, Some(&spec.source), phase, deps)
+}
+
+/// Adds a plan-wide step `verb/qualifier`.
+pub(super) fn add_global(
+    b: &mut GraphBuilder,
+    verb: &str,
+    qualifier: &str,
+    kind: StepKind,
+    phase: Phase,
+    deps: &[NodeIndex],
+) -> Result<NodeIndex, CompileError> {
+    b.add(StepId::new(&[verb, qualifier]), kind, None, phase, deps)
+}

@@ -1,0 +1,81 @@
+//! The steps every strategy ends with: cutover gate, source write block, settings restore, verify.
+
+use std::sync::Arc;
+
+use petgraph::graph::NodeIndex;
+
+use super::{add_global, add_indexed};
+use crate::blueprint::Blueprint;
+use crate::error::CompileError;
+use crate::graph::GraphBuilder;
+use crate::kind::StepKind;
+use crate::phase::Phase;
+
+/// Adds the cutover gate after `before_gate` (every index's last pre-cutover steps), then one write block per index
+/// if the plan asks for it. Returns the gate and, per index, what the final copy must wait for.
+pub(super) fn cutover(
+    b: &mut GraphBuilder,
+    bp: &Blueprint,
+    before_gate: &[NodeIndex],
+) -> Result<(NodeIndex, Vec<NodeIndex>), CompileError> {
+    let kind = StepKind::Gate {
+        approved: bp.cutover.approved,
+    };
+    let gate = add_global(b, "gate", "cutover", kind, Phase::Cutover, before_gate)?;
+    let mut ready = Vec::with_capacity(bp.indexes.len());
+    for spec in &bp.indexes {
+        if bp.cutover.block_source_writes {
+            let kind = StepKind::BlockWrites {
+                index: spec.source.clone(),
+            };
+            ready.push(add_indexed(
+                b,
+                "block-writes",
+                spec,
+                None,
+                kind,
+                Phase::Cutover,
+                &[gate],
+            )?);
+        } else {
+            ready.push(gate);
+        }
+    }
+    Ok((gate, ready))
+}
+
+/// Adds, per index, the settings restore after its final copy and the verification after that.
+///
+/// Settings come back before verifying: health `green` only means something once replicas exist again,
+/// and counts need the refresh interval back.
+pub(super) fn finish(
+    b: &mut GraphBuilder,
+    bp: &Blueprint,
+    last: &[NodeIndex],
+) -> Result<(), CompileError> {
+    let checks = Arc::new(bp.verify.clone());
+    for (spec, &after) in bp.indexes.iter().zip(last) {
+        let kind = StepKind::RestoreSettings {
+            source_index: spec.source.clone(),
+            destination_index: spec.destination.clone(),
+        };
+        let restored = add_indexed(
+            b,
+            "restore-settings",
+            spec,
+            None,
+            kind,
+            Phase::Finalize,
+            &[after],
+        )?;
+        if bp.verify.any() {
+            let kind = StepKind::Verify {
+                source_index: spec.source.clone(),
+                destination_index: spec.destination.clone(),
+                checks: Arc::clone(&checks),
+            };
+            add_indexed(b, "verify", spec, None, kind, Phase::Verify, &[restored])?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,98 @@
+//! A step's fingerprint: SHA-256 over a canonical serialisation of its inputs.
+//!
+//! The inputs are the step kind's fields plus the URLs of the clusters the step talks to. Secrets are
+//! references, so rotating a secret's value does not re-run anything; changing where it comes from does.
+//! Serialisation is canonical because struct fields serialise in declaration order, maps are
+//! `BTreeMap`s and free-form JSON values are key-sorted (`blueprint::canonical`) before they get here.
+
+use std::fmt;
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::kind::StepKind;
+
+/// SHA-256 of a step's inputs.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Fingerprint([u8; 32]);
+
+#[derive(Serialize)]
+struct Inputs<'a> {
+    step: &'a StepKind,
+    source: Option<&'a str>,
+    destination: Option<&'a str>,
+}
+
+impl Fingerprint {
+    /// Fingerprints `kind` as run against the given cluster URLs (only those it touches count).
+    /// `buf` is scratch space reused across calls.
+    pub fn of(kind: &StepKind, source_url: &str, destination_url: &str, buf: &mut Vec<u8>) -> Self {
+        let (src, dst) = kind.touches();
+        let inputs = Inputs {
+            step: kind,
+            source: src.then_some(source_url),
+            destination: dst.then_some(destination_url),
+        };
+        buf.clear();
+        // Serialising plain data into a Vec cannot fail; a failure would only drop bytes from the hash.
+        let _ = serde_json::to_writer(&mut *buf, &inputs);
+        Fingerprint(Sha256::digest(buf.as_slice()).into())
+    }
+
+    /// Lower-case hex, 64 characters.
+    pub fn to_hex(&self) -> String {
+        hex::encode(self.0)
+    }
+
+    /// The first 12 hex characters, for human-facing output.
+    pub fn short(&self) -> String {
+        hex::encode(&self.0[..6])
+    }
+}
+
+impl fmt::Display for Fingerprint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_hex())
+    }
+}
+
+impl fmt::Debug for Fingerprint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Fingerprint({})", self.short())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kind::Round;
+
+    #[test]
+    fn depends_on_inputs_and_touched_clusters_only() {
+        let mut buf = Vec::new();
+        let close = |index: &str| StepKind::CloseIndex {
+            index: index.into(),
+            round: Round::Number(2),
+        };
+        let a = Fingerprint::of(&close("movies"), "http://s", "http://d", &mut buf);
+        assert_eq!(
+            a,
+            Fingerprint::of(&close("movies"), "http://s", "http://d", &mut buf)
+        );
+        assert_ne!(
+            a,
+            Fingerprint::of(&close("books"), "http://s", "http://d", &mut buf)
+        );
+        // Close talks to the destination only: the source URL is not one of its inputs.
+        assert_eq!(
+            a,
+            Fingerprint::of(&close("movies"), "http://other", "http://d", &mut buf)
+        );
+        assert_ne!(
+            a,
+            Fingerprint::of(&close("movies"), "http://s", "http://other", &mut buf)
+        );
+        assert_eq!(a.to_hex().len(), 64);
+        assert_eq!(a.short().len(), 12);
+    }
+}

@@ -1,0 +1,187 @@
+//! The step DAG: a petgraph graph of [`Step`]s that is acyclic by construction.
+//!
+//! Steps can only be added with dependencies on steps that already exist, so every edge points from
+//! an earlier node to a later one and insertion order is a topological order. The compiler inserts
+//! steps phase by phase and index by index, which makes that order readable as well as valid.
+
+use std::collections::HashMap;
+
+use petgraph::Direction;
+use petgraph::graph::{DiGraph, NodeIndex};
+
+use crate::error::CompileError;
+use crate::fingerprint::Fingerprint;
+use crate::id::StepId;
+use crate::kind::StepKind;
+use crate::phase::Phase;
+use crate::step::Step;
+
+/// A compiled plan: steps, the real dependencies between them, and what the renderers need to label it.
+#[derive(Debug, Clone)]
+pub struct StepGraph {
+    graph: DiGraph<Step, ()>,
+    ids: HashMap<StepId, NodeIndex>,
+    plan_name: String,
+    strategy: &'static str,
+    indexes: Vec<String>,
+}
+
+impl StepGraph {
+    pub fn plan_name(&self) -> &str {
+        &self.plan_name
+    }
+
+    /// `snapshot` or `reindex`.
+    pub fn strategy(&self) -> &'static str {
+        self.strategy
+    }
+
+    /// The plan's index entries (source names or patterns), in plan order.
+    pub fn indexes(&self) -> &[String] {
+        &self.indexes
+    }
+
+    pub fn len(&self) -> usize {
+        self.graph.node_count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.graph.node_count() == 0
+    }
+
+    /// Number of dependency edges.
+    pub fn edge_count(&self) -> usize {
+        self.graph.edge_count()
+    }
+
+    /// Number of gate steps.
+    pub fn gates(&self) -> usize {
+        self.steps().filter(|s| s.kind.is_gate()).count()
+    }
+
+    /// Steps in a topological order (every step after all its dependencies), stable across runs.
+    pub fn steps(&self) -> impl Iterator<Item = &Step> {
+        self.graph.node_weights()
+    }
+
+    /// Node handles in the same topological order as [`steps`](Self::steps).
+    pub fn topological_order(&self) -> impl ExactSizeIterator<Item = NodeIndex> {
+        self.graph.node_indices()
+    }
+
+    pub fn step(&self, node: NodeIndex) -> &Step {
+        &self.graph[node]
+    }
+
+    /// The node of the step with this id.
+    pub fn node(&self, id: &str) -> Option<NodeIndex> {
+        self.ids.get(id).copied()
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Step> {
+        self.node(id).map(|n| &self.graph[n])
+    }
+
+    /// The steps `node` waits for, in topological order.
+    pub fn dependencies(&self, node: NodeIndex) -> Vec<NodeIndex> {
+        self.sorted_neighbors(node, Direction::Incoming)
+    }
+
+    /// The steps that wait for `node`, in topological order.
+    pub fn dependents(&self, node: NodeIndex) -> Vec<NodeIndex> {
+        self.sorted_neighbors(node, Direction::Outgoing)
+    }
+
+    /// The underlying petgraph graph, for algorithms.
+    pub fn petgraph(&self) -> &DiGraph<Step, ()> {
+        &self.graph
+    }
+
+    fn sorted_neighbors(&self, node: NodeIndex, dir: Direction) -> Vec<NodeIndex> {
+        let mut out: Vec<NodeIndex> = self.graph.neighbors_directed(node, dir).collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+}
+
+impl std::borrow::Borrow<str> for StepId {
+    fn borrow(&self) -> &str {
+        self.as_str()
+    }
+}
+
+/// Builds a [`StepGraph`]; only ever adds edges from existing steps to the new one.
+pub(crate) struct GraphBuilder {
+    graph: DiGraph<Step, ()>,
+    ids: HashMap<StepId, NodeIndex>,
+    source_url: String,
+    destination_url: String,
+    buf: Vec<u8>,
+}
+
+impl GraphBuilder {
+    pub(crate) fn new(source_url: &str, destination_url: &str, capacity: usize) -> Self {
+        GraphBuilder {
+            graph: DiGraph::with_capacity(capacity, capacity * 2),
+            ids: HashMap::with_capacity(capacity),
+            source_url: source_url.to_owned(),
+            destination_url: destination_url.to_owned(),
+            buf: Vec::with_capacity(512),
+        }
+    }
+
+    /// Adds a step that depends on `deps` (all already in the graph) and returns its node.
+    pub(crate) fn add(
+        &mut self,
+        id: StepId,
+        kind: StepKind,
+        index: Option<&str>,
+        phase: Phase,
+        deps: &[NodeIndex],
+    ) -> Result<NodeIndex, CompileError> {
+        if self.ids.contains_key(&id) {
+            return Err(CompileError::DuplicateStep(id.to_string()));
+        }
+        let fingerprint = Fingerprint::of(
+            &kind,
+            &self.source_url,
+            &self.destination_url,
+            &mut self.buf,
+        );
+        let step = Step {
+            id: id.clone(),
+            kind,
+            index: index.map(str::to_owned),
+            phase,
+            fingerprint,
+        };
+        let node = self.graph.add_node(step);
+        let mut deps = deps.to_vec();
+        deps.sort_unstable();
+        deps.dedup();
+        for dep in deps {
+            // Every dependency was returned by an earlier `add`, so it is older than `node`: no edge
+            // can close a cycle.
+            debug_assert!(dep < node);
+            self.graph.add_edge(dep, node, ());
+        }
+        self.ids.insert(id, node);
+        Ok(node)
+    }
+
+    pub(crate) fn finish(
+        self,
+        plan_name: &str,
+        strategy: &'static str,
+        indexes: Vec<String>,
+    ) -> StepGraph {
+        StepGraph {
+            graph: self.graph,
+            ids: self.ids,
+            plan_name: plan_name.to_owned(),
+            strategy,
+            indexes,
+        }
+    }
+}

@@ -1,0 +1,251 @@
+//! Every kind of step both runbooks need, each carrying its own inputs.
+//!
+//! A step kind's fields are the step's inputs: the executor matches on them to act, the request
+//! builders in `requests` turn them into the exact HTTP requests, and the fingerprint hashes them.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::blueprint::{SecretRef, Store, Verify, Version};
+
+/// Which cluster a step talks to (or, for registrations, which side's repository it is).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Side {
+    Source,
+    Destination,
+}
+
+impl Side {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Side::Source => "source",
+            Side::Destination => "destination",
+        }
+    }
+}
+
+/// A snapshot round: `round-1` is the full copy, later numbers are incremental, `final` follows the cutover.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Round {
+    Number(u32),
+    Final,
+}
+
+impl fmt::Display for Round {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Round::Number(n) => write!(f, "round-{n}"),
+            Round::Final => f.write_str("final"),
+        }
+    }
+}
+
+/// Which reindex pass a reindex step is.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Pass {
+    /// The first full copy of one partition.
+    Initial { partition: String },
+    /// Incremental pass `n`: documents whose update-time field is in `[high-water mark, pass start)`.
+    Incremental { n: u32 },
+    /// Documents that lack the update-time field (incremental passes cannot see them).
+    MissingField,
+    /// The last incremental pass after source writes stopped (a full pass without an update field).
+    Final,
+    /// The missing-field pass after source writes stopped.
+    FinalMissingField,
+}
+
+impl fmt::Display for Pass {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Pass::Initial { partition } => write!(f, "part-{partition}"),
+            Pass::Incremental { n } => write!(f, "pass-{n}"),
+            Pass::MissingField => f.write_str("missing-field"),
+            Pass::Final => f.write_str("final"),
+            Pass::FinalMissingField => f.write_str("final-missing-field"),
+        }
+    }
+}
+
+/// How the destination authenticates to the source in a remote reindex (`source.remote`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RemoteAuth {
+    None,
+    Basic {
+        username: String,
+        password: SecretRef,
+    },
+    /// An `Authorization` header: `scheme` is `ApiKey` or `Bearer`.
+    Header {
+        scheme: String,
+        value: SecretRef,
+    },
+    /// Remote reindex cannot sign requests (AWS SigV4); preflight reports this.
+    Unsupported {
+        reason: String,
+    },
+}
+
+/// The source as the destination's remote reindex reaches it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Remote {
+    /// `scheme://host:port`.
+    pub host: String,
+    pub auth: RemoteAuth,
+}
+
+/// One step's kind and inputs.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum StepKind {
+    /// Detect both versions and check that the strategy can move data between them (for snapshots:
+    /// the restore-compatibility table in `compat`; for reindex: mapping-type handling).
+    CheckVersions {
+        strategy: String,
+        declared_source: Option<Version>,
+        declared_destination: Option<Version>,
+    },
+    /// Check repository names (no `cs-` prefix on Amazon OpenSearch Service, valid characters).
+    CheckRepositoryName { source: String, destination: String },
+    /// Check that the destination allows `remote_host` in `reindex.remote.whitelist`/`allowlist`.
+    CheckRemoteAllowlist { remote_host: String },
+    /// Register a snapshot repository (destination side read-only).
+    RegisterRepository {
+        side: Side,
+        name: String,
+        store: Arc<Store>,
+        readonly: bool,
+    },
+    /// Start a snapshot of every plan index on the source; records the snapshot name before waiting.
+    CreateSnapshot {
+        repository: String,
+        snapshot: String,
+        indices: Arc<Vec<String>>,
+        round: Round,
+    },
+    /// Wait until the snapshot is `SUCCESS` (fail on `PARTIAL`/`FAILED`).
+    WaitSnapshot {
+        repository: String,
+        snapshot: String,
+        round: Round,
+    },
+    /// Copy the repository's new objects from the source store to the destination store, in restorable order.
+    TransferObjects {
+        from: Arc<Store>,
+        to: Arc<Store>,
+        round: Round,
+    },
+    /// Close a destination index so an incremental restore can replace it.
+    CloseIndex { index: String, round: Round },
+    /// Restore one index from a round's snapshot, with the copy-time settings override.
+    Restore {
+        repository: String,
+        snapshot: String,
+        source_index: String,
+        destination_index: String,
+        index_settings: Arc<BTreeMap<String, Value>>,
+        round: Round,
+    },
+    /// Open a destination index after an incremental restore.
+    OpenIndex { index: String, round: Round },
+    /// Wait until the index's shards have recovered (health at least yellow, recovery done).
+    WaitRecovery { index: String, round: Round },
+    /// Create the destination index from the source's settings (stripped) and mappings, with
+    /// `number_of_replicas: 0` and `refresh_interval: -1` for the copy.
+    CreateIndex {
+        source_index: String,
+        destination_index: String,
+    },
+    /// One remote `_reindex` task (records the task id before waiting on it).
+    Reindex {
+        source_index: String,
+        destination_index: String,
+        remote: Arc<Remote>,
+        pass: Pass,
+        /// The partition query (initial passes) or the update-time field (other passes).
+        query: Value,
+        update_field: Option<String>,
+        batch_size: Option<u32>,
+        requests_per_second: Option<f64>,
+    },
+    /// The cutover gate: apply stops here until the plan says `cutover.approved: true`.
+    Gate { approved: bool },
+    /// Block writes on a source index before the final round.
+    BlockWrites { index: String },
+    /// Put back the replica count and refresh interval the source index had.
+    RestoreSettings {
+        source_index: String,
+        destination_index: String,
+    },
+    /// Compare the destination index with the source.
+    Verify {
+        source_index: String,
+        destination_index: String,
+        checks: Arc<Verify>,
+    },
+}
+
+impl StepKind {
+    /// The kind's name as shown in every output (`create-snapshot`).
+    pub fn name(&self) -> &'static str {
+        match self {
+            StepKind::CheckVersions { .. } => "check-versions",
+            StepKind::CheckRepositoryName { .. } => "check-repository-name",
+            StepKind::CheckRemoteAllowlist { .. } => "check-remote-allowlist",
+            StepKind::RegisterRepository { .. } => "register-repository",
+            StepKind::CreateSnapshot { .. } => "create-snapshot",
+            StepKind::WaitSnapshot { .. } => "wait-snapshot",
+            StepKind::TransferObjects { .. } => "transfer-objects",
+            StepKind::CloseIndex { .. } => "close-index",
+            StepKind::Restore { .. } => "restore",
+            StepKind::OpenIndex { .. } => "open-index",
+            StepKind::WaitRecovery { .. } => "wait-recovery",
+            StepKind::CreateIndex { .. } => "create-index",
+            StepKind::Reindex { .. } => "reindex",
+            StepKind::Gate { .. } => "gate",
+            StepKind::BlockWrites { .. } => "block-writes",
+            StepKind::RestoreSettings { .. } => "restore-settings",
+            StepKind::Verify { .. } => "verify",
+        }
+    }
+
+    /// True for the cutover gate.
+    pub fn is_gate(&self) -> bool {
+        matches!(self, StepKind::Gate { .. })
+    }
+
+    /// Which clusters the step talks to: (source, destination).
+    pub fn touches(&self) -> (bool, bool) {
+        match self {
+            StepKind::CheckVersions { .. }
+            | StepKind::Verify { .. }
+            | StepKind::CreateIndex { .. } => (true, true),
+            StepKind::RestoreSettings { .. } => (true, true),
+            StepKind::CheckRepositoryName { .. }
+            | StepKind::Gate { .. }
+            | StepKind::TransferObjects { .. } => (false, false),
+            StepKind::RegisterRepository { side, .. } => {
+                (*side == Side::Source, *side == Side::Destination)
+            }
+            StepKind::CreateSnapshot { .. }
+            | StepKind::WaitSnapshot { .. }
+            | StepKind::BlockWrites { .. } => (true, false),
+            StepKind::CheckRemoteAllowlist { .. }
+            | StepKind::CloseIndex { .. }
+            | StepKind::Restore { .. }
+            | StepKind::OpenIndex { .. }
+            | StepKind::WaitRecovery { .. }
+            | StepKind::Reindex { .. } => (false, true),
+        }
+    }
+}

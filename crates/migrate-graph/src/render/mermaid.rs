@@ -1,0 +1,95 @@
+//! A Mermaid flowchart of the DAG that GitHub renders in a pull-request comment.
+//!
+//! Node ids are `s<position>` (never the step id, which holds `/` and `*`); labels are quoted and
+//! escaped. Mermaid refuses very large graphs (500 edges by default), so beyond that only the plan-wide
+//! steps and the first index's steps are drawn, with a note that every index has the same shape.
+
+use std::fmt::Write as _;
+
+use petgraph::graph::NodeIndex;
+
+use super::View;
+use crate::status::StepStatus;
+
+/// Largest number of edges drawn in full.
+const MAX_EDGES: usize = 400;
+
+pub(super) fn render(v: &View<'_>, out: &mut String) {
+    let g = v.graph;
+    let full = g.edge_count() <= MAX_EDGES;
+    let first_index = g.indexes().first().map(String::as_str);
+    let shown = |pos: usize| -> bool {
+        full || {
+            let idx = g.step(NodeIndex::new(pos)).index.as_deref();
+            idx.is_none() || idx == first_index
+        }
+    };
+    out.push_str("```mermaid\nflowchart TD\n");
+    if !full && let Some(first) = first_index {
+        let _ = writeln!(
+            out,
+            "  note[\"{} indexes: per-index steps drawn for {} only; every index has the same steps\"]",
+            g.indexes().len(),
+            escape(first)
+        );
+    }
+    for node in g.topological_order() {
+        let pos = node.index();
+        if !shown(pos) {
+            continue;
+        }
+        let s = g.step(node);
+        let label = escape(s.id.as_str());
+        if s.kind.is_gate() {
+            let _ = writeln!(out, "  s{pos}{{{{\"{label}\"}}}}");
+        } else {
+            let _ = writeln!(out, "  s{pos}[\"{label}\"]");
+        }
+    }
+    for node in g.topological_order() {
+        let pos = node.index();
+        if !shown(pos) {
+            continue;
+        }
+        for dep in g.dependencies(node) {
+            if shown(dep.index()) {
+                let _ = writeln!(out, "  s{} --> s{pos}", dep.index());
+            }
+        }
+    }
+    if v.with_state {
+        out.push_str("  classDef done fill:#d4f7d4,stroke:#2a7a2a\n");
+        out.push_str("  classDef running fill:#fff3c4,stroke:#9a7b00\n");
+        out.push_str("  classDef failed fill:#ffd6d6,stroke:#a00\n");
+        for (status, class) in [
+            (StepStatus::Done, "done"),
+            (StepStatus::Running, "running"),
+            (StepStatus::Failed, "failed"),
+        ] {
+            let nodes: Vec<String> = (0..g.len())
+                .filter(|&p| shown(p) && v.progress.status(p) == status)
+                .map(|p| format!("s{p}"))
+                .collect();
+            if !nodes.is_empty() {
+                let _ = writeln!(out, "  class {} {class}", nodes.join(","));
+            }
+        }
+    }
+    out.push_str("```\n");
+}
+
+/// Makes text safe inside a quoted Mermaid label.
+fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("#quot;"),
+            '<' => out.push_str("#lt;"),
+            '>' => out.push_str("#gt;"),
+            '#' => out.push_str("#35;"),
+            '`' => out.push_str("#96;"),
+            c => out.push(c),
+        }
+    }
+    out
+}

@@ -1,0 +1,164 @@
+//! Dry-run renderers: text, Markdown (with Mermaid), JSON and DOT, all deterministic.
+//!
+//! Every renderer reads the same [`StepGraph`], an optional [`Progress`] (from a state file) and the
+//! redacted requests from `requests`; none of them touches the network or writes anything. Without a
+//! progress every step is pending. With one, text and Markdown list only what remains (saying how many
+//! steps are done), while JSON, Mermaid and DOT keep every step and mark its status.
+
+mod dot;
+mod json;
+mod markdown;
+mod mermaid;
+mod text;
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
+use serde_json::Value;
+
+use crate::graph::StepGraph;
+use crate::phase::Phase;
+use crate::status::{Progress, StepStatus};
+
+pub use json::{DryRun, JSON_FORMAT_VERSION, dry_run_schema};
+
+/// An output format of `migrate plan --dry-run`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Format {
+    Text,
+    Markdown,
+    Json,
+    Dot,
+}
+
+impl Format {
+    pub const ALL: [Format; 4] = [Format::Text, Format::Markdown, Format::Json, Format::Dot];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Markdown => "markdown",
+            Format::Json => "json",
+            Format::Dot => "dot",
+        }
+    }
+}
+
+/// Renders `graph` in `format`. `progress` comes from a state file; `None` means nothing ran yet.
+pub fn render(graph: &StepGraph, progress: Option<&Progress>, format: Format) -> String {
+    let fresh;
+    let (progress, with_state) = match progress {
+        Some(p) => (p, true),
+        None => {
+            fresh = Progress::fresh(graph);
+            (&fresh, false)
+        }
+    };
+    let view = View {
+        graph,
+        progress,
+        with_state,
+    };
+    match format {
+        Format::Text => text::render(&view),
+        Format::Markdown => markdown::render(&view),
+        Format::Json => json::render(&view),
+        Format::Dot => dot::render(&view),
+    }
+}
+
+/// What every renderer works from.
+pub(crate) struct View<'a> {
+    pub graph: &'a StepGraph,
+    pub progress: &'a Progress,
+    /// True when statuses came from a state file.
+    pub with_state: bool,
+}
+
+impl View<'_> {
+    /// Whether the step at `pos` is listed (text, Markdown): everything without state, else what remains.
+    pub fn listed(&self, pos: usize) -> bool {
+        !self.with_state || self.progress.status(pos) != StepStatus::Done
+    }
+
+    /// The status label, `changed` for done steps that run again.
+    pub fn status_label(&self, pos: usize) -> &'static str {
+        if self.progress.changed(pos) {
+            "changed"
+        } else {
+            self.progress.status(pos).as_str()
+        }
+    }
+
+    /// Step positions grouped by phase, then plan-wide steps, then indexes in plan order.
+    pub fn groups(&self) -> Vec<(Phase, Option<usize>, Vec<usize>)> {
+        let index_pos: HashMap<&str, usize> = self
+            .graph
+            .indexes()
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.as_str(), i))
+            .collect();
+        let mut keyed: Vec<(Phase, usize, usize)> = self
+            .graph
+            .steps()
+            .enumerate()
+            .map(|(pos, s)| {
+                let idx = s
+                    .index
+                    .as_deref()
+                    .and_then(|i| index_pos.get(i))
+                    .map_or(0, |i| i + 1);
+                (s.phase, idx, pos)
+            })
+            .collect();
+        keyed.sort_unstable();
+        let mut out: Vec<(Phase, Option<usize>, Vec<usize>)> = Vec::new();
+        for (phase, idx, pos) in keyed {
+            let idx = idx.checked_sub(1);
+            match out.last_mut() {
+                Some((p, i, v)) if *p == phase && *i == idx => v.push(pos),
+                _ => out.push((phase, idx, vec![pos])),
+            }
+        }
+        out
+    }
+
+    /// `N steps, M indexes, K gates` (+ what remains when statuses are known).
+    pub fn summary(&self) -> String {
+        let g = self.graph;
+        let mut s = format!(
+            "{} step{}, {} index{}, {} gate{}",
+            g.len(),
+            plural(g.len()),
+            g.indexes().len(),
+            if g.indexes().len() == 1 { "" } else { "es" },
+            g.gates(),
+            plural(g.gates())
+        );
+        if self.with_state {
+            let _ = write!(
+                s,
+                "; {} done, {} to run",
+                self.progress.done(),
+                self.progress.remaining()
+            );
+        }
+        s
+    }
+}
+
+pub(crate) fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// Compact JSON of a body, cut to `max` characters with `…` when longer.
+pub(crate) fn body_summary(body: &Value, max: usize) -> String {
+    let s = body.to_string();
+    if s.chars().count() <= max {
+        return s;
+    }
+    let mut cut: String = s.chars().take(max).collect();
+    cut.push('…');
+    cut
+}

@@ -1,0 +1,731 @@
+//! The HTTP requests each step sends, as pure functions of the step's kind.
+//!
+//! The dry-run renders exactly these, and the executor sends exactly these: the only difference is the
+//! [`Secrets`] it passes (the dry-run passes [`Redacted`], which writes `<redacted: env NAME>` where a
+//! secret goes). Where part of a body is only known at run time (the source's mappings, a task id, the
+//! start time of a pass), the preview holds a `<run time: ...>` placeholder and the request's `runtime`
+//! says what fills it.
+//!
+//! Each step first checks whether its effect already exists (`Role::Check`), acts only if not
+//! (`Role::Act`), then waits (`Role::Wait`); `Role::Read` fetches data the act needs.
+
+use std::fmt;
+
+use schemars::JsonSchema;
+use serde::Serialize;
+use serde_json::{Map, Value, json};
+
+use crate::blueprint::{SecretRef, Setting, Store};
+use crate::kind::{Pass, RemoteAuth, Side, StepKind};
+
+/// What a request is for within its step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Looks whether the step's effect already exists (idempotence).
+    Check,
+    /// Reads data the act needs.
+    Read,
+    /// Makes the change.
+    Act,
+    /// Polls until the change is complete.
+    Wait,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Check => "check",
+            Role::Read => "read",
+            Role::Act => "act",
+            Role::Wait => "wait",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Method {
+    Get,
+    Put,
+    Post,
+}
+
+impl fmt::Display for Method {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Method::Get => "GET",
+            Method::Put => "PUT",
+            Method::Post => "POST",
+        })
+    }
+}
+
+/// One HTTP request a step sends to a cluster.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Request {
+    pub role: Role,
+    /// The cluster it goes to.
+    pub target: Side,
+    pub method: Method,
+    /// Path and query, relative to the cluster URL.
+    pub path: String,
+    pub body: Option<Value>,
+    /// What is filled in at run time, when something is.
+    pub runtime: Option<&'static str>,
+}
+
+/// Supplies the text that goes where a secret belongs in a request.
+pub trait Secrets {
+    fn text(&self, secret: &SecretRef) -> String;
+}
+
+/// Writes redacted placeholders instead of secrets: what every preview uses.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Redacted;
+
+impl Secrets for Redacted {
+    fn text(&self, secret: &SecretRef) -> String {
+        secret.to_string()
+    }
+}
+
+fn req(role: Role, target: Side, method: Method, path: String, body: Option<Value>) -> Request {
+    Request {
+        role,
+        target,
+        method,
+        path,
+        body,
+        runtime: None,
+    }
+}
+
+fn runtime(mut r: Request, what: &'static str) -> Request {
+    r.runtime = Some(what);
+    r
+}
+
+/// Percent-encodes what an index, repository or snapshot name must not carry raw in a path
+/// (patterns keep their `*` and `?`; `?` is encoded because it would start the query).
+pub fn segment(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for b in name.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'*' | b'+' | b',') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// The requests `kind` sends, in order, with secrets written by `secrets`.
+pub fn requests(kind: &StepKind, secrets: &dyn Secrets) -> Vec<Request> {
+    use Method::{Get, Post, Put};
+    use Role::{Act, Check, Read, Wait};
+    use Side::{Destination as D, Source as S};
+    match kind {
+        StepKind::CheckVersions { .. } => vec![
+            runtime(
+                req(Read, S, Get, "/".into(), None),
+                "Serverless collections have no `GET /`; the version is then taken from the plan",
+            ),
+            req(Read, D, Get, "/".into(), None),
+        ],
+        StepKind::CheckRepositoryName { .. }
+        | StepKind::Gate { .. }
+        | StepKind::TransferObjects { .. } => Vec::new(),
+        StepKind::CheckRemoteAllowlist { .. } => vec![req(
+            Read,
+            D,
+            Get,
+            "/_nodes/settings?filter_path=nodes.*.settings.reindex".into(),
+            None,
+        )],
+        StepKind::RegisterRepository {
+            side,
+            name,
+            store,
+            readonly,
+        } => {
+            let path = format!("/_snapshot/{}", segment(name));
+            vec![
+                req(Check, *side, Get, path.clone(), None),
+                req(
+                    Act,
+                    *side,
+                    Put,
+                    path,
+                    Some(repository_body(store, *readonly, secrets)),
+                ),
+            ]
+        }
+        StepKind::CreateSnapshot {
+            repository,
+            snapshot,
+            indices,
+            ..
+        } => {
+            let path = format!("/_snapshot/{}/{}", segment(repository), segment(snapshot));
+            let body = json!({
+                "indices": indices.join(","),
+                "ignore_unavailable": false,
+                "include_global_state": false,
+            });
+            vec![
+                req(Check, S, Get, path.clone(), None),
+                req(
+                    Act,
+                    S,
+                    Put,
+                    format!("{path}?wait_for_completion=false"),
+                    Some(body),
+                ),
+            ]
+        }
+        StepKind::WaitSnapshot {
+            repository,
+            snapshot,
+            ..
+        } => {
+            vec![req(
+                Wait,
+                S,
+                Get,
+                format!("/_snapshot/{}/{}", segment(repository), segment(snapshot)),
+                None,
+            )]
+        }
+        StepKind::CloseIndex { index, .. } => vec![
+            req(
+                Check,
+                D,
+                Get,
+                format!(
+                    "/_cat/indices/{}?h=index,status&format=json",
+                    segment(index)
+                ),
+                None,
+            ),
+            req(Act, D, Post, format!("/{}/_close", segment(index)), None),
+        ],
+        StepKind::Restore {
+            repository,
+            snapshot,
+            source_index,
+            destination_index,
+            index_settings,
+            ..
+        } => {
+            let mut body = Map::new();
+            body.insert("indices".into(), Value::from(source_index.as_str()));
+            body.insert("ignore_unavailable".into(), Value::Bool(false));
+            body.insert("include_global_state".into(), Value::Bool(false));
+            body.insert("include_aliases".into(), Value::Bool(true));
+            if source_index != destination_index {
+                body.insert(
+                    "rename_pattern".into(),
+                    Value::from(format!("^{}$", regex_escape(source_index))),
+                );
+                body.insert(
+                    "rename_replacement".into(),
+                    Value::from(destination_index.as_str()),
+                );
+            }
+            let settings: Map<String, Value> = index_settings
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            body.insert("index_settings".into(), Value::Object(settings));
+            vec![
+                runtime(
+                    req(
+                        Check,
+                        D,
+                        Get,
+                        format!("/{}/_recovery", segment(destination_index)),
+                        None,
+                    ),
+                    "done when the index's recovery source is this snapshot",
+                ),
+                req(
+                    Act,
+                    D,
+                    Post,
+                    format!(
+                        "/_snapshot/{}/{}/_restore?wait_for_completion=false",
+                        segment(repository),
+                        segment(snapshot)
+                    ),
+                    Some(Value::Object(body)),
+                ),
+            ]
+        }
+        StepKind::OpenIndex { index, .. } => vec![req(
+            Act,
+            D,
+            Post,
+            format!("/{}/_open", segment(index)),
+            None,
+        )],
+        StepKind::WaitRecovery { index, .. } => vec![
+            req(
+                Wait,
+                D,
+                Get,
+                format!(
+                    "/_cluster/health/{}?wait_for_status=yellow&timeout=30s",
+                    segment(index)
+                ),
+                None,
+            ),
+            req(
+                Wait,
+                D,
+                Get,
+                format!("/{}/_recovery?active_only=true", segment(index)),
+                None,
+            ),
+        ],
+        StepKind::CreateIndex {
+            source_index,
+            destination_index,
+        } => {
+            let body = json!({
+                "settings": {
+                    "index": {
+                        "number_of_replicas": 0,
+                        "refresh_interval": "-1",
+                    }
+                },
+                "mappings": "<run time: the source index's mappings>",
+            });
+            vec![
+                req(
+                    Check,
+                    D,
+                    Get,
+                    format!("/{}", segment(destination_index)),
+                    None,
+                ),
+                req(
+                    Read,
+                    S,
+                    Get,
+                    format!("/{}/_settings", segment(source_index)),
+                    None,
+                ),
+                req(
+                    Read,
+                    S,
+                    Get,
+                    format!("/{}/_mapping", segment(source_index)),
+                    None,
+                ),
+                runtime(
+                    req(
+                        Act,
+                        D,
+                        Put,
+                        format!("/{}", segment(destination_index)),
+                        Some(body),
+                    ),
+                    "merged over the source index's settings and mappings, read just before: creation_date, uuid, history.uuid, \
+                     provided_name, version.*, resize.*, shrink.*, blocks.*, routing.allocation.initial_recovery.* \
+                     and verified_before_close are dropped with settings the destination does not know; a 5.x/6.x \
+                     single mapping type is unwrapped",
+                ),
+            ]
+        }
+        StepKind::Reindex { .. } => reindex_requests(kind, secrets),
+        StepKind::BlockWrites { index } => vec![
+            req(
+                Check,
+                S,
+                Get,
+                format!("/{}/_settings/index.blocks.write", segment(index)),
+                None,
+            ),
+            req(
+                Act,
+                S,
+                Put,
+                format!("/{}/_settings", segment(index)),
+                Some(json!({"index": {"blocks": {"write": true}}})),
+            ),
+        ],
+        StepKind::RestoreSettings {
+            source_index,
+            destination_index,
+        } => vec![
+            req(
+                Read,
+                S,
+                Get,
+                format!(
+                    "/{}/_settings/index.number_of_replicas,index.refresh_interval?include_defaults=true",
+                    segment(source_index)
+                ),
+                None,
+            ),
+            runtime(
+                req(
+                    Act,
+                    D,
+                    Put,
+                    format!("/{}/_settings", segment(destination_index)),
+                    Some(json!({"index": {
+                        "number_of_replicas": "<run time: the source's number_of_replicas>",
+                        "refresh_interval": "<run time: the source's refresh_interval>",
+                    }})),
+                ),
+                "values are the source index's own settings",
+            ),
+        ],
+        StepKind::Verify {
+            source_index,
+            destination_index,
+            checks,
+        } => {
+            let (s, d) = (segment(source_index), segment(destination_index));
+            let mut out = Vec::new();
+            if checks.doc_count {
+                out.push(req(Act, D, Post, format!("/{d}/_refresh"), None));
+                out.push(req(Read, S, Get, format!("/{s}/_count"), None));
+                out.push(req(Read, D, Get, format!("/{d}/_count"), None));
+            }
+            if let Some(colour) = &checks.health {
+                out.push(req(
+                    Wait,
+                    D,
+                    Get,
+                    format!(
+                        "/_cluster/health/{d}?wait_for_status={}&timeout=60s",
+                        segment(colour)
+                    ),
+                    None,
+                ));
+            }
+            if checks.recovery {
+                out.push(req(Read, D, Get, format!("/{d}/_recovery"), None));
+            }
+            if checks.sample > 0 {
+                out.push(req(
+                    Read,
+                    S,
+                    Post,
+                    format!("/{s}/_search"),
+                    Some(json!({"size": checks.sample, "query": {"function_score": {"random_score": {}}}})),
+                ));
+                out.push(runtime(
+                    req(
+                        Read,
+                        D,
+                        Post,
+                        format!("/{d}/_mget"),
+                        Some(json!({"ids": "<run time: ids of the sampled documents>"})),
+                    ),
+                    "each sampled document's _source must be equal on both sides",
+                ));
+            }
+            out
+        }
+    }
+}
+
+fn reindex_requests(kind: &StepKind, secrets: &dyn Secrets) -> Vec<Request> {
+    let StepKind::Reindex {
+        source_index,
+        destination_index,
+        remote,
+        pass,
+        query,
+        update_field,
+        batch_size,
+        requests_per_second,
+    } = kind
+    else {
+        return Vec::new();
+    };
+    let mut remote_body = Map::new();
+    remote_body.insert("host".into(), Value::from(remote.host.as_str()));
+    match &remote.auth {
+        RemoteAuth::None | RemoteAuth::Unsupported { .. } => {}
+        RemoteAuth::Basic { username, password } => {
+            remote_body.insert("username".into(), Value::from(username.as_str()));
+            remote_body.insert("password".into(), Value::from(secrets.text(password)));
+        }
+        RemoteAuth::Header { scheme, value } => {
+            remote_body.insert(
+                "headers".into(),
+                json!({"Authorization": format!("{scheme} {}", secrets.text(value))}),
+            );
+        }
+    }
+    let field = update_field.as_deref().unwrap_or("");
+    let range = || json!({"range": {field: {"gte": "<run time: start of the previous pass>", "lt": "<run time: start of this pass>"}}});
+    let missing = || json!({"bool": {"must_not": {"exists": {"field": field}}}});
+    let (query, note): (Value, Option<&'static str>) = match pass {
+        Pass::Initial { .. } => (query.clone(), None),
+        Pass::Incremental { .. } => (
+            range(),
+            Some(
+                "the range starts where the previous pass started, so nothing falls between passes",
+            ),
+        ),
+        Pass::Final if update_field.is_some() => (
+            range(),
+            Some(
+                "the range starts where the previous pass started, so nothing falls between passes",
+            ),
+        ),
+        Pass::Final => (query.clone(), None),
+        Pass::MissingField | Pass::FinalMissingField => (missing(), None),
+    };
+    let mut source = Map::new();
+    source.insert("remote".into(), Value::Object(remote_body));
+    source.insert("index".into(), Value::from(source_index.as_str()));
+    if let Some(size) = batch_size {
+        source.insert("size".into(), Value::from(*size));
+    }
+    source.insert("query".into(), query);
+    let body = json!({
+        "conflicts": "proceed",
+        "source": Value::Object(source),
+        "dest": {"index": destination_index},
+    });
+    let mut path = "/_reindex?wait_for_completion=false".to_owned();
+    if let Some(rps) = requests_per_second {
+        path.push_str(&format!("&requests_per_second={rps}"));
+    }
+    let act = req(Role::Act, Side::Destination, Method::Post, path, Some(body));
+    let act = match note {
+        Some(n) => runtime(act, n),
+        None => act,
+    };
+    vec![
+        act,
+        runtime(
+            req(
+                Role::Wait,
+                Side::Destination,
+                Method::Get,
+                "/_tasks/<task>".into(),
+                None,
+            ),
+            "<task> is the task id the reindex returned, recorded in the state before waiting",
+        ),
+    ]
+}
+
+/// `PUT _snapshot/<name>` body for a store: its type and settings (`readonly` on the reading side).
+fn repository_body(store: &Store, readonly: bool, secrets: &dyn Secrets) -> Value {
+    let mut settings = Map::new();
+    for (k, v) in &store.settings {
+        let v = match v {
+            Setting::Plain(v) => v.clone(),
+            Setting::Secret(s) => Value::from(secrets.text(s)),
+        };
+        settings.insert(k.clone(), v);
+    }
+    if readonly {
+        settings.insert("readonly".into(), Value::Bool(true));
+    }
+    json!({"type": store.kind.repository_type(), "settings": Value::Object(settings)})
+}
+
+/// Escapes regex metacharacters (for `rename_pattern`).
+fn regex_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 4);
+    for c in s.chars() {
+        if r"\.+*?()|[]{}^$".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A one-line description of what the step does, for every renderer.
+pub fn describe(kind: &StepKind) -> String {
+    match kind {
+        StepKind::CheckVersions {
+            strategy,
+            declared_source,
+            declared_destination,
+        } => {
+            let mut s = format!(
+                "detect both cluster versions and check the {strategy} strategy can move data between them"
+            );
+            if let (Some(from), Some(into)) = (declared_source, declared_destination)
+                && strategy == "snapshot"
+            {
+                match crate::preflight::restore_compatibility(*from, *into) {
+                    Ok(()) => s.push_str(&format!(" (declared: {from} -> {into}, compatible)")),
+                    Err(why) => s.push_str(&format!(" (declared: INCOMPATIBLE: {why})")),
+                }
+            }
+            s
+        }
+        StepKind::CheckRepositoryName {
+            source,
+            destination,
+        } => {
+            let problems: Vec<String> = [source, destination]
+                .iter()
+                .filter_map(|n| crate::preflight::repository_name_problem(n))
+                .collect();
+            if problems.is_empty() {
+                format!("check repository names `{source}` and `{destination}` (ok)")
+            } else {
+                format!("check repository names: {}", problems.join("; "))
+            }
+        }
+        StepKind::CheckRemoteAllowlist { remote_host } => {
+            let host = remote_host.split("://").nth(1).unwrap_or(remote_host);
+            format!(
+                "check the destination allows `{host}` in reindex.remote.whitelist / reindex.remote.allowlist"
+            )
+        }
+        StepKind::RegisterRepository {
+            side,
+            name,
+            store,
+            readonly,
+        } => format!(
+            "register {} repository `{name}` ({}{})",
+            side.as_str(),
+            store_location(store),
+            if *readonly { ", read-only" } else { "" }
+        ),
+        StepKind::CreateSnapshot {
+            snapshot, indices, ..
+        } => {
+            format!(
+                "snapshot {} index entr{} as `{snapshot}`",
+                indices.len(),
+                if indices.len() == 1 { "y" } else { "ies" }
+            )
+        }
+        StepKind::WaitSnapshot { snapshot, .. } => {
+            format!("wait until snapshot `{snapshot}` is SUCCESS")
+        }
+        StepKind::TransferObjects { from, to, round } => format!(
+            "copy the repository's new objects for {round} from {} to {} (data first, index.latest last)",
+            store_location(from),
+            store_location(to)
+        ),
+        StepKind::CloseIndex { index, .. } => {
+            format!("close destination index `{index}` for the incremental restore")
+        }
+        StepKind::Restore {
+            snapshot,
+            source_index,
+            destination_index,
+            ..
+        } => {
+            if source_index == destination_index {
+                format!("restore `{source_index}` from `{snapshot}` (replicas 0, refresh -1)")
+            } else {
+                format!(
+                    "restore `{source_index}` as `{destination_index}` from `{snapshot}` (replicas 0, refresh -1)"
+                )
+            }
+        }
+        StepKind::OpenIndex { index, .. } => format!("open destination index `{index}`"),
+        StepKind::WaitRecovery { index, .. } => format!("wait until `{index}` has recovered"),
+        StepKind::CreateIndex {
+            source_index,
+            destination_index,
+        } => {
+            format!(
+                "create `{destination_index}` from `{source_index}`'s settings and mappings (replicas 0, refresh -1)"
+            )
+        }
+        StepKind::Reindex {
+            source_index,
+            pass,
+            update_field,
+            remote,
+            ..
+        } => {
+            let what = match pass {
+                Pass::Initial { partition } => {
+                    format!("copy partition `{partition}` of `{source_index}`")
+                }
+                Pass::Incremental { n } => format!(
+                    "incremental pass {n} of `{source_index}` on `{}`",
+                    update_field.as_deref().unwrap_or("")
+                ),
+                Pass::MissingField => format!(
+                    "copy `{source_index}` documents without `{}`",
+                    update_field.as_deref().unwrap_or("")
+                ),
+                Pass::Final if update_field.is_some() => {
+                    format!("final incremental pass of `{source_index}`")
+                }
+                Pass::Final => format!("final full pass of `{source_index}`"),
+                Pass::FinalMissingField => {
+                    format!(
+                        "final pass over `{source_index}` documents without `{}`",
+                        update_field.as_deref().unwrap_or("")
+                    )
+                }
+            };
+            match &remote.auth {
+                RemoteAuth::Unsupported { reason } => {
+                    format!("{what} with remote reindex (WILL FAIL: {reason})")
+                }
+                _ => format!("{what} with remote reindex"),
+            }
+        }
+        StepKind::Gate { approved: true } => {
+            "cutover gate: approved (cutover.approved: true)".into()
+        }
+        StepKind::Gate { approved: false } => {
+            "cutover gate: apply stops here until the plan sets cutover.approved: true".into()
+        }
+        StepKind::BlockWrites { index } => format!("block writes on source index `{index}`"),
+        StepKind::RestoreSettings {
+            destination_index, ..
+        } => {
+            format!(
+                "put back `{destination_index}`'s replica count and refresh interval from the source"
+            )
+        }
+        StepKind::Verify {
+            destination_index,
+            checks,
+            ..
+        } => {
+            let mut parts = Vec::new();
+            if checks.doc_count {
+                parts.push("document count".to_owned());
+            }
+            if let Some(h) = &checks.health {
+                parts.push(format!("health {h}"));
+            }
+            if checks.recovery {
+                parts.push("recovery".to_owned());
+            }
+            if checks.sample > 0 {
+                parts.push(format!("{} sampled documents", checks.sample));
+            }
+            format!("verify `{destination_index}`: {}", parts.join(", "))
+        }
+    }
+}
+
+fn store_location(store: &Store) -> String {
+    let plain = |k: &str| match store.settings.get(k) {
+        Some(Setting::Plain(Value::String(s))) => Some(s.as_str()),
+        _ => None,
+    };
+    let kind = store.kind.repository_type();
+    let bucket = plain("bucket").or_else(|| plain("location")).unwrap_or("?");
+    match plain("base_path") {
+        Some(base) if !base.is_empty() => format!("{kind}://{bucket}/{base}"),
+        _ => format!("{kind}://{bucket}"),
+    }
+}
