@@ -1,1 +1,3 @@
 //! migrate-sandbox: see Cargo.toml description.
+
+pub mod snapshot;

@@ -1,0 +1,294 @@
+//! Taking a snapshot: uploads the data blobs the repository does not have yet, writes shard, index
+//! and snapshot metadata, then commits a new root `index-N` and `index.latest`.
+
+use std::collections::BTreeMap;
+
+use futures::{StreamExt, TryStreamExt};
+use migrate_store::repository::{IndexEntry, SnapshotEntry, SnapshotState, paths};
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+use super::blob::Codec;
+use super::chunk;
+use super::info::{SnapshotInfo, now_millis};
+use super::model::IndexImage;
+use super::progress::{ShardStage, ShardStatus, SnapshotProgress};
+use super::release::Release;
+use super::repository::{BlobRepository, RepositoryError, new_id};
+use super::shard::{self, FileInfo, ShardSnapshot};
+
+/// Data blobs uploaded at once per shard.
+const UPLOADS_IN_FLIGHT: usize = 8;
+
+/// A snapshot to take.
+#[derive(Debug, Clone)]
+pub struct NewSnapshot {
+    /// Name.
+    pub name: String,
+    /// Uuid (names its blobs).
+    pub uuid: String,
+    /// The cluster taking it.
+    pub release: Release,
+    /// Whether the global state is included.
+    pub include_global_state: bool,
+    /// The global metadata (`meta-<uuid>.dat`): templates, persistent settings.
+    pub global_metadata: Value,
+    /// User metadata.
+    pub metadata: Option<Value>,
+    /// Start, ms since the epoch.
+    pub start_time: u64,
+}
+
+/// Takes the snapshot of `indices` and commits it; returns the stored info.
+pub async fn create_snapshot(
+    repo: &BlobRepository,
+    snapshot: &NewSnapshot,
+    indices: &[IndexImage],
+    progress: &SnapshotProgress,
+) -> Result<SnapshotInfo, RepositoryError> {
+    let current = repo.current().await?;
+    let mut data = current.data.clone();
+    let seven = snapshot.release.writes_shard_generations();
+    let written_by = snapshot.release.number();
+    for index in indices {
+        for shard in 0..index.number_of_shards.max(1) {
+            progress.set(&index.name, shard, ShardStatus::init(snapshot.start_time));
+        }
+    }
+
+    let mut lookup = BTreeMap::new();
+    let mut identifiers = data.index_metadata_identifiers.clone().unwrap_or_default();
+    let mut total_shards = 0;
+    for index in indices {
+        let previous = data.indices.get(&index.name).cloned();
+        let index_id = previous.as_ref().map_or_else(new_id, |e| e.id.clone());
+        let mut generations = Vec::new();
+        let mut old_shard_indexes = Vec::new();
+        for (shard, documents) in index.shards().into_iter().enumerate() {
+            let shard = u32::try_from(shard).unwrap_or(u32::MAX);
+            total_shards += 1;
+            let from_root = previous
+                .as_ref()
+                .and_then(|e| e.shard_generations.as_ref())
+                .and_then(|g| g.get(shard as usize).cloned().flatten());
+            let generation =
+                shard::current_generation(repo, &index_id, shard, from_root.as_deref()).await?;
+            let existing = shard::read_index(repo, &index_id, shard, generation.as_deref()).await?;
+            let have: std::collections::BTreeSet<String> = existing
+                .blob_names()
+                .into_iter()
+                .map(str::to_owned)
+                .collect();
+
+            let started = now_millis();
+            progress.update(&index.name, shard, |s| s.stage = ShardStage::Started);
+            let chunks = chunk::chunk(documents);
+            let mut files = Vec::with_capacity(chunks.len());
+            let mut uploads = Vec::new();
+            for (i, chunk) in chunks.into_iter().enumerate() {
+                let name = format!("__{}", chunk.name);
+                let length = chunk.bytes.len() as u64;
+                files.push(FileInfo {
+                    name: name.clone(),
+                    physical_name: format!("_{i}.jsonl"),
+                    length,
+                    checksum: shard::checksum(&chunk.bytes),
+                    written_by: written_by.clone(),
+                });
+                let is_new = !have.contains(&name) && !uploads.iter().any(|(n, _)| n == &name);
+                progress.update(&index.name, shard, |s| {
+                    s.total.add(length);
+                    if is_new {
+                        s.incremental.add(length);
+                    }
+                });
+                if is_new {
+                    uploads.push((name, chunk.bytes));
+                }
+            }
+            let incremental_file_count = uploads.len() as u64;
+            let incremental_size: u64 = uploads.iter().map(|(_, b)| b.len() as u64).sum();
+            futures::stream::iter(uploads)
+                .map(|(name, bytes)| {
+                    let key = format!("indices/{index_id}/{shard}/{name}");
+                    let length = bytes.len() as u64;
+                    let index_name = index.name.as_str();
+                    async move {
+                        repo.put(&key, bytes).await?;
+                        progress.update(index_name, shard, |s| s.processed.add(length));
+                        Ok::<(), RepositoryError>(())
+                    }
+                })
+                .buffer_unordered(UPLOADS_IN_FLIGHT)
+                .try_collect::<Vec<()>>()
+                .await?;
+
+            progress.update(&index.name, shard, |s| s.stage = ShardStage::Finalize);
+            let shard_snapshot = ShardSnapshot {
+                name: snapshot.name.clone(),
+                index_version: 0,
+                start_time: started,
+                time: now_millis().saturating_sub(started),
+                number_of_files: files.len() as u64,
+                total_size: files.iter().map(|f| f.length).sum(),
+                incremental_file_count,
+                incremental_size,
+                files,
+            };
+            repo.put_framed(
+                &paths::shard_snapshot(&index_id, shard, &snapshot.uuid),
+                Codec::Snapshot,
+                &shard::to_value(&shard_snapshot),
+            )
+            .await?;
+            let next = if seven {
+                new_id()
+            } else {
+                generation
+                    .as_deref()
+                    .and_then(|g| g.parse::<u64>().ok())
+                    .map_or(0, |n| n + 1)
+                    .to_string()
+            };
+            let updated = existing.with(&shard_snapshot);
+            repo.put_framed(
+                &paths::shard_index(&index_id, shard, &next),
+                Codec::Snapshots,
+                &shard::to_value(&updated),
+            )
+            .await?;
+            if let Some(old) = generation {
+                old_shard_indexes.push(paths::shard_index(&index_id, shard, &old));
+            }
+            generations.push(Some(next));
+            let finished = now_millis();
+            progress.update(&index.name, shard, |s| {
+                s.stage = ShardStage::Done;
+                s.time_in_millis = finished.saturating_sub(s.start_time_in_millis);
+            });
+        }
+
+        let index_metadata = index_metadata(index, snapshot.release);
+        let blob_id = if seven {
+            let digest = Sha256::digest(index_metadata.to_string().as_bytes());
+            let identifier = format!("{}-_na_-{}", index.uuid, hex::encode(&digest[..6]));
+            let blob_id = match identifiers.get(&identifier) {
+                Some(existing) => existing.clone(),
+                None => {
+                    let blob_id = new_id();
+                    identifiers.insert(identifier.clone(), blob_id.clone());
+                    repo.put_framed(
+                        &paths::index_metadata(&index_id, &blob_id),
+                        Codec::IndexMetadata,
+                        &index_metadata,
+                    )
+                    .await?;
+                    blob_id
+                }
+            };
+            lookup.insert(index_id.clone(), identifier);
+            blob_id
+        } else {
+            snapshot.uuid.clone()
+        };
+        if !seven {
+            repo.put_framed(
+                &paths::index_metadata(&index_id, &blob_id),
+                Codec::IndexMetadata,
+                &index_metadata,
+            )
+            .await?;
+        }
+
+        let mut entry = previous.unwrap_or(IndexEntry {
+            id: index_id.clone(),
+            snapshots: Vec::new(),
+            shard_generations: None,
+            extra: serde_json::Map::new(),
+        });
+        entry.snapshots.push(snapshot.uuid.clone());
+        if seven {
+            entry.shard_generations = Some(generations);
+        }
+        data.indices.insert(index.name.clone(), entry);
+        // Superseded shard generations go once the new ones are written (as Elasticsearch does).
+        for key in old_shard_indexes {
+            repo.delete(&key).await?;
+        }
+    }
+
+    repo.put_framed(
+        &paths::global_metadata(&snapshot.uuid),
+        Codec::Metadata,
+        &json!({ "meta-data": snapshot.global_metadata }),
+    )
+    .await?;
+    let mut names: Vec<String> = indices.iter().map(|i| i.name.clone()).collect();
+    names.sort();
+    let info = SnapshotInfo {
+        name: snapshot.name.clone(),
+        uuid: snapshot.uuid.clone(),
+        version_id: snapshot.release.version_id(),
+        indices: names,
+        state: "SUCCESS".into(),
+        reason: None,
+        include_global_state: snapshot.include_global_state,
+        start_time: snapshot.start_time,
+        end_time: now_millis().max(snapshot.start_time),
+        total_shards,
+        successful_shards: total_shards,
+        failures: Vec::new(),
+        metadata: snapshot.metadata.clone(),
+    };
+    repo.put_framed(
+        &paths::snapshot_info(&snapshot.uuid),
+        Codec::Snapshot,
+        &info.to_blob(),
+    )
+    .await?;
+
+    data.snapshots.push(SnapshotEntry {
+        name: snapshot.name.clone(),
+        uuid: snapshot.uuid.clone(),
+        state: Some(SnapshotState::Success),
+        version: seven.then(|| snapshot.release.number()),
+        index_metadata_lookup: seven.then_some(lookup),
+        extra: serde_json::Map::new(),
+    });
+    if seven {
+        data.min_version = Some("7.9.0".into());
+        data.index_metadata_identifiers = Some(identifiers);
+    }
+    if snapshot.release.writes_repository_uuid() && !data.extra.contains_key("uuid") {
+        data.extra.insert("uuid".into(), json!(new_id()));
+        data.extra.insert("cluster_id".into(), json!(new_id()));
+    }
+    repo.commit(current.generation, &data).await?;
+    Ok(info)
+}
+
+/// The content of `indices/<id>/meta-<id>.dat`: `{"<name>": {version, state, settings, mappings, aliases}}`.
+fn index_metadata(index: &IndexImage, release: Release) -> Value {
+    let mut settings = index.settings.clone();
+    settings
+        .entry("index.number_of_shards")
+        .or_insert_with(|| json!(index.number_of_shards.to_string()));
+    settings
+        .entry("index.uuid")
+        .or_insert_with(|| json!(index.uuid));
+    settings
+        .entry("index.version.created")
+        .or_insert_with(|| json!(release.version_id().to_string()));
+    json!({
+        index.name.clone(): {
+            "version": 1,
+            "state": "open",
+            "settings": settings,
+            "mappings": index.mappings,
+            "aliases": index.aliases,
+            "primary_terms": (0..index.number_of_shards.max(1))
+                .map(|s| (s.to_string(), json!(1)))
+                .collect::<serde_json::Map<String, Value>>(),
+        }
+    })
+}

@@ -1,0 +1,26 @@
+//! Snapshot repositories as Elasticsearch writes them: the real layout (root `index-N` +
+//! `index.latest`, `snap-`/`meta-` blobs, `indices/<id>/meta-*.dat`, shard `snap-*.dat`, `index-<gen>`
+//! and write-once `__<id>` data blobs) in any object store, with incremental snapshots (documents in
+//! content-addressed chunks, so unchanged chunks are never uploaded twice), deletion, and reading back
+//! for restores. The repository data model is `migrate_store::repository`'s, so the same parser reads
+//! what real clusters and the sandbox write.
+
+pub mod blob;
+pub mod chunk;
+pub mod create;
+pub mod delete;
+pub mod info;
+pub mod model;
+pub mod progress;
+pub mod read;
+pub mod release;
+pub mod repository;
+pub mod shard;
+
+pub use create::{NewSnapshot, create_snapshot};
+pub use delete::delete_snapshot;
+pub use info::SnapshotInfo;
+pub use model::{Document, IndexImage};
+pub use progress::{FileStats, ShardStage, ShardStatus, SnapshotProgress};
+pub use release::Release;
+pub use repository::{BlobRepository, RepositoryError};
