@@ -15,6 +15,7 @@ pub mod progress;
 pub mod read;
 pub mod release;
 pub mod repository;
+pub mod restore;
 pub mod shard;
 
 pub use create::{NewSnapshot, create_snapshot};
