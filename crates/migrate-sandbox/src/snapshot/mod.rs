@@ -13,9 +13,11 @@ pub mod info;
 pub mod model;
 pub mod progress;
 pub mod read;
+pub mod registry;
 pub mod release;
 pub mod repository;
 pub mod restore;
+pub mod service;
 pub mod shard;
 
 pub use create::{NewSnapshot, create_snapshot};
