@@ -5,9 +5,12 @@
 //! When neither exists, [`S3Server::start`] fails with a message saying to run `cargo xtask test`:
 //! tests never skip silently. The server is killed when the [`S3Server`] is dropped.
 
+use std::collections::BTreeSet;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
 use aws_credential_types::Credentials as AwsCredentials;
@@ -58,6 +61,7 @@ pub struct S3Server {
     endpoint: String,
     access_key: String,
     secret_key: String,
+    probe_key: String,
     dir: tempfile::TempDir,
 }
 
@@ -116,11 +120,21 @@ impl S3Server {
 
     async fn try_start(bin: &Path, access_key: &str, secret_key: &str) -> Result<S3Server, String> {
         let dir = tempfile::tempdir().map_err(|e| format!("temp dir: {e}"))?;
-        let config = serde_json::json!({"identities": [{
-            "name": "test",
-            "credentials": [{"accessKey": access_key, "secretKey": secret_key}],
-            "actions": ["Admin", "Read", "List", "Tagging", "Write"],
-        }]});
+        // A key pair only this server knows: the readiness probe signs with it, so a probe that
+        // reaches another server (which took one of our ports first) is refused, not mistaken.
+        let probe_key = unique_token();
+        let config = serde_json::json!({"identities": [
+            {
+                "name": "test",
+                "credentials": [{"accessKey": access_key, "secretKey": secret_key}],
+                "actions": ["Admin", "Read", "List", "Tagging", "Write"],
+            },
+            {
+                "name": "probe",
+                "credentials": [{"accessKey": probe_key, "secretKey": probe_key}],
+                "actions": ["Admin", "Read", "List", "Tagging", "Write"],
+            },
+        ]});
         let config_path = dir.path().join("s3.json");
         std::fs::write(&config_path, config.to_string()).map_err(|e| format!("s3.json: {e}"))?;
         let data = dir.path().join("data");
@@ -135,11 +149,16 @@ impl S3Server {
             .arg(format!("-dir={}", data.display()))
             .arg(format!("-master.port={master}"))
             .arg("-master.volumeSizeLimitMB=256")
+            // Each bucket grows its own volumes; the default limit of 8 runs out after a few buckets.
+            .arg("-volume.max=200")
             .arg(format!("-volume.port={volume}"))
             .arg("-filer")
             .arg(format!("-filer.port={filer}"))
             .arg("-s3")
             .arg(format!("-s3.port={s3}"))
+            // 4.48 also opens Iceberg (8181) and Lance (9101) listeners on fixed ports, which
+            // makes a second server die: turn them off.
+            .args(["-s3.port.iceberg=0", "-s3.port.lance=0"])
             .arg(format!("-s3.config={}", config_path.display()))
             .stdin(Stdio::null())
             .stdout(log)
@@ -151,17 +170,19 @@ impl S3Server {
             endpoint: format!("http://127.0.0.1:{s3}"),
             access_key: access_key.to_owned(),
             secret_key: secret_key.to_owned(),
+            probe_key,
             dir,
         };
         server.wait_ready().await?;
         Ok(server)
     }
 
-    /// Polls (with backoff) until the S3 endpoint accepts a signed request.
+    /// Polls (with backoff) until the S3 endpoint accepts a request signed with the probe key.
     async fn wait_ready(&mut self) -> Result<(), String> {
-        let deadline = Instant::now() + START_TIMEOUT;
+        let started = Instant::now();
         let mut delay = Duration::from_millis(25);
-        let probe = "migrate-ready-probe";
+        let probe = format!("ready-{}", self.probe_key.to_ascii_lowercase());
+        let mut refused_since: Option<Instant> = None;
         loop {
             if let Ok(Some(status)) = self.child.try_wait() {
                 return Err(format!(
@@ -171,15 +192,22 @@ impl S3Server {
             }
             // A bucket create goes through the S3 gateway, the filer and the master: when it
             // succeeds, the server is ready for objects too.
-            if self
-                .signed_request("PUT", probe)
-                .await
-                .is_ok_and(|s| s.is_success())
-            {
-                let _ = self.signed_request("DELETE", probe).await;
-                return Ok(());
+            let key = self.probe_key.clone();
+            match self.signed_request("PUT", &probe, &key, &key).await {
+                Ok(status) if status.is_success() => {
+                    let _ = self.signed_request("DELETE", &probe, &key, &key).await;
+                    return Ok(());
+                }
+                // Someone else's server on our port refuses our probe key.
+                Ok(status) if status == reqwest::StatusCode::FORBIDDEN => {
+                    let since = *refused_since.get_or_insert_with(Instant::now);
+                    if since.elapsed() > Duration::from_secs(5) {
+                        return Err(format!("another server answers on {}", self.endpoint));
+                    }
+                }
+                _ => {}
             }
-            if Instant::now() > deadline {
+            if started.elapsed() > START_TIMEOUT {
                 return Err(format!(
                     "no answer within {START_TIMEOUT:?}; log:\n{}",
                     self.log_tail()
@@ -200,10 +228,12 @@ impl S3Server {
         &self,
         method: &str,
         bucket: &str,
+        access_key: &str,
+        secret_key: &str,
     ) -> Result<reqwest::StatusCode, String> {
         let url = format!("{}/{bucket}", self.endpoint);
         let identity: Identity =
-            AwsCredentials::new(&self.access_key, &self.secret_key, None, None, "test").into();
+            AwsCredentials::new(access_key, secret_key, None, None, "test").into();
         let mut settings = SigningSettings::default();
         settings.payload_checksum_kind = PayloadChecksumKind::XAmzSha256;
         let params = v4::SigningParams::builder()
@@ -234,13 +264,13 @@ impl S3Server {
 
     /// Creates a bucket (idempotent).
     pub async fn create_bucket(&self, bucket: &str) -> Result<(), ServerError> {
-        let status =
-            self.signed_request("PUT", bucket)
-                .await
-                .map_err(|reason| ServerError::Bucket {
-                    bucket: bucket.to_owned(),
-                    reason,
-                })?;
+        let status = self
+            .signed_request("PUT", bucket, &self.access_key, &self.secret_key)
+            .await
+            .map_err(|reason| ServerError::Bucket {
+                bucket: bucket.to_owned(),
+                reason,
+            })?;
         if status.is_success() || status == reqwest::StatusCode::CONFLICT {
             Ok(())
         } else {
@@ -298,8 +328,25 @@ impl Drop for S3Server {
     }
 }
 
+/// A token unique to this process and call (hex of pid, time and a counter).
+fn unique_token() -> String {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let nanos = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    format!("probe{:x}{nanos:x}{n:x}", std::process::id())
+}
+
+/// Ports this process already handed out: never handed out twice, so servers started in parallel
+/// by one test binary cannot collide.
+static HANDED_OUT: Mutex<BTreeSet<u16>> = Mutex::new(BTreeSet::new());
+
 /// Four free loopback ports whose `+10000` gRPC companions (weed's convention) are free as well.
 fn free_ports() -> Result<[u16; 4], String> {
+    let mut handed_out = HANDED_OUT
+        .lock()
+        .map_err(|_| "port registry poisoned".to_owned())?;
     let mut held = Vec::new();
     let mut ports = Vec::new();
     for _ in 0..200 {
@@ -314,12 +361,19 @@ fn free_ports() -> Result<[u16; 4], String> {
         let Some(grpc) = port.checked_add(10_000) else {
             continue;
         };
+        if handed_out.contains(&port) || handed_out.contains(&grpc) {
+            continue;
+        }
         let Ok(grpc_listener) = TcpListener::bind(("127.0.0.1", grpc)) else {
             continue;
         };
         held.push(listener);
         held.push(grpc_listener);
         ports.push(port);
+    }
+    for port in &ports {
+        handed_out.insert(*port);
+        handed_out.insert(port + 10_000);
     }
     ports.try_into().map_err(|_| "no free ports".to_owned())
 }

@@ -80,3 +80,45 @@ async fn if_none_match_star_refuses_to_overwrite() {
         b"first"
     );
 }
+
+#[tokio::test]
+async fn if_match_refuses_a_stale_etag() {
+    let server = server().await;
+    let store = open(&server.spec("bkt", "state")).unwrap();
+    let key = Path::from("plan.state.json");
+    let first = store
+        .put(&key, PutPayload::from_static(b"v1"))
+        .await
+        .unwrap();
+    let update = |r: &object_store::PutResult| PutOptions {
+        mode: PutMode::Update(object_store::UpdateVersion {
+            e_tag: r.e_tag.clone(),
+            version: r.version.clone(),
+        }),
+        ..PutOptions::default()
+    };
+    let second = store
+        .put_opts(&key, PutPayload::from_static(b"v2"), update(&first))
+        .await
+        .unwrap();
+    assert_ne!(first.e_tag, second.e_tag);
+    let err = store
+        .put_opts(&key, PutPayload::from_static(b"stale"), update(&first))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, object_store::Error::Precondition { .. }),
+        "{err:?}"
+    );
+    assert_eq!(
+        store
+            .get(&key)
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap()
+            .as_ref(),
+        b"v2"
+    );
+}
