@@ -111,3 +111,32 @@ impl StoreSpec {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s3(bucket: &str, base: &str, endpoint: Option<&str>) -> StoreSpec {
+        StoreSpec::S3(BucketSpec {
+            bucket: bucket.into(),
+            region: None,
+            endpoint: endpoint.map(str::to_owned),
+            base_path: base.into(),
+            credentials: Credentials::AwsChain,
+        })
+    }
+
+    #[test]
+    fn same_location_ignores_slashes_and_credentials_only() {
+        assert!(s3("b", "/snap/", None).same_location(&s3("b", "snap", None)));
+        assert!(s3("b", "", Some("http://h:1/")).same_location(&s3("b", "", Some("http://h:1"))));
+        assert!(!s3("b", "snap", None).same_location(&s3("b", "snap2", None)));
+        assert!(!s3("b", "", None).same_location(&s3("c", "", None)));
+        assert!(!s3("b", "", Some("http://h:1")).same_location(&s3("b", "", Some("http://h:2"))));
+        let StoreSpec::S3(bucket) = s3("b", "", None) else { unreachable!() };
+        assert!(!StoreSpec::Oss(bucket).same_location(&s3("b", "", None)));
+        let fs = |root: &str, base: &str| StoreSpec::Fs(FsSpec { root: root.into(), base_path: base.into() });
+        assert!(fs("/r", "x/").same_location(&fs("/r/x", "")));
+        assert_eq!(fs("/r", "x").display_location(), "file:///r/x");
+    }
+}
