@@ -1,4 +1,9 @@
 //! migrate-store: object stores (S3, OSS, COS, local fs) and snapshot-repository-aware transfer.
+//!
+//! [`StoreSpec`] + [`open`] give an `object_store` client rooted at a base path; [`repository`] knows
+//! the snapshot repository layout; [`transfer()`] copies a repository incrementally in restorable
+//! order; [`inspect()`] lists what a repository holds. With the `test-support` feature,
+//! `test_support::S3Server` runs a real S3 server (SeaweedFS) for tests of any crate.
 
 mod aws_chain;
 pub mod inspect;

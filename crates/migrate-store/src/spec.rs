@@ -133,9 +133,16 @@ mod tests {
         assert!(!s3("b", "snap", None).same_location(&s3("b", "snap2", None)));
         assert!(!s3("b", "", None).same_location(&s3("c", "", None)));
         assert!(!s3("b", "", Some("http://h:1")).same_location(&s3("b", "", Some("http://h:2"))));
-        let StoreSpec::S3(bucket) = s3("b", "", None) else { unreachable!() };
+        let StoreSpec::S3(bucket) = s3("b", "", None) else {
+            unreachable!()
+        };
         assert!(!StoreSpec::Oss(bucket).same_location(&s3("b", "", None)));
-        let fs = |root: &str, base: &str| StoreSpec::Fs(FsSpec { root: root.into(), base_path: base.into() });
+        let fs = |root: &str, base: &str| {
+            StoreSpec::Fs(FsSpec {
+                root: root.into(),
+                base_path: base.into(),
+            })
+        };
         assert!(fs("/r", "x/").same_location(&fs("/r/x", "")));
         assert_eq!(fs("/r", "x").display_location(), "file:///r/x");
     }
