@@ -1,3 +1,25 @@
-//! migrate-sandbox: see Cargo.toml description.
+//! migrate-sandbox: an Elasticsearch/OpenSearch-compatible HTTP server for tests and the demo
+//! (version-true responses, remote reindex, snapshots, request log, fault injection, optional auth).
 
+pub mod api;
+pub mod auth;
+pub mod error;
+pub mod faults;
+pub mod flavor;
+pub mod model;
+pub mod request_log;
+pub mod router;
+pub mod sandbox;
+pub mod search;
+pub mod seed;
+pub mod server;
 pub mod snapshot;
+pub mod tasks;
+pub mod write;
+
+pub use auth::Auth;
+pub use error::{ApiError, SandboxError};
+pub use faults::{FaultAction, FaultRule, Faults};
+pub use flavor::{Flavor, Product, Version};
+pub use request_log::{LoggedRequest, RequestLog};
+pub use sandbox::{RunningSandbox, Sandbox, SandboxBuilder};

@@ -1,0 +1,283 @@
+//! Aliases: `_alias` get/put/delete/exists and `_aliases` actions (add, remove, remove_index).
+
+use axum::http::{Method, StatusCode};
+use serde_json::{Map, Value, json};
+
+use super::indices::resolve_opts;
+use super::{Ctx, Reply};
+use crate::error::{ApiError, ApiResult};
+use crate::model::cluster::{Resolve, glob};
+use crate::router::RouteTable;
+
+/// Registers the routes.
+pub fn register(t: &mut RouteTable) {
+    t.route(Method::POST, "/_aliases", "indices.update_aliases", update);
+    t.route(Method::GET, "/_alias", "indices.get_alias", get);
+    t.route(Method::GET, "/_alias/{name}", "indices.get_alias", get);
+    t.route(
+        Method::HEAD,
+        "/_alias/{name}",
+        "indices.exists_alias",
+        exists,
+    );
+    t.route(Method::GET, "/{index}/_alias", "indices.get_alias", get);
+    t.route(
+        Method::GET,
+        "/{index}/_alias/{name}",
+        "indices.get_alias",
+        get,
+    );
+    t.route(
+        Method::HEAD,
+        "/{index}/_alias/{name}",
+        "indices.exists_alias",
+        exists,
+    );
+    t.route(Method::GET, "/_aliases", "indices.get_alias", get);
+    t.route(Method::GET, "/{index}/_aliases", "indices.get_alias", get);
+    t.route(
+        Method::PUT,
+        "/{index}/_alias/{name}",
+        "indices.put_alias",
+        put,
+    );
+    t.route(
+        Method::POST,
+        "/{index}/_alias/{name}",
+        "indices.put_alias",
+        put,
+    );
+    t.route(
+        Method::PUT,
+        "/{index}/_aliases/{name}",
+        "indices.put_alias",
+        put,
+    );
+    t.route(
+        Method::POST,
+        "/{index}/_aliases/{name}",
+        "indices.put_alias",
+        put,
+    );
+    t.route(
+        Method::DELETE,
+        "/{index}/_alias/{name}",
+        "indices.delete_alias",
+        delete,
+    );
+    t.route(
+        Method::DELETE,
+        "/{index}/_aliases/{name}",
+        "indices.delete_alias",
+        delete,
+    );
+}
+
+fn meta_of(body: &Value) -> Value {
+    let mut m = Map::new();
+    for k in [
+        "filter",
+        "index_routing",
+        "search_routing",
+        "is_write_index",
+        "is_hidden",
+    ] {
+        if let Some(v) = body.get(k) {
+            m.insert(k.into(), v.clone());
+        }
+    }
+    if let Some(r) = body.get("routing") {
+        m.insert("index_routing".into(), r.clone());
+        m.insert("search_routing".into(), r.clone());
+    }
+    Value::Object(m)
+}
+
+fn strings(v: Option<&Value>) -> Vec<String> {
+    match v {
+        Some(Value::String(s)) => vec![s.clone()],
+        Some(Value::Array(a)) => a
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_string)
+            .collect(),
+        _ => vec![],
+    }
+}
+
+async fn update(ctx: Ctx) -> ApiResult<Reply> {
+    let body = ctx
+        .json()?
+        .ok_or_else(|| ApiError::validation(&["At least one action must be specified".into()]))?;
+    let actions = body
+        .get("actions")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    if actions.is_empty() {
+        return Err(ApiError::validation(&[
+            "At least one action must be specified".into(),
+        ]));
+    }
+    let mut c = ctx.shared.cluster();
+    let opts = Resolve {
+        include_closed: true,
+        ..Default::default()
+    };
+    for action in &actions {
+        let Some((kind, spec)) = action.as_object().and_then(|m| m.iter().next()) else {
+            continue;
+        };
+        let mut indices = strings(spec.get("index"));
+        indices.extend(strings(spec.get("indices")));
+        let mut names = strings(spec.get("alias"));
+        names.extend(strings(spec.get("aliases")));
+        let concrete = c.resolve(&indices.join(","), opts)?;
+        if concrete.is_empty() {
+            return Err(ApiError::index_not_found(&indices.join(",")));
+        }
+        match kind.as_str() {
+            "add" => {
+                for alias in &names {
+                    if c.indices.contains_key(alias) {
+                        return Err(ApiError::new(
+                            StatusCode::BAD_REQUEST,
+                            "invalid_alias_name_exception",
+                            format!(
+                                "Invalid alias name [{alias}]: an index or data stream exists with the same name as the alias"
+                            ),
+                        ));
+                    }
+                    for n in &concrete {
+                        if let Some(i) = c.indices.get_mut(n) {
+                            i.aliases.insert(alias.clone(), meta_of(spec));
+                        }
+                    }
+                }
+            }
+            "remove" => {
+                let mut removed = false;
+                for n in &concrete {
+                    if let Some(i) = c.indices.get_mut(n) {
+                        let before = i.aliases.len();
+                        i.aliases.retain(|a, _| !names.iter().any(|p| glob(p, a)));
+                        removed |= i.aliases.len() != before;
+                    }
+                }
+                if !removed && spec.get("must_exist").and_then(Value::as_bool) == Some(true) {
+                    return Err(ApiError::new(
+                        StatusCode::NOT_FOUND,
+                        "aliases_not_found_exception",
+                        format!("aliases [{}] missing", names.join(",")),
+                    ));
+                }
+            }
+            "remove_index" => {
+                for n in &concrete {
+                    c.indices.remove(n);
+                }
+            }
+            other => {
+                return Err(ApiError::illegal_argument(format!(
+                    "[aliases] unknown field [{other}]"
+                )));
+            }
+        }
+    }
+    Reply::ok(json!({"acknowledged": true}))
+}
+
+async fn put(ctx: Ctx) -> ApiResult<Reply> {
+    let body = ctx.json()?.unwrap_or(json!({}));
+    let mut c = ctx.shared.cluster();
+    let names = c.resolve(
+        ctx.param("index"),
+        Resolve {
+            include_closed: true,
+            ..Default::default()
+        },
+    )?;
+    let alias = ctx.param("name").to_string();
+    for n in names {
+        if let Some(i) = c.indices.get_mut(&n) {
+            i.aliases.insert(alias.clone(), meta_of(&body));
+        }
+    }
+    Reply::ok(json!({"acknowledged": true}))
+}
+
+async fn delete(ctx: Ctx) -> ApiResult<Reply> {
+    let mut c = ctx.shared.cluster();
+    let names = c.resolve(
+        ctx.param("index"),
+        Resolve {
+            include_closed: true,
+            ..Default::default()
+        },
+    )?;
+    let pattern = ctx.param("name").to_string();
+    let mut removed = false;
+    for n in names {
+        if let Some(i) = c.indices.get_mut(&n) {
+            let before = i.aliases.len();
+            i.aliases
+                .retain(|a, _| !pattern.split(',').any(|p| p == "_all" || glob(p, a)));
+            removed |= before != i.aliases.len();
+        }
+    }
+    if !removed {
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "aliases_not_found_exception",
+            format!("aliases [{pattern}] missing"),
+        )
+        .with("resource.type", "aliases")
+        .with("resource.id", pattern.as_str()));
+    }
+    Reply::ok(json!({"acknowledged": true}))
+}
+
+fn collect(ctx: &Ctx) -> ApiResult<(Map<String, Value>, bool)> {
+    let c = ctx.shared.cluster();
+    let names = c.resolve(ctx.param("index"), resolve_opts(ctx, true))?;
+    let pattern = ctx.param("name");
+    let mut out = Map::new();
+    let mut any = false;
+    for n in names {
+        let Some(i) = c.indices.get(&n) else { continue };
+        let aliases: Map<String, Value> = i
+            .aliases
+            .iter()
+            .filter(|(a, _)| {
+                pattern.is_empty() || pattern.split(',').any(|p| p == "_all" || glob(p, a))
+            })
+            .map(|(a, m)| (a.clone(), m.clone()))
+            .collect();
+        any |= !aliases.is_empty();
+        if pattern.is_empty() || !aliases.is_empty() {
+            out.insert(n, json!({"aliases": Value::Object(aliases)}));
+        }
+    }
+    Ok((out, any))
+}
+
+async fn get(ctx: Ctx) -> ApiResult<Reply> {
+    let (out, any) = collect(&ctx)?;
+    let name = ctx.param("name");
+    if !name.is_empty() && !any && !name.contains('*') {
+        let mut body = out;
+        body.insert("error".into(), json!(format!("alias [{name}] missing")));
+        body.insert("status".into(), json!(404));
+        return Ok(Reply::Json(StatusCode::NOT_FOUND, Value::Object(body)));
+    }
+    Reply::ok(Value::Object(out))
+}
+
+async fn exists(ctx: Ctx) -> ApiResult<Reply> {
+    let found = collect(&ctx).map(|(_, any)| any).unwrap_or(false);
+    Ok(Reply::Empty(if found {
+        StatusCode::OK
+    } else {
+        StatusCode::NOT_FOUND
+    }))
+}

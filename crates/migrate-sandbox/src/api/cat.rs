@@ -1,0 +1,291 @@
+//! `_cat/indices`, `_cat/health`, `_cat/count`: text tables (`v`, `h=`, `s=`) or `format=json`.
+
+use axum::http::{Method, StatusCode};
+use serde_json::{Map, Value};
+
+use super::indices::resolve_opts;
+use super::{Ctx, Reply};
+use crate::error::ApiResult;
+use crate::router::RouteTable;
+
+/// Registers the routes.
+pub fn register(t: &mut RouteTable) {
+    t.route(Method::GET, "/_cat/indices", "cat.indices", indices);
+    t.route(Method::GET, "/_cat/indices/{index}", "cat.indices", indices);
+    t.route(Method::GET, "/_cat/health", "cat.health", health);
+    t.route(Method::GET, "/_cat/count", "cat.count", count);
+    t.route(Method::GET, "/_cat/count/{index}", "cat.count", count);
+}
+
+/// A cat table: column names (with aliases accepted in `h=`), default columns, rows.
+pub struct Table {
+    /// (name, aliases).
+    pub columns: Vec<(&'static str, &'static [&'static str])>,
+    /// Columns shown without `h=`.
+    pub defaults: Vec<&'static str>,
+    /// Rows, one value per column.
+    pub rows: Vec<Vec<String>>,
+}
+
+/// Renders a table per the request's `format`, `v`, `h` and `s`.
+pub fn render(ctx: &Ctx, t: Table) -> ApiResult<Reply> {
+    let wanted: Vec<usize> = match ctx.q("h") {
+        Some(h) => h
+            .split(',')
+            .filter_map(|name| {
+                t.columns
+                    .iter()
+                    .position(|(c, aliases)| *c == name || aliases.contains(&name))
+            })
+            .collect(),
+        None => t
+            .defaults
+            .iter()
+            .filter_map(|d| t.columns.iter().position(|(c, _)| c == d))
+            .collect(),
+    };
+    let mut rows = t.rows;
+    if let Some(s) = ctx.q("s") {
+        for key in s.split(',').rev() {
+            let (name, desc) = match key.split_once(':') {
+                Some((n, o)) => (n, o == "desc"),
+                None => (key, false),
+            };
+            if let Some(i) = t
+                .columns
+                .iter()
+                .position(|(c, a)| *c == name || a.contains(&name))
+            {
+                rows.sort_by(|a, b| {
+                    let o = match (a[i].parse::<f64>(), b[i].parse::<f64>()) {
+                        (Ok(x), Ok(y)) => x.partial_cmp(&y).unwrap_or(std::cmp::Ordering::Equal),
+                        _ => a[i].cmp(&b[i]),
+                    };
+                    if desc { o.reverse() } else { o }
+                });
+            }
+        }
+    }
+    if ctx.q("format") == Some("json") {
+        let out: Vec<Value> = rows
+            .iter()
+            .map(|r| {
+                let m: Map<String, Value> = wanted
+                    .iter()
+                    .map(|i| (t.columns[*i].0.to_string(), Value::String(r[*i].clone())))
+                    .collect();
+                Value::Object(m)
+            })
+            .collect();
+        return Reply::ok(Value::Array(out));
+    }
+    let verbose = ctx.flag("v");
+    let mut grid: Vec<Vec<&str>> = Vec::new();
+    if verbose {
+        grid.push(wanted.iter().map(|i| t.columns[*i].0).collect());
+    }
+    for r in &rows {
+        grid.push(wanted.iter().map(|i| r[*i].as_str()).collect());
+    }
+    let widths: Vec<usize> = (0..wanted.len())
+        .map(|c| grid.iter().map(|r| r[c].len()).max().unwrap_or(0))
+        .collect();
+    let mut text = String::new();
+    for r in &grid {
+        let line: Vec<String> = r
+            .iter()
+            .enumerate()
+            .map(|(c, v)| format!("{:<w$}", v, w = widths[c]))
+            .collect();
+        text.push_str(line.join(" ").trim_end());
+        text.push('\n');
+    }
+    Ok(Reply::Raw(
+        StatusCode::OK,
+        text.into_bytes(),
+        "text/plain; charset=UTF-8",
+    ))
+}
+
+fn size(bytes: usize, unit: Option<&str>) -> String {
+    match unit {
+        Some("b") => bytes.to_string(),
+        Some("kb") => (bytes / 1024).to_string(),
+        Some("mb") => (bytes / (1024 * 1024)).to_string(),
+        _ => {
+            if bytes >= 1024 * 1024 {
+                format!("{:.1}mb", bytes as f64 / (1024.0 * 1024.0))
+            } else if bytes >= 1024 {
+                format!("{:.1}kb", bytes as f64 / 1024.0)
+            } else {
+                format!("{bytes}b")
+            }
+        }
+    }
+}
+
+async fn indices(ctx: Ctx) -> ApiResult<Reply> {
+    let c = ctx.shared.cluster();
+    let names = c.resolve(ctx.param("index"), resolve_opts(&ctx, true))?;
+    let unit = ctx.q("bytes");
+    let mut rows = Vec::new();
+    for n in names {
+        let Some(i) = c.indices.get(&n) else { continue };
+        let bytes = i.docs.source_bytes() + 230 * i.shards() as usize;
+        let open = i.is_open();
+        let dash = |s: String| if open { s } else { String::new() };
+        rows.push(vec![
+            if open {
+                i.health().to_string()
+            } else {
+                String::new()
+            },
+            if open { "open".into() } else { "close".into() },
+            n.clone(),
+            i.uuid.clone(),
+            i.shards().to_string(),
+            i.replicas().to_string(),
+            dash(i.docs.len().to_string()),
+            dash("0".into()),
+            dash(size(bytes, unit)),
+            dash(size(bytes, unit)),
+            i.creation_date.to_string(),
+        ]);
+    }
+    render(
+        &ctx,
+        Table {
+            columns: vec![
+                ("health", &["h"]),
+                ("status", &["s"]),
+                ("index", &["i", "idx"]),
+                ("uuid", &["id", "uuid"]),
+                ("pri", &["p", "shards.primary", "shardsPrimary"]),
+                ("rep", &["r", "shards.replica", "shardsReplica"]),
+                ("docs.count", &["dc", "docsCount"]),
+                ("docs.deleted", &["dd", "docsDeleted"]),
+                ("store.size", &["ss", "storeSize"]),
+                ("pri.store.size", &[]),
+                ("creation.date", &["cd"]),
+            ],
+            defaults: vec![
+                "health",
+                "status",
+                "index",
+                "uuid",
+                "pri",
+                "rep",
+                "docs.count",
+                "docs.deleted",
+                "store.size",
+                "pri.store.size",
+            ],
+            rows,
+        },
+    )
+}
+
+/// Cluster status colour and shard counts (shared with `_cluster/health`).
+pub fn cluster_counts(c: &crate::model::Cluster) -> (&'static str, u32, u32, u32) {
+    let mut status = "green";
+    let (mut pri, mut unassigned) = (0, 0);
+    for i in c.indices.values().filter(|i| i.is_open()) {
+        pri += i.shards();
+        unassigned += i.shards() * i.replicas();
+        if i.replicas() > 0 {
+            status = "yellow";
+        }
+    }
+    (status, pri, pri, unassigned)
+}
+
+fn epoch_row() -> (String, String) {
+    let now = time::OffsetDateTime::now_utc();
+    (
+        now.unix_timestamp().to_string(),
+        format!("{:02}:{:02}:{:02}", now.hour(), now.minute(), now.second()),
+    )
+}
+
+async fn health(ctx: Ctx) -> ApiResult<Reply> {
+    let c = ctx.shared.cluster();
+    let (status, pri, active, unassigned) = cluster_counts(&c);
+    let (epoch, ts) = epoch_row();
+    let pct = if active + unassigned == 0 {
+        100.0
+    } else {
+        active as f64 * 100.0 / (active + unassigned) as f64
+    };
+    let mut columns: Vec<(&'static str, &'static [&'static str])> = vec![
+        ("epoch", &["t", "time"]),
+        ("timestamp", &["ts", "hms", "hhmmss"]),
+        ("cluster", &["cl"]),
+        ("status", &["st"]),
+        ("node.total", &["nt", "nodeTotal"]),
+        ("node.data", &["nd", "nodeData"]),
+    ];
+    let mut row = vec![
+        epoch,
+        ts,
+        ctx.shared.cluster_name.clone(),
+        status.into(),
+        "1".into(),
+        "1".into(),
+    ];
+    if ctx.shared.product.is_opensearch() && ctx.shared.product.version.major >= 2 {
+        columns.push(("discovered_cluster_manager", &["dcm"]));
+        row.push("true".into());
+    }
+    columns.extend_from_slice(&[
+        ("shards", &["t", "sh", "shards.total", "shardsTotal"][..]),
+        ("pri", &["p", "shards.primary", "shardsPrimary"]),
+        ("relo", &["r", "shards.relocating", "shardsRelocating"]),
+        ("init", &["i", "shards.initializing", "shardsInitializing"]),
+        ("unassign", &["u", "shards.unassigned", "shardsUnassigned"]),
+        ("pending_tasks", &["pt", "pendingTasks"]),
+        ("max_task_wait_time", &["mtwt", "maxTaskWaitTime"]),
+        ("active_shards_percent", &["asp", "activeShardsPercent"]),
+    ]);
+    row.extend([
+        active.to_string(),
+        pri.to_string(),
+        "0".into(),
+        "0".into(),
+        unassigned.to_string(),
+        "0".into(),
+        "-".into(),
+        format!("{pct:.1}%"),
+    ]);
+    let defaults = columns.iter().map(|(c, _)| *c).collect();
+    render(
+        &ctx,
+        Table {
+            columns,
+            defaults,
+            rows: vec![row],
+        },
+    )
+}
+
+async fn count(ctx: Ctx) -> ApiResult<Reply> {
+    let c = ctx.shared.cluster();
+    let names = c.resolve(ctx.param("index"), resolve_opts(&ctx, false))?;
+    let n: usize = names
+        .iter()
+        .filter_map(|n| c.indices.get(n))
+        .map(|i| i.docs.len())
+        .sum();
+    let (epoch, ts) = epoch_row();
+    render(
+        &ctx,
+        Table {
+            columns: vec![
+                ("epoch", &["t", "time"]),
+                ("timestamp", &["ts", "hms", "hhmmss"]),
+                ("count", &["dc", "docs.count", "docsCount"]),
+            ],
+            defaults: vec!["epoch", "timestamp", "count"],
+            rows: vec![vec![epoch, ts, n.to_string()]],
+        },
+    )
+}

@@ -1,0 +1,459 @@
+//! Index APIs: create, get, exists, delete, settings get/put, mappings get/put, close, open, refresh.
+
+use axum::http::{Method, StatusCode};
+use serde_json::{Map, Value, json};
+
+use super::{Ctx, Reply, shards};
+use crate::error::{ApiError, ApiResult};
+use crate::flavor::{Product, TypeMode};
+use crate::model::cluster::{Resolve, glob};
+use crate::model::index::empty_mapping;
+use crate::model::settings::{flatten, normalize_index_keys, render};
+use crate::model::{Index, IndexState, RecoverySource};
+use crate::router::RouteTable;
+use crate::write::{PRIVATE_SETTINGS, create_index, mapping_bodies};
+
+/// Registers the routes.
+pub fn register(t: &mut RouteTable) {
+    t.route(Method::PUT, "/{index}", "indices.create", create);
+    t.route(Method::GET, "/{index}", "indices.get", get);
+    t.route(Method::HEAD, "/{index}", "indices.exists", exists);
+    t.route(Method::DELETE, "/{index}", "indices.delete", delete);
+    t.route(
+        Method::GET,
+        "/_settings",
+        "indices.get_settings",
+        get_settings,
+    );
+    t.route(
+        Method::GET,
+        "/{index}/_settings",
+        "indices.get_settings",
+        get_settings,
+    );
+    t.route(
+        Method::GET,
+        "/{index}/_settings/{name}",
+        "indices.get_settings",
+        get_settings,
+    );
+    t.route(
+        Method::PUT,
+        "/_settings",
+        "indices.put_settings",
+        put_settings,
+    );
+    t.route(
+        Method::PUT,
+        "/{index}/_settings",
+        "indices.put_settings",
+        put_settings,
+    );
+    t.route(Method::GET, "/_mapping", "indices.get_mapping", get_mapping);
+    t.route(
+        Method::GET,
+        "/{index}/_mapping",
+        "indices.get_mapping",
+        get_mapping,
+    );
+    t.route(
+        Method::GET,
+        "/{index}/_mapping/{type}",
+        "indices.get_mapping",
+        get_mapping,
+    );
+    t.route(
+        Method::PUT,
+        "/{index}/_mapping",
+        "indices.put_mapping",
+        put_mapping,
+    );
+    t.route(
+        Method::POST,
+        "/{index}/_mapping",
+        "indices.put_mapping",
+        put_mapping,
+    );
+    t.route(
+        Method::PUT,
+        "/{index}/_mapping/{type}",
+        "indices.put_mapping",
+        put_mapping,
+    );
+    t.route(Method::POST, "/{index}/_close", "indices.close", close);
+    t.route(Method::POST, "/{index}/_open", "indices.open", open);
+    t.route(Method::POST, "/_refresh", "indices.refresh", refresh);
+    t.route(Method::GET, "/_refresh", "indices.refresh", refresh);
+    t.route(
+        Method::POST,
+        "/{index}/_refresh",
+        "indices.refresh",
+        refresh,
+    );
+    t.route(Method::GET, "/{index}/_refresh", "indices.refresh", refresh);
+}
+
+/// Resolve options from the usual parameters.
+pub fn resolve_opts(ctx: &Ctx, include_closed: bool) -> Resolve {
+    let expand = ctx.q("expand_wildcards").unwrap_or("");
+    Resolve {
+        ignore_unavailable: ctx.flag("ignore_unavailable"),
+        include_closed: include_closed || expand.contains("closed") || expand.contains("all"),
+        allow_no_indices: ctx.q("allow_no_indices") != Some("false"),
+    }
+}
+
+fn include_type_name(ctx: &Ctx) -> bool {
+    ctx.flag("include_type_name")
+}
+
+async fn create(ctx: Ctx) -> ApiResult<Reply> {
+    let body = ctx.json()?;
+    let p = ctx.shared.product;
+    if p.type_mode() == TypeMode::None && ctx.q("include_type_name").is_some() {
+        return Err(ApiError::illegal_argument(
+            "request [/".to_string()
+                + ctx.param("index")
+                + "] contains unrecognized parameter: [include_type_name]",
+        ));
+    }
+    let name = ctx.param("index").to_string();
+    {
+        let mut c = ctx.shared.cluster();
+        create_index(&mut c, &p, &name, body.as_ref(), include_type_name(&ctx))?;
+    }
+    let mut out = Map::new();
+    out.insert("acknowledged".into(), json!(true));
+    out.insert("shards_acknowledged".into(), json!(true));
+    if p.es_major() >= 6 || p.is_opensearch() {
+        out.insert("index".into(), json!(name));
+    }
+    Reply::ok(Value::Object(out))
+}
+
+/// Renders an index's mappings for this version.
+pub fn mappings_json(p: &Product, index: &Index, typed: bool) -> Value {
+    match p.type_mode() {
+        TypeMode::Multi | TypeMode::Single => Value::Object(
+            index
+                .mappings
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+        ),
+        TypeMode::TypelessWithDoc if typed => Value::Object(
+            index
+                .mappings
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+        ),
+        _ => index
+            .mappings
+            .values()
+            .next()
+            .cloned()
+            .unwrap_or_else(empty_mapping),
+    }
+}
+
+fn aliases_json(index: &Index) -> Value {
+    Value::Object(
+        index
+            .aliases
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+    )
+}
+
+async fn get(ctx: Ctx) -> ApiResult<Reply> {
+    let p = ctx.shared.product;
+    let c = ctx.shared.cluster();
+    let names = c.resolve(ctx.param("index"), resolve_opts(&ctx, true))?;
+    let flat = ctx.flag("flat_settings");
+    let mut out = Map::new();
+    for n in names {
+        let Some(i) = c.indices.get(&n) else { continue };
+        out.insert(
+            n.clone(),
+            json!({
+                "aliases": aliases_json(i),
+                "mappings": mappings_json(&p, i, include_type_name(&ctx)),
+                "settings": render(&i.settings, flat),
+            }),
+        );
+    }
+    Reply::ok(Value::Object(out))
+}
+
+async fn exists(ctx: Ctx) -> ApiResult<Reply> {
+    let c = ctx.shared.cluster();
+    let found = c
+        .resolve(ctx.param("index"), resolve_opts(&ctx, true))
+        .map(|v| !v.is_empty())
+        .unwrap_or(false);
+    Ok(Reply::Empty(if found {
+        StatusCode::OK
+    } else {
+        StatusCode::NOT_FOUND
+    }))
+}
+
+async fn delete(ctx: Ctx) -> ApiResult<Reply> {
+    let mut c = ctx.shared.cluster();
+    let expr = ctx.param("index");
+    // Deleting through an alias is not allowed.
+    for item in expr.split(',') {
+        if !item.contains('*')
+            && !c.indices.contains_key(item)
+            && item != "_all"
+            && c.indices.values().any(|i| i.aliases.contains_key(item))
+        {
+            return Err(ApiError::illegal_argument(format!(
+                "The provided expression [{item}] matches an alias, specify the corresponding concrete indices instead."
+            )));
+        }
+    }
+    let names = c.resolve(expr, resolve_opts(&ctx, true))?;
+    for n in &names {
+        c.indices.remove(n);
+    }
+    Reply::ok(json!({"acknowledged": true}))
+}
+
+async fn get_settings(ctx: Ctx) -> ApiResult<Reply> {
+    let c = ctx.shared.cluster();
+    let names = c.resolve(ctx.param("index"), resolve_opts(&ctx, true))?;
+    let flat = ctx.flag("flat_settings");
+    let filter = ctx.param("name").to_string();
+    let mut out = Map::new();
+    for n in names {
+        let Some(i) = c.indices.get(&n) else { continue };
+        let selected = if filter.is_empty() {
+            i.settings.clone()
+        } else {
+            i.settings
+                .iter()
+                .filter(|(k, _)| filter.split(',').any(|f| glob(f, k)))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect()
+        };
+        out.insert(n, json!({"settings": render(&selected, flat)}));
+    }
+    Reply::ok(Value::Object(out))
+}
+
+const STATIC_SETTINGS: &[&str] = &[
+    "index.number_of_shards",
+    "index.routing_partition_size",
+    "index.codec",
+    "index.sort.field",
+    "index.sort.order",
+];
+
+async fn put_settings(ctx: Ctx) -> ApiResult<Reply> {
+    let body = ctx
+        .json()?
+        .ok_or_else(|| ApiError::validation(&["no settings to update".into()]))?;
+    let inner = body.get("settings").unwrap_or(&body);
+    let updates = normalize_index_keys(flatten(inner));
+    if updates.is_empty() {
+        return Err(ApiError::validation(&["no settings to update".into()]));
+    }
+    let mut c = ctx.shared.cluster();
+    let names = c.resolve(ctx.param("index"), resolve_opts(&ctx, true))?;
+    for key in updates.keys() {
+        if PRIVATE_SETTINGS.contains(&key.as_str()) || key == "index.creation_date" {
+            return Err(ApiError::illegal_argument(format!(
+                "can not update private setting [{key}]; this setting is managed by {}",
+                if ctx.shared.product.is_opensearch() {
+                    "OpenSearch"
+                } else {
+                    "Elasticsearch"
+                }
+            )));
+        }
+    }
+    for n in &names {
+        let Some(i) = c.indices.get(n) else { continue };
+        if let Some(k) = updates
+            .keys()
+            .find(|k| STATIC_SETTINGS.contains(&k.as_str()))
+        {
+            let reason = if i.is_open() || k == "index.number_of_shards" {
+                if k == "index.number_of_shards" && !i.is_open() {
+                    format!("final {n} setting [{k}], not updateable")
+                } else {
+                    format!(
+                        "Can't update non dynamic settings [[{k}]] for open indices [[{n}/{}]]",
+                        i.uuid
+                    )
+                }
+            } else {
+                continue;
+            };
+            return Err(ApiError::illegal_argument(reason));
+        }
+    }
+    let preserve = ctx.flag("preserve_existing");
+    for n in &names {
+        if let Some(i) = c.indices.get_mut(n) {
+            for (k, v) in &updates {
+                if v.is_null() {
+                    i.settings.remove(k);
+                } else if !(preserve && i.settings.contains_key(k)) {
+                    i.settings.insert(k.clone(), v.clone());
+                }
+            }
+        }
+    }
+    Reply::ok(json!({"acknowledged": true}))
+}
+
+async fn get_mapping(ctx: Ctx) -> ApiResult<Reply> {
+    let p = ctx.shared.product;
+    let c = ctx.shared.cluster();
+    let names = c.resolve(ctx.param("index"), resolve_opts(&ctx, true))?;
+    let ty = ctx.param("type").to_string();
+    let mut out = Map::new();
+    for n in names {
+        let Some(i) = c.indices.get(&n) else { continue };
+        let mut m = mappings_json(&p, i, include_type_name(&ctx) || !ty.is_empty());
+        if !ty.is_empty()
+            && let Value::Object(map) = &mut m
+        {
+            map.retain(|k, _| ty.split(',').any(|t| glob(t, k)));
+        }
+        out.insert(n, json!({"mappings": m}));
+    }
+    Reply::ok(Value::Object(out))
+}
+
+async fn put_mapping(ctx: Ctx) -> ApiResult<Reply> {
+    let p = ctx.shared.product;
+    let body = ctx
+        .json()?
+        .ok_or_else(|| ApiError::validation(&["mapping source is missing".into()]))?;
+    let url_type = match ctx.param("type") {
+        "" => match p.type_mode() {
+            TypeMode::Multi | TypeMode::Single if !include_type_name(&ctx) => {
+                return Err(ApiError::validation(&["mapping type is missing".into()]));
+            }
+            _ => None,
+        },
+        t => Some(t.to_string()),
+    };
+    let bodies = mapping_bodies(&p, &body, include_type_name(&ctx), url_type.as_deref())?;
+    let mut c = ctx.shared.cluster();
+    let names = c.resolve(ctx.param("index"), resolve_opts(&ctx, false))?;
+    for n in &names {
+        let Some(i) = c.indices.get_mut(n) else {
+            continue;
+        };
+        for (ty, m) in &bodies {
+            if p.type_mode() == TypeMode::Single
+                && let Some(existing) = i.mappings.keys().next()
+                && existing != ty
+            {
+                return Err(ApiError::illegal_argument(format!(
+                    "Rejecting mapping update to [{n}] as the final mapping would have more than 1 type: [{existing}, {ty}]"
+                )));
+            }
+            check_mapping_conflicts(i, ty, m)?;
+            i.merge_mapping(ty, m);
+        }
+    }
+    Reply::ok(json!({"acknowledged": true}))
+}
+
+fn check_mapping_conflicts(i: &Index, ty: &str, m: &Value) -> ApiResult<()> {
+    let Some(existing) = i.mappings.get(ty).and_then(|e| e.get("properties")) else {
+        return Ok(());
+    };
+    let Some(new) = m.get("properties").and_then(Value::as_object) else {
+        return Ok(());
+    };
+    for (field, def) in new {
+        if let (Some(old_t), Some(new_t)) = (
+            existing
+                .get(field)
+                .and_then(|f| f.get("type"))
+                .and_then(Value::as_str),
+            def.get("type").and_then(Value::as_str),
+        ) && old_t != new_t
+        {
+            return Err(ApiError::illegal_argument(format!(
+                "mapper [{field}] cannot be changed from type [{old_t}] to [{new_t}]"
+            )));
+        }
+    }
+    Ok(())
+}
+
+async fn close(ctx: Ctx) -> ApiResult<Reply> {
+    let p = ctx.shared.product;
+    let mut c = ctx.shared.cluster();
+    let names = c.resolve(ctx.param("index"), resolve_opts(&ctx, true))?;
+    let mut indices = Map::new();
+    for n in &names {
+        if let Some(i) = c.indices.get_mut(n) {
+            i.state = IndexState::Closed;
+            indices.insert(n.clone(), json!({"closed": true}));
+        }
+    }
+    let mut out = Map::new();
+    out.insert("acknowledged".into(), json!(true));
+    if p.es_major() >= 7 {
+        out.insert("shards_acknowledged".into(), json!(true));
+        out.insert("indices".into(), Value::Object(indices));
+    }
+    Reply::ok(Value::Object(out))
+}
+
+async fn open(ctx: Ctx) -> ApiResult<Reply> {
+    let mut c = ctx.shared.cluster();
+    let names = c.resolve(ctx.param("index"), resolve_opts(&ctx, true))?;
+    for n in &names {
+        if let Some(i) = c.indices.get_mut(n)
+            && i.state == IndexState::Closed
+        {
+            i.state = IndexState::Open;
+            i.primary_term += 1;
+            if !matches!(i.recovery, RecoverySource::Snapshot { .. }) {
+                i.recovery = RecoverySource::ExistingStore;
+            }
+        }
+    }
+    Reply::ok(json!({"acknowledged": true, "shards_acknowledged": true}))
+}
+
+async fn refresh(ctx: Ctx) -> ApiResult<Reply> {
+    let c = ctx.shared.cluster();
+    let names = c.resolve(ctx.param("index"), resolve_opts(&ctx, false))?;
+    for n in &names {
+        if let Some(i) = c.indices.get(n)
+            && !i.is_open()
+            && !ctx.param("index").contains('*')
+            && !ctx.param("index").is_empty()
+        {
+            return Err(ApiError::index_closed(n, &i.uuid));
+        }
+    }
+    let total: u32 = names
+        .iter()
+        .filter_map(|n| c.indices.get(n))
+        .map(|i| i.shards() * (1 + i.replicas()))
+        .sum();
+    let ok: u32 = names
+        .iter()
+        .filter_map(|n| c.indices.get(n))
+        .map(Index::shards)
+        .sum();
+    let mut s = shards(total);
+    s["successful"] = json!(ok);
+    if let Value::Object(m) = &mut s {
+        m.remove("skipped");
+    }
+    Reply::ok(json!({"_shards": s}))
+}

@@ -1,0 +1,44 @@
+//! REST API handlers, one file per API family, and the route table they register into.
+//!
+//! Extension point: a feature module (e.g. snapshots, in `api/snapshot.rs` + `src/snapshot/`) exposes
+//! `pub fn register(t: &mut RouteTable)` and is added to [`routes`]. Handlers get a [`Ctx`] with the
+//! shared state (`ctx.shared.cluster()` for the model) and answer a [`Reply`] or an
+//! [`crate::error::ApiError`].
+
+pub mod aliases;
+pub mod bulk;
+pub mod cat;
+pub mod cluster;
+pub mod docs;
+pub mod indices;
+pub mod recovery;
+pub mod reindex;
+pub mod root;
+pub mod search;
+pub mod tasks;
+
+use crate::router::RouteTable;
+#[allow(unused_imports)]
+pub(crate) use crate::router::{Ctx, Reply};
+
+/// The full route table of a sandbox.
+pub fn routes() -> RouteTable {
+    let mut t = RouteTable::default();
+    root::register(&mut t);
+    cat::register(&mut t);
+    cluster::register(&mut t);
+    indices::register(&mut t);
+    aliases::register(&mut t);
+    docs::register(&mut t);
+    bulk::register(&mut t);
+    search::register(&mut t);
+    reindex::register(&mut t);
+    tasks::register(&mut t);
+    recovery::register(&mut t);
+    t
+}
+
+/// `_shards` block for `n` shards.
+pub fn shards(n: u32) -> serde_json::Value {
+    serde_json::json!({"total": n, "successful": n, "skipped": 0, "failed": 0})
+}

@@ -1,0 +1,455 @@
+//! `_search`, `_count`, scroll and clear-scroll, and point-in-time (ES `_pit`, OpenSearch
+//! `_search/point_in_time`) where the version has it.
+
+use std::time::{Duration, Instant};
+
+use axum::http::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use super::indices::resolve_opts;
+use super::{Ctx, Reply, shards};
+use crate::error::{ApiError, ApiResult};
+use crate::model::Cluster;
+use crate::router::RouteTable;
+use crate::search::context::{PitContext, ScrollContext, parse_time};
+use crate::search::exec::{
+    self, HitRef, SearchRequest, TrackTotal, render_hits, total_value, write_json,
+};
+
+/// Registers the routes.
+pub fn register(t: &mut RouteTable) {
+    for m in [Method::GET, Method::POST] {
+        t.route(m.clone(), "/_search", "search", search);
+        t.route(m.clone(), "/{index}/_search", "search", search);
+        t.route(m.clone(), "/_count", "count", count);
+        t.route(m.clone(), "/{index}/_count", "count", count);
+        t.route(m.clone(), "/_search/scroll", "scroll", scroll);
+        t.route(m.clone(), "/_search/scroll/{scroll_id}", "scroll", scroll);
+    }
+    t.route(
+        Method::DELETE,
+        "/_search/scroll",
+        "clear_scroll",
+        clear_scroll,
+    );
+    t.route(
+        Method::DELETE,
+        "/_search/scroll/{scroll_id}",
+        "clear_scroll",
+        clear_scroll,
+    );
+    // Point in time: Elasticsearch 7.10+ paths and OpenSearch 2.4+ paths; the handlers refuse the
+    // other flavour.
+    t.route(
+        Method::POST,
+        "/{index}/_pit",
+        "open_point_in_time",
+        open_pit_es,
+    );
+    t.route(Method::DELETE, "/_pit", "close_point_in_time", close_pit_es);
+    t.route(
+        Method::POST,
+        "/{index}/_search/point_in_time",
+        "create_pit",
+        open_pit_os,
+    );
+    t.route(
+        Method::DELETE,
+        "/_search/point_in_time",
+        "delete_pit",
+        close_pit_os,
+    );
+    t.route(
+        Method::DELETE,
+        "/_search/point_in_time/_all",
+        "delete_all_pits",
+        close_all_pits_os,
+    );
+    t.route(
+        Method::GET,
+        "/_search/point_in_time/_all",
+        "get_all_pits",
+        get_all_pits_os,
+    );
+}
+
+fn expire(c: &mut Cluster) {
+    let now = Instant::now();
+    c.scrolls.retain(|_, s| s.expires > now);
+    c.pits.retain(|_, p| p.expires > now);
+}
+
+/// Resolves search targets, refusing closed concrete indexes.
+fn targets(c: &Cluster, ctx: &Ctx, expr: &str) -> ApiResult<Vec<String>> {
+    let names = c.resolve(expr, resolve_opts(ctx, false))?;
+    for n in &names {
+        if let Some(i) = c.indices.get(n)
+            && !i.is_open()
+        {
+            return Err(ApiError::index_closed(n, &i.uuid));
+        }
+    }
+    Ok(names)
+}
+
+fn total_shards(c: &Cluster, names: &[String]) -> u32 {
+    names
+        .iter()
+        .filter_map(|n| c.indices.get(n))
+        .map(|i| i.shards())
+        .sum()
+}
+
+fn envelope(
+    out: &mut Vec<u8>,
+    took: u64,
+    shard_count: u32,
+    total: Option<Value>,
+    max_score: Value,
+    hits_json: &[u8],
+) {
+    out.extend_from_slice(format!("\"took\":{took},\"timed_out\":false,\"_shards\":").as_bytes());
+    write_json(out, &shards(shard_count));
+    out.extend_from_slice(b",\"hits\":{");
+    if let Some(t) = total {
+        out.extend_from_slice(b"\"total\":");
+        write_json(out, &t);
+        out.push(b',');
+    }
+    out.extend_from_slice(b"\"max_score\":");
+    write_json(out, &max_score);
+    out.extend_from_slice(b",\"hits\":");
+    out.extend_from_slice(hits_json);
+    out.extend_from_slice(b"}}");
+}
+
+async fn search(ctx: Ctx) -> ApiResult<Reply> {
+    let start = Instant::now();
+    let p = ctx.shared.product;
+    let body = ctx.json()?;
+    let req = SearchRequest::parse(body.as_ref(), &ctx.query, &p)?;
+    let scroll_keep = match ctx.q("scroll") {
+        Some(s) => Some(parse_time(s).ok_or_else(|| {
+            ApiError::illegal_argument(format!(
+                "failed to parse setting [scroll] with value [{s}] as a time value"
+            ))
+        })?),
+        None => None,
+    };
+    if scroll_keep.is_some() && req.search_after.is_some() {
+        return Err(ApiError::validation(&[
+            "using [search_after] is not allowed in a scroll context".into(),
+        ]));
+    }
+    let mut c = ctx.shared.cluster();
+    expire(&mut c);
+    let (names, pit_id) = match &req.pit {
+        Some((id, keep)) => {
+            if !ctx.param("index").is_empty() {
+                return Err(ApiError::validation(&["[indices] cannot be used with point in time. Do not specify any index with point in time.".into()]));
+            }
+            let Some(pit) = c.pits.get_mut(id) else {
+                return Err(ApiError::no_search_context(id));
+            };
+            if let Some(k) = keep.as_deref().and_then(parse_time) {
+                pit.expires = Instant::now() + k;
+            }
+            let names = pit.indices.clone();
+            (names, Some(id.clone()))
+        }
+        None => (targets(&c, &ctx, ctx.param("index"))?, None),
+    };
+    let all = exec::run(&c, &names, &req);
+    let total = all.len();
+    let shard_count = total_shards(&c, &names);
+    let first: Vec<HitRef> = all
+        .iter()
+        .skip(if scroll_keep.is_some() { 0 } else { req.from })
+        .take(req.size)
+        .cloned()
+        .collect();
+    let hits_json = render_hits(&c, &names, &first, &req.render);
+    let max_score = if first.is_empty() || req.render.null_score {
+        Value::Null
+    } else {
+        json!(1.0)
+    };
+    let track = if ctx.q("rest_total_hits_as_int") == Some("true") {
+        TrackTotal::Exact
+    } else {
+        req.track_total
+    };
+    let as_object = p.total_hits_object() && ctx.q("rest_total_hits_as_int") != Some("true");
+    let mut out = Vec::with_capacity(hits_json.len() + 256);
+    out.push(b'{');
+    if let Some(keep) = scroll_keep {
+        let id = c.next_context_id("scroll");
+        let size = req.size.max(1);
+        c.scrolls.insert(
+            id.clone(),
+            ScrollContext {
+                indices: names.clone(),
+                pos: first.len(),
+                hits: all,
+                size,
+                render: req.render.clone(),
+                expires: Instant::now() + keep,
+            },
+        );
+        out.extend_from_slice(b"\"_scroll_id\":");
+        write_json(&mut out, &json!(id));
+        out.push(b',');
+    }
+    if let Some(id) = pit_id {
+        out.extend_from_slice(b"\"pit_id\":");
+        write_json(&mut out, &json!(id));
+        out.push(b',');
+    }
+    envelope(
+        &mut out,
+        start.elapsed().as_millis() as u64,
+        shard_count,
+        total_value(total, track, as_object),
+        max_score,
+        &hits_json,
+    );
+    Ok(Reply::Raw(
+        StatusCode::OK,
+        out,
+        "application/json; charset=UTF-8",
+    ))
+}
+
+async fn count(ctx: Ctx) -> ApiResult<Reply> {
+    let p = ctx.shared.product;
+    let body = ctx.json()?;
+    if let Some(b) = &body
+        && let Some(bad) = b
+            .as_object()
+            .and_then(|m| m.keys().find(|k| k.as_str() != "query"))
+    {
+        return Err(ApiError::parse(format!("request does not support [{bad}]")));
+    }
+    let mut req = SearchRequest::parse(body.as_ref(), &ctx.query, &p)?;
+    req.sort.clear();
+    req.search_after = None;
+    let c = ctx.shared.cluster();
+    let names = targets(&c, &ctx, ctx.param("index"))?;
+    let n = exec::run(&c, &names, &req).len();
+    Reply::ok(json!({"count": n, "_shards": shards(total_shards(&c, &names))}))
+}
+
+async fn scroll(ctx: Ctx) -> ApiResult<Reply> {
+    let start = Instant::now();
+    let p = ctx.shared.product;
+    let body = ctx.json()?;
+    let id = body
+        .as_ref()
+        .and_then(|b| b.get("scroll_id"))
+        .and_then(Value::as_str)
+        .map(str::to_string)
+        .or_else(|| ctx.q("scroll_id").map(str::to_string))
+        .or_else(|| Some(ctx.param("scroll_id").to_string()).filter(|s| !s.is_empty()))
+        .ok_or_else(|| ApiError::validation(&["scrollId is missing".into()]))?;
+    let keep = body
+        .as_ref()
+        .and_then(|b| b.get("scroll"))
+        .and_then(Value::as_str)
+        .map(str::to_string)
+        .or_else(|| ctx.q("scroll").map(str::to_string))
+        .and_then(|s| parse_time(&s));
+    let mut c = ctx.shared.cluster();
+    expire(&mut c);
+    let Some(mut sc) = c.scrolls.remove(&id) else {
+        return Err(ApiError::no_search_context(&id));
+    };
+    if let Some(k) = keep {
+        sc.expires = Instant::now() + k;
+    }
+    let end = (sc.pos + sc.size).min(sc.hits.len());
+    let page = &sc.hits[sc.pos..end];
+    let hits_json = render_hits(&c, &sc.indices, page, &sc.render);
+    let max_score = if page.is_empty() || sc.render.null_score {
+        Value::Null
+    } else {
+        json!(1.0)
+    };
+    let total = sc.hits.len();
+    sc.pos = end;
+    let shard_count = total_shards(&c, &sc.indices);
+    let as_object = p.total_hits_object() && ctx.q("rest_total_hits_as_int") != Some("true");
+    c.scrolls.insert(id.clone(), sc);
+    drop(c);
+    let mut out = Vec::with_capacity(hits_json.len() + 256);
+    out.extend_from_slice(b"{\"_scroll_id\":");
+    write_json(&mut out, &json!(id));
+    out.push(b',');
+    envelope(
+        &mut out,
+        start.elapsed().as_millis() as u64,
+        shard_count,
+        total_value(total, TrackTotal::Exact, as_object),
+        max_score,
+        &hits_json,
+    );
+    Ok(Reply::Raw(
+        StatusCode::OK,
+        out,
+        "application/json; charset=UTF-8",
+    ))
+}
+
+async fn clear_scroll(ctx: Ctx) -> ApiResult<Reply> {
+    let body = ctx.json()?;
+    let mut ids: Vec<String> = match body.as_ref().and_then(|b| b.get("scroll_id")) {
+        Some(Value::String(s)) => s.split(',').map(str::to_string).collect(),
+        Some(Value::Array(a)) => a
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_string)
+            .collect(),
+        _ => vec![],
+    };
+    let p = ctx.param("scroll_id");
+    if !p.is_empty() {
+        ids.extend(p.split(',').map(str::to_string));
+    }
+    let mut c = ctx.shared.cluster();
+    let freed = if ids.iter().any(|i| i == "_all") {
+        let n = c.scrolls.len();
+        c.scrolls.clear();
+        n
+    } else {
+        ids.iter()
+            .filter(|i| c.scrolls.remove(*i).is_some())
+            .count()
+    };
+    let status = if freed == 0 && !ids.is_empty() && !ids.iter().any(|i| i == "_all") {
+        StatusCode::NOT_FOUND
+    } else {
+        StatusCode::OK
+    };
+    Ok(Reply::Json(
+        status,
+        json!({"succeeded": true, "num_freed": freed}),
+    ))
+}
+
+fn open_pit(ctx: &Ctx) -> ApiResult<(String, PitContext)> {
+    let keep = ctx
+        .q("keep_alive")
+        .ok_or_else(|| ApiError::validation(&["[keep_alive] is missing".into()]))?;
+    let keep: Duration = parse_time(keep).ok_or_else(|| {
+        ApiError::illegal_argument(format!("failed to parse [keep_alive] with value [{keep}]"))
+    })?;
+    let mut c = ctx.shared.cluster();
+    expire(&mut c);
+    let names = targets(&c, ctx, ctx.param("index"))?;
+    let id = c.next_context_id("pit");
+    let created_ms = (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64;
+    let pit = PitContext {
+        indices: names.clone(),
+        created_ms,
+        keep_alive: keep,
+        expires: Instant::now() + keep,
+    };
+    c.pits.insert(
+        id.clone(),
+        PitContext {
+            indices: names,
+            created_ms,
+            keep_alive: keep,
+            expires: pit.expires,
+        },
+    );
+    Ok((id, pit))
+}
+
+fn need_pit(ctx: &Ctx, opensearch_path: bool) -> ApiResult<()> {
+    let p = ctx.shared.product;
+    if !p.has_pit() || p.is_opensearch() != opensearch_path {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "illegal_argument_exception",
+            format!(
+                "request [{}] contains unrecognized parameters or path",
+                ctx.path
+            ),
+        ));
+    }
+    Ok(())
+}
+
+async fn open_pit_es(ctx: Ctx) -> ApiResult<Reply> {
+    need_pit(&ctx, false)?;
+    let (id, _) = open_pit(&ctx)?;
+    Reply::ok(json!({"id": id}))
+}
+
+async fn close_pit_es(ctx: Ctx) -> ApiResult<Reply> {
+    need_pit(&ctx, false)?;
+    let body = ctx.json()?.unwrap_or(json!({}));
+    let id = body
+        .get("id")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
+    let freed = ctx.shared.cluster().pits.remove(&id).is_some();
+    let status = if freed {
+        StatusCode::OK
+    } else {
+        StatusCode::NOT_FOUND
+    };
+    Ok(Reply::Json(
+        status,
+        json!({"succeeded": true, "num_freed": u32::from(freed)}),
+    ))
+}
+
+async fn open_pit_os(ctx: Ctx) -> ApiResult<Reply> {
+    need_pit(&ctx, true)?;
+    let (id, pit) = open_pit(&ctx)?;
+    let c = ctx.shared.cluster();
+    let n = total_shards(&c, &pit.indices);
+    Reply::ok(json!({"pit_id": id, "_shards": shards(n), "creation_time": pit.created_ms}))
+}
+
+async fn close_pit_os(ctx: Ctx) -> ApiResult<Reply> {
+    need_pit(&ctx, true)?;
+    let body = ctx.json()?.unwrap_or(json!({}));
+    let ids: Vec<String> = body
+        .get("pit_id")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut c = ctx.shared.cluster();
+    let pits: Vec<Value> = ids
+        .iter()
+        .map(|id| json!({"successful": c.pits.remove(id).is_some(), "pit_id": id}))
+        .collect();
+    Reply::ok(json!({"pits": pits}))
+}
+
+async fn close_all_pits_os(ctx: Ctx) -> ApiResult<Reply> {
+    need_pit(&ctx, true)?;
+    let mut c = ctx.shared.cluster();
+    let pits: Vec<Value> = c
+        .pits
+        .drain()
+        .map(|(id, _)| json!({"successful": true, "pit_id": id}))
+        .collect();
+    Reply::ok(json!({"pits": pits}))
+}
+
+async fn get_all_pits_os(ctx: Ctx) -> ApiResult<Reply> {
+    need_pit(&ctx, true)?;
+    let mut c = ctx.shared.cluster();
+    expire(&mut c);
+    let pits: Vec<Value> = c.pits.iter().map(|(id, p)| json!({"pit_id": id, "creation_time": p.created_ms, "keep_alive": p.keep_alive.as_millis() as u64})).collect();
+    Reply::ok(json!({"pits": pits}))
+}

@@ -1,0 +1,215 @@
+//! Cluster state: the indexes by name, cluster settings (persistent, transient and the node's startup
+//! settings), open scroll and point-in-time contexts, and index-name resolution (names, aliases, wildcards).
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde_json::Value;
+
+use super::index::Index;
+use super::settings::FlatSettings;
+use crate::error::{ApiError, ApiResult};
+use crate::search::context::{PitContext, ScrollContext};
+
+/// The whole mutable state of one sandbox.
+#[derive(Debug, Default)]
+pub struct Cluster {
+    /// Indexes by name.
+    pub indices: BTreeMap<String, Index>,
+    /// `_cluster/settings` persistent (flat).
+    pub persistent: FlatSettings,
+    /// `_cluster/settings` transient (flat).
+    pub transient: FlatSettings,
+    /// Node settings given at startup (like `elasticsearch.yml`), flat.
+    pub node_settings: FlatSettings,
+    /// Open scrolls by id.
+    pub scrolls: HashMap<String, ScrollContext>,
+    /// Open points in time by id.
+    pub pits: HashMap<String, PitContext>,
+    /// Counter for context ids.
+    pub next_context: u64,
+}
+
+/// How to expand an index expression.
+#[derive(Debug, Clone, Copy)]
+pub struct Resolve {
+    /// Missing concrete names are skipped instead of failing.
+    pub ignore_unavailable: bool,
+    /// Whether wildcards match closed indexes too.
+    pub include_closed: bool,
+    /// Whether an empty result is an error for concrete names (always false for wildcards).
+    pub allow_no_indices: bool,
+}
+
+impl Default for Resolve {
+    fn default() -> Self {
+        Resolve {
+            ignore_unavailable: false,
+            include_closed: false,
+            allow_no_indices: true,
+        }
+    }
+}
+
+/// Simple `*` glob matching.
+pub fn glob(pattern: &str, text: &str) -> bool {
+    let parts: Vec<&str> = pattern.split('*').collect();
+    if parts.len() == 1 {
+        return pattern == text;
+    }
+    let mut rest = text;
+    for (i, part) in parts.iter().enumerate() {
+        if i == 0 {
+            match rest.strip_prefix(part) {
+                Some(r) => rest = r,
+                None => return false,
+            }
+        } else if i + 1 == parts.len() {
+            return rest.ends_with(part);
+        } else {
+            match rest.find(part) {
+                Some(p) => rest = &rest[p + part.len()..],
+                None => return false,
+            }
+        }
+    }
+    true
+}
+
+impl Cluster {
+    /// Resolves a comma-separated index expression (names, aliases, wildcards, `_all`, `-exclusions`)
+    /// to concrete index names, in name order, without duplicates.
+    pub fn resolve(&self, expr: &str, opts: Resolve) -> ApiResult<Vec<String>> {
+        let mut out: Vec<String> = Vec::new();
+        let expr = expr.trim();
+        let items: Vec<&str> = if expr.is_empty() || expr == "_all" {
+            vec!["*"]
+        } else {
+            expr.split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .collect()
+        };
+        for item in items {
+            if let Some(excluded) = item.strip_prefix('-')
+                && !out.is_empty()
+            {
+                out.retain(|n| !glob(excluded, n));
+                continue;
+            }
+            if item.contains('*') {
+                for (name, idx) in &self.indices {
+                    if glob(item, name) && (opts.include_closed || idx.is_open()) {
+                        out.push(name.clone());
+                    }
+                    for alias in idx.aliases.keys() {
+                        if glob(item, alias) && (opts.include_closed || idx.is_open()) {
+                            out.push(name.clone());
+                        }
+                    }
+                }
+                continue;
+            }
+            if self.indices.contains_key(item) {
+                out.push(item.to_string());
+                continue;
+            }
+            let via_alias: Vec<String> = self
+                .indices
+                .iter()
+                .filter(|(_, i)| i.aliases.contains_key(item))
+                .map(|(n, _)| n.clone())
+                .collect();
+            if !via_alias.is_empty() {
+                out.extend(via_alias);
+                continue;
+            }
+            if !opts.ignore_unavailable {
+                return Err(ApiError::index_not_found(item));
+            }
+        }
+        out.sort();
+        out.dedup();
+        Ok(out)
+    }
+
+    /// Resolves a name to exactly one concrete index for writes (an alias must point to one index or
+    /// have a write index).
+    pub fn write_index(&self, name: &str) -> ApiResult<Option<String>> {
+        if self.indices.contains_key(name) {
+            return Ok(Some(name.to_string()));
+        }
+        let targets: Vec<(&String, &Index)> = self
+            .indices
+            .iter()
+            .filter(|(_, i)| i.aliases.contains_key(name))
+            .collect();
+        match targets.len() {
+            0 => Ok(None),
+            1 => Ok(Some(targets[0].0.clone())),
+            _ => {
+                let write: Vec<&String> = targets
+                    .iter()
+                    .filter(|(_, i)| {
+                        i.aliases
+                            .get(name)
+                            .and_then(|a| a.get("is_write_index"))
+                            .and_then(Value::as_bool)
+                            == Some(true)
+                    })
+                    .map(|(n, _)| *n)
+                    .collect();
+                match write.first() {
+                    Some(n) => Ok(Some((*n).clone())),
+                    None => Err(ApiError::illegal_argument(format!(
+                        "no write index is defined for alias [{name}]. The write index may be explicitly disabled using is_write_index=false or the alias points to multiple indices without one being designated as a write index"
+                    ))),
+                }
+            }
+        }
+    }
+
+    /// An effective cluster-level setting: transient, then persistent, then node (startup) settings.
+    pub fn setting(&self, key: &str) -> Option<&Value> {
+        self.transient
+            .get(key)
+            .or_else(|| self.persistent.get(key))
+            .or_else(|| self.node_settings.get(key))
+    }
+
+    /// A fresh context id.
+    pub fn next_context_id(&mut self, prefix: &str) -> String {
+        self.next_context += 1;
+        let raw = format!(
+            "{prefix}:{}:{}",
+            self.next_context,
+            uuid::Uuid::new_v4().simple()
+        );
+        use base64::Engine;
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn glob_matches() {
+        assert!(glob("logs-*", "logs-2024"));
+        assert!(glob("*-2024", "logs-2024"));
+        assert!(glob("l*s-*4", "logs-2024"));
+        assert!(!glob("logs-*", "metrics"));
+        assert!(glob("*", "anything"));
+    }
+
+    #[test]
+    fn missing_concrete_name_is_index_not_found() {
+        let c = Cluster::default();
+        let err = c.resolve("nope", Resolve::default()).unwrap_err();
+        assert_eq!(err.kind, "index_not_found_exception");
+        assert_eq!(
+            c.resolve("nope*", Resolve::default()).unwrap(),
+            Vec::<String>::new()
+        );
+    }
+}

@@ -1,0 +1,167 @@
+//! Document storage of one index: raw `_source` bytes with `_id`, `_version`, `_seq_no`, kept in insertion
+//! slots so `_doc` order and scroll snapshots are cheap (a slot number per hit).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use bytes::Bytes;
+
+/// One stored document. Cloning is cheap (reference counts).
+#[derive(Debug, Clone)]
+pub struct Doc {
+    /// `_id`.
+    pub id: Arc<str>,
+    /// Mapping type (`_doc` when the version is typeless).
+    pub ty: Arc<str>,
+    /// `_source` exactly as sent.
+    pub source: Bytes,
+    /// `_version`.
+    pub version: u64,
+    /// `_seq_no`.
+    pub seq_no: u64,
+    /// `_primary_term`.
+    pub primary_term: u64,
+}
+
+/// What a write did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WriteOutcome {
+    /// A new document.
+    Created,
+    /// An existing document replaced.
+    Updated,
+}
+
+/// The documents of one index.
+#[derive(Debug, Default)]
+pub struct DocStore {
+    slots: Vec<Option<Doc>>,
+    ids: HashMap<Arc<str>, u32>,
+    next_seq_no: u64,
+}
+
+impl DocStore {
+    /// Number of live documents.
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// True when empty.
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    /// Highest sequence number assigned, or -1.
+    pub fn max_seq_no(&self) -> i64 {
+        self.next_seq_no as i64 - 1
+    }
+
+    /// Approximate bytes held by sources.
+    pub fn source_bytes(&self) -> usize {
+        self.slots.iter().flatten().map(|d| d.source.len()).sum()
+    }
+
+    /// A document by id.
+    pub fn get(&self, id: &str) -> Option<&Doc> {
+        self.ids
+            .get(id)
+            .and_then(|s| self.slots.get(*s as usize))
+            .and_then(|d| d.as_ref())
+    }
+
+    /// A document by slot.
+    pub fn slot(&self, slot: u32) -> Option<&Doc> {
+        self.slots.get(slot as usize).and_then(|d| d.as_ref())
+    }
+
+    /// Live documents with their slots, in insertion order.
+    pub fn iter(&self) -> impl Iterator<Item = (u32, &Doc)> {
+        self.slots
+            .iter()
+            .enumerate()
+            .filter_map(|(i, d)| d.as_ref().map(|d| (i as u32, d)))
+    }
+
+    /// Writes (creates or replaces) a document; the caller has checked `op_type` and versions.
+    pub fn put(
+        &mut self,
+        id: &str,
+        ty: Arc<str>,
+        source: Bytes,
+        primary_term: u64,
+    ) -> (WriteOutcome, Doc) {
+        let seq_no = self.next_seq_no;
+        self.next_seq_no += 1;
+        if let Some(&slot) = self.ids.get(id)
+            && let Some(Some(existing)) = self.slots.get_mut(slot as usize)
+        {
+            existing.version += 1;
+            existing.seq_no = seq_no;
+            existing.source = source;
+            existing.ty = ty;
+            existing.primary_term = primary_term;
+            return (WriteOutcome::Updated, existing.clone());
+        }
+        let id: Arc<str> = Arc::from(id);
+        let doc = Doc {
+            id: id.clone(),
+            ty,
+            source,
+            version: 1,
+            seq_no,
+            primary_term,
+        };
+        let slot = self.slots.len() as u32;
+        self.slots.push(Some(doc.clone()));
+        self.ids.insert(id, slot);
+        (WriteOutcome::Created, doc)
+    }
+
+    /// Deletes a document; returns it (with the version and seq_no of the delete) when it existed.
+    pub fn delete(&mut self, id: &str) -> Option<Doc> {
+        let slot = self.ids.remove(id)?;
+        let mut doc = self.slots.get_mut(slot as usize)?.take()?;
+        doc.version += 1;
+        doc.seq_no = self.next_seq_no;
+        self.next_seq_no += 1;
+        Some(doc)
+    }
+
+    /// Consumes a sequence number without a document (e.g. a delete of a missing id).
+    pub fn bump_seq_no(&mut self) -> u64 {
+        let s = self.next_seq_no;
+        self.next_seq_no += 1;
+        s
+    }
+
+    /// Removes everything.
+    pub fn clear(&mut self) {
+        self.slots.clear();
+        self.ids.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn put_replace_delete_track_versions_and_seq_nos() {
+        let mut s = DocStore::default();
+        let ty: Arc<str> = Arc::from("_doc");
+        let (o, d) = s.put("a", ty.clone(), Bytes::from_static(b"{}"), 1);
+        assert_eq!((o, d.version, d.seq_no), (WriteOutcome::Created, 1, 0));
+        let (o, d) = s.put("a", ty.clone(), Bytes::from_static(b"{\"x\":1}"), 1);
+        assert_eq!((o, d.version, d.seq_no), (WriteOutcome::Updated, 2, 1));
+        s.put("b", ty, Bytes::from_static(b"{}"), 1);
+        assert_eq!(s.len(), 2);
+        let del = s.delete("a").unwrap();
+        assert_eq!(del.version, 3);
+        assert!(s.get("a").is_none());
+        assert_eq!(
+            s.iter().map(|(_, d)| d.id.to_string()).collect::<Vec<_>>(),
+            vec!["b"]
+        );
+        assert_eq!(s.max_seq_no(), 3);
+    }
+}

@@ -1,0 +1,11 @@
+//! The in-memory cluster model: indexes (settings, mappings, state, aliases, documents), cluster settings,
+//! scroll and point-in-time contexts. Everything lives behind one lock in [`crate::server::Shared`].
+
+pub mod cluster;
+pub mod docs;
+pub mod index;
+pub mod settings;
+
+pub use cluster::Cluster;
+pub use docs::{Doc, DocStore, WriteOutcome};
+pub use index::{Index, IndexState, RecoverySource};

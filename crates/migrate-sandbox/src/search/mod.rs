@@ -1,0 +1,8 @@
+//! Search: the query DSL subset, sorting, `_source` filtering, execution over indexes, and scroll/PIT contexts.
+
+pub mod context;
+pub mod exec;
+pub mod fields;
+pub mod query;
+pub mod sort;
+pub mod source;

@@ -1,0 +1,243 @@
+//! The HTTP front: shared state, and the one axum handler that logs, injects faults, checks auth,
+//! routes through the [`RouteTable`] and renders replies and errors.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+use std::time::{Instant, SystemTime};
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::Response;
+use serde_json::json;
+
+use crate::auth::Auth;
+use crate::error::ApiError;
+use crate::faults::{FaultAction, Faults};
+use crate::flavor::{Flavor, Product};
+use crate::model::Cluster;
+use crate::request_log::{LoggedRequest, RequestLog};
+use crate::router::{Ctx, Match, Reply, RouteTable, percent_decode};
+use crate::tasks::TaskRegistry;
+
+/// Largest accepted body (`http.max_content_length` default, 100 MB).
+pub const MAX_BODY: usize = 100 * 1024 * 1024;
+
+/// State shared by all handlers of one sandbox.
+pub struct Shared {
+    /// Flavour and version.
+    pub product: Product,
+    /// `cluster.name`.
+    pub cluster_name: String,
+    /// Cluster UUID.
+    pub cluster_uuid: String,
+    /// Node id.
+    pub node_id: String,
+    /// Node name.
+    pub node_name: String,
+    /// `host:port` the sandbox listens on (set once bound).
+    pub publish_address: OnceLock<String>,
+    /// The cluster model.
+    pub cluster: Mutex<Cluster>,
+    /// Tasks.
+    pub tasks: Mutex<TaskRegistry>,
+    /// Request log.
+    pub log: RequestLog,
+    /// Fault rules.
+    pub faults: Faults,
+    /// Required authentication.
+    pub auth: Option<Auth>,
+    /// Routes.
+    pub routes: RouteTable,
+    /// HTTP client for remote reindex.
+    pub http: reqwest::Client,
+}
+
+impl Shared {
+    /// Locks the cluster (a poisoned lock is recovered: state stays usable after a panicked handler).
+    pub fn cluster(&self) -> MutexGuard<'_, Cluster> {
+        self.cluster.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Locks the task registry.
+    pub fn tasks(&self) -> MutexGuard<'_, TaskRegistry> {
+        self.tasks.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// `host:port`.
+    pub fn address(&self) -> String {
+        self.publish_address
+            .get()
+            .cloned()
+            .unwrap_or_else(|| "127.0.0.1:9200".into())
+    }
+}
+
+fn json_response(status: StatusCode, body: Vec<u8>, content_type: &'static str) -> Response {
+    let mut r = Response::new(Body::from(body));
+    *r.status_mut() = status;
+    r.headers_mut()
+        .insert("content-type", HeaderValue::from_static(content_type));
+    r
+}
+
+fn error_response(e: &ApiError) -> Response {
+    let body = serde_json::to_vec(&e.body()).unwrap_or_default();
+    let mut r = json_response(e.status, body, "application/json; charset=UTF-8");
+    if e.status == StatusCode::UNAUTHORIZED {
+        r.headers_mut().insert(
+            "www-authenticate",
+            HeaderValue::from_static("Basic realm=\"security\" charset=\"UTF-8\""),
+        );
+    }
+    r
+}
+
+fn fault_error(status: u16) -> ApiError {
+    let code = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    match status {
+        429 => ApiError::new(
+            code,
+            "es_rejected_execution_exception",
+            "rejected execution of coordinating operation [sandbox fault injection]",
+        ),
+        503 => ApiError::new(
+            code,
+            "cluster_block_exception",
+            "blocked by: [SERVICE_UNAVAILABLE/1/state not recovered / initialized];",
+        ),
+        _ => ApiError::new(code, "exception", format!("injected fault: HTTP {status}")),
+    }
+}
+
+fn dropped() -> Response {
+    let stream = futures::stream::once(async {
+        Err::<bytes::Bytes, std::io::Error>(std::io::Error::new(
+            std::io::ErrorKind::ConnectionAborted,
+            "sandbox fault: connection dropped",
+        ))
+    });
+    let mut r = Response::new(Body::from_stream(stream));
+    r.headers_mut()
+        .insert("content-type", HeaderValue::from_static("application/json"));
+    r
+}
+
+/// The single axum handler.
+pub async fn dispatch(State(shared): State<Arc<Shared>>, req: Request) -> Response {
+    let start = Instant::now();
+    let at = SystemTime::now();
+    let (parts, body) = req.into_parts();
+    let method = parts.method.clone();
+    let raw_path = parts.uri.path().to_string();
+    let path = percent_decode(&raw_path);
+    let query_str = parts.uri.query().unwrap_or("").to_string();
+    let body = match axum::body::to_bytes(body, MAX_BODY).await {
+        Ok(b) => b,
+        Err(_) => {
+            let e = ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "content_too_long_exception",
+                "request body is too large",
+            );
+            return error_response(&e);
+        }
+    };
+    let log = |status: u16| LoggedRequest {
+        method: method.to_string(),
+        path: path.clone(),
+        query: query_str.clone(),
+        body_size: body.len(),
+        status,
+        duration: start.elapsed(),
+        at,
+    };
+
+    for action in shared.faults.decide(method.as_str(), &path) {
+        match action {
+            FaultAction::Latency(d) => tokio::time::sleep(d).await,
+            FaultAction::Status(s) => {
+                let e = fault_error(s);
+                shared.log.push(log(s));
+                return error_response(&e);
+            }
+            FaultAction::Drop => {
+                shared.log.push(log(0));
+                return dropped();
+            }
+        }
+    }
+
+    if let Some(auth) = &shared.auth
+        && let Err(e) = auth.verify(&method, &parts.uri, &parts.headers, &body)
+    {
+        shared.log.push(log(e.status.as_u16()));
+        return error_response(&e);
+    }
+
+    let query: HashMap<String, String> = url::form_urlencoded::parse(query_str.as_bytes())
+        .into_owned()
+        .collect();
+    let result = match shared.routes.find(&method, &path) {
+        Match::Found(route, params) => {
+            let ctx = Ctx {
+                shared: shared.clone(),
+                method: method.clone(),
+                path: path.clone(),
+                params,
+                query,
+                headers: parts.headers.clone(),
+                body: body.clone(),
+            };
+            route.call(ctx).await
+        }
+        Match::MethodNotAllowed(allowed) => {
+            let allowed: Vec<String> = allowed.iter().map(|m| m.to_string()).collect();
+            let body = json!({
+                "error": format!("Incorrect HTTP method for uri [{}] and method [{}], allowed: [{}]", raw_path, method, allowed.join(", ")),
+                "status": 405
+            });
+            Ok(Reply::Json(StatusCode::METHOD_NOT_ALLOWED, body))
+        }
+        Match::NotFound => Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "illegal_argument_exception",
+            format!("request [{raw_path}] contains unrecognized parameters or path"),
+        )),
+    };
+    let mut response = match result {
+        Ok(Reply::Json(status, v)) => {
+            let pretty = query_has(&query_str, "pretty");
+            let bytes = if pretty {
+                serde_json::to_vec_pretty(&v)
+            } else {
+                serde_json::to_vec(&v)
+            }
+            .unwrap_or_default();
+            json_response(status, bytes, "application/json; charset=UTF-8")
+        }
+        Ok(Reply::Raw(status, bytes, ct)) => json_response(status, bytes, ct),
+        Ok(Reply::Empty(status)) => json_response(status, Vec::new(), "text/plain; charset=UTF-8"),
+        Err(e) => {
+            if method == axum::http::Method::HEAD {
+                json_response(e.status, Vec::new(), "text/plain; charset=UTF-8")
+            } else {
+                error_response(&e)
+            }
+        }
+    };
+    if shared.product.flavor == Flavor::Elasticsearch
+        && shared.product.version >= crate::flavor::Version::new(7, 14, 0)
+    {
+        response.headers_mut().insert(
+            "x-elastic-product",
+            HeaderValue::from_static("Elasticsearch"),
+        );
+    }
+    shared.log.push(log(response.status().as_u16()));
+    response
+}
+
+fn query_has(q: &str, key: &str) -> bool {
+    url::form_urlencoded::parse(q.as_bytes()).any(|(k, v)| k == key && v != "false")
+}

@@ -1,0 +1,509 @@
+//! Write operations shared by the document APIs, `_bulk` and `_reindex`: index creation (explicit and
+//! automatic, with dynamic mapping), document index/create/delete with version checks and write blocks.
+
+use std::sync::Arc;
+
+use axum::http::StatusCode;
+use bytes::Bytes;
+use serde_json::{Map, Value, json};
+
+use crate::error::{ApiError, ApiResult};
+use crate::flavor::{Product, TypeMode};
+use crate::model::index::empty_mapping;
+use crate::model::settings::{FlatSettings, flatten, normalize_index_keys};
+use crate::model::{Cluster, DocStore, Index, IndexState, RecoverySource, WriteOutcome};
+
+/// Settings nobody may set explicitly.
+pub const PRIVATE_SETTINGS: &[&str] = &[
+    "index.uuid",
+    "index.version.created",
+    "index.version.upgraded",
+    "index.history.uuid",
+    "index.provided_name",
+    "index.resize.source.uuid",
+    "index.resize.source.name",
+];
+
+fn now_ms() -> i64 {
+    (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64
+}
+
+/// Checks an index name the way Elasticsearch does.
+pub fn validate_index_name(name: &str) -> ApiResult<()> {
+    let bad = |why: &str| {
+        Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_index_name_exception",
+            format!("Invalid index name [{name}], {why}"),
+        )
+        .with("index_uuid", "_na_")
+        .with("index", name))
+    };
+    if name.is_empty() {
+        return bad("must not be empty");
+    }
+    if name.chars().any(|c| c.is_uppercase()) {
+        return bad("must be lowercase");
+    }
+    if name.starts_with(['_', '-', '+']) {
+        return bad("must not start with '_', '-', or '+'");
+    }
+    if name.contains(['\\', '/', '*', '?', '"', '<', '>', '|', ' ', ',', '#', ':']) {
+        return bad("must not contain the following characters [ , \", *, \\, <, |, ,, >, /, ?]");
+    }
+    if name == "." || name == ".." {
+        return bad("must not be '.' or '..'");
+    }
+    Ok(())
+}
+
+/// Unwraps the mapping body of a create/put-mapping request into `(type, mapping)` pairs per version.
+pub fn mapping_bodies(
+    product: &Product,
+    mappings: &Value,
+    include_type_name: bool,
+    url_type: Option<&str>,
+) -> ApiResult<Vec<(String, Value)>> {
+    let Some(m) = mappings.as_object() else {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "mapper_parsing_exception",
+            "Failed to parse mapping: mappings must be an object",
+        ));
+    };
+    if m.is_empty() {
+        return Ok(vec![]);
+    }
+    let typed = match product.type_mode() {
+        TypeMode::Multi | TypeMode::Single => url_type.is_none(),
+        TypeMode::TypelessWithDoc => include_type_name && url_type.is_none(),
+        TypeMode::None => false,
+    };
+    let known_root = |k: &str| {
+        matches!(
+            k,
+            "properties"
+                | "dynamic"
+                | "_source"
+                | "_routing"
+                | "_meta"
+                | "dynamic_templates"
+                | "date_detection"
+                | "numeric_detection"
+                | "enabled"
+                | "_all"
+                | "_field_names"
+                | "dynamic_date_formats"
+                | "runtime"
+        )
+    };
+    if let Some(t) = url_type {
+        return Ok(vec![(t.to_string(), mappings.clone())]);
+    }
+    if typed {
+        let out: Vec<(String, Value)> = m.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        if product.type_mode() == TypeMode::Single && out.len() > 1 {
+            let names: Vec<&str> = out.iter().map(|(k, _)| k.as_str()).collect();
+            return Err(ApiError::illegal_argument(format!(
+                "Rejecting mapping update to [index] as the final mapping would have more than 1 type: [{}]",
+                names.join(", ")
+            )));
+        }
+        return Ok(out);
+    }
+    // Typeless: tolerate a `_doc` wrapper on 7.x.
+    if product.type_mode() == TypeMode::TypelessWithDoc
+        && m.len() == 1
+        && let Some(inner) = m.get("_doc")
+    {
+        return Ok(vec![("_doc".into(), inner.clone())]);
+    }
+    if let Some(bad) = m.keys().find(|k| !known_root(k)) {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "mapper_parsing_exception",
+            format!(
+                "Root mapping definition has unsupported parameters:  [{bad} : {}]",
+                m[bad]
+            ),
+        ));
+    }
+    Ok(vec![("_doc".into(), mappings.clone())])
+}
+
+/// Creates an index from a create-index body.
+pub fn create_index(
+    cluster: &mut Cluster,
+    product: &Product,
+    name: &str,
+    body: Option<&Value>,
+    include_type_name: bool,
+) -> ApiResult<String> {
+    validate_index_name(name)?;
+    if let Some(existing) = cluster.indices.get(name) {
+        return Err(ApiError::already_exists(
+            name,
+            &existing.uuid,
+            product.es_major() == 5 && !product.is_opensearch(),
+        ));
+    }
+    if cluster
+        .indices
+        .values()
+        .any(|i| i.aliases.contains_key(name))
+    {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_index_name_exception",
+            format!("Invalid index name [{name}], already exists as alias"),
+        )
+        .with("index_uuid", "_na_")
+        .with("index", name));
+    }
+    let empty = json!({});
+    let body = body.unwrap_or(&empty);
+    let mut settings: FlatSettings =
+        normalize_index_keys(flatten(body.get("settings").unwrap_or(&empty)));
+    if let Some(bad) = PRIVATE_SETTINGS.iter().find(|k| settings.contains_key(**k)) {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "validation_exception",
+            format!(
+                "Validation Failed: 1: private index setting [{bad}] can not be set explicitly;"
+            ),
+        ));
+    }
+    let shards = settings
+        .get("index.number_of_shards")
+        .and_then(|v| v.as_str())
+        .map(str::to_string);
+    match shards.as_deref().map(str::parse::<u32>) {
+        Some(Ok(n)) if (1..=1024).contains(&n) => {}
+        Some(_) => {
+            return Err(ApiError::illegal_argument(format!(
+                "Failed to parse value [{}] for setting [index.number_of_shards] must be >= 1",
+                shards.unwrap_or_default()
+            )));
+        }
+        None => {
+            let default = if product.es_major() < 7 { "5" } else { "1" };
+            settings.insert("index.number_of_shards".into(), json!(default));
+        }
+    }
+    settings
+        .entry("index.number_of_replicas".into())
+        .or_insert(json!("1"));
+    let uuid = new_uuid();
+    let created = now_ms();
+    settings
+        .entry("index.creation_date".into())
+        .or_insert(json!(created.to_string()));
+    settings.insert("index.uuid".into(), json!(uuid));
+    settings.insert(
+        "index.version.created".into(),
+        json!(product.version_created()),
+    );
+    settings.insert("index.provided_name".into(), json!(name));
+    let mut index = Index {
+        name: name.to_string(),
+        uuid: uuid.clone(),
+        settings,
+        mappings: Default::default(),
+        state: IndexState::Open,
+        aliases: Default::default(),
+        docs: DocStore::default(),
+        primary_term: 1,
+        recovery: RecoverySource::EmptyStore,
+        creation_date: created,
+    };
+    if let Some(m) = body.get("mappings") {
+        for (ty, mapping) in mapping_bodies(product, m, include_type_name, None)? {
+            index.merge_mapping(&ty, &mapping);
+        }
+    }
+    if let Some(Value::Object(aliases)) = body.get("aliases") {
+        for (alias, meta) in aliases {
+            index.aliases.insert(
+                alias.clone(),
+                if meta.is_object() {
+                    meta.clone()
+                } else {
+                    json!({})
+                },
+            );
+        }
+    }
+    cluster.indices.insert(name.to_string(), index);
+    Ok(uuid)
+}
+
+/// A new index UUID (base64url, 22 characters, like Elasticsearch's).
+pub fn new_uuid() -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(uuid::Uuid::new_v4().as_bytes())
+}
+
+/// One document write.
+#[derive(Debug, Clone)]
+pub struct DocWrite<'a> {
+    /// Target index, alias or name to auto-create.
+    pub index: &'a str,
+    /// Mapping type from the URL or bulk metadata.
+    pub ty: Option<&'a str>,
+    /// `_id` (generated when absent).
+    pub id: Option<String>,
+    /// Raw `_source`.
+    pub source: Bytes,
+    /// `op_type=create`.
+    pub create_only: bool,
+    /// `if_seq_no` / `if_primary_term`.
+    pub if_seq_no: Option<(u64, u64)>,
+}
+
+/// The result of a write, rendered like the real response (and bulk item).
+#[derive(Debug, Clone)]
+pub struct WriteResult {
+    /// HTTP status (201 created, 200 updated/deleted, 404 not found).
+    pub status: StatusCode,
+    /// The JSON body.
+    pub body: Value,
+}
+
+fn shards_block() -> Value {
+    json!({"total": 2, "successful": 1, "failed": 0})
+}
+
+fn doc_type(product: &Product, ty: Option<&str>) -> Arc<str> {
+    match product.type_mode() {
+        TypeMode::Multi | TypeMode::Single => Arc::from(ty.unwrap_or("_doc")),
+        _ => Arc::from("_doc"),
+    }
+}
+
+/// Resolves the concrete index for a write, creating it when absent.
+pub fn write_target(cluster: &mut Cluster, product: &Product, name: &str) -> ApiResult<String> {
+    match cluster.write_index(name)? {
+        Some(n) => Ok(n),
+        None => {
+            create_index(cluster, product, name, None, false)?;
+            Ok(name.to_string())
+        }
+    }
+}
+
+fn check_writable(index: &Index, product: &Product) -> ApiResult<()> {
+    if !index.is_open() {
+        return Err(ApiError::index_closed(&index.name, &index.uuid));
+    }
+    if index.write_blocked() {
+        return Err(ApiError::write_blocked(
+            &index.name,
+            product.is_opensearch(),
+        ));
+    }
+    Ok(())
+}
+
+/// Indexes a document.
+pub fn index_doc(
+    cluster: &mut Cluster,
+    product: &Product,
+    w: DocWrite<'_>,
+) -> ApiResult<WriteResult> {
+    let parsed: Value = serde_json::from_slice(&w.source).map_err(|e| {
+        ApiError::new(StatusCode::BAD_REQUEST, "mapper_parsing_exception", "failed to parse")
+            .with("caused_by", json!({"type": "not_x_content_exception", "reason": format!("Compressor detection can only be called on some xcontent bytes or compressed xcontent bytes: {e}")}))
+    })?;
+    if !parsed.is_object() {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "mapper_parsing_exception",
+            "failed to parse, document is empty",
+        ));
+    }
+    let name = write_target(cluster, product, w.index)?;
+    let Some(index) = cluster.indices.get_mut(&name) else {
+        return Err(ApiError::index_not_found(w.index));
+    };
+    check_writable(index, product)?;
+    let ty = doc_type(product, w.ty);
+    if product.type_mode() == TypeMode::Single
+        && let Some(existing) = index.mappings.keys().next()
+        && existing.as_str() != &*ty
+        && &*ty != "_doc"
+    {
+        return Err(ApiError::illegal_argument(format!(
+            "Rejecting mapping update to [{name}] as the final mapping would have more than 1 type: [{existing}, {ty}]"
+        )));
+    }
+    let id = w.id.unwrap_or_else(new_uuid);
+    if let Some(existing) = index.docs.get(&id) {
+        if w.create_only {
+            let tail = format!(
+                "document already exists (current version [{}])",
+                existing.version
+            );
+            return Err(ApiError::version_conflict(&id, &tail, &name, &index.uuid));
+        }
+        if let Some((seq, term)) = w.if_seq_no
+            && (existing.seq_no != seq || existing.primary_term != term)
+        {
+            let tail = format!(
+                "required seqNo [{seq}], primary term [{term}]. current document has seqNo [{}] and primary term [{}]",
+                existing.seq_no, existing.primary_term
+            );
+            return Err(ApiError::version_conflict(&id, &tail, &name, &index.uuid));
+        }
+    } else if let Some((seq, term)) = w.if_seq_no {
+        let tail =
+            format!("required seqNo [{seq}], primary term [{term}] but no document was found");
+        return Err(ApiError::version_conflict(&id, &tail, &name, &index.uuid));
+    }
+    dynamic_mapping(index, &ty, &parsed);
+    let term = index.primary_term;
+    let (outcome, doc) = index.docs.put(&id, ty.clone(), w.source, term);
+    let mut body = Map::new();
+    body.insert("_index".into(), json!(name));
+    if product.type_mode() != TypeMode::None {
+        body.insert("_type".into(), json!(&*ty));
+    }
+    body.insert("_id".into(), json!(id));
+    body.insert("_version".into(), json!(doc.version));
+    body.insert(
+        "result".into(),
+        json!(if outcome == WriteOutcome::Created {
+            "created"
+        } else {
+            "updated"
+        }),
+    );
+    body.insert("_shards".into(), shards_block());
+    if product.es_major() >= 6 {
+        body.insert("_seq_no".into(), json!(doc.seq_no));
+        body.insert("_primary_term".into(), json!(doc.primary_term));
+    } else {
+        body.insert("created".into(), json!(outcome == WriteOutcome::Created));
+    }
+    Ok(WriteResult {
+        status: if outcome == WriteOutcome::Created {
+            StatusCode::CREATED
+        } else {
+            StatusCode::OK
+        },
+        body: Value::Object(body),
+    })
+}
+
+/// Deletes a document.
+pub fn delete_doc(
+    cluster: &mut Cluster,
+    product: &Product,
+    index_name: &str,
+    ty: Option<&str>,
+    id: &str,
+) -> ApiResult<WriteResult> {
+    let name = cluster
+        .write_index(index_name)?
+        .ok_or_else(|| ApiError::index_not_found(index_name))?;
+    let Some(index) = cluster.indices.get_mut(&name) else {
+        return Err(ApiError::index_not_found(index_name));
+    };
+    check_writable(index, product)?;
+    let ty = doc_type(product, ty);
+    let (found, version, seq_no) = match index.docs.delete(id) {
+        Some(d) => (true, d.version, d.seq_no),
+        None => (false, 1, index.docs.bump_seq_no()),
+    };
+    let mut body = Map::new();
+    body.insert("_index".into(), json!(name));
+    if product.type_mode() != TypeMode::None {
+        body.insert("_type".into(), json!(&*ty));
+    }
+    body.insert("_id".into(), json!(id));
+    body.insert("_version".into(), json!(version));
+    body.insert(
+        "result".into(),
+        json!(if found { "deleted" } else { "not_found" }),
+    );
+    body.insert("_shards".into(), shards_block());
+    if product.es_major() >= 6 {
+        body.insert("_seq_no".into(), json!(seq_no));
+        body.insert("_primary_term".into(), json!(index.primary_term));
+    } else {
+        body.insert("found".into(), json!(found));
+    }
+    Ok(WriteResult {
+        status: if found {
+            StatusCode::OK
+        } else {
+            StatusCode::NOT_FOUND
+        },
+        body: Value::Object(body),
+    })
+}
+
+/// Adds mappings for fields not mapped yet (dynamic mapping).
+fn dynamic_mapping(index: &mut Index, ty: &str, doc: &Value) {
+    let Value::Object(fields) = doc else { return };
+    let mapping = index
+        .mappings
+        .entry(ty.to_string())
+        .or_insert_with(empty_mapping);
+    if mapping.get("dynamic").and_then(Value::as_str) == Some("false") {
+        return;
+    }
+    add_fields(mapping, fields);
+}
+
+fn add_fields(mapping: &mut Value, fields: &Map<String, Value>) {
+    let Value::Object(m) = mapping else { return };
+    let props = m.entry("properties").or_insert_with(|| json!({}));
+    let Value::Object(props) = props else { return };
+    for (k, v) in fields {
+        if k.starts_with('_')
+            && matches!(
+                k.as_str(),
+                "_id" | "_index" | "_source" | "_type" | "_routing"
+            )
+        {
+            continue;
+        }
+        match props.get_mut(k) {
+            Some(existing) => {
+                if let (Value::Object(child), Some(_)) = (v, existing.get("properties")) {
+                    add_fields(existing, child);
+                }
+            }
+            None => {
+                if let Some(m) = infer(v) {
+                    props.insert(k.clone(), m);
+                }
+            }
+        }
+    }
+}
+
+fn infer(v: &Value) -> Option<Value> {
+    Some(match v {
+        Value::Null => return None,
+        Value::Bool(_) => json!({"type": "boolean"}),
+        Value::Number(n) if n.is_i64() || n.is_u64() => json!({"type": "long"}),
+        Value::Number(_) => json!({"type": "float"}),
+        Value::String(s) => {
+            if s.len() >= 10
+                && s.as_bytes()[4] == b'-'
+                && crate::search::fields::parse_date_millis(s).is_some()
+            {
+                json!({"type": "date"})
+            } else {
+                json!({"type": "text", "fields": {"keyword": {"type": "keyword", "ignore_above": 256}}})
+            }
+        }
+        Value::Array(a) => return a.iter().find_map(infer),
+        Value::Object(o) => {
+            let mut m = json!({});
+            add_fields(&mut m, o);
+            m
+        }
+    })
+}
