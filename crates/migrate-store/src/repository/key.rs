@@ -37,7 +37,8 @@ pub enum KeyClass {
 }
 
 /// Why a key would break a restore if copied.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum KeyIssue {
     /// Empty path segment: a leading or trailing `/` (a "directory marker") or `//`.
     EmptySegment,

@@ -71,8 +71,10 @@ pub(crate) async fn plan(
     // Capture the generation first: anything the source writes after this belongs to a later round.
     let latest_bytes = get_optional(source, INDEX_LATEST).await?;
     let captured = latest_bytes.as_deref().map(latest::decode).transpose()?;
-    let source_keys = list_all(source, "source").await?;
-    let dest_keys = list_all(destination, "destination").await?;
+    let (source_keys, dest_keys) = futures::try_join!(
+        list_all(source, "source"),
+        list_all(destination, "destination")
+    )?;
 
     let mut plan = Plan::default();
     let generation = captured.or_else(|| {

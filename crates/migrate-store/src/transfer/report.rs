@@ -8,7 +8,7 @@ use crate::repository::KeyIssue;
 use crate::repository::latest::LatestLengthError;
 
 /// The outcome of a transfer.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct TransferReport {
     /// Objects written to the destination.
     pub objects_copied: u64,
