@@ -7,6 +7,7 @@ pub mod error;
 pub mod faults;
 pub mod flavor;
 pub mod model;
+pub mod reindex;
 pub mod request_log;
 pub mod router;
 pub mod sandbox;

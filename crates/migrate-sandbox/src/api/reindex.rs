@@ -1,7 +1,99 @@
-//! `_reindex` and `_reindex/<task>/_rethrottle`: request parsing and validation, synchronous or as a task;
-//! the work itself is in [`crate::reindex`].
+//! `_reindex` (synchronous, or a task with `wait_for_completion=false`) and `_reindex/<task>/_rethrottle`.
 
+use axum::http::{Method, StatusCode};
+use serde_json::{Map, Value, json};
+
+use super::tasks::parse_task_id;
+use super::{Ctx, Reply};
+use crate::error::{ApiError, ApiResult};
+use crate::reindex::request::parse_rps;
+use crate::reindex::{ReindexRequest, run_reindex};
 use crate::router::RouteTable;
 
 /// Registers the routes.
-pub fn register(_t: &mut RouteTable) {}
+pub fn register(t: &mut RouteTable) {
+    t.route(Method::POST, "/_reindex", "reindex", reindex);
+    t.route(
+        Method::POST,
+        "/_reindex/{task_id}/_rethrottle",
+        "reindex_rethrottle",
+        rethrottle,
+    );
+}
+
+fn describe(req: &ReindexRequest) -> String {
+    let src = match &req.remote {
+        Some(r) => format!(
+            "[host={} port={} query={}]{:?}",
+            r.host,
+            r.host_port,
+            req.query_raw.clone().unwrap_or(json!({"match_all": {}})),
+            req.source_indices
+        ),
+        None => format!("{:?}", req.source_indices),
+    };
+    format!("reindex from {src} to [{}]", req.dest_index)
+}
+
+async fn reindex(ctx: Ctx) -> ApiResult<Reply> {
+    let body = ctx.json()?.ok_or_else(|| {
+        ApiError::validation(&[
+            "source is missing".into(),
+            "destination index is missing".into(),
+        ])
+    })?;
+    let req = ReindexRequest::parse(&body, &ctx.query)?;
+    let shared = ctx.shared.clone();
+    let (id, progress) = shared.tasks().start(
+        "indices:data/write/reindex",
+        describe(&req),
+        req.requests_per_second,
+    );
+    let wait = req.wait_for_completion;
+    let worker = {
+        let shared = shared.clone();
+        async move {
+            let (status, body) = run_reindex(shared.clone(), req, progress).await;
+            let result = if status == StatusCode::OK {
+                Ok(body.clone())
+            } else if body.get("error").is_some() {
+                Err(body["error"].clone())
+            } else {
+                Ok(body.clone())
+            };
+            shared.tasks().finish(id, result);
+            (status, body)
+        }
+    };
+    if wait {
+        let (status, body) = worker.await;
+        // Finished synchronous tasks are not kept in the registry.
+        shared.tasks().tasks.remove(&id);
+        return Ok(Reply::Json(status, body));
+    }
+    tokio::spawn(worker);
+    Reply::ok(json!({"task": format!("{}:{id}", shared.node_id)}))
+}
+
+async fn rethrottle(ctx: Ctx) -> ApiResult<Reply> {
+    let raw = ctx.param("task_id").to_string();
+    let n = parse_task_id(&ctx, &raw)?;
+    let rps = parse_rps(Some(ctx.q("requests_per_second").ok_or_else(|| {
+        ApiError::validation(&["requests_per_second must be set".into()])
+    })?))?;
+    let s = &ctx.shared;
+    let tasks = s.tasks();
+    let t = tasks
+        .tasks
+        .get(&n)
+        .filter(|t| !t.completed())
+        .ok_or_else(|| ApiError::resource_not_found(format!("task [{raw}] is missing")))?;
+    t.progress.set_rps(rps);
+    let mut task_map = Map::new();
+    task_map.insert(raw.clone(), t.info(&s.node_id, true));
+    let addr = s.address();
+    Ok(Reply::Json(
+        StatusCode::OK,
+        json!({"nodes": {s.node_id.clone(): {"name": s.node_name, "transport_address": addr, "host": "127.0.0.1", "ip": addr, "roles": ["data", "ingest", "master"], "tasks": Value::Object(task_map)}}}),
+    ))
+}
