@@ -41,13 +41,24 @@ impl Fingerprint {
 
     /// Lower-case hex, 64 characters.
     pub fn to_hex(&self) -> String {
-        hex::encode(self.0)
+        hex_of(&self.0)
     }
 
     /// The first 12 hex characters, for human-facing output.
     pub fn short(&self) -> String {
-        hex::encode(&self.0[..6])
+        hex_of(&self.0[..6])
     }
+}
+
+/// Lower-case hex of `bytes` (a table lookup; this runs for every step of every render).
+fn hex_of(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(DIGITS[usize::from(b >> 4)] as char);
+        out.push(DIGITS[usize::from(b & 0xf)] as char);
+    }
+    out
 }
 
 impl fmt::Display for Fingerprint {
@@ -94,5 +105,6 @@ mod tests {
         );
         assert_eq!(a.to_hex().len(), 64);
         assert_eq!(a.short().len(), 12);
+        assert_eq!(hex_of(&[0x00, 0x9f, 0xa0]), "009fa0");
     }
 }

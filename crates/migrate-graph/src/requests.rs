@@ -13,9 +13,12 @@ use std::fmt;
 
 use schemars::JsonSchema;
 use serde::Serialize;
+use std::collections::BTreeMap;
+
 use serde_json::{Map, Value, json};
 
 use crate::blueprint::{SecretRef, Setting, Store};
+pub use crate::body::Body;
 use crate::kind::{Pass, RemoteAuth, Side, StepKind};
 
 /// What a request is for within its step.
@@ -70,7 +73,7 @@ pub struct Request {
     pub method: Method,
     /// Path and query, relative to the cluster URL.
     pub path: String,
-    pub body: Option<Value>,
+    pub body: Option<Body>,
     /// What is filled in at run time, when something is.
     pub runtime: Option<&'static str>,
 }
@@ -90,7 +93,7 @@ impl Secrets for Redacted {
     }
 }
 
-fn req(role: Role, target: Side, method: Method, path: String, body: Option<Value>) -> Request {
+fn req(role: Role, target: Side, method: Method, path: String, body: Option<Body>) -> Request {
     Request {
         role,
         target,
@@ -157,7 +160,7 @@ pub fn requests(kind: &StepKind, secrets: &dyn Secrets) -> Vec<Request> {
                     *side,
                     Put,
                     path,
-                    Some(repository_body(store, *readonly, secrets)),
+                    Some(Body::json(&repository_body(store, *readonly, secrets))),
                 ),
             ]
         }
@@ -180,7 +183,7 @@ pub fn requests(kind: &StepKind, secrets: &dyn Secrets) -> Vec<Request> {
                     S,
                     Put,
                     format!("{path}?wait_for_completion=false"),
-                    Some(body),
+                    Some(Body::json(&body)),
                 ),
             ]
         }
@@ -218,26 +221,16 @@ pub fn requests(kind: &StepKind, secrets: &dyn Secrets) -> Vec<Request> {
             index_settings,
             ..
         } => {
-            let mut body = Map::new();
-            body.insert("indices".into(), Value::from(source_index.as_str()));
-            body.insert("ignore_unavailable".into(), Value::Bool(false));
-            body.insert("include_global_state".into(), Value::Bool(false));
-            body.insert("include_aliases".into(), Value::Bool(true));
-            if source_index != destination_index {
-                body.insert(
-                    "rename_pattern".into(),
-                    Value::from(format!("^{}$", regex_escape(source_index))),
-                );
-                body.insert(
-                    "rename_replacement".into(),
-                    Value::from(destination_index.as_str()),
-                );
-            }
-            let settings: Map<String, Value> = index_settings
-                .iter()
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect();
-            body.insert("index_settings".into(), Value::Object(settings));
+            let renamed = source_index != destination_index;
+            let body = RestoreBody {
+                indices: source_index,
+                ignore_unavailable: false,
+                include_global_state: false,
+                include_aliases: true,
+                rename_pattern: renamed.then(|| format!("^{}$", regex_escape(source_index))),
+                rename_replacement: renamed.then_some(destination_index.as_str()),
+                index_settings,
+            };
             vec![
                 runtime(
                     req(
@@ -258,7 +251,7 @@ pub fn requests(kind: &StepKind, secrets: &dyn Secrets) -> Vec<Request> {
                         segment(repository),
                         segment(snapshot)
                     ),
-                    Some(Value::Object(body)),
+                    Some(Body::json(&body)),
                 ),
             ]
         }
@@ -292,15 +285,9 @@ pub fn requests(kind: &StepKind, secrets: &dyn Secrets) -> Vec<Request> {
             source_index,
             destination_index,
         } => {
-            let body = json!({
-                "settings": {
-                    "index": {
-                        "number_of_replicas": 0,
-                        "refresh_interval": "-1",
-                    }
-                },
-                "mappings": "<run time: the source index's mappings>",
-            });
+            let body = Body::fixed(
+                r#"{"settings":{"index":{"number_of_replicas":0,"refresh_interval":"-1"}},"mappings":"<run time: the source index's mappings>"}"#,
+            );
             vec![
                 req(
                     Check,
@@ -352,7 +339,7 @@ pub fn requests(kind: &StepKind, secrets: &dyn Secrets) -> Vec<Request> {
                 S,
                 Put,
                 format!("/{}/_settings", segment(index)),
-                Some(json!({"index": {"blocks": {"write": true}}})),
+                Some(Body::fixed(r#"{"index":{"blocks":{"write":true}}}"#)),
             ),
         ],
         StepKind::RestoreSettings {
@@ -375,10 +362,9 @@ pub fn requests(kind: &StepKind, secrets: &dyn Secrets) -> Vec<Request> {
                     D,
                     Put,
                     format!("/{}/_settings", segment(destination_index)),
-                    Some(json!({"index": {
-                        "number_of_replicas": "<run time: the source's number_of_replicas>",
-                        "refresh_interval": "<run time: the source's refresh_interval>",
-                    }})),
+                    Some(Body::fixed(
+                        r#"{"index":{"number_of_replicas":"<run time: the source's number_of_replicas>","refresh_interval":"<run time: the source's refresh_interval>"}}"#,
+                    )),
                 ),
                 "values are the source index's own settings",
             ),
@@ -416,7 +402,7 @@ pub fn requests(kind: &StepKind, secrets: &dyn Secrets) -> Vec<Request> {
                     S,
                     Post,
                     format!("/{s}/_search"),
-                    Some(json!({"size": checks.sample, "query": {"function_score": {"random_score": {}}}})),
+                    Some(Body::json(&json!({"size": checks.sample, "query": {"function_score": {"random_score": {}}}}))),
                 ));
                 out.push(runtime(
                     req(
@@ -424,7 +410,9 @@ pub fn requests(kind: &StepKind, secrets: &dyn Secrets) -> Vec<Request> {
                         D,
                         Post,
                         format!("/{d}/_mget"),
-                        Some(json!({"ids": "<run time: ids of the sampled documents>"})),
+                        Some(Body::fixed(
+                            r#"{"ids":"<run time: ids of the sampled documents>"}"#,
+                        )),
                     ),
                     "each sampled document's _source must be equal on both sides",
                 ));
@@ -448,58 +436,57 @@ fn reindex_requests(kind: &StepKind, secrets: &dyn Secrets) -> Vec<Request> {
     else {
         return Vec::new();
     };
-    let mut remote_body = Map::new();
-    remote_body.insert("host".into(), Value::from(remote.host.as_str()));
+    let mut remote_body = RemoteBody {
+        host: &remote.host,
+        username: None,
+        password: None,
+        headers: None,
+    };
     match &remote.auth {
         RemoteAuth::None | RemoteAuth::Unsupported { .. } => {}
         RemoteAuth::Basic { username, password } => {
-            remote_body.insert("username".into(), Value::from(username.as_str()));
-            remote_body.insert("password".into(), Value::from(secrets.text(password)));
+            remote_body.username = Some(username);
+            remote_body.password = Some(secrets.text(password));
         }
         RemoteAuth::Header { scheme, value } => {
-            remote_body.insert(
-                "headers".into(),
-                json!({"Authorization": format!("{scheme} {}", secrets.text(value))}),
-            );
+            remote_body.headers = Some(AuthHeader {
+                authorization: format!("{scheme} {}", secrets.text(value)),
+            });
         }
     }
     let field = update_field.as_deref().unwrap_or("");
-    let range = || json!({"range": {field: {"gte": "<run time: start of the previous pass>", "lt": "<run time: start of this pass>"}}});
-    let missing = || json!({"bool": {"must_not": {"exists": {"field": field}}}});
-    let (query, note): (Value, Option<&'static str>) = match pass {
-        Pass::Initial { .. } => (query.clone(), None),
-        Pass::Incremental { .. } => (
-            range(),
-            Some(
-                "the range starts where the previous pass started, so nothing falls between passes",
-            ),
-        ),
-        Pass::Final if update_field.is_some() => (
-            range(),
-            Some(
-                "the range starts where the previous pass started, so nothing falls between passes",
-            ),
-        ),
-        Pass::Final => (query.clone(), None),
-        Pass::MissingField | Pass::FinalMissingField => (missing(), None),
+    const SINCE: &str =
+        "the range starts where the previous pass started, so nothing falls between passes";
+    let (query, note) = match pass {
+        Pass::Initial { .. } => (QueryBody::Given(query), None),
+        Pass::Incremental { .. } => (QueryBody::Range(field), Some(SINCE)),
+        Pass::Final if update_field.is_some() => (QueryBody::Range(field), Some(SINCE)),
+        Pass::Final => (QueryBody::Given(query), None),
+        Pass::MissingField | Pass::FinalMissingField => (QueryBody::Missing(field), None),
     };
-    let mut source = Map::new();
-    source.insert("remote".into(), Value::Object(remote_body));
-    source.insert("index".into(), Value::from(source_index.as_str()));
-    if let Some(size) = batch_size {
-        source.insert("size".into(), Value::from(*size));
-    }
-    source.insert("query".into(), query);
-    let body = json!({
-        "conflicts": "proceed",
-        "source": Value::Object(source),
-        "dest": {"index": destination_index},
-    });
+    let body = ReindexBody {
+        conflicts: "proceed",
+        source: ReindexSource {
+            remote: remote_body,
+            index: source_index,
+            size: *batch_size,
+            query,
+        },
+        dest: IndexRef {
+            index: destination_index,
+        },
+    };
     let mut path = "/_reindex?wait_for_completion=false".to_owned();
     if let Some(rps) = requests_per_second {
         path.push_str(&format!("&requests_per_second={rps}"));
     }
-    let act = req(Role::Act, Side::Destination, Method::Post, path, Some(body));
+    let act = req(
+        Role::Act,
+        Side::Destination,
+        Method::Post,
+        path,
+        Some(Body::json(&body)),
+    );
     let act = match note {
         Some(n) => runtime(act, n),
         None => act,
@@ -517,6 +504,113 @@ fn reindex_requests(kind: &StepKind, secrets: &dyn Secrets) -> Vec<Request> {
             "<task> is the task id the reindex returned, recorded in the state before waiting",
         ),
     ]
+}
+
+#[derive(Serialize)]
+struct RestoreBody<'a> {
+    indices: &'a str,
+    ignore_unavailable: bool,
+    include_global_state: bool,
+    include_aliases: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rename_pattern: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rename_replacement: Option<&'a str>,
+    index_settings: &'a BTreeMap<String, Value>,
+}
+
+#[derive(Serialize)]
+struct ReindexBody<'a> {
+    conflicts: &'static str,
+    source: ReindexSource<'a>,
+    dest: IndexRef<'a>,
+}
+
+#[derive(Serialize)]
+struct ReindexSource<'a> {
+    remote: RemoteBody<'a>,
+    index: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    size: Option<u32>,
+    query: QueryBody<'a>,
+}
+
+#[derive(Serialize)]
+struct RemoteBody<'a> {
+    host: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    username: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    password: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    headers: Option<AuthHeader>,
+}
+
+#[derive(Serialize)]
+struct AuthHeader {
+    #[serde(rename = "Authorization")]
+    authorization: String,
+}
+
+#[derive(Serialize)]
+struct IndexRef<'a> {
+    index: &'a str,
+}
+
+/// A reindex pass's query: the partition's own, a range on the update-time field, or "field missing".
+enum QueryBody<'a> {
+    Given(&'a Value),
+    Range(&'a str),
+    Missing(&'a str),
+}
+
+impl Serialize for QueryBody<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        #[derive(Serialize)]
+        struct Bounds {
+            gte: &'static str,
+            lt: &'static str,
+        }
+        #[derive(Serialize)]
+        struct Exists<'a> {
+            exists: Field<'a>,
+        }
+        #[derive(Serialize)]
+        struct Field<'a> {
+            field: &'a str,
+        }
+        #[derive(Serialize)]
+        struct MustNot<'a> {
+            must_not: Exists<'a>,
+        }
+        match self {
+            QueryBody::Given(v) => v.serialize(s),
+            QueryBody::Range(field) => {
+                let bounds = Bounds {
+                    gte: "<run time: start of the previous pass>",
+                    lt: "<run time: start of this pass>",
+                };
+                let mut inner = BTreeMap::new();
+                inner.insert(*field, bounds);
+                let mut m = s.serialize_map(Some(1))?;
+                m.serialize_entry("range", &inner)?;
+                m.end()
+            }
+            QueryBody::Missing(field) => {
+                let mut m = s.serialize_map(Some(1))?;
+                m.serialize_entry(
+                    "bool",
+                    &MustNot {
+                        must_not: Exists {
+                            exists: Field { field },
+                        },
+                    },
+                )?;
+                m.end()
+            }
+        }
+    }
 }
 
 /// `PUT _snapshot/<name>` body for a store: its type and settings (`readonly` on the reading side).

@@ -1,5 +1,7 @@
 //! JSON dry-run for pipelines; its schema (`schemas/dry-run.schema.json`) is generated from these types.
 
+use std::io::Write as _;
+
 use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::Value;
@@ -96,62 +98,96 @@ pub struct RequestOut {
     pub runtime: Option<String>,
 }
 
+/// [`StepOut`] without its requests, borrowing from the graph (same field names and order).
+#[derive(Serialize)]
+struct StepHead<'a> {
+    id: &'a str,
+    kind: &'static str,
+    phase: Phase,
+    index: Option<&'a str>,
+    status: StepStatus,
+    changed: bool,
+    fingerprint: String,
+    description: String,
+    depends_on: Vec<&'a str>,
+}
+
+/// Writes the [`DryRun`] document one step per line: valid JSON that diffs well and streams (no
+/// document-sized tree is built, which keeps 5,000-index plans fast).
 pub(super) fn render(v: &View<'_>) -> String {
     let g = v.graph;
-    let steps = g
-        .topological_order()
-        .map(|node| {
-            let pos = node.index();
-            let s = g.step(node);
-            StepOut {
-                id: s.id.to_string(),
-                kind: s.kind.name().to_owned(),
-                phase: s.phase,
-                index: s.index.clone(),
-                status: v.progress.status(pos),
-                changed: v.progress.changed(pos),
-                fingerprint: s.fingerprint.to_hex(),
-                description: describe(&s.kind),
-                depends_on: g
-                    .dependencies(node)
-                    .into_iter()
-                    .map(|d| g.step(d).id.to_string())
-                    .collect(),
-                requests: requests(&s.kind, &Redacted)
-                    .into_iter()
-                    .map(|r| RequestOut {
-                        role: r.role,
-                        target: r.target,
-                        method: r.method,
-                        path: r.path,
-                        body: r.body,
-                        runtime: r.runtime.map(str::to_owned),
-                    })
-                    .collect(),
-            }
-        })
-        .collect();
-    let doc = DryRun {
-        format_version: JSON_FORMAT_VERSION,
-        plan: PlanInfo {
-            name: g.plan_name().to_owned(),
-            strategy: g.strategy().to_owned(),
-        },
-        summary: Summary {
-            steps: g.len(),
-            indexes: g.indexes().len(),
-            gates: g.gates(),
-            done: v.progress.done(),
-            remaining: v.progress.remaining(),
-            with_state: v.with_state,
-        },
-        indexes: g.indexes().to_vec(),
-        steps,
+    let mut out: Vec<u8> = Vec::with_capacity(g.len() * 900);
+    let plan = PlanInfo {
+        name: g.plan_name().to_owned(),
+        strategy: g.strategy().to_owned(),
     };
-    // Serialising owned strings, numbers and JSON values cannot fail.
-    let mut out = serde_json::to_string_pretty(&doc).unwrap_or_default();
-    out.push('\n');
-    out
+    let summary = Summary {
+        steps: g.len(),
+        indexes: g.indexes().len(),
+        gates: g.gates(),
+        done: v.progress.done(),
+        remaining: v.progress.remaining(),
+        with_state: v.with_state,
+    };
+    // Writing plain data into a Vec cannot fail, so the results are ignored.
+    let _ = write!(
+        out,
+        "{{\"format_version\":{JSON_FORMAT_VERSION},\n\"plan\":"
+    );
+    let _ = serde_json::to_writer(&mut out, &plan);
+    out.extend_from_slice(b",\n\"summary\":");
+    let _ = serde_json::to_writer(&mut out, &summary);
+    out.extend_from_slice(b",\n\"indexes\":");
+    let _ = serde_json::to_writer(&mut out, g.indexes());
+    out.extend_from_slice(b",\n\"steps\":[");
+    for node in g.topological_order() {
+        let pos = node.index();
+        let s = g.step(node);
+        let head = StepHead {
+            id: s.id.as_str(),
+            kind: s.kind.name(),
+            phase: s.phase,
+            index: s.index.as_deref(),
+            status: v.progress.status(pos),
+            changed: v.progress.changed(pos),
+            fingerprint: s.fingerprint.to_hex(),
+            description: describe(&s.kind),
+            depends_on: g
+                .dependencies(node)
+                .into_iter()
+                .map(|d| g.step(d).id.as_str())
+                .collect(),
+        };
+        out.extend_from_slice(if pos == 0 { b"\n" } else { b",\n" });
+        let _ = serde_json::to_writer(&mut out, &head);
+        // Re-open the object to append `requests`, writing each body's JSON text as it is.
+        out.pop();
+        out.extend_from_slice(b",\"requests\":[");
+        for (i, r) in requests(&s.kind, &Redacted).into_iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            let _ = write!(
+                out,
+                "{{\"role\":\"{}\",\"target\":\"{}\",\"method\":\"{}\",\"path\":",
+                r.role.as_str(),
+                r.target.as_str(),
+                r.method
+            );
+            let _ = serde_json::to_writer(&mut out, &r.path);
+            out.extend_from_slice(b",\"body\":");
+            match &r.body {
+                Some(b) => out.extend_from_slice(b.as_str().as_bytes()),
+                None => out.extend_from_slice(b"null"),
+            }
+            out.extend_from_slice(b",\"runtime\":");
+            let _ = serde_json::to_writer(&mut out, &r.runtime);
+            out.push(b'}');
+        }
+        out.extend_from_slice(b"]}");
+    }
+    out.extend_from_slice(b"\n]}\n");
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// The JSON schema of [`DryRun`], as checked in at `schemas/dry-run.schema.json`.

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use petgraph::graph::NodeIndex;
 
-use super::{View, body_summary, mermaid};
+use super::{View, mermaid, push_body_summary};
 use crate::phase::Phase;
 use crate::requests::{Redacted, describe, requests};
 
@@ -93,7 +93,9 @@ fn step(v: &View<'_>, pos: usize, out: &mut String) {
             r.target.as_str()
         );
         if let Some(body) = &r.body {
-            let _ = write!(out, " `{}`", body_summary(body, BODY_MAX).replace('`', "'"));
+            let mut summary = String::new();
+            push_body_summary(&mut summary, body.as_str(), BODY_MAX);
+            let _ = write!(out, " `{}`", summary.replace('`', "'"));
         }
         if let Some(note) = r.runtime {
             let _ = write!(out, " — run time: {note}");

@@ -14,8 +14,6 @@ mod text;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
-use serde_json::Value;
-
 use crate::graph::StepGraph;
 use crate::phase::Phase;
 use crate::status::{Progress, StepStatus};
@@ -152,13 +150,17 @@ pub(crate) fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-/// Compact JSON of a body, cut to `max` characters with `…` when longer.
-pub(crate) fn body_summary(body: &Value, max: usize) -> String {
-    let s = body.to_string();
-    if s.chars().count() <= max {
-        return s;
+/// Appends a body's JSON text to `out`, cut to about `max` bytes (on a character boundary) with `…`
+/// when longer.
+pub(crate) fn push_body_summary(out: &mut String, body: &str, max: usize) {
+    if body.len() <= max {
+        out.push_str(body);
+        return;
     }
-    let mut cut: String = s.chars().take(max).collect();
-    cut.push('…');
-    cut
+    let mut cut = max;
+    while !body.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    out.push_str(&body[..cut]);
+    out.push('…');
 }

@@ -2,14 +2,14 @@
 
 use std::fmt::Write as _;
 
-use super::{View, body_summary};
+use super::{View, push_body_summary};
 use crate::requests::{Redacted, describe, requests};
 
-const BODY_MAX: usize = 160;
+const BODY_MAX: usize = 400;
 
 pub(super) fn render(v: &View<'_>) -> String {
     let g = v.graph;
-    let mut out = String::with_capacity(g.len() * 256);
+    let mut out = String::with_capacity(g.len() * 720);
     let _ = writeln!(
         out,
         "Plan `{}` ({} strategy): dry run, nothing is changed.",
@@ -85,7 +85,8 @@ fn step(v: &View<'_>, pos: usize, out: &mut String) {
             r.path
         );
         if let Some(body) = &r.body {
-            let _ = write!(out, "  {}", body_summary(body, BODY_MAX));
+            out.push_str("  ");
+            push_body_summary(out, body.as_str(), BODY_MAX);
         }
         out.push('\n');
         if let Some(note) = r.runtime {

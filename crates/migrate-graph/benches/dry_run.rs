@@ -1,0 +1,34 @@
+//! Compiling a 5,000-index plan to its DAG, and rendering it as text and JSON (goal: each < 200 ms).
+
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use migrate_graph::{Format, compile_blueprint, render};
+
+fn bench(c: &mut Criterion) {
+    let names: Vec<String> = (0..5000).map(|i| format!("logs-{i:05}")).collect();
+    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    for (strategy, bp) in [
+        ("snapshot", common::snapshot_plan(&refs)),
+        ("reindex", common::reindex_plan(&refs)),
+    ] {
+        c.bench_function(&format!("compile/{strategy}/5000-indexes"), |b| {
+            b.iter(|| compile_blueprint(&bp).expect("compiles"))
+        });
+        let g = compile_blueprint(&bp).expect("compiles");
+        for format in [Format::Text, Format::Json] {
+            c.bench_function(
+                &format!("render-{}/{strategy}/5000-indexes", format.as_str()),
+                |b| b.iter(|| render(&g, None, format)),
+            );
+        }
+    }
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(10);
+    targets = bench
+}
+criterion_main!(benches);
