@@ -35,6 +35,10 @@ pub fn register(t: &mut RouteTable) {
     );
     t.route(Method::GET, "/_aliases", "indices.get_alias", get);
     t.route(Method::GET, "/{index}/_aliases", "indices.get_alias", get);
+    t.route(Method::PUT, "/{index}/_alias", "indices.put_alias", put);
+    t.route(Method::POST, "/{index}/_alias", "indices.put_alias", put);
+    t.route(Method::PUT, "/{index}/_aliases", "indices.put_alias", put);
+    t.route(Method::POST, "/{index}/_aliases", "indices.put_alias", put);
     t.route(
         Method::PUT,
         "/{index}/_alias/{name}",
@@ -197,7 +201,14 @@ async fn put(ctx: Ctx) -> ApiResult<Reply> {
             ..Default::default()
         },
     )?;
-    let alias = ctx.param("name").to_string();
+    let alias = match ctx.param("name") {
+        "" => body
+            .get("alias")
+            .and_then(Value::as_str)
+            .map(str::to_string)
+            .ok_or_else(|| ApiError::validation(&["[name] is missing".into()]))?,
+        n => n.to_string(),
+    };
     for n in names {
         if let Some(i) = c.indices.get_mut(&n) {
             i.aliases.insert(alias.clone(), meta_of(&body));

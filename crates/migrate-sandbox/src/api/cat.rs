@@ -66,7 +66,7 @@ pub fn render(ctx: &Ctx, t: Table) -> ApiResult<Reply> {
             }
         }
     }
-    if ctx.q("format") == Some("json") {
+    if matches!(ctx.q("format"), Some("json") | Some("yaml")) {
         let out: Vec<Value> = rows
             .iter()
             .map(|r| {
@@ -77,6 +77,14 @@ pub fn render(ctx: &Ctx, t: Table) -> ApiResult<Reply> {
                 Value::Object(m)
             })
             .collect();
+        if ctx.q("format") == Some("yaml") {
+            let text = serde_yaml::to_string(&Value::Array(out)).unwrap_or_default();
+            return Ok(Reply::Raw(
+                StatusCode::OK,
+                format!("---\n{text}").into_bytes(),
+                "application/yaml",
+            ));
+        }
         return Reply::ok(Value::Array(out));
     }
     let verbose = ctx.flag("v");

@@ -239,9 +239,31 @@ async fn get_settings(ctx: Ctx) -> ApiResult<Reply> {
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect()
         };
-        out.insert(n, json!({"settings": render(&selected, flat)}));
+        let mut entry = json!({"settings": render(&selected, flat)});
+        if ctx.flag("include_defaults") {
+            entry["defaults"] = render(&default_index_settings(), flat);
+        }
+        out.insert(n, entry);
     }
     Reply::ok(Value::Object(out))
+}
+
+/// Defaults reported by `include_defaults` (the common subset).
+fn default_index_settings() -> crate::model::settings::FlatSettings {
+    [
+        ("index.refresh_interval", "1s"),
+        ("index.max_result_window", "10000"),
+        ("index.blocks.write", "false"),
+        ("index.blocks.read_only", "false"),
+        ("index.codec", "default"),
+        ("index.store.type", ""),
+        ("index.number_of_routing_shards", "1"),
+        ("index.auto_expand_replicas", "false"),
+        ("index.mapping.total_fields.limit", "1000"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), json!(v)))
+    .collect()
 }
 
 const STATIC_SETTINGS: &[&str] = &[

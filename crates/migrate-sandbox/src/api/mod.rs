@@ -9,6 +9,7 @@ pub mod aliases;
 pub mod bulk;
 pub mod cat;
 pub mod cluster;
+pub mod delete_by_query;
 pub mod docs;
 pub mod indices;
 pub mod recovery;
@@ -30,6 +31,7 @@ pub fn routes() -> RouteTable {
     indices::register(&mut t);
     aliases::register(&mut t);
     docs::register(&mut t);
+    delete_by_query::register(&mut t);
     bulk::register(&mut t);
     search::register(&mut t);
     reindex::register(&mut t);

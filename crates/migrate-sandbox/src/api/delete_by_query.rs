@@ -1,0 +1,84 @@
+//! `_delete_by_query`: deletes the documents matching a query, synchronously or as a task.
+
+use std::sync::atomic::Ordering;
+use std::time::Instant;
+
+use axum::http::{Method, StatusCode};
+use serde_json::json;
+
+use super::{Ctx, Reply};
+use crate::error::{ApiError, ApiResult};
+use crate::model::cluster::Resolve;
+use crate::router::RouteTable;
+use crate::search::exec::{self, SearchRequest};
+
+/// Registers the routes.
+pub fn register(t: &mut RouteTable) {
+    t.route(
+        Method::POST,
+        "/{index}/_delete_by_query",
+        "delete_by_query",
+        delete_by_query,
+    );
+}
+
+async fn delete_by_query(ctx: Ctx) -> ApiResult<Reply> {
+    let start = Instant::now();
+    let p = ctx.shared.product;
+    let body = ctx.json()?;
+    let mut req = SearchRequest::parse(body.as_ref(), &Default::default(), &p)?;
+    req.sort.clear();
+    let expr = ctx.param("index").to_string();
+    let (id, progress) = ctx.shared.tasks().start(
+        "indices:data/write/delete/byquery",
+        format!("delete-by-query [{expr}]"),
+        None,
+    );
+    let deleted = {
+        let mut c = ctx.shared.cluster();
+        let names = c.resolve(&expr, Resolve::default())?;
+        for n in &names {
+            if let Some(i) = c.indices.get(n) {
+                if !i.is_open() {
+                    return Err(ApiError::index_closed(n, &i.uuid));
+                }
+                if i.write_blocked() {
+                    return Err(ApiError::write_blocked(n, p.is_opensearch()));
+                }
+            }
+        }
+        let hits = exec::run(&c, &names, &req);
+        progress.total.store(hits.len() as u64, Ordering::SeqCst);
+        let mut deleted = 0u64;
+        for h in hits {
+            let Some(name) = names.get(h.index as usize) else {
+                continue;
+            };
+            let Some(index) = c.indices.get_mut(name) else {
+                continue;
+            };
+            let Some(doc_id) = index.docs.slot(h.slot).map(|d| d.id.to_string()) else {
+                continue;
+            };
+            if index.docs.delete(&doc_id).is_some() {
+                deleted += 1;
+            }
+        }
+        progress.deleted.store(deleted, Ordering::SeqCst);
+        progress
+            .batches
+            .store(u64::from(deleted > 0), Ordering::SeqCst);
+        deleted
+    };
+    let response = json!({
+        "took": start.elapsed().as_millis() as u64, "timed_out": false, "total": deleted, "deleted": deleted, "batches": u64::from(deleted > 0),
+        "version_conflicts": 0, "noops": 0, "retries": {"bulk": 0, "search": 0}, "throttled_millis": 0,
+        "requests_per_second": -1.0, "throttled_until_millis": 0, "failures": []
+    });
+    ctx.shared.tasks().finish(id, Ok(response.clone()));
+    if ctx.q("wait_for_completion") == Some("false") {
+        return Reply::ok(json!({"task": format!("{}:{id}", ctx.shared.node_id)}));
+    }
+    ctx.shared.tasks().tasks.remove(&id);
+    Ok(Reply::Json(StatusCode::OK, response))
+}
