@@ -186,8 +186,14 @@ fn s3_builder(
             // Virtual-hosted style: the bucket is part of the host (OSS refuses path style).
             let host = url.host_str().unwrap_or_default();
             let port = url.port().map(|p| format!(":{p}")).unwrap_or_default();
+            // An endpoint that already names the bucket is taken as it is.
+            let bucket_host = if host.starts_with(&format!("{}.", spec.bucket)) {
+                host.to_owned()
+            } else {
+                format!("{}.{host}", spec.bucket)
+            };
             builder
-                .with_endpoint(format!("{}://{}.{host}{port}", url.scheme(), spec.bucket))
+                .with_endpoint(format!("{}://{bucket_host}{port}", url.scheme()))
                 .with_virtual_hosted_style_request(true)
                 .with_disable_tagging(true)
         }
