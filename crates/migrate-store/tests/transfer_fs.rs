@@ -318,3 +318,26 @@ async fn progress_counts_up_to_the_totals() {
         && p.bytes_total == total));
     assert!(last.bytes_per_second > 0.0);
 }
+
+#[tokio::test]
+async fn the_progress_watch_holds_the_final_report() {
+    let name = "ES_6_8_Updates_Deletes_Merged";
+    let files = fixture_files(name);
+    let (sink, receiver) = migrate_store::transfer::progress_watch();
+    assert_eq!(*receiver.borrow(), None);
+    let dest = tempfile::tempdir().unwrap();
+    transfer(
+        fixture_store(name),
+        dir_store(dest.path()),
+        &TransferOptions::default(),
+        Some(sink),
+    )
+    .await
+    .unwrap();
+    let last = receiver.borrow().clone().unwrap();
+    assert_eq!(
+        (last.objects_done, last.objects_total),
+        (files.len() as u64, files.len() as u64)
+    );
+    assert_eq!(last.eta, Some(std::time::Duration::ZERO));
+}

@@ -18,6 +18,6 @@ mod report;
 mod run;
 
 pub use options::TransferOptions;
-pub use progress::{ProgressFn, TransferProgress};
+pub use progress::{ProgressFn, TransferProgress, progress_watch};
 pub use report::{TransferError, TransferReport};
 pub use run::transfer;

@@ -30,6 +30,19 @@ pub struct TransferProgress {
 /// Receives progress reports; called from the copying tasks, so keep it quick.
 pub type ProgressFn = Arc<dyn Fn(&TransferProgress) + Send + Sync>;
 
+/// A progress callback feeding a watch channel: the receiver always holds the latest report (for
+/// a progress bar or an event stream that samples), and a slow reader never slows the copy.
+pub fn progress_watch() -> (
+    ProgressFn,
+    tokio::sync::watch::Receiver<Option<TransferProgress>>,
+) {
+    let (sender, receiver) = tokio::sync::watch::channel(None);
+    let sink: ProgressFn = Arc::new(move |p: &TransferProgress| {
+        sender.send_replace(Some(p.clone()));
+    });
+    (sink, receiver)
+}
+
 /// Shared counters behind the reports.
 pub(crate) struct Tracker {
     start: Instant,
