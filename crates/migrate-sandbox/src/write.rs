@@ -274,9 +274,11 @@ fn shards_block() -> Value {
 }
 
 fn doc_type(product: &Product, ty: Option<&str>) -> Arc<str> {
-    match product.type_mode() {
-        TypeMode::Multi | TypeMode::Single => Arc::from(ty.unwrap_or("_doc")),
-        _ => Arc::from("_doc"),
+    // One shared `_doc` string instead of an allocation per document.
+    static DOC: std::sync::LazyLock<Arc<str>> = std::sync::LazyLock::new(|| Arc::from("_doc"));
+    match (product.type_mode(), ty) {
+        (TypeMode::Multi | TypeMode::Single, Some(t)) if t != "_doc" => Arc::from(t),
+        _ => DOC.clone(),
     }
 }
 

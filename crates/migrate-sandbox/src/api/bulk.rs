@@ -21,6 +21,8 @@ pub fn register(t: &mut RouteTable) {
     t.route(Method::PUT, "/_bulk", "bulk", bulk);
     t.route(Method::POST, "/{index}/_bulk", "bulk", bulk);
     t.route(Method::PUT, "/{index}/_bulk", "bulk", bulk);
+    t.route(Method::POST, "/{index}/{type}/_bulk", "bulk", bulk);
+    t.route(Method::PUT, "/{index}/{type}/_bulk", "bulk", bulk);
 }
 
 fn lines(body: &Bytes) -> impl Iterator<Item = Bytes> + '_ {

@@ -15,6 +15,12 @@ use crate::write::{PRIVATE_SETTINGS, create_index, mapping_bodies};
 
 /// Registers the routes.
 pub fn register(t: &mut RouteTable) {
+    t.route(
+        Method::GET,
+        "/_settings/{name}",
+        "indices.get_settings",
+        get_settings,
+    );
     t.route(Method::PUT, "/{index}", "indices.create", create);
     t.route(Method::GET, "/{index}", "indices.get", get);
     t.route(Method::HEAD, "/{index}", "indices.exists", exists);
@@ -50,6 +56,12 @@ pub fn register(t: &mut RouteTable) {
         put_settings,
     );
     t.route(Method::GET, "/_mapping", "indices.get_mapping", get_mapping);
+    t.route(
+        Method::GET,
+        "/_mapping/{type}",
+        "indices.get_mapping",
+        get_mapping,
+    );
     t.route(
         Method::GET,
         "/{index}/_mapping",

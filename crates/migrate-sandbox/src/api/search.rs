@@ -23,6 +23,8 @@ pub fn register(t: &mut RouteTable) {
         t.route(m.clone(), "/{index}/_search", "search", search);
         t.route(m.clone(), "/_count", "count", count);
         t.route(m.clone(), "/{index}/_count", "count", count);
+        t.route(m.clone(), "/{index}/{type}/_search", "search", search);
+        t.route(m.clone(), "/{index}/{type}/_count", "count", count);
         t.route(m.clone(), "/_search/scroll", "scroll", scroll);
         t.route(m.clone(), "/_search/scroll/{scroll_id}", "scroll", scroll);
     }
@@ -79,6 +81,21 @@ fn expire(c: &mut Cluster) {
     c.pits.retain(|_, p| p.expires > now);
 }
 
+/// Mapping types from a typed path (`/{index}/{type}/_search`), refused where the version has none.
+fn url_types(ctx: &Ctx) -> ApiResult<Vec<String>> {
+    let t = ctx.param("type");
+    if t.is_empty() {
+        return Ok(vec![]);
+    }
+    if ctx.shared.product.type_mode() == crate::flavor::TypeMode::None {
+        return Err(ApiError::illegal_argument(format!(
+            "request [{}] contains unrecognized parameters or path",
+            ctx.path
+        )));
+    }
+    Ok(t.split(',').map(str::to_string).collect())
+}
+
 /// Resolves search targets, refusing closed concrete indexes.
 fn targets(c: &Cluster, ctx: &Ctx, expr: &str) -> ApiResult<Vec<String>> {
     let names = c.resolve(expr, resolve_opts(ctx, false))?;
@@ -127,7 +144,8 @@ async fn search(ctx: Ctx) -> ApiResult<Reply> {
     let start = Instant::now();
     let p = ctx.shared.product;
     let body = ctx.json()?;
-    let req = SearchRequest::parse(body.as_ref(), &ctx.query, &p)?;
+    let mut req = SearchRequest::parse(body.as_ref(), &ctx.query, &p)?;
+    req.types = url_types(&ctx)?;
     let scroll_keep = match ctx.q("scroll") {
         Some(s) => Some(parse_time(s).ok_or_else(|| {
             ApiError::illegal_argument(format!(
@@ -233,6 +251,7 @@ async fn count(ctx: Ctx) -> ApiResult<Reply> {
     let mut req = SearchRequest::parse(body.as_ref(), &ctx.query, &p)?;
     req.sort.clear();
     req.search_after = None;
+    req.types = url_types(&ctx)?;
     let c = ctx.shared.cluster();
     let names = targets(&c, &ctx, ctx.param("index"))?;
     let n = exec::run(&c, &names, &req).len();

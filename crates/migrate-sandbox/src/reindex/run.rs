@@ -62,6 +62,7 @@ fn local_docs(shared: &Shared, req: &ReindexRequest) -> Result<Vec<PulledDoc>, A
         render: RenderOptions::default(),
         track_total: TrackTotal::Exact,
         pit: None,
+        types: Vec::new(),
     };
     let hits = exec::run(&c, &names, &search);
     let limit = req.max_docs.map(|m| m as usize).unwrap_or(usize::MAX);

@@ -42,6 +42,8 @@ pub struct SearchRequest {
     pub track_total: TrackTotal,
     /// `pit.id` and `pit.keep_alive`.
     pub pit: Option<(String, Option<String>)>,
+    /// Mapping types to restrict to (typed search on 5.x/6.x); empty: all.
+    pub types: Vec<String>,
 }
 
 /// How hits are rendered.
@@ -200,6 +202,7 @@ impl SearchRequest {
             sort,
             track_total,
             pit,
+            types: Vec::new(),
         })
     }
 }
@@ -244,6 +247,9 @@ pub fn run(cluster: &Cluster, names: &[String], req: &SearchRequest) -> Vec<HitR
             })
             .collect();
         for (slot, doc) in index.docs.iter() {
+            if !req.types.is_empty() && !req.types.iter().any(|t| **t == *doc.ty) {
+                continue;
+            }
             let parsed: Option<Value> = if needs_source {
                 match serde_json::from_slice(&doc.source) {
                     Ok(v) => Some(v),
