@@ -211,7 +211,7 @@ pub fn create_index(
         mappings: Default::default(),
         state: IndexState::Open,
         aliases: Default::default(),
-        docs: DocStore::default(),
+        docs: DocStore::new(product.type_mode() == TypeMode::Multi),
         primary_term: 1,
         recovery: RecoverySource::EmptyStore,
         creation_date: created,
@@ -339,7 +339,7 @@ pub fn index_doc(
         )));
     }
     let id = w.id.unwrap_or_else(new_uuid);
-    if let Some(existing) = index.docs.get(&id) {
+    if let Some(existing) = index.docs.get(&ty, &id) {
         if w.create_only {
             let tail = format!(
                 "document already exists (current version [{}])",
@@ -412,7 +412,7 @@ pub fn delete_doc(
     };
     check_writable(index, product)?;
     let ty = doc_type(product, ty);
-    let (found, version, seq_no) = match index.docs.delete(id) {
+    let (found, version, seq_no) = match index.docs.delete(&ty, id) {
         Some(d) => (true, d.version, d.seq_no),
         None => (false, 1, index.docs.bump_seq_no()),
     };

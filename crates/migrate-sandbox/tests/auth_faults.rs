@@ -218,4 +218,23 @@ async fn es5_keeps_many_mapping_types() {
         .expect("json");
     assert_eq!(s["hits"]["total"], 1);
     assert_eq!(s["hits"]["hits"][0]["_type"], "b");
+    // `_id` is unique per type on 5.x: both documents with id 1 exist.
+    let all: serde_json::Value = c
+        .get(format!("{}/multi/_count", sb.url()))
+        .send()
+        .await
+        .expect("count")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(all["count"], 2);
+    let a: serde_json::Value = c
+        .get(format!("{}/multi/a/1", sb.url()))
+        .send()
+        .await
+        .expect("get")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(a["_source"]["x"], "v");
 }

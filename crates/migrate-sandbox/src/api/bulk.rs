@@ -185,7 +185,7 @@ fn update(
     let existing = concrete
         .as_ref()
         .and_then(|n| c.indices.get(n))
-        .and_then(|i| i.docs.get(id))
+        .and_then(|i| i.docs.get(ty.unwrap_or("_doc"), id))
         .map(|d| d.source.clone());
     let merged = match (existing, req.get("doc"), req.get("upsert")) {
         (Some(src), Some(doc), _) => {

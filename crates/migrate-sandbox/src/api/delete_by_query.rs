@@ -57,10 +57,14 @@ async fn delete_by_query(ctx: Ctx) -> ApiResult<Reply> {
             let Some(index) = c.indices.get_mut(name) else {
                 continue;
             };
-            let Some(doc_id) = index.docs.slot(h.slot).map(|d| d.id.to_string()) else {
+            let Some((ty, doc_id)) = index
+                .docs
+                .slot(h.slot)
+                .map(|d| (d.ty.to_string(), d.id.to_string()))
+            else {
                 continue;
             };
-            if index.docs.delete(&doc_id).is_some() {
+            if index.docs.delete(&ty, &doc_id).is_some() {
                 deleted += 1;
             }
         }

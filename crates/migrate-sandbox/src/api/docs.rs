@@ -117,10 +117,11 @@ async fn get_doc(ctx: Ctx) -> ApiResult<Reply> {
         return Err(ApiError::index_closed(&index.name, &index.uuid));
     }
     let id = ctx.param("id");
-    let doc = index
-        .docs
-        .get(id)
-        .filter(|d| ty.as_deref().is_none_or(|t| t == "_all" || *d.ty == *t));
+    let doc = match ty.as_deref() {
+        Some(t) if t != "_all" => index.docs.get(t, id).filter(|d| *d.ty == *t),
+        _ if index.docs.typed => index.mappings.keys().find_map(|t| index.docs.get(t, id)),
+        _ => index.docs.get("_doc", id),
+    };
     if ctx.method == Method::HEAD {
         return Ok(Reply::Empty(if doc.is_some() {
             StatusCode::OK

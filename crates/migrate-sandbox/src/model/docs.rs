@@ -38,9 +38,19 @@ pub struct DocStore {
     slots: Vec<Option<Doc>>,
     ids: HashMap<Arc<str>, u32>,
     next_seq_no: u64,
+    /// 5.x multi-type indexes: `_id` is unique per type, so keys are `type\u{1f}id`.
+    pub typed: bool,
 }
 
 impl DocStore {
+    /// An empty store; `typed` for 5.x multi-type indexes (ids unique per type).
+    pub fn new(typed: bool) -> Self {
+        DocStore {
+            typed,
+            ..Default::default()
+        }
+    }
+
     /// Number of live documents.
     pub fn len(&self) -> usize {
         self.ids.len()
@@ -61,10 +71,18 @@ impl DocStore {
         self.slots.iter().flatten().map(|d| d.source.len()).sum()
     }
 
-    /// A document by id.
-    pub fn get(&self, id: &str) -> Option<&Doc> {
+    fn key<'a>(&self, ty: &str, id: &'a str) -> std::borrow::Cow<'a, str> {
+        if self.typed {
+            std::borrow::Cow::Owned(format!("{ty}\u{1f}{id}"))
+        } else {
+            std::borrow::Cow::Borrowed(id)
+        }
+    }
+
+    /// A document by type (ignored unless `typed`) and id.
+    pub fn get(&self, ty: &str, id: &str) -> Option<&Doc> {
         self.ids
-            .get(id)
+            .get(self.key(ty, id).as_ref())
             .and_then(|s| self.slots.get(*s as usize))
             .and_then(|d| d.as_ref())
     }
@@ -92,7 +110,8 @@ impl DocStore {
     ) -> (WriteOutcome, Doc) {
         let seq_no = self.next_seq_no;
         self.next_seq_no += 1;
-        if let Some(&slot) = self.ids.get(id)
+        let key = self.key(&ty, id).into_owned();
+        if let Some(&slot) = self.ids.get(key.as_str())
             && let Some(Some(existing)) = self.slots.get_mut(slot as usize)
         {
             existing.version += 1;
@@ -103,8 +122,13 @@ impl DocStore {
             return (WriteOutcome::Updated, existing.clone());
         }
         let id: Arc<str> = Arc::from(id);
+        let key: Arc<str> = if self.typed {
+            Arc::from(key)
+        } else {
+            id.clone()
+        };
         let doc = Doc {
-            id: id.clone(),
+            id,
             ty,
             source,
             version: 1,
@@ -113,13 +137,13 @@ impl DocStore {
         };
         let slot = self.slots.len() as u32;
         self.slots.push(Some(doc.clone()));
-        self.ids.insert(id, slot);
+        self.ids.insert(key, slot);
         (WriteOutcome::Created, doc)
     }
 
     /// Deletes a document; returns it (with the version and seq_no of the delete) when it existed.
-    pub fn delete(&mut self, id: &str) -> Option<Doc> {
-        let slot = self.ids.remove(id)?;
+    pub fn delete(&mut self, ty: &str, id: &str) -> Option<Doc> {
+        let slot = self.ids.remove(self.key(ty, id).as_ref())?;
         let mut doc = self.slots.get_mut(slot as usize)?.take()?;
         doc.version += 1;
         doc.seq_no = self.next_seq_no;
@@ -155,13 +179,24 @@ mod tests {
         assert_eq!((o, d.version, d.seq_no), (WriteOutcome::Updated, 2, 1));
         s.put("b", ty, Bytes::from_static(b"{}"), 1);
         assert_eq!(s.len(), 2);
-        let del = s.delete("a").unwrap();
+        let del = s.delete("_doc", "a").unwrap();
         assert_eq!(del.version, 3);
-        assert!(s.get("a").is_none());
+        assert!(s.get("_doc", "a").is_none());
         assert_eq!(
             s.iter().map(|(_, d)| d.id.to_string()).collect::<Vec<_>>(),
             vec!["b"]
         );
         assert_eq!(s.max_seq_no(), 3);
+    }
+
+    #[test]
+    fn typed_store_keeps_same_id_per_type() {
+        let mut s = DocStore::new(true);
+        s.put("1", Arc::from("a"), Bytes::from_static(b"{}"), 1);
+        s.put("1", Arc::from("b"), Bytes::from_static(b"{}"), 1);
+        assert_eq!(s.len(), 2);
+        assert_eq!(&*s.get("b", "1").unwrap().ty, "b");
+        assert!(s.delete("a", "1").is_some());
+        assert!(s.get("b", "1").is_some());
     }
 }
