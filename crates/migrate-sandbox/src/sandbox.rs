@@ -17,6 +17,8 @@ use crate::model::Cluster;
 use crate::model::settings::{FlatSettings, flatten};
 use crate::request_log::RequestLog;
 use crate::server::{Shared, dispatch};
+use crate::snapshot::registry::NodeConfig;
+use crate::snapshot::service::SnapshotService;
 use crate::tasks::TaskRegistry;
 
 /// Entry point.
@@ -34,6 +36,7 @@ impl Sandbox {
             seed: 0x5eed,
             node_settings: FlatSettings::new(),
             remote_allowlist: Vec::new(),
+            snapshot_node: NodeConfig::default(),
         }
     }
 }
@@ -49,6 +52,7 @@ pub struct SandboxBuilder {
     seed: u64,
     node_settings: FlatSettings,
     remote_allowlist: Vec<String>,
+    snapshot_node: NodeConfig,
 }
 
 impl SandboxBuilder {
@@ -105,6 +109,12 @@ impl SandboxBuilder {
         self
     }
 
+    /// Node inputs of the snapshot module: `path.repo`, keystore, s3 client settings.
+    pub fn snapshot_node(mut self, node: NodeConfig) -> Self {
+        self.snapshot_node = node;
+        self
+    }
+
     /// Binds and serves.
     pub async fn start(self) -> Result<RunningSandbox, SandboxError> {
         let version: Version = self.version.parse().map_err(SandboxError::Config)?;
@@ -144,6 +154,7 @@ impl SandboxBuilder {
             auth: self.auth,
             routes: crate::api::routes(),
             http,
+            snapshots: SnapshotService::new(self.snapshot_node),
         });
         let _ = shared.publish_address.set(addr.to_string());
         let app = axum::Router::new()

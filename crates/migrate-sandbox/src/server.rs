@@ -51,6 +51,8 @@ pub struct Shared {
     pub routes: RouteTable,
     /// HTTP client for remote reindex.
     pub http: reqwest::Client,
+    /// Snapshot state (repositories, running snapshots, restores), used by the snapshot APIs.
+    pub snapshots: crate::snapshot::service::SnapshotService,
 }
 
 impl Shared {
