@@ -200,6 +200,7 @@ async fn scroll_walks_every_document_once() {
         Some(json!({})),
     )
     .await;
+    assert_eq!(v["hits"]["total"], json!({"value": 23, "relation": "eq"}));
     let mut seen = Vec::new();
     loop {
         let hits = v["hits"]["hits"].as_array().cloned().unwrap_or_default();

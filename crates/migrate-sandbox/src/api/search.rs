@@ -192,7 +192,8 @@ async fn search(ctx: Ctx) -> ApiResult<Reply> {
     } else {
         json!(1.0)
     };
-    let track = if ctx.q("rest_total_hits_as_int") == Some("true") {
+    // Scrolls always count hits exactly; so does `rest_total_hits_as_int`.
+    let track = if ctx.q("rest_total_hits_as_int") == Some("true") || scroll_keep.is_some() {
         TrackTotal::Exact
     } else {
         req.track_total
