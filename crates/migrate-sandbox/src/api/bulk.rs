@@ -124,7 +124,9 @@ async fn bulk(ctx: Ctx) -> ApiResult<Reply> {
                         index: &index,
                         ty: ty.as_deref(),
                         id: id.clone(),
-                        source,
+                        // Own copy: a slice would keep the whole request body (action lines
+                        // included) alive for as long as the document lives.
+                        source: Bytes::copy_from_slice(&source),
                         create_only,
                         if_seq_no: if_seq,
                     },
