@@ -5,7 +5,7 @@ use migrate_sandbox::{Auth, Flavor, Sandbox};
 
 /// An Elasticsearch/OpenSearch-compatible server for tests and demos.
 #[derive(Debug, Parser)]
-#[command(name = "migrate-sandbox", version)]
+#[command(name = "migrate-sandbox", disable_version_flag = true)]
 struct Args {
     /// `elasticsearch` or `opensearch`.
     #[arg(long, default_value = "elasticsearch")]
@@ -63,4 +63,15 @@ async fn main() -> std::process::ExitCode {
     let _ = tokio::signal::ctrl_c().await;
     sb.shutdown().await;
     std::process::ExitCode::SUCCESS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Args;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_valid() {
+        Args::command().debug_assert();
+    }
 }

@@ -218,7 +218,17 @@ pub async fn dispatch(State(shared): State<Arc<Shared>>, req: Request) -> Respon
             .unwrap_or_default();
             json_response(status, bytes, "application/json; charset=UTF-8")
         }
-        Ok(Reply::Raw(status, bytes, ct)) => json_response(status, bytes, ct),
+        Ok(Reply::Raw(status, bytes, ct)) => {
+            let bytes = if ct.starts_with("application/json") && query_has(&query_str, "pretty") {
+                serde_json::from_slice::<serde_json::Value>(&bytes)
+                    .ok()
+                    .and_then(|v| serde_json::to_vec_pretty(&v).ok())
+                    .unwrap_or(bytes)
+            } else {
+                bytes
+            };
+            json_response(status, bytes, ct)
+        }
         Ok(Reply::Empty(status)) => json_response(status, Vec::new(), "text/plain; charset=UTF-8"),
         Err(e) => {
             if method == axum::http::Method::HEAD {
