@@ -1,2 +1,15 @@
 //! The `migrate` binary.
-fn main() {}
+
+mod cli;
+mod cmd;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    match &cli.command {
+        cli::Command::Plan(args) => cmd::plan::run(args),
+    }
+}

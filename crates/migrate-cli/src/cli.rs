@@ -1,0 +1,19 @@
+//! The command line: one `Command` enum, one variant per subcommand.
+
+use clap::{Parser, Subcommand};
+
+use crate::cmd;
+
+/// Declarative Elasticsearch/OpenSearch migrations: validate a plan, preview it, apply it.
+#[derive(Debug, Parser)]
+#[command(name = "migrate", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Show what `apply` would do (`--dry-run`); never writes anything or contacts a cluster.
+    Plan(cmd::plan::PlanArgs),
+}

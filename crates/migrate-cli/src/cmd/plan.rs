@@ -1,0 +1,130 @@
+//! `migrate plan --dry-run`: compiles the plan and prints what apply would do, touching nothing.
+//!
+//! It reads the plan (and, with `--state`, a state file) and writes only to stdout/stderr: no file is
+//! created, no cluster or store is contacted, so it runs in pull-request CI with no network at all.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, ValueEnum};
+use migrate_graph::{Format, Progress, Recorded, StatusMap, StepStatus, compile_blueprint, render};
+use serde_json::Value;
+
+/// Exit codes, shown under `migrate plan --help`.
+const AFTER_HELP: &str = "\
+Exit codes:
+  0  the plan compiled and was printed (with --detailed-exitcode: nothing is left to do)
+  2  bad input: the plan or the state file is invalid (with --detailed-exitcode: steps are pending)
+  1  with --detailed-exitcode only: an error (invalid plan or state file)
+
+State file (--state): the checkpoint `migrate apply` writes. Steps are keyed by step id; each entry
+holds `status` (done, running, failed, pending) and optionally the `fingerprint` it ran with. A JSON
+object of step id -> status string is also accepted. Done steps whose fingerprint changed, and
+everything downstream of them, count as remaining.";
+
+/// Show what `migrate apply` would do, without changing anything.
+#[derive(Debug, Args)]
+#[command(after_long_help = AFTER_HELP, after_help = AFTER_HELP)]
+pub struct PlanArgs {
+    /// Preview only (required: `plan` never runs anything).
+    #[arg(long, required = true)]
+    pub dry_run: bool,
+
+    /// The plan file.
+    #[arg(default_value = "plan.yaml")]
+    pub plan: PathBuf,
+
+    /// Output format: text for terminals, markdown for pull-request comments (with a Mermaid graph),
+    /// json for pipelines (schema: schemas/dry-run.schema.json), dot for Graphviz.
+    #[arg(long, value_enum, default_value_t = FormatArg::Text)]
+    pub format: FormatArg,
+
+    /// A state file: mark steps done/running/failed and list only what remains.
+    #[arg(long, value_name = "PATH")]
+    pub state: Option<PathBuf>,
+
+    /// Exit 0 when nothing is left to do, 2 when steps are pending, 1 on error (like
+    /// `terraform plan -detailed-exitcode`).
+    #[arg(long)]
+    pub detailed_exitcode: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    Text,
+    Markdown,
+    Json,
+    Dot,
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Self {
+        match f {
+            FormatArg::Text => Format::Text,
+            FormatArg::Markdown => Format::Markdown,
+            FormatArg::Json => Format::Json,
+            FormatArg::Dot => Format::Dot,
+        }
+    }
+}
+
+pub fn run(args: &PlanArgs) -> ExitCode {
+    let error_code = if args.detailed_exitcode { 1 } else { 2 };
+    let compiled = super::plan_file::load(&args.plan)
+        .and_then(|bp| compile_blueprint(&bp).map_err(|e| format!("{}: {e}", args.plan.display())));
+    let graph = match compiled {
+        Ok(g) => g,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(error_code);
+        }
+    };
+    let progress = match &args.state {
+        None => None,
+        Some(path) => match read_state(path) {
+            Ok(map) => Some(Progress::resolve(&graph, &map)),
+            Err(message) => {
+                eprintln!("error: {message}");
+                return ExitCode::from(error_code);
+            }
+        },
+    };
+    print!("{}", render(&graph, progress.as_ref(), args.format.into()));
+    let remaining = progress.as_ref().map_or(graph.len(), Progress::remaining);
+    if args.detailed_exitcode && remaining > 0 {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Reads step statuses from a state file: `{"steps": {id: {"status", "fingerprint"?}}}` or a plain
+/// object of id -> entry, where an entry is such an object or just a status string.
+pub fn read_state(path: &Path) -> Result<StatusMap, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read state file `{}`: {e}", path.display()))?;
+    let doc: Value = serde_json::from_str(&text)
+        .map_err(|e| format!("state file `{}` is not JSON: {e}", path.display()))?;
+    let steps = match doc.get("steps") {
+        Some(steps) => steps,
+        None => &doc,
+    };
+    let Some(entries) = steps.as_object() else {
+        return Err(format!(
+            "state file `{}`: expected an object of step id -> status",
+            path.display()
+        ));
+    };
+    let mut map = BTreeMap::new();
+    for (id, entry) in entries {
+        let recorded = match entry {
+            Value::String(_) => serde_json::from_value::<StepStatus>(entry.clone())
+                .map(|status| Recorded { status, fingerprint: None }),
+            _ => serde_json::from_value::<Recorded>(entry.clone()),
+        }
+        .map_err(|e| format!("state file `{}`: step `{id}`: {e} (status is one of done, running, failed, pending)", path.display()))?;
+        map.insert(id.clone(), recorded);
+    }
+    Ok(map)
+}
