@@ -79,16 +79,17 @@ pub fn parse_date_millis(s: &str) -> Option<f64> {
     if let Ok(t) = OffsetDateTime::parse(s, &Rfc3339) {
         return Some((t.unix_timestamp_nanos() / 1_000_000) as f64);
     }
-    if s.len() >= 10 && s.as_bytes().get(4) == Some(&b'-') {
-        let date = &s[..10];
-        let time_part = if s.len() > 10 { &s[11..] } else { "00:00:00" };
-        let with_zone = format!("{date}T{}Z", time_part.trim_end_matches('Z'));
-        if let Ok(t) = OffsetDateTime::parse(&with_zone, &Rfc3339) {
-            return Some((t.unix_timestamp_nanos() / 1_000_000) as f64);
-        }
-        let with_zone = format!("{date}T{}.000Z", time_part.trim_end_matches('Z'));
-        if let Ok(t) = OffsetDateTime::parse(&with_zone, &Rfc3339) {
-            return Some((t.unix_timestamp_nanos() / 1_000_000) as f64);
+    if s.as_bytes().get(4) == Some(&b'-')
+        && let Some(date) = s.get(..10)
+    {
+        let time_part = s.get(11..).filter(|t| !t.is_empty()).unwrap_or("00:00:00");
+        for candidate in [
+            format!("{date}T{}Z", time_part.trim_end_matches('Z')),
+            format!("{date}T{}.000Z", time_part.trim_end_matches('Z')),
+        ] {
+            if let Ok(t) = OffsetDateTime::parse(&candidate, &Rfc3339) {
+                return Some((t.unix_timestamp_nanos() / 1_000_000) as f64);
+            }
         }
     }
     None
@@ -194,6 +195,11 @@ mod tests {
     #[test]
     fn dates_parse_to_millis() {
         assert_eq!(parse_date_millis("1970-01-02"), Some(86_400_000.0));
+        assert_eq!(
+            parse_date_millis("2024-01-0\u{e9}xyz"),
+            None,
+            "no panic on a multi-byte boundary"
+        );
         assert_eq!(parse_date_millis("1970-01-01T00:00:01Z"), Some(1000.0));
         assert_eq!(
             parse_date_millis("1970-01-01T00:00:01.5+00:00"),
