@@ -1,0 +1,1 @@
+//! Typed calls for the APIs the migration steps use, one file per area.

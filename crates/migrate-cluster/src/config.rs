@@ -1,0 +1,134 @@
+//! Connection configuration for one cluster: endpoint, authentication, TLS, timeouts and role.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use url::Url;
+
+use crate::guard::MutatingCall;
+use crate::secret::Secret;
+use crate::version::Flavour;
+
+/// Which side of the migration a cluster is on. A `Source` client refuses undeclared writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Source,
+    Destination,
+}
+
+/// How requests authenticate. Secrets are already resolved (see [`crate::SecretRef::resolve`]).
+#[derive(Debug, Clone, Default)]
+pub enum Auth {
+    #[default]
+    None,
+    Basic {
+        username: String,
+        password: Secret,
+    },
+    /// `Authorization: ApiKey <value>`; `value` is the base64 `id:key` form Elasticsearch returns as
+    /// `encoded`.
+    ApiKey(Secret),
+    /// `Authorization: Bearer <token>`.
+    Bearer(Secret),
+    AwsSigV4(SigV4Config),
+}
+
+/// AWS SigV4 request signing.
+#[derive(Debug, Clone)]
+pub struct SigV4Config {
+    pub region: String,
+    /// `es` for Amazon OpenSearch Service domains, `aoss` for Serverless. `None`: inferred from the
+    /// endpoint host (`.aoss.amazonaws.com` → `aoss`, otherwise `es`).
+    pub service: Option<String>,
+    pub credentials: AwsCredentialSource,
+}
+
+/// Where SigV4 credentials come from.
+#[derive(Debug, Clone, Default)]
+pub enum AwsCredentialSource {
+    /// The standard AWS chain: environment, shared profile files (optionally a named profile), web
+    /// identity (IRSA), container and instance metadata.
+    #[default]
+    DefaultChain,
+    Profile(String),
+    Static {
+        access_key_id: Secret,
+        secret_access_key: Secret,
+        session_token: Option<Secret>,
+    },
+}
+
+/// TLS settings. Default: the platform's root certificates, full verification.
+#[derive(Debug, Clone, Default)]
+pub struct TlsConfig {
+    /// Extra PEM CA bundle trusted in addition to the system roots.
+    pub ca_file: Option<PathBuf>,
+    /// Client certificate chain (PEM) for mutual TLS.
+    pub client_cert: Option<PathBuf>,
+    /// Client private key (PEM) for mutual TLS.
+    pub client_key: Option<PathBuf>,
+    /// Accept any server certificate. Logged as a warning every time a client is built.
+    pub insecure_skip_verify: bool,
+}
+
+/// Request timeouts.
+#[derive(Debug, Clone, Copy)]
+pub struct Timeouts {
+    pub connect: Duration,
+    /// Whole-request timeout.
+    pub request: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Timeouts {
+            connect: Duration::from_secs(10),
+            request: Duration::from_secs(120),
+        }
+    }
+}
+
+/// Everything needed to talk to one cluster.
+#[derive(Debug, Clone)]
+pub struct ClusterConfig {
+    pub url: Url,
+    pub auth: Auth,
+    pub tls: TlsConfig,
+    pub timeouts: Timeouts,
+    pub role: Role,
+    /// Mutating calls the plan declares on the source (ignored for a destination).
+    pub declared_source_writes: BTreeSet<MutatingCall>,
+    /// A flavour hint, for endpoints without `GET /` (Amazon OpenSearch Serverless).
+    pub flavour_hint: Option<Flavour>,
+}
+
+impl ClusterConfig {
+    /// A config with no auth, default TLS and timeouts.
+    pub fn new(url: Url, role: Role) -> Self {
+        ClusterConfig {
+            url,
+            auth: Auth::None,
+            tls: TlsConfig::default(),
+            timeouts: Timeouts::default(),
+            role,
+            declared_source_writes: BTreeSet::new(),
+            flavour_hint: None,
+        }
+    }
+
+    /// Whether the endpoint is Amazon OpenSearch Serverless, from the host or the SigV4 service.
+    pub fn is_serverless(&self) -> bool {
+        if matches!(self.flavour_hint, Some(Flavour::OpenSearchServerless)) {
+            return true;
+        }
+        if let Auth::AwsSigV4(s) = &self.auth
+            && s.service.as_deref() == Some("aoss")
+        {
+            return true;
+        }
+        self.url
+            .host_str()
+            .is_some_and(|h| h.ends_with(".aoss.amazonaws.com"))
+    }
+}
