@@ -333,3 +333,48 @@ async fn throttled_task_is_visible_running_and_rethrottle_speeds_it_up() {
     assert_eq!(t["response"]["created"], 20);
     assert!(t["response"]["throttled_millis"].as_u64().unwrap_or(0) > 0);
 }
+
+#[tokio::test]
+async fn remote_search_rejections_are_retried_and_counted() {
+    let src = Sandbox::builder()
+        .version("7.10.2")
+        .start()
+        .await
+        .expect("src");
+    seed(&src, "a", None, 20).await;
+    src.faults().add(
+        migrate_sandbox::FaultRule::status(429)
+            .path("/_search/scroll")
+            .first(2),
+    );
+    let dst = Sandbox::builder()
+        .version("7.10.2")
+        .remote_allowlist([src.host_port()])
+        .start()
+        .await
+        .expect("dst");
+    let (s, v) = call(
+        &dst,
+        reqwest::Method::POST,
+        "/_reindex",
+        Some(remote_body(&src, "a", "b")),
+    )
+    .await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(
+        (v["created"].clone(), v["retries"]["search"].clone()),
+        (json!(20), json!(2))
+    );
+    // A source that keeps rejecting fails the reindex with the source's error.
+    src.faults().clear();
+    src.faults()
+        .add(migrate_sandbox::FaultRule::status(503).path("/_search"));
+    let (s, v) = call(
+        &dst,
+        reqwest::Method::POST,
+        "/_reindex",
+        Some(remote_body(&src, "a", "c")),
+    )
+    .await;
+    assert_eq!(s, 503, "{v}");
+}

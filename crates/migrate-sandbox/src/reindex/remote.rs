@@ -8,8 +8,16 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::{Value, json};
 
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
 use super::request::RemoteSource;
 use crate::error::{ApiError, ApiResult};
+use crate::tasks::Progress;
+
+/// Attempts per search request when the source rejects with 429 (as reindex's search retry policy).
+const SEARCH_ATTEMPTS: u32 = 6;
 
 /// One document pulled from a source.
 #[derive(Debug, Clone)]
@@ -58,6 +66,7 @@ pub struct RemoteScroll {
     pub version: String,
     /// `hits.total` of the first page.
     pub total: u64,
+    progress: Arc<Progress>,
 }
 
 fn connect_error(e: &reqwest::Error) -> ApiError {
@@ -137,8 +146,37 @@ impl RemoteScroll {
         r
     }
 
+    /// Sends a search request, retrying with exponential backoff while the source answers 429.
+    async fn send_search(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: &Value,
+    ) -> ApiResult<Bytes> {
+        let mut delay = Duration::from_millis(50);
+        let mut attempt = 1;
+        loop {
+            let resp = self
+                .req(method.clone(), path)
+                .json(body)
+                .send()
+                .await
+                .map_err(|e| connect_error(&e))?;
+            if resp.status().as_u16() == 429 && attempt < SEARCH_ATTEMPTS {
+                self.progress.search_retries.fetch_add(1, Ordering::SeqCst);
+                tokio::time::sleep(delay).await;
+                delay *= 2;
+                attempt += 1;
+                continue;
+            }
+            return check(resp).await;
+        }
+    }
+
     /// Opens the scroll and returns the first page.
+    #[allow(clippy::too_many_arguments)]
     pub async fn open(
+        progress: Arc<Progress>,
         client: reqwest::Client,
         remote: RemoteSource,
         indices: &[String],
@@ -154,6 +192,7 @@ impl RemoteScroll {
             scroll_id: None,
             version: String::new(),
             total: 0,
+            progress,
         };
         let info = check(
             s.req(reqwest::Method::GET, "/")
@@ -175,13 +214,7 @@ impl RemoteScroll {
             "/{}/_search?scroll=5m&size={size}&sort=_doc",
             indices.join(",")
         );
-        let resp = s
-            .req(reqwest::Method::POST, &path)
-            .json(&body)
-            .send()
-            .await
-            .map_err(|e| connect_error(&e))?;
-        let bytes = check(resp).await?;
+        let bytes = s.send_search(reqwest::Method::POST, &path, &body).await?;
         let (id, total, docs) = parse_page(&bytes)?;
         s.scroll_id = id;
         s.total = total;
@@ -193,13 +226,13 @@ impl RemoteScroll {
         let Some(id) = self.scroll_id.clone() else {
             return Ok(vec![]);
         };
-        let resp = self
-            .req(reqwest::Method::POST, "/_search/scroll")
-            .json(&json!({"scroll": "5m", "scroll_id": id}))
-            .send()
-            .await
-            .map_err(|e| connect_error(&e))?;
-        let bytes = check(resp).await?;
+        let bytes = self
+            .send_search(
+                reqwest::Method::POST,
+                "/_search/scroll",
+                &json!({"scroll": "5m", "scroll_id": id}),
+            )
+            .await?;
         let (id, _, docs) = parse_page(&bytes)?;
         if id.is_some() {
             self.scroll_id = id;

@@ -96,7 +96,7 @@ fn body(req: &ReindexRequest, p: &Progress, took: u128, failures: Vec<Value>) ->
     let mut v = json!({
         "took": took as u64, "timed_out": false, "total": g(&p.total), "updated": g(&p.updated), "created": g(&p.created),
         "deleted": 0, "batches": g(&p.batches), "version_conflicts": g(&p.version_conflicts), "noops": 0,
-        "retries": {"bulk": 0, "search": 0}, "throttled_millis": g(&p.throttled_millis),
+        "retries": {"bulk": g(&p.bulk_retries), "search": g(&p.search_retries)}, "throttled_millis": g(&p.throttled_millis),
         "requests_per_second": p.rps().unwrap_or(-1.0), "throttled_until_millis": 0, "failures": failures
     });
     if p.cancelled.load(Ordering::SeqCst) {
@@ -129,6 +129,7 @@ pub async fn run_reindex(
                 return (e.status, e.body());
             }
             match RemoteScroll::open(
+                progress.clone(),
                 shared.http.clone(),
                 remote.clone(),
                 &req.source_indices,
