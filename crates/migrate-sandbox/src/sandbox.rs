@@ -115,6 +115,15 @@ impl SandboxBuilder {
         self
     }
 
+    /// A secure setting, as `elasticsearch-keystore add` would store it (e.g.
+    /// `s3.client.default.access_key`): used by `s3` repositories, never shown by any API.
+    pub fn keystore(mut self, key: &str, value: &str) -> Self {
+        self.snapshot_node
+            .keystore
+            .insert(key.to_string(), migrate_store::Secret::new(value));
+        self
+    }
+
     /// Binds and serves.
     pub async fn start(self) -> Result<RunningSandbox, SandboxError> {
         let version: Version = self.version.parse().map_err(SandboxError::Config)?;
@@ -128,6 +137,15 @@ impl SandboxBuilder {
                 product.allowlist_setting().to_string(),
                 Value::String(self.remote_allowlist.join(",")),
             );
+        }
+        // `path.repo` and `s3.client.*` given as node settings count too, as in the yml file.
+        let mut snapshot_node = self.snapshot_node;
+        let from_settings = NodeConfig::from_settings(&cluster.node_settings, []);
+        if snapshot_node.path_repo.is_empty() {
+            snapshot_node.path_repo = from_settings.path_repo;
+        }
+        for (key, value) in from_settings.node_settings {
+            snapshot_node.node_settings.entry(key).or_insert(value);
         }
         let listener = TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], self.port))).await?;
         let addr = listener.local_addr()?;
@@ -154,7 +172,7 @@ impl SandboxBuilder {
             auth: self.auth,
             routes: crate::api::routes(),
             http,
-            snapshots: SnapshotService::new(self.snapshot_node),
+            snapshots: SnapshotService::new(snapshot_node),
         });
         let _ = shared.publish_address.set(addr.to_string());
         let app = axum::Router::new()

@@ -69,7 +69,7 @@ fn health_body(ctx: &Ctx) -> ApiResult<(Value, &'static str)> {
         if !i.is_open() {
             continue;
         }
-        let h = i.health();
+        let h = s.snapshots.restoring_health(n).unwrap_or(i.health());
         if rank(h) > rank(status) {
             status = h;
         }
@@ -84,6 +84,12 @@ fn health_body(ctx: &Ctx) -> ApiResult<(Value, &'static str)> {
     if idx_expr.is_empty() {
         let (st, p, _, u) = cluster_counts(&c);
         status = st;
+        if c.indices
+            .keys()
+            .any(|n| s.snapshots.restoring_health(n).is_some())
+        {
+            status = "red";
+        }
         pri = p;
         unassigned = u;
     }

@@ -16,6 +16,7 @@ pub mod recovery;
 pub mod reindex;
 pub mod root;
 pub mod search;
+pub mod snapshot;
 pub mod tasks;
 
 use crate::router::RouteTable;
@@ -37,6 +38,7 @@ pub fn routes() -> RouteTable {
     reindex::register(&mut t);
     tasks::register(&mut t);
     recovery::register(&mut t);
+    snapshot::register(&mut t);
     t
 }
 

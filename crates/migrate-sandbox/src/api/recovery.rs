@@ -65,13 +65,15 @@ async fn recovery(ctx: Ctx) -> ApiResult<Reply> {
     let mut out = Map::new();
     for n in names {
         let Some(i) = c.indices.get(&n) else { continue };
+        let mut entries = shard_entries(i, &s.node_id, &s.node_name, &s.address());
+        super::snapshot::patch_recovery(s, &n, &mut entries);
         if ctx.flag("active_only") {
-            continue;
+            entries.retain(|e| e["stage"] != "DONE");
+            if entries.is_empty() {
+                continue;
+            }
         }
-        out.insert(
-            n,
-            json!({"shards": shard_entries(i, &s.node_id, &s.node_name, &s.address())}),
-        );
+        out.insert(n, json!({"shards": entries}));
     }
     Reply::ok(Value::Object(out))
 }

@@ -52,6 +52,40 @@ pub struct NodeConfig {
     pub node_settings: BTreeMap<String, String>,
 }
 
+impl NodeConfig {
+    /// From the node settings (`path.repo` as a list or comma-separated string, `s3.client.*`)
+    /// and the keystore entries.
+    pub fn from_settings(
+        settings: &BTreeMap<String, Value>,
+        keystore: impl IntoIterator<Item = (String, Secret)>,
+    ) -> Self {
+        let path_repo = match settings.get("path.repo") {
+            Some(Value::Array(items)) => items
+                .iter()
+                .filter_map(Value::as_str)
+                .map(PathBuf::from)
+                .collect(),
+            Some(Value::String(s)) => s
+                .split(',')
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .map(PathBuf::from)
+                .collect(),
+            _ => Vec::new(),
+        };
+        let node_settings = settings
+            .iter()
+            .filter(|(k, _)| k.starts_with("s3.client."))
+            .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_owned())))
+            .collect();
+        NodeConfig {
+            path_repo,
+            keystore: keystore.into_iter().collect(),
+            node_settings,
+        }
+    }
+}
+
 /// Builds a repository from a registration body.
 pub fn register(
     name: &str,

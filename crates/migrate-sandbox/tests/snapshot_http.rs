@@ -1,0 +1,569 @@
+//! Snapshot and restore over HTTP, the way the engine's snapshot strategy drives them: a source
+//! sandbox (ES 5.x) snapshots into store A (fs, or a real S3 server), the repository is copied to
+//! store B with `migrate_store::transfer`, a destination sandbox (ES 5.x / 6.8) registers B
+//! read-only and restores; then an incremental round (close → restore → open).
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use migrate_sandbox::{Flavor, RunningSandbox, Sandbox};
+use migrate_store::test_support::S3Server;
+use migrate_store::{FsSpec, StoreSpec, TransferOptions, TransferReport};
+use object_store::ObjectStore;
+use reqwest::Method;
+use serde_json::{Value, json};
+
+async fn start(version: &str, path_repo: &std::path::Path) -> RunningSandbox {
+    Sandbox::builder()
+        .flavor(Flavor::Elasticsearch)
+        .version(version)
+        .node_setting("path.repo", json!([path_repo.display().to_string()]))
+        .start()
+        .await
+        .expect("sandbox starts")
+}
+
+async fn call(
+    sb: &RunningSandbox,
+    method: Method,
+    path: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let mut req = reqwest::Client::new().request(method, format!("{}{}", sb.url(), path));
+    if let Some(b) = body {
+        req = req.json(&b);
+    }
+    let resp = req.send().await.expect("request");
+    let status = resp.status().as_u16();
+    let text = resp.text().await.expect("body");
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
+}
+
+async fn ok(sb: &RunningSandbox, method: Method, path: &str, body: Option<Value>) -> Value {
+    let (status, value) = call(sb, method, path, body).await;
+    assert_eq!(status, 200, "{path}: {value}");
+    value
+}
+
+/// Indexes documents `range` into `movies` (type `movie`) with `_bulk`.
+async fn index_movies(sb: &RunningSandbox, range: std::ops::Range<usize>) {
+    let mut ndjson = String::new();
+    for i in range {
+        ndjson.push_str(&format!(
+            "{{\"index\":{{\"_index\":\"movies\",\"_type\":\"movie\",\"_id\":\"m{i}\"}}}}\n{{\"title\":\"movie {i}\",\"year\":{}}}\n",
+            1900 + i % 120
+        ));
+    }
+    let resp = reqwest::Client::new()
+        .post(format!("{}/_bulk?refresh=true", sb.url()))
+        .header("content-type", "application/x-ndjson")
+        .body(ndjson)
+        .send()
+        .await
+        .expect("bulk");
+    assert_eq!(resp.status().as_u16(), 200);
+    let body: Value = resp.json().await.expect("json");
+    assert_eq!(body["errors"], false, "{body}");
+}
+
+async fn count(sb: &RunningSandbox, index: &str) -> u64 {
+    ok(sb, Method::GET, &format!("/{index}/_count"), None).await["count"]
+        .as_u64()
+        .expect("count")
+}
+
+async fn sources(sb: &RunningSandbox, index: &str) -> BTreeMap<String, Value> {
+    let v = ok(
+        sb,
+        Method::POST,
+        &format!("/{index}/_search"),
+        Some(json!({"size": 10000, "query": {"match_all": {}}})),
+    )
+    .await;
+    v["hits"]["hits"]
+        .as_array()
+        .expect("hits")
+        .iter()
+        .map(|h| {
+            (
+                h["_id"].as_str().unwrap_or_default().to_owned(),
+                h["_source"].clone(),
+            )
+        })
+        .collect()
+}
+
+/// Polls (with backoff) until the snapshot leaves IN_PROGRESS; returns its entry.
+async fn wait_for_snapshot(sb: &RunningSandbox, repo: &str, snap: &str) -> Value {
+    let mut delay = Duration::from_millis(10);
+    for _ in 0..200 {
+        let v = ok(sb, Method::GET, &format!("/_snapshot/{repo}/{snap}"), None).await;
+        let entry = v["snapshots"][0].clone();
+        if entry["state"] != "IN_PROGRESS" {
+            return entry;
+        }
+        tokio::time::sleep(delay).await;
+        delay = (delay * 2).min(Duration::from_millis(200));
+    }
+    panic!("snapshot {snap} never finished");
+}
+
+async fn copy(from: Arc<dyn ObjectStore>, to: Arc<dyn ObjectStore>) -> TransferReport {
+    migrate_store::transfer(from, to, &TransferOptions::default(), None)
+        .await
+        .expect("transfer")
+}
+
+fn fs_store(root: &std::path::Path, base: &str) -> Arc<dyn ObjectStore> {
+    migrate_store::open(&StoreSpec::Fs(FsSpec {
+        root: root.to_path_buf(),
+        base_path: base.into(),
+    }))
+    .expect("open")
+}
+
+#[tokio::test]
+async fn fs_round_trip_es5_to_es68_with_an_incremental_round() {
+    let dir_a = tempfile::tempdir().unwrap();
+    let dir_b = tempfile::tempdir().unwrap();
+    let source = start("5.5.2", dir_a.path()).await;
+    let dest = start("6.8.23", dir_b.path()).await;
+
+    ok(
+        &source,
+        Method::PUT,
+        "/movies",
+        Some(json!({"settings": {"number_of_shards": 2, "number_of_replicas": 1}})),
+    )
+    .await;
+    index_movies(&source, 0..1500).await;
+
+    // Registration: outside path.repo is refused with the real error; inside is verified.
+    let (status, err) = call(
+        &source,
+        Method::PUT,
+        "/_snapshot/repo",
+        Some(json!({"type": "fs", "settings": {"location": "/elsewhere"}})),
+    )
+    .await;
+    assert_eq!(status, 500);
+    assert_eq!(err["error"]["type"], "repository_exception");
+    assert!(
+        err["error"]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("doesn't match any of the locations specified by path.repo")
+    );
+    ok(
+        &source,
+        Method::PUT,
+        "/_snapshot/repo",
+        Some(json!({"type": "fs", "settings": {"location": "a", "compress": true}})),
+    )
+    .await;
+    let repos = ok(&source, Method::GET, "/_snapshot/repo", None).await;
+    assert_eq!(repos["repo"]["type"], "fs");
+    let verified = ok(&source, Method::POST, "/_snapshot/repo/_verify", None).await;
+    assert_eq!(verified["nodes"].as_object().map(|n| n.len()), Some(1));
+
+    // Invalid names, asynchronous create, and the finished snapshot.
+    let (status, err) = call(
+        &source,
+        Method::PUT,
+        "/_snapshot/repo/Snap_1",
+        Some(json!({})),
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert_eq!(err["error"]["type"], "invalid_snapshot_name_exception");
+    assert_eq!(
+        err["error"]["reason"],
+        "[repo:Snap_1] Invalid snapshot name [Snap_1], must be lowercase"
+    );
+    let accepted = ok(
+        &source,
+        Method::PUT,
+        "/_snapshot/repo/round-1?wait_for_completion=false",
+        Some(json!({"indices": "movies"})),
+    )
+    .await;
+    assert_eq!(accepted, json!({"accepted": true}));
+    let snap = wait_for_snapshot(&source, "repo", "round-1").await;
+    assert_eq!(snap["state"], "SUCCESS");
+    assert_eq!(snap["version"], "5.5.2");
+    assert_eq!(snap["indices"], json!(["movies"]));
+    assert_eq!(
+        snap["shards"],
+        json!({"total": 2, "failed": 0, "successful": 2})
+    );
+    let (status, err) = call(
+        &source,
+        Method::PUT,
+        "/_snapshot/repo/round-1",
+        Some(json!({})),
+    )
+    .await;
+    assert_eq!(status, 400, "{err}");
+    let (status, err) = call(&source, Method::GET, "/_snapshot/repo/nope", None).await;
+    assert_eq!(status, 404);
+    assert_eq!(err["error"]["type"], "snapshot_missing_exception");
+    assert_eq!(err["error"]["reason"], "[repo:nope] is missing");
+    let status1 = ok(
+        &source,
+        Method::GET,
+        "/_snapshot/repo/round-1/_status",
+        None,
+    )
+    .await;
+    assert_eq!(status1["snapshots"][0]["state"], "SUCCESS");
+    let files_1 = status1["snapshots"][0]["stats"]["number_of_files"]
+        .as_u64()
+        .unwrap();
+    assert!(files_1 > 0);
+
+    // Transfer A → B; B is what migrate_store's inspector reads as a real repository.
+    let store_a = fs_store(dir_a.path(), "a");
+    let store_b = fs_store(dir_b.path(), "b");
+    let first = copy(Arc::clone(&store_a), Arc::clone(&store_b)).await;
+    assert!(
+        first.objects_copied > 0 && !first.has_restore_problems(),
+        "{first:?}"
+    );
+    let inspection = migrate_store::inspect(store_b.as_ref()).await.unwrap();
+    assert_eq!(inspection.snapshots[0].name, "round-1");
+    assert_eq!(inspection.indices[0].name, "movies");
+
+    // Destination: read-only registration, restore with replicas 0, documents match.
+    ok(
+        &dest,
+        Method::PUT,
+        "/_snapshot/repo",
+        Some(json!({"type": "fs", "settings": {"location": "b", "readonly": true}})),
+    )
+    .await;
+    let (status, err) = call(&dest, Method::PUT, "/_snapshot/repo/x", Some(json!({}))).await;
+    assert_eq!(status, 500);
+    assert_eq!(
+        err["error"]["reason"],
+        "[repo] cannot create snapshot in a readonly repository"
+    );
+    let restored = ok(
+        &dest,
+        Method::POST,
+        "/_snapshot/repo/round-1/_restore?wait_for_completion=true",
+        Some(json!({"indices": "movies", "index_settings": {"index.number_of_replicas": 0}})),
+    )
+    .await;
+    assert_eq!(restored["snapshot"]["indices"], json!(["movies"]));
+    assert_eq!(restored["snapshot"]["shards"]["failed"], 0);
+    assert_eq!(count(&dest, "movies").await, 1500);
+    assert_eq!(
+        sources(&dest, "movies").await,
+        sources(&source, "movies").await
+    );
+    let health = ok(&dest, Method::GET, "/_cluster/health/movies", None).await;
+    assert_eq!(health["status"], "green");
+    let recovery = ok(&dest, Method::GET, "/movies/_recovery", None).await;
+    let shard0 = &recovery["movies"]["shards"][0];
+    assert_eq!(shard0["type"], "SNAPSHOT");
+    assert_eq!(shard0["stage"], "DONE");
+    assert_eq!(shard0["source"]["snapshot"], "round-1");
+
+    // Restoring over the open index fails with the real error.
+    let (status, err) = call(
+        &dest,
+        Method::POST,
+        "/_snapshot/repo/round-1/_restore",
+        Some(json!({"indices": "movies"})),
+    )
+    .await;
+    assert_eq!(status, 500);
+    assert_eq!(err["error"]["type"], "snapshot_restore_exception");
+    let reason = err["error"]["reason"].as_str().unwrap();
+    assert!(reason.starts_with("[repo:round-1/"), "{reason}");
+    assert!(reason.ends_with("cannot restore index [movies] because an open index with same name already exists in the cluster. Either close or delete the existing index or restore the index under a different name by providing a rename pattern and replacement name"), "{reason}");
+    // Changing the shard count on restore is refused.
+    let (status, err) = call(&dest, Method::POST, "/_snapshot/repo/round-1/_restore",
+        Some(json!({"indices": "movies", "rename_pattern": "(.+)", "rename_replacement": "copy_$1", "index_settings": {"index.number_of_shards": 1}}))).await;
+    assert_eq!(status, 500);
+    assert!(
+        err["error"]["reason"]
+            .as_str()
+            .unwrap()
+            .ends_with("cannot modify setting [index.number_of_shards] on restore")
+    );
+
+    // Incremental round: 300 new documents; the second snapshot uploads only new blobs.
+    index_movies(&source, 1500..1800).await;
+    let blobs_before = data_blobs(store_a.as_ref()).await;
+    ok(
+        &source,
+        Method::PUT,
+        "/_snapshot/repo/round-2?wait_for_completion=true",
+        Some(json!({"indices": "movies"})),
+    )
+    .await;
+    let blobs_after = data_blobs(store_a.as_ref()).await;
+    let new_blobs = blobs_after
+        .iter()
+        .filter(|k| !blobs_before.contains(*k))
+        .count();
+    let status2 = ok(
+        &source,
+        Method::GET,
+        "/_snapshot/repo/round-2/_status",
+        None,
+    )
+    .await;
+    let incremental = status2["snapshots"][0]["stats"]["number_of_files"]
+        .as_u64()
+        .unwrap();
+    assert_eq!(incremental as usize, new_blobs);
+    assert!(
+        new_blobs > 0 && new_blobs < blobs_before.len(),
+        "{new_blobs} new of {}",
+        blobs_before.len()
+    );
+    let second = copy(Arc::clone(&store_a), Arc::clone(&store_b)).await;
+    assert!(
+        second.objects_skipped >= first.objects_copied - 4,
+        "{second:?}"
+    );
+
+    // close → restore → open on the destination catches the new documents.
+    ok(&dest, Method::POST, "/movies/_close", None).await;
+    ok(
+        &dest,
+        Method::POST,
+        "/_snapshot/repo/round-2/_restore?wait_for_completion=true",
+        Some(json!({"indices": "movies", "index_settings": {"index.number_of_replicas": 0}})),
+    )
+    .await;
+    assert_eq!(count(&dest, "movies").await, 1800);
+    ok(&dest, Method::POST, "/movies/_open", None).await;
+    assert_eq!(
+        sources(&dest, "movies").await,
+        sources(&source, "movies").await
+    );
+
+    let cat = reqwest::get(format!("{}/_cat/snapshots/repo", dest.url()))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        cat.contains("round-1 SUCCESS") && cat.contains("round-2 SUCCESS"),
+        "{cat}"
+    );
+    let cat = reqwest::get(format!("{}/_cat/repositories?v", dest.url()))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        cat.lines()
+            .nth(1)
+            .is_some_and(|l| l.starts_with("repo") && l.trim_end().ends_with("fs")),
+        "{cat}"
+    );
+}
+
+async fn data_blobs(store: &dyn ObjectStore) -> Vec<String> {
+    use futures::TryStreamExt;
+    let metas: Vec<_> = store.list(None).try_collect().await.unwrap();
+    metas
+        .into_iter()
+        .map(|m| m.location.to_string())
+        .filter(|k| {
+            migrate_store::repository::classify(k) == migrate_store::repository::KeyClass::DataBlob
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn newer_snapshots_cannot_be_restored_and_async_restore_progresses() {
+    let dir = tempfile::tempdir().unwrap();
+    let es7 = start("7.10.2", dir.path()).await;
+    let es5 = start("5.6.16", dir.path()).await;
+    ok(
+        &es7,
+        Method::PUT,
+        "/movies",
+        Some(json!({"settings": {"number_of_shards": 1, "number_of_replicas": 0}})),
+    )
+    .await;
+    let (status, _) = call(
+        &es7,
+        Method::PUT,
+        "/movies/_doc/1?refresh=true",
+        Some(json!({"title": "one"})),
+    )
+    .await;
+    assert_eq!(status, 201);
+    ok(
+        &es7,
+        Method::PUT,
+        "/_snapshot/shared",
+        Some(json!({"type": "fs", "settings": {"location": "shared"}})),
+    )
+    .await;
+    ok(
+        &es7,
+        Method::PUT,
+        "/_snapshot/shared/s7?wait_for_completion=true",
+        Some(json!({})),
+    )
+    .await;
+
+    ok(
+        &es5,
+        Method::PUT,
+        "/_snapshot/shared",
+        Some(json!({"type": "fs", "settings": {"location": "shared", "readonly": true}})),
+    )
+    .await;
+    let (status, err) = call(
+        &es5,
+        Method::POST,
+        "/_snapshot/shared/s7/_restore",
+        Some(json!({})),
+    )
+    .await;
+    assert_eq!(status, 500);
+    let reason = err["error"]["reason"].as_str().unwrap();
+    assert!(
+        reason.ends_with("cannot restore index [movies] because it cannot be upgraded"),
+        "{reason}"
+    );
+    let (status, err) = call(
+        &es5,
+        Method::POST,
+        "/_snapshot/shared/nope/_restore",
+        Some(json!({})),
+    )
+    .await;
+    assert_eq!(
+        (status, err["error"]["type"].clone()),
+        (404, json!("snapshot_missing_exception"))
+    );
+
+    // On the 7.x cluster itself: an asynchronous restore under a new name goes INIT/INDEX → DONE.
+    let accepted = ok(
+        &es7,
+        Method::POST,
+        "/_snapshot/shared/s7/_restore",
+        Some(json!({"rename_pattern": "movies", "rename_replacement": "movies_restored"})),
+    )
+    .await;
+    assert_eq!(accepted, json!({"accepted": true}));
+    let mut delay = Duration::from_millis(5);
+    let mut stages = Vec::new();
+    loop {
+        let r = ok(&es7, Method::GET, "/movies_restored/_recovery", None).await;
+        let stage = r["movies_restored"]["shards"][0]["stage"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        if stages.last() != Some(&stage) {
+            stages.push(stage.clone());
+        }
+        if stage == "DONE" {
+            break;
+        }
+        assert!(
+            stages.len() < 10 && delay < Duration::from_secs(5),
+            "{stages:?}"
+        );
+        tokio::time::sleep(delay).await;
+        delay *= 2;
+    }
+    assert!(
+        stages
+            .iter()
+            .all(|s| ["INIT", "INDEX", "DONE"].contains(&s.as_str())),
+        "{stages:?}"
+    );
+    assert_eq!(count(&es7, "movies_restored").await, 1);
+    let health = ok(&es7, Method::GET, "/_cluster/health/movies_restored", None).await;
+    assert_eq!(health["status"], "green");
+}
+
+#[tokio::test]
+async fn s3_to_oss_through_a_real_s3_server() {
+    let server = S3Server::start("AKIDSANDBOX", "sandbox-secret-key")
+        .await
+        .expect("SeaweedFS");
+    server.create_bucket("source-snapshots").await.unwrap();
+    server.create_bucket("dest-snapshots").await.unwrap();
+    let source = Sandbox::builder()
+        .version("5.5.2")
+        .keystore("s3.client.default.access_key", "AKIDSANDBOX")
+        .keystore("s3.client.default.secret_key", "sandbox-secret-key")
+        .start()
+        .await
+        .unwrap();
+    let dest = Sandbox::builder().version("5.5.3").start().await.unwrap();
+
+    ok(
+        &source,
+        Method::PUT,
+        "/movies",
+        Some(json!({"settings": {"number_of_shards": 1}})),
+    )
+    .await;
+    index_movies(&source, 0..700).await;
+    ok(&source, Method::PUT, "/_snapshot/s3repo", Some(json!({"type": "s3", "settings": {
+        "bucket": "source-snapshots", "endpoint": server.endpoint(), "region": "us-east-1", "base_path": "snaps",
+        "role_arn": "arn:aws:iam::123456789012:role/TheSnapshotRole"}}))).await;
+    ok(
+        &source,
+        Method::PUT,
+        "/_snapshot/s3repo/round-1?wait_for_completion=true",
+        Some(json!({"indices": "movies"})),
+    )
+    .await;
+
+    let a = migrate_store::open(&server.spec("source-snapshots", "snaps")).unwrap();
+    let b = migrate_store::open(&server.spec("dest-snapshots", "my/snapshot/directory")).unwrap();
+    let report = copy(a, Arc::clone(&b)).await;
+    assert!(
+        report.objects_copied > 0 && !report.has_restore_problems(),
+        "{report:?}"
+    );
+
+    // A wrong secret fails verification with the real error; the right one passes.
+    let (status, err) = call(&dest, Method::PUT, "/_snapshot/ossrepo", Some(json!({"type": "oss", "settings": {
+        "endpoint": server.endpoint(), "access_key_id": "AKIDSANDBOX", "secret_access_key": "wrong-secret",
+        "bucket": "dest-snapshots", "base_path": "my/snapshot/directory", "readonly": true}}))).await;
+    assert_eq!(status, 500, "{err}");
+    assert_eq!(err["error"]["type"], "repository_verification_exception");
+    assert!(!err.to_string().contains("wrong-secret"), "{err}");
+    ok(&dest, Method::PUT, "/_snapshot/ossrepo", Some(json!({"type": "oss", "settings": {
+        "endpoint": server.endpoint(), "access_key_id": "AKIDSANDBOX", "secret_access_key": "sandbox-secret-key",
+        "bucket": "dest-snapshots", "base_path": "my/snapshot/directory", "compress": true, "readonly": true}}))).await;
+    let shown = ok(&dest, Method::GET, "/_snapshot/ossrepo", None)
+        .await
+        .to_string();
+    assert!(
+        !shown.contains("sandbox-secret-key") && !shown.contains("AKIDSANDBOX"),
+        "{shown}"
+    );
+    ok(
+        &dest,
+        Method::POST,
+        "/_snapshot/ossrepo/round-1/_restore?wait_for_completion=true",
+        Some(json!({"indices": "movies"})),
+    )
+    .await;
+    assert_eq!(count(&dest, "movies").await, 700);
+    assert_eq!(
+        sources(&dest, "movies").await,
+        sources(&source, "movies").await
+    );
+}
