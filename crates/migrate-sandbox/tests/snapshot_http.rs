@@ -492,6 +492,67 @@ async fn newer_snapshots_cannot_be_restored_and_async_restore_progresses() {
     assert_eq!(count(&es7, "movies_restored").await, 1);
     let health = ok(&es7, Method::GET, "/_cluster/health/movies_restored", None).await;
     assert_eq!(health["status"], "green");
+
+    // 7.x `_status` reports incremental and total; a second snapshot of unchanged data uploads nothing.
+    ok(
+        &es7,
+        Method::PUT,
+        "/_snapshot/shared/s7-again?wait_for_completion=true",
+        Some(json!({"indices": "movies"})),
+    )
+    .await;
+    let status = ok(
+        &es7,
+        Method::GET,
+        "/_snapshot/shared/s7,s7-again/_status",
+        None,
+    )
+    .await;
+    let first = &status["snapshots"][0]["stats"];
+    let again = &status["snapshots"][1]["stats"];
+    assert_eq!(status["snapshots"][1]["state"], "SUCCESS");
+    assert!(
+        first["incremental"]["file_count"].as_u64().unwrap() >= 1,
+        "{first}"
+    );
+    assert_eq!(again["incremental"]["file_count"], 0, "{again}");
+    assert_eq!(again["total"]["file_count"], first["total"]["file_count"]);
+    assert_eq!(
+        status["snapshots"][1]["indices"]["movies"]["shards"]["0"]["stage"],
+        "DONE"
+    );
+
+    // Over a closed index with another shard count: refused.
+    ok(
+        &es7,
+        Method::PUT,
+        "/wide",
+        Some(json!({"settings": {"number_of_shards": 3}})),
+    )
+    .await;
+    ok(&es7, Method::POST, "/wide/_close", None).await;
+    let (status, err) = call(
+        &es7,
+        Method::POST,
+        "/_snapshot/shared/s7/_restore",
+        Some(
+            json!({"indices": "movies", "rename_pattern": "movies", "rename_replacement": "wide"}),
+        ),
+    )
+    .await;
+    assert_eq!(status, 500);
+    assert!(err["error"]["reason"].as_str().unwrap().ends_with("cannot restore index [wide] with [3] shards from a snapshot of index [movies] with [1] shards"), "{err}");
+
+    // Delete: gone from the listing, then missing.
+    ok(&es7, Method::DELETE, "/_snapshot/shared/s7-again", None).await;
+    let (status, err) = call(&es7, Method::DELETE, "/_snapshot/shared/s7-again", None).await;
+    assert_eq!(
+        (status, err["error"]["type"].clone()),
+        (404, json!("snapshot_missing_exception"))
+    );
+    let all = ok(&es7, Method::GET, "/_snapshot/shared/_all", None).await;
+    assert_eq!(all["snapshots"].as_array().map(Vec::len), Some(1));
+    assert_eq!(all["snapshots"][0]["include_global_state"], true);
 }
 
 #[tokio::test]
