@@ -253,7 +253,7 @@ impl ClusterClient {
         }
     }
 
-    fn server_error(&self, req: &Request<'_>, status: u16, body: &[u8]) -> ClusterError {
+    pub(crate) fn server_error(&self, req: &Request<'_>, status: u16, body: &[u8]) -> ClusterError {
         let text = String::from_utf8_lossy(body);
         let (error_type, reason) = parse_error_body(&text);
         ClusterError::Server {
