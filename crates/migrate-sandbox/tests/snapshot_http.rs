@@ -409,6 +409,13 @@ async fn newer_snapshots_cannot_be_restored_and_async_restore_progresses() {
     ok(
         &es7,
         Method::PUT,
+        "/_cluster/settings",
+        Some(json!({"persistent": {"action.auto_create_index": "false"}})),
+    )
+    .await;
+    ok(
+        &es7,
+        Method::PUT,
         "/_snapshot/shared",
         Some(json!({"type": "fs", "settings": {"location": "shared"}})),
     )
@@ -520,6 +527,34 @@ async fn newer_snapshots_cannot_be_restored_and_async_restore_progresses() {
     assert_eq!(
         status["snapshots"][1]["indices"]["movies"]["shards"]["0"]["stage"],
         "DONE"
+    );
+
+    // include_global_state brings the persistent settings back.
+    let es7b = start("7.10.2", dir.path()).await;
+    ok(
+        &es7b,
+        Method::PUT,
+        "/_snapshot/shared",
+        Some(json!({"type": "fs", "settings": {"location": "shared", "readonly": true}})),
+    )
+    .await;
+    ok(
+        &es7b,
+        Method::POST,
+        "/_snapshot/shared/s7/_restore?wait_for_completion=true",
+        Some(json!({"include_global_state": true})),
+    )
+    .await;
+    let settings = ok(
+        &es7b,
+        Method::GET,
+        "/_cluster/settings?flat_settings=true",
+        None,
+    )
+    .await;
+    assert_eq!(
+        settings["persistent"]["action.auto_create_index"], "false",
+        "{settings}"
     );
 
     // Over a closed index with another shard count: refused.

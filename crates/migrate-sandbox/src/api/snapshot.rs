@@ -851,6 +851,18 @@ async fn restore(ctx: Ctx) -> ApiResult<Reply> {
         });
     }
 
+    // include_global_state (false by default on restore): the snapshot's persistent cluster settings.
+    let global_settings = if truthy(body.get("include_global_state"), false) {
+        let key = migrate_store::repository::paths::global_metadata(&uuid);
+        let meta = registered
+            .repository
+            .get_framed(&key, crate::snapshot::blob::Codec::Metadata)
+            .await
+            .map_err(|e| store_error(&repository, &e))?;
+        meta["meta-data"]["persistent"].as_object().cloned()
+    } else {
+        None
+    };
     let start = now_millis();
     {
         let mut cluster = shared.cluster();
@@ -872,6 +884,9 @@ async fn restore(ctx: Ctx) -> ApiResult<Reply> {
                     )));
                 }
             }
+        }
+        if let Some(persistent) = global_settings {
+            cluster.persistent.extend(persistent);
         }
         for p in &plan {
             let existing_uuid = cluster.indices.get(&p.target).map(|i| i.uuid.clone());
