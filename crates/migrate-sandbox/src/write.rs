@@ -265,12 +265,55 @@ pub struct DocWrite<'a> {
 pub struct WriteResult {
     /// HTTP status (201 created, 200 updated/deleted, 404 not found).
     pub status: StatusCode,
-    /// The JSON body.
-    pub body: Value,
+    /// Concrete index.
+    pub index: String,
+    /// `_type`, when the version shows types.
+    pub ty: Option<Arc<str>>,
+    /// `_id`.
+    pub id: String,
+    /// `_version`.
+    pub version: u64,
+    /// `created`, `updated`, `deleted`, `not_found`.
+    pub result: &'static str,
+    /// `_seq_no` and `_primary_term` (6.x onward).
+    pub seq_no: Option<(u64, u64)>,
+    /// 5.x's `created`/`found` flag.
+    pub legacy_flag: Option<(&'static str, bool)>,
 }
 
-fn shards_block() -> Value {
-    json!({"total": 2, "successful": 1, "failed": 0})
+impl WriteResult {
+    /// The response body.
+    pub fn body(&self) -> Value {
+        let mut out = Vec::with_capacity(192);
+        self.write_json(&mut out, false);
+        serde_json::from_slice(&out).unwrap_or(Value::Null)
+    }
+
+    /// Writes the body (with `status` for bulk items) as JSON.
+    pub fn write_json(&self, out: &mut Vec<u8>, with_status: bool) {
+        use crate::search::exec::write_str;
+        out.extend_from_slice(b"{\"_index\":");
+        write_str(out, &self.index);
+        if let Some(t) = &self.ty {
+            out.extend_from_slice(b",\"_type\":");
+            write_str(out, t);
+        }
+        out.extend_from_slice(b",\"_id\":");
+        write_str(out, &self.id);
+        out.extend_from_slice(format!(",\"_version\":{},\"result\":\"{}\",\"_shards\":{{\"total\":2,\"successful\":1,\"failed\":0}}", self.version, self.result).as_bytes());
+        if let Some((seq, term)) = self.seq_no {
+            out.extend_from_slice(
+                format!(",\"_seq_no\":{seq},\"_primary_term\":{term}").as_bytes(),
+            );
+        }
+        if let Some((k, v)) = self.legacy_flag {
+            out.extend_from_slice(format!(",\"{k}\":{v}").as_bytes());
+        }
+        if with_status {
+            out.extend_from_slice(format!(",\"status\":{}", self.status.as_u16()).as_bytes());
+        }
+        out.push(b'}');
+    }
 }
 
 fn doc_type(product: &Product, ty: Option<&str>) -> Arc<str> {
@@ -364,35 +407,21 @@ pub fn index_doc(
     dynamic_mapping(index, &ty, &parsed);
     let term = index.primary_term;
     let (outcome, doc) = index.docs.put(&id, ty.clone(), w.source, term);
-    let mut body = Map::new();
-    body.insert("_index".into(), json!(name));
-    if product.type_mode() != TypeMode::None {
-        body.insert("_type".into(), json!(&*ty));
-    }
-    body.insert("_id".into(), json!(id));
-    body.insert("_version".into(), json!(doc.version));
-    body.insert(
-        "result".into(),
-        json!(if outcome == WriteOutcome::Created {
-            "created"
-        } else {
-            "updated"
-        }),
-    );
-    body.insert("_shards".into(), shards_block());
-    if product.es_major() >= 6 {
-        body.insert("_seq_no".into(), json!(doc.seq_no));
-        body.insert("_primary_term".into(), json!(doc.primary_term));
-    } else {
-        body.insert("created".into(), json!(outcome == WriteOutcome::Created));
-    }
+    let created = outcome == WriteOutcome::Created;
+    let with_seq = product.es_major() >= 6;
     Ok(WriteResult {
-        status: if outcome == WriteOutcome::Created {
+        status: if created {
             StatusCode::CREATED
         } else {
             StatusCode::OK
         },
-        body: Value::Object(body),
+        index: name,
+        ty: (product.type_mode() != TypeMode::None).then(|| ty.clone()),
+        id,
+        version: doc.version,
+        result: if created { "created" } else { "updated" },
+        seq_no: with_seq.then_some((doc.seq_no, doc.primary_term)),
+        legacy_flag: (!with_seq).then_some(("created", created)),
     })
 }
 
@@ -416,31 +445,20 @@ pub fn delete_doc(
         Some(d) => (true, d.version, d.seq_no),
         None => (false, 1, index.docs.bump_seq_no()),
     };
-    let mut body = Map::new();
-    body.insert("_index".into(), json!(name));
-    if product.type_mode() != TypeMode::None {
-        body.insert("_type".into(), json!(&*ty));
-    }
-    body.insert("_id".into(), json!(id));
-    body.insert("_version".into(), json!(version));
-    body.insert(
-        "result".into(),
-        json!(if found { "deleted" } else { "not_found" }),
-    );
-    body.insert("_shards".into(), shards_block());
-    if product.es_major() >= 6 {
-        body.insert("_seq_no".into(), json!(seq_no));
-        body.insert("_primary_term".into(), json!(index.primary_term));
-    } else {
-        body.insert("found".into(), json!(found));
-    }
+    let with_seq = product.es_major() >= 6;
     Ok(WriteResult {
         status: if found {
             StatusCode::OK
         } else {
             StatusCode::NOT_FOUND
         },
-        body: Value::Object(body),
+        index: name,
+        ty: (product.type_mode() != TypeMode::None).then(|| ty.clone()),
+        id: id.to_string(),
+        version,
+        result: if found { "deleted" } else { "not_found" },
+        seq_no: with_seq.then_some((seq_no, index.primary_term)),
+        legacy_flag: (!with_seq).then_some(("found", found)),
     })
 }
 

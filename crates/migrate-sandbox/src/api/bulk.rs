@@ -13,7 +13,9 @@ use crate::flavor::Product;
 use crate::model::Cluster;
 use crate::model::index::merge;
 use crate::router::RouteTable;
+use crate::search::exec::write_json;
 use crate::write::{DocWrite, WriteResult, delete_doc, index_doc};
+use serde::Deserialize;
 
 /// Registers the routes.
 pub fn register(t: &mut RouteTable) {
@@ -56,67 +58,109 @@ fn item_error(e: &ApiError, index: &str, ty: Option<&str>, id: &str, product: &P
     Value::Object(m)
 }
 
-fn with_status(r: WriteResult) -> Value {
-    let mut body = r.body;
-    if let Value::Object(m) = &mut body {
-        m.insert("status".into(), json!(r.status.as_u16()));
-    }
-    body
+/// Metadata of one bulk action.
+#[derive(Debug, Default, Deserialize)]
+struct Meta {
+    #[serde(rename = "_index")]
+    index: Option<String>,
+    #[serde(rename = "_type")]
+    ty: Option<String>,
+    #[serde(rename = "_id")]
+    id: Option<IdValue>,
+    op_type: Option<String>,
+    if_seq_no: Option<u64>,
+    if_primary_term: Option<u64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum IdValue {
+    Str(String),
+    Num(serde_json::Number),
+}
+
+/// An action line: exactly one of the four operations.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ActionLine {
+    index: Option<Meta>,
+    create: Option<Meta>,
+    delete: Option<Meta>,
+    update: Option<Meta>,
+}
+
+fn malformed(n: usize, what: &str) -> ApiError {
+    ApiError::illegal_argument(format!("Malformed action/metadata line [{n}], {what}"))
 }
 
 async fn bulk(ctx: Ctx) -> ApiResult<Reply> {
     let start = Instant::now();
     let p = ctx.shared.product;
     let default_index = ctx.param("index").to_string();
-    let mut items = Vec::new();
+    let default_type = Some(ctx.param("type").to_string()).filter(|t| !t.is_empty());
+    let mut items: Vec<u8> = Vec::with_capacity(ctx.body.len() / 2);
+    let mut count = 0usize;
     let mut errors = false;
     let mut it = lines(&ctx.body);
     let mut c = ctx.shared.cluster();
     while let Some(action_line) = it.next() {
-        let action: Value = serde_json::from_slice(&action_line).map_err(|e| {
-            ApiError::illegal_argument(format!(
-                "Malformed action/metadata line [{}], expected START_OBJECT but found [{e}]",
-                items.len() + 1
-            ))
+        count += 1;
+        let action: ActionLine = serde_json::from_slice(&action_line).map_err(|e| {
+            malformed(
+                count,
+                &format!("expected one of [create, delete, index, update] but found [{e}]"),
+            )
         })?;
-        let Some((op, meta)) = action.as_object().and_then(|m| m.iter().next()) else {
-            return Err(ApiError::illegal_argument(format!(
-                "Malformed action/metadata line [{}], expected FIELD_NAME but found [END_OBJECT]",
-                items.len() + 1
-            )));
+        let (op, meta) = match action {
+            ActionLine {
+                index: Some(m),
+                create: None,
+                delete: None,
+                update: None,
+            } => ("index", m),
+            ActionLine {
+                index: None,
+                create: Some(m),
+                delete: None,
+                update: None,
+            } => ("create", m),
+            ActionLine {
+                index: None,
+                create: None,
+                delete: Some(m),
+                update: None,
+            } => ("delete", m),
+            ActionLine {
+                index: None,
+                create: None,
+                delete: None,
+                update: Some(m),
+            } => ("update", m),
+            _ => {
+                return Err(malformed(
+                    count,
+                    "expected FIELD_NAME but found [END_OBJECT]",
+                ));
+            }
         };
-        let index = meta
-            .get("_index")
-            .and_then(Value::as_str)
-            .map(str::to_string)
-            .unwrap_or_else(|| default_index.clone());
-        let ty = meta
-            .get("_type")
-            .and_then(Value::as_str)
-            .map(str::to_string);
-        let id = meta.get("_id").map(|v| match v {
-            Value::String(s) => s.clone(),
-            other => other.to_string(),
+        let index = meta.index.unwrap_or_else(|| default_index.clone());
+        let ty = meta.ty.or_else(|| default_type.clone());
+        let id = meta.id.map(|v| match v {
+            IdValue::Str(s) => s,
+            IdValue::Num(n) => n.to_string(),
         });
         if index.is_empty() {
             return Err(ApiError::validation(&["index is missing".into()]));
         }
-        let result = match op.as_str() {
+        let result = match op {
             "index" | "create" => {
                 let Some(source) = it.next() else {
                     return Err(ApiError::illegal_argument(
                         "The bulk request must be terminated by a newline [\\n]",
                     ));
                 };
-                let create_only =
-                    op == "create" || meta.get("op_type").and_then(Value::as_str) == Some("create");
-                let if_seq = match (
-                    meta.get("if_seq_no").and_then(Value::as_u64),
-                    meta.get("if_primary_term").and_then(Value::as_u64),
-                ) {
-                    (Some(s), Some(t)) => Some((s, t)),
-                    _ => None,
-                };
+                let create_only = op == "create" || meta.op_type.as_deref() == Some("create");
+                let if_seq = meta.if_seq_no.zip(meta.if_primary_term);
                 index_doc(
                     &mut c,
                     &p,
@@ -136,7 +180,7 @@ async fn bulk(ctx: Ctx) -> ApiResult<Reply> {
                 Some(id) => delete_doc(&mut c, &p, &index, ty.as_deref(), id),
                 None => Err(ApiError::validation(&["id is missing".into()])),
             },
-            "update" => {
+            _ => {
                 let Some(body) = it.next() else {
                     return Err(ApiError::illegal_argument(
                         "The bulk request must be terminated by a newline [\\n]",
@@ -147,28 +191,38 @@ async fn bulk(ctx: Ctx) -> ApiResult<Reply> {
                     None => Err(ApiError::validation(&["id is missing".into()])),
                 }
             }
-            other => {
-                return Err(ApiError::illegal_argument(format!(
-                    "Malformed action/metadata line [{}], expected one of [create, delete, index, update] but found [{other}]",
-                    items.len() + 1
-                )));
-            }
         };
-        let item = match result {
-            Ok(r) => with_status(r),
+        if !items.is_empty() {
+            items.push(b',');
+        }
+        items.extend_from_slice(format!("{{\"{op}\":").as_bytes());
+        match result {
+            Ok(r) => r.write_json(&mut items, true),
             Err(e) => {
                 errors = true;
-                item_error(&e, &index, ty.as_deref(), id.as_deref().unwrap_or(""), &p)
+                write_json(
+                    &mut items,
+                    &item_error(&e, &index, ty.as_deref(), id.as_deref().unwrap_or(""), &p),
+                );
             }
-        };
-        let mut wrapper = Map::new();
-        wrapper.insert(op.clone(), item);
-        items.push(Value::Object(wrapper));
+        }
+        items.push(b'}');
     }
     drop(c);
-    Ok(Reply::Json(
+    let mut out = Vec::with_capacity(items.len() + 64);
+    out.extend_from_slice(
+        format!(
+            "{{\"took\":{},\"errors\":{errors},\"items\":[",
+            start.elapsed().as_millis()
+        )
+        .as_bytes(),
+    );
+    out.extend_from_slice(&items);
+    out.extend_from_slice(b"]}");
+    Ok(Reply::Raw(
         StatusCode::OK,
-        json!({"took": start.elapsed().as_millis() as u64, "errors": errors, "items": items}),
+        out,
+        "application/json; charset=UTF-8",
     ))
 }
 

@@ -84,7 +84,7 @@ async fn write(ctx: Ctx, id: Option<String>, create_only: bool) -> ApiResult<Rep
         let mut c = ctx.shared.cluster();
         index_doc(&mut c, &p, w)?
     };
-    Ok(Reply::Json(r.status, r.body))
+    Ok(Reply::Json(r.status, r.body()))
 }
 
 async fn put_doc(ctx: Ctx) -> ApiResult<Reply> {
@@ -197,5 +197,5 @@ async fn del_doc(ctx: Ctx) -> ApiResult<Reply> {
             ctx.param("id"),
         )?
     };
-    Ok(Reply::Json(r.status, r.body))
+    Ok(Reply::Json(r.status, r.body()))
 }
