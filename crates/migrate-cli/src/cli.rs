@@ -16,4 +16,6 @@ pub struct Cli {
 pub enum Command {
     /// Show what `apply` would do (`--dry-run`); never writes anything or contacts a cluster.
     Plan(cmd::plan::PlanArgs),
+    /// Inspect a snapshot repository in an object store (read-only): `repo ls STORE_URL`.
+    Repo(cmd::repo::RepoArgs),
 }

@@ -11,5 +11,6 @@ fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     match &cli.command {
         cli::Command::Plan(args) => cmd::plan::run(args),
+        cli::Command::Repo(args) => cmd::repo::run(args),
     }
 }

@@ -85,7 +85,12 @@ impl StoreSpec {
             StoreSpec::Oss(b) => join("oss", &b.bucket, &b.base_path),
             StoreSpec::Cos(b) => join("cos", &b.bucket, &b.base_path),
             StoreSpec::Fs(f) => {
-                let dir = f.root.join(f.base_path.trim_matches('/'));
+                let base = f.base_path.trim_matches('/');
+                let dir = if base.is_empty() {
+                    f.root.clone()
+                } else {
+                    f.root.join(base)
+                };
                 format!("file://{}", dir.display())
             }
         }
@@ -145,5 +150,6 @@ mod tests {
         };
         assert!(fs("/r", "x/").same_location(&fs("/r/x", "")));
         assert_eq!(fs("/r", "x").display_location(), "file:///r/x");
+        assert_eq!(fs("/r", "").display_location(), "file:///r");
     }
 }

@@ -2,3 +2,4 @@
 
 pub mod plan;
 mod plan_file;
+pub mod repo;
