@@ -90,7 +90,7 @@ impl Default for Timeouts {
 }
 
 /// Everything needed to talk to one cluster.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ClusterConfig {
     pub url: Url,
     pub auth: Auth,
@@ -101,6 +101,25 @@ pub struct ClusterConfig {
     pub declared_source_writes: BTreeSet<MutatingCall>,
     /// A flavour hint, for endpoints without `GET /` (Amazon OpenSearch Serverless).
     pub flavour_hint: Option<Flavour>,
+}
+
+impl std::fmt::Debug for ClusterConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // A URL may embed a password (refused when the client is built); never print it.
+        let mut url = self.url.clone();
+        if url.password().is_some() {
+            let _ = url.set_password(Some(crate::secret::REDACTED));
+        }
+        f.debug_struct("ClusterConfig")
+            .field("url", &url.as_str())
+            .field("auth", &self.auth)
+            .field("tls", &self.tls)
+            .field("timeouts", &self.timeouts)
+            .field("role", &self.role)
+            .field("declared_source_writes", &self.declared_source_writes)
+            .field("flavour_hint", &self.flavour_hint)
+            .finish()
+    }
 }
 
 impl ClusterConfig {

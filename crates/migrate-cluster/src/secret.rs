@@ -203,6 +203,13 @@ mod tests {
     }
 
     #[test]
+    fn env_reference_resolves() {
+        // Cargo sets this for every test process.
+        let s = SecretRef::Env("CARGO_PKG_NAME".into()).resolve().unwrap();
+        assert_eq!(s.expose(), "migrate-cluster");
+    }
+
+    #[test]
     fn redactor_scrubs_longest_first() {
         let mut r = Redactor::new();
         r.add("abc");
