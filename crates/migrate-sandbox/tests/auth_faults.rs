@@ -237,4 +237,18 @@ async fn es5_keeps_many_mapping_types() {
         .await
         .expect("json");
     assert_eq!(a["_source"]["x"], "v");
+    // Typed bulk path: the URL's type applies to actions without `_type`.
+    let r = c
+        .post(format!("{}/multi/c/_bulk", sb.url()))
+        .header("content-type", "application/x-ndjson")
+        .body("{\"index\":{\"_id\":\"1\"}}\n{\"z\":true}\n")
+        .send()
+        .await
+        .expect("bulk");
+    let v: serde_json::Value = r.json().await.expect("json");
+    assert_eq!(v["items"][0]["index"]["_type"], "c", "{v}");
+    assert_eq!(
+        v["items"][0]["index"]["created"], true,
+        "5.x items carry `created`"
+    );
 }
