@@ -56,6 +56,18 @@ impl Quirks {
         }
     }
 
+    /// Type name used when creating an index on a typed cluster: `_doc` from ES 6.2 (the name 7.x
+    /// uses internally), `doc` before (leading underscores were not allowed).
+    pub fn default_type_name(&self) -> &'static str {
+        match self.version {
+            Some(v) if self.flavour == Flavour::Elasticsearch && v >= Version::new(6, 2, 0) => {
+                "_doc"
+            }
+            _ if self.flavour == Flavour::Elasticsearch => "doc",
+            _ => "_doc",
+        }
+    }
+
     /// Name of the destination-side remote-reindex allowlist setting.
     pub fn remote_allowlist_setting(&self) -> &'static str {
         match self.flavour {
@@ -163,6 +175,10 @@ mod tests {
             MappingTypes::Typeless
         );
         assert!(!q(Flavour::Elasticsearch, Some(Version::new(6, 8, 0))).hits_total_is_object());
+        let ty = |v| q(Flavour::Elasticsearch, Some(v)).default_type_name();
+        assert_eq!(ty(Version::new(5, 6, 16)), "doc");
+        assert_eq!(ty(Version::new(6, 1, 4)), "doc");
+        assert_eq!(ty(Version::new(6, 8, 23)), "_doc");
     }
 
     #[test]

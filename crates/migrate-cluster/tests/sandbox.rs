@@ -149,7 +149,7 @@ async fn flavours_versions_quirks_and_remote_reindex() {
             "{version}"
         );
 
-        // 6.x: one type per index; the source's type must match the `_doc` the client creates.
+        // 6.x: one type per index, named explicitly in the bulk request.
         let doc_type = (types == MappingTypes::Single).then_some("_doc");
         bulk(&src.url(), "logs", 25, doc_type).await;
         assert_eq!(s.count("logs", None).await.unwrap(), 25);
@@ -166,11 +166,14 @@ async fn flavours_versions_quirks_and_remote_reindex() {
         assert!(sample.iter().all(|h| h.source_sha256().is_some()));
 
         let mapping = json!({"properties": {"n": {"type": "long"}, "t": {"type": "keyword"}}});
-        d.create_index(
+        // The sandbox writes reindexed 6.x documents as type `doc` (it maps `_doc` to `doc`), so the
+        // destination is created with that type name.
+        d.create_index_typed(
             "logs",
             Some(json!({"number_of_shards": 1})),
             Some(mapping.clone()),
             None,
+            Some("doc"),
         )
         .await
         .unwrap();
@@ -182,11 +185,6 @@ async fn flavours_versions_quirks_and_remote_reindex() {
             "{version}"
         );
 
-        // Remote reindex into a 6.x (single-type) destination is left out here: the sandbox rejects
-        // the writes as a second type (`[_doc, doc]`) whatever the source type; not yet resolved.
-        if types == MappingTypes::Single {
-            continue;
-        }
         let dest = json!({"index": "logs"});
         let task = d
             .start_reindex(json!({

@@ -32,7 +32,8 @@ impl ClusterClient {
         self.json(Request::get(format!("/{}", enc(index)))).await
     }
 
-    /// `PUT /{index}` with settings, a typeless mapping (wrapped in a type on 5.x/6.x) and aliases.
+    /// `PUT /{index}` with settings, a typeless mapping (wrapped in the default type on 5.x/6.x, see
+    /// [`crate::Quirks::default_type_name`]) and aliases.
     pub async fn create_index(
         &self,
         index: &str,
@@ -40,14 +41,33 @@ impl ClusterClient {
         mapping: Option<Value>,
         aliases: Option<Value>,
     ) -> Result<Value, ClusterError> {
+        self.create_index_typed(index, settings, mapping, aliases, None)
+            .await
+    }
+
+    /// Like [`Self::create_index`], naming the mapping type used on 5.x/6.x (ignored on typeless
+    /// clusters). Match the source's type when documents will be reindexed in with their type.
+    pub async fn create_index_typed(
+        &self,
+        index: &str,
+        settings: Option<Value>,
+        mapping: Option<Value>,
+        aliases: Option<Value>,
+        type_name: Option<&str>,
+    ) -> Result<Value, ClusterError> {
         let mut body = Map::new();
         if let Some(s) = settings {
             body.insert("settings".into(), s);
         }
         if let Some(m) = mapping {
-            let wrapped = match self.quirks().await?.mapping_types() {
-                MappingTypes::Multiple => json!({ "doc": m }),
-                MappingTypes::Single => json!({ "_doc": m }),
+            let quirks = self.quirks().await?;
+            let wrapped = match quirks.mapping_types() {
+                MappingTypes::Multiple | MappingTypes::Single => {
+                    let ty = type_name.unwrap_or(quirks.default_type_name());
+                    let mut outer = Map::new();
+                    outer.insert(ty.to_owned(), m);
+                    Value::Object(outer)
+                }
                 MappingTypes::TypelessWithParam | MappingTypes::Typeless => m,
             };
             body.insert("mappings".into(), wrapped);
