@@ -233,3 +233,37 @@ async fn scroll_walks_every_document_once() {
     .await;
     assert_eq!((s, v["num_freed"].clone()), (200, json!(1)));
 }
+
+#[tokio::test]
+async fn async_delete_by_query_on_a_missing_index_answers_a_task_that_failed() {
+    let sb = start(Flavor::OpenSearch, "2.16.0").await;
+    let (s, v) = call(
+        &sb,
+        reqwest::Method::POST,
+        "/books/_delete_by_query?wait_for_completion=false&conflicts=proceed",
+        Some(json!({"query": {"match_all": {}}})),
+    )
+    .await;
+    assert_eq!(s, 200, "{v}");
+    let task = v["task"].as_str().expect("task id").to_string();
+    let (s, t) = call(
+        &sb,
+        reqwest::Method::GET,
+        &format!("/_tasks/{task}?wait_for_completion=true"),
+        None,
+    )
+    .await;
+    assert_eq!(s, 200, "{t}");
+    assert_eq!(t["completed"], true, "{t}");
+    assert_eq!(t["error"]["type"], "index_not_found_exception", "{t}");
+    // Synchronously, the same request is the 404 itself.
+    let (s, v) = call(
+        &sb,
+        reqwest::Method::POST,
+        "/books/_delete_by_query",
+        Some(json!({"query": {"match_all": {}}})),
+    )
+    .await;
+    assert_eq!(s, 404, "{v}");
+    assert_eq!(v["error"]["type"], "index_not_found_exception");
+}

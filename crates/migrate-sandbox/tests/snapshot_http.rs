@@ -663,3 +663,48 @@ async fn s3_to_oss_through_a_real_s3_server() {
         sources(&source, "movies").await
     );
 }
+
+#[tokio::test]
+async fn cleanup_deletes_only_unreferenced_blobs_and_counts_them() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let sb = start("7.10.2", root.path()).await;
+    let location = root.path().join("repo");
+    ok(
+        &sb,
+        Method::PUT,
+        "/_snapshot/r",
+        Some(json!({"type": "fs", "settings": {"location": location.display().to_string()}})),
+    )
+    .await;
+    ok(&sb, Method::PUT, "/books", None).await;
+    ok(
+        &sb,
+        Method::PUT,
+        "/_snapshot/r/s1?wait_for_completion=true",
+        Some(json!({"indices": "books"})),
+    )
+    .await;
+    // Nothing stale in a repository the sandbox wrote.
+    let v = ok(&sb, Method::POST, "/_snapshot/r/_cleanup", None).await;
+    assert_eq!(
+        v,
+        json!({"results": {"deleted_bytes": 0, "deleted_blobs": 0}})
+    );
+    // Leftovers of an interrupted snapshot: a root blob of an unknown snapshot, a folder of no index.
+    std::fs::write(location.join("snap-orphan.dat"), b"12345").expect("write");
+    std::fs::create_dir_all(location.join("indices/gone/0")).expect("mkdir");
+    std::fs::write(location.join("indices/gone/0/__blob"), b"abc").expect("write");
+    let v = ok(&sb, Method::POST, "/_snapshot/r/_cleanup", None).await;
+    assert_eq!(
+        v,
+        json!({"results": {"deleted_bytes": 8, "deleted_blobs": 2}})
+    );
+    assert!(!location.join("snap-orphan.dat").exists());
+    assert!(!location.join("indices/gone/0/__blob").exists());
+    // The snapshot itself is intact.
+    let v = ok(&sb, Method::GET, "/_snapshot/r/s1", None).await;
+    assert_eq!(v["snapshots"][0]["state"], "SUCCESS", "{v}");
+    let (status, v) = call(&sb, Method::POST, "/_snapshot/nope/_cleanup", None).await;
+    assert_eq!(status, 404, "{v}");
+    assert_eq!(v["error"]["type"], "repository_missing_exception");
+}

@@ -4,7 +4,7 @@ use std::sync::atomic::Ordering;
 use std::time::Instant;
 
 use axum::http::{Method, StatusCode};
-use serde_json::json;
+use serde_json::{Value, json};
 
 use super::{Ctx, Reply};
 use crate::error::{ApiError, ApiResult};
@@ -34,7 +34,10 @@ async fn delete_by_query(ctx: Ctx) -> ApiResult<Reply> {
         format!("delete-by-query [{expr}]"),
         None,
     );
-    let deleted = {
+    // As in Elasticsearch, index resolution happens inside the task: with
+    // `wait_for_completion=false` a missing or closed index still answers a task id, and the
+    // failure becomes the task's `error`.
+    let outcome = (|| -> ApiResult<Value> {
         let mut c = ctx.shared.cluster();
         let names = c.resolve(&expr, Resolve::default())?;
         for n in &names {
@@ -72,17 +75,20 @@ async fn delete_by_query(ctx: Ctx) -> ApiResult<Reply> {
         progress
             .batches
             .store(u64::from(deleted > 0), Ordering::SeqCst);
-        deleted
-    };
-    let response = json!({
-        "took": start.elapsed().as_millis() as u64, "timed_out": false, "total": deleted, "deleted": deleted, "batches": u64::from(deleted > 0),
-        "version_conflicts": 0, "noops": 0, "retries": {"bulk": 0, "search": 0}, "throttled_millis": 0,
-        "requests_per_second": -1.0, "throttled_until_millis": 0, "failures": []
-    });
-    ctx.shared.tasks().finish(id, Ok(response.clone()));
+        Ok(json!({
+            "took": start.elapsed().as_millis() as u64, "timed_out": false, "total": deleted, "deleted": deleted, "batches": u64::from(deleted > 0),
+            "version_conflicts": 0, "noops": 0, "retries": {"bulk": 0, "search": 0}, "throttled_millis": 0,
+            "requests_per_second": -1.0, "throttled_until_millis": 0, "failures": []
+        }))
+    })();
     if ctx.q("wait_for_completion") == Some("false") {
+        let result = match &outcome {
+            Ok(r) => Ok(r.clone()),
+            Err(e) => Err(e.body()["error"].clone()),
+        };
+        ctx.shared.tasks().finish(id, result);
         return Reply::ok(json!({"task": format!("{}:{id}", ctx.shared.node_id)}));
     }
     ctx.shared.tasks().tasks.remove(&id);
-    Ok(Reply::Json(StatusCode::OK, response))
+    Ok(Reply::Json(StatusCode::OK, outcome?))
 }

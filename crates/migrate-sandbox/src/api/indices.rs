@@ -92,6 +92,26 @@ pub fn register(t: &mut RouteTable) {
         "indices.put_mapping",
         put_mapping,
     );
+    t.route(
+        Method::POST,
+        "/{index}/_mapping/{type}",
+        "indices.put_mapping",
+        put_mapping,
+    );
+    // 5.x/6.x: the type before `_mapping`. (On 7.x `/{index}/_doc/_mapping` is a document path,
+    // as in Elasticsearch's trie, where the static `_doc` wins over `{type}`.)
+    t.route(
+        Method::PUT,
+        "/{index}/{type}/_mapping",
+        "indices.put_mapping",
+        put_mapping,
+    );
+    t.route(
+        Method::POST,
+        "/{index}/{type}/_mapping",
+        "indices.put_mapping",
+        put_mapping,
+    );
     t.route(Method::POST, "/{index}/_close", "indices.close", close);
     t.route(Method::POST, "/{index}/_open", "indices.open", open);
     t.route(Method::POST, "/_refresh", "indices.refresh", refresh);
@@ -376,7 +396,23 @@ async fn put_mapping(ctx: Ctx) -> ApiResult<Reply> {
             }
             _ => None,
         },
-        t => Some(t.to_string()),
+        t => {
+            match p.type_mode() {
+                TypeMode::None => {
+                    return Err(ApiError::illegal_argument(format!(
+                        "request [{}] contains unrecognized parameters or path",
+                        ctx.path
+                    )));
+                }
+                TypeMode::TypelessWithDoc if !include_type_name(&ctx) => {
+                    return Err(ApiError::illegal_argument(
+                        "Types cannot be provided in put mapping requests, unless the include_type_name parameter is set to true.",
+                    ));
+                }
+                _ => {}
+            }
+            Some(t.to_string())
+        }
     };
     let bodies = mapping_bodies(&p, &body, include_type_name(&ctx), url_type.as_deref())?;
     let mut c = ctx.shared.cluster();
@@ -394,33 +430,66 @@ async fn put_mapping(ctx: Ctx) -> ApiResult<Reply> {
                     "Rejecting mapping update to [{n}] as the final mapping would have more than 1 type: [{existing}, {ty}]"
                 )));
             }
-            check_mapping_conflicts(i, ty, m)?;
-            i.merge_mapping(ty, m);
+            check_mapping_conflicts(&p, i, ty, m)?;
+        }
+    }
+    // Checked everywhere first: a refused update changes no index.
+    for n in &names {
+        if let Some(i) = c.indices.get_mut(n) {
+            for (ty, m) in &bodies {
+                i.merge_mapping(ty, m);
+            }
         }
     }
     Reply::ok(json!({"acknowledged": true}))
 }
 
-fn check_mapping_conflicts(i: &Index, ty: &str, m: &Value) -> ApiResult<()> {
-    let Some(existing) = i.mappings.get(ty).and_then(|e| e.get("properties")) else {
+fn check_mapping_conflicts(p: &Product, i: &Index, ty: &str, m: &Value) -> ApiResult<()> {
+    match i.mappings.get(ty) {
+        Some(existing) => conflicts_in(p, existing, m, ""),
+        None => Ok(()),
+    }
+}
+
+/// Walks `properties` of both mappings (objects recursively, dotted names): a field whose `type`
+/// changes is refused with the version's message.
+fn conflicts_in(p: &Product, existing: &Value, new: &Value, prefix: &str) -> ApiResult<()> {
+    let (Some(old_props), Some(new_props)) = (
+        existing.get("properties").and_then(Value::as_object),
+        new.get("properties").and_then(Value::as_object),
+    ) else {
         return Ok(());
     };
-    let Some(new) = m.get("properties").and_then(Value::as_object) else {
-        return Ok(());
-    };
-    for (field, def) in new {
-        if let (Some(old_t), Some(new_t)) = (
-            existing
-                .get(field)
-                .and_then(|f| f.get("type"))
-                .and_then(Value::as_str),
-            def.get("type").and_then(Value::as_str),
-        ) && old_t != new_t
-        {
-            return Err(ApiError::illegal_argument(format!(
-                "mapper [{field}] cannot be changed from type [{old_t}] to [{new_t}]"
-            )));
+    for (field, def) in new_props {
+        let Some(old_def) = old_props.get(field) else {
+            continue;
+        };
+        let path = format!("{prefix}{field}");
+        // An object field has no `type` (or `object`); a leaf has one.
+        let kind = |d: &Value| {
+            d.get("type")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+                .unwrap_or_else(|| {
+                    if d.get("properties").is_some() {
+                        "object".into()
+                    } else {
+                        String::new()
+                    }
+                })
+        };
+        let (old_t, new_t) = (kind(old_def), kind(def));
+        if !old_t.is_empty() && !new_t.is_empty() && old_t != new_t {
+            let reason = if p.es_major() < 7 {
+                format!(
+                    "mapper [{path}] of different type, current_type [{old_t}], merged_type [{new_t}]"
+                )
+            } else {
+                format!("mapper [{path}] cannot be changed from type [{old_t}] to [{new_t}]")
+            };
+            return Err(ApiError::illegal_argument(reason));
         }
+        conflicts_in(p, old_def, def, &format!("{path}."))?;
     }
     Ok(())
 }

@@ -64,6 +64,12 @@ pub fn register(t: &mut RouteTable) {
         "snapshot.verify_repository",
         verify_repository,
     );
+    t.route(
+        Method::POST,
+        "/_snapshot/{repository}/_cleanup",
+        "snapshot.cleanup_repository",
+        cleanup_repository,
+    );
     t.route(Method::GET, "/_snapshot/_status", "snapshot.status", status);
     t.route(
         Method::GET,
@@ -285,6 +291,22 @@ async fn verify_repository(ctx: Ctx) -> ApiResult<Reply> {
     verify(&ctx.shared, &registered).await?;
     let s = &ctx.shared;
     Reply::ok(json!({"nodes": {s.node_id.clone(): {"name": s.node_name}}}))
+}
+
+async fn cleanup_repository(ctx: Ctx) -> ApiResult<Reply> {
+    let registered = lookup(&ctx)?;
+    if registered.readonly {
+        return Err(repository_exception(format!(
+            "[{}] cannot run cleanup on readonly repository",
+            registered.name
+        )));
+    }
+    let r = crate::snapshot::cleanup(&registered.repository)
+        .await
+        .map_err(|e| store_error(&registered.name, &e))?;
+    Reply::ok(
+        json!({"results": {"deleted_bytes": r.deleted_bytes, "deleted_blobs": r.deleted_blobs}}),
+    )
 }
 
 /// Elasticsearch's snapshot name rules.

@@ -7,6 +7,7 @@
 
 pub mod blob;
 pub mod chunk;
+pub mod cleanup;
 pub mod create;
 pub mod delete;
 pub mod info;
@@ -20,6 +21,7 @@ pub mod restore;
 pub mod service;
 pub mod shard;
 
+pub use cleanup::{CleanupResult, cleanup};
 pub use create::{NewSnapshot, create_snapshot};
 pub use delete::delete_snapshot;
 pub use info::SnapshotInfo;
