@@ -1,0 +1,184 @@
+//! The run's environment: both cluster clients (the source one guarded to the writes the plan
+//! declares), resolved secrets and the knobs of waits, transfers and incremental passes.
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use migrate_cluster::{
+    Auth as ClusterAuth, AwsCredentialSource, ClusterClient, ClusterConfig, MutatingCall, Role,
+    SigV4Config, Timeouts, TlsConfig,
+};
+use migrate_graph::blueprint::{Auth, Blueprint, Cluster, Setting, Strategy};
+use migrate_store::TransferOptions;
+
+use crate::error::EnvError;
+use crate::secrets::SecretBook;
+use crate::wait::Backoff;
+
+/// Runtime knobs the CLI passes (none of them belongs in the plan file).
+#[derive(Debug, Clone)]
+pub struct EnvOptions {
+    pub source_tls: TlsConfig,
+    pub destination_tls: TlsConfig,
+    pub timeouts: Timeouts,
+    /// Poll intervals of every wait (task, snapshot, recovery).
+    pub backoff: Backoff,
+    /// Object-store transfer parallelism and part size.
+    pub transfer: TransferOptions,
+    /// How far back an incremental pass starts before the previous pass's start, to catch
+    /// documents indexed but not yet searchable (refresh interval) or stamped by a skewed clock.
+    /// Replays overwrite by `_id`, so the overlap costs copies, never duplicates.
+    pub watermark_overlap: Duration,
+    /// Server-side wait of one health poll.
+    pub health_wait: Duration,
+    /// Seed for choosing sampled documents (`None`: random).
+    pub sample_seed: Option<u64>,
+}
+
+impl Default for EnvOptions {
+    fn default() -> Self {
+        EnvOptions {
+            source_tls: TlsConfig::default(),
+            destination_tls: TlsConfig::default(),
+            timeouts: Timeouts::default(),
+            backoff: Backoff::default(),
+            transfer: TransferOptions::default(),
+            watermark_overlap: Duration::from_secs(60),
+            health_wait: Duration::from_secs(30),
+            sample_seed: None,
+        }
+    }
+}
+
+/// Everything the steps talk to.
+pub struct Env {
+    pub(crate) plan: String,
+    pub(crate) source: ClusterClient,
+    pub(crate) destination: ClusterClient,
+    pub(crate) source_url: String,
+    pub(crate) destination_url: String,
+    pub(crate) secrets: SecretBook,
+    pub(crate) options: EnvOptions,
+}
+
+impl std::fmt::Debug for Env {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Env")
+            .field("plan", &self.plan)
+            .field("source", &self.source_url)
+            .field("destination", &self.destination_url)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Env {
+    /// Resolves every secret the plan references (cluster auth, store settings), builds both
+    /// clients and the source write-guard: the source accepts repository registration and snapshot
+    /// creation for the snapshot strategy, and the write block when `cutover.block_source_writes`.
+    pub async fn from_blueprint(bp: &Blueprint, options: &EnvOptions) -> Result<Env, EnvError> {
+        let mut secrets = SecretBook::default();
+        let mut declared = BTreeSet::new();
+        if let Strategy::Snapshot(s) = &bp.strategy {
+            declared.insert(MutatingCall::PutRepository);
+            declared.insert(MutatingCall::CreateSnapshot);
+            let stores = std::iter::once(&s.source_store).chain(s.destination_store.as_ref());
+            for store in stores {
+                for (k, v) in &store.settings {
+                    if let Setting::Secret(r) = v {
+                        secrets.resolve(r, &format!("store setting `{k}`"))?;
+                    }
+                }
+            }
+        }
+        if bp.cutover.block_source_writes {
+            declared.insert(MutatingCall::WriteBlock);
+        }
+        let mut source_cfg = config(&bp.source, "source", Role::Source, &mut secrets)?;
+        source_cfg.declared_source_writes = declared;
+        source_cfg.tls = options.source_tls.clone();
+        source_cfg.timeouts = options.timeouts;
+        let mut dest_cfg = config(
+            &bp.destination,
+            "destination",
+            Role::Destination,
+            &mut secrets,
+        )?;
+        dest_cfg.tls = options.destination_tls.clone();
+        dest_cfg.timeouts = options.timeouts;
+        let source = ClusterClient::new(&source_cfg)
+            .await
+            .map_err(|source| EnvError::Client {
+                side: "source",
+                source,
+            })?;
+        let destination =
+            ClusterClient::new(&dest_cfg)
+                .await
+                .map_err(|source| EnvError::Client {
+                    side: "destination",
+                    source,
+                })?;
+        Ok(Env {
+            plan: bp.name.clone(),
+            source,
+            destination,
+            source_url: bp.source.url.clone(),
+            destination_url: bp.destination.url.clone(),
+            secrets,
+            options: options.clone(),
+        })
+    }
+
+    /// The source cluster's client (guarded).
+    pub fn source(&self) -> &ClusterClient {
+        &self.source
+    }
+
+    /// The destination cluster's client.
+    pub fn destination(&self) -> &ClusterClient {
+        &self.destination
+    }
+
+    /// Scrubs every secret of the run from `text`.
+    pub fn redact(&self, text: &str) -> String {
+        let once = self.secrets.redact(text);
+        self.destination.redact(&self.source.redact(&once))
+    }
+}
+
+fn config(
+    c: &Cluster,
+    side: &'static str,
+    role: Role,
+    secrets: &mut SecretBook,
+) -> Result<ClusterConfig, EnvError> {
+    let url = c.url.parse::<url::Url>().map_err(|e| EnvError::Url {
+        side,
+        url: c.url.clone(),
+        reason: e.to_string(),
+    })?;
+    if let Some(p) = url.password() {
+        secrets.add_redaction(p);
+    }
+    let auth = match &c.auth {
+        Auth::None => ClusterAuth::None,
+        Auth::Basic { username, password } => ClusterAuth::Basic {
+            username: username.clone(),
+            password: secrets.resolve(password, &format!("the {side} cluster's password"))?,
+        },
+        Auth::ApiKey { key } => {
+            ClusterAuth::ApiKey(secrets.resolve(key, &format!("the {side} cluster's API key"))?)
+        }
+        Auth::Bearer { token } => ClusterAuth::Bearer(
+            secrets.resolve(token, &format!("the {side} cluster's bearer token"))?,
+        ),
+        Auth::AwsSigv4 { region, service } => ClusterAuth::AwsSigV4(SigV4Config {
+            region: region.clone(),
+            service: Some(service.clone()),
+            credentials: AwsCredentialSource::DefaultChain,
+        }),
+    };
+    let mut cfg = ClusterConfig::new(url, role);
+    cfg.auth = auth;
+    Ok(cfg)
+}

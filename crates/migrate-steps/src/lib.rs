@@ -1,0 +1,24 @@
+//! migrate-steps: the real step implementations. [`PlanRunner`] runs every `migrate_graph::StepKind`
+//! of a compiled plan against the clusters and object stores of an [`Env`], behind the executor's
+//! `migrate_exec::Runner` contract (check → act → wait, handles recorded before waiting, outputs for
+//! later steps, backoff, cancellation).
+
+mod env;
+mod error;
+mod resolve;
+mod runner;
+mod secrets;
+mod settings;
+mod steps;
+mod store;
+mod table;
+mod wait;
+mod watermark;
+
+pub use env::{Env, EnvOptions};
+pub use error::EnvError;
+pub use runner::PlanRunner;
+pub use settings::{copyable_settings, strip_mapping};
+pub use store::store_spec;
+pub use table::Table;
+pub use wait::Backoff;

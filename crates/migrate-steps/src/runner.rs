@@ -1,0 +1,143 @@
+//! [`PlanRunner`]: the `migrate_exec::Runner` over a compiled plan. `run(node, ctx)` looks the step
+//! up by its node (the graph's insertion order is topological) and dispatches on its kind; every
+//! message and output leaves through the run's redactor.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use migrate_cluster::{ClusterClient, ClusterError};
+use migrate_exec::{Outcome, Runner, StepCtx, StepError};
+use migrate_graph::{Side, Step, StepGraph};
+use petgraph::graph::NodeIndex;
+use serde_json::Value;
+
+use crate::env::Env;
+use crate::error::{Site, cluster};
+use crate::steps;
+use crate::wait::Poller;
+
+/// Runs the steps of one compiled plan against one environment.
+pub struct PlanRunner {
+    graph: Arc<StepGraph>,
+    env: Arc<Env>,
+}
+
+impl PlanRunner {
+    pub fn new(graph: Arc<StepGraph>, env: Env) -> Self {
+        PlanRunner {
+            graph,
+            env: Arc::new(env),
+        }
+    }
+
+    pub fn graph(&self) -> &StepGraph {
+        &self.graph
+    }
+
+    pub fn env(&self) -> &Env {
+        &self.env
+    }
+}
+
+#[async_trait]
+impl Runner for PlanRunner {
+    async fn run(&self, node: usize, ctx: &mut StepCtx) -> Result<Outcome, StepError> {
+        if node >= self.graph.len() {
+            return Err(StepError::permanent(format!(
+                "step `{}`: node {node} is not in the plan's graph of {} steps (the state belongs to another plan?)",
+                ctx.step_id(),
+                self.graph.len()
+            )));
+        }
+        let index = NodeIndex::new(node);
+        let step = self.graph.step(index);
+        let cx = Cx {
+            env: &self.env,
+            graph: &self.graph,
+            step,
+        };
+        match steps::run(&cx, ctx).await {
+            Ok(Outcome::Done { outputs }) => Ok(Outcome::Done {
+                outputs: redact_value(&self.env, outputs),
+            }),
+            Ok(Outcome::Blocked { message }) => Ok(Outcome::Blocked {
+                message: self.env.redact(&message),
+            }),
+            Err(e) => Err(StepError {
+                message: self.env.redact(&e.message),
+                retryable: e.retryable,
+            }),
+        }
+    }
+}
+
+fn redact_value(env: &Env, v: Value) -> Value {
+    if v.is_null() {
+        return v;
+    }
+    let text = v.to_string();
+    let clean = env.redact(&text);
+    if clean == text {
+        v
+    } else {
+        serde_json::from_str(&clean).unwrap_or(Value::Null)
+    }
+}
+
+/// What a step implementation sees besides its `StepCtx`.
+pub(crate) struct Cx<'a> {
+    pub env: &'a Env,
+    pub graph: &'a StepGraph,
+    pub step: &'a Step,
+}
+
+impl Cx<'_> {
+    pub fn id(&self) -> &str {
+        self.step.id.as_str()
+    }
+
+    pub fn client(&self, side: Side) -> &ClusterClient {
+        match side {
+            Side::Source => &self.env.source,
+            Side::Destination => &self.env.destination,
+        }
+    }
+
+    pub fn url(&self, side: Side) -> &str {
+        match side {
+            Side::Source => &self.env.source_url,
+            Side::Destination => &self.env.destination_url,
+        }
+    }
+
+    /// A cluster failure while `doing` something on `side`.
+    pub fn fail(&self, side: Side, doing: &str, e: &ClusterError) -> StepError {
+        cluster(
+            &Site {
+                step: self.id(),
+                side,
+                url: self.url(side),
+            },
+            doing,
+            e,
+        )
+    }
+
+    /// A permanent failure of this step.
+    pub fn permanent(&self, what: impl std::fmt::Display) -> StepError {
+        StepError::permanent(format!("step `{}`: {what}", self.id()))
+    }
+
+    /// A retryable failure of this step.
+    pub fn retryable(&self, what: impl std::fmt::Display) -> StepError {
+        StepError::retryable(format!("step `{}`: {what}", self.id()))
+    }
+
+    pub fn poller(&self, ctx: &StepCtx) -> Poller<'_> {
+        Poller::new(
+            self.env.options.backoff,
+            ctx.cancel_token().clone(),
+            self.id(),
+        )
+    }
+}

@@ -1,0 +1,72 @@
+//! One module per group of step kinds; [`run`] dispatches a step to its implementation.
+
+mod create_index;
+mod cutover;
+mod finalize;
+mod preflight;
+mod reindex;
+mod repository;
+mod restore;
+mod snapshot;
+mod transfer;
+mod verify;
+
+use migrate_exec::{Outcome, StepCtx, StepError};
+use migrate_graph::StepKind;
+
+use crate::runner::Cx;
+
+pub(crate) async fn run(cx: &Cx<'_>, ctx: &mut StepCtx) -> Result<Outcome, StepError> {
+    match &cx.step.kind {
+        StepKind::CheckVersions {
+            strategy,
+            declared_source,
+            declared_destination,
+        } => preflight::versions(cx, strategy, *declared_source, *declared_destination).await,
+        StepKind::CheckRepositoryName {
+            source,
+            destination,
+        } => preflight::repository_names(cx, source, destination),
+        StepKind::CheckRemoteAllowlist { remote_host } => {
+            preflight::remote_allowlist(cx, remote_host).await
+        }
+        StepKind::RegisterRepository {
+            side,
+            name,
+            store,
+            readonly,
+        } => repository::register(cx, *side, name, store, *readonly).await,
+        StepKind::CreateSnapshot {
+            repository,
+            snapshot,
+            indices,
+            ..
+        } => snapshot::create(cx, ctx, repository, snapshot, indices).await,
+        StepKind::WaitSnapshot {
+            repository,
+            snapshot,
+            ..
+        } => snapshot::wait(cx, ctx, repository, snapshot).await,
+        StepKind::TransferObjects { from, to, .. } => transfer::run(cx, ctx, from, to).await,
+        StepKind::CloseIndex { index, round } => restore::close(cx, ctx, index, *round).await,
+        StepKind::Restore { .. } => restore::restore(cx, ctx).await,
+        StepKind::OpenIndex { index, .. } => restore::open(cx, index).await,
+        StepKind::WaitRecovery { index, .. } => restore::wait_recovery(cx, ctx, index).await,
+        StepKind::CreateIndex {
+            source_index,
+            destination_index,
+        } => create_index::run(cx, source_index, destination_index).await,
+        StepKind::Reindex { .. } => reindex::run(cx, ctx).await,
+        StepKind::Gate { approved } => Ok(cutover::gate(*approved)),
+        StepKind::BlockWrites { index } => cutover::block_writes(cx, ctx, index).await,
+        StepKind::RestoreSettings {
+            source_index,
+            destination_index,
+        } => finalize::restore_settings(cx, ctx, source_index, destination_index).await,
+        StepKind::Verify {
+            source_index,
+            destination_index,
+            checks,
+        } => verify::run(cx, ctx, source_index, destination_index, checks).await,
+    }
+}

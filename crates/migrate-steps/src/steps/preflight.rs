@@ -1,0 +1,256 @@
+//! Preflight steps (read-only): versions and restore compatibility, the source's indexes exist,
+//! repository names, and the destination's remote-reindex allowlist.
+
+use migrate_cluster::{Flavour, ServerInfo};
+use migrate_exec::{Outcome, StepError};
+use migrate_graph::blueprint::{Flavor, Version};
+use migrate_graph::preflight::{repository_name_problem, restore_compatibility};
+use migrate_graph::{RemoteAuth, Side, StepKind};
+use serde_json::{Map, Value, json};
+
+use crate::resolve::expand;
+use crate::runner::Cx;
+
+/// The graph's view of a detected version (`None` for Serverless, which reports none).
+pub(crate) fn graph_version(info: &ServerInfo) -> Option<Version> {
+    let flavor = match info.flavour {
+        Flavour::Elasticsearch => Flavor::Elasticsearch,
+        Flavour::OpenSearch => Flavor::Opensearch,
+        Flavour::OpenSearchServerless => return None,
+    };
+    info.version.map(|v| Version {
+        flavor,
+        major: v.major,
+        minor: v.minor,
+        patch: v.patch,
+    })
+}
+
+pub(super) async fn versions(
+    cx: &Cx<'_>,
+    strategy: &str,
+    declared_source: Option<Version>,
+    declared_destination: Option<Version>,
+) -> Result<Outcome, StepError> {
+    let mut detected = Vec::with_capacity(2);
+    for (side, declared, field) in [
+        (Side::Source, declared_source, "source.version"),
+        (
+            Side::Destination,
+            declared_destination,
+            "destination.version",
+        ),
+    ] {
+        let info = cx
+            .client(side)
+            .server_info()
+            .await
+            .map_err(|e| cx.fail(side, "detecting the version (`GET /`)", &e))?;
+        let found = graph_version(info);
+        let version = match (declared, found) {
+            (Some(d), Some(f)) if d != f => {
+                return Err(cx.permanent(format!(
+                    "the plan declares {d} for the {} cluster but it reports {f}; fix `{field}` in the plan (compatibility was judged on it)",
+                    side.as_str()
+                )));
+            }
+            (d, f) => f.or(d),
+        };
+        detected.push(version);
+    }
+    let (src, dst) = (detected[0], detected[1]);
+    let mut notes = Vec::new();
+    if let (Some(from), Some(into)) = (src, dst) {
+        if strategy == "snapshot" {
+            restore_compatibility(from, into).map_err(|why| {
+                cx.permanent(format!(
+                    "{why}; use `strategy: reindex` or a destination version that can restore it"
+                ))
+            })?;
+        } else {
+            let key = |v: Version| (v.major, v.minor, v.patch);
+            if from.flavor == into.flavor && key(into) < key(from) {
+                return Err(cx.permanent(format!(
+                    "the destination ({into}) is older than the source ({from}); reindexing into an older version is not supported: upgrade the destination"
+                )));
+            }
+            if from.flavor == Flavor::Elasticsearch
+                && into.flavor == Flavor::Opensearch
+                && key(from) > (7, 10, 2)
+            {
+                notes.push(format!(
+                    "{from} is newer than the Elasticsearch 7.10.2 OpenSearch forked from: check mappings for field types OpenSearch lacks"
+                ));
+            }
+        }
+    }
+    // The plan's indexes exist on the source (patterns resolved).
+    let mut indexes = Map::new();
+    for entry in cx.graph.indexes() {
+        let pairs = expand(cx, entry, entry).await?;
+        indexes.insert(
+            entry.clone(),
+            Value::from(pairs.into_iter().map(|p| p.source).collect::<Vec<_>>()),
+        );
+    }
+    let show = |v: Option<Version>| v.map_or(Value::Null, |v| Value::from(v.to_string()));
+    Ok(Outcome::Done {
+        outputs: json!({
+            "source": show(src),
+            "destination": show(dst),
+            "indexes": indexes,
+            "notes": notes,
+        }),
+    })
+}
+
+pub(super) fn repository_names(
+    cx: &Cx<'_>,
+    source: &str,
+    destination: &str,
+) -> Result<Outcome, StepError> {
+    let problems: Vec<String> = [source, destination]
+        .into_iter()
+        .filter_map(repository_name_problem)
+        .collect();
+    if problems.is_empty() {
+        Ok(Outcome::done())
+    } else {
+        Err(cx.permanent(format!(
+            "{}; rename the repository in the plan's `strategy.snapshot`",
+            problems.join("; ")
+        )))
+    }
+}
+
+/// `host:port` of a remote host URL (`scheme://host:port`), or why it is not one.
+pub(crate) fn host_port(remote_host: &str) -> Result<String, String> {
+    let url: url::Url = remote_host
+        .parse()
+        .map_err(|e| format!("`{remote_host}` is not a URL ({e})"))?;
+    let host = url
+        .host_str()
+        .ok_or_else(|| format!("`{remote_host}` has no host"))?;
+    let authority = remote_host
+        .split("://")
+        .nth(1)
+        .unwrap_or_default()
+        .split('/')
+        .next()
+        .unwrap_or_default();
+    let explicit = authority
+        .rsplit_once(':')
+        .is_some_and(|(_, p)| p.parse::<u16>().is_ok());
+    let port = url.port_or_known_default().filter(|_| explicit).ok_or_else(|| {
+        format!(
+            "`{remote_host}` has no port; remote reindex needs `scheme://host:port` (e.g. `{}://{host}:{}`)",
+            url.scheme(),
+            if url.scheme() == "https" { 443 } else { 9200 }
+        )
+    })?;
+    Ok(format!("{host}:{port}"))
+}
+
+/// Whether an allowlist entry (`host:port`, `*` wildcards) admits `host_port`.
+fn admits(entry: &str, host_port: &str) -> bool {
+    glob(entry.trim().as_bytes(), host_port.as_bytes())
+}
+
+fn glob(p: &[u8], s: &[u8]) -> bool {
+    match p.split_first() {
+        None => s.is_empty(),
+        Some((b'*', rest)) => (0..=s.len()).any(|i| glob(rest, &s[i..])),
+        Some((c, rest)) => s
+            .split_first()
+            .is_some_and(|(d, srest)| c.eq_ignore_ascii_case(d) && glob(rest, srest)),
+    }
+}
+
+pub(super) async fn remote_allowlist(cx: &Cx<'_>, remote_host: &str) -> Result<Outcome, StepError> {
+    // Remote reindex cannot sign requests: say so before anything is copied.
+    for step in cx.graph.steps() {
+        if let StepKind::Reindex { remote, .. } = &step.kind
+            && let RemoteAuth::Unsupported { reason } = &remote.auth
+        {
+            return Err(cx.permanent(reason));
+        }
+    }
+    let hp = host_port(remote_host).map_err(|why| {
+        cx.permanent(format!(
+            "{why}; fix `strategy.reindex.remote_host` in the plan"
+        ))
+    })?;
+    let dst = cx.client(Side::Destination);
+    let setting = dst
+        .quirks()
+        .await
+        .map_err(|e| cx.fail(Side::Destination, "detecting the version", &e))?
+        .remote_allowlist_setting();
+    let allowed = dst.remote_reindex_allowlist().await.map_err(|e| {
+        cx.fail(
+            Side::Destination,
+            "reading the remote-reindex allowlist",
+            &e,
+        )
+    })?;
+    if allowed.iter().any(|e| admits(e, &hp)) {
+        return Ok(Outcome::Done {
+            outputs: json!({"host": hp, "allowlist": allowed, "setting": setting}),
+        });
+    }
+    let file = if setting.ends_with("allowlist")
+        || dst
+            .server_info()
+            .await
+            .is_ok_and(|i| i.flavour != Flavour::Elasticsearch)
+    {
+        "opensearch.yml"
+    } else {
+        "elasticsearch.yml"
+    };
+    let now = if allowed.is_empty() {
+        "it allows no remote host now".to_owned()
+    } else {
+        format!(
+            "it allows only {}",
+            allowed
+                .iter()
+                .map(|a| format!("`{a}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
+    Err(cx.permanent(format!(
+        "the destination cluster ({}) does not allow remote reindex from `{hp}` ({now}); add this line to {file} on every destination node and restart them:\n    {setting}: \"{}\"",
+        cx.url(Side::Destination),
+        if allowed.is_empty() {
+            hp.clone()
+        } else {
+            format!("{}, {hp}", allowed.join(", "))
+        }
+    )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn allowlist_globs() {
+        assert!(admits("10.0.0.1:9200", "10.0.0.1:9200"));
+        assert!(admits("10.0.0.*:9200", "10.0.0.7:9200"));
+        assert!(admits("*:*", "h:1"));
+        assert!(!admits("10.0.0.1:9200", "10.0.0.1:9201"));
+    }
+
+    #[test]
+    fn host_port_needs_a_port() {
+        assert_eq!(host_port("http://10.0.0.1:9200").unwrap(), "10.0.0.1:9200");
+        assert_eq!(host_port("https://h.example:443").unwrap(), "h.example:443");
+        assert!(
+            host_port("https://search-x.es.amazonaws.com")
+                .unwrap_err()
+                .contains(":443")
+        );
+    }
+}

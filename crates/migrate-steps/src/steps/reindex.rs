@@ -1,0 +1,434 @@
+//! `reindex`: one remote `_reindex` task per concrete source index of the entry, started with
+//! `wait_for_completion=false` and followed through the task API.
+//!
+//! The handle, recorded before anything is started and again after each task starts, holds the
+//! pass's bounds and the task ids: `{"from", "to", "numeric", "tasks": {index: task}, "done": {index:
+//! counts}}`. A later attempt re-attaches to the recorded tasks instead of starting new ones, and
+//! reuses the recorded bounds. When a recorded task no longer exists (the node restarted, the task
+//! result was garbage-collected) or ended in failure, the pass is started again for that index:
+//! passes write with the source's `_id` (`op_type: index`, `conflicts: proceed`), so a replay
+//! overwrites documents and never duplicates them.
+//!
+//! Bounds: a pass's `to` is its start time; incremental and final passes copy `[from, to)` on the
+//! update-time field, where `from` is the previous pass's `to` less `EnvOptions::watermark_overlap`
+//! (documents indexed just before a pass started may not have been searchable yet). The `to` goes to
+//! the outputs only when the pass succeeded, so a failed pass never moves the watermark.
+
+use std::collections::BTreeMap;
+
+use migrate_cluster::api::reindex::{ReindexStatus, TaskId, TaskState};
+use migrate_cluster::{MutatingCall, Request};
+use migrate_exec::{Outcome, StepCtx, StepError, StepProgress};
+use migrate_graph::requests::{Role, requests};
+use migrate_graph::{Pass, Side, StepKind};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use crate::resolve::{Pair, pairs};
+use crate::runner::Cx;
+use crate::watermark::{bound, is_numeric_type, iso, now_millis};
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct Handle {
+    from: Option<i64>,
+    to: i64,
+    numeric: bool,
+    #[serde(default)]
+    tasks: BTreeMap<String, String>,
+    #[serde(default)]
+    done: BTreeMap<String, Counts>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct Counts {
+    task: String,
+    #[serde(flatten)]
+    status: ReindexStatus,
+}
+
+/// Passes whose query is a range on the update-time field.
+fn is_range(pass: &Pass, update_field: Option<&str>) -> bool {
+    update_field.is_some() && matches!(pass, Pass::Incremental { .. } | Pass::Final)
+}
+
+/// Rank of a pass among those that move the watermark (`None` for the others).
+fn rank(pass: &Pass) -> Option<u32> {
+    match pass {
+        Pass::Initial { .. } => Some(0),
+        Pass::Incremental { n } => Some(*n),
+        _ => None,
+    }
+}
+
+/// The `to` of the latest earlier pass of this index that moves the watermark (the earliest `to`
+/// among the initial partitions); `None` when none recorded one.
+fn previous_watermark(cx: &Cx<'_>, ctx: &StepCtx, source_index: &str, pass: &Pass) -> Option<i64> {
+    let limit = match pass {
+        Pass::Incremental { n } => *n,
+        _ => u32::MAX,
+    };
+    let mut best: Option<(u32, i64)> = None;
+    for step in cx.graph.steps() {
+        let StepKind::Reindex {
+            source_index: s,
+            pass: p,
+            ..
+        } = &step.kind
+        else {
+            continue;
+        };
+        let Some(r) = rank(p) else { continue };
+        if s != source_index || r >= limit {
+            continue;
+        }
+        let Some(to) = ctx
+            .output_of(step.id.as_str())
+            .and_then(|o| o.get("to_ms"))
+            .and_then(Value::as_i64)
+        else {
+            continue;
+        };
+        best = match best {
+            Some((br, bt)) if br > r || (br == r && bt <= to) => Some((br, bt)),
+            _ => Some((r, to)),
+        };
+    }
+    best.map(|(_, to)| to)
+}
+
+/// The mapping type of `field` (dotted path) in `index`'s source mapping.
+async fn field_type(cx: &Cx<'_>, index: &str, field: &str) -> Result<Option<String>, StepError> {
+    let list = cx
+        .client(Side::Source)
+        .get_mappings(index)
+        .await
+        .map_err(|e| {
+            cx.fail(
+                Side::Source,
+                &format!("reading the mapping of `{index}`"),
+                &e,
+            )
+        })?;
+    for (_, m) in list {
+        let Some(mut at) = m.mapping else { continue };
+        let mut found = true;
+        for part in field.split('.') {
+            match at.get("properties").and_then(|p| p.get(part)) {
+                Some(v) => at = v.clone(),
+                None => {
+                    found = false;
+                    break;
+                }
+            }
+        }
+        if found && let Some(t) = at.get("type").and_then(Value::as_str) {
+            return Ok(Some(t.to_owned()));
+        }
+    }
+    Ok(None)
+}
+
+/// How one task ended.
+enum End {
+    Done(ReindexStatus),
+    /// The task is gone (404): run the pass again.
+    Lost,
+    /// The task finished with an error: run the pass again on the next attempt.
+    Failed(StepError),
+}
+
+pub(super) async fn run(cx: &Cx<'_>, ctx: &mut StepCtx) -> Result<Outcome, StepError> {
+    let StepKind::Reindex {
+        source_index,
+        destination_index,
+        pass,
+        update_field,
+        ..
+    } = &cx.step.kind
+    else {
+        return Err(cx.permanent("not a reindex step"));
+    };
+    let pairs = pairs(cx, ctx, source_index, destination_index).await?;
+    let range = is_range(pass, update_field.as_deref());
+    let recorded = ctx
+        .handle()
+        .and_then(|h| serde_json::from_value::<Handle>(h.clone()).ok());
+    let mut handle = match recorded {
+        Some(h) => h,
+        None => {
+            let to = now_millis();
+            let mut h = Handle {
+                to,
+                ..Handle::default()
+            };
+            if range && let Some(field) = update_field {
+                let overlap = cx.env.options.watermark_overlap.as_millis() as i64;
+                h.from = previous_watermark(cx, ctx, source_index, pass).map(|w| w - overlap);
+                let first = pairs
+                    .first()
+                    .map_or(source_index.as_str(), |p| p.source.as_str());
+                h.numeric = field_type(cx, first, field)
+                    .await?
+                    .is_some_and(|t| is_numeric_type(&t));
+            }
+            // The bounds are durable before any task starts, so a re-attach uses the same ones.
+            ctx.record_handle(to_value(&h)).await?;
+            h
+        }
+    };
+    for p in &pairs {
+        if handle.done.contains_key(&p.source) {
+            continue;
+        }
+        let mut restarts = 0;
+        loop {
+            let task = match handle.tasks.get(&p.source) {
+                Some(t) => TaskId(t.clone()),
+                None => {
+                    let t = start(cx, p, &handle, range).await?;
+                    handle.tasks.insert(p.source.clone(), t.0.clone());
+                    ctx.record_handle(to_value(&handle)).await?;
+                    t
+                }
+            };
+            match follow(cx, ctx, &task, p).await? {
+                End::Done(status) => {
+                    handle.done.insert(
+                        p.source.clone(),
+                        Counts {
+                            task: task.0.clone(),
+                            status,
+                        },
+                    );
+                    ctx.record_handle(to_value(&handle)).await?;
+                    break;
+                }
+                End::Lost if restarts == 0 => {
+                    tracing::warn!(step = cx.id(), task = %task, "recorded reindex task is gone; running the pass again");
+                    handle.tasks.remove(&p.source);
+                    restarts += 1;
+                }
+                End::Lost => {
+                    return Err(cx.retryable(format!(
+                        "reindex task `{task}` for `{}` disappeared twice; the destination may be restarting",
+                        p.source
+                    )));
+                }
+                End::Failed(err) => {
+                    handle.tasks.remove(&p.source);
+                    ctx.record_handle(to_value(&handle)).await?;
+                    return Err(err);
+                }
+            }
+        }
+    }
+    let mut totals = ReindexStatus::default();
+    for c in handle.done.values() {
+        totals.total += c.status.total;
+        totals.created += c.status.created;
+        totals.updated += c.status.updated;
+        totals.deleted += c.status.deleted;
+        totals.version_conflicts += c.status.version_conflicts;
+        totals.noops += c.status.noops;
+        totals.batches += c.status.batches;
+    }
+    Ok(Outcome::Done {
+        outputs: json!({
+            "pass": pass.to_string(),
+            "from_ms": handle.from, "to_ms": handle.to,
+            "from": handle.from.map(iso), "to": iso(handle.to),
+            "total": totals.total, "created": totals.created, "updated": totals.updated,
+            "version_conflicts": totals.version_conflicts, "noops": totals.noops,
+            "indices": handle.done,
+        }),
+    })
+}
+
+fn to_value(h: &Handle) -> Value {
+    serde_json::to_value(h).unwrap_or(Value::Null)
+}
+
+/// The pass's body for one concrete index: the dry-run's body with real secrets and, for range
+/// passes, the bounds filled in.
+pub(crate) fn body(
+    kind: &StepKind,
+    p: &Pair,
+    range: Option<(Option<Value>, Value)>,
+    secrets: &dyn migrate_graph::requests::Secrets,
+) -> Value {
+    let mut concrete = kind.clone();
+    if let StepKind::Reindex {
+        source_index,
+        destination_index,
+        ..
+    } = &mut concrete
+    {
+        source_index.clone_from(&p.source);
+        destination_index.clone_from(&p.destination);
+    }
+    let mut body = requests(&concrete, secrets)
+        .into_iter()
+        .find(|r| r.role == Role::Act)
+        .and_then(|r| r.body)
+        .map(|b| b.to_value())
+        .unwrap_or(Value::Null);
+    if let (
+        Some((from, to)),
+        StepKind::Reindex {
+            update_field: Some(field),
+            ..
+        },
+    ) = (range, kind)
+    {
+        let mut bounds = serde_json::Map::new();
+        if let Some(f) = from {
+            bounds.insert("gte".into(), f);
+        }
+        bounds.insert("lt".into(), to);
+        body["source"]["query"] = json!({"range": {field.as_str(): Value::Object(bounds)}});
+    }
+    body
+}
+
+async fn start(cx: &Cx<'_>, p: &Pair, h: &Handle, range: bool) -> Result<TaskId, StepError> {
+    let bounds = range.then(|| (h.from.map(|f| bound(f, h.numeric)), bound(h.to, h.numeric)));
+    let body = body(&cx.step.kind, p, bounds, &cx.env.secrets);
+    let mut req = Request::new(reqwest::Method::POST, "/_reindex")
+        .query("wait_for_completion", "false")
+        .body(body)
+        .mutating(MutatingCall::Reindex, p.destination.clone());
+    if let StepKind::Reindex {
+        requests_per_second: Some(rps),
+        ..
+    } = &cx.step.kind
+    {
+        req = req.query("requests_per_second", format!("{rps}"));
+    }
+    let doing = format!(
+        "starting the reindex of `{}` into `{}`",
+        p.source, p.destination
+    );
+    let v: Value = cx
+        .client(Side::Destination)
+        .json(req)
+        .await
+        .map_err(|e| {
+            let mut err = cx.fail(Side::Destination, &doing, &e);
+            if e.reason().is_some_and(|r| r.contains("whitelisted") || r.contains("allowlisted")) {
+                err.message.push_str("; the destination's remote-reindex allowlist must name the source host (see the preflight/remote-allowlist step)");
+            }
+            err
+        })?;
+    v.get("task")
+        .and_then(Value::as_str)
+        .map(|t| TaskId(t.to_owned()))
+        .ok_or_else(|| {
+            cx.permanent(format!(
+                "{doing}: the destination answered without a `task` id"
+            ))
+        })
+}
+
+fn transient(reason: &str) -> bool {
+    [
+        "429",
+        "503",
+        "rejected",
+        "timed out",
+        "timeout",
+        "Connection",
+        "connection",
+    ]
+    .iter()
+    .any(|n| reason.contains(n))
+}
+
+async fn follow(cx: &Cx<'_>, ctx: &StepCtx, task: &TaskId, p: &Pair) -> Result<End, StepError> {
+    let dst = cx.client(Side::Destination);
+    let mut poll = cx.poller(ctx);
+    let what = format!("reindex task `{task}` (`{}`)", p.source);
+    loop {
+        if poll.is_cancelled() {
+            return Err(poll.cancelled(&what));
+        }
+        match dst.task(task).await {
+            Ok(TaskState::Running { status }) => {
+                poll.ok();
+                ctx.report(StepProgress {
+                    done: Some(
+                        status.created
+                            + status.updated
+                            + status.deleted
+                            + status.noops
+                            + status.version_conflicts,
+                    ),
+                    total: Some(status.total),
+                    unit: "docs",
+                    message: Some(format!("task {task} running for `{}`", p.source)),
+                });
+            }
+            Ok(TaskState::Completed {
+                status,
+                failures,
+                timed_out,
+            }) => {
+                if failures.is_empty() && !timed_out {
+                    ctx.report(StepProgress {
+                        done: Some(status.total),
+                        total: Some(status.total),
+                        unit: "docs",
+                        message: Some(format!("task {task} done for `{}`", p.source)),
+                    });
+                    return Ok(End::Done(status));
+                }
+                let shown: Vec<String> = failures
+                    .iter()
+                    .take(3)
+                    .map(|f| {
+                        let id = f.get("id").and_then(Value::as_str).unwrap_or("?");
+                        let cause = f
+                            .pointer("/cause/reason")
+                            .or_else(|| f.get("reason"))
+                            .and_then(Value::as_str)
+                            .unwrap_or("no reason given");
+                        format!("document `{id}`: {cause}")
+                    })
+                    .collect();
+                let text = shown.join("; ");
+                let message = format!(
+                    "step `{}`: reindex task `{task}` for `{}` finished with {} failure(s){}: {text}; the pass runs again on the next attempt",
+                    cx.id(),
+                    p.source,
+                    failures.len(),
+                    if timed_out { " and timed out" } else { "" },
+                );
+                return Ok(End::Failed(StepError {
+                    retryable: timed_out || transient(&text),
+                    message,
+                }));
+            }
+            Ok(TaskState::Failed { error_type, reason }) => {
+                let ty = error_type.unwrap_or_default();
+                let mut message = format!(
+                    "step `{}`: reindex task `{task}` for `{}` failed: {ty}: {reason}",
+                    cx.id(),
+                    p.source
+                );
+                if reason.contains("whitelisted") || reason.contains("allowlisted") {
+                    message.push_str(
+                        "; add the source host to the destination's remote-reindex allowlist",
+                    );
+                } else {
+                    message.push_str("; the pass runs again on the next attempt");
+                }
+                return Ok(End::Failed(StepError {
+                    retryable: transient(&reason),
+                    message,
+                }));
+            }
+            Err(e) if e.is_not_found() => return Ok(End::Lost),
+            Err(e) => poll.absorb(cx.fail(Side::Destination, &format!("polling {what}"), &e))?,
+        }
+        poll.sleep(&what).await?;
+    }
+}

@@ -1,0 +1,76 @@
+//! `register-repository`: the source repository writable, the destination's `readonly: true`;
+//! nothing is sent when a repository of that name is already registered with the same settings.
+
+use migrate_exec::{Outcome, StepError};
+use migrate_graph::Side;
+use migrate_graph::blueprint::{Setting, Store};
+use migrate_graph::requests::{Role, requests};
+use serde_json::{Value, json};
+
+use crate::runner::Cx;
+
+fn text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Whether `existing` (`{type, settings}` from `GET _snapshot/{name}`) already is what the step
+/// would register. Secret settings are not compared: clusters do not show them back.
+fn same(existing: &Value, store: &Store, readonly: bool) -> bool {
+    if existing.get("type").and_then(Value::as_str) != Some(store.kind.repository_type()) {
+        return false;
+    }
+    let have = existing.get("settings").cloned().unwrap_or(Value::Null);
+    let plain_match = store.settings.iter().all(|(k, v)| match v {
+        Setting::Plain(want) => have.get(k).map(text) == Some(text(want)),
+        Setting::Secret(_) => true,
+    });
+    let ro = have.get("readonly").map(text).is_some_and(|t| t == "true");
+    plain_match && ro == readonly
+}
+
+pub(super) async fn register(
+    cx: &Cx<'_>,
+    side: Side,
+    name: &str,
+    store: &Store,
+    readonly: bool,
+) -> Result<Outcome, StepError> {
+    let client = cx.client(side);
+    let existing = client
+        .get_repository(name)
+        .await
+        .map_err(|e| cx.fail(side, &format!("reading repository `{name}`"), &e))?;
+    if let Some(e) = &existing
+        && same(e, store, readonly)
+    {
+        return Ok(Outcome::Done {
+            outputs: json!({"repository": name, "type": store.kind.repository_type(), "readonly": readonly, "registered": false}),
+        });
+    }
+    // The same body the dry-run shows, with real secrets.
+    let body = requests(&cx.step.kind, &cx.env.secrets)
+        .into_iter()
+        .find(|r| r.role == Role::Act)
+        .and_then(|r| r.body)
+        .map(|b| b.to_value())
+        .unwrap_or(Value::Null);
+    let settings = body.get("settings").cloned().unwrap_or_else(|| json!({}));
+    client
+        .put_repository(name, store.kind.repository_type(), settings, true)
+        .await
+        .map_err(|e| {
+            let mut err = cx.fail(side, &format!("registering repository `{name}`"), &e);
+            if e.error_type() == Some("repository_verification_exception") {
+                err.message.push_str(
+                    "; the cluster cannot reach the store: check the bucket/location, its credentials and (for `fs`) `path.repo`",
+                );
+            }
+            err
+        })?;
+    Ok(Outcome::Done {
+        outputs: json!({"repository": name, "type": store.kind.repository_type(), "readonly": readonly, "registered": true}),
+    })
+}

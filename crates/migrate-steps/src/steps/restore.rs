@@ -1,0 +1,272 @@
+//! Restoring a round: `close-index`, `restore`, `open-index`, `wait-recovery`.
+//!
+//! A destination index remembers which snapshot it was last restored from (its recovery source),
+//! and snapshot names carry the round (`<plan>-round-<n>`, `<plan>-final`). So "this round's restore
+//! has happened" is "the index was restored from this round's snapshot or a later one": close and
+//! restore are done then, and a second run of every step of the plan changes nothing.
+
+use std::time::Duration;
+
+use migrate_cluster::api::cluster::HealthStatus;
+use migrate_exec::{Outcome, StepCtx, StepError, StepProgress};
+use migrate_graph::preflight::snapshot_name;
+use migrate_graph::requests::{Role, requests};
+use migrate_graph::{Round, Side, StepKind};
+use serde_json::{Value, json};
+
+use crate::runner::Cx;
+
+/// The round a snapshot name of this plan stands for.
+fn round_of(plan: &str, snapshot: &str) -> Option<Round> {
+    let first = snapshot_name(plan, Round::Number(1));
+    let prefix = first.strip_suffix("round-1")?;
+    let rest = snapshot.strip_prefix(prefix)?;
+    if rest == "final" {
+        return Some(Round::Final);
+    }
+    rest.strip_prefix("round-")?.parse().ok().map(Round::Number)
+}
+
+/// The oldest round any index matching `index` was restored from; `None` if one of them was not
+/// restored from a snapshot of this plan or the index does not exist.
+async fn restored_round(cx: &Cx<'_>, index: &str) -> Result<Option<Round>, StepError> {
+    let dst = cx.client(Side::Destination);
+    let rec = match dst.recovery(index, false).await {
+        Ok(v) => v,
+        Err(e) if e.is_not_found() => return Ok(None),
+        Err(e) => {
+            return Err(cx.fail(
+                Side::Destination,
+                &format!("reading the recovery of `{index}`"),
+                &e,
+            ));
+        }
+    };
+    let Some(per_index) = rec.as_object().filter(|m| !m.is_empty()) else {
+        return Ok(None);
+    };
+    let mut oldest: Option<Round> = None;
+    for entry in per_index.values() {
+        let shards = entry.get("shards").and_then(Value::as_array);
+        let round = shards
+            .and_then(|s| {
+                s.iter()
+                    .find(|sh| sh.get("type").and_then(Value::as_str) == Some("SNAPSHOT"))
+            })
+            .and_then(|sh| sh.pointer("/source/snapshot"))
+            .and_then(Value::as_str)
+            .and_then(|snap| round_of(&cx.env.plan, snap));
+        match round {
+            None => return Ok(None),
+            Some(r) => oldest = Some(oldest.map_or(r, |o| o.min(r))),
+        }
+    }
+    Ok(oldest)
+}
+
+/// `open` / `close` of every index matching `index`, or `None` when none exists.
+async fn statuses(cx: &Cx<'_>, index: &str) -> Result<Option<Vec<String>>, StepError> {
+    match cx.client(Side::Destination).cat_indices(Some(index)).await {
+        Ok(rows) if rows.is_empty() => Ok(None),
+        Ok(rows) => Ok(Some(
+            rows.into_iter()
+                .map(|r| r.status.unwrap_or_default())
+                .collect(),
+        )),
+        Err(e) if e.is_not_found() => Ok(None),
+        Err(e) => Err(cx.fail(
+            Side::Destination,
+            &format!("reading the status of `{index}`"),
+            &e,
+        )),
+    }
+}
+
+pub(super) async fn close(
+    cx: &Cx<'_>,
+    _ctx: &mut StepCtx,
+    index: &str,
+    round: Round,
+) -> Result<Outcome, StepError> {
+    if restored_round(cx, index).await?.is_some_and(|r| r >= round) {
+        return Ok(Outcome::Done {
+            outputs: json!({"index": index, "closed": false, "reason": "already restored from this round"}),
+        });
+    }
+    match statuses(cx, index).await? {
+        None => Ok(Outcome::Done {
+            outputs: json!({"index": index, "closed": false, "reason": "absent"}),
+        }),
+        Some(s) if s.iter().all(|s| s == "close") => Ok(Outcome::Done {
+            outputs: json!({"index": index, "closed": true}),
+        }),
+        Some(_) => {
+            cx.client(Side::Destination)
+                .close_index(index)
+                .await
+                .map_err(|e| cx.fail(Side::Destination, &format!("closing `{index}`"), &e))?;
+            Ok(Outcome::Done {
+                outputs: json!({"index": index, "closed": true}),
+            })
+        }
+    }
+}
+
+pub(super) async fn restore(cx: &Cx<'_>, ctx: &mut StepCtx) -> Result<Outcome, StepError> {
+    let StepKind::Restore {
+        repository,
+        snapshot,
+        destination_index,
+        round,
+        ..
+    } = &cx.step.kind
+    else {
+        return Err(cx.permanent("not a restore step"));
+    };
+    let outputs =
+        json!({"snapshot": snapshot, "repository": repository, "index": destination_index});
+    if restored_round(cx, destination_index)
+        .await?
+        .is_some_and(|r| r >= *round)
+    {
+        return Ok(Outcome::Done { outputs });
+    }
+    // The same body the dry-run shows.
+    let body = requests(&cx.step.kind, &cx.env.secrets)
+        .into_iter()
+        .find(|r| r.role == Role::Act)
+        .and_then(|r| r.body)
+        .map(|b| b.to_value())
+        .unwrap_or(Value::Null);
+    cx.client(Side::Destination)
+        .restore(repository, snapshot, body)
+        .await
+        .map_err(|e| {
+            let mut err = cx.fail(
+                Side::Destination,
+                &format!("restoring `{destination_index}` from `{snapshot}`"),
+                &e,
+            );
+            if e.reason().is_some_and(|r| r.contains("open index with same name")) {
+                err.message.push_str(&format!(
+                    "; `{destination_index}` is open on the destination: close it (`POST /{destination_index}/_close`) or delete it, then run again"
+                ));
+            }
+            err
+        })?;
+    ctx.record_handle(json!({"snapshot": snapshot, "index": destination_index}))
+        .await?;
+    Ok(Outcome::Done { outputs })
+}
+
+pub(super) async fn open(cx: &Cx<'_>, index: &str) -> Result<Outcome, StepError> {
+    match statuses(cx, index).await? {
+        None => Err(cx.permanent(format!(
+            "destination index `{index}` does not exist, so it cannot be opened; did the restore of this round run?"
+        ))),
+        Some(s) if s.iter().all(|s| s == "open") => Ok(Outcome::Done {
+            outputs: json!({"index": index, "opened": false}),
+        }),
+        Some(_) => {
+            cx.client(Side::Destination)
+                .open_index(index)
+                .await
+                .map_err(|e| cx.fail(Side::Destination, &format!("opening `{index}`"), &e))?;
+            Ok(Outcome::Done {
+                outputs: json!({"index": index, "opened": true}),
+            })
+        }
+    }
+}
+
+/// Active recoveries of `index` (shards not yet `DONE`).
+fn active_shards(rec: &Value) -> u64 {
+    rec.as_object()
+        .map(|m| {
+            m.values()
+                .filter_map(|e| e.get("shards").and_then(Value::as_array))
+                .map(|s| s.len() as u64)
+                .sum()
+        })
+        .unwrap_or(0)
+}
+
+pub(super) async fn wait_recovery(
+    cx: &Cx<'_>,
+    ctx: &mut StepCtx,
+    index: &str,
+) -> Result<Outcome, StepError> {
+    let dst = cx.client(Side::Destination);
+    let mut poll = cx.poller(ctx);
+    let what = format!("the recovery of `{index}`");
+    let wait = Some(cx.env.options.health_wait.max(Duration::from_secs(1)));
+    loop {
+        if poll.is_cancelled() {
+            return Err(poll.cancelled(&what));
+        }
+        let health = dst
+            .health(Some(index), Some(HealthStatus::Yellow), wait)
+            .await;
+        match health {
+            Ok(h) if !h.timed_out && h.status >= HealthStatus::Yellow => {
+                match dst.recovery(index, true).await {
+                    Ok(rec) if active_shards(&rec) == 0 => {
+                        return Ok(Outcome::Done {
+                            outputs: json!({"index": index, "health": h.status.as_str(), "active_shards": h.active_shards}),
+                        });
+                    }
+                    Ok(rec) => {
+                        poll.ok();
+                        ctx.report(StepProgress {
+                            done: None,
+                            total: None,
+                            unit: "shards",
+                            message: Some(format!(
+                                "{} shards of `{index}` recovering",
+                                active_shards(&rec)
+                            )),
+                        });
+                    }
+                    Err(e) => {
+                        poll.absorb(cx.fail(Side::Destination, &format!("reading {what}"), &e))?
+                    }
+                }
+            }
+            Ok(h) => {
+                poll.ok();
+                ctx.report(StepProgress {
+                    done: None,
+                    total: None,
+                    unit: "shards",
+                    message: Some(format!(
+                        "`{index}` is {}, waiting for yellow",
+                        h.status.as_str()
+                    )),
+                });
+            }
+            Err(e) => {
+                poll.absorb(cx.fail(Side::Destination, &format!("waiting for {what}"), &e))?
+            }
+        }
+        poll.sleep(&what).await?;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rounds_from_snapshot_names() {
+        assert_eq!(
+            round_of("Movies to OSS", "movies-to-oss-round-2"),
+            Some(Round::Number(2))
+        );
+        assert_eq!(
+            round_of("Movies to OSS", "movies-to-oss-final"),
+            Some(Round::Final)
+        );
+        assert_eq!(round_of("Movies to OSS", "other-round-1"), None);
+        assert!(Round::Final > Round::Number(9));
+    }
+}

@@ -1,0 +1,143 @@
+//! `create-snapshot` (asynchronous, deterministic name, re-attaches to a snapshot that already
+//! exists) and `wait-snapshot` (`SUCCESS`; `PARTIAL` / `FAILED` are errors naming the failed shards).
+
+use migrate_cluster::api::snapshot::SnapshotInfo;
+use migrate_exec::{Outcome, StepCtx, StepError, StepProgress};
+use migrate_graph::Side;
+use serde_json::{Value, json};
+
+use crate::runner::Cx;
+
+pub(super) async fn create(
+    cx: &Cx<'_>,
+    ctx: &mut StepCtx,
+    repository: &str,
+    snapshot: &str,
+    indices: &[String],
+) -> Result<Outcome, StepError> {
+    let src = cx.client(Side::Source);
+    let handle = json!({"repository": repository, "snapshot": snapshot});
+    let existing = src.get_snapshot(repository, snapshot).await.map_err(|e| {
+        cx.fail(
+            Side::Source,
+            &format!("looking up snapshot `{snapshot}`"),
+            &e,
+        )
+    })?;
+    if let Some(info) = existing {
+        if ctx.handle().is_none() {
+            ctx.record_handle(handle).await?;
+        }
+        return Ok(Outcome::Done {
+            outputs: json!({"repository": repository, "snapshot": snapshot, "state": info.state, "started": false}),
+        });
+    }
+    match src
+        .create_snapshot(repository, snapshot, indices, false)
+        .await
+    {
+        Ok(()) => {}
+        // Another attempt got there first: the snapshot exists, which is this step's effect.
+        Err(e)
+            if e.error_type() == Some("invalid_snapshot_name_exception")
+                && e.reason().is_some_and(|r| r.contains("already exists")) => {}
+        Err(e) => {
+            let mut err = cx.fail(Side::Source, &format!("starting snapshot `{snapshot}`"), &e);
+            if e.error_type() == Some("concurrent_snapshot_execution_exception") {
+                err.retryable = true;
+                err.message
+                    .push_str("; another snapshot is running on the source, the step waits for it");
+            }
+            return Err(err);
+        }
+    }
+    ctx.record_handle(handle).await?;
+    Ok(Outcome::Done {
+        outputs: json!({"repository": repository, "snapshot": snapshot, "state": "IN_PROGRESS", "started": true}),
+    })
+}
+
+fn shard_counts(info: &SnapshotInfo) -> (Option<u64>, Option<u64>) {
+    let s = info.shards.as_ref();
+    let get = |k: &str| s.and_then(|v| v.get(k)).and_then(Value::as_u64);
+    (get("successful"), get("total"))
+}
+
+fn failed_shards(info: &SnapshotInfo) -> String {
+    if info.failures.is_empty() {
+        return "no shard failures reported".into();
+    }
+    info.failures
+        .iter()
+        .take(10)
+        .map(|f| {
+            let index = f.get("index").and_then(Value::as_str).unwrap_or("?");
+            let shard = f
+                .get("shard_id")
+                .map(|v| v.to_string())
+                .unwrap_or_else(|| "?".into());
+            let reason = f
+                .get("reason")
+                .and_then(Value::as_str)
+                .unwrap_or("no reason given");
+            format!("[{index}][{shard}]: {reason}")
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+pub(super) async fn wait(
+    cx: &Cx<'_>,
+    ctx: &mut StepCtx,
+    repository: &str,
+    snapshot: &str,
+) -> Result<Outcome, StepError> {
+    let src = cx.client(Side::Source);
+    let mut poll = cx.poller(ctx);
+    let what = format!("snapshot `{snapshot}`");
+    loop {
+        if poll.is_cancelled() {
+            return Err(poll.cancelled(&what));
+        }
+        match src.get_snapshot(repository, snapshot).await {
+            Ok(Some(info)) if !info.is_done() => {
+                poll.ok();
+                let (done, total) = shard_counts(&info);
+                ctx.report(StepProgress {
+                    done,
+                    total,
+                    unit: "shards",
+                    message: Some(format!("{what} {}", info.state)),
+                });
+            }
+            Ok(Some(info)) if info.is_success() => {
+                let stats = src
+                    .snapshot_status(repository, snapshot)
+                    .await
+                    .ok()
+                    .and_then(|s| s.pointer("/snapshots/0/stats").cloned())
+                    .unwrap_or(Value::Null);
+                return Ok(Outcome::Done {
+                    outputs: json!({
+                        "repository": repository, "snapshot": snapshot, "state": info.state,
+                        "uuid": info.uuid, "indices": info.indices, "shards": info.shards, "stats": stats,
+                    }),
+                });
+            }
+            Ok(Some(info)) => {
+                return Err(cx.permanent(format!(
+                    "snapshot `{snapshot}` in repository `{repository}` ended {}: {}; fix the cause, then delete it (`DELETE _snapshot/{repository}/{snapshot}` on the source) so the next run takes it again",
+                    info.state,
+                    failed_shards(&info)
+                )));
+            }
+            Ok(None) => {
+                return Err(cx.permanent(format!(
+                    "snapshot `{snapshot}` is not in repository `{repository}` on the source (deleted after it was started?); run the `create-snapshot` step of this round again"
+                )));
+            }
+            Err(e) => poll.absorb(cx.fail(Side::Source, &format!("polling {what}"), &e))?,
+        }
+        poll.sleep(&what).await?;
+    }
+}

@@ -1,0 +1,59 @@
+//! Watermarks of incremental reindex passes: epoch milliseconds, written into range queries as the
+//! update-time field's mapping wants them (an ISO-8601 UTC date for `date` fields, a number for
+//! numeric fields holding epoch milliseconds).
+
+use serde_json::Value;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+/// Now, in epoch milliseconds.
+pub(crate) fn now_millis() -> i64 {
+    (OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64
+}
+
+/// `2026-12-01T19:00:00.123Z`.
+pub(crate) fn iso(ms: i64) -> String {
+    let t = OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .unwrap_or(OffsetDateTime::UNIX_EPOCH);
+    let t = t
+        .replace_nanosecond((ms.rem_euclid(1000) as u32) * 1_000_000)
+        .unwrap_or(t);
+    t.format(&Rfc3339).unwrap_or_else(|_| ms.to_string())
+}
+
+/// The bound as the field's type wants it.
+pub(crate) fn bound(ms: i64, numeric: bool) -> Value {
+    if numeric {
+        Value::from(ms)
+    } else {
+        Value::from(iso(ms))
+    }
+}
+
+/// Whether a mapping type holds numbers (epoch milliseconds) rather than dates.
+pub(crate) fn is_numeric_type(ty: &str) -> bool {
+    matches!(
+        ty,
+        "long"
+            | "integer"
+            | "short"
+            | "byte"
+            | "double"
+            | "float"
+            | "half_float"
+            | "scaled_float"
+            | "unsigned_long"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_utc_with_millis() {
+        assert_eq!(iso(1_700_000_000_123), "2023-11-14T22:13:20.123Z");
+        assert_eq!(bound(5, true), Value::from(5));
+        assert!(is_numeric_type("long") && !is_numeric_type("date"));
+    }
+}
