@@ -1,6 +1,6 @@
 //! The compiler's view of a plan: plain, owned, already-resolved data with secrets kept as references.
 //!
-//! `compile` turns a validated `migrate_plan::Plan` into a [`Blueprint`] first (see `from_plan`), then
+//! `compile` turns a validated `migrate_plan::Plan` into a [`Blueprint`] first ([`Blueprint::from_plan`]), then
 //! builds the DAG from the blueprint. Keeping this small layer between the plan file's types and the
 //! step compiler means the compiler, the request builders and the renderers can be tested on
 //! hand-made inputs, and a change in the plan file's spelling touches one adapter only.
@@ -64,6 +64,9 @@ pub enum SecretRef {
     Env(String),
     /// A file path whose contents are the secret.
     File(String),
+    /// A literal written in the plan (validation warns about it; `--strict` refuses it). Serialised,
+    /// displayed and debug-printed redacted, so it never reaches a fingerprint, a dry run or a log.
+    Inline(InlineSecret),
 }
 
 impl fmt::Display for SecretRef {
@@ -71,7 +74,35 @@ impl fmt::Display for SecretRef {
         match self {
             SecretRef::Env(name) => write!(f, "<redacted: env {name}>"),
             SecretRef::File(path) => write!(f, "<redacted: file {path}>"),
+            SecretRef::Inline(_) => f.write_str("<redacted: literal in the plan>"),
         }
+    }
+}
+
+/// A secret value written in the plan itself.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct InlineSecret(String);
+
+impl InlineSecret {
+    pub fn new(value: impl Into<String>) -> Self {
+        InlineSecret(value.into())
+    }
+
+    /// The value, for the one place that sends it to a cluster or store.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for InlineSecret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("InlineSecret(<redacted>)")
+    }
+}
+
+impl Serialize for InlineSecret {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str("<redacted>")
     }
 }
 

@@ -1,0 +1,151 @@
+//! The adapter from the plan file's validated types to the compiler's [`Blueprint`], and
+//! [`compile`], the entry point from a [`Plan`] to its [`StepGraph`].
+//!
+//! Not carried over yet (the compiler has no steps for them): index `exclude` lists (patterns are
+//! expanded on the source at run time), `reindex.remote_auth` (remote credentials are derived from
+//! `source.auth`), `copy_settings`, TLS options and the execution `settings`; the executor reads
+//! those from the [`Plan`] directly.
+
+use migrate_plan as plan;
+use migrate_plan::Plan;
+
+use crate::blueprint::{
+    Auth, Blueprint, Cluster, Cutover, Flavor, IndexSpec, InlineSecret, Partition, ReindexStrategy,
+    SecretRef, Setting, SnapshotStrategy, Store, StoreKind, Strategy, Verify, Version, canonical,
+};
+use crate::compile::compile_blueprint;
+use crate::error::CompileError;
+use crate::graph::StepGraph;
+
+/// Compiles a validated plan into its step graph (through its [`Blueprint`]).
+pub fn compile(plan: &Plan) -> Result<StepGraph, CompileError> {
+    compile_blueprint(&Blueprint::from_plan(plan))
+}
+
+impl Blueprint {
+    /// The compiler's view of a validated plan.
+    pub fn from_plan(p: &Plan) -> Blueprint {
+        Blueprint {
+            name: p.name.clone(),
+            source: cluster(&p.source),
+            destination: cluster(&p.destination),
+            indexes: p
+                .indexes
+                .iter()
+                .map(|i| IndexSpec {
+                    source: i.source.clone(),
+                    destination: i.destination().to_owned(),
+                })
+                .collect(),
+            strategy: match &p.strategy {
+                plan::Strategy::Snapshot(s) => Strategy::Snapshot(SnapshotStrategy {
+                    repository: s.repository.clone(),
+                    destination_repository: s.destination_repository.clone(),
+                    source_store: store(&s.source_store),
+                    destination_store: s.destination_store.as_ref().map(store),
+                    incremental_rounds: s.incremental_rounds,
+                    index_settings: s
+                        .index_settings
+                        .iter()
+                        .map(|(k, v)| (k.clone(), canonical(v)))
+                        .collect(),
+                }),
+                plan::Strategy::Reindex(r) => Strategy::Reindex(ReindexStrategy {
+                    remote_host: r.remote_host.clone(),
+                    update_field: r.update_field.clone(),
+                    incremental_passes: r.incremental_passes,
+                    partitions: r
+                        .partitions
+                        .iter()
+                        .map(|x| Partition {
+                            name: x.name.clone(),
+                            query: canonical(&x.query),
+                        })
+                        .collect(),
+                    batch_size: r.batch_size,
+                    requests_per_second: r.requests_per_second,
+                }),
+            },
+            cutover: Cutover {
+                approved: p.cutover.approved,
+                block_source_writes: p.cutover.block_source_writes,
+            },
+            verify: Verify {
+                doc_count: p.verify.doc_count,
+                health: p.verify.health.map(|h| h.as_str().to_owned()),
+                recovery: p.verify.recovery,
+                sample: p.verify.sample,
+            },
+        }
+    }
+}
+
+impl From<&Plan> for Blueprint {
+    fn from(p: &Plan) -> Self {
+        Blueprint::from_plan(p)
+    }
+}
+
+fn cluster(c: &plan::Cluster) -> Cluster {
+    Cluster {
+        url: c.base_url(),
+        auth: auth(&c.auth),
+        version: c.version.map(|v| Version {
+            flavor: match v.flavor {
+                plan::Flavor::Elasticsearch => Flavor::Elasticsearch,
+                plan::Flavor::OpenSearch => Flavor::Opensearch,
+            },
+            major: v.major,
+            minor: v.minor,
+            patch: v.patch,
+        }),
+    }
+}
+
+fn auth(a: &plan::Auth) -> Auth {
+    match a {
+        plan::Auth::None => Auth::None,
+        plan::Auth::Basic { username, password } => Auth::Basic {
+            username: username.clone(),
+            password: secret(password),
+        },
+        plan::Auth::ApiKey { key } => Auth::ApiKey { key: secret(key) },
+        plan::Auth::Bearer { token } => Auth::Bearer {
+            token: secret(token),
+        },
+        plan::Auth::AwsSigV4 { region, service } => Auth::AwsSigv4 {
+            region: region.clone(),
+            service: service.as_str().to_owned(),
+        },
+    }
+}
+
+fn secret(s: &plan::Secret) -> SecretRef {
+    match s {
+        plan::Secret::Env(name) => SecretRef::Env(name.clone()),
+        plan::Secret::File(path) => SecretRef::File(path.display().to_string()),
+        plan::Secret::Literal(value) => SecretRef::Inline(InlineSecret::new(value.expose())),
+    }
+}
+
+fn store(s: &plan::Store) -> Store {
+    Store {
+        kind: match s.kind {
+            plan::StoreKind::S3 => StoreKind::S3,
+            plan::StoreKind::Oss => StoreKind::Oss,
+            plan::StoreKind::Cos => StoreKind::Cos,
+            plan::StoreKind::Fs => StoreKind::Fs,
+        },
+        settings: s
+            .settings
+            .iter()
+            .map(|(k, v)| {
+                let v = match v {
+                    plan::Setting::Plain(v) => Setting::Plain(canonical(v)),
+                    plan::Setting::Secret(x) => Setting::Secret(secret(x)),
+                };
+                (k.clone(), v)
+            })
+            .collect(),
+    }
+}
