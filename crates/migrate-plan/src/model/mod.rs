@@ -1,0 +1,37 @@
+//! The validated plan: typed, defaults filled in, references checked. Built only by the loader
+//! ([`crate::load_file`] and friends), so holding a [`Plan`] means the file passed every check.
+
+mod cluster;
+mod indexes;
+mod strategy;
+mod tail;
+
+pub use cluster::{Auth, AwsService, Cluster, DeclaredVersion, Flavor, LiteralSecret, Secret, Tls};
+pub use indexes::IndexSelector;
+pub(crate) use indexes::is_pattern;
+pub use strategy::{
+    AfterCopy, CopySettings, Partition, ReindexStrategy, Setting, SnapshotStrategy, Store,
+    StoreCredentials, StoreKind, Strategy,
+};
+pub use tail::{Cutover, Health, Retry, Settings, Verify};
+
+/// A validated migration plan.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plan {
+    /// The plan's name (prefix of snapshot names, name of the state file).
+    pub name: String,
+    /// The cluster copied from.
+    pub source: Cluster,
+    /// The cluster copied to.
+    pub destination: Cluster,
+    /// Index names and patterns, in plan order.
+    pub indexes: Vec<IndexSelector>,
+    /// How data moves.
+    pub strategy: Strategy,
+    /// The cutover gate.
+    pub cutover: Cutover,
+    /// Checks after the final round.
+    pub verify: Verify,
+    /// Execution knobs.
+    pub settings: Settings,
+}

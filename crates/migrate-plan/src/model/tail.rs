@@ -1,0 +1,76 @@
+//! Cutover, verification and execution settings.
+
+/// The cutover gate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cutover {
+    pub approved: bool,
+    pub block_source_writes: bool,
+}
+
+impl Default for Cutover {
+    fn default() -> Self {
+        Cutover {
+            approved: false,
+            block_source_writes: true,
+        }
+    }
+}
+
+/// Checks after the final round.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Verify {
+    pub doc_count: bool,
+    pub health: Option<Health>,
+    pub recovery: bool,
+    pub sample: u32,
+}
+
+/// An index health colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Health {
+    Green,
+    Yellow,
+}
+
+impl Health {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Health::Green => "green",
+            Health::Yellow => "yellow",
+        }
+    }
+}
+
+/// How `apply` runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Settings {
+    pub parallelism: u32,
+    pub retry: Retry,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            parallelism: 4,
+            retry: Retry::default(),
+        }
+    }
+}
+
+/// Retry policy for transient failures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Retry {
+    pub max_attempts: u32,
+    pub initial_backoff_ms: u64,
+    pub max_backoff_ms: u64,
+}
+
+impl Default for Retry {
+    fn default() -> Self {
+        Retry {
+            max_attempts: 5,
+            initial_backoff_ms: 500,
+            max_backoff_ms: 30_000,
+        }
+    }
+}

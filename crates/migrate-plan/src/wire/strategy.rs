@@ -1,0 +1,140 @@
+//! Wire types for the two strategies: snapshot/restore and remote reindex.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::cluster::AuthWire;
+use super::store::StoreWire;
+
+/// The strategy: exactly one of `snapshot` or `reindex`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+#[schemars(rename = "Strategy")]
+pub enum StrategyWire {
+    /// Snapshot on the source, copy the repository between object stores, restore on the destination; incremental rounds, then a final round at cutover.
+    Snapshot(SnapshotWire),
+    /// Create each destination index, then let the destination pull documents with remote `_reindex`; incremental passes on an update-time field, then a final pass at cutover.
+    Reindex(ReindexWire),
+}
+
+/// The snapshot → transfer → restore strategy.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "Snapshot")]
+pub struct SnapshotWire {
+    /// Snapshot repository name registered on the source (and on the destination unless `destination_repository` is set). Must not start with `cs-` (reserved by Amazon OpenSearch Service).
+    pub repository: String,
+    /// Repository name on the destination, when it differs from `repository`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub destination_repository: Option<String>,
+    /// The object store the source cluster writes snapshots to: one of `s3`, `oss`, `cos`, `fs`.
+    pub source_store: StoreWire,
+    /// The object store the destination restores from. Omit it when both clusters read the same store (no transfer step).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub destination_store: Option<StoreWire>,
+    /// Incremental snapshot → transfer → restore rounds after the first full round and before the cutover.
+    #[serde(default)]
+    pub incremental_rounds: u32,
+    /// Index settings applied on restore, e.g. `{ "index.routing.allocation.require.box_type": warm }`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub index_settings: BTreeMap<String, Value>,
+    /// Settings used on the destination indexes while data is copied, and what happens to them afterwards.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub copy_settings: Option<CopySettingsWire>,
+}
+
+/// The remote reindex strategy.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "Reindex")]
+pub struct ReindexWire {
+    /// The source as the destination reaches it, `scheme://host:port` (port required, no path). It must be in the destination's `reindex.remote.whitelist` (OpenSearch 2.x: `reindex.remote.allowlist`).
+    pub remote_host: String,
+    /// Credentials the destination sends to the source, when they differ from `source.auth` (remote reindex cannot sign AWS SigV4 requests).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remote_auth: Option<AuthWire>,
+    /// Documents per scroll batch (`source.size`); the server default is 1000.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1, max = 10000))]
+    pub batch_size: Option<u32>,
+    /// Throttle in requests per second; omit for unthrottled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requests_per_second: Option<f64>,
+    /// Disjoint queries copied by separate reindex tasks in parallel (remote reindex cannot slice). Each needs a unique `name`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub partitions: Vec<PartitionWire>,
+    /// Split the initial copy into ranges of one field instead of listing `partitions`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partition_by: Option<PartitionByWire>,
+    /// The update-time field for incremental passes: each pass copies documents with the field in `[last pass, now)`, and a last pass copies documents that lack the field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub update_field: Option<String>,
+    /// Incremental passes before the cutover (needs `update_field`).
+    #[serde(default)]
+    pub incremental_passes: u32,
+    /// Settings used on the destination indexes while data is copied, and what happens to them afterwards.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub copy_settings: Option<CopySettingsWire>,
+}
+
+/// One disjoint part of an index for the initial copy.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "Partition")]
+pub struct PartitionWire {
+    /// Short name used in step ids (`reindex/movies/part-<name>`): letters, digits, `-` and `_`.
+    pub name: String,
+    /// The query selecting this partition's documents (Elasticsearch query DSL).
+    pub query: Value,
+}
+
+/// Range partitions over one field: `boundaries: [a, b]` gives the parts `< a`, `[a, b)` and `>= b`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "PartitionBy")]
+pub struct PartitionByWire {
+    /// The field to split on (a date or number).
+    pub field: String,
+    /// Ascending split points (numbers or date strings).
+    #[schemars(length(min = 1))]
+    pub boundaries: Vec<Value>,
+}
+
+/// Destination index settings while data is copied.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "CopySettings")]
+pub struct CopySettingsWire {
+    /// `index.number_of_replicas` during the copy.
+    #[serde(default = "zero")]
+    pub number_of_replicas: u32,
+    /// `index.refresh_interval` during the copy (`-1` disables refresh).
+    #[serde(default = "no_refresh")]
+    pub refresh_interval: String,
+    /// After the final round: `original` puts back the source index's values, or `{ set: {...} }` applies the given settings.
+    #[serde(default)]
+    pub after: AfterCopyWire,
+}
+
+fn zero() -> u32 {
+    0
+}
+
+fn no_refresh() -> String {
+    "-1".into()
+}
+
+/// What the copy settings become after the final round.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+#[schemars(rename = "AfterCopy")]
+pub enum AfterCopyWire {
+    /// Put back the source index's `number_of_replicas` and `refresh_interval`.
+    #[default]
+    Original,
+    /// Apply these index settings, e.g. `{ number_of_replicas: 1, refresh_interval: 1s }`.
+    Set(BTreeMap<String, Value>),
+}

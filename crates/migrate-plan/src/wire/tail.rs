@@ -1,0 +1,85 @@
+//! Wire types for the cutover, verification and execution settings.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// The cutover gate and what happens at it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "Cutover")]
+pub struct CutoverWire {
+    /// Set to `true` (in a reviewed change) once the incremental rounds are done: `apply` stops at the cutover gate until then, and then runs the final round.
+    #[serde(default)]
+    pub approved: bool,
+    /// Block writes on the source indexes (`index.blocks.write`) before the final round, so nothing is lost.
+    #[serde(default = "yes")]
+    pub block_source_writes: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Checks run on the destination after the final round.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "Verify")]
+pub struct VerifyWire {
+    /// Compare document counts (`_count`) of every source and destination index.
+    #[serde(default)]
+    pub doc_count: bool,
+    /// Require at least this index health on the destination: `green` or `yellow`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub health: Option<HealthWire>,
+    /// Require every shard recovery of the restored indexes to be done (`_recovery`).
+    #[serde(default)]
+    pub recovery: bool,
+    /// Documents sampled per index and compared between source and destination (0 for none).
+    #[serde(default)]
+    #[schemars(range(max = 10000))]
+    pub sample: u32,
+}
+
+/// An index health colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[schemars(rename = "Health")]
+pub enum HealthWire {
+    /// All primary and replica shards are allocated.
+    Green,
+    /// All primary shards are allocated.
+    Yellow,
+}
+
+/// How `apply` runs the steps.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "Settings")]
+pub struct SettingsWire {
+    /// Steps of different indexes run at the same time, at most this many (default 4).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1, max = 64))]
+    pub parallelism: Option<u32>,
+    /// Retries of transient failures (HTTP 429, 5xx, dropped connections).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry: Option<RetryWire>,
+}
+
+/// Retry policy: exponential backoff with jitter between `initial_backoff_ms` and `max_backoff_ms`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "Retry")]
+pub struct RetryWire {
+    /// Attempts per request, including the first (default 5).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1, max = 100))]
+    pub max_attempts: Option<u32>,
+    /// The first backoff in milliseconds (default 500).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
+    pub initial_backoff_ms: Option<u64>,
+    /// The longest backoff in milliseconds (default 30000).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
+    pub max_backoff_ms: Option<u64>,
+}
