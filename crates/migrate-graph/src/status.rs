@@ -20,6 +20,8 @@ pub enum StepStatus {
     Done,
     Running,
     Failed,
+    // An executor's `blocked` (stopped at a gate) reads as pending: it runs again next time.
+    #[serde(alias = "blocked")]
     Pending,
 }
 
@@ -68,28 +70,45 @@ impl Progress {
 
     /// Resolves recorded statuses against the graph.
     pub fn resolve(graph: &StepGraph, recorded: &StatusMap) -> Self {
-        let mut statuses: Vec<(StepStatus, bool)> = Vec::with_capacity(graph.len());
-        // Topological order: every dependency is resolved before its dependents.
-        for node in graph.topological_order() {
+        Self::resolve_nodes(graph.topological_order().map(|node| {
             let step = graph.step(node);
-            let rec = recorded.get(step.id.as_str());
-            let upstream_reruns = graph.dependencies(node).iter().any(|d| {
-                let (status, changed) = statuses[d.index()];
-                changed
-                    || (status != StepStatus::Done
-                        && rec.is_some_and(|r| r.status == StepStatus::Done))
+            let rec = recorded.get(step.id.as_str()).map(|r| {
+                let changed = r
+                    .fingerprint
+                    .as_deref()
+                    .is_some_and(|f| f != step.fingerprint.to_hex());
+                (r.status, changed)
+            });
+            (graph.dependencies(node).into_iter().map(|d| d.index()), rec)
+        }))
+    }
+
+    /// The same rule over any DAG given in topological order: per node, the positions of its
+    /// dependencies (all earlier) and what was recorded for it, as its status and whether its
+    /// fingerprint differs from the recorded one. Executors use this so apply and the dry-run agree.
+    pub fn resolve_nodes<D>(
+        nodes: impl IntoIterator<Item = (D, Option<(StepStatus, bool)>)>,
+    ) -> Self
+    where
+        D: IntoIterator<Item = usize>,
+    {
+        let mut statuses: Vec<(StepStatus, bool)> = Vec::new();
+        for (deps, rec) in nodes {
+            let recorded_done = rec.is_some_and(|(status, _)| status == StepStatus::Done);
+            let upstream_reruns = deps.into_iter().any(|d| {
+                let (status, changed) = statuses
+                    .get(d)
+                    .copied()
+                    .unwrap_or((StepStatus::Pending, false));
+                changed || (status != StepStatus::Done && recorded_done)
             });
             let entry = match rec {
                 None => (StepStatus::Pending, false),
-                Some(r) => {
-                    let changed = r
-                        .fingerprint
-                        .as_deref()
-                        .is_some_and(|f| f != step.fingerprint.to_hex());
-                    if r.status == StepStatus::Done && (changed || upstream_reruns) {
+                Some((status, changed)) => {
+                    if status == StepStatus::Done && (changed || upstream_reruns) {
                         (StepStatus::Pending, true)
                     } else {
-                        (r.status, false)
+                        (status, false)
                     }
                 }
             };
