@@ -1,0 +1,104 @@
+//! Re-attach: an attempt interrupted right after it recorded the reindex task id, and the next
+//! attempt follows that task instead of starting another (the destination's request log shows one
+//! `_reindex` for the pass). A recorded task that no longer exists makes the pass run again.
+
+mod common;
+
+use common::*;
+use migrate_exec::Outcome;
+use migrate_sandbox::Flavor;
+use serde_json::{Value, json};
+use tokio_util::sync::CancellationToken;
+
+fn reindex_posts(sb: &migrate_sandbox::RunningSandbox) -> usize {
+    sb.request_log()
+        .entries()
+        .iter()
+        .filter(|r| r.method == "POST" && r.path == "/_reindex")
+        .count()
+}
+
+#[tokio::test]
+async fn interrupted_attempt_reattaches_to_its_task() {
+    let src = sandbox(Flavor::Elasticsearch, "7.10.2").await;
+    let dst = sandbox_allowing(Flavor::Elasticsearch, "7.10.2", &src).await;
+    create_index(&src.url(), "movies", json!({})).await;
+    bulk(
+        &src.url(),
+        "movies",
+        None,
+        &docs("m", 0..300, Some("2024-01-01T00:00:00Z")),
+    )
+    .await;
+    let plan = reindex_plan(&src, &dst, &["movies"], Some("updated_at"), 1, false);
+    let mut d = Driver::new(&plan).await;
+    d.run_until(Some("create-index/movies")).await.unwrap();
+
+    // Cancel the run the moment a handle with a task id is committed.
+    let cancel = CancellationToken::new();
+    let trip = cancel.clone();
+    *d.handles.on_record.lock().unwrap() = Some(Box::new(move |_, h: &Value| {
+        if h["tasks"].as_object().is_some_and(|t| !t.is_empty()) {
+            trip.cancel();
+        }
+    }));
+    let err = d
+        .attempt("reindex/movies/part-all", cancel)
+        .await
+        .unwrap_err();
+    assert!(err.retryable, "{err:?}");
+    assert!(
+        err.message
+            .contains("cancelled while waiting for reindex task"),
+        "{}",
+        err.message
+    );
+    *d.handles.on_record.lock().unwrap() = None;
+    let handle = d.handles.map.lock().unwrap()["reindex/movies/part-all"].clone();
+    let task = handle["tasks"]["movies"].as_str().unwrap().to_owned();
+    assert_eq!(reindex_posts(&dst), 1);
+
+    // The next attempt re-attaches.
+    let out = d
+        .attempt("reindex/movies/part-all", CancellationToken::new())
+        .await
+        .unwrap();
+    let Outcome::Done { outputs } = out else {
+        panic!("{out:?}")
+    };
+    assert_eq!(outputs["indices"]["movies"]["task"], task.as_str());
+    assert_eq!(outputs["created"], 300);
+    assert_eq!(
+        outputs["to_ms"], handle["to"],
+        "the recorded bounds are reused"
+    );
+    assert_eq!(reindex_posts(&dst), 1, "exactly one _reindex for the pass");
+    assert_eq!(count(&dst.url(), "movies").await, 300);
+}
+
+#[tokio::test]
+async fn a_vanished_task_runs_the_pass_again_without_duplicates() {
+    let src = sandbox(Flavor::Elasticsearch, "7.10.2").await;
+    let dst = sandbox_allowing(Flavor::Elasticsearch, "7.10.2", &src).await;
+    create_index(&src.url(), "movies", json!({})).await;
+    bulk(&src.url(), "movies", None, &docs("m", 0..25, None)).await;
+    let plan = reindex_plan(&src, &dst, &["movies"], None, 0, false);
+    let mut d = Driver::new(&plan).await;
+    d.run_until(Some("reindex/movies/part-all")).await.unwrap();
+    assert_eq!(reindex_posts(&dst), 1);
+    // Pretend an earlier attempt of the final pass recorded a task the destination forgot.
+    d.handles.map.lock().unwrap().insert(
+        "reindex/movies/final".into(),
+        json!({"from": null, "to": 1, "numeric": false, "tasks": {"movies": "gone-node:424242"}, "done": {}}),
+    );
+    let out = d
+        .attempt("reindex/movies/final", CancellationToken::new())
+        .await
+        .unwrap();
+    let Outcome::Done { outputs } = out else {
+        panic!("{out:?}")
+    };
+    assert_eq!(reindex_posts(&dst), 2, "the lost pass ran once more");
+    assert_eq!(outputs["updated"], 25, "{outputs}");
+    assert_eq!(count(&dst.url(), "movies").await, 25);
+}

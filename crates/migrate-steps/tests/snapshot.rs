@@ -1,0 +1,155 @@
+//! The snapshot strategy end to end over HTTP: an ES 5.5 source writes to store A (fs), the transfer
+//! copies A to store B, an ES 6.8 destination restores from B; one incremental round catches new
+//! documents, the gate stops the run, the approved final round and verification finish it, and a
+//! second run of every step changes nothing (no mutating request reaches either cluster).
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use common::*;
+use migrate_graph::blueprint::*;
+use migrate_sandbox::{Flavor, RunningSandbox, Sandbox};
+use serde_json::{Value, json};
+
+async fn with_repo(version: &str, dir: &std::path::Path) -> RunningSandbox {
+    Sandbox::builder()
+        .flavor(Flavor::Elasticsearch)
+        .version(version)
+        .node_setting("path.repo", json!([dir.display().to_string()]))
+        .start()
+        .await
+        .expect("sandbox")
+}
+
+fn plan(
+    src: &RunningSandbox,
+    dst: &RunningSandbox,
+    a: &std::path::Path,
+    b: &std::path::Path,
+    approved: bool,
+) -> Blueprint {
+    Blueprint {
+        name: "Movies to B".into(),
+        source: cluster(&src.url()),
+        destination: cluster(&dst.url()),
+        indexes: vec![IndexSpec::same("movies")],
+        strategy: Strategy::Snapshot(SnapshotStrategy {
+            repository: "migrate-a".into(),
+            destination_repository: "migrate-b".into(),
+            source_store: fs_store(&a.join("repo")),
+            destination_store: Some(fs_store(&b.join("repo"))),
+            incremental_rounds: 1,
+            index_settings: BTreeMap::new(),
+        }),
+        cutover: Cutover {
+            approved,
+            block_source_writes: true,
+        },
+        verify: verify_all(5),
+    }
+}
+
+#[tokio::test]
+async fn es55_through_two_fs_stores_into_es68_with_rounds_gate_and_an_idempotent_rerun() {
+    let dirs = tempfile::tempdir().unwrap();
+    let (a, b) = (dirs.path().join("a"), dirs.path().join("b"));
+    std::fs::create_dir_all(&a).unwrap();
+    std::fs::create_dir_all(&b).unwrap();
+    let src = with_repo("5.5.2", &a).await;
+    let dst = with_repo("6.8.23", &b).await;
+    create_index(
+        &src.url(),
+        "movies",
+        json!({"settings": {"number_of_shards": 1, "number_of_replicas": 1},
+               "mappings": {"doc": {"properties": {"title": {"type": "text"}, "n": {"type": "long"}}}}}),
+    )
+    .await;
+    bulk(&src.url(), "movies", Some("doc"), &docs("m", 0..30, None)).await;
+
+    let mut d = Driver::new(&plan(&src, &dst, &a, &b, false)).await;
+    d.run_until(Some("wait-recovery/movies/round-1"))
+        .await
+        .unwrap();
+    assert_eq!(count(&dst.url(), "movies").await, 30);
+    assert_eq!(d.output("wait-snapshot/round-1")["state"], "SUCCESS");
+    assert_eq!(
+        d.output("wait-snapshot/round-1")["snapshot"],
+        "movies-to-b-round-1"
+    );
+    assert!(
+        d.output("transfer/round-1")["objects_copied"]
+            .as_u64()
+            .unwrap()
+            > 0
+    );
+
+    // Round 2 (incremental) catches documents written since round 1.
+    bulk(&src.url(), "movies", Some("doc"), &docs("r2-", 0..10, None)).await;
+    let end = d.run_all().await.unwrap();
+    assert!(
+        matches!(&end, End::Blocked { step, .. } if step == "gate/cutover"),
+        "{end:?}"
+    );
+    assert_eq!(count(&dst.url(), "movies").await, 40);
+    assert_eq!(d.output("close/movies/round-2")["closed"], true);
+
+    // Approved: write block on the source, final round, settings back, verify.
+    bulk(&src.url(), "movies", Some("doc"), &docs("fin-", 0..5, None)).await;
+    let approved = plan(&src, &dst, &a, &b, true);
+    let mut d = d.resume(&approved).await;
+    match d.run_all().await {
+        Ok(End::Finished) => {}
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(count(&dst.url(), "movies").await, 45);
+    assert_eq!(d.output("verify/movies")["ok"], true);
+    let s: Value = http()
+        .get(format!("{}/movies/_settings?flat_settings=true", dst.url()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let settings = &s["movies"]["settings"];
+    assert_eq!(settings["index.number_of_replicas"], "1", "{s}");
+    assert_ne!(
+        settings["index.blocks.write"], "true",
+        "the destination takes writes after the cutover: {s}"
+    );
+    let src_muts = mutations(&src);
+    assert_eq!(
+        src_muts
+            .iter()
+            .filter(|m| !m.starts_with("PUT /_snapshot/")
+                && !m.starts_with("PUT /movies")
+                && m.as_str() != "PUT /movies/_settings")
+            .collect::<Vec<_>>(),
+        Vec::<&String>::new(),
+        "the source only saw repository registration, snapshots, the write block and the test's own writes"
+    );
+
+    // A second run of every step, with no state: every check says done.
+    let (src_before, dst_before) = (mutations(&src), mutations(&dst));
+    let mut again = Driver::new(&approved).await;
+    match again.run_all().await {
+        Ok(End::Finished) => {}
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(mutations(&src), src_before, "no act on the source");
+    assert_eq!(mutations(&dst), dst_before, "no act on the destination");
+    for round in ["round-1", "round-2", "final"] {
+        assert_eq!(
+            again.output(&format!("transfer/{round}"))["objects_copied"],
+            0,
+            "{round}"
+        );
+        assert_eq!(
+            again.output(&format!("snapshot/{round}"))["started"],
+            false,
+            "{round}"
+        );
+    }
+    assert_eq!(count(&dst.url(), "movies").await, 45);
+}
