@@ -110,6 +110,99 @@ impl FaultRule {
     }
 }
 
+/// A `--fault` spec that does not parse: what was wrong and the accepted forms.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "invalid fault rule `{spec}`: {problem} (forms: STATUS | drop | latency=DURATION, then optionally \
+     `:RATE` (0..1), `:nth=N` or `:first=N`, then `,path=SUBSTRING` / `,method=METHOD`; \
+     e.g. `429:0.1`, `drop:0.05`, `latency=50ms`, `503:nth=3,path=/_bulk`)"
+)]
+pub struct FaultSpecError {
+    /// The spec as given.
+    pub spec: String,
+    /// What is wrong with it.
+    pub problem: String,
+}
+
+fn parse_duration(s: &str) -> Option<Duration> {
+    let (num, scale) = if let Some(n) = s.strip_suffix("ms") {
+        (n, 1.0)
+    } else if let Some(n) = s.strip_suffix('s') {
+        (n, 1000.0)
+    } else {
+        (s, 1.0)
+    };
+    let v: f64 = num.trim().parse().ok()?;
+    (v.is_finite() && v >= 0.0).then(|| Duration::from_micros((v * scale * 1000.0) as u64))
+}
+
+impl std::str::FromStr for FaultRule {
+    type Err = FaultSpecError;
+
+    /// Parses the command-line form, e.g. `429:0.1`, `drop:0.05`, `latency=50ms`,
+    /// `503:nth=3,path=/_bulk`, `500:first=2,method=POST`.
+    fn from_str(spec: &str) -> Result<Self, Self::Err> {
+        let err = |problem: &str| FaultSpecError {
+            spec: spec.to_string(),
+            problem: problem.to_string(),
+        };
+        let mut parts = spec.trim().split(',');
+        let head = parts.next().unwrap_or_default();
+        let (action, trigger) = match head.split_once(':') {
+            Some((a, t)) => (a.trim(), Some(t.trim())),
+            None => (head.trim(), None),
+        };
+        let mut rule = if action.eq_ignore_ascii_case("drop") {
+            FaultRule::drop_connection()
+        } else if let Some(d) = action.strip_prefix("latency=") {
+            FaultRule::latency(
+                parse_duration(d)
+                    .ok_or_else(|| err("latency needs a duration such as 50ms or 1.5s"))?,
+            )
+        } else {
+            match action.parse::<u16>() {
+                Ok(status) if (400..=599).contains(&status) => FaultRule::status(status),
+                _ => {
+                    return Err(err(
+                        "the action must be an HTTP status 400-599, `drop` or `latency=DURATION`",
+                    ));
+                }
+            }
+        };
+        match trigger {
+            None | Some("") => {}
+            Some(t) => {
+                if let Some(n) = t.strip_prefix("nth=") {
+                    let n: u64 = n
+                        .parse()
+                        .ok()
+                        .filter(|n| *n > 0)
+                        .ok_or_else(|| err("nth= needs a call number ≥ 1"))?;
+                    rule = rule.nth(n);
+                } else if let Some(n) = t.strip_prefix("first=") {
+                    let n: u64 = n.parse().map_err(|_| err("first= needs a count"))?;
+                    rule = rule.first(n);
+                } else {
+                    let p: f64 = t
+                        .parse()
+                        .ok()
+                        .filter(|p: &f64| (0.0..=1.0).contains(p))
+                        .ok_or_else(|| err("the rate must be a probability between 0 and 1"))?;
+                    rule = rule.rate(p);
+                }
+            }
+        }
+        for filter in parts {
+            match filter.trim().split_once('=') {
+                Some(("path", p)) if !p.is_empty() => rule = rule.path(p),
+                Some(("method", m)) if !m.is_empty() => rule = rule.method(m),
+                _ => return Err(err("filters are `path=SUBSTRING` or `method=METHOD`")),
+            }
+        }
+        Ok(rule)
+    }
+}
+
 /// The fault rules of one sandbox.
 #[derive(Debug)]
 pub struct Faults {
@@ -165,6 +258,52 @@ impl Faults {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn command_line_specs_parse_into_rules() {
+        let r: FaultRule = "429:0.1".parse().unwrap();
+        assert_eq!(
+            (r.action, r.trigger),
+            (FaultAction::Status(429), Trigger::Rate(0.1))
+        );
+        let r: FaultRule = "drop:0.05".parse().unwrap();
+        assert_eq!(
+            (r.action, r.trigger),
+            (FaultAction::Drop, Trigger::Rate(0.05))
+        );
+        let r: FaultRule = "latency=50ms".parse().unwrap();
+        assert_eq!(
+            (r.action, r.trigger),
+            (
+                FaultAction::Latency(Duration::from_millis(50)),
+                Trigger::Always
+            )
+        );
+        let r: FaultRule = "latency=1.5s:first=2".parse().unwrap();
+        assert_eq!(
+            (r.action, r.trigger),
+            (
+                FaultAction::Latency(Duration::from_millis(1500)),
+                Trigger::FirstN(2)
+            )
+        );
+        let r: FaultRule = "503:nth=3,path=/_bulk,method=post".parse().unwrap();
+        assert_eq!(r.trigger, Trigger::Nth(3));
+        assert_eq!(r.path_contains.as_deref(), Some("/_bulk"));
+        assert_eq!(r.method.as_deref(), Some("POST"));
+        for bad in [
+            "200",
+            "teapot",
+            "429:1.5",
+            "429:nth=0",
+            "latency=fast",
+            "429,host=x",
+        ] {
+            let e = bad.parse::<FaultRule>().unwrap_err();
+            assert_eq!(e.spec, bad);
+            assert!(e.to_string().contains("forms:"), "{e}");
+        }
+    }
 
     #[test]
     fn nth_fires_once_and_rate_is_reproducible() {

@@ -20,7 +20,7 @@ pub mod write;
 
 pub use auth::Auth;
 pub use error::{ApiError, SandboxError};
-pub use faults::{FaultAction, FaultRule, Faults};
+pub use faults::{FaultAction, FaultRule, FaultSpecError, Faults};
 pub use flavor::{Flavor, Product, Version};
 pub use request_log::{LoggedRequest, RequestLog};
 pub use sandbox::{RunningSandbox, Sandbox, SandboxBuilder};

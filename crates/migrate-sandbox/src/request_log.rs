@@ -55,6 +55,28 @@ impl LoggedRequest {
     }
 }
 
+impl LoggedRequest {
+    /// The entry as JSON (`GET /_sandbox/requests`): method, path, query, body size, status,
+    /// duration and arrival time in milliseconds, and whether it is mutating.
+    pub fn to_json(&self) -> serde_json::Value {
+        let at_ms = self
+            .at
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map(|d| d.as_millis() as u64)
+            .unwrap_or(0);
+        serde_json::json!({
+            "method": self.method,
+            "path": self.path,
+            "query": self.query,
+            "body_size": self.body_size,
+            "status": self.status,
+            "duration_ms": self.duration.as_secs_f64() * 1000.0,
+            "at_ms": at_ms,
+            "mutating": self.is_mutating(),
+        })
+    }
+}
+
 /// The log.
 #[derive(Debug, Default)]
 pub struct RequestLog {

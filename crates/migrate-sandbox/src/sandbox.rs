@@ -37,6 +37,7 @@ impl Sandbox {
             node_settings: FlatSettings::new(),
             remote_allowlist: Vec::new(),
             snapshot_node: NodeConfig::default(),
+            expose_request_log: false,
         }
     }
 }
@@ -53,6 +54,7 @@ pub struct SandboxBuilder {
     node_settings: FlatSettings,
     remote_allowlist: Vec<String>,
     snapshot_node: NodeConfig,
+    expose_request_log: bool,
 }
 
 impl SandboxBuilder {
@@ -124,6 +126,13 @@ impl SandboxBuilder {
         self
     }
 
+    /// Serves the request log at `GET /_sandbox/requests` (a sandbox-only extension, see
+    /// [`crate::api::sandbox_ext`]) for tests running in another process.
+    pub fn expose_request_log(mut self, on: bool) -> Self {
+        self.expose_request_log = on;
+        self
+    }
+
     /// Binds and serves.
     pub async fn start(self) -> Result<RunningSandbox, SandboxError> {
         let version: Version = self.version.parse().map_err(SandboxError::Config)?;
@@ -158,6 +167,10 @@ impl SandboxBuilder {
             .timeout(std::time::Duration::from_secs(30))
             .build()
             .map_err(|e| SandboxError::Io(std::io::Error::other(e.to_string())))?;
+        let mut routes = crate::api::routes();
+        if self.expose_request_log {
+            crate::api::sandbox_ext::register_request_log(&mut routes);
+        }
         let shared = Arc::new(Shared {
             product,
             cluster_name: self.cluster_name,
@@ -170,7 +183,7 @@ impl SandboxBuilder {
             log: RequestLog::default(),
             faults: Faults::new(self.seed),
             auth: self.auth,
-            routes: crate::api::routes(),
+            routes,
             http,
             snapshots: SnapshotService::new(snapshot_node),
         });

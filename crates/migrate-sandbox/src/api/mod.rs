@@ -15,6 +15,7 @@ pub mod indices;
 pub mod recovery;
 pub mod reindex;
 pub mod root;
+pub mod sandbox_ext;
 pub mod search;
 pub mod snapshot;
 pub mod tasks;
