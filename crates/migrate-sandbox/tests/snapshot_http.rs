@@ -708,3 +708,60 @@ async fn cleanup_deletes_only_unreferenced_blobs_and_counts_them() {
     assert_eq!(status, 404, "{v}");
     assert_eq!(v["error"]["type"], "repository_missing_exception");
 }
+
+#[tokio::test]
+async fn cat_repositories_and_snapshots_tables_columns_and_json() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let sb = start("7.10.2", root.path()).await;
+    let location = root.path().join("repo").display().to_string();
+    ok(
+        &sb,
+        Method::PUT,
+        "/_snapshot/backup",
+        Some(json!({"type": "fs", "settings": {"location": location}})),
+    )
+    .await;
+    ok(&sb, Method::PUT, "/books", None).await;
+    ok(&sb, Method::PUT, "/films", None).await;
+    ok(
+        &sb,
+        Method::PUT,
+        "/_snapshot/backup/nightly-1?wait_for_completion=true",
+        Some(json!({"indices": "books,films"})),
+    )
+    .await;
+    let text = |path: &str| {
+        let url = format!("{}{path}", sb.url());
+        async move {
+            let resp = reqwest::get(url).await.expect("cat");
+            assert_eq!(resp.status().as_u16(), 200);
+            resp.text().await.expect("text")
+        }
+    };
+    assert_eq!(text("/_cat/repositories").await, "backup fs\n");
+    assert_eq!(
+        text("/_cat/repositories?v").await,
+        "id     type\nbackup fs\n"
+    );
+    let (_, v) = call(&sb, Method::GET, "/_cat/repositories?format=json", None).await;
+    assert_eq!(v, json!([{"id": "backup", "type": "fs"}]));
+
+    assert_eq!(
+        text("/_cat/snapshots/backup?v&h=id,status,indices,total_shards").await,
+        "id        status  indices total_shards\nnightly-1 SUCCESS 2       2\n"
+    );
+    let (_, v) = call(
+        &sb,
+        Method::GET,
+        "/_cat/snapshots/backup?format=json&h=id,repository,status,failed_shards",
+        None,
+    )
+    .await;
+    assert_eq!(
+        v,
+        json!([{"id": "nightly-1", "repository": "backup", "status": "SUCCESS", "failed_shards": "0"}])
+    );
+    let (status, v) = call(&sb, Method::GET, "/_cat/snapshots/nope", None).await;
+    assert_eq!(status, 404, "{v}");
+    assert_eq!(v["error"]["type"], "repository_missing_exception");
+}
