@@ -1,4 +1,5 @@
-//! `_cat/indices`, `_cat/health`, `_cat/count`: text tables (`v`, `h=`, `s=`) or `format=json`.
+//! `_cat/indices`, `_cat/health`, `_cat/count`: text tables (`v`, `h=`, `s=`) or `format=json`
+//! (also `yaml`, `cbor`, `smile`).
 
 use axum::http::{Method, StatusCode};
 use serde_json::{Map, Value};
@@ -66,7 +67,10 @@ pub fn render(ctx: &Ctx, t: Table) -> ApiResult<Reply> {
             }
         }
     }
-    if matches!(ctx.q("format"), Some("json") | Some("yaml")) {
+    if matches!(
+        ctx.q("format"),
+        Some("json") | Some("yaml") | Some("cbor") | Some("smile")
+    ) {
         let out: Vec<Value> = rows
             .iter()
             .map(|r| {
@@ -77,6 +81,17 @@ pub fn render(ctx: &Ctx, t: Table) -> ApiResult<Reply> {
                 Value::Object(m)
             })
             .collect();
+        match ctx.q("format") {
+            Some("cbor") => {
+                let bytes = super::cat_binary::cbor(&Value::Array(out));
+                return Ok(Reply::Raw(StatusCode::OK, bytes, "application/cbor"));
+            }
+            Some("smile") => {
+                let bytes = super::cat_binary::smile(&Value::Array(out));
+                return Ok(Reply::Raw(StatusCode::OK, bytes, "application/smile"));
+            }
+            _ => {}
+        }
         if ctx.q("format") == Some("yaml") {
             let text = serde_yaml::to_string(&Value::Array(out)).unwrap_or_default();
             return Ok(Reply::Raw(

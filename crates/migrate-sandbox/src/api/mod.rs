@@ -8,6 +8,7 @@
 pub mod aliases;
 pub mod bulk;
 pub mod cat;
+pub mod cat_binary;
 pub mod cluster;
 pub mod delete_by_query;
 pub mod docs;
