@@ -72,11 +72,7 @@ fn every_spec_path_the_engine_uses_is_served_and_every_served_path_is_real() {
     let mut unreal = Vec::new();
     for (api, paths) in &specs {
         let Some(ours) = served.get(api) else {
-            if api.starts_with("snapshot.") {
-                println!("not served yet (snapshot module): {api}");
-            } else {
-                missing.push(format!("{api}: no route at all"));
-            }
+            missing.push(format!("{api}: no route at all"));
             continue;
         };
         for (m, p) in paths {
@@ -89,6 +85,11 @@ fn every_spec_path_the_engine_uses_is_served_and_every_served_path_is_real() {
                 unreal.push(format!("{api}: {m} {p}"));
             }
         }
+    }
+    // Served APIs with no spec file in the directory (e.g. `cat.repositories`, `cat.snapshots`,
+    // `indices.put_mapping`) cannot be checked here; they are listed, not silently dropped.
+    for api in served.keys().filter(|a| !specs.contains_key(*a)) {
+        println!("no spec file to check against: {api}");
     }
     assert!(
         missing.is_empty(),
