@@ -512,12 +512,19 @@ async fn get_snapshots(ctx: Ctx) -> ApiResult<Reply> {
     let repository = registered.name.clone();
     let shared = &ctx.shared;
     let release = release(&shared.product);
+    // Running snapshots first: one that finishes meanwhile is then in the repository data read
+    // next (it is written before it leaves the running list), never in neither.
+    let running = shared.snapshots.running_in(Some(&repository));
     let current = registered
         .repository
         .current()
         .await
         .map_err(|e| store_error(&repository, &e))?;
-    let running = shared.snapshots.running_in(Some(&repository));
+    let written = |n: &str| current.data.snapshots.iter().any(|e| e.name == n);
+    let running: Vec<_> = running
+        .into_iter()
+        .filter(|r| !written(&r.info.name))
+        .collect();
     let mut out = Vec::new();
     for name in names(ctx.param("snapshot")) {
         if name == "_current" {

@@ -329,15 +329,26 @@ async fn start(cx: &Cx<'_>, p: &Pair, h: &Handle, range: bool) -> Result<TaskId,
         })
 }
 
+/// Whether a task's failure text describes an overloaded or unavailable cluster (worth another
+/// attempt) rather than a bad request, mapping or credential.
 fn transient(reason: &str) -> bool {
     [
         "429",
+        "502",
         "503",
-        "rejected",
+        "504",
+        "SERVICE_UNAVAILABLE",
+        "es_rejected_execution",
+        "rejected execution",
+        "no_shard_available",
+        "node_disconnected",
+        "node_not_connected",
         "timed out",
         "timeout",
-        "Connection",
-        "connection",
+        "Connection reset",
+        "connection reset",
+        "Connection refused",
+        "connect_exception",
     ]
     .iter()
     .any(|n| reason.contains(n))
@@ -422,7 +433,7 @@ async fn follow(cx: &Cx<'_>, ctx: &StepCtx, task: &TaskId, p: &Pair) -> Result<E
                     message.push_str("; the pass runs again on the next attempt");
                 }
                 return Ok(End::Failed(StepError {
-                    retryable: transient(&reason),
+                    retryable: transient(&ty) || transient(&reason),
                     message,
                 }));
             }
