@@ -765,3 +765,80 @@ async fn cat_repositories_and_snapshots_tables_columns_and_json() {
     assert_eq!(status, 404, "{v}");
     assert_eq!(v["error"]["type"], "repository_missing_exception");
 }
+
+#[tokio::test]
+async fn cos_repository_writes_and_restores_through_a_real_s3_server() {
+    let server = S3Server::start("AKIDCOS", "cos-secret-key")
+        .await
+        .expect("SeaweedFS");
+    server.create_bucket("cos-snapshots").await.unwrap();
+    let source = Sandbox::builder().version("7.10.1").start().await.unwrap();
+    let dest = Sandbox::builder().version("7.10.1").start().await.unwrap();
+    let settings = |readonly: bool| {
+        json!({"type": "cos", "settings": {
+            "bucket": "cos-snapshots", "region": "ap-guangzhou", "endpoint": server.endpoint(),
+            "base_path": "es/snaps", "access_key_id": "AKIDCOS", "access_key_secret": "cos-secret-key",
+            "readonly": readonly}})
+    };
+    // No region: the real refusal, before anything is written.
+    let (status, err) = call(
+        &source,
+        Method::PUT,
+        "/_snapshot/cos",
+        Some(json!({"type": "cos", "settings": {"bucket": "cos-snapshots", "access_key_id": "AKIDCOS", "access_key_secret": "cos-secret-key"}})),
+    )
+    .await;
+    assert_eq!(status, 500, "{err}");
+    assert_eq!(
+        err["error"]["reason"],
+        "[cos] region must be set for cos repository"
+    );
+    ok(
+        &source,
+        Method::PUT,
+        "/_snapshot/cos",
+        Some(settings(false)),
+    )
+    .await;
+    ok(
+        &source,
+        Method::PUT,
+        "/movies",
+        Some(json!({"settings": {"number_of_shards": 1}})),
+    )
+    .await;
+    index_movies(&source, 0..250).await;
+    ok(
+        &source,
+        Method::PUT,
+        "/_snapshot/cos/s1?wait_for_completion=true",
+        Some(json!({"indices": "movies"})),
+    )
+    .await;
+    // The repository really is in the bucket, under base_path.
+    let store = migrate_store::open(&server.spec("cos-snapshots", "es/snaps")).unwrap();
+    let latest = object_store::ObjectStoreExt::head(
+        store.as_ref(),
+        &object_store::path::Path::from("index.latest"),
+    )
+    .await;
+    assert!(latest.is_ok(), "{latest:?}");
+
+    ok(&dest, Method::PUT, "/_snapshot/cos", Some(settings(true))).await;
+    let shown = ok(&dest, Method::GET, "/_snapshot/cos", None)
+        .await
+        .to_string();
+    assert!(!shown.contains("cos-secret-key"), "{shown}");
+    ok(
+        &dest,
+        Method::POST,
+        "/_snapshot/cos/s1/_restore?wait_for_completion=true",
+        Some(json!({"indices": "movies"})),
+    )
+    .await;
+    assert_eq!(count(&dest, "movies").await, 250);
+    assert_eq!(
+        sources(&dest, "movies").await,
+        sources(&source, "movies").await
+    );
+}
