@@ -17,7 +17,7 @@ pub mod test_support;
 pub mod transfer;
 
 pub use inspect::{Inspection, inspect};
-pub use open::{OpenError, open};
+pub use open::{OpenError, open, open_write_once};
 pub use secret::{Secret, SecretError, SecretSource};
 pub use spec::{BucketSpec, Credentials, FsSpec, StoreSpec};
 pub use store_url::UrlError;

@@ -64,6 +64,18 @@ pub enum OpenError {
 
 /// Opens the store; every key the returned client sees is relative to the spec's base path.
 pub fn open(spec: &StoreSpec) -> Result<Arc<dyn ObjectStore>, OpenError> {
+    open_with(spec, false)
+}
+
+/// Like [`open`], for objects that must never be replaced once written (lock objects): on OSS
+/// every request of this client also carries `x-oss-forbid-overwrite: true`, OSS's own
+/// create-if-absent, besides the `If-None-Match: *` that `PutMode::Create` sends. The header is
+/// added to each request after signing (unsigned). Other kinds are opened exactly as by [`open`].
+pub fn open_write_once(spec: &StoreSpec) -> Result<Arc<dyn ObjectStore>, OpenError> {
+    open_with(spec, true)
+}
+
+fn open_with(spec: &StoreSpec, write_once: bool) -> Result<Arc<dyn ObjectStore>, OpenError> {
     let location = spec.display_location();
     let store: Arc<dyn ObjectStore> = match spec {
         StoreSpec::Fs(fs) => {
@@ -89,6 +101,7 @@ pub fn open(spec: &StoreSpec) -> Result<Arc<dyn ObjectStore>, OpenError> {
         ),
         StoreSpec::Oss(bucket) => Arc::new(
             s3_builder(bucket, &location, Flavour::Oss)?
+                .with_client_options(client_options(bucket, write_once))
                 .build()
                 .map_err(|source| OpenError::Client {
                     location: location.clone(),
@@ -109,6 +122,29 @@ pub fn open(spec: &StoreSpec) -> Result<Arc<dyn ObjectStore>, OpenError> {
         Ok(store)
     } else {
         Ok(Arc::new(PrefixStore::new(store, base)))
+    }
+}
+
+/// Timeouts, plain HTTP for `http://` endpoints, and on request OSS's write-once header.
+fn client_options(spec: &BucketSpec, oss_write_once: bool) -> ClientOptions {
+    let allow_http = spec
+        .endpoint
+        .as_deref()
+        .and_then(|e| Url::parse(e).ok())
+        .is_some_and(|u| u.scheme() == "http");
+    let options = ClientOptions::new()
+        .with_connect_timeout(Duration::from_secs(10))
+        .with_timeout(Duration::from_secs(300))
+        .with_allow_http(allow_http);
+    if oss_write_once {
+        let mut headers = http::HeaderMap::new();
+        headers.insert(
+            "x-oss-forbid-overwrite",
+            http::HeaderValue::from_static("true"),
+        );
+        options.with_default_headers(headers)
+    } else {
+        options
     }
 }
 
@@ -145,12 +181,7 @@ fn s3_builder(
     });
     let mut builder = AmazonS3Builder::new()
         .with_bucket_name(&spec.bucket)
-        .with_client_options(
-            ClientOptions::new()
-                .with_connect_timeout(Duration::from_secs(10))
-                .with_timeout(Duration::from_secs(300))
-                .with_allow_http(endpoint.as_ref().is_some_and(|u| u.scheme() == "http")),
-        );
+        .with_client_options(client_options(spec, false));
     if let Some(region) = &region {
         builder = builder.with_region(region);
     }

@@ -1,0 +1,2 @@
+//! Checkpoint overhead bench (being written).
+fn main() {}
