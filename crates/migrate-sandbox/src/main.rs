@@ -28,6 +28,18 @@ struct Args {
     /// Require basic auth as USER:PASSWORD.
     #[arg(long, env = "SANDBOX_BASIC_AUTH", hide_env_values = true)]
     basic_auth: Option<String>,
+    /// Require SigV4-signed requests (service `es`) as ACCESS_KEY_ID:SECRET_ACCESS_KEY, as Amazon
+    /// OpenSearch Service does (the secret is never printed).
+    #[arg(
+        long,
+        env = "SANDBOX_SIGV4",
+        hide_env_values = true,
+        conflicts_with = "basic_auth"
+    )]
+    sigv4: Option<String>,
+    /// Region the SigV4 signatures must name.
+    #[arg(long, default_value = "us-east-1")]
+    sigv4_region: String,
     /// Remote reindex allowlist entries (`host:port`), as the yml setting.
     #[arg(long = "remote-allowlist", value_delimiter = ',')]
     remote_allowlist: Vec<String>,
@@ -128,6 +140,18 @@ async fn main() -> std::process::ExitCode {
             return std::process::ExitCode::from(2);
         };
         b = b.auth(Auth::basic(u, p));
+    }
+    if let Some(keys) = &args.sigv4 {
+        let Some((id, secret)) = keys
+            .split_once(':')
+            .filter(|(i, s)| !i.is_empty() && !s.is_empty())
+        else {
+            eprintln!(
+                "error: --sigv4 must be ACCESS_KEY_ID:SECRET_ACCESS_KEY (the value is not shown)"
+            );
+            return std::process::ExitCode::from(2);
+        };
+        b = b.auth(Auth::sigv4(id, secret, &args.sigv4_region));
     }
     let sb = match b.start().await {
         Ok(s) => s,

@@ -212,3 +212,28 @@ fn bad_flags_exit_2_with_a_clear_message_and_no_secret() {
     assert_eq!(code, Some(2));
     assert!(err.starts_with("error:"), "{err}");
 }
+
+#[tokio::test]
+async fn sigv4_and_basic_flags_guard_every_request_without_printing_secrets() {
+    let sigv4 = format!("AKIDEXAMPLE:{CANARY}");
+    let sb = spawn(&["--sigv4", &sigv4, "--sigv4-region", "eu-west-1"]);
+    let (s, v) = call(&sb.url, Method::GET, "/", None).await;
+    assert_eq!(s, 403, "{v}");
+    assert!(!v.to_string().contains(CANARY), "{v}");
+    let output = sb.stop();
+    assert!(!output.contains(CANARY), "{output}");
+
+    let basic = format!("admin:{CANARY}");
+    let sb = spawn(&["--basic-auth", &basic]);
+    let (s, _) = call(&sb.url, Method::GET, "/", None).await;
+    assert_eq!(s, 401);
+    let resp = reqwest::Client::new()
+        .get(&sb.url)
+        .basic_auth("admin", Some(CANARY))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(resp.status().as_u16(), 200);
+    let output = sb.stop();
+    assert!(!output.contains(CANARY), "{output}");
+}

@@ -151,6 +151,20 @@ async fn es6_typed_paths_and_the_single_type_rule() {
     let props = &m["books"]["mappings"]["book"]["properties"];
     assert_eq!(props["title"]["type"], "text", "{m}");
     assert_eq!(props["year"]["type"], "long", "{m}");
+    // 6.8 typeless with include_type_name=false lands under `_doc`.
+    ok(&sb, Method::PUT, "/typeless", None).await;
+    ok(
+        &sb,
+        Method::PUT,
+        "/typeless/_mapping?include_type_name=false",
+        Some(json!({"properties": {"title": {"type": "text"}}})),
+    )
+    .await;
+    let m = ok(&sb, Method::GET, "/typeless/_mapping", None).await;
+    assert_eq!(
+        m["typeless"]["mappings"]["_doc"]["properties"]["title"]["type"], "text",
+        "{m}"
+    );
     let (s, v) = call(
         &sb,
         Method::PUT,

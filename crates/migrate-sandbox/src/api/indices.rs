@@ -391,6 +391,13 @@ async fn put_mapping(ctx: Ctx) -> ApiResult<Reply> {
         .ok_or_else(|| ApiError::validation(&["mapping source is missing".into()]))?;
     let url_type = match ctx.param("type") {
         "" => match p.type_mode() {
+            // 6.7+: `include_type_name=false` makes the body typeless, under `_doc`.
+            TypeMode::Single
+                if p.version >= crate::flavor::Version::new(6, 7, 0)
+                    && ctx.q("include_type_name") == Some("false") =>
+            {
+                Some("_doc".to_string())
+            }
             TypeMode::Multi | TypeMode::Single if !include_type_name(&ctx) => {
                 return Err(ApiError::validation(&["mapping type is missing".into()]));
             }
