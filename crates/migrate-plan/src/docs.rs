@@ -98,15 +98,13 @@ fn variant(a: &Value) -> (String, String) {
     if let (Some(props), Some(_)) = (
         a.get("properties").and_then(Value::as_object),
         a.get("required"),
-    ) {
-        if props.len() == 1
-            && let Some((k, v)) = props.iter().next()
-        {
-            return (
-                format!("`{k}`"),
-                format!("`{{ {k}: {} }}`", type_of(v).replace('`', "")),
-            );
-        }
+    ) && props.len() == 1
+        && let Some((k, v)) = props.iter().next()
+    {
+        return (
+            format!("`{k}`"),
+            format!("`{{ {k}: … }}` with {}", type_of(v)),
+        );
     }
     ("—".into(), type_of(a))
 }

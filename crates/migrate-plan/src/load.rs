@@ -120,10 +120,15 @@ pub fn load_bytes(name: &str, bytes: &[u8], opts: &LoadOptions) -> Result<Loaded
     if let Some(e) = unsupported_version(&doc) {
         return Err(diags.fail(e));
     }
-    let mut found = shape::check(schema(), &doc);
+    // The independent validator decides; the shape walker explains what it rejects (and anything
+    // it cannot explain is reported as the validator words it).
     let json = doc.to_json();
-    if found.is_empty() {
-        found.extend(jsonschema_errors(&json, &doc));
+    let mut found = Vec::new();
+    if !validator().is_some_and(|v| v.is_valid(&json)) {
+        found = shape::check(schema(), &doc);
+        if found.is_empty() {
+            found = jsonschema_errors(&json, &doc);
+        }
     }
     if !found.is_empty() {
         return Err(diags.fail_all(found));

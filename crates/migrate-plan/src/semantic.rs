@@ -392,7 +392,7 @@ fn secret(w: &SecretWire, p: &Path, cx: &mut Cx<'_>) -> Option<Secret> {
                 format!("`{}` is a secret written in the plan", p.display()),
                 span,
                 "literal secret (hidden)",
-                "reference it instead, e.g. `{ env: DEST_PASSWORD }` or `{ file: /run/secrets/dest-password }`, so it stays out of version control; under `--strict` this is an error".into(),
+                "reference it instead, e.g. `{ env: DEST_PASSWORD }` or `{ file: /run/secrets/dest-password }`, so it stays out of version control".into(),
             );
             Some(Secret::Literal(LiteralSecret::new(value.clone())))
         }

@@ -423,7 +423,7 @@ impl<'s> Walker<'s> {
                     let found = if keys.is_empty() {
                         "an empty map".to_owned()
                     } else {
-                        format!("{}", one_of(&keys).replace(" or ", " and "))
+                        one_of(&keys).replace(" or ", " and ")
                     };
                     self.out.push(
                         PlanDiagnostic::error(
@@ -512,6 +512,7 @@ impl<'s> Walker<'s> {
         };
         let help = match (hint, ctx.description) {
             (Some(h), _) => h,
+            (None, _) if ctx.path.is_empty() => "a plan is a map with the keys `version`, `name`, `source`, `destination`, `indexes` and `strategy`; see the examples in `plans/`".to_owned(),
             (None, Some(d)) => d.to_owned(),
             (None, None) => format!("write {expected}"),
         };

@@ -208,7 +208,17 @@ impl Builder<'_> {
             ..
         }) = self.stack.last_mut()
         {
-            let discard = if let Some(&first) = seen.get(&raw) {
+            // Small maps (all of a plan's, in practice) are searched linearly; big ones get an index.
+            const INDEXED: usize = 32;
+            if entries.len() >= INDEXED && seen.is_empty() {
+                seen.extend(entries.iter().map(|e| (e.key.clone(), e.key_span)));
+            }
+            let earlier = if entries.len() >= INDEXED {
+                seen.get(&raw).copied()
+            } else {
+                entries.iter().find(|e| e.key == raw).map(|e| e.key_span)
+            };
+            let discard = if let Some(first) = earlier {
                 self.errors.push(
                     PlanDiagnostic::error("plan::duplicate-key", format!("duplicate key `{raw}`"))
                         .label(span, "defined again here")
@@ -217,10 +227,11 @@ impl Builder<'_> {
                 );
                 true
             } else {
-                seen.insert(raw.clone(), span);
+                if !seen.is_empty() {
+                    seen.insert(raw.clone(), span);
+                }
                 false
             };
-            let _ = entries;
             *pending = Some((raw, span, discard));
             return Ok(());
         }

@@ -13,6 +13,7 @@ use super::store::StoreWire;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 #[schemars(rename = "Strategy")]
+#[allow(clippy::large_enum_variant)] // one per plan; boxing would only complicate the wire type
 pub enum StrategyWire {
     /// Snapshot on the source, copy the repository between object stores, restore on the destination; incremental rounds, then a final round at cutover.
     Snapshot(SnapshotWire),
