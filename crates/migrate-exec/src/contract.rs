@@ -80,7 +80,7 @@ pub trait HandleSink: Send + Sync {
 }
 
 /// How far a running step has come, for progress bars and event lines.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct StepProgress {
     /// Units done so far (documents, bytes, shards), when known.
     pub done: Option<u64>,
