@@ -139,13 +139,25 @@ pub fn requests(kind: &StepKind, secrets: &dyn Secrets) -> Vec<Request> {
         StepKind::CheckRepositoryName { .. }
         | StepKind::Gate { .. }
         | StepKind::TransferObjects { .. } => Vec::new(),
-        StepKind::CheckRemoteAllowlist { .. } => vec![req(
-            Read,
-            D,
-            Get,
-            "/_nodes/settings?filter_path=nodes.*.settings.reindex".into(),
-            None,
-        )],
+        StepKind::CheckRemoteAllowlist { .. } => vec![
+            req(
+                Read,
+                D,
+                Get,
+                "/_nodes/settings?flat_settings=true".into(),
+                None,
+            ),
+            runtime(
+                req(
+                    Read,
+                    D,
+                    Get,
+                    "/_cluster/settings?include_defaults=true&flat_settings=true".into(),
+                    None,
+                ),
+                "the setting is `reindex.remote.whitelist`, or `reindex.remote.allowlist` on OpenSearch 2 and later",
+            ),
+        ],
         StepKind::RegisterRepository {
             side,
             name,
@@ -192,15 +204,26 @@ pub fn requests(kind: &StepKind, secrets: &dyn Secrets) -> Vec<Request> {
             snapshot,
             ..
         } => {
-            vec![req(
-                Wait,
-                S,
-                Get,
-                format!("/_snapshot/{}/{}", segment(repository), segment(snapshot)),
-                None,
-            )]
+            let path = format!("/_snapshot/{}/{}", segment(repository), segment(snapshot));
+            vec![
+                req(Wait, S, Get, path.clone(), None),
+                runtime(
+                    req(Read, S, Get, format!("{path}/_status"), None),
+                    "once the snapshot is SUCCESS, for its file and byte counts",
+                ),
+            ]
         }
         StepKind::CloseIndex { index, .. } => vec![
+            runtime(
+                req(
+                    Check,
+                    D,
+                    Get,
+                    format!("/{}/_recovery", segment(index)),
+                    None,
+                ),
+                "done when the index was already restored from this round's snapshot or a later one",
+            ),
             req(
                 Check,
                 D,
@@ -255,13 +278,19 @@ pub fn requests(kind: &StepKind, secrets: &dyn Secrets) -> Vec<Request> {
                 ),
             ]
         }
-        StepKind::OpenIndex { index, .. } => vec![req(
-            Act,
-            D,
-            Post,
-            format!("/{}/_open", segment(index)),
-            None,
-        )],
+        StepKind::OpenIndex { index, .. } => vec![
+            req(
+                Check,
+                D,
+                Get,
+                format!(
+                    "/_cat/indices/{}?h=index,status&format=json",
+                    segment(index)
+                ),
+                None,
+            ),
+            req(Act, D, Post, format!("/{}/_open", segment(index)), None),
+        ],
         StepKind::WaitRecovery { index, .. } => vec![
             req(
                 Wait,
@@ -300,7 +329,7 @@ pub fn requests(kind: &StepKind, secrets: &dyn Secrets) -> Vec<Request> {
                     Read,
                     S,
                     Get,
-                    format!("/{}/_settings", segment(source_index)),
+                    format!("/{}/_settings?flat_settings=true", segment(source_index)),
                     None,
                 ),
                 req(
@@ -346,13 +375,23 @@ pub fn requests(kind: &StepKind, secrets: &dyn Secrets) -> Vec<Request> {
             source_index,
             destination_index,
         } => vec![
+            runtime(
+                req(
+                    Read,
+                    S,
+                    Get,
+                    format!("/{}/_settings?flat_settings=true", segment(source_index)),
+                    None,
+                ),
+                "for the reindex strategy the values `create-index` recorded are used instead",
+            ),
             req(
-                Read,
-                S,
+                Check,
+                D,
                 Get,
                 format!(
-                    "/{}/_settings/index.number_of_replicas,index.refresh_interval?include_defaults=true",
-                    segment(source_index)
+                    "/{}/_settings?flat_settings=true",
+                    segment(destination_index)
                 ),
                 None,
             ),
@@ -366,7 +405,7 @@ pub fn requests(kind: &StepKind, secrets: &dyn Secrets) -> Vec<Request> {
                         r#"{"index":{"number_of_replicas":"<run time: the source's number_of_replicas>","refresh_interval":"<run time: the source's refresh_interval>"}}"#,
                     )),
                 ),
-                "values are the source index's own settings",
+                "values are the source index's own settings; a write block the restore brought from the source's cutover is lifted too (`blocks.write: false`)",
             ),
         ],
         StepKind::Verify {
@@ -378,8 +417,8 @@ pub fn requests(kind: &StepKind, secrets: &dyn Secrets) -> Vec<Request> {
             let mut out = Vec::new();
             if checks.doc_count {
                 out.push(req(Act, D, Post, format!("/{d}/_refresh"), None));
-                out.push(req(Read, S, Get, format!("/{s}/_count"), None));
-                out.push(req(Read, D, Get, format!("/{d}/_count"), None));
+                out.push(req(Read, S, Post, format!("/{s}/_count"), None));
+                out.push(req(Read, D, Post, format!("/{d}/_count"), None));
             }
             if let Some(colour) = &checks.health {
                 out.push(req(
@@ -394,27 +433,34 @@ pub fn requests(kind: &StepKind, secrets: &dyn Secrets) -> Vec<Request> {
                 ));
             }
             if checks.recovery {
-                out.push(req(Read, D, Get, format!("/{d}/_recovery"), None));
-            }
-            if checks.sample > 0 {
                 out.push(req(
                     Read,
-                    S,
-                    Post,
-                    format!("/{s}/_search"),
-                    Some(Body::json(&json!({"size": checks.sample, "query": {"function_score": {"random_score": {}}}}))),
+                    D,
+                    Get,
+                    format!("/{d}/_recovery?active_only=true"),
+                    None,
+                ));
+            }
+            if checks.sample > 0 {
+                out.push(runtime(
+                    req(
+                        Read,
+                        S,
+                        Post,
+                        format!("/{s}/_search"),
+                        Some(Body::json(&json!({"size": checks.sample, "from": "<run time: random offset>", "sort": ["_doc"]}))),
+                    ),
+                    "the offset is drawn within the first 10000 documents",
                 ));
                 out.push(runtime(
                     req(
                         Read,
                         D,
                         Post,
-                        format!("/{d}/_mget"),
-                        Some(Body::fixed(
-                            r#"{"ids":"<run time: ids of the sampled documents>"}"#,
-                        )),
+                        format!("/{d}/_search"),
+                        Some(Body::json(&json!({"size": checks.sample, "query": {"ids": {"values": "<run time: ids of the sampled documents>"}}}))),
                     ),
-                    "each sampled document's _source must be equal on both sides",
+                    "each sampled document's _source must hash the same on both sides",
                 ));
             }
             out
@@ -464,6 +510,7 @@ fn reindex_requests(kind: &StepKind, secrets: &dyn Secrets) -> Vec<Request> {
         Pass::Final => (QueryBody::Given(query), None),
         Pass::MissingField | Pass::FinalMissingField => (QueryBody::Missing(field), None),
     };
+    let range = matches!(query, QueryBody::Range(_));
     let body = ReindexBody {
         conflicts: "proceed",
         source: ReindexSource {
@@ -491,19 +538,31 @@ fn reindex_requests(kind: &StepKind, secrets: &dyn Secrets) -> Vec<Request> {
         Some(n) => runtime(act, n),
         None => act,
     };
-    vec![
-        act,
-        runtime(
+    let mut out = Vec::with_capacity(3);
+    if range {
+        out.push(runtime(
             req(
-                Role::Wait,
-                Side::Destination,
+                Role::Read,
+                Side::Source,
                 Method::Get,
-                "/_tasks/<task>".into(),
+                format!("/{}/_mapping", segment(source_index)),
                 None,
             ),
-            "<task> is the task id the reindex returned, recorded in the state before waiting",
+            "the update-time field's type decides whether the bounds are dates or epoch milliseconds",
+        ));
+    }
+    out.push(act);
+    out.push(runtime(
+        req(
+            Role::Wait,
+            Side::Destination,
+            Method::Get,
+            "/_tasks/<task>".into(),
+            None,
         ),
-    ]
+        "<task> is the task id the reindex returned, recorded in the state before waiting",
+    ));
+    out
 }
 
 #[derive(Serialize)]

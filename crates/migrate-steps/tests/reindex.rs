@@ -166,6 +166,22 @@ async fn es5_to_es7_incremental_passes_catch_new_and_fieldless_documents() {
         "{table:?}"
     );
 
+    // What the steps sent is what the dry-run shows.
+    assert!(sent_acts(&dst, &[]).contains("POST /_reindex?wait_for_completion=false"));
+    for (sb, side, own) in [
+        (&src, migrate_graph::Side::Source, vec!["PUT /movies"]),
+        (&dst, migrate_graph::Side::Destination, vec![]),
+    ] {
+        let unknown: Vec<_> = sent_acts(sb, &own)
+            .difference(&preview_acts(&d.graph, side))
+            .cloned()
+            .collect();
+        assert!(
+            unknown.is_empty(),
+            "{side:?} acts missing from the dry run: {unknown:?}"
+        );
+    }
+
     // A document removed behind the engine's back: verify fails with the table.
     let r = http()
         .delete(format!("{}/movies/_doc/m3?refresh=true", dst.url()))

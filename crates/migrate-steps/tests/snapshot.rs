@@ -130,6 +130,29 @@ async fn es55_through_two_fs_stores_into_es68_with_rounds_gate_and_an_idempotent
         "the source only saw repository registration, snapshots, the write block and the test's own writes"
     );
 
+    // What the steps sent is what the dry-run shows.
+    let graph = &d.graph;
+    assert!(
+        sent_acts(&src, &[])
+            .contains("PUT /_snapshot/migrate-a/movies-to-b-final?wait_for_completion=false")
+    );
+    let unknown: Vec<_> = sent_acts(&src, &["PUT /movies"])
+        .difference(&preview_acts(graph, migrate_graph::Side::Source))
+        .cloned()
+        .collect();
+    assert!(
+        unknown.is_empty(),
+        "source acts missing from the dry run: {unknown:?}"
+    );
+    let unknown: Vec<_> = sent_acts(&dst, &[])
+        .difference(&preview_acts(graph, migrate_graph::Side::Destination))
+        .cloned()
+        .collect();
+    assert!(
+        unknown.is_empty(),
+        "destination acts missing from the dry run: {unknown:?}"
+    );
+
     // A second run of every step, with no state: every check says done.
     let (src_before, dst_before) = (mutations(&src), mutations(&dst));
     let mut again = Driver::new(&approved).await;

@@ -107,10 +107,11 @@ pub(super) async fn run(
         let type_name = m.types.first().cloned();
         let wanted = strip_mapping(&typeless, &dinfo);
         let d = &p.destination;
-        let exists = dst
-            .index_exists(d)
-            .await
-            .map_err(|e| cx.fail(Side::Destination, &format!("looking up `{d}`"), &e))?;
+        let exists = match dst.get_index(d).await {
+            Ok(_) => true,
+            Err(e) if e.is_not_found() => false,
+            Err(e) => return Err(cx.fail(Side::Destination, &format!("looking up `{d}`"), &e)),
+        };
         let mut created = false;
         if exists {
             check_compatible(cx, d, &wanted).await?;

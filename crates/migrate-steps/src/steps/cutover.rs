@@ -1,5 +1,6 @@
 //! The cutover: the approval `gate` and `block-writes` on the source.
 
+use migrate_cluster::{MutatingCall, Request, enc};
 use migrate_exec::{Outcome, StepCtx, StepError};
 use migrate_graph::Side;
 use serde_json::{Value, json};
@@ -30,21 +31,33 @@ pub(super) async fn block_writes(
     let mut already = Vec::new();
     for p in pairs(cx, ctx, index, index).await? {
         let s = &p.source;
-        let settings = src
-            .get_settings(s)
+        let path = format!("/{}/_settings", enc(s));
+        let settings: Value = src
+            .json(Request::get(format!("{path}/index.blocks.write")))
             .await
-            .map_err(|e| cx.fail(Side::Source, &format!("reading the settings of `{s}`"), &e))?;
+            .map_err(|e| {
+                cx.fail(
+                    Side::Source,
+                    &format!("reading the write block of `{s}`"),
+                    &e,
+                )
+            })?;
         let on = settings
             .get(s)
-            .and_then(|v| v.pointer("/settings/index.blocks.write"))
+            .and_then(|v| v.pointer("/settings/index/blocks/write"))
             .is_some_and(|v| v == &Value::from("true") || v == &Value::Bool(true));
         if on {
             already.push(s.clone());
             continue;
         }
-        src.set_write_block(s, true)
-            .await
-            .map_err(|e| cx.fail(Side::Source, &format!("blocking writes on `{s}`"), &e))?;
+        // The dry-run's body, sent as the declared write block.
+        src.send(
+            Request::new(reqwest::Method::PUT, path)
+                .body(json!({"index": {"blocks": {"write": true}}}))
+                .mutating(MutatingCall::WriteBlock, s.clone()),
+        )
+        .await
+        .map_err(|e| cx.fail(Side::Source, &format!("blocking writes on `{s}`"), &e))?;
         blocked.push(s.clone());
     }
     Ok(Outcome::Done {

@@ -1,6 +1,7 @@
 //! `register-repository`: the source repository writable, the destination's `readonly: true`;
 //! nothing is sent when a repository of that name is already registered with the same settings.
 
+use migrate_cluster::{MutatingCall, Request, enc};
 use migrate_exec::{Outcome, StepError};
 use migrate_graph::Side;
 use migrate_graph::blueprint::{Setting, Store};
@@ -57,9 +58,12 @@ pub(super) async fn register(
         .and_then(|r| r.body)
         .map(|b| b.to_value())
         .unwrap_or(Value::Null);
-    let settings = body.get("settings").cloned().unwrap_or_else(|| json!({}));
     client
-        .put_repository(name, store.kind.repository_type(), settings, true)
+        .send(
+            Request::new(reqwest::Method::PUT, format!("/_snapshot/{}", enc(name)))
+                .body(body)
+                .mutating(MutatingCall::PutRepository, name),
+        )
         .await
         .map_err(|e| {
             let mut err = cx.fail(side, &format!("registering repository `{name}`"), &e);

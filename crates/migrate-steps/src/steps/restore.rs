@@ -8,6 +8,7 @@
 use std::time::Duration;
 
 use migrate_cluster::api::cluster::HealthStatus;
+use migrate_cluster::{Request, enc};
 use migrate_exec::{Outcome, StepCtx, StepError, StepProgress};
 use migrate_graph::preflight::snapshot_name;
 use migrate_graph::requests::{Role, requests};
@@ -66,11 +67,19 @@ async fn restored_round(cx: &Cx<'_>, index: &str) -> Result<Option<Round>, StepE
 
 /// `open` / `close` of every index matching `index`, or `None` when none exists.
 async fn statuses(cx: &Cx<'_>, index: &str) -> Result<Option<Vec<String>>, StepError> {
-    match cx.client(Side::Destination).cat_indices(Some(index)).await {
+    let req = Request::get(format!("/_cat/indices/{}", enc(index)))
+        .query("h", "index,status")
+        .query("format", "json");
+    match cx.client(Side::Destination).json::<Vec<Value>>(req).await {
         Ok(rows) if rows.is_empty() => Ok(None),
         Ok(rows) => Ok(Some(
-            rows.into_iter()
-                .map(|r| r.status.unwrap_or_default())
+            rows.iter()
+                .map(|r| {
+                    r.get("status")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default()
+                        .to_owned()
+                })
                 .collect(),
         )),
         Err(e) if e.is_not_found() => Ok(None),

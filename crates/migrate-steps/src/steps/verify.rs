@@ -73,7 +73,7 @@ pub(super) async fn run(
                     "`verify.health: {name}` is not a colour; use `green` or `yellow`"
                 ))
             })?;
-            let wait = Some(cx.env.options.health_wait.max(Duration::from_secs(1)));
+            let wait = Some(Duration::from_secs(60));
             let h = dst.health(Some(d), Some(want), wait).await.map_err(|e| {
                 cx.fail(
                     Side::Destination,

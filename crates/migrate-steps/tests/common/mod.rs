@@ -17,11 +17,14 @@ use migrate_steps::{Backoff, Env, EnvOptions, PlanRunner};
 use serde_json::{Value, json};
 use tokio_util::sync::CancellationToken;
 
+/// Called after a handle is stored.
+pub type Hook = Box<dyn Fn(&str, &Value) + Send + Sync>;
+
 /// Handles kept in memory; `on_record` runs after each one is stored (tests use it to interrupt).
 #[derive(Default)]
 pub struct MemHandles {
     pub map: Mutex<BTreeMap<String, Value>>,
-    pub on_record: Mutex<Option<Box<dyn Fn(&str, &Value) + Send + Sync>>>,
+    pub on_record: Mutex<Option<Hook>>,
 }
 
 #[async_trait]
@@ -364,4 +367,33 @@ pub fn mutations(sb: &RunningSandbox) -> Vec<String> {
 
 pub fn ids(set: &[&str]) -> BTreeSet<String> {
     set.iter().map(|s| (*s).to_owned()).collect()
+}
+
+/// Every act request the dry-run shows for `graph` on `side`, as `METHOD path?query`.
+pub fn preview_acts(graph: &StepGraph, side: migrate_graph::Side) -> BTreeSet<String> {
+    use migrate_graph::requests::{Redacted, Role, requests};
+    graph
+        .steps()
+        .flat_map(|s| requests(&s.kind, &Redacted))
+        .filter(|r| r.role == Role::Act && r.target == side)
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect()
+}
+
+/// Mutating requests a sandbox answered with success, as `METHOD path?query`, the test's own
+/// index creations and bulk writes excluded.
+pub fn sent_acts(sb: &RunningSandbox, test_writes: &[&str]) -> BTreeSet<String> {
+    sb.request_log()
+        .mutating_requests()
+        .iter()
+        .filter(|r| (200..300).contains(&r.status) && !r.path.contains("_bulk"))
+        .map(|r| {
+            if r.query.is_empty() {
+                format!("{} {}", r.method, r.path)
+            } else {
+                format!("{} {}?{}", r.method, r.path, r.query)
+            }
+        })
+        .filter(|r| !test_writes.contains(&r.as_str()))
+        .collect()
 }
