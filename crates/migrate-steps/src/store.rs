@@ -55,13 +55,23 @@ pub fn store_spec(
                 base_path: text("base_path").unwrap_or_default(),
                 credentials,
             };
+            // A loopback endpoint is a local test server, which cannot serve virtual-hosted
+            // buckets (`bucket.127.0.0.1` does not resolve): address it path-style, as plain S3,
+            // the way the sandbox's `oss`/`cos` repositories do.
+            let loopback = spec.endpoint.as_deref().is_some_and(is_loopback);
             Ok(match store.kind {
+                _ if loopback => StoreSpec::S3(spec),
                 StoreKind::S3 => StoreSpec::S3(spec),
                 StoreKind::Oss => StoreSpec::Oss(spec),
                 _ => StoreSpec::Cos(spec),
             })
         }
     }
+}
+
+fn is_loopback(endpoint: &str) -> bool {
+    url::Url::parse(endpoint)
+        .is_ok_and(|u| matches!(u.host_str(), Some("127.0.0.1" | "localhost" | "[::1]")))
 }
 
 /// A setting's text: plain strings as they are, other plain values as JSON, secrets resolved.

@@ -1,0 +1,116 @@
+//! The snapshot strategy through a real S3 server (SeaweedFS, installed by `cargo xtask services`):
+//! the source writes to a local fs store, the transfer copies it into an OSS-style bucket store
+//! whose keys come from file references, and the destination restores from that bucket through an
+//! `oss` repository. The bucket's secret key (a canary) appears in no output, handle or error.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use common::*;
+use migrate_graph::blueprint::*;
+use migrate_sandbox::{Flavor, Sandbox};
+use migrate_store::test_support::S3Server;
+use serde_json::json;
+
+const SECRET: &str = "canary-s3-secret-0b5e";
+
+#[tokio::test]
+async fn fs_to_oss_bucket_on_a_real_s3_server() {
+    let server = S3Server::start("steps-key", SECRET)
+        .await
+        .expect("S3 server (run `cargo xtask services`)");
+    server.create_bucket("snapshots-b").await.unwrap();
+    let dirs = tempfile::tempdir().unwrap();
+    let a = dirs.path().join("a");
+    std::fs::create_dir_all(&a).unwrap();
+    let key_file = dirs.path().join("key-id");
+    let secret_file = dirs.path().join("secret");
+    std::fs::write(&key_file, "steps-key").unwrap();
+    std::fs::write(&secret_file, SECRET).unwrap();
+
+    let src = Sandbox::builder()
+        .version("7.10.2")
+        .node_setting("path.repo", json!([a.display().to_string()]))
+        .start()
+        .await
+        .unwrap();
+    let dst = Sandbox::builder()
+        .flavor(Flavor::OpenSearch)
+        .version("1.3.19")
+        .start()
+        .await
+        .unwrap();
+    create_index(
+        &src.url(),
+        "movies",
+        json!({"settings": {"number_of_replicas": 0}}),
+    )
+    .await;
+    bulk(&src.url(), "movies", None, &docs("m", 0..25, None)).await;
+
+    let mut settings = BTreeMap::new();
+    settings.insert("endpoint".into(), Setting::Plain(json!(server.endpoint())));
+    settings.insert("bucket".into(), Setting::Plain(json!("snapshots-b")));
+    settings.insert("base_path".into(), Setting::Plain(json!("migrate/movies")));
+    settings.insert(
+        "access_key_id".into(),
+        Setting::Secret(SecretRef::File(key_file.display().to_string())),
+    );
+    settings.insert(
+        "secret_access_key".into(),
+        Setting::Secret(SecretRef::File(secret_file.display().to_string())),
+    );
+    let plan = Blueprint {
+        name: "movies-to-oss".into(),
+        source: cluster(&src.url()),
+        destination: cluster(&dst.url()),
+        indexes: vec![IndexSpec::same("movies")],
+        strategy: Strategy::Snapshot(SnapshotStrategy {
+            repository: "local".into(),
+            destination_repository: "oss-b".into(),
+            source_store: fs_store(&a.join("repo")),
+            destination_store: Some(Store {
+                kind: StoreKind::Oss,
+                settings,
+            }),
+            incremental_rounds: 0,
+            index_settings: BTreeMap::new(),
+        }),
+        cutover: Cutover {
+            approved: true,
+            block_source_writes: false,
+        },
+        verify: verify_all(5),
+    };
+    let mut d = Driver::new(&plan).await;
+    match d.run_all().await {
+        Ok(End::Finished) => {}
+        other => panic!("{other:?}; errors {:?}", d.errors),
+    }
+    assert_eq!(count(&dst.url(), "movies").await, 25);
+    let t = d.output("transfer/round-1");
+    assert!(t["objects_copied"].as_u64().unwrap() > 0, "{t}");
+    assert!(
+        t["to"]
+            .as_str()
+            .unwrap()
+            .starts_with("s3://snapshots-b/migrate/movies"),
+        "{t}"
+    );
+    assert_eq!(
+        d.output("transfer/final")["objects_copied"]
+            .as_u64()
+            .unwrap()
+            > 0,
+        true
+    );
+    let everything = format!(
+        "{:?} {:?} {:?} {:?}",
+        d.outputs,
+        d.handles.map.lock().unwrap(),
+        d.errors,
+        d.runner.env()
+    );
+    assert!(!everything.contains(SECRET), "{everything}");
+}
