@@ -81,7 +81,7 @@ mod tests {
         let bridge = std::sync::Arc::new(Bridge::new().unwrap());
         let b = std::sync::Arc::clone(&bridge);
         let from_blocking = outer
-            .block_on(tokio::task::spawn_blocking(move || {
+            .block_on(outer.spawn_blocking(move || {
                 b.run(async {
                     tokio::time::sleep(std::time::Duration::from_millis(1)).await;
                     7
@@ -93,7 +93,7 @@ mod tests {
         // From inside an async task of another runtime (blocks the worker, must not panic), and
         // the last reference dropped there must not panic either.
         let from_task = outer
-            .block_on(tokio::spawn(async move {
+            .block_on(outer.spawn(async move {
                 let out = bridge.run(async { 8 }).unwrap();
                 drop(bridge);
                 out

@@ -4,7 +4,9 @@
 //! - The lock is created only if absent (`PutMode::Create`: S3 `If-None-Match: *`; on OSS also
 //!   `x-oss-forbid-overwrite: true`, see [`migrate_store::open_write_once`]). A held lock is never
 //!   taken over automatically: a pid recorded by another runner means nothing here, so the only way
-//!   past a dead holder is `unlock` with its id.
+//!   past a dead holder is `unlock` with its id. Before the first lock the store is checked to
+//!   honour both conditions ([`ObjectStateStore::check_conditional_writes`]): a store that ignores
+//!   them is refused rather than trusted.
 //! - A commit writes the whole state (objects cannot be appended to) as a compare-and-swap on the
 //!   ETag this store last saw (`PutMode::Update`: S3 `If-Match`); the first commit is a create.
 //!   Whoever holds an old ETag — a run that lost its lock, a second process — gets
@@ -41,6 +43,8 @@ pub struct ObjectStateStore {
     bridge: Bridge,
     seen: Mutex<Seen>,
     requests: AtomicU64,
+    /// The store was seen to honour both conditions (checked before the first lock).
+    checked: std::sync::OnceLock<()>,
 }
 
 /// What this store last saw of the state object.
@@ -98,6 +102,7 @@ impl ObjectStateStore {
             bridge,
             seen: Mutex::new(Seen::Unknown),
             requests: AtomicU64::new(0),
+            checked: std::sync::OnceLock::new(),
         })
     }
 
@@ -116,6 +121,93 @@ impl ObjectStateStore {
     /// Requests sent to the object store so far (each commit costs one).
     pub fn requests(&self) -> u64 {
         self.requests.load(Ordering::Relaxed)
+    }
+
+    /// Checks, with a scratch object next to the lock, that the store honours both conditions this
+    /// backend relies on: a second create-if-absent of one object is refused, and so is a write
+    /// with an ETag the object does not have. A store that ignores either could let two runs hold
+    /// the lock, or a stale run replace a newer state; it is refused. Four requests; [`lock`]
+    /// runs it once per store before taking the lock.
+    ///
+    /// [`lock`]: StateStore::lock
+    pub fn check_conditional_writes(&self) -> Result<(), StateError> {
+        if self.checked.get().is_some() {
+            return Ok(());
+        }
+        let probe = Key::from(format!(
+            "{}.probe-{}",
+            self.lock_key.as_ref().trim_end_matches(".lock"),
+            Uuid::new_v4().simple()
+        ));
+        let shown = format!("{}.probe", self.lock_location.trim_end_matches(".lock"));
+        let result = self.probe(&probe, &shown);
+        let (store, key) = (Arc::clone(&self.store), probe);
+        let _ = self.request("remove", &shown, async move { store.delete(&key).await });
+        result?;
+        let _ = self.checked.set(());
+        Ok(())
+    }
+
+    fn probe(&self, key: &Key, shown: &str) -> Result<(), StateError> {
+        let unsafe_store = |what: &str| {
+            self.failed(
+                "check the conditional writes of",
+                shown,
+                format!(
+                    "the store accepted {what}, so it cannot hold a migrate state safely (two runs could both lock it, or a stale run overwrite it); use another store or the local file backend"
+                ),
+            )
+        };
+        let first = self.put(
+            &self.lock_store,
+            key,
+            shown,
+            b"probe".to_vec(),
+            PutMode::Create,
+        )?;
+        let version =
+            first.map_err(|e| self.failed("check the conditional writes of", shown, e))?;
+        match self.put(
+            &self.lock_store,
+            key,
+            shown,
+            b"again".to_vec(),
+            PutMode::Create,
+        )? {
+            Ok(_) => {
+                return Err(unsafe_store(
+                    "a second create-if-absent (`If-None-Match: *`) of one object",
+                ));
+            }
+            Err(
+                object_store::Error::AlreadyExists { .. }
+                | object_store::Error::Precondition { .. },
+            ) => {}
+            Err(e) => return Err(self.failed("check the conditional writes of", shown, e)),
+        }
+        let wrong = UpdateVersion {
+            e_tag: Some(format!("\"{}\"", Uuid::new_v4().simple())),
+            version: None,
+        };
+        if version.e_tag == wrong.e_tag {
+            return Ok(());
+        }
+        match self.put(
+            &self.store,
+            key,
+            shown,
+            b"stale".to_vec(),
+            PutMode::Update(wrong),
+        )? {
+            Ok(_) => Err(unsafe_store(
+                "a write with an ETag the object does not have (`If-Match`)",
+            )),
+            Err(
+                object_store::Error::Precondition { .. }
+                | object_store::Error::AlreadyExists { .. },
+            ) => Ok(()),
+            Err(e) => Err(self.failed("check the conditional writes of", shown, e)),
+        }
     }
 
     fn seen(&self) -> std::sync::MutexGuard<'_, Seen> {
@@ -311,6 +403,7 @@ impl StateStore for ObjectStateStore {
     }
 
     fn lock(&self, info: LockInfo) -> Result<LockAcquired, StateError> {
+        self.check_conditional_writes()?;
         let body = serde_json::to_vec_pretty(&info).unwrap_or_default();
         for _ in 0..3 {
             let created = self.put(
