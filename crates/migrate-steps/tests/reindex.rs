@@ -285,3 +285,58 @@ async fn preflight_names_the_allowlist_line_to_add() {
         Ok(Outcome::Done { .. })
     ));
 }
+
+#[tokio::test]
+async fn partitions_run_as_separate_tasks_and_the_next_pass_starts_at_the_earliest() {
+    let src = sandbox(Flavor::Elasticsearch, "7.10.2").await;
+    let dst = sandbox_allowing(Flavor::Elasticsearch, "7.10.2", &src).await;
+    create_index(&src.url(), "movies", json!({"mappings": {"properties": {"n": {"type": "long"}, "updated_at": {"type": "date"}}}})).await;
+    bulk(
+        &src.url(),
+        "movies",
+        None,
+        &docs("m", 0..30, Some("2024-01-01T00:00:00Z")),
+    )
+    .await;
+    let mut plan = reindex_plan(&src, &dst, &["movies"], Some("updated_at"), 1, false);
+    if let migrate_graph::blueprint::Strategy::Reindex(r) = &mut plan.strategy {
+        r.partitions = vec![
+            migrate_graph::blueprint::Partition {
+                name: "low".into(),
+                query: json!({"range": {"n": {"lt": 10}}}),
+            },
+            migrate_graph::blueprint::Partition {
+                name: "high".into(),
+                query: json!({"range": {"n": {"gte": 10}}}),
+            },
+        ];
+    }
+    let mut d = Driver::new(&plan).await;
+    d.run_until(Some("reindex/movies/part-high")).await.unwrap();
+    assert_eq!(d.output("reindex/movies/part-low")["created"], 10);
+    assert_eq!(d.output("reindex/movies/part-high")["created"], 20);
+    let earliest = d.output("reindex/movies/part-low")["to_ms"]
+        .as_i64()
+        .min(d.output("reindex/movies/part-high")["to_ms"].as_i64());
+    bulk(
+        &src.url(),
+        "movies",
+        None,
+        &docs("new", 0..4, Some(&now_iso())),
+    )
+    .await;
+    d.run_until(Some("reindex/movies/pass-1")).await.unwrap();
+    assert_eq!(
+        d.output("reindex/movies/pass-1")["from_ms"].as_i64(),
+        earliest
+    );
+    assert_eq!(d.output("reindex/movies/pass-1")["created"], 4);
+    let posts = dst
+        .request_log()
+        .entries()
+        .iter()
+        .filter(|r| r.method == "POST" && r.path == "/_reindex")
+        .count();
+    assert_eq!(posts, 3, "one task per partition, one for the pass");
+    assert_eq!(count(&dst.url(), "movies").await, 34);
+}

@@ -443,3 +443,66 @@ async fn follow(cx: &Cx<'_>, ctx: &StepCtx, task: &TaskId, p: &Pair) -> Result<E
         poll.sleep(&what).await?;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use migrate_graph::requests::Redacted;
+    use migrate_graph::{Remote, RemoteAuth};
+
+    use super::*;
+
+    fn kind(pass: Pass) -> StepKind {
+        StepKind::Reindex {
+            source_index: "logs-*".into(),
+            destination_index: "logs-*".into(),
+            remote: Arc::new(Remote {
+                host: "http://10.0.0.1:9200".into(),
+                auth: RemoteAuth::None,
+            }),
+            pass,
+            query: json!({"match_all": {}}),
+            update_field: Some("updated_at".into()),
+            batch_size: Some(500),
+            requests_per_second: None,
+        }
+    }
+
+    fn preview(kind: &StepKind) -> Value {
+        requests(kind, &Redacted)
+            .into_iter()
+            .find(|r| r.role == Role::Act)
+            .and_then(|r| r.body)
+            .map(|b| b.to_value())
+            .unwrap()
+    }
+
+    #[test]
+    fn sent_bodies_are_the_previews_with_names_and_bounds_filled_in() {
+        let p = Pair {
+            source: "logs-1".into(),
+            destination: "logs-1".into(),
+        };
+        let k = kind(Pass::Initial {
+            partition: "all".into(),
+        });
+        let mut want = preview(&k);
+        want["source"]["index"] = json!("logs-1");
+        want["dest"]["index"] = json!("logs-1");
+        assert_eq!(body(&k, &p, None, &Redacted), want);
+
+        let k = kind(Pass::Incremental { n: 1 });
+        let mut want = preview(&k);
+        want["source"]["index"] = json!("logs-1");
+        want["dest"]["index"] = json!("logs-1");
+        assert_eq!(
+            want["source"]["query"]["range"]["updated_at"]["gte"],
+            "<run time: start of the previous pass>"
+        );
+        want["source"]["query"] = json!({"range": {"updated_at": {"gte": 5, "lt": 9}}});
+        let got = body(&k, &p, Some((Some(json!(5)), json!(9))), &Redacted);
+        assert_eq!(got, want);
+        assert_eq!(got["conflicts"], "proceed");
+    }
+}

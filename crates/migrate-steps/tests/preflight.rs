@@ -1,0 +1,100 @@
+//! Permanent errors that stop a plan before (or instead of) copying, with their rendered text:
+//! restore compatibility, a declared version the cluster contradicts, an older reindex destination,
+//! and a 5.x index with several mapping types.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use common::*;
+use migrate_graph::blueprint::Flavor as Flavor2;
+use migrate_graph::blueprint::*;
+use migrate_sandbox::Flavor;
+use serde_json::json;
+
+fn snapshot_plan(src: &str, dst: &str) -> Blueprint {
+    Blueprint {
+        name: "p".into(),
+        source: cluster(src),
+        destination: cluster(dst),
+        indexes: vec![IndexSpec::same("movies")],
+        strategy: Strategy::Snapshot(SnapshotStrategy {
+            repository: "r".into(),
+            destination_repository: "r".into(),
+            source_store: fs_store(std::path::Path::new("/tmp/unused")),
+            destination_store: None,
+            incremental_rounds: 0,
+            index_settings: BTreeMap::new(),
+        }),
+        cutover: Cutover {
+            approved: true,
+            block_source_writes: false,
+        },
+        verify: verify_all(0),
+    }
+}
+
+#[tokio::test]
+async fn versions_are_checked_against_the_rules_and_the_plan() {
+    let es710 = sandbox(Flavor::Elasticsearch, "7.10.2").await;
+    let es68 = sandbox(Flavor::Elasticsearch, "6.8.23").await;
+    create_index(&es710.url(), "movies", json!({})).await;
+    create_index(&es68.url(), "movies", json!({})).await;
+
+    let mut d = Driver::new(&snapshot_plan(&es710.url(), &es68.url())).await;
+    let err = d.step("preflight/versions").await.unwrap_err();
+    assert!(!err.retryable);
+    assert_eq!(
+        err.message,
+        "step `preflight/versions`: Elasticsearch 6.8.23 cannot restore a snapshot of Elasticsearch 7.10.2: restores never go to an older version; use `strategy: reindex` or a destination version that can restore it"
+    );
+
+    let mut plan = snapshot_plan(&es68.url(), &es710.url());
+    plan.source.version = Some(Version {
+        flavor: Flavor2::Elasticsearch,
+        major: 6,
+        minor: 7,
+        patch: 0,
+    });
+    let mut d = Driver::new(&plan).await;
+    let err = d.step("preflight/versions").await.unwrap_err();
+    assert_eq!(
+        err.message,
+        "step `preflight/versions`: the plan declares Elasticsearch 6.7.0 for the source cluster but it reports Elasticsearch 6.8.23; fix `source.version` in the plan (compatibility was judged on it)"
+    );
+    plan.source.version = None;
+    let mut d = Driver::new(&plan).await;
+    assert!(d.step("preflight/versions").await.is_ok());
+
+    let mut d = Driver::new(&reindex_plan(&es710, &es68, &["movies"], None, 0, true)).await;
+    let err = d.step("preflight/versions").await.unwrap_err();
+    assert!(
+        err.message.contains(
+            "the destination (Elasticsearch 6.8.23) is older than the source (Elasticsearch 7.10.2)"
+        ),
+        "{}",
+        err.message
+    );
+}
+
+#[tokio::test]
+async fn several_mapping_types_need_a_choice() {
+    let src = sandbox(Flavor::Elasticsearch, "5.6.16").await;
+    let dst = sandbox_allowing(Flavor::Elasticsearch, "7.10.2", &src).await;
+    create_index(
+        &src.url(),
+        "movies",
+        json!({"mappings": {"film": {"properties": {"t": {"type": "text"}}}, "serie": {"properties": {"s": {"type": "text"}}}}}),
+    )
+    .await;
+    let mut d = Driver::new(&reindex_plan(&src, &dst, &["movies"], None, 0, true)).await;
+    let (step, err) = d.run_all().await.unwrap_err();
+    assert_eq!(step, "create-index/movies");
+    assert!(!err.retryable);
+    assert!(
+        err.message
+            .contains("has several mapping types (film, serie)"),
+        "{}",
+        err.message
+    );
+}
