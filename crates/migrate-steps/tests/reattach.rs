@@ -73,6 +73,17 @@ async fn interrupted_attempt_reattaches_to_its_task() {
         "the recorded bounds are reused"
     );
     assert_eq!(reindex_posts(&dst), 1, "exactly one _reindex for the pass");
+    let reports = d.progress.0.lock().unwrap().clone();
+    let last = reports
+        .iter()
+        .rev()
+        .find(|(id, _)| id == "reindex/movies/part-all")
+        .map(|(_, p)| p.clone())
+        .expect("the reindex reported progress");
+    assert_eq!(
+        (last.unit, last.done, last.total),
+        ("docs", Some(300), Some(300))
+    );
     assert_eq!(count(&dst.url(), "movies").await, 300);
 }
 

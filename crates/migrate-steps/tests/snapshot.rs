@@ -77,11 +77,20 @@ async fn es55_through_two_fs_stores_into_es68_with_rounds_gate_and_an_idempotent
         d.output("wait-snapshot/round-1")["snapshot"],
         "movies-to-b-round-1"
     );
-    assert!(
-        d.output("transfer/round-1")["objects_copied"]
-            .as_u64()
-            .unwrap()
-            > 0
+    let copied = d.output("transfer/round-1")["bytes_copied"]
+        .as_u64()
+        .unwrap();
+    assert!(copied > 0);
+    let reports = d.progress.0.lock().unwrap().clone();
+    let last = reports
+        .iter()
+        .rev()
+        .find(|(id, _)| id == "transfer/round-1")
+        .map(|(_, p)| p.clone())
+        .expect("the transfer reported progress");
+    assert_eq!(
+        (last.unit, last.done, last.total),
+        ("bytes", Some(copied), Some(copied))
     );
 
     // Round 2 (incremental) catches documents written since round 1.

@@ -71,6 +71,16 @@ pub(super) async fn run(
         );
         StepError { message, retryable }
     })?;
+    // The watch may not have delivered the last report before the copy finished.
+    ctx.report(StepProgress {
+        done: Some(report.bytes_copied),
+        total: Some(report.bytes_copied),
+        unit: "bytes",
+        message: Some(format!(
+            "{} objects copied, {} already there",
+            report.objects_copied, report.objects_skipped
+        )),
+    });
     if report.has_restore_problems() {
         let invalid: Vec<String> = report
             .invalid_keys

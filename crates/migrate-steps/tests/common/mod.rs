@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use async_trait::async_trait;
-use migrate_exec::{HandleSink, NoProgress, Outcome, Runner, StepCtx, StepError};
+use migrate_exec::{HandleSink, Outcome, ProgressSink, Runner, StepCtx, StepError, StepProgress};
 use migrate_graph::blueprint::*;
 use migrate_graph::{StepGraph, compile_blueprint};
 use migrate_sandbox::{Flavor, RunningSandbox, Sandbox};
@@ -41,6 +41,16 @@ impl HandleSink for MemHandles {
     }
 }
 
+/// Every progress report, in order.
+#[derive(Default)]
+pub struct Reports(pub Mutex<Vec<(String, StepProgress)>>);
+
+impl ProgressSink for Reports {
+    fn report(&self, step_id: &str, progress: StepProgress) {
+        self.0.lock().unwrap().push((step_id.to_owned(), progress));
+    }
+}
+
 /// How a `run_all` ended.
 #[derive(Debug)]
 pub enum End {
@@ -52,6 +62,7 @@ pub struct Driver {
     pub graph: Arc<StepGraph>,
     pub runner: PlanRunner,
     pub handles: Arc<MemHandles>,
+    pub progress: Arc<Reports>,
     pub outputs: BTreeMap<String, Value>,
     pub attempts: BTreeMap<String, u32>,
     /// Every error an attempt answered, retried or not.
@@ -84,6 +95,7 @@ impl Driver {
             runner: PlanRunner::new(Arc::clone(&graph), env),
             graph,
             handles: Arc::default(),
+            progress: Arc::default(),
             outputs: BTreeMap::new(),
             attempts: BTreeMap::new(),
             errors: Vec::new(),
@@ -123,7 +135,7 @@ impl Driver {
             handle,
             Arc::new(self.outputs.clone()),
             self.handles.clone(),
-            Arc::new(NoProgress),
+            self.progress.clone(),
             cancel,
         );
         let node = self.node(id);
