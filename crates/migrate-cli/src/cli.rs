@@ -14,8 +14,12 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Check plan files against the schema and the semantic rules (exit 0 valid, 2 invalid).
+    Validate(cmd::validate::ValidateArgs),
     /// Show what `apply` would do (`--dry-run`); never writes anything or contacts a cluster.
     Plan(cmd::plan::PlanArgs),
     /// Inspect a snapshot repository in an object store (read-only): `repo ls STORE_URL`.
     Repo(cmd::repo::RepoArgs),
+    /// Print the JSON schema of plan files.
+    Schema(cmd::schema::SchemaArgs),
 }

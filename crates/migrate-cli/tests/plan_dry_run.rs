@@ -12,8 +12,8 @@ fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-/// The example plans: the two runbooks and a shared-store snapshot, in the format the interim plan
-/// reader understands (`tests/plans/`; they move to `plans/` with the `migrate-plan` crate).
+/// The dry-run fixtures: the two runbooks and a shared-store snapshot (`tests/plans/`), loaded
+/// through migrate-plan like every plan; the user-facing examples live in `plans/`.
 fn example_plans() -> Vec<PathBuf> {
     let mut plans: Vec<PathBuf> =
         std::fs::read_dir(repo_root().join("crates/migrate-cli/tests/plans"))

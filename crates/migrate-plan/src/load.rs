@@ -149,15 +149,15 @@ pub fn load_bytes(name: &str, bytes: &[u8], opts: &LoadOptions) -> Result<Loaded
     let mut cx = Cx::new(&doc);
     let plan = build(&wire, &mut cx);
     let mut found = cx.diags;
-    if opts.strict {
-        for d in &mut found {
-            if d.severity == Severity::Warning {
+    for d in &mut found {
+        if d.severity == Severity::Warning {
+            let help = d.help.take().unwrap_or_default();
+            d.help = Some(if opts.strict {
                 d.severity = Severity::Error;
-                d.help = Some(format!(
-                    "{} (an error because of `--strict`)",
-                    d.help.take().unwrap_or_default()
-                ));
-            }
+                format!("{help} (an error because of `--strict`)")
+            } else {
+                format!("{help} (an error under `--strict`)")
+            });
         }
     }
     let all = diags.finish(found);

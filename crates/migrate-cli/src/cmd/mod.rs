@@ -1,5 +1,7 @@
-//! One module per subcommand.
+//! One module per subcommand, plus `load`, the plan loading every subcommand shares.
 
+pub mod load;
 pub mod plan;
-mod plan_file;
 pub mod repo;
+pub mod schema;
+pub mod validate;

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
-use migrate_graph::{Format, Progress, Recorded, StatusMap, StepStatus, compile_blueprint, render};
+use migrate_graph::{Format, Progress, Recorded, StatusMap, StepStatus, compile, render};
 use serde_json::Value;
 
 /// Exit codes, shown under `migrate plan --help`.
@@ -71,12 +71,13 @@ impl From<FormatArg> for Format {
 
 pub fn run(args: &PlanArgs) -> ExitCode {
     let error_code = if args.detailed_exitcode { 1 } else { 2 };
-    let compiled = super::plan_file::load(&args.plan)
-        .and_then(|bp| compile_blueprint(&bp).map_err(|e| format!("{}: {e}", args.plan.display())));
-    let graph = match compiled {
+    let Ok((plan, _warnings)) = super::load::load_plan(&args.plan, false) else {
+        return ExitCode::from(error_code);
+    };
+    let graph = match compile(&plan) {
         Ok(g) => g,
-        Err(message) => {
-            eprintln!("error: {message}");
+        Err(e) => {
+            eprintln!("error: {}: {e}", args.plan.display());
             return ExitCode::from(error_code);
         }
     };
