@@ -505,12 +505,13 @@ fn reindex_requests(kind: &StepKind, secrets: &dyn Secrets) -> Vec<Request> {
         "the range starts where the previous pass started, so nothing falls between passes";
     let (query, note) = match pass {
         Pass::Initial { .. } => (QueryBody::Given(query), None),
-        Pass::Incremental { .. } => (QueryBody::Range(field), Some(SINCE)),
-        Pass::Final if update_field.is_some() => (QueryBody::Range(field), Some(SINCE)),
+        Pass::Incremental { .. } => (QueryBody::Range(field, true), Some(SINCE)),
+        // Writes are stopped: no upper bound, so documents stamped by a clock ahead of ours come too.
+        Pass::Final if update_field.is_some() => (QueryBody::Range(field, false), Some(SINCE)),
         Pass::Final => (QueryBody::Given(query), None),
         Pass::MissingField | Pass::FinalMissingField => (QueryBody::Missing(field), None),
     };
-    let range = matches!(query, QueryBody::Range(_));
+    let range = matches!(query, QueryBody::Range(..));
     let body = ReindexBody {
         conflicts: "proceed",
         source: ReindexSource {
@@ -619,7 +620,8 @@ struct IndexRef<'a> {
 /// A reindex pass's query: the partition's own, a range on the update-time field, or "field missing".
 enum QueryBody<'a> {
     Given(&'a Value),
-    Range(&'a str),
+    /// The field, and whether the range ends at the start of this pass.
+    Range(&'a str, bool),
     Missing(&'a str),
 }
 
@@ -629,7 +631,8 @@ impl Serialize for QueryBody<'_> {
         #[derive(Serialize)]
         struct Bounds {
             gte: &'static str,
-            lt: &'static str,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            lt: Option<&'static str>,
         }
         #[derive(Serialize)]
         struct Exists<'a> {
@@ -645,10 +648,10 @@ impl Serialize for QueryBody<'_> {
         }
         match self {
             QueryBody::Given(v) => v.serialize(s),
-            QueryBody::Range(field) => {
+            QueryBody::Range(field, bounded) => {
                 let bounds = Bounds {
                     gte: "<run time: start of the previous pass>",
-                    lt: "<run time: start of this pass>",
+                    lt: bounded.then_some("<run time: start of this pass>"),
                 };
                 let mut inner = BTreeMap::new();
                 inner.insert(*field, bounds);

@@ -9,10 +9,12 @@
 //! passes write with the source's `_id` (`op_type: index`, `conflicts: proceed`), so a replay
 //! overwrites documents and never duplicates them.
 //!
-//! Bounds: a pass's `to` is its start time; incremental and final passes copy `[from, to)` on the
-//! update-time field, where `from` is the previous pass's `to` less `EnvOptions::watermark_overlap`
-//! (documents indexed just before a pass started may not have been searchable yet). The `to` goes to
-//! the outputs only when the pass succeeded, so a failed pass never moves the watermark.
+//! Bounds: a pass's `to` is its start time. Incremental passes copy `[from, to)` on the update-time
+//! field, where `from` is the previous pass's `to` less `EnvOptions::watermark_overlap` (documents
+//! indexed just before a pass started may not have been searchable yet). The final pass runs after
+//! writes stopped and copies everything from `from` on, so documents stamped by a clock ahead of
+//! ours are not left behind. The `to` goes to the outputs only when the pass succeeded, so a
+//! failed pass never moves the watermark.
 
 use std::collections::BTreeMap;
 
@@ -253,7 +255,7 @@ fn to_value(h: &Handle) -> Value {
 pub(crate) fn body(
     kind: &StepKind,
     p: &Pair,
-    range: Option<(Option<Value>, Value)>,
+    range: Option<(Option<Value>, Option<Value>)>,
     secrets: &dyn migrate_graph::requests::Secrets,
 ) -> Value {
     let mut concrete = kind.clone();
@@ -284,14 +286,29 @@ pub(crate) fn body(
         if let Some(f) = from {
             bounds.insert("gte".into(), f);
         }
-        bounds.insert("lt".into(), to);
+        if let Some(t) = to {
+            bounds.insert("lt".into(), t);
+        }
         body["source"]["query"] = json!({"range": {field.as_str(): Value::Object(bounds)}});
     }
     body
 }
 
 async fn start(cx: &Cx<'_>, p: &Pair, h: &Handle, range: bool) -> Result<TaskId, StepError> {
-    let bounds = range.then(|| (h.from.map(|f| bound(f, h.numeric)), bound(h.to, h.numeric)));
+    // The final pass runs after writes stopped: no upper bound (see the module docs).
+    let upper = !matches!(
+        &cx.step.kind,
+        StepKind::Reindex {
+            pass: Pass::Final,
+            ..
+        }
+    );
+    let bounds = range.then(|| {
+        (
+            h.from.map(|f| bound(f, h.numeric)),
+            upper.then(|| bound(h.to, h.numeric)),
+        )
+    });
     let body = body(&cx.step.kind, p, bounds, &cx.env.secrets);
     let mut req = Request::new(reqwest::Method::POST, "/_reindex")
         .query("wait_for_completion", "false")
@@ -501,8 +518,21 @@ mod tests {
             "<run time: start of the previous pass>"
         );
         want["source"]["query"] = json!({"range": {"updated_at": {"gte": 5, "lt": 9}}});
-        let got = body(&k, &p, Some((Some(json!(5)), json!(9))), &Redacted);
+        let got = body(&k, &p, Some((Some(json!(5)), Some(json!(9)))), &Redacted);
         assert_eq!(got, want);
         assert_eq!(got["conflicts"], "proceed");
+
+        // The final pass has no upper bound, in the preview as in the body sent.
+        let k = kind(Pass::Final);
+        let mut want = preview(&k);
+        assert!(
+            want["source"]["query"]["range"]["updated_at"]
+                .get("lt")
+                .is_none()
+        );
+        want["source"]["index"] = json!("logs-1");
+        want["dest"]["index"] = json!("logs-1");
+        want["source"]["query"] = json!({"range": {"updated_at": {"gte": 5}}});
+        assert_eq!(body(&k, &p, Some((Some(json!(5)), None)), &Redacted), want);
     }
 }
