@@ -185,3 +185,71 @@ async fn es55_through_two_fs_stores_into_es68_with_rounds_gate_and_an_idempotent
     }
     assert_eq!(count(&dst.url(), "movies").await, 45);
 }
+
+#[tokio::test]
+async fn an_interrupted_transfer_resumes_without_recopying_and_index_latest_comes_last() {
+    let dirs = tempfile::tempdir().unwrap();
+    let (a, b) = (dirs.path().join("a"), dirs.path().join("b"));
+    std::fs::create_dir_all(&a).unwrap();
+    std::fs::create_dir_all(&b).unwrap();
+    let src = with_repo("7.10.2", &a).await;
+    let dst = with_repo("7.10.2", &b).await;
+    for i in 0..4 {
+        let name = format!("idx-{i}");
+        create_index(
+            &src.url(),
+            &name,
+            json!({"settings": {"number_of_shards": 3}}),
+        )
+        .await;
+        bulk(&src.url(), &name, None, &docs("d", 0..50, None)).await;
+    }
+    let mut p = plan(&src, &dst, &a, &b, true);
+    p.indexes = (0..4)
+        .map(|i| IndexSpec::same(format!("idx-{i}")))
+        .collect();
+    let mut d = Driver::new(&p).await;
+    d.run_until(Some("wait-snapshot/round-1")).await.unwrap();
+
+    // Cancel the run at the first progress report of the transfer.
+    let cancel = tokio_util::sync::CancellationToken::new();
+    let trip = cancel.clone();
+    *d.progress.1.lock().unwrap() = Some(Box::new(move |id: &str, _: &_| {
+        if id == "transfer/round-1" {
+            trip.cancel();
+        }
+    }));
+    let err = d.attempt("transfer/round-1", cancel).await.unwrap_err();
+    assert!(err.retryable, "{err:?}");
+    assert!(
+        err.message.contains("cancelled while copying"),
+        "{}",
+        err.message
+    );
+    *d.progress.1.lock().unwrap() = None;
+    assert!(
+        !b.join("repo").join("index.latest").exists(),
+        "an interrupted transfer never leaves index.latest behind"
+    );
+
+    let out = d
+        .attempt("transfer/round-1", Default::default())
+        .await
+        .unwrap();
+    let migrate_exec::Outcome::Done { outputs } = out else {
+        panic!("{out:?}")
+    };
+    assert!(
+        outputs["objects_skipped"].as_u64().unwrap() > 0,
+        "finished objects are not copied again: {outputs}"
+    );
+    assert!(outputs["objects_copied"].as_u64().unwrap() > 0, "{outputs}");
+    assert!(b.join("repo").join("index.latest").exists());
+    match d.run_all().await {
+        Ok(End::Finished) => {}
+        other => panic!("{other:?}"),
+    }
+    for i in 0..4 {
+        assert_eq!(count(&dst.url(), &format!("idx-{i}")).await, 50);
+    }
+}

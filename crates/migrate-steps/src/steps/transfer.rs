@@ -37,12 +37,14 @@ pub(super) async fn run(
     let cancel = ctx.cancel_token().clone();
     let result = loop {
         tokio::select! {
-            r = &mut job => break r,
+            // Cancellation first: a cancelled run stops copying now, whatever else is ready.
+            biased;
             () = cancel.cancelled() => {
                 return Err(cx.retryable(format!(
                     "cancelled while copying {a} to {b}; the next run skips what is already copied"
                 )));
             }
+            r = &mut job => break r,
             changed = rx.changed() => {
                 if changed.is_ok() && let Some(p) = rx.borrow_and_update().clone() {
                     ctx.report(StepProgress {

@@ -41,13 +41,25 @@ impl HandleSink for MemHandles {
     }
 }
 
-/// Every progress report, in order.
+/// Called after a progress report is stored.
+pub type ReportHook = Box<dyn Fn(&str, &StepProgress) + Send + Sync>;
+
+/// Every progress report, in order; `on_report` runs after each (tests use it to interrupt).
 #[derive(Default)]
-pub struct Reports(pub Mutex<Vec<(String, StepProgress)>>);
+pub struct Reports(
+    pub Mutex<Vec<(String, StepProgress)>>,
+    pub Mutex<Option<ReportHook>>,
+);
 
 impl ProgressSink for Reports {
     fn report(&self, step_id: &str, progress: StepProgress) {
-        self.0.lock().unwrap().push((step_id.to_owned(), progress));
+        self.0
+            .lock()
+            .unwrap()
+            .push((step_id.to_owned(), progress.clone()));
+        if let Some(hook) = self.1.lock().unwrap().as_ref() {
+            hook(step_id, &progress);
+        }
     }
 }
 
