@@ -21,7 +21,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 use std::time::Duration;
 
-use migrate_graph::{Progress, StepStatus as GraphStatus};
+use migrate_graph::StepStatus as GraphStatus;
 use migrate_state::{
     Changes, LockInfo, State, StateError, StateStore, StepStatus, lock as take_lock,
 };
@@ -34,6 +34,7 @@ use tokio_util::sync::CancellationToken;
 use crate::contract::{Outcome, ProgressSink, Runner, StepCtx, StepProgress};
 use crate::dag::Dag;
 use crate::event::{Event, EventSink, NoEvents};
+use crate::resolve::resolve;
 use crate::retry::RetryPolicy;
 use crate::summary::{RunSummary, StepMessage};
 use crate::writer::{Update, Writer, WriterThread};
@@ -149,26 +150,6 @@ impl ProgressSink for EventProgress {
             progress,
         });
     }
-}
-
-fn graph_status(s: StepStatus) -> GraphStatus {
-    match s {
-        StepStatus::Pending | StepStatus::Blocked => GraphStatus::Pending,
-        StepStatus::Running => GraphStatus::Running,
-        StepStatus::Done => GraphStatus::Done,
-        StepStatus::Failed => GraphStatus::Failed,
-    }
-}
-
-/// Which steps a run skips, given the recorded state: the dry-run's rule.
-pub fn resolve(dag: &Dag, state: Option<&State>) -> Progress {
-    Progress::resolve_nodes(dag.nodes().iter().map(|n| {
-        let rec = state.and_then(|s| s.step(&n.id)).map(|r| {
-            let changed = r.fingerprint.as_deref().is_some_and(|f| f != n.fingerprint);
-            (graph_status(r.status), changed)
-        });
-        (n.deps.iter().copied(), rec)
-    }))
 }
 
 impl Executor {

@@ -6,6 +6,7 @@ pub mod contract;
 mod dag;
 mod event;
 mod executor;
+mod resolve;
 mod retry;
 mod summary;
 mod writer;
@@ -15,6 +16,7 @@ pub use contract::{
 };
 pub use dag::{Dag, DagError, DagNode};
 pub use event::{Event, EventLog, EventSink, FnSink, NoEvents, describe, json_line, plain_line};
-pub use executor::{ExecConfig, ExecError, Executor, exit_code, resolve};
+pub use executor::{ExecConfig, ExecError, Executor, exit_code};
+pub use resolve::{graph_status, resolve, status_map};
 pub use retry::RetryPolicy;
 pub use summary::{RunOutcome, RunSummary, StepMessage};

@@ -93,6 +93,26 @@ impl FileStore {
         })
     }
 
+    /// The store whose state file is `path` (`<dir>/<plan>.state.json`), e.g. from
+    /// `migrate plan --dry-run --state PATH`: loading it replays that state's journal too.
+    pub fn for_state_file(path: &Path) -> Result<Self, StateError> {
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        let Some(plan) = name.strip_suffix(".state.json") else {
+            return Err(StateError::Invalid {
+                path: path.to_owned(),
+                message: "a state file is named `<plan>.state.json`".into(),
+            });
+        };
+        let dir = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+            _ => PathBuf::from("."),
+        };
+        Self::new(dir, plan)
+    }
+
     /// Compacts after this many journal lines (at least 1).
     pub fn with_compact_every(mut self, commits: usize) -> Self {
         self.compact_every = commits.max(1);

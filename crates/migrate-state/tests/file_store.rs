@@ -38,6 +38,14 @@ fn for_plan_puts_the_files_next_to_the_plan() {
     );
     assert_eq!(s.journal_path(), dir.path().join(".migrate/movies.journal"));
     assert_eq!(s.lock_path(), dir.path().join(".migrate/movies.lock"));
+    let again = FileStore::for_state_file(s.state_path()).unwrap();
+    assert_eq!(again.journal_path(), s.journal_path());
+    let err = FileStore::for_state_file(&dir.path().join("plan.yaml")).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("a state file is named `<plan>.state.json`"),
+        "{err}"
+    );
     let err = FileStore::for_plan(&dir.path().join("plan.yaml"), "../etc").unwrap_err();
     assert!(
         err.to_string()
