@@ -407,6 +407,35 @@ pub fn requests(kind: &StepKind, secrets: &dyn Secrets) -> Vec<Request> {
                 ),
                 "values are the source index's own settings; a write block the restore brought from the source's cutover is lifted too (`blocks.write: false`)",
             ),
+            runtime(
+                req(
+                    Read,
+                    S,
+                    Get,
+                    format!("/{}/_alias", segment(source_index)),
+                    None,
+                ),
+                "reindex strategy only (a restore brings its aliases itself)",
+            ),
+            req(
+                Check,
+                D,
+                Get,
+                format!("/{}/_alias", segment(destination_index)),
+                None,
+            ),
+            runtime(
+                req(
+                    Act,
+                    D,
+                    Post,
+                    "/_aliases".into(),
+                    Some(Body::fixed(
+                        r#"{"actions":"<run time: an add for each alias of the source index the destination lacks>"}"#,
+                    )),
+                ),
+                "sent only when the destination lacks one of the source index's aliases",
+            ),
         ],
         StepKind::Verify {
             source_index,

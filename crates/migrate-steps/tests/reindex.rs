@@ -235,6 +235,14 @@ async fn es7_to_opensearch2_with_a_pattern_and_a_plain_index() {
         )
         .await;
     }
+    let r = http()
+        .post(format!("{}/_aliases", src.url()))
+        .json(&json!({"actions": [{"add": {"index": "movies", "alias": "films"}},
+                                   {"add": {"index": "logs-1", "alias": "recent", "filter": {"range": {"n": {"gte": 5}}}}}]}))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success());
     // A hidden index the pattern must not take.
     create_index(&src.url(), ".logs-internal", json!({})).await;
     let plan = reindex_plan(&src, &dst, &["logs-*", "movies"], None, 0, true);
@@ -245,6 +253,21 @@ async fn es7_to_opensearch2_with_a_pattern_and_a_plain_index() {
     assert_eq!(count(&dst.url(), "logs-1").await, 12);
     assert_eq!(count(&dst.url(), "logs-2").await, 9);
     assert_eq!(count(&dst.url(), "movies").await, 20);
+    // The source's aliases (and their filters) are on the destination.
+    let a: Value = http()
+        .get(format!("{}/_alias", dst.url()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(a["movies"]["aliases"].get("films").is_some(), "{a}");
+    assert_eq!(
+        a["logs-1"]["aliases"]["recent"]["filter"],
+        json!({"range": {"n": {"gte": 5}}}),
+        "{a}"
+    );
     let r = http()
         .get(format!("{}/.logs-internal", dst.url()))
         .send()

@@ -1,7 +1,9 @@
 //! `restore-settings`: the destination index gets back the source's replica count and refresh
 //! interval (recorded by `create-index`, or read from the source for restored indexes). A restored
 //! index also inherits the source's cutover write block; it is lifted here, since the destination
-//! is the one taking writes after the cutover.
+//! is the one taking writes after the cutover. For indexes `create-index` made (the reindex
+//! strategy), the source index's aliases are added to the destination index too, unless it has
+//! them already (a restore brings its aliases itself).
 
 use migrate_exec::{Outcome, StepCtx, StepError};
 use migrate_graph::Side;
@@ -38,7 +40,13 @@ pub(super) async fn restore_settings(
 ) -> Result<Outcome, StepError> {
     let mut rows = Vec::new();
     for p in pairs(cx, ctx, source_index, destination_index).await? {
-        let (replicas, refresh) = match created(ctx, source_index, &p.source) {
+        let record = created(ctx, source_index, &p.source);
+        let aliases = if record.is_some() {
+            copy_aliases(cx, &p.source, &p.destination).await?
+        } else {
+            Vec::new()
+        };
+        let (replicas, refresh) = match record {
             Some(rec) => (
                 rec.get("number_of_replicas")
                     .map(text)
@@ -82,10 +90,62 @@ pub(super) async fn restore_settings(
         }
         rows.push(json!({
             "index": p.destination, "number_of_replicas": replicas, "refresh_interval": refresh,
-            "changed": !same || blocked, "write_block_lifted": blocked,
+            "changed": !same || blocked, "write_block_lifted": blocked, "aliases_added": aliases,
         }));
     }
     Ok(Outcome::Done {
         outputs: json!({"indices": rows}),
     })
+}
+
+/// Adds the source index's aliases (with their filters and routing) to the destination index;
+/// returns the names added.
+async fn copy_aliases(
+    cx: &Cx<'_>,
+    source: &str,
+    destination: &str,
+) -> Result<Vec<String>, StepError> {
+    let read = |side: Side, index: String| async move {
+        cx.client(side)
+            .get_aliases(&index)
+            .await
+            .map(|v| {
+                v.get(&index)
+                    .and_then(|i| i.get("aliases"))
+                    .and_then(Value::as_object)
+                    .cloned()
+                    .unwrap_or_default()
+            })
+            .map_err(|e| cx.fail(side, &format!("reading the aliases of `{index}`"), &e))
+    };
+    let want = read(Side::Source, source.to_owned()).await?;
+    if want.is_empty() {
+        return Ok(Vec::new());
+    }
+    let have = read(Side::Destination, destination.to_owned()).await?;
+    let mut actions = Vec::new();
+    let mut added = Vec::new();
+    for (name, spec) in want {
+        if have.contains_key(&name) {
+            continue;
+        }
+        let mut add = spec.as_object().cloned().unwrap_or_default();
+        add.insert("index".into(), Value::from(destination));
+        add.insert("alias".into(), Value::from(name.as_str()));
+        actions.push(json!({ "add": Value::Object(add) }));
+        added.push(name);
+    }
+    if !actions.is_empty() {
+        cx.client(Side::Destination)
+            .update_aliases(actions)
+            .await
+            .map_err(|e| {
+                cx.fail(
+                    Side::Destination,
+                    &format!("adding the aliases of `{source}` to `{destination}`"),
+                    &e,
+                )
+            })?;
+    }
+    Ok(added)
 }
