@@ -22,3 +22,8 @@ demo:
     cargo run --locked -- demo
 
 ci: lint test
+
+# Render every plan's `plan --dry-run --format markdown` in headless Chromium (Mermaid drawn) to
+# target/render/*.png. Not in CI: needs `apt-get install -y chromium` and npm.
+render-check:
+    scripts/render-dry-run.sh
