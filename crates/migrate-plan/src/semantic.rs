@@ -437,21 +437,21 @@ fn declared_version(raw: &str, p: &Path, cx: &mut Cx<'_>) -> Option<DeclaredVers
 fn indexes(entries: &[IndexEntryWire], p: &Path, cx: &mut Cx<'_>) -> Vec<IndexSelector> {
     let mut out = Vec::with_capacity(entries.len());
     let mut sources: HashMap<&str, usize> = HashMap::with_capacity(entries.len());
-    let mut destinations: HashMap<String, usize> = HashMap::with_capacity(entries.len());
+    let mut destinations: HashMap<&str, usize> = HashMap::with_capacity(entries.len());
     for (i, e) in entries.iter().enumerate() {
-        let ep = p.i(i);
-        let (name, rename, exclude, name_path) = match e {
-            IndexEntryWire::Name(n) => (n, None, &[][..], ep.clone()),
-            IndexEntryWire::Detailed(d) => {
-                (&d.name, d.destination.clone(), &d.exclude[..], ep.k("name"))
-            }
+        // Paths (for spans) are built only when there is something to report.
+        let ep = || p.i(i);
+        let (name, rename, exclude, detailed) = match e {
+            IndexEntryWire::Name(n) => (n, None, &[][..], false),
+            IndexEntryWire::Detailed(d) => (&d.name, d.destination.as_ref(), &d.exclude[..], true),
         };
-        if !index_name_ok(name, &name_path, cx) {
+        let name_path = || if detailed { ep().k("name") } else { ep() };
+        if !index_name_ok(name, name_path, cx) {
             continue;
         }
         let pattern = is_pattern(name);
         if pattern && sweeps_system_indexes(name) && !exclude.iter().any(|x| x == ".*") {
-            let span = cx.value(&name_path);
+            let span = cx.value(&name_path());
             let help = if name.starts_with('.') {
                 "system indexes are only migrated when named explicitly: list them one by one (e.g. `.kibana`)".to_owned()
             } else {
@@ -467,8 +467,8 @@ fn indexes(entries: &[IndexEntryWire], p: &Path, cx: &mut Cx<'_>) -> Vec<IndexSe
                 help,
             );
         }
-        if let (true, Some(_)) = (pattern, &rename) {
-            let span = cx.value(&ep.k("destination"));
+        if let (true, Some(_)) = (pattern, rename) {
+            let span = cx.value(&ep().k("destination"));
             cx.error(
                 "plan::rename-pattern",
                 format!("the pattern `{name}` cannot be renamed"),
@@ -478,7 +478,7 @@ fn indexes(entries: &[IndexEntryWire], p: &Path, cx: &mut Cx<'_>) -> Vec<IndexSe
             );
         }
         if !pattern && !exclude.is_empty() {
-            let span = cx.key(&ep.k("exclude"));
+            let span = cx.key(&ep().k("exclude"));
             cx.error(
                 "plan::exclude-name",
                 format!("`exclude` only applies to patterns, and `{name}` is a name"),
@@ -487,14 +487,14 @@ fn indexes(entries: &[IndexEntryWire], p: &Path, cx: &mut Cx<'_>) -> Vec<IndexSe
                 "remove `exclude`, or make `name` a pattern such as `logs-*`".into(),
             );
         }
-        if let Some(r) = &rename {
-            index_name_ok(r, &ep.k("destination"), cx);
+        if let Some(r) = rename {
+            index_name_ok(r, || ep().k("destination"), cx);
         }
         for (j, x) in exclude.iter().enumerate() {
-            index_name_ok(x, &ep.k("exclude").i(j), cx);
+            index_name_ok(x, || ep().k("exclude").i(j), cx);
         }
         if let Some(&first) = sources.get(name.as_str()) {
-            let span = cx.value(&name_path);
+            let span = cx.value(&name_path());
             let first_span = cx.value(&first_name_path(entries, p, first));
             cx.diags.push(
                 PlanDiagnostic::error(
@@ -508,9 +508,9 @@ fn indexes(entries: &[IndexEntryWire], p: &Path, cx: &mut Cx<'_>) -> Vec<IndexSe
             continue;
         }
         sources.insert(name, i);
-        let dest = rename.clone().unwrap_or_else(|| name.clone());
-        if let Some(&first) = destinations.get(&dest) {
-            let span = cx.value(&name_path);
+        let dest: &str = rename.map_or(name.as_str(), String::as_str);
+        if let Some(&first) = destinations.get(dest) {
+            let span = cx.value(&name_path());
             cx.error(
                 "plan::duplicate-index",
                 format!("two entries would write destination index `{dest}`"),
@@ -525,7 +525,7 @@ fn indexes(entries: &[IndexEntryWire], p: &Path, cx: &mut Cx<'_>) -> Vec<IndexSe
         destinations.insert(dest, i);
         out.push(IndexSelector {
             source: name.clone(),
-            rename: rename.filter(|r| r != name),
+            rename: rename.filter(|r| *r != name).cloned(),
             exclude: exclude.to_vec(),
         });
     }
@@ -547,7 +547,7 @@ fn sweeps_system_indexes(pattern: &str) -> bool {
 }
 
 /// Elasticsearch index-name rules (wildcards allowed): lowercase, none of `\ / " < > | , # :` or spaces.
-fn index_name_ok(name: &str, p: &Path, cx: &mut Cx<'_>) -> bool {
+fn index_name_ok(name: &str, p: impl FnOnce() -> Path, cx: &mut Cx<'_>) -> bool {
     let bad = if name.is_empty() {
         Some("it is empty".to_owned())
     } else if name.chars().any(|c| c.is_uppercase()) {
@@ -563,7 +563,7 @@ fn index_name_ok(name: &str, p: &Path, cx: &mut Cx<'_>) -> bool {
     };
     match bad {
         Some(why) => {
-            let span = cx.value(p);
+            let span = cx.value(&p());
             cx.error(
                 "plan::index-name",
                 format!("`{name}` is not a valid index name: {why}"),
