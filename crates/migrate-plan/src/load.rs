@@ -136,6 +136,12 @@ pub fn load_bytes(name: &str, bytes: &[u8], opts: &LoadOptions) -> Result<Loaded
     let wire: PlanWire = match serde_json::from_value(json) {
         Ok(w) => w,
         Err(e) => {
+            // The validator accepts a few values serde does not (`1.0` for an integer): the shape
+            // walker, which is strict about them, points at the exact value.
+            let found = shape::check(schema(), &doc);
+            if !found.is_empty() {
+                return Err(diags.fail_all(found));
+            }
             return Err(diags.fail(
                 PlanDiagnostic::error(
                     "plan::schema",

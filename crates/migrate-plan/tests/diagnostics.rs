@@ -143,3 +143,14 @@ fn a_missing_file_names_the_path() {
     let out = rendered(&err);
     assert!(out.contains("/nonexistent/plan.yaml"), "{out}");
 }
+
+#[test]
+fn a_float_where_a_whole_number_belongs_is_pointed_at() {
+    let text = "version: 1\nname: m\nsource: { url: \"http://10.0.0.1:9200\" }\ndestination: { url: \"http://10.0.0.2:9200\" }\nindexes: [m]\nstrategy: { reindex: { remote_host: \"http://10.0.0.1:9200\", batch_size: 1.0 } }\n";
+    let out = reject("float.yaml", text.as_bytes(), false);
+    assert!(
+        out.contains("`strategy.reindex.batch_size` must be a whole number, found a number"),
+        "{out}"
+    );
+    assert!(out.contains("[float.yaml:6:"), "{out}");
+}
