@@ -20,7 +20,8 @@ pub(super) fn render(v: &View<'_>) -> String {
         g.plan_name(),
         g.strategy()
     );
-    out.push_str("| | |\n|---|---|\n");
+    // A header row of real values: an empty one draws as a blank bar on GitHub.
+    let _ = writeln!(out, "| strategy | {} |\n|---|---|", g.strategy());
     let _ = writeln!(out, "| steps | {} |", g.len());
     if v.with_state {
         let _ = writeln!(out, "| done | {} |", v.progress.done());
@@ -31,7 +32,13 @@ pub(super) fn render(v: &View<'_>) -> String {
         .steps()
         .filter(|s| matches!(s.kind, crate::kind::StepKind::Gate { approved: true }))
         .count();
-    let _ = writeln!(out, "| gates | {} ({} approved) |", g.gates(), approved);
+    let gates = match (g.gates(), approved) {
+        (0, _) => "0".to_owned(),
+        (1, 0) => "1 (not approved)".to_owned(),
+        (1, _) => "1 (approved)".to_owned(),
+        (n, k) => format!("{n} ({k} approved)"),
+    };
+    let _ = writeln!(out, "| gates | {gates} |");
     let mut per_phase = String::new();
     for phase in Phase::ALL {
         let n = g.steps().filter(|s| s.phase == phase).count();
@@ -43,7 +50,6 @@ pub(super) fn render(v: &View<'_>) -> String {
         }
     }
     let _ = writeln!(out, "| steps per phase | {per_phase} |\n");
-    let _ = writeln!(out, "{}\n", v.summary());
 
     mermaid::render(v, &mut out);
 
@@ -82,7 +88,7 @@ fn step(v: &View<'_>, pos: usize, out: &mut String) {
     if v.with_state {
         let _ = write!(out, ", {}", v.status_label(pos));
     }
-    let _ = writeln!(out, "): {}", describe(&s.kind).replace('|', "\\|"));
+    let _ = writeln!(out, "): {}", inline(&describe(&s.kind)));
     for r in requests(&s.kind, &Redacted) {
         let _ = write!(
             out,
@@ -98,10 +104,33 @@ fn step(v: &View<'_>, pos: usize, out: &mut String) {
             let _ = write!(out, " `{}`", summary.replace('`', "'"));
         }
         if let Some(note) = r.runtime {
-            let _ = write!(out, " — run time: {note}");
+            let _ = write!(out, " — run time: {}", inline(note));
         }
         out.push('\n');
     }
+}
+
+/// Free text (a description, a run-time note) as Markdown: code spans (`` `...` ``) are kept, and
+/// outside them the characters Markdown would read as markup are escaped, so `version.*` does not
+/// turn into italics and `<task>` is not swallowed as an HTML tag.
+fn inline(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for (i, part) in s.split('`').enumerate() {
+        if i > 0 {
+            out.push('`');
+        }
+        if i % 2 == 1 {
+            out.push_str(part);
+            continue;
+        }
+        for c in part.chars() {
+            if matches!(c, '\\' | '*' | '_' | '<' | '>' | '[' | ']' | '|' | '~') {
+                out.push('\\');
+            }
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Escapes text for HTML inside `<summary>`.
@@ -109,4 +138,18 @@ fn html(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::inline;
+
+    #[test]
+    fn free_text_is_escaped_outside_code_spans_only() {
+        assert_eq!(
+            inline("drop version.*, <task> and creation_date; keep `a_b*<c>`"),
+            "drop version.\\*, \\<task\\> and creation\\_date; keep `a_b*<c>`"
+        );
+        assert_eq!(inline("a | b"), "a \\| b");
+    }
 }

@@ -3,6 +3,10 @@
 //! Node ids are `s<position>` (never the step id, which holds `/` and `*`); labels are quoted and
 //! escaped. Mermaid refuses very large graphs (500 edges by default), so beyond that only the plan-wide
 //! steps and the first index's steps are drawn, with a note that every index has the same shape.
+//!
+//! Step ids are long (`reindex/movies/part-before-2020`) and Mermaid wraps labels at 200 px, which
+//! breaks them at a `-`; the init directive widens that so every id stays on one line. The cutover
+//! gate is drawn as a hexagon in its own colour: it is where apply stops.
 
 use std::fmt::Write as _;
 
@@ -24,7 +28,9 @@ pub(super) fn render(v: &View<'_>, out: &mut String) {
             idx.is_none() || idx == first_index
         }
     };
-    out.push_str("```mermaid\nflowchart TD\n");
+    out.push_str(
+        "```mermaid\n%%{init: {\"flowchart\": {\"wrappingWidth\": 400}}}%%\nflowchart TD\n",
+    );
     if !full && let Some(first) = first_index {
         let _ = writeln!(
             out,
@@ -56,6 +62,14 @@ pub(super) fn render(v: &View<'_>, out: &mut String) {
                 let _ = writeln!(out, "  s{} --> s{pos}", dep.index());
             }
         }
+    }
+    let gates: Vec<String> = (0..g.len())
+        .filter(|&p| shown(p) && g.step(NodeIndex::new(p)).kind.is_gate())
+        .map(|p| format!("s{p}"))
+        .collect();
+    if !gates.is_empty() {
+        out.push_str("  classDef gate fill:#fff1d6,stroke:#b7791f,stroke-width:2px\n");
+        let _ = writeln!(out, "  class {} gate", gates.join(","));
     }
     if v.with_state {
         out.push_str("  classDef done fill:#d4f7d4,stroke:#2a7a2a\n");
