@@ -31,12 +31,21 @@ pub fn parse_state(path: &Path, text: &str, plan_name: &str) -> Result<(State, b
         path: path.to_owned(),
         message,
     };
-    let mut doc: Value =
-        serde_json::from_str(text).map_err(|e| invalid(format!("not JSON ({e})")))?;
-    if !doc.is_object() {
-        return Err(invalid("expected a JSON object".into()));
+    // Read the version first (skipping everything else), so a current state parses straight
+    // into its types without an intermediate JSON tree.
+    #[derive(serde::Deserialize)]
+    struct Header {
+        format_version: Option<Value>,
     }
-    let version = match doc.get("format_version") {
+    if !text.trim_start().starts_with('{') {
+        return Err(match serde_json::from_str::<Value>(text) {
+            Ok(_) => invalid("expected a JSON object".into()),
+            Err(e) => invalid(format!("not JSON ({e})")),
+        });
+    }
+    let header: Header =
+        serde_json::from_str(text).map_err(|e| invalid(format!("not JSON ({e})")))?;
+    let version = match header.format_version {
         None => 0,
         Some(v) => v.as_u64().ok_or_else(|| {
             invalid(format!(
@@ -51,7 +60,16 @@ pub fn parse_state(path: &Path, text: &str, plan_name: &str) -> Result<(State, b
             supported: FORMAT_VERSION,
         });
     }
-    let upgraded = version < u64::from(FORMAT_VERSION);
+    if version == u64::from(FORMAT_VERSION) {
+        let state: State = serde_json::from_str(text).map_err(|e| invalid(e.to_string()))?;
+        return Ok((state, false));
+    }
+    let mut doc: Value =
+        serde_json::from_str(text).map_err(|e| invalid(format!("not JSON ({e})")))?;
+    if !doc.is_object() {
+        return Err(invalid("expected a JSON object".into()));
+    }
+    let upgraded = true;
     for upgrade in &UPGRADES[version as usize..] {
         doc = upgrade(doc, plan_name).map_err(invalid)?;
     }
