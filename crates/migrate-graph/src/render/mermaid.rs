@@ -1,8 +1,10 @@
 //! A Mermaid flowchart of the DAG that GitHub renders in a pull-request comment.
 //!
 //! Node ids are `s<position>` (never the step id, which holds `/` and `*`); labels are quoted and
-//! escaped. Mermaid refuses very large graphs (500 edges by default), so beyond that only the plan-wide
-//! steps and the first index's steps are drawn, with a note that every index has the same shape.
+//! escaped. Mermaid refuses very large graphs (500 edges by default), and a comment-wide graph of
+//! more than about 60 steps is scaled down until its labels cannot be read; beyond either limit only
+//! the plan-wide steps and the first index's steps are drawn, with a note that every index has the
+//! same shape.
 //!
 //! Step ids are long (`reindex/movies/part-before-2020`) and Mermaid wraps labels at 200 px, which
 //! breaks them at a `-`; the init directive widens that so every id stays on one line. The cutover
@@ -17,10 +19,12 @@ use crate::status::StepStatus;
 
 /// Largest number of edges drawn in full.
 const MAX_EDGES: usize = 400;
+/// Largest number of steps drawn in full (more is scaled down past legibility in a comment).
+const MAX_NODES: usize = 60;
 
 pub(super) fn render(v: &View<'_>, out: &mut String) {
     let g = v.graph;
-    let full = g.edge_count() <= MAX_EDGES;
+    let full = g.edge_count() <= MAX_EDGES && g.len() <= MAX_NODES;
     let first_index = g.indexes().first().map(String::as_str);
     let shown = |pos: usize| -> bool {
         full || {
