@@ -374,3 +374,28 @@ fn jsonschema_errors(json: &serde_json::Value, doc: &Node) -> Vec<PlanDiagnostic
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jsonschema_findings_point_at_the_instance_path() {
+        // The fallback used when the shape walker cannot explain a rejection: it must still land
+        // on the offending key, through list indexes and map keys.
+        let text = "version: 1\nindexes:\n  - a\n  - { name: b, bogus: 1 }\n";
+        let doc = yaml::parse(text).expect("parses").expect("document");
+        let found = jsonschema_errors(&doc.to_json(), &doc);
+        let bogus = found
+            .iter()
+            .find(|d| d.message.starts_with("`indexes.1`"))
+            .expect("a finding for the second entry");
+        let span = bogus.labels[0].span;
+        assert_eq!(&text[span.start..span.start + 1], "{");
+        assert!(
+            found
+                .iter()
+                .any(|d| d.message.contains("\"name\" is a required property"))
+        );
+    }
+}
