@@ -20,5 +20,5 @@ pub use error::EnvError;
 pub use runner::PlanRunner;
 pub use settings::{copyable_settings, strip_mapping};
 pub use store::store_spec;
-pub use table::Table;
+pub use table::{Row, Table};
 pub use wait::Backoff;
