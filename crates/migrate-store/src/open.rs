@@ -345,6 +345,16 @@ mod tests {
     }
 
     #[test]
+    fn only_the_write_once_oss_client_sends_forbid_overwrite() {
+        let oss = StoreSpec::Oss(bucket(Some("https://s3.oss-cn-hangzhou.aliyuncs.com")));
+        let shown = |store: Arc<dyn ObjectStore>| format!("{store:?}");
+        assert!(shown(open_write_once(&oss).unwrap()).contains("x-oss-forbid-overwrite"));
+        assert!(!shown(open(&oss).unwrap()).contains("x-oss-forbid-overwrite"));
+        let s3 = StoreSpec::S3(bucket(Some("http://127.0.0.1:9")));
+        assert!(!shown(open_write_once(&s3).unwrap()).contains("x-oss-forbid-overwrite"));
+    }
+
+    #[test]
     fn refuses_bad_endpoints_and_missing_secrets_with_the_location() {
         let err = open(&StoreSpec::S3(bucket(Some("ftp://x")))).unwrap_err();
         assert_eq!(
