@@ -106,8 +106,9 @@ impl ObjectStateStore {
         })
     }
 
-    /// Writes the lock object through `lock_store` (the same bucket opened with
-    /// [`migrate_store::open_write_once`], so OSS refuses to overwrite it natively too).
+    /// Writes the lock object and the first state (every create-if-absent) through `lock_store`:
+    /// the same bucket opened with [`migrate_store::open_write_once`], so OSS refuses to
+    /// overwrite them natively too.
     pub fn with_lock_store(mut self, lock_store: Arc<dyn ObjectStore>) -> Self {
         self.lock_store = lock_store;
         self
@@ -321,8 +322,13 @@ impl ObjectStateStore {
             _ => PutMode::Create,
         };
         let expected = describe_seen(&seen);
+        // A create goes through the write-once client (OSS: `x-oss-forbid-overwrite` as well).
+        let client = match mode {
+            PutMode::Create => &self.lock_store,
+            _ => &self.store,
+        };
         let outcome = self.put(
-            &self.store,
+            client,
             &self.state_key,
             &self.state_location,
             body.clone(),
