@@ -8,7 +8,9 @@ use migrate_state::{Changes, LockInfo, State, StateError, StateStore, StepStatus
 
 #[test]
 fn the_file_backend_keeps_the_contract() {
-    common::run_contract(&FileHarness::new());
+    let h = FileHarness::new();
+    common::run_contract(&h);
+    a_stale_whole_state_write_is_refused(&h);
 }
 
 #[test]
@@ -42,14 +44,15 @@ fn one_request_per_commit(h: &ObjectHarness) {
 }
 
 /// A stale writer rewriting the whole state (`Changes::All`) is refused as well: the object
-/// backend compares ETags on every write, whatever the change.
-fn a_stale_whole_state_write_is_refused(h: &ObjectHarness) {
-    let a = h.store("stale-all");
-    let b = h.store("stale-all");
+/// backend compares ETags on every write, whatever the change; the file backend compares what is
+/// on disk (the state file's identity and the journal's length) with what it last saw.
+fn a_stale_whole_state_write_is_refused(h: &dyn common::Harness) {
+    let a = h.open("stale-all");
+    let b = h.open("stale-all");
     let mut state = State::new("stale-all");
     a.commit(&state, Changes::All).unwrap();
     let mut stale = b.load().unwrap().unwrap();
-    common::commit_step(&a, &mut state, "x", StepStatus::Done);
+    common::commit_step(&*a, &mut state, "x", StepStatus::Done);
     stale.serial += 1;
     let err = b.commit(&stale, Changes::All).unwrap_err();
     assert!(matches!(err, StateError::Conflict { .. }), "{err:?}");
@@ -58,7 +61,7 @@ fn a_stale_whole_state_write_is_refused(h: &ObjectHarness) {
             .contains(&format!("found serial 1 of lineage {}", state.lineage)),
         "{err}"
     );
-    assert_eq!(h.store("stale-all").load().unwrap(), Some(state));
+    assert_eq!(h.open("stale-all").load().unwrap(), Some(state));
 }
 
 /// The objects are where the docs say, and the state object is the canonical JSON.

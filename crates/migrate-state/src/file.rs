@@ -9,6 +9,13 @@
 //! and replays journal lines with a higher serial, so a kill at any instant — mid-append, between
 //! the rename and the truncation — leaves the last acknowledged commit readable. Loading never
 //! writes: `migrate plan --dry-run` can read a state while a run holds it.
+//!
+//! The compare-and-swap of a commit runs against the disk, not only this store's memory: every
+//! commit first checks that the state file is still the one this store last read or wrote (same
+//! file identity, length and modification time) and that the journal still has the length it
+//! last saw. If either moved, another store committed meanwhile: the state is re-read and the
+//! serial/lineage rule checked against it, so a stale store is refused with
+//! [`StateError::Conflict`] whether it appends or rewrites the whole state.
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -57,6 +64,51 @@ struct Known {
     journal_lines: usize,
     /// The state file is in an older format: the next commit rewrites it.
     outdated: bool,
+    /// The identity of the state file this store last read or wrote.
+    stamp: Stamp,
+}
+
+/// What identifies one version of the state file on disk without reading it: it is only ever
+/// replaced by a rename, which gives it a new inode and modification time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Stamp {
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+    #[cfg(unix)]
+    dev: u64,
+    #[cfg(unix)]
+    ino: u64,
+}
+
+impl Stamp {
+    fn of(meta: &std::fs::Metadata) -> Self {
+        #[cfg(unix)]
+        use std::os::unix::fs::MetadataExt;
+        Stamp {
+            len: meta.len(),
+            modified: meta.modified().ok(),
+            #[cfg(unix)]
+            dev: meta.dev(),
+            #[cfg(unix)]
+            ino: meta.ino(),
+        }
+    }
+}
+
+/// The on-disk facts a commit compares with [`Known`]: the state file's stamp (`None` when it is
+/// absent) and the journal's length.
+fn disk_view(state: &Path, journal: &Path) -> Result<(Option<Stamp>, u64), StateError> {
+    let stamp = match std::fs::metadata(state) {
+        Ok(m) => Some(Stamp::of(&m)),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+        Err(e) => return Err(StateError::io("inspect", state, e)),
+    };
+    let journal_len = match std::fs::metadata(journal) {
+        Ok(m) => m.len(),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => 0,
+        Err(e) => return Err(StateError::io("inspect", journal, e)),
+    };
+    Ok((stamp, journal_len))
 }
 
 impl FileStore {
@@ -143,9 +195,27 @@ impl FileStore {
         }
     }
 
+    /// The state file's bytes and the stamp of the very file they were read from.
+    fn read_state_file(&self) -> Result<Option<(Vec<u8>, Stamp)>, StateError> {
+        use std::io::Read;
+        let path = &self.state_path;
+        let mut file = match std::fs::File::open(path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(StateError::io("read", path, e)),
+        };
+        let meta = file
+            .metadata()
+            .map_err(|e| StateError::io("inspect", path, e))?;
+        let mut bytes = Vec::with_capacity(meta.len() as usize);
+        file.read_to_end(&mut bytes)
+            .map_err(|e| StateError::io("read", path, e))?;
+        Ok(Some((bytes, Stamp::of(&meta))))
+    }
+
     fn load_full(&self) -> Result<(Option<State>, Option<Known>), StateError> {
         let journal = Self::read_optional(&self.journal_path)?.unwrap_or_default();
-        let Some(bytes) = Self::read_optional(&self.state_path)? else {
+        let Some((bytes, stamp)) = self.read_state_file()? else {
             if journal.iter().any(|b| !b.is_ascii_whitespace()) {
                 return Err(StateError::Invalid {
                     path: self.state_path.clone(),
@@ -195,6 +265,7 @@ impl FileStore {
             journal_file: journal.len() as u64,
             journal_lines: lines,
             outdated,
+            stamp,
         };
         Ok((Some(state), Some(known)))
     }
@@ -203,6 +274,9 @@ impl FileStore {
         std::fs::create_dir_all(&self.dir)
             .map_err(|e| StateError::io("create the state directory", &self.dir, e))?;
         atomic::replace(&self.state_path, to_canonical_json(state).as_bytes())?;
+        let stamp = std::fs::metadata(&self.state_path)
+            .map(|m| Stamp::of(&m))
+            .map_err(|e| StateError::io("inspect", &self.state_path, e))?;
         // The journal's lines are all in the state file now (a crash before this truncation
         // leaves lines with serials the state file already has; loading skips them).
         inner.journal = None;
@@ -224,6 +298,7 @@ impl FileStore {
             journal_file: 0,
             journal_lines: 0,
             outdated: false,
+            stamp,
         });
         Ok(())
     }
@@ -346,9 +421,17 @@ impl StateStore for FileStore {
 
     fn commit(&self, state: &State, changes: Changes<'_>) -> Result<(), StateError> {
         let mut inner = self.inner();
-        if inner.known.is_none() {
+        // Compare-and-swap against the disk: if the state file or the journal is not what this
+        // store last saw, another store committed since, so re-read what is committed.
+        let (stamp, journal_len) = disk_view(&self.state_path, &self.journal_path)?;
+        let current = match (&inner.known, &stamp) {
+            (Some(k), Some(s)) => k.stamp == *s && k.journal_file == journal_len,
+            _ => false,
+        };
+        if !current {
             let (_, known) = self.load_full()?;
             inner.known = known;
+            inner.journal = None;
         }
         let known = inner.known.clone();
         check_successor(

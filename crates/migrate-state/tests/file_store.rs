@@ -175,6 +175,56 @@ fn commits_are_compare_and_swap() {
 }
 
 #[test]
+fn a_stale_store_cannot_overwrite_a_newer_state_with_a_whole_state_commit() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = store(&dir);
+    let b = store(&dir);
+    let mut state = State::new("movies");
+    a.commit(&state, Changes::All).unwrap();
+    // b sees serial 0 and commits serial 1, so its cached copy says "serial 1 is committed".
+    let mut b_state = b.load().unwrap().unwrap();
+    b_state.serial += 1;
+    b_state.step_mut("b").status = StepStatus::Done;
+    b.commit(&b_state, Changes::All).unwrap();
+    // a moves on from b's serial 1 through the journal (no state-file rewrite).
+    state = a.load().unwrap().unwrap();
+    commit_step(&a, &mut state, "x", StepStatus::Done);
+    assert_eq!(state.serial, 2);
+
+    // b's whole-state commit of "serial 2" follows its cached serial 1 but not the disk's 2.
+    let mut stale = b_state.clone();
+    stale.serial += 1;
+    stale.step_mut("y").status = StepStatus::Failed;
+    let err = b.commit(&stale, Changes::All).unwrap_err();
+    assert!(matches!(err, StateError::Conflict { .. }), "{err:?}");
+    assert!(
+        err.to_string().contains("expected serial 3 of lineage"),
+        "{err}"
+    );
+    // The same after a compacts (the journal is empty again, the state file replaced).
+    commit_step(&a, &mut state, "z", StepStatus::Done);
+    a.commit(
+        &State {
+            serial: state.serial + 1,
+            ..state.clone()
+        },
+        Changes::All,
+    )
+    .unwrap();
+    state.serial += 1;
+    let err = b.commit(&stale, Changes::All).unwrap_err();
+    assert!(matches!(err, StateError::Conflict { .. }), "{err:?}");
+    let err = b.commit(&stale, Changes::Steps(&["y".into()])).unwrap_err();
+    assert!(matches!(err, StateError::Conflict { .. }), "{err:?}");
+    assert_eq!(store(&dir).load().unwrap(), Some(state.clone()));
+
+    // Once b has caught up with the disk, its next commit goes through.
+    let mut caught_up = b.load().unwrap().unwrap();
+    commit_step(&b, &mut caught_up, "y", StepStatus::Done);
+    assert_eq!(store(&dir).load().unwrap(), Some(caught_up));
+}
+
+#[test]
 fn a_state_file_in_an_older_format_is_rewritten_on_the_next_commit() {
     let dir = tempfile::tempdir().unwrap();
     let s = store(&dir);
