@@ -139,6 +139,9 @@ pub struct IndexSpec {
     pub source: String,
     /// Name on the destination (equal to `source` unless the plan renames it).
     pub destination: String,
+    /// Names or patterns left out of a pattern's matches on the source (empty for none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub exclude: Vec<String>,
 }
 
 impl IndexSpec {
@@ -148,6 +151,7 @@ impl IndexSpec {
         IndexSpec {
             source: name.clone(),
             destination: name,
+            exclude: Vec::new(),
         }
     }
 
@@ -177,8 +181,11 @@ pub struct SnapshotStrategy {
     pub destination_store: Option<Store>,
     /// Incremental rounds after the first full round and before the cutover.
     pub incremental_rounds: u32,
-    /// Index settings applied on restore (on top of `number_of_replicas: 0`, `refresh_interval: -1`).
+    /// Index settings applied on restore (on top of the copy settings).
     pub index_settings: BTreeMap<String, Value>,
+    /// Destination settings while data is copied, and what they become afterwards.
+    #[serde(skip_serializing_if = "CopySettings::is_default")]
+    pub copy_settings: CopySettings,
 }
 
 /// An object store and the repository settings that point a cluster at it.
@@ -223,6 +230,9 @@ pub enum Setting {
 pub struct ReindexStrategy {
     /// `scheme://host:port` of the source as the destination reaches it.
     pub remote_host: String,
+    /// Credentials the destination sends to the source; `None` uses the source's own `auth`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remote_auth: Option<Auth>,
     /// Update-time field for incremental passes; `None` means one full copy plus a full final pass.
     pub update_field: Option<String>,
     /// Incremental passes before the cutover (only with an `update_field`).
@@ -233,6 +243,53 @@ pub struct ReindexStrategy {
     pub batch_size: Option<u32>,
     /// Throttle; `None` is unthrottled.
     pub requests_per_second: Option<f64>,
+    /// Destination settings while data is copied, and what they become afterwards.
+    #[serde(skip_serializing_if = "CopySettings::is_default")]
+    pub copy_settings: CopySettings,
+}
+
+/// Destination index settings while data is copied, and what they become after the final round.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CopySettings {
+    /// `index.number_of_replicas` during the copy.
+    pub number_of_replicas: u32,
+    /// `index.refresh_interval` during the copy (`-1` disables refresh).
+    pub refresh_interval: String,
+    pub after: AfterCopy,
+}
+
+impl Default for CopySettings {
+    fn default() -> Self {
+        CopySettings {
+            number_of_replicas: 0,
+            refresh_interval: "-1".into(),
+            after: AfterCopy::Original,
+        }
+    }
+}
+
+impl CopySettings {
+    /// True for replicas 0, refresh -1 and the original values afterwards.
+    pub fn is_default(&self) -> bool {
+        *self == CopySettings::default()
+    }
+}
+
+/// What the copy settings become after the final round.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AfterCopy {
+    /// The source index's `number_of_replicas` and `refresh_interval`.
+    #[default]
+    Original,
+    /// These index settings (keys without the `index.` prefix, values canonical).
+    Set(BTreeMap<String, Value>),
+}
+
+impl AfterCopy {
+    pub fn is_original(&self) -> bool {
+        matches!(self, AfterCopy::Original)
+    }
 }
 
 /// One disjoint slice of an index for the initial copy.

@@ -1,17 +1,16 @@
 //! The adapter from the plan file's validated types to the compiler's [`Blueprint`], and
 //! [`compile`], the entry point from a [`Plan`] to its [`StepGraph`].
 //!
-//! Not carried over yet (the compiler has no steps for them): index `exclude` lists (patterns are
-//! expanded on the source at run time), `reindex.remote_auth` (remote credentials are derived from
-//! `source.auth`), `copy_settings`, TLS options and the execution `settings`; the executor reads
-//! those from the [`Plan`] directly.
+//! Not carried over (they are no step's input): TLS options and the execution `settings`; the
+//! CLI reads those from the [`Plan`] directly.
 
 use migrate_plan as plan;
 use migrate_plan::Plan;
 
 use crate::blueprint::{
-    Auth, Blueprint, Cluster, Cutover, Flavor, IndexSpec, InlineSecret, Partition, ReindexStrategy,
-    SecretRef, Setting, SnapshotStrategy, Store, StoreKind, Strategy, Verify, Version, canonical,
+    AfterCopy, Auth, Blueprint, Cluster, CopySettings, Cutover, Flavor, IndexSpec, InlineSecret,
+    Partition, ReindexStrategy, SecretRef, Setting, SnapshotStrategy, Store, StoreKind, Strategy,
+    Verify, Version, canonical,
 };
 use crate::compile::compile_blueprint;
 use crate::error::CompileError;
@@ -35,6 +34,7 @@ impl Blueprint {
                 .map(|i| IndexSpec {
                     source: i.source.clone(),
                     destination: i.destination().to_owned(),
+                    exclude: i.exclude.clone(),
                 })
                 .collect(),
             strategy: match &p.strategy {
@@ -49,9 +49,11 @@ impl Blueprint {
                         .iter()
                         .map(|(k, v)| (k.clone(), canonical(v)))
                         .collect(),
+                    copy_settings: copy_settings(&s.copy_settings),
                 }),
                 plan::Strategy::Reindex(r) => Strategy::Reindex(ReindexStrategy {
                     remote_host: r.remote_host.clone(),
+                    remote_auth: r.remote_auth.as_ref().map(auth),
                     update_field: r.update_field.clone(),
                     incremental_passes: r.incremental_passes,
                     partitions: r
@@ -64,6 +66,7 @@ impl Blueprint {
                         .collect(),
                     batch_size: r.batch_size,
                     requests_per_second: r.requests_per_second,
+                    copy_settings: copy_settings(&r.copy_settings),
                 }),
             },
             cutover: Cutover {
@@ -116,6 +119,24 @@ fn auth(a: &plan::Auth) -> Auth {
         plan::Auth::AwsSigV4 { region, service } => Auth::AwsSigv4 {
             region: region.clone(),
             service: service.as_str().to_owned(),
+        },
+    }
+}
+
+fn copy_settings(c: &plan::CopySettings) -> CopySettings {
+    CopySettings {
+        number_of_replicas: c.number_of_replicas,
+        refresh_interval: c.refresh_interval.clone(),
+        after: match &c.after {
+            plan::AfterCopy::Original => AfterCopy::Original,
+            plan::AfterCopy::Set(m) => AfterCopy::Set(
+                m.iter()
+                    .map(|(k, v)| {
+                        let k = k.strip_prefix("index.").unwrap_or(k).to_owned();
+                        (k, canonical(v))
+                    })
+                    .collect(),
+            ),
         },
     }
 }

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::blueprint::{SecretRef, Store, Verify, Version};
+use crate::blueprint::{AfterCopy, SecretRef, Store, Verify, Version};
 
 /// Which cluster a step talks to (or, for registrations, which side's repository it is).
 #[derive(
@@ -104,6 +104,14 @@ pub struct Remote {
     pub auth: RemoteAuth,
 }
 
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
+fn is_no_refresh(s: &String) -> bool {
+    s == "-1"
+}
+
 /// One step's kind and inputs.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
@@ -160,11 +168,18 @@ pub enum StepKind {
     OpenIndex { index: String, round: Round },
     /// Wait until the index's shards have recovered (health at least yellow, recovery done).
     WaitRecovery { index: String, round: Round },
-    /// Create the destination index from the source's settings (stripped) and mappings, with
-    /// `number_of_replicas: 0` and `refresh_interval: -1` for the copy.
+    /// Create the destination index from the source's settings (stripped) and mappings, with the
+    /// copy-time `number_of_replicas` and `refresh_interval` (by default 0 and `-1`).
     CreateIndex {
         source_index: String,
         destination_index: String,
+        /// Source names or patterns left out of a pattern entry's matches.
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        exclude: Vec<String>,
+        #[serde(skip_serializing_if = "is_zero")]
+        number_of_replicas: u32,
+        #[serde(skip_serializing_if = "is_no_refresh")]
+        refresh_interval: String,
     },
     /// One remote `_reindex` task (records the task id before waiting on it).
     Reindex {
@@ -182,10 +197,13 @@ pub enum StepKind {
     Gate { approved: bool },
     /// Block writes on a source index before the final round.
     BlockWrites { index: String },
-    /// Put back the replica count and refresh interval the source index had.
+    /// Put back the replica count and refresh interval the source index had (`after: original`),
+    /// or apply the plan's explicit settings.
     RestoreSettings {
         source_index: String,
         destination_index: String,
+        #[serde(skip_serializing_if = "AfterCopy::is_original")]
+        after: AfterCopy,
     },
     /// Compare the destination index with the source.
     Verify {

@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value, json};
 
-use crate::blueprint::{SecretRef, Setting, Store};
+use crate::blueprint::{AfterCopy, SecretRef, Setting, Store};
 pub use crate::body::Body;
 use crate::kind::{Pass, RemoteAuth, Side, StepKind};
 
@@ -313,11 +313,33 @@ pub fn requests(kind: &StepKind, secrets: &dyn Secrets) -> Vec<Request> {
         StepKind::CreateIndex {
             source_index,
             destination_index,
+            exclude,
+            number_of_replicas,
+            refresh_interval,
         } => {
-            let body = Body::fixed(
-                r#"{"settings":{"index":{"number_of_replicas":0,"refresh_interval":"-1"}},"mappings":"<run time: the source index's mappings>"}"#,
-            );
-            vec![
+            let body = Body::fixed(&format!(
+                r#"{{"settings":{{"index":{{"number_of_replicas":{number_of_replicas},"refresh_interval":{}}}}},"mappings":"<run time: the source index's mappings>"}}"#,
+                Value::from(refresh_interval.as_str())
+            ));
+            // The expansion, shown with its exclusions (`-name` targets) when the entry has any.
+            let expansion = (!exclude.is_empty()).then(|| {
+                let targets: Vec<String> = std::iter::once(source_index.clone())
+                    .chain(exclude.iter().map(|x| format!("-{x}")))
+                    .collect();
+                req(
+                    Read,
+                    S,
+                    Get,
+                    format!(
+                        "/_cat/indices/{}?h=index&format=json",
+                        segment(&targets.join(","))
+                    ),
+                    None,
+                )
+            });
+            expansion
+                .into_iter()
+                .chain(vec![
                 req(
                     Check,
                     D,
@@ -352,7 +374,8 @@ pub fn requests(kind: &StepKind, secrets: &dyn Secrets) -> Vec<Request> {
                      and verified_before_close are dropped with settings the destination does not know; a 5.x/6.x \
                      single mapping type is unwrapped",
                 ),
-            ]
+            ])
+            .collect()
         }
         StepKind::Reindex { .. } => reindex_requests(kind, secrets),
         StepKind::BlockWrites { index } => vec![
@@ -372,8 +395,35 @@ pub fn requests(kind: &StepKind, secrets: &dyn Secrets) -> Vec<Request> {
             ),
         ],
         StepKind::RestoreSettings {
+            destination_index,
+            after: AfterCopy::Set(values),
+            ..
+        } => vec![
+            req(
+                Check,
+                D,
+                Get,
+                format!(
+                    "/{}/_settings?flat_settings=true",
+                    segment(destination_index)
+                ),
+                None,
+            ),
+            runtime(
+                req(
+                    Act,
+                    D,
+                    Put,
+                    format!("/{}/_settings", segment(destination_index)),
+                    Some(Body::json(&json!({ "index": values }))),
+                ),
+                "the plan's `copy_settings.after` values; a write block the restore brought from the source's cutover is lifted too (`blocks.write: false`)",
+            ),
+        ],
+        StepKind::RestoreSettings {
             source_index,
             destination_index,
+            ..
         } => vec![
             runtime(
                 req(
@@ -823,9 +873,17 @@ pub fn describe(kind: &StepKind) -> String {
         StepKind::CreateIndex {
             source_index,
             destination_index,
+            exclude,
+            number_of_replicas,
+            refresh_interval,
         } => {
+            let excluded = if exclude.is_empty() {
+                String::new()
+            } else {
+                format!(", excluding {}", exclude.join(", "))
+            };
             format!(
-                "create `{destination_index}` from `{source_index}`'s settings and mappings (replicas 0, refresh -1)"
+                "create `{destination_index}` from `{source_index}`'s settings and mappings{excluded} (replicas {number_of_replicas}, refresh {refresh_interval})"
             )
         }
         StepKind::Reindex {
@@ -872,6 +930,17 @@ pub fn describe(kind: &StepKind) -> String {
             "cutover gate: apply stops here until the plan sets cutover.approved: true".into()
         }
         StepKind::BlockWrites { index } => format!("block writes on source index `{index}`"),
+        StepKind::RestoreSettings {
+            destination_index,
+            after: AfterCopy::Set(values),
+            ..
+        } => {
+            let list: Vec<String> = values.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+            format!(
+                "set `{destination_index}`'s settings after the copy: {}",
+                list.join(", ")
+            )
+        }
         StepKind::RestoreSettings {
             destination_index, ..
         } => {

@@ -166,6 +166,7 @@ fn changing_one_index_changes_only_its_fingerprints() {
     bp.indexes[0] = IndexSpec {
         source: "movies".into(),
         destination: "movies-v2".into(),
+        exclude: Vec::new(),
     };
     let after = compile_blueprint(&bp).expect("compiles");
     assert_eq!(ids(&before), ids(&after));

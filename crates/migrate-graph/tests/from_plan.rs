@@ -105,3 +105,49 @@ fn a_literal_secret_is_carried_but_never_shown() {
         );
     }
 }
+
+#[test]
+fn excludes_remote_auth_and_copy_settings_reach_the_steps() {
+    let text = "version: 1\nname: m\nsource: { url: \"http://10.0.0.1:9200\", auth: { basic: { username: u, password: { env: SRC_PW } } } }\ndestination: { url: \"http://10.0.0.2:9200\" }\nindexes: [{ name: \"logs-*\", exclude: [\"logs-debug-*\"] }]\nstrategy: { reindex: { remote_host: \"http://10.0.0.1:9200\", remote_auth: { basic: { username: puller, password: { env: REMOTE_PW } } }, copy_settings: { number_of_replicas: 1, refresh_interval: 30s, after: { set: { number_of_replicas: 2, refresh_interval: 5s } } } } }\n";
+    let loaded = load_str("p.yaml", text, &LoadOptions::default())
+        .map_err(|d| format!("{d:?}"))
+        .expect("valid");
+    let bp = Blueprint::from_plan(&loaded.plan);
+    assert_eq!(bp.indexes[0].exclude, vec!["logs-debug-*".to_owned()]);
+    let graph = compile(&loaded.plan).expect("compiles");
+    let json: serde_json::Value =
+        serde_json::from_str(&render(&graph, None, Format::Json)).expect("json");
+    let text = json.to_string();
+    assert!(
+        text.contains("_cat/indices/logs-*,-logs-debug-*"),
+        "the dry run shows the exclusion: {text}"
+    );
+    assert!(text.contains("<redacted: env REMOTE_PW>"), "{text}");
+    assert!(text.contains("puller"), "{text}");
+    assert!(
+        text.contains(r#""number_of_replicas":1,"refresh_interval":"30s""#),
+        "copy-time settings in the create-index body: {text}"
+    );
+    assert!(
+        text.contains(r#""number_of_replicas":2,"refresh_interval":"5s""#),
+        "explicit after-copy settings: {text}"
+    );
+}
+
+#[test]
+fn snapshot_copy_settings_and_excludes_reach_the_restore_and_snapshot() {
+    let text = "version: 1\nname: m\nsource: { url: \"http://10.0.0.1:9200\" }\ndestination: { url: \"http://10.0.0.2:9200\" }\nindexes: [{ name: \"logs-*\", exclude: [\"logs-debug-*\"] }]\nstrategy: { snapshot: { repository: repo, source_store: { fs: { location: /mnt/s } }, copy_settings: { number_of_replicas: 1, refresh_interval: 10s } } }\n";
+    let loaded = load_str("p.yaml", text, &LoadOptions::default())
+        .map_err(|d| format!("{d:?}"))
+        .expect("valid");
+    let graph = compile(&loaded.plan).expect("compiles");
+    let json: serde_json::Value =
+        serde_json::from_str(&render(&graph, None, Format::Json)).expect("json");
+    let text = json.to_string();
+    assert!(text.contains("logs-*,-logs-debug-*"), "{text}");
+    assert!(
+        text.contains(r#""index.number_of_replicas":1"#)
+            && text.contains(r#""index.refresh_interval":"10s""#),
+        "{text}"
+    );
+}

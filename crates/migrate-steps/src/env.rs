@@ -1,7 +1,7 @@
 //! The run's environment: both cluster clients (the source one guarded to the writes the plan
 //! declares), resolved secrets and the knobs of waits, transfers and incremental passes.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
 use migrate_cluster::{
@@ -59,6 +59,8 @@ pub struct Env {
     pub(crate) destination_url: String,
     pub(crate) secrets: SecretBook,
     pub(crate) options: EnvOptions,
+    /// Each pattern entry's excludes, by the entry's source pattern.
+    pub(crate) excludes: BTreeMap<String, Vec<String>>,
 }
 
 impl std::fmt::Debug for Env {
@@ -88,6 +90,22 @@ impl Env {
                         secrets.resolve(r, &format!("store setting `{k}`"))?;
                     }
                 }
+            }
+        }
+        if let Strategy::Reindex(r) = &bp.strategy
+            && let Some(a) = &r.remote_auth
+        {
+            match a {
+                Auth::Basic { password, .. } => {
+                    secrets.resolve(
+                        password,
+                        "the remote reindex password (`reindex.remote_auth`)",
+                    )?;
+                }
+                Auth::ApiKey { key: s } | Auth::Bearer { token: s } => {
+                    secrets.resolve(s, "the remote reindex credential (`reindex.remote_auth`)")?;
+                }
+                Auth::None | Auth::AwsSigv4 { .. } => {}
             }
         }
         if bp.cutover.block_source_writes {
@@ -126,6 +144,12 @@ impl Env {
             destination_url: bp.destination.url.clone(),
             secrets,
             options: options.clone(),
+            excludes: bp
+                .indexes
+                .iter()
+                .filter(|i| !i.exclude.is_empty())
+                .map(|i| (i.source.clone(), i.exclude.clone()))
+                .collect(),
         })
     }
 

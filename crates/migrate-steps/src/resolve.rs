@@ -1,5 +1,5 @@
 //! Plan index entries to concrete indexes: a name stays itself, a pattern expands on the source
-//! (hidden `.` indexes only when the pattern names them). Steps after `create-index` read the pairs
+//! (hidden `.` indexes only when the pattern names them), less the entry's `exclude` matches. Steps after `create-index` read the pairs
 //! it recorded rather than expanding again, so an index created on the source mid-run cannot appear
 //! in a later pass without a destination index.
 
@@ -61,16 +61,28 @@ pub(crate) async fn expand(
         )
     })?;
     let hidden_ok = source_entry.starts_with('.');
+    let exclude = cx
+        .env
+        .excludes
+        .get(source_entry)
+        .map(Vec::as_slice)
+        .unwrap_or_default();
     let mut names: Vec<String> = rows
         .into_iter()
         .map(|r| r.index)
         .filter(|n| hidden_ok || !n.starts_with('.'))
+        .filter(|n| !exclude.iter().any(|x| matches(x, n)))
         .collect();
     names.sort();
     names.dedup();
     if names.is_empty() {
+        let excluded = if exclude.is_empty() {
+            String::new()
+        } else {
+            format!(" outside its excludes ({})", exclude.join(", "))
+        };
         return Err(cx.permanent(format!(
-            "index pattern `{source_entry}` matches no index on the source cluster ({}); fix the pattern in the plan's `indexes`",
+            "index pattern `{source_entry}` matches no index{excluded} on the source cluster ({}); fix the pattern in the plan's `indexes`",
             cx.url(Side::Source)
         )));
     }
@@ -81,6 +93,30 @@ pub(crate) async fn expand(
             destination: n,
         })
         .collect())
+}
+
+/// True when `name` matches `pattern` (`*` any run of characters, `?` one character).
+pub(crate) fn matches(pattern: &str, name: &str) -> bool {
+    let (p, n): (Vec<char>, Vec<char>) = (pattern.chars().collect(), name.chars().collect());
+    let (mut pi, mut ni) = (0, 0);
+    let (mut star, mut mark) = (None, 0);
+    while ni < n.len() {
+        if pi < p.len() && (p[pi] == '?' || p[pi] == n[ni]) {
+            pi += 1;
+            ni += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some(pi);
+            mark = ni;
+            pi += 1;
+        } else if let Some(s) = star {
+            pi = s + 1;
+            mark += 1;
+            ni = mark;
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|&c| c == '*')
 }
 
 /// The pairs `create-index/<entry>` recorded, or a fresh expansion when there is no such step
@@ -119,4 +155,21 @@ pub(crate) fn created(ctx: &StepCtx, source_entry: &str, source: &str) -> Option
         .iter()
         .find(|v| v.get("source").and_then(Value::as_str) == Some(source))
         .cloned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::matches;
+
+    #[test]
+    fn wildcards_match_like_the_cluster() {
+        assert!(matches("logs-debug-*", "logs-debug-2026"));
+        assert!(matches("logs-?", "logs-a"));
+        assert!(matches("logs-a", "logs-a"));
+        assert!(!matches("logs-?", "logs-ab"));
+        assert!(!matches("logs-debug-*", "logs-2026"));
+        assert!(matches("*-old", "movies-old"));
+        assert!(!matches("*-old", "movies-older"));
+        assert!(matches("a*b*c", "axxbyyc"));
+    }
 }

@@ -115,6 +115,7 @@ async fn snapshot_completes_under_429_and_503() {
             destination_store: Some(fs_store(&b.join("r"))),
             incremental_rounds: 1,
             index_settings: BTreeMap::new(),
+            copy_settings: Default::default(),
         }),
         cutover: Cutover {
             approved: true,

@@ -25,6 +25,7 @@ fn snapshot_plan(src: &str, dst: &str) -> Blueprint {
             destination_store: None,
             incremental_rounds: 0,
             index_settings: BTreeMap::new(),
+            copy_settings: Default::default(),
         }),
         cutover: Cutover {
             approved: true,

@@ -41,6 +41,7 @@ fn plan(
             destination_store: Some(fs_store(&b.join("repo"))),
             incremental_rounds: 1,
             index_settings: BTreeMap::new(),
+            copy_settings: Default::default(),
         }),
         cutover: Cutover {
             approved,

@@ -76,6 +76,7 @@ async fn fs_to_oss_bucket_on_a_real_s3_server() {
             }),
             incremental_rounds: 0,
             index_settings: BTreeMap::new(),
+            copy_settings: Default::default(),
         }),
         cutover: Cutover {
             approved: true,

@@ -44,7 +44,7 @@ pub(super) fn compile(
     )?;
     let remote = Arc::new(Remote {
         host: r.remote_host.clone(),
-        auth: remote_auth(&bp.source.auth),
+        auth: remote_auth(r.remote_auth.as_ref().unwrap_or(&bp.source.auth)),
     });
     let reindex = |spec: &IndexSpec, pass: Pass, query: Value| StepKind::Reindex {
         source_index: spec.source.clone(),
@@ -62,6 +62,9 @@ pub(super) fn compile(
         let kind = StepKind::CreateIndex {
             source_index: spec.source.clone(),
             destination_index: spec.destination.clone(),
+            exclude: spec.exclude.clone(),
+            number_of_replicas: r.copy_settings.number_of_replicas,
+            refresh_interval: r.copy_settings.refresh_interval.clone(),
         };
         created.push(add_indexed(
             b,

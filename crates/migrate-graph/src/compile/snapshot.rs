@@ -10,7 +10,7 @@ use petgraph::graph::NodeIndex;
 use serde_json::Value;
 
 use super::{add_global, add_indexed, tail};
-use crate::blueprint::{Blueprint, SnapshotStrategy};
+use crate::blueprint::{Blueprint, CopySettings, SnapshotStrategy};
 use crate::error::CompileError;
 use crate::graph::GraphBuilder;
 use crate::kind::{Round, Side, StepKind};
@@ -68,8 +68,16 @@ pub(super) fn compile(
         &[versions, names],
     )?;
 
-    let indices: Arc<Vec<String>> = Arc::new(bp.indexes.iter().map(|i| i.source.clone()).collect());
-    let settings = Arc::new(restore_settings(&s.index_settings));
+    // Excludes go to the snapshot as `-name` targets (multi-target syntax), after the entry's pattern.
+    let indices: Arc<Vec<String>> = Arc::new(
+        bp.indexes
+            .iter()
+            .flat_map(|i| {
+                std::iter::once(i.source.clone()).chain(i.exclude.iter().map(|x| format!("-{x}")))
+            })
+            .collect(),
+    );
+    let settings = Arc::new(restore_settings(&s.copy_settings, &s.index_settings));
     let mut rounds = Rounds {
         b,
         bp,
@@ -111,10 +119,19 @@ pub(super) fn compile(
 }
 
 /// The settings every restore applies: no replicas and no refresh while copying, then the plan's own.
-fn restore_settings(extra: &BTreeMap<String, Value>) -> BTreeMap<String, Value> {
+fn restore_settings(
+    copy: &CopySettings,
+    extra: &BTreeMap<String, Value>,
+) -> BTreeMap<String, Value> {
     let mut settings = BTreeMap::new();
-    settings.insert("index.number_of_replicas".to_owned(), Value::from(0));
-    settings.insert("index.refresh_interval".to_owned(), Value::from("-1"));
+    settings.insert(
+        "index.number_of_replicas".to_owned(),
+        Value::from(copy.number_of_replicas),
+    );
+    settings.insert(
+        "index.refresh_interval".to_owned(),
+        Value::from(copy.refresh_interval.as_str()),
+    );
     for (k, v) in extra {
         let key = if k.starts_with("index.") {
             k.clone()

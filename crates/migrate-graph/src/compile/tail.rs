@@ -5,7 +5,7 @@ use std::sync::Arc;
 use petgraph::graph::NodeIndex;
 
 use super::{add_global, add_indexed};
-use crate::blueprint::Blueprint;
+use crate::blueprint::{Blueprint, Strategy};
 use crate::error::CompileError;
 use crate::graph::GraphBuilder;
 use crate::kind::StepKind;
@@ -54,10 +54,15 @@ pub(super) fn finish(
     last: &[NodeIndex],
 ) -> Result<(), CompileError> {
     let checks = Arc::new(bp.verify.clone());
+    let after_copy = match &bp.strategy {
+        Strategy::Snapshot(s) => s.copy_settings.after.clone(),
+        Strategy::Reindex(r) => r.copy_settings.after.clone(),
+    };
     for (spec, &after) in bp.indexes.iter().zip(last) {
         let kind = StepKind::RestoreSettings {
             source_index: spec.source.clone(),
             destination_index: spec.destination.clone(),
+            after: after_copy.clone(),
         };
         let restored = add_indexed(
             b,

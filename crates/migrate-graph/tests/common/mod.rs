@@ -89,6 +89,7 @@ pub fn snapshot_plan(indexes: &[&str]) -> Blueprint {
             destination_store: Some(oss_store()),
             incremental_rounds: 1,
             index_settings: BTreeMap::new(),
+            copy_settings: Default::default(),
         }),
         cutover: Cutover {
             approved: false,
@@ -125,11 +126,13 @@ pub fn reindex_plan(indexes: &[&str]) -> Blueprint {
         indexes: indexes.iter().map(|i| IndexSpec::same(*i)).collect(),
         strategy: Strategy::Reindex(ReindexStrategy {
             remote_host: "http://10.37.1.1:9200".into(),
+            remote_auth: None,
             update_field: Some("update_time".into()),
             incremental_passes: 2,
             partitions: Vec::new(),
             batch_size: Some(1000),
             requests_per_second: None,
+            copy_settings: Default::default(),
         }),
         cutover: Cutover {
             approved: true,

@@ -1,6 +1,6 @@
 //! `create-index`: the destination index from the source's settings (stripped, see
 //! [`crate::copyable_settings`]) and mapping (type unwrapped when crossing versions), with replicas 0
-//! and refresh -1 for the copy. An existing destination index with compatible mappings counts as
+//! and refresh -1 for the copy unless the plan's `copy_settings` say otherwise. An existing destination index with compatible mappings counts as
 //! done. Outputs record, per concrete index a pattern expanded to, the source's original
 //! `number_of_replicas` and `refresh_interval` for `restore-settings`.
 
@@ -58,10 +58,17 @@ fn mapping_of(list: Vec<(String, IndexMapping)>, index: &str) -> Option<IndexMap
     }
 }
 
+/// The copy-time settings of the destination index.
+pub(super) struct Copy<'a> {
+    pub number_of_replicas: u32,
+    pub refresh_interval: &'a str,
+}
+
 pub(super) async fn run(
     cx: &Cx<'_>,
     source_entry: &str,
     destination_entry: &str,
+    copy: Copy<'_>,
 ) -> Result<Outcome, StepError> {
     let src = cx.client(Side::Source);
     let dst = cx.client(Side::Destination);
@@ -116,7 +123,15 @@ pub(super) async fn run(
         if exists {
             check_compatible(cx, d, &wanted).await?;
         } else {
-            let body = copyable_settings(&flat, &dinfo);
+            let mut body = copyable_settings(&flat, &dinfo);
+            body.insert(
+                "index.number_of_replicas".into(),
+                Value::from(copy.number_of_replicas.to_string()),
+            );
+            body.insert(
+                "index.refresh_interval".into(),
+                Value::from(copy.refresh_interval),
+            );
             match dst
                 .create_index_typed(
                     d,

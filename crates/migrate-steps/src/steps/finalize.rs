@@ -1,5 +1,6 @@
 //! `restore-settings`: the destination index gets back the source's replica count and refresh
-//! interval (recorded by `create-index`, or read from the source for restored indexes). A restored
+//! interval (recorded by `create-index`, or read from the source for restored indexes), or, with
+//! `copy_settings.after: { set: ... }`, the plan's explicit settings. A restored
 //! index also inherits the source's cutover write block; it is lifted here, since the destination
 //! is the one taking writes after the cutover. For indexes `create-index` made (the reindex
 //! strategy), the source index's aliases are added to the destination index too, unless it has
@@ -7,6 +8,7 @@
 
 use migrate_exec::{Outcome, StepCtx, StepError};
 use migrate_graph::Side;
+use migrate_graph::blueprint::AfterCopy;
 use serde_json::{Map, Value, json};
 
 use crate::resolve::{created, pairs};
@@ -37,6 +39,7 @@ pub(super) async fn restore_settings(
     ctx: &mut StepCtx,
     source_index: &str,
     destination_index: &str,
+    after: &AfterCopy,
 ) -> Result<Outcome, StepError> {
     let mut rows = Vec::new();
     for p in pairs(cx, ctx, source_index, destination_index).await? {
@@ -46,8 +49,12 @@ pub(super) async fn restore_settings(
         } else {
             Vec::new()
         };
-        let (replicas, refresh) = match record {
-            Some(rec) => (
+        let wanted: Map<String, Value> = match (after, record) {
+            (AfterCopy::Set(values), _) => values
+                .iter()
+                .map(|(k, v)| (k.clone(), Value::from(text(v))))
+                .collect(),
+            (AfterCopy::Original, Some(rec)) => original(
                 rec.get("number_of_replicas")
                     .map(text)
                     .unwrap_or_else(|| "1".into()),
@@ -55,9 +62,9 @@ pub(super) async fn restore_settings(
                     .map(text)
                     .unwrap_or_else(|| "1s".into()),
             ),
-            None => {
+            (AfterCopy::Original, None) => {
                 let s = flat(cx, Side::Source, &p.source).await?;
-                (
+                original(
                     s.get("index.number_of_replicas")
                         .map(text)
                         .unwrap_or_else(|| "1".into()),
@@ -69,11 +76,11 @@ pub(super) async fn restore_settings(
         };
         let d = flat(cx, Side::Destination, &p.destination).await?;
         let blocked = d.get("index.blocks.write").map(text).as_deref() == Some("true");
-        let same = d.get("index.number_of_replicas").map(text).as_deref()
-            == Some(replicas.as_str())
-            && d.get("index.refresh_interval").map(text).as_deref() == Some(refresh.as_str());
+        let same = wanted
+            .iter()
+            .all(|(k, v)| d.get(&format!("index.{k}")).map(text) == Some(text(v)));
         if !same || blocked {
-            let mut index = json!({"number_of_replicas": replicas, "refresh_interval": refresh});
+            let mut index = Value::Object(wanted.clone());
             if blocked {
                 index["blocks"] = json!({"write": false});
             }
@@ -88,14 +95,27 @@ pub(super) async fn restore_settings(
                     )
                 })?;
         }
-        rows.push(json!({
-            "index": p.destination, "number_of_replicas": replicas, "refresh_interval": refresh,
+        let mut row = json!({
+            "index": p.destination, "settings": Value::Object(wanted.clone()),
             "changed": !same || blocked, "write_block_lifted": blocked, "aliases_added": aliases,
-        }));
+        });
+        for key in ["number_of_replicas", "refresh_interval"] {
+            if let Some(v) = wanted.get(key) {
+                row[key] = v.clone();
+            }
+        }
+        rows.push(row);
     }
     Ok(Outcome::Done {
         outputs: json!({"indices": rows}),
     })
+}
+
+fn original(replicas: String, refresh: String) -> Map<String, Value> {
+    let mut m = Map::new();
+    m.insert("number_of_replicas".into(), Value::from(replicas));
+    m.insert("refresh_interval".into(), Value::from(refresh));
+    m
 }
 
 /// Adds the source index's aliases (with their filters and routing) to the destination index;

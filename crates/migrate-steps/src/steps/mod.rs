@@ -55,14 +55,24 @@ pub(crate) async fn run(cx: &Cx<'_>, ctx: &mut StepCtx) -> Result<Outcome, StepE
         StepKind::CreateIndex {
             source_index,
             destination_index,
-        } => create_index::run(cx, source_index, destination_index).await,
+            number_of_replicas,
+            refresh_interval,
+            ..
+        } => {
+            let copy = create_index::Copy {
+                number_of_replicas: *number_of_replicas,
+                refresh_interval,
+            };
+            create_index::run(cx, source_index, destination_index, copy).await
+        }
         StepKind::Reindex { .. } => reindex::run(cx, ctx).await,
         StepKind::Gate { approved } => Ok(cutover::gate(*approved)),
         StepKind::BlockWrites { index } => cutover::block_writes(cx, ctx, index).await,
         StepKind::RestoreSettings {
             source_index,
             destination_index,
-        } => finalize::restore_settings(cx, ctx, source_index, destination_index).await,
+            after,
+        } => finalize::restore_settings(cx, ctx, source_index, destination_index, after).await,
         StepKind::Verify {
             source_index,
             destination_index,

@@ -353,11 +353,13 @@ pub fn reindex_plan(
         indexes: indexes.iter().map(|i| IndexSpec::same(*i)).collect(),
         strategy: Strategy::Reindex(ReindexStrategy {
             remote_host: src.url(),
+            remote_auth: None,
             update_field: update_field.map(str::to_owned),
             incremental_passes: passes,
             partitions: Vec::new(),
             batch_size: Some(50),
             requests_per_second: None,
+            copy_settings: Default::default(),
         }),
         cutover: Cutover {
             approved,
