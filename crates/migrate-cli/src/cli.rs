@@ -20,6 +20,14 @@ pub enum Command {
     Plan(cmd::plan::PlanArgs),
     /// Inspect a snapshot repository in an object store (read-only): `repo ls STORE_URL`.
     Repo(cmd::repo::RepoArgs),
+    /// Run or resume a plan: every step checkpointed, resumable after any failure.
+    Apply(cmd::apply::ApplyArgs),
+    /// Show a plan's progress from its state (read-only).
+    Status(cmd::status::StatusArgs),
+    /// Inspect a plan's state or release a lock left behind.
+    State(cmd::state::StateArgs),
+    /// Run a real migration between two embedded sandbox clusters (nothing to install).
+    Demo(cmd::demo::DemoArgs),
     /// Print the JSON schema of plan files.
     Schema(cmd::schema::SchemaArgs),
 }

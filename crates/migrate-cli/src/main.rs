@@ -13,6 +13,10 @@ fn main() -> ExitCode {
         cli::Command::Validate(args) => cmd::validate::run(args),
         cli::Command::Plan(args) => cmd::plan::run(args),
         cli::Command::Repo(args) => cmd::repo::run(args),
+        cli::Command::Apply(args) => cmd::apply::run(args),
+        cli::Command::Status(args) => cmd::status::run(args),
+        cli::Command::State(args) => cmd::state::run(args),
+        cli::Command::Demo(args) => cmd::demo::run(args),
         cli::Command::Schema(args) => cmd::schema::run(args),
     }
 }

@@ -40,8 +40,10 @@ pub struct PlanArgs {
     #[arg(long, value_enum, default_value_t = FormatArg::Text)]
     pub format: FormatArg,
 
-    /// A state file: mark steps done/running/failed and list only what remains.
-    #[arg(long, value_name = "PATH")]
+    /// The state to plan against (default: the one apply keeps in `.migrate/` next to the plan,
+    /// if any): a `<plan>.state.json` file, a directory, or an object-store URL (read-only).
+    /// Done steps are marked and only what remains is listed.
+    #[arg(long, value_name = "LOCATION")]
     pub state: Option<PathBuf>,
 
     /// Exit 0 when nothing is left to do, 2 when steps are pending, 1 on error (like
@@ -81,17 +83,18 @@ pub fn run(args: &PlanArgs) -> ExitCode {
             return ExitCode::from(error_code);
         }
     };
-    let progress = match &args.state {
-        None => None,
-        Some(path) => match read_state(path) {
-            Ok(map) => Some(Progress::resolve(&graph, &map)),
-            Err(message) => {
-                eprintln!("error: {message}");
-                return ExitCode::from(error_code);
-            }
-        },
+    let recorded = match &args.state {
+        Some(path) => read_state_at(path, &plan.name).map(Some),
+        None => read_local_state(&args.plan, &plan.name),
     };
-    print!("{}", render(&graph, progress.as_ref(), args.format.into()));
+    let progress = match recorded {
+        Ok(map) => map.map(|m| Progress::resolve(&graph, &m)),
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(error_code);
+        }
+    };
+    super::stdout::print(&render(&graph, progress.as_ref(), args.format.into()));
     let remaining = progress.as_ref().map_or(graph.len(), Progress::remaining);
     if args.detailed_exitcode && remaining > 0 {
         ExitCode::from(2)
@@ -100,7 +103,47 @@ pub fn run(args: &PlanArgs) -> ExitCode {
     }
 }
 
-/// Reads step statuses from a state file: `{"steps": {id: {"status", "fingerprint"?}}}` or a plain
+/// The state apply keeps next to the plan (`.migrate/<plan>.state.json` and its journal), if any:
+/// without `--state`, the dry run shows what apply would do now. Read-only.
+fn read_local_state(plan_path: &Path, name: &str) -> Result<Option<StatusMap>, String> {
+    let store = migrate_state::FileStore::for_plan(plan_path, name).map_err(|e| e.to_string())?;
+    if !store.state_path().exists() && !store.journal_path().exists() {
+        return Ok(None);
+    }
+    use migrate_state::StateStore;
+    let state = store.load().map_err(|e| e.to_string())?;
+    Ok(state.as_ref().map(migrate_exec::status_map))
+}
+
+/// `--state`: a state file apply wrote (`<plan>.state.json`, its journal replayed), a directory
+/// holding one, an object-store URL (`s3://…`, read-only), or a hand-written JSON file.
+fn read_state_at(path: &Path, name: &str) -> Result<StatusMap, String> {
+    use migrate_state::StateStore;
+    let text = path.to_string_lossy();
+    let store: Option<std::sync::Arc<dyn StateStore>> = if text.contains("://") {
+        let loc = migrate_state_remote::parse_state_url(&text).map_err(|e| e.to_string())?;
+        Some(migrate_state_remote::open_state_store(&loc, name).map_err(|e| e.to_string())?)
+    } else if path.is_dir() {
+        Some(std::sync::Arc::new(
+            migrate_state::FileStore::new(path, name).map_err(|e| e.to_string())?,
+        ))
+    } else if text.ends_with(".state.json") {
+        Some(std::sync::Arc::new(
+            migrate_state::FileStore::for_state_file(path).map_err(|e| e.to_string())?,
+        ))
+    } else {
+        None
+    };
+    match store {
+        Some(store) => match store.load().map_err(|e| e.to_string())? {
+            Some(state) => Ok(migrate_exec::status_map(&state)),
+            None => Err(format!("no state at {}", store.location())),
+        },
+        None => read_state(path),
+    }
+}
+
+/// Reads step statuses from a hand-written state file: `{"steps": {id: {"status", "fingerprint"?}}}` or a plain
 /// object of id -> entry, where an entry is such an object or just a status string.
 pub fn read_state(path: &Path) -> Result<StatusMap, String> {
     let text = std::fs::read_to_string(path)

@@ -78,9 +78,9 @@ async fn ls_command(args: &LsArgs) -> ExitCode {
     match inspect(store.as_ref()).await {
         Ok(inspection) => {
             match args.format {
-                Format::Text => print!("{}", inspection.render_text(&location)),
+                Format::Text => super::stdout::print(&inspection.render_text(&location)),
                 Format::Json => match serde_json::to_string_pretty(&inspection) {
-                    Ok(json) => println!("{json}"),
+                    Ok(json) => super::stdout::print_line(&json),
                     Err(e) => {
                         eprintln!("error: cannot render JSON: {e}");
                         return ExitCode::from(1);

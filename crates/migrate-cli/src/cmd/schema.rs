@@ -9,6 +9,6 @@ use clap::Args;
 pub struct SchemaArgs {}
 
 pub fn run(_args: &SchemaArgs) -> ExitCode {
-    print!("{}", migrate_plan::schema_json());
+    super::stdout::print(&migrate_plan::schema_json());
     ExitCode::SUCCESS
 }

@@ -48,7 +48,7 @@ pub fn run(args: &ValidateArgs) -> ExitCode {
                 if w > 0 {
                     line.push_str(&format!(", {w} warning{}", if w == 1 { "" } else { "s" }));
                 }
-                println!("{line}");
+                super::stdout::print_line(&line);
             }
             Err(_) => failed = true,
         }

@@ -1,0 +1,256 @@
+//! `migrate apply`: runs or resumes a plan. Loads and validates it, compiles the DAG, opens the
+//! state (and takes its lock), builds both cluster clients and runs the executor with the real
+//! steps; Ctrl-C or SIGTERM checkpoints and exits 130. The demo goes through [`apply`] too.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use clap::Args;
+use migrate_exec::{Dag, Event, EventSink, ExecConfig, Executor, RetryPolicy, RunOutcome};
+use migrate_graph::blueprint::Blueprint;
+use migrate_plan::Plan;
+use migrate_steps::{Env, EnvOptions, PlanRunner};
+use tokio_util::sync::CancellationToken;
+
+use super::load::{EXIT_BAD_INPUT, load_plan};
+use super::output::{OutputMode, Presenter};
+use super::report;
+use super::state_store::{StateArg, open_state};
+
+const AFTER_HELP: &str = "\
+Exit codes:
+  0    complete, or stopped at the cutover gate (the message names the plan field to change)
+  1    a step failed; the state is kept and `migrate apply` resumes from it
+  2    bad input: invalid plan, unreadable secret reference, refused state file
+  3    another apply holds the plan's lock (the message names the holder and the lock id)
+  130  interrupted (Ctrl-C / SIGTERM); the state is checkpointed and the next apply re-attaches";
+
+/// Run or resume a plan.
+#[derive(Debug, Args)]
+#[command(after_help = AFTER_HELP, after_long_help = AFTER_HELP)]
+pub struct ApplyArgs {
+    /// The plan file.
+    #[arg(default_value = "plan.yaml")]
+    pub plan: PathBuf,
+
+    /// Treat warnings (e.g. a literal secret in the plan) as errors.
+    #[arg(long)]
+    pub strict: bool,
+
+    /// Steps working at once (default: the plan's `settings.parallelism`).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=256))]
+    pub parallelism: Option<u32>,
+
+    #[command(flatten)]
+    pub state: StateArg,
+
+    /// How to show progress: bars on a terminal (auto), plain lines, or JSON event lines on stdout.
+    #[arg(long, value_enum, default_value_t = OutputMode::Auto)]
+    pub output: OutputMode,
+
+    /// Only failures, gates and the final summary.
+    #[arg(short, long)]
+    pub quiet: bool,
+
+    /// More log output (-v info, -vv debug, -vvv trace); `RUST_LOG` also works.
+    #[arg(short, long, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+}
+
+/// What [`apply`] needs besides the plan path.
+pub struct ApplyOptions {
+    pub strict: bool,
+    pub parallelism: Option<u32>,
+    pub state: StateArg,
+    pub output: OutputMode,
+    pub quiet: bool,
+    pub env: EnvOptions,
+    /// Another sink that sees every event (the demo uses it to write between rounds).
+    pub also: Option<Arc<dyn EventSink>>,
+}
+
+pub fn run(args: &ApplyArgs) -> ExitCode {
+    super::logging::init(args.verbose, args.quiet);
+    let Ok(rt) = tokio::runtime::Runtime::new() else {
+        eprintln!("error: could not start the async runtime");
+        return ExitCode::from(1);
+    };
+    let options = ApplyOptions {
+        strict: args.strict,
+        parallelism: args.parallelism,
+        state: args.state.clone(),
+        output: args.output,
+        quiet: args.quiet,
+        env: EnvOptions::default(),
+        also: None,
+    };
+    ExitCode::from(rt.block_on(apply(&args.plan, options)))
+}
+
+/// Loads, compiles and runs the plan at `path`; returns the exit code.
+pub async fn apply(path: &Path, options: ApplyOptions) -> u8 {
+    let Ok((plan, _warnings)) = load_plan(path, options.strict) else {
+        return EXIT_BAD_INPUT;
+    };
+    let graph = match migrate_graph::compile(&plan) {
+        Ok(g) => Arc::new(g),
+        Err(e) => {
+            eprintln!("error: `{}` does not compile: {e}", path.display());
+            return EXIT_BAD_INPUT;
+        }
+    };
+    let store = match open_state(path, &plan, &options.state) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let blueprint = Blueprint::from(&plan);
+    let mut env_options = options.env.clone();
+    env_options.source_tls = tls(&plan.source);
+    env_options.destination_tls = tls(&plan.destination);
+    let env = match Env::from_blueprint(&blueprint, &env_options).await {
+        Ok(env) => env,
+        Err(e) => {
+            eprintln!("error: {e}");
+            eprintln!(
+                "help: secrets are read when apply starts: set the environment variables and files the plan references"
+            );
+            return EXIT_BAD_INPUT;
+        }
+    };
+    let runner = Arc::new(PlanRunner::new(Arc::clone(&graph), env));
+    let presenter: Arc<dyn Presenter> = Arc::from(options.output.sink(options.quiet));
+    let events: Arc<dyn EventSink> = Arc::new(Tee {
+        first: Arc::clone(&presenter),
+        second: options.also.clone(),
+    });
+    let cancel = CancellationToken::new();
+    let signals = tokio::spawn(cancel_on_signal(cancel.clone(), Arc::clone(&presenter)));
+    let config = exec_config(&plan, options.parallelism);
+    let executor = Executor::new(
+        plan.name.clone(),
+        Dag::from(graph.as_ref()),
+        runner,
+        Arc::clone(&store),
+    )
+    .with_config(config)
+    .with_events(events)
+    .with_cancel(cancel);
+    let result = executor.run().await;
+    signals.abort();
+    presenter.finish();
+    match result {
+        Ok(summary) => {
+            let outcome = summary.outcome();
+            if (outcome == RunOutcome::Complete || outcome == RunOutcome::Blocked)
+                && let Ok(Some(state)) = store.load()
+            {
+                report::print_verification(&graph, &state);
+            }
+            eprintln!("{}", summary.describe());
+            if outcome == RunOutcome::Failed {
+                eprintln!(
+                    "help: fix the cause and run `migrate apply {}` again: done steps are skipped and the failed ones resume",
+                    path.display()
+                );
+            }
+            summary.exit_code()
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            if let migrate_exec::ExecError::Locked(migrate_state::StateError::LockHeld {
+                lock,
+                ..
+            }) = &e
+            {
+                let state = options
+                    .state
+                    .location
+                    .as_deref()
+                    .map(|l| format!(" --state {l}"))
+                    .unwrap_or_default();
+                eprintln!(
+                    "help: wait for that apply to finish; if it is gone for good, remove its lock with\n  migrate state unlock {} {}{state}",
+                    lock.id,
+                    path.display()
+                );
+            }
+            e.exit_code()
+        }
+    }
+}
+
+/// The plan's TLS settings for one cluster.
+fn tls(cluster: &migrate_plan::Cluster) -> migrate_cluster::TlsConfig {
+    migrate_cluster::TlsConfig {
+        ca_file: cluster.tls.ca_file.clone(),
+        insecure_skip_verify: cluster.tls.insecure_skip_verify,
+        ..Default::default()
+    }
+}
+
+fn exec_config(plan: &Plan, parallelism: Option<u32>) -> ExecConfig {
+    let s = &plan.settings;
+    ExecConfig {
+        parallelism: parallelism.unwrap_or(s.parallelism).max(1) as usize,
+        retry: RetryPolicy {
+            max_attempts: s.retry.max_attempts.max(1),
+            base: Duration::from_millis(s.retry.initial_backoff_ms),
+            cap: Duration::from_millis(s.retry.max_backoff_ms),
+        },
+        ..ExecConfig::default()
+    }
+}
+
+/// Cancels the run on Ctrl-C or SIGTERM; a second Ctrl-C is left to the default (kill).
+async fn cancel_on_signal(cancel: CancellationToken, presenter: Arc<dyn Presenter>) {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let Ok(mut term) = signal(SignalKind::terminate()) else {
+            return;
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        if tokio::signal::ctrl_c().await.is_err() {
+            return;
+        }
+    }
+    presenter.say("interrupted: stopping running steps and checkpointing the state…");
+    cancel.cancel();
+}
+
+/// Sends every event to the presenter and, if set, a second sink.
+struct Tee {
+    first: Arc<dyn Presenter>,
+    second: Option<Arc<dyn EventSink>>,
+}
+
+impl EventSink for Tee {
+    fn emit(&self, event: &Event) {
+        self.first.emit(event);
+        if let Some(s) = &self.second {
+            s.emit(event);
+        }
+    }
+}
+
+impl Clone for ApplyOptions {
+    fn clone(&self) -> Self {
+        ApplyOptions {
+            strict: self.strict,
+            parallelism: self.parallelism,
+            state: self.state.clone(),
+            output: self.output,
+            quiet: self.quiet,
+            env: self.env.clone(),
+            also: self.also.clone(),
+        }
+    }
+}

@@ -1,0 +1,257 @@
+//! Crash campaign: `migrate apply` as a child process, killed with SIGKILL at seeded random moments
+//! (after the k-th event line it printed, k drawn from a seeded RNG), resumed each time, for both
+//! strategies against sandboxes. After each migration completes: the state parsed after every kill,
+//! counts and sampled documents match (the plan's verify step), and no server-side action ran more
+//! often than in an uninterrupted run of the same plan (snapshots created, restores started,
+//! `_reindex` tasks started, from the sandboxes' request logs).
+//!
+//! `MIGRATE_CRASH_KILLS` sets the kills per strategy (default 20), `MIGRATE_CRASH_SEED` the seed.
+
+mod support;
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::Stdio;
+
+use migrate_sandbox::Flavor;
+use rand::{RngExt, SeedableRng};
+use support::*;
+
+fn kills() -> usize {
+    std::env::var("MIGRATE_CRASH_KILLS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(20)
+}
+
+fn seed() -> u64 {
+    std::env::var("MIGRATE_CRASH_SEED")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0x5eed_c0de)
+}
+
+/// How one `apply` ended.
+enum End {
+    /// Killed by the test.
+    Killed,
+    Exited(i32),
+}
+
+/// Runs `apply` and kills it with SIGKILL once it has printed `kill_after` transition lines (a step
+/// started, done, retried or failed; skips of done steps don't count), if it gets that far. Reading
+/// lines is the synchronisation: no timers.
+fn apply_and_kill(dir: &Path, plan: &Path, kill_after: usize) -> End {
+    let mut child = migrate()
+        .current_dir(dir)
+        .args(["apply", plan.to_str().unwrap(), "--output", "json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn migrate apply");
+    let stdout = child.stdout.take().unwrap();
+    let mut lines = 0;
+    for line in BufReader::new(stdout).lines() {
+        let Ok(line) = line else { break };
+        let transition = [
+            "\"step_started\"",
+            "\"step_done\"",
+            "\"step_retrying\"",
+            "\"step_failed\"",
+        ]
+        .iter()
+        .any(|e| line.contains(e));
+        if !transition {
+            continue;
+        }
+        lines += 1;
+        if lines >= kill_after {
+            let _ = child.kill(); // SIGKILL on unix
+            let _ = child.wait();
+            return End::Killed;
+        }
+    }
+    let status = child.wait().expect("wait");
+    End::Exited(status.code().unwrap_or(-1))
+}
+
+/// The server-side actions a run starts, counted from the request logs.
+#[derive(Debug, PartialEq, Eq, Default, Clone, Copy)]
+struct Actions {
+    snapshots: usize,
+    restores: usize,
+    reindexes: usize,
+}
+
+fn actions(source: &Cluster, destination: &Cluster) -> Actions {
+    Actions {
+        snapshots: source
+            .count("PUT", |p| {
+                p.starts_with("/_snapshot/") && p.split('/').filter(|s| !s.is_empty()).count() == 3
+            })
+            .unwrap_or(0),
+        restores: destination
+            .count("POST", |p| {
+                p.starts_with("/_snapshot/") && p.ends_with("/_restore")
+            })
+            .unwrap_or(0),
+        reindexes: destination.count("POST", |p| p == "/_reindex").unwrap_or(0),
+    }
+}
+
+fn plan_text(strategy: &str, source: &Cluster, destination: &Cluster) -> String {
+    let body = match strategy {
+        "snapshot" => format!(
+            "strategy:\n  snapshot:\n    repository: crash-repository\n\
+             \x20   source_store: {{ fs: {{ location: \"{}\" }} }}\n\
+             \x20   destination_store: {{ fs: {{ location: \"{}\" }} }}\n\
+             \x20   incremental_rounds: 1\n",
+            source.repo_dir.as_ref().unwrap().display(),
+            destination.repo_dir.as_ref().unwrap().display()
+        ),
+        _ => format!(
+            "strategy:\n  reindex:\n    remote_host: {}\n    batch_size: 50\n    update_field: updated_at\n    incremental_passes: 1\n",
+            source.url
+        ),
+    };
+    format!(
+        "version: 1\nname: crash-{strategy}\nsource: {{ url: \"{}\" }}\ndestination: {{ url: \"{}\" }}\n\
+         indexes: [movies, books]\n{body}\
+         cutover: {{ approved: true, block_source_writes: true }}\n\
+         verify: {{ doc_count: true, health: yellow, sample: 10 }}\n\
+         settings: {{ parallelism: 3, retry: {{ max_attempts: 5, initial_backoff_ms: 20, max_backoff_ms: 200 }} }}\n",
+        source.url, destination.url
+    )
+}
+
+/// Fresh clusters with seeded `movies` and `books`, and the plan written to `work`.
+async fn setup(strategy: &str, work: &Path) -> (Cluster, Cluster, std::path::PathBuf) {
+    let (source, destination) = clusters(
+        Pair {
+            source: (Flavor::Elasticsearch, "5.6.16"),
+            destination: (
+                Flavor::Elasticsearch,
+                if strategy == "snapshot" {
+                    "6.8.23"
+                } else {
+                    "7.10.2"
+                },
+            ),
+            source_auth: None,
+            snapshot_dirs: strategy == "snapshot",
+        },
+        work,
+    )
+    .await;
+    let http = Http::new(None);
+    source.test_writes_begin();
+    for index in ["movies", "books"] {
+        create_movies(&http, &source.url, index, Some("doc")).await;
+        let docs: Vec<_> = (0..120)
+            .map(|i| {
+                let updated = (i % 7 != 0).then_some(1_700_000_000_000 + i as u64);
+                (index, Some("doc"), i.to_string(), movie(i, updated))
+            })
+            .collect();
+        http.bulk(&source.url, &docs).await;
+    }
+    source.test_writes_done();
+    let plan = work.join("plan.yaml");
+    std::fs::write(&plan, plan_text(strategy, &source, &destination)).unwrap();
+    (source, destination, plan)
+}
+
+fn state_parses(plan: &Path, name: &str) -> bool {
+    let store = migrate_state::FileStore::for_plan(plan, name).unwrap();
+    use migrate_state::StateStore;
+    store.load().is_ok()
+}
+
+async fn campaign(strategy: &str) {
+    if real_clusters() {
+        return; // needs the sandboxes' request logs
+    }
+    let name = format!("crash-{strategy}");
+    // The uninterrupted baseline: how many server-side actions one clean run starts.
+    let base_dir = tempfile::tempdir().unwrap();
+    let (bs, bd, bplan) = setup(strategy, base_dir.path()).await;
+    let baseline_run = tokio::task::spawn_blocking({
+        let dir = base_dir.path().to_owned();
+        let plan = bplan.clone();
+        move || {
+            run(
+                &dir,
+                &["apply", plan.to_str().unwrap(), "--output", "plain"],
+                &[],
+            )
+        }
+    })
+    .await
+    .unwrap();
+    assert_eq!(
+        baseline_run.status.code(),
+        Some(0),
+        "{}",
+        text(&baseline_run)
+    );
+    let baseline = actions(&bs, &bd);
+    assert!(baseline.snapshots + baseline.reindexes > 0, "{baseline:?}");
+
+    let mut rng = rand::rngs::StdRng::seed_from_u64(seed() ^ strategy.len() as u64);
+    let mut killed = 0;
+    let mut migrations = 0;
+    let mut runs = 0;
+    while killed < kills() {
+        migrations += 1;
+        let work = tempfile::tempdir().unwrap();
+        let (source, destination, plan) = setup(strategy, work.path()).await;
+        loop {
+            let k = rng.random_range(1..=8);
+            runs += 1;
+            let end = tokio::task::spawn_blocking({
+                let dir = work.path().to_owned();
+                let plan = plan.clone();
+                move || apply_and_kill(&dir, &plan, k)
+            })
+            .await
+            .unwrap();
+            assert!(
+                state_parses(&plan, &name),
+                "the state did not parse after run {runs}"
+            );
+            match end {
+                End::Killed => killed += 1,
+                End::Exited(0) => break,
+                End::Exited(code) => panic!("apply exited {code} during the campaign (run {runs})"),
+            }
+            assert!(runs < 2000, "the campaign does not converge");
+        }
+        let got = actions(&source, &destination);
+        assert_eq!(
+            got, baseline,
+            "server-side actions under crashes vs a clean run (migration {migrations})"
+        );
+        // The final apply verified counts and sampled documents; check the counts independently.
+        let http = Http::new(None);
+        for index in ["movies", "books"] {
+            assert_eq!(
+                http.count(&source.url, index).await,
+                http.count(&destination.url, index).await,
+                "{index}"
+            );
+        }
+    }
+    println!(
+        "crash campaign {strategy}: {runs} runs, {killed} kills survived, {migrations} migrations completed, 0 losses, 0 repeated server-side actions"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn crash_campaign_reindex() {
+    campaign("reindex").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn crash_campaign_snapshot() {
+    campaign("snapshot").await;
+}
