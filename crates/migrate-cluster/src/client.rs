@@ -42,6 +42,8 @@ pub struct Request<'a> {
     pub body: Option<Value>,
     /// `Some` for a call that changes cluster state: checked by the write-guard first.
     pub mutating: Option<(MutatingCall, String)>,
+    /// Extra request headers (e.g. `X-Opaque-Id`), sent as given.
+    pub headers: Vec<(&'static str, String)>,
 }
 
 impl<'a> Request<'a> {
@@ -52,6 +54,7 @@ impl<'a> Request<'a> {
             query: Vec::new(),
             body: None,
             mutating: None,
+            headers: Vec::new(),
         }
     }
     pub fn get(path: impl Into<String>) -> Self {
@@ -63,6 +66,11 @@ impl<'a> Request<'a> {
     }
     pub fn body(mut self, body: Value) -> Self {
         self.body = Some(body);
+        self
+    }
+    /// Adds a request header.
+    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.headers.push((name, value.into()));
         self
     }
     pub fn mutating(mut self, call: MutatingCall, target: impl Into<String>) -> Self {
@@ -207,6 +215,14 @@ impl ClusterClient {
         let mut headers = HeaderMap::new();
         if req.body.is_some() {
             headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        }
+        for (name, value) in &req.headers {
+            let value = HeaderValue::from_str(value).map_err(|e| ClusterError::Decode {
+                method: method.clone(),
+                path: path.clone(),
+                detail: format!("header `{name}`: {e}"),
+            })?;
+            headers.insert(*name, value);
         }
         self.auth
             .apply(&mut headers, &method, &url, &body, &self.redactor)

@@ -152,6 +152,11 @@ impl Product {
         self.es_major() >= 7
     }
 
+    /// Whether tasks keep the request's `X-Opaque-Id` under `headers` (ES 6.2+, all OpenSearch).
+    pub fn task_headers(&self) -> bool {
+        self.is_opensearch() || self.version >= Version::new(6, 2, 0)
+    }
+
     /// Whether point-in-time search exists (ES 7.10+, OpenSearch 2.4+).
     pub fn has_pit(&self) -> bool {
         match self.flavor {

@@ -98,6 +98,8 @@ pub struct Task {
     pub response: Option<Value>,
     /// Final `error` once failed.
     pub error: Option<Value>,
+    /// Request headers the task keeps (`X-Opaque-Id`), shown under `headers` by `_tasks`.
+    pub headers: BTreeMap<String, String>,
 }
 
 impl Task {
@@ -118,7 +120,7 @@ impl Task {
             "running_time_in_nanos": self.started.elapsed().as_nanos() as u64,
             "cancellable": true,
             "cancelled": self.progress.cancelled.load(Ordering::SeqCst),
-            "headers": {}
+            "headers": self.headers
         });
         if detailed && let Value::Object(m) = &mut v {
             m.insert("description".into(), json!(self.description));
@@ -157,9 +159,17 @@ impl TaskRegistry {
                 progress: progress.clone(),
                 response: None,
                 error: None,
+                headers: BTreeMap::new(),
             },
         );
         (self.next, progress)
+    }
+
+    /// Keeps request headers on a task (real clusters keep `X-Opaque-Id`).
+    pub fn set_headers(&mut self, id: u64, headers: BTreeMap<String, String>) {
+        if let Some(t) = self.tasks.get_mut(&id) {
+            t.headers = headers;
+        }
     }
 
     /// Records the outcome.

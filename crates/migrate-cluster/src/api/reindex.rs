@@ -114,6 +114,8 @@ pub struct TaskSummary {
     pub action: String,
     pub description: Option<String>,
     pub running_time_nanos: Option<u64>,
+    /// The task's `X-Opaque-Id` header (ES 6.2+, OpenSearch), when the request carried one.
+    pub opaque_id: Option<String>,
 }
 
 impl ClusterClient {
@@ -181,6 +183,15 @@ impl ClusterClient {
                             running_time_nanos: t
                                 .get("running_time_in_nanos")
                                 .and_then(Value::as_u64),
+                            opaque_id: t
+                                .get("headers")
+                                .and_then(Value::as_object)
+                                .and_then(|h| {
+                                    h.iter()
+                                        .find(|(k, _)| k.eq_ignore_ascii_case("x-opaque-id"))
+                                })
+                                .and_then(|(_, v)| v.as_str())
+                                .map(str::to_owned),
                         });
                     }
                 }

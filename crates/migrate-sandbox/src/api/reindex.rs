@@ -49,6 +49,12 @@ async fn reindex(ctx: Ctx) -> ApiResult<Reply> {
         describe(&req),
         req.requests_per_second,
     );
+    if shared.product.task_headers()
+        && let Some(opaque) = ctx.headers.get("x-opaque-id").and_then(|v| v.to_str().ok())
+    {
+        let headers = [("X-Opaque-Id".to_string(), opaque.to_string())].into();
+        shared.tasks().set_headers(id, headers);
+    }
     let wait = req.wait_for_completion;
     let worker = {
         let shared = shared.clone();

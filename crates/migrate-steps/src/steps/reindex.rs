@@ -9,6 +9,15 @@
 //! passes write with the source's `_id` (`op_type: index`, `conflicts: proceed`), so a replay
 //! overwrites documents and never duplicates them.
 //!
+//! Orphan tasks: before each `POST _reindex` the handle records a fresh opaque id for this (step,
+//! index, attempt) under `opaque`, and the request carries it as `X-Opaque-Id`, which ES 6.2+ and
+//! OpenSearch keep in the task's `headers`. An attempt that finds an opaque id but no task id (the
+//! process died between the POST and recording its answer) lists the destination's running reindex
+//! tasks (`GET _tasks?actions=*reindex&detailed=true`) and adopts the one carrying that id; only when
+//! none does is a new task started. Limits: ES 5.x keeps no task headers, so there an orphan is
+//! never found and the pass starts again (harmless, as above, but the orphan runs to its end); a
+//! task that already finished before the re-attach is no longer listed and is not adopted either.
+//!
 //! Bounds: a pass's `to` is its start time. Incremental passes copy `[from, to)` on the update-time
 //! field, where `from` is the previous pass's `to` less `EnvOptions::watermark_overlap` (documents
 //! indexed just before a pass started may not have been searchable yet). The final pass runs after
@@ -39,6 +48,9 @@ struct Handle {
     tasks: BTreeMap<String, String>,
     #[serde(default)]
     done: BTreeMap<String, Counts>,
+    /// The `X-Opaque-Id` sent with the latest `_reindex` of each index (see the module docs).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    opaque: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -187,7 +199,23 @@ pub(super) async fn run(cx: &Cx<'_>, ctx: &mut StepCtx) -> Result<Outcome, StepE
             let task = match handle.tasks.get(&p.source) {
                 Some(t) => TaskId(t.clone()),
                 None => {
-                    let t = start(cx, p, &handle, range).await?;
+                    let adopted = match handle.opaque.get(&p.source) {
+                        Some(o) => orphan(cx, o).await?,
+                        None => None,
+                    };
+                    let t = match adopted {
+                        Some(t) => {
+                            tracing::info!(step = cx.id(), task = %t, "adopting the reindex task an interrupted attempt started");
+                            t
+                        }
+                        None => {
+                            let opaque = opaque_id(cx.id(), &p.source, ctx.attempt());
+                            handle.opaque.insert(p.source.clone(), opaque.clone());
+                            // Durable before the POST, so a re-attach can find the task it starts.
+                            ctx.record_handle(to_value(&handle)).await?;
+                            start(cx, p, &handle, range, &opaque).await?
+                        }
+                    };
                     handle.tasks.insert(p.source.clone(), t.0.clone());
                     ctx.record_handle(to_value(&handle)).await?;
                     t
@@ -208,6 +236,7 @@ pub(super) async fn run(cx: &Cx<'_>, ctx: &mut StepCtx) -> Result<Outcome, StepE
                 End::Lost if restarts == 0 => {
                     tracing::warn!(step = cx.id(), task = %task, "recorded reindex task is gone; running the pass again");
                     handle.tasks.remove(&p.source);
+                    handle.opaque.remove(&p.source);
                     restarts += 1;
                 }
                 End::Lost => {
@@ -218,6 +247,7 @@ pub(super) async fn run(cx: &Cx<'_>, ctx: &mut StepCtx) -> Result<Outcome, StepE
                 }
                 End::Failed(err) => {
                     handle.tasks.remove(&p.source);
+                    handle.opaque.remove(&p.source);
                     ctx.record_handle(to_value(&handle)).await?;
                     return Err(err);
                 }
@@ -294,7 +324,49 @@ pub(crate) fn body(
     body
 }
 
-async fn start(cx: &Cx<'_>, p: &Pair, h: &Handle, range: bool) -> Result<TaskId, StepError> {
+/// A fresh `X-Opaque-Id` for one (step, index, attempt); the random tail keeps it unique when a
+/// state is reset and the same attempt number comes again.
+fn opaque_id(step: &str, index: &str, attempt: u32) -> String {
+    let nonce: u64 = rand::random();
+    // Header values must be visible ASCII.
+    let clean = |s: &str| -> String {
+        s.chars()
+            .map(|c| if c.is_ascii_graphic() { c } else { '_' })
+            .collect()
+    };
+    format!(
+        "migrate/{}/{}/a{attempt}-{nonce:016x}",
+        clean(step),
+        clean(index)
+    )
+}
+
+/// The running reindex task on the destination carrying `opaque` as its `X-Opaque-Id`, if any.
+async fn orphan(cx: &Cx<'_>, opaque: &str) -> Result<Option<TaskId>, StepError> {
+    let tasks = cx
+        .client(Side::Destination)
+        .list_tasks("*reindex")
+        .await
+        .map_err(|e| {
+            cx.fail(
+                Side::Destination,
+                "listing reindex tasks to find one an interrupted attempt started",
+                &e,
+            )
+        })?;
+    Ok(tasks
+        .into_iter()
+        .find(|t| t.opaque_id.as_deref() == Some(opaque))
+        .map(|t| t.id))
+}
+
+async fn start(
+    cx: &Cx<'_>,
+    p: &Pair,
+    h: &Handle,
+    range: bool,
+    opaque: &str,
+) -> Result<TaskId, StepError> {
     // The final pass runs after writes stopped: no upper bound (see the module docs).
     let upper = !matches!(
         &cx.step.kind,
@@ -313,6 +385,7 @@ async fn start(cx: &Cx<'_>, p: &Pair, h: &Handle, range: bool) -> Result<TaskId,
     let mut req = Request::new(reqwest::Method::POST, "/_reindex")
         .query("wait_for_completion", "false")
         .body(body)
+        .header("X-Opaque-Id", opaque)
         .mutating(MutatingCall::Reindex, p.destination.clone());
     if let StepKind::Reindex {
         requests_per_second: Some(rps),

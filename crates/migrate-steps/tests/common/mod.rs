@@ -20,16 +20,26 @@ use tokio_util::sync::CancellationToken;
 /// Called after a handle is stored.
 pub type Hook = Box<dyn Fn(&str, &Value) + Send + Sync>;
 
-/// Handles kept in memory; `on_record` runs after each one is stored (tests use it to interrupt).
+/// Decides whether a handle fails to be stored (true: the process "dies" before it is durable).
+pub type Refuse = Box<dyn Fn(&str, &Value) -> bool + Send + Sync>;
+
+/// Handles kept in memory; `on_record` runs after each one is stored (tests use it to interrupt);
+/// a handle `refuse` says yes to is not stored and the record fails.
 #[derive(Default)]
 pub struct MemHandles {
     pub map: Mutex<BTreeMap<String, Value>>,
     pub on_record: Mutex<Option<Hook>>,
+    pub refuse: Mutex<Option<Refuse>>,
 }
 
 #[async_trait]
 impl HandleSink for MemHandles {
     async fn record_handle(&self, step_id: &str, handle: Value) -> Result<(), String> {
+        if let Some(refuse) = self.refuse.lock().unwrap().as_ref()
+            && refuse(step_id, &handle)
+        {
+            return Err("the process died before the handle was stored".into());
+        }
         self.map
             .lock()
             .unwrap()
