@@ -30,4 +30,8 @@ pub enum Command {
     Demo(cmd::demo::DemoArgs),
     /// Print the JSON schema of plan files.
     Schema(cmd::schema::SchemaArgs),
+    /// Print shell completions (bash, zsh, fish, elvish, powershell).
+    Completions(cmd::completions::CompletionsArgs),
+    /// Print the man page (roff).
+    Man(cmd::completions::ManArgs),
 }

@@ -18,5 +18,7 @@ fn main() -> ExitCode {
         cli::Command::State(args) => cmd::state::run(args),
         cli::Command::Demo(args) => cmd::demo::run(args),
         cli::Command::Schema(args) => cmd::schema::run(args),
+        cli::Command::Completions(args) => cmd::completions::completions(args),
+        cli::Command::Man(args) => cmd::completions::man(args),
     }
 }
