@@ -219,9 +219,47 @@ fn cluster(w: &ClusterWire, p: &Path, cx: &mut Cx<'_>) -> Option<Cluster> {
                     "anyone on the network path can read the traffic and the credentials; set `tls.ca_file` to the cluster's CA instead".into(),
                 );
             }
+            match (&t.client_cert, &t.client_key) {
+                (Some(_), None) | (None, Some(_)) => {
+                    let (have, missing) = if t.client_cert.is_some() {
+                        ("client_cert", "client_key")
+                    } else {
+                        ("client_key", "client_cert")
+                    };
+                    let span = cx.key(&p.k("tls").k(have));
+                    cx.error(
+                        "plan::tls",
+                        format!(
+                            "`{}` is set without `{missing}`",
+                            p.k("tls").k(have).display()
+                        ),
+                        span,
+                        "half of a client certificate",
+                        format!("mutual TLS needs both files: add `{missing}` (the PEM {}) or remove `{have}`", if missing == "client_key" { "private key of the certificate" } else { "certificate chain of the key" }),
+                    );
+                }
+                _ => {}
+            }
+            for (key, value) in [
+                ("client_cert", &t.client_cert),
+                ("client_key", &t.client_key),
+            ] {
+                if value.as_deref().is_some_and(|v| v.trim().is_empty()) {
+                    let span = cx.value(&p.k("tls").k(key));
+                    cx.error(
+                        "plan::tls",
+                        format!("`{}` is empty", p.k("tls").k(key).display()),
+                        span,
+                        "empty path",
+                        "write the path of the PEM file, e.g. `/etc/migrate/client.pem`".into(),
+                    );
+                }
+            }
             Tls {
                 ca_file: t.ca_file.as_ref().map(PathBuf::from),
                 insecure_skip_verify: t.insecure_skip_verify,
+                client_cert: t.client_cert.as_ref().map(PathBuf::from),
+                client_key: t.client_key.as_ref().map(PathBuf::from),
             }
         }
     };
@@ -1126,8 +1164,58 @@ fn settings(w: Option<&SettingsWire>, p: &Path, cx: &mut Cx<'_>) -> Settings {
             "make `initial_backoff_ms` at most `max_backoff_ms`".into(),
         );
     }
+    let state = w
+        .state
+        .as_deref()
+        .and_then(|s| state_location(s, &p.k("state"), cx));
     Settings {
         parallelism: w.parallelism.unwrap_or(d.parallelism),
         retry,
+        state,
+    }
+}
+
+/// `settings.state`: an object-store URL with a bucket, a `file://` URL or a plain directory path.
+fn state_location(s: &str, p: &Path, cx: &mut Cx<'_>) -> Option<String> {
+    const FORMS: &str = "write `s3://bucket/prefix?region=REGION`, `oss://bucket/prefix?endpoint=HOST`, `cos://bucket/prefix?region=REGION`, `file:///dir` or a directory path; credentials come from the AWS chain or the environment, never from the plan";
+    let problem = if s.trim().is_empty() {
+        Some("the state location is empty".to_owned())
+    } else if let Some((scheme, rest)) = s.split_once("://") {
+        match scheme {
+            "s3" | "oss" | "cos" => {
+                let bucket = rest.split(['/', '?']).next().unwrap_or("");
+                if bucket.is_empty() {
+                    Some(format!("`{scheme}://` needs a bucket name"))
+                } else if bucket.contains('@') {
+                    Some("the state location must not carry credentials".to_owned())
+                } else {
+                    None
+                }
+            }
+            "file" => {
+                if rest.starts_with('/') {
+                    None
+                } else {
+                    Some("a `file://` location needs an absolute path (`file:///dir`)".to_owned())
+                }
+            }
+            other => Some(format!("unknown state location scheme `{other}://`")),
+        }
+    } else {
+        None
+    };
+    match problem {
+        None => Some(s.to_owned()),
+        Some(message) => {
+            let span = cx.value(p);
+            cx.error(
+                "plan::state",
+                format!("`{}`: {message}", p.display()),
+                span,
+                "not a state location",
+                FORMS.into(),
+            );
+            None
+        }
     }
 }

@@ -145,3 +145,61 @@ fn declared_versions_parse_and_print() {
     assert!(DeclaredVersion::parse("solr-9.0.0").is_none());
     assert!(DeclaredVersion::parse("elasticsearch-7.10.2.1").is_none());
 }
+
+fn load_text(text: &str) -> Result<Plan, String> {
+    load_str("t.yaml", text, &LoadOptions::default())
+        .map(|l| l.plan)
+        .map_err(|d| render(&d, &RenderOptions::plain()))
+}
+
+#[test]
+fn mutual_tls_files_load_together() {
+    let text = "version: 1\nname: m\nsource: { url: \"https://10.0.0.1:9200\", tls: { client_cert: /etc/m/c.pem, client_key: /etc/m/k.pem } }\ndestination: { url: \"https://10.0.0.2:9200\" }\nindexes: [movies]\nstrategy: { reindex: { remote_host: \"https://10.0.0.1:9200\" } }\n";
+    let p = load_text(text).expect("valid");
+    assert_eq!(
+        p.source.tls.client_cert.as_deref(),
+        Some(std::path::Path::new("/etc/m/c.pem"))
+    );
+    assert_eq!(
+        p.source.tls.client_key.as_deref(),
+        Some(std::path::Path::new("/etc/m/k.pem"))
+    );
+    assert_eq!(p.destination.tls.client_cert, None);
+    let half = text.replace(", client_key: /etc/m/k.pem", "");
+    let err = load_text(&half).expect_err("a certificate without its key");
+    assert!(
+        err.contains("client_cert") && err.contains("client_key"),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_state_location_accepts_the_cli_forms_only() {
+    let base = "version: 1\nname: m\nsource: { url: \"http://10.0.0.1:9200\" }\ndestination: { url: \"https://10.0.0.2:9200\" }\nindexes: [movies]\nstrategy: { reindex: { remote_host: \"http://10.0.0.1:9200\" } }\n";
+    assert_eq!(load_text(base).expect("valid").settings.state, None);
+    for ok in [
+        "s3://state-bucket/movies?region=ap-southeast-1&endpoint=http://127.0.0.1:9000",
+        "oss://state-bucket/movies?endpoint=oss-cn-hangzhou.aliyuncs.com",
+        "cos://state-bucket-1250000000/movies?region=ap-guangzhou",
+        "file:///var/lib/migrate",
+        "./state",
+        "/var/lib/migrate",
+    ] {
+        let p = load_text(&format!("{base}settings: {{ state: \"{ok}\" }}\n"))
+            .unwrap_or_else(|e| panic!("{ok}: {e}"));
+        assert_eq!(p.settings.state.as_deref(), Some(ok));
+    }
+    for bad in [
+        "gs://bucket/x",
+        "s3:///prefix",
+        "file://relative/dir",
+        "",
+        "s3://key:secret@bucket/x",
+    ] {
+        let err = load_text(&format!("{base}settings: {{ state: \"{bad}\" }}\n")).expect_err(bad);
+        assert!(
+            err.contains("plan::state") && err.contains("file:///dir"),
+            "{bad}: {err}"
+        );
+    }
+}

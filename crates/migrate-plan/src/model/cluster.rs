@@ -98,6 +98,10 @@ impl fmt::Debug for LiteralSecret {
 pub struct Tls {
     pub ca_file: Option<PathBuf>,
     pub insecure_skip_verify: bool,
+    /// Client certificate chain (PEM) for mutual TLS; set together with `client_key`.
+    pub client_cert: Option<PathBuf>,
+    /// Client private key (PEM) for mutual TLS; set together with `client_cert`.
+    pub client_key: Option<PathBuf>,
 }
 
 /// A product and version, as declared in the plan (`elasticsearch-5.5.2`).

@@ -42,10 +42,13 @@ impl Health {
 }
 
 /// How `apply` runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Settings {
     pub parallelism: u32,
     pub retry: Retry,
+    /// Where the run's state is kept (`s3://`, `oss://`, `cos://`, `file://` or a directory path),
+    /// as the CLI's `--state`; `None` leaves it to the CLI. Never holds credentials.
+    pub state: Option<String>,
 }
 
 impl Default for Settings {
@@ -53,6 +56,7 @@ impl Default for Settings {
         Settings {
             parallelism: 4,
             retry: Retry::default(),
+            state: None,
         }
     }
 }

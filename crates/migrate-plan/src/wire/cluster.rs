@@ -101,6 +101,12 @@ pub struct TlsWire {
     /// Accept any server certificate. Only for tests: it is reported as a warning.
     #[serde(default)]
     pub insecure_skip_verify: bool,
+    /// A PEM file with the client certificate chain `migrate` presents for mutual TLS (with `client_key`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_cert: Option<String>,
+    /// A PEM file with the private key of `client_cert` (with `client_cert`). Keep it readable by the runner only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_key: Option<String>,
 }
 
 /// A secret: a reference `{ env: NAME }` or `{ file: PATH }`. A literal string is accepted with a warning (an error under `--strict`) and is never printed.
