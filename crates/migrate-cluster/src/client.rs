@@ -250,6 +250,11 @@ impl ClusterClient {
             TransportKind::Timeout
         } else if e.is_connect() {
             TransportKind::Connect
+        } else if e.is_request() || e.is_body() {
+            // The connection closed or was reset mid-request or mid-response (a node restarting,
+            // a load balancer dropping it): transient. Steps check before they act, so retrying
+            // one never repeats an effect that already happened.
+            TransportKind::Interrupted
         } else {
             TransportKind::Other
         };

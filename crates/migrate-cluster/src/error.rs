@@ -58,6 +58,8 @@ pub enum ClusterError {
 pub enum TransportKind {
     Connect,
     Timeout,
+    /// The connection closed or reset before a complete response.
+    Interrupted,
     Other,
 }
 
@@ -66,6 +68,7 @@ impl std::fmt::Display for TransportKind {
         f.write_str(match self {
             TransportKind::Connect => "connection failed",
             TransportKind::Timeout => "timed out",
+            TransportKind::Interrupted => "connection closed before the response completed",
             TransportKind::Other => "request failed",
         })
     }
@@ -78,7 +81,10 @@ impl ClusterError {
         match self {
             ClusterError::Server { status, .. } => matches!(status, 429 | 502..=504),
             ClusterError::Transport { kind, .. } => {
-                matches!(kind, TransportKind::Connect | TransportKind::Timeout)
+                matches!(
+                    kind,
+                    TransportKind::Connect | TransportKind::Timeout | TransportKind::Interrupted
+                )
             }
             ClusterError::WaitTimeout(_) => true,
             _ => false,
@@ -186,6 +192,7 @@ mod tests {
         };
         assert!(t(TransportKind::Connect).is_retryable());
         assert!(t(TransportKind::Timeout).is_retryable());
+        assert!(t(TransportKind::Interrupted).is_retryable());
         assert!(!t(TransportKind::Other).is_retryable());
     }
 

@@ -1,0 +1,179 @@
+//! Fault campaign: `migrate apply` (child process) against sandboxes that answer a share of all
+//! requests with 429 or 503, drop connections and add latency, at 5 %, 10 % and 20 %, for both
+//! strategies. Each run must either complete with the right result (counts equal, the plan's own
+//! verification passed) or fail with a clear, resumable error — after which an apply with the
+//! faults lifted completes. A wrong result reported as success fails the test.
+
+mod support;
+
+use std::path::Path;
+use std::time::Duration;
+
+use migrate_sandbox::{FaultRule, Flavor};
+use support::*;
+
+fn plan_text(strategy: &str, source: &Cluster, destination: &Cluster) -> String {
+    let body = match strategy {
+        "snapshot" => format!(
+            "strategy:\n  snapshot:\n    repository: faults-repository\n\
+             \x20   source_store: {{ fs: {{ location: \"{}\" }} }}\n\
+             \x20   destination_store: {{ fs: {{ location: \"{}\" }} }}\n\
+             \x20   incremental_rounds: 1\n",
+            source.repo_dir.as_ref().unwrap().display(),
+            destination.repo_dir.as_ref().unwrap().display()
+        ),
+        _ => format!(
+            "strategy:\n  reindex:\n    remote_host: {}\n    batch_size: 50\n    update_field: updated_at\n    incremental_passes: 1\n",
+            source.url
+        ),
+    };
+    format!(
+        "version: 1\nname: faults-{strategy}\nsource: {{ url: \"{}\" }}\ndestination: {{ url: \"{}\" }}\n\
+         indexes: [movies, books]\n{body}\
+         cutover: {{ approved: true, block_source_writes: true }}\n\
+         verify: {{ doc_count: true, health: yellow, sample: 10 }}\n\
+         settings: {{ parallelism: 3, retry: {{ max_attempts: 8, initial_backoff_ms: 20, max_backoff_ms: 300 }} }}\n",
+        source.url, destination.url
+    )
+}
+
+fn inject(cluster: &Cluster, rate: f64) {
+    let Some(sb) = &cluster.sandbox else { return };
+    let f = sb.faults();
+    f.add(FaultRule::status(429).rate(rate * 0.4));
+    f.add(FaultRule::status(503).rate(rate * 0.4));
+    f.add(FaultRule::drop_connection().rate(rate * 0.1));
+    f.add(FaultRule::latency(Duration::from_millis(30)).rate(rate * 0.1));
+}
+
+fn injected(cluster: &Cluster) -> usize {
+    cluster
+        .log()
+        .map(|l| {
+            l.iter()
+                .filter(|r| r.status == 429 || r.status == 503)
+                .count()
+        })
+        .unwrap_or(0)
+}
+
+async fn one(strategy: &str, rate: f64, work: &Path) -> (bool, usize) {
+    let (source, destination) = clusters(
+        Pair {
+            source: (Flavor::Elasticsearch, "5.6.16"),
+            destination: (
+                Flavor::Elasticsearch,
+                if strategy == "snapshot" {
+                    "6.8.23"
+                } else {
+                    "7.10.2"
+                },
+            ),
+            source_auth: None,
+            snapshot_dirs: strategy == "snapshot",
+        },
+        work,
+    )
+    .await;
+    let http = Http::new(None);
+    source.test_writes_begin();
+    for index in ["movies", "books"] {
+        create_movies(&http, &source.url, index, Some("doc")).await;
+        let docs: Vec<_> = (0..150)
+            .map(|i| {
+                let updated = (i % 9 != 0).then_some(1_700_000_000_000 + i as u64);
+                (index, Some("doc"), i.to_string(), movie(i, updated))
+            })
+            .collect();
+        http.bulk(&source.url, &docs).await;
+    }
+    source.test_writes_done();
+    let plan = work.join("plan.yaml");
+    std::fs::write(&plan, plan_text(strategy, &source, &destination)).unwrap();
+    inject(&source, rate);
+    inject(&destination, rate);
+
+    let apply = |dir: std::path::PathBuf, plan: std::path::PathBuf| {
+        tokio::task::spawn_blocking(move || {
+            run(
+                &dir,
+                &["apply", plan.to_str().unwrap(), "--output", "plain"],
+                &[],
+            )
+        })
+    };
+    let out = apply(work.to_owned(), plan.clone()).await.unwrap();
+    let faults = injected(&source) + injected(&destination);
+    let completed_under_faults = match out.status.code() {
+        Some(0) => true,
+        Some(1) => {
+            // A clear, resumable failure: it names the step, and an apply without faults resumes.
+            let t = text(&out);
+            if std::env::var_os("MIGRATE_FAULTS_VERBOSE").is_some() {
+                eprintln!("{t}");
+            }
+            assert!(t.contains("failed") && t.contains("migrate apply"), "{t}");
+            for c in [&source, &destination] {
+                if let Some(sb) = &c.sandbox {
+                    sb.faults().clear();
+                }
+            }
+            let again = apply(work.to_owned(), plan.clone()).await.unwrap();
+            assert_eq!(
+                again.status.code(),
+                Some(0),
+                "resume after faults: {}",
+                text(&again)
+            );
+            false
+        }
+        other => panic!("apply exited {other:?} under {rate} faults: {}", text(&out)),
+    };
+    for c in [&source, &destination] {
+        if let Some(sb) = &c.sandbox {
+            sb.faults().clear();
+        }
+    }
+    for index in ["movies", "books"] {
+        let (a, b) = (
+            http.count(&source.url, index).await,
+            http.count(&destination.url, index).await,
+        );
+        assert_eq!(
+            a, b,
+            "{strategy} at {rate}: `{index}` source {a}, destination {b}"
+        );
+    }
+    (completed_under_faults, faults)
+}
+
+async fn campaign(strategy: &str) {
+    if real_clusters() {
+        return; // faults are injected by the sandboxes
+    }
+    let mut runs = 0;
+    let mut completed = 0;
+    let mut faults = 0;
+    for rate in [0.05, 0.10, 0.20] {
+        let work = tempfile::tempdir().unwrap();
+        let (ok, n) = one(strategy, rate, work.path()).await;
+        runs += 1;
+        completed += usize::from(ok);
+        faults += n;
+    }
+    assert!(faults > 0, "no fault was injected");
+    println!(
+        "fault campaign {strategy}: {runs} runs at 5/10/20 %, {faults} error answers injected (plus dropped connections and latency), {completed} completed under faults, {} failed clearly and resumed, 0 wrong results",
+        runs - completed
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fault_campaign_reindex() {
+    campaign("reindex").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fault_campaign_snapshot() {
+    campaign("snapshot").await;
+}
