@@ -31,8 +31,14 @@ pub fn parse_state(path: &Path, text: &str, plan_name: &str) -> Result<(State, b
         path: path.to_owned(),
         message,
     };
-    // Read the version first (skipping everything else), so a current state parses straight
-    // into its types without an intermediate JSON tree.
+    // The common case first: a current state parses straight into its types in one pass,
+    // without an intermediate JSON tree or a separate pass for the version.
+    if let Ok(state) = serde_json::from_str::<State>(text)
+        && state.format_version == FORMAT_VERSION
+    {
+        return Ok((state, false));
+    }
+    // Otherwise read the version (skipping everything else) to upgrade or refuse it.
     #[derive(serde::Deserialize)]
     struct Header {
         format_version: Option<Value>,
