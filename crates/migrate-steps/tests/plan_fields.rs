@@ -266,3 +266,76 @@ async fn explicit_after_copy_settings_replace_the_originals() {
     assert_eq!(s["index.refresh_interval"], "15s", "{s}");
     assert_eq!(count(&dst.url(), "movies").await, 8);
 }
+
+#[tokio::test]
+async fn a_snapshot_run_leaves_out_excluded_indexes_and_applies_copy_settings() {
+    use migrate_graph::blueprint::{Cutover, IndexSpec, SnapshotStrategy};
+    let dirs = tempfile::tempdir().unwrap();
+    let (a, b) = (dirs.path().join("a"), dirs.path().join("b"));
+    std::fs::create_dir_all(&a).unwrap();
+    std::fs::create_dir_all(&b).unwrap();
+    let with_repo = |dir: std::path::PathBuf| async move {
+        Sandbox::builder()
+            .flavor(Flavor::Elasticsearch)
+            .version("7.10.2")
+            .node_setting("path.repo", json!([dir.display().to_string()]))
+            .start()
+            .await
+            .expect("sandbox")
+    };
+    let src = with_repo(a.clone()).await;
+    let dst = with_repo(b.clone()).await;
+    for name in ["logs-a", "logs-debug-1"] {
+        create_index(
+            &src.url(),
+            name,
+            json!({"settings": {"number_of_shards": 1, "number_of_replicas": 1}}),
+        )
+        .await;
+        bulk(&src.url(), name, None, &docs("d", 0..6, None)).await;
+    }
+    let plan = migrate_graph::blueprint::Blueprint {
+        name: "logs".into(),
+        source: cluster(&src.url()),
+        destination: cluster(&dst.url()),
+        indexes: vec![IndexSpec {
+            exclude: vec!["logs-debug-*".into()],
+            ..IndexSpec::same("logs-*")
+        }],
+        strategy: Strategy::Snapshot(SnapshotStrategy {
+            repository: "migrate-a".into(),
+            destination_repository: "migrate-b".into(),
+            source_store: fs_store(&a.join("repo")),
+            destination_store: Some(fs_store(&b.join("repo"))),
+            incremental_rounds: 0,
+            index_settings: BTreeMap::new(),
+            copy_settings: CopySettings {
+                number_of_replicas: 0,
+                refresh_interval: "20s".into(),
+                after: AfterCopy::Set(BTreeMap::from([(
+                    "refresh_interval".to_owned(),
+                    json!("2s"),
+                )])),
+            },
+        }),
+        cutover: Cutover {
+            approved: true,
+            block_source_writes: true,
+        },
+        verify: verify_all(3),
+    };
+    let mut d = Driver::new(&plan).await;
+    d.run_until(Some("wait-recovery/logs-*/round-1"))
+        .await
+        .unwrap();
+    let s = settings(&dst.url(), "logs-a").await;
+    assert_eq!(s["index.refresh_interval"], "20s", "{s}");
+    match d.run_all().await {
+        Ok(End::Finished) => {}
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(count(&dst.url(), "logs-a").await, 6);
+    assert!(!index_exists(&dst.url(), "logs-debug-1").await);
+    let s = settings(&dst.url(), "logs-a").await;
+    assert_eq!(s["index.refresh_interval"], "2s", "{s}");
+}
