@@ -185,8 +185,9 @@ pub async fn apply(path: &Path, options: ApplyOptions) -> u8 {
 fn tls(cluster: &migrate_plan::Cluster) -> migrate_cluster::TlsConfig {
     migrate_cluster::TlsConfig {
         ca_file: cluster.tls.ca_file.clone(),
+        client_cert: cluster.tls.client_cert.clone(),
+        client_key: cluster.tls.client_key.clone(),
         insecure_skip_verify: cluster.tls.insecure_skip_verify,
-        ..Default::default()
     }
 }
 

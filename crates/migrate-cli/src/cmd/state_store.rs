@@ -40,8 +40,8 @@ pub fn location(plan: &Plan, arg: &StateArg) -> Result<Option<StateLocation>, u8
 }
 
 /// The plan's own `settings.state`, if it names one.
-fn plan_setting(_plan: &Plan) -> Option<&str> {
-    None // PENDING(settings.state): wired when the plan model has the field
+fn plan_setting(plan: &Plan) -> Option<&str> {
+    plan.settings.state.as_deref()
 }
 
 /// Opens the backend for `plan` (nothing is written until the executor commits).
