@@ -32,7 +32,7 @@ fn run(args: &[&str]) -> (i32, String) {
 }
 
 fn bad(name: &str) -> String {
-    format!("crates/migrate-plan/tests/bad/{name}")
+    format!("tests/bad-plans/{name}")
 }
 
 fn example_plans() -> Vec<String> {
@@ -60,7 +60,7 @@ fn every_example_plan_is_valid() {
 
 #[test]
 fn every_bad_case_exits_2_with_location_snippet_and_help() {
-    let dir = repo_root().join("crates/migrate-plan/tests/bad");
+    let dir = repo_root().join("tests/bad-plans");
     let mut names: Vec<String> = std::fs::read_dir(&dir)
         .expect("fixtures")
         .filter_map(|e| e.ok())

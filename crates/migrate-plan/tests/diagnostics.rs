@@ -1,5 +1,5 @@
 //! The whole rendered diagnostic for every bad case: file:line:col, the snippet with its label, the
-//! help line. One fixture per case in `tests/bad/`, plus generated hostile inputs.
+//! help line. One fixture per case in the top-level `tests/bad-plans/` (the hand-written corpus), plus generated hostile inputs.
 
 use std::path::PathBuf;
 
@@ -11,12 +11,15 @@ fn rendered(d: &Diagnostics) -> String {
     render(d, &RenderOptions::plain())
 }
 
+/// The repository's corpus of hand-written bad plans.
+fn corpus() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/bad-plans")
+}
+
 fn fixture(name: &str) -> (String, Vec<u8>) {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/bad")
-        .join(name);
+    let path = corpus().join(name);
     (
-        format!("bad/{name}"),
+        format!("tests/bad-plans/{name}"),
         std::fs::read(&path).expect("fixture exists"),
     )
 }
@@ -33,9 +36,9 @@ fn reject(name: &str, bytes: &[u8], strict: bool) -> String {
 
 #[test]
 fn every_bad_fixture_is_rejected_with_its_whole_diagnostic() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/bad");
+    let dir = corpus();
     let mut names: Vec<String> = std::fs::read_dir(&dir)
-        .expect("tests/bad")
+        .expect("tests/bad-plans")
         .filter_map(|e| e.ok())
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .filter(|n| n.ends_with(".yaml") && n != "literal-secret.yaml")
