@@ -99,3 +99,57 @@ async fn several_mapping_types_need_a_choice() {
         err.message
     );
 }
+
+#[tokio::test]
+async fn the_update_field_must_be_a_mapped_date_or_number() {
+    let src = sandbox(Flavor::Elasticsearch, "7.10.2").await;
+    let dst = sandbox_allowing(Flavor::Elasticsearch, "7.10.2", &src).await;
+    create_index(
+        &src.url(),
+        "movies",
+        json!({"mappings": {"properties": {"updated_at": {"type": "keyword"}, "seq": {"type": "long"}, "at": {"type": "date"}}}}),
+    )
+    .await;
+    let mut d = Driver::new(&reindex_plan(
+        &src,
+        &dst,
+        &["movies"],
+        Some("updated_at"),
+        1,
+        true,
+    ))
+    .await;
+    let err = d.step("preflight/versions").await.unwrap_err();
+    assert!(!err.retryable);
+    assert_eq!(
+        err.message,
+        "step `preflight/versions`: the update-time field `updated_at` of source index `movies` has type `keyword`; incremental passes need a `date` or numeric field: set `update_field` in the plan to one, or reindex `movies` with `updated_at` mapped as `date`"
+    );
+
+    let mut d = Driver::new(&reindex_plan(
+        &src,
+        &dst,
+        &["movies"],
+        Some("missing"),
+        1,
+        true,
+    ))
+    .await;
+    let err = d.step("preflight/versions").await.unwrap_err();
+    assert_eq!(
+        err.message,
+        "step `preflight/versions`: the update-time field `missing` is not in the mapping of source index `movies`; set `update_field` in the plan to a `date` or numeric field the documents carry, or remove `incremental_passes`"
+    );
+
+    for (field, ty) in [("seq", "long"), ("at", "date")] {
+        let mut d = Driver::new(&reindex_plan(&src, &dst, &["movies"], Some(field), 1, true)).await;
+        let out = d.step("preflight/versions").await.unwrap();
+        let migrate_exec::Outcome::Done { outputs } = out else {
+            panic!("{out:?}")
+        };
+        assert_eq!(
+            outputs["update_fields"]["movies"],
+            json!({"field": field, "type": ty})
+        );
+    }
+}

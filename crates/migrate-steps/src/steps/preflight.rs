@@ -10,6 +10,7 @@ use serde_json::{Map, Value, json};
 
 use crate::resolve::expand;
 use crate::runner::Cx;
+use crate::watermark::is_numeric_type;
 
 /// The graph's view of a detected version (`None` for Serverless, which reports none).
 pub(crate) fn graph_version(info: &ServerInfo) -> Option<Version> {
@@ -93,15 +94,64 @@ pub(super) async fn versions(
             Value::from(pairs.into_iter().map(|p| p.source).collect::<Vec<_>>()),
         );
     }
+    let update_fields = update_fields(cx, &indexes).await?;
     let show = |v: Option<Version>| v.map_or(Value::Null, |v| Value::from(v.to_string()));
     Ok(Outcome::Done {
         outputs: json!({
             "source": show(src),
             "destination": show(dst),
             "indexes": indexes,
+            "update_fields": update_fields,
             "notes": notes,
         }),
     })
+}
+
+/// Every reindex entry's update-time field is mapped in each concrete source index (`indexes`:
+/// entry → concrete names) with a date or numeric type, so range passes select changed documents.
+/// Returns `{index: {"field", "type"}}`.
+async fn update_fields(cx: &Cx<'_>, indexes: &Map<String, Value>) -> Result<Value, StepError> {
+    let mut wanted = std::collections::BTreeSet::new();
+    for step in cx.graph.steps() {
+        if let StepKind::Reindex {
+            source_index,
+            update_field: Some(field),
+            ..
+        } = &step.kind
+        {
+            wanted.insert((source_index.clone(), field.clone()));
+        }
+    }
+    let mut out = Map::new();
+    for (entry, field) in wanted {
+        let names: Vec<String> = match indexes.get(&entry).and_then(Value::as_array) {
+            Some(list) => list
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect(),
+            None => vec![entry.clone()],
+        };
+        for index in names {
+            let ty = crate::steps::reindex::field_type(cx, &index, &field).await?;
+            match ty.as_deref() {
+                Some(t) if matches!(t, "date" | "date_nanos") || is_numeric_type(t) => {
+                    out.insert(index, json!({"field": field, "type": t}));
+                }
+                Some(t) => {
+                    return Err(cx.permanent(format!(
+                        "the update-time field `{field}` of source index `{index}` has type `{t}`; incremental passes need a `date` or numeric field: set `update_field` in the plan to one, or reindex `{index}` with `{field}` mapped as `date`"
+                    )));
+                }
+                None => {
+                    return Err(cx.permanent(format!(
+                        "the update-time field `{field}` is not in the mapping of source index `{index}`; set `update_field` in the plan to a `date` or numeric field the documents carry, or remove `incremental_passes`"
+                    )));
+                }
+            }
+        }
+    }
+    Ok(Value::Object(out))
 }
 
 pub(super) fn repository_names(

@@ -111,7 +111,11 @@ fn previous_watermark(cx: &Cx<'_>, ctx: &StepCtx, source_index: &str, pass: &Pas
 }
 
 /// The mapping type of `field` (dotted path) in `index`'s source mapping.
-async fn field_type(cx: &Cx<'_>, index: &str, field: &str) -> Result<Option<String>, StepError> {
+pub(crate) async fn field_type(
+    cx: &Cx<'_>,
+    index: &str,
+    field: &str,
+) -> Result<Option<String>, StepError> {
     let list = cx
         .client(Side::Source)
         .get_mappings(index)
