@@ -1,5 +1,6 @@
 //! Preflight steps (read-only): versions and restore compatibility, the source's indexes exist,
-//! repository names, and the destination's remote-reindex allowlist.
+//! repository names, the destination's remote-reindex allowlist, and the reindex update-time
+//! field's mapping (a date or numeric type in every source index).
 
 use migrate_cluster::{Flavour, ServerInfo};
 use migrate_exec::{Outcome, StepError};
