@@ -129,13 +129,24 @@ pub fn requests(kind: &StepKind, secrets: &dyn Secrets) -> Vec<Request> {
     use Role::{Act, Check, Read, Wait};
     use Side::{Destination as D, Source as S};
     match kind {
-        StepKind::CheckVersions { .. } => vec![
-            runtime(
-                req(Read, S, Get, "/".into(), None),
-                "Serverless collections have no `GET /`; the version is then taken from the plan",
-            ),
-            req(Read, D, Get, "/".into(), None),
-        ],
+        StepKind::CheckVersions { strategy, .. } => {
+            let mut out = vec![
+                runtime(
+                    req(Read, S, Get, "/".into(), None),
+                    "Serverless collections have no `GET /`; the version is then taken from the plan",
+                ),
+                req(Read, D, Get, "/".into(), None),
+            ];
+            if strategy == "snapshot" {
+                let cat = "/_cat/indices?format=json&bytes=b&expand_wildcards=all";
+                out.push(req(Read, D, Get, cat.into(), None));
+                out.push(runtime(
+                    req(Read, S, Get, cat.into(), None),
+                    "only when the destination has closed indexes: their primary shard counts must match the source's",
+                ));
+            }
+            out
+        }
         StepKind::CheckRepositoryName { .. }
         | StepKind::Gate { .. }
         | StepKind::TransferObjects { .. } => Vec::new(),

@@ -153,3 +153,50 @@ async fn the_update_field_must_be_a_mapped_date_or_number() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_closed_destination_index_needs_the_source_shard_count() {
+    let src = sandbox(Flavor::Elasticsearch, "7.10.2").await;
+    let dst = sandbox(Flavor::Elasticsearch, "7.10.2").await;
+    create_index(
+        &src.url(),
+        "movies",
+        json!({"settings": {"number_of_shards": 5}}),
+    )
+    .await;
+    create_index(
+        &dst.url(),
+        "movies",
+        json!({"settings": {"number_of_shards": 3}}),
+    )
+    .await;
+    let plan = snapshot_plan(&src.url(), &dst.url());
+    // Open with a different count: left to the restore step.
+    let mut d = Driver::new(&plan).await;
+    assert!(d.step("preflight/versions").await.is_ok());
+
+    let r = http()
+        .post(format!("{}/movies/_close", dst.url()))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success());
+    let mut d = Driver::new(&plan).await;
+    let err = d.step("preflight/versions").await.unwrap_err();
+    assert!(!err.retryable);
+    assert_eq!(
+        err.message,
+        "step `preflight/versions`: `movies` on the destination is closed with 3 primary shards but the source index has 5: a restore needs the same count — delete or rename the destination index"
+    );
+
+    // Same count, closed: fine.
+    let other = sandbox(Flavor::Elasticsearch, "7.10.2").await;
+    create_index(
+        &other.url(),
+        "movies",
+        json!({"settings": {"number_of_shards": 3}}),
+    )
+    .await;
+    let mut d = Driver::new(&snapshot_plan(&other.url(), &dst.url())).await;
+    assert!(d.step("preflight/versions").await.is_ok());
+}

@@ -1,4 +1,5 @@
 //! Preflight steps (read-only): versions and restore compatibility, the source's indexes exist,
+//! closed destination indexes a restore replaces have the source's primary shard count,
 //! repository names, the destination's remote-reindex allowlist, and the reindex update-time
 //! field's mapping (a date or numeric type in every source index).
 
@@ -96,6 +97,9 @@ pub(super) async fn versions(
         );
     }
     let update_fields = update_fields(cx, &indexes).await?;
+    if strategy == "snapshot" {
+        closed_shard_counts(cx).await?;
+    }
     let show = |v: Option<Version>| v.map_or(Value::Null, |v| Value::from(v.to_string()));
     Ok(Outcome::Done {
         outputs: json!({
@@ -153,6 +157,63 @@ async fn update_fields(cx: &Cx<'_>, indexes: &Map<String, Value>) -> Result<Valu
         }
     }
     Ok(Value::Object(out))
+}
+
+/// Every existing *closed* destination index a restore will replace has as many primary shards as
+/// its source index (a restore over a closed index keeps its shard count or fails). Open indexes of
+/// the same name are left to the restore step. One `_cat/indices` per side, the source's only when
+/// the destination has a closed index.
+async fn closed_shard_counts(cx: &Cx<'_>) -> Result<(), StepError> {
+    let mut entries = std::collections::BTreeSet::new();
+    for step in cx.graph.steps() {
+        if let StepKind::Restore {
+            source_index,
+            destination_index,
+            ..
+        } = &step.kind
+        {
+            entries.insert((source_index.clone(), destination_index.clone()));
+        }
+    }
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let what = "listing indexes (`GET /_cat/indices`)";
+    let closed: std::collections::BTreeMap<String, String> = cx
+        .client(Side::Destination)
+        .cat_indices(None)
+        .await
+        .map_err(|e| cx.fail(Side::Destination, what, &e))?
+        .into_iter()
+        .filter(|i| i.status.as_deref() == Some("close"))
+        .filter_map(|i| Some((i.index, i.pri?)))
+        .collect();
+    if closed.is_empty() {
+        return Ok(());
+    }
+    let source: std::collections::BTreeMap<String, String> = cx
+        .client(Side::Source)
+        .cat_indices(None)
+        .await
+        .map_err(|e| cx.fail(Side::Source, what, &e))?
+        .into_iter()
+        .filter_map(|i| Some((i.index, i.pri?)))
+        .collect();
+    for (src_entry, dst_entry) in entries {
+        for pair in expand(cx, &src_entry, &dst_entry).await? {
+            let (Some(d), Some(s)) = (closed.get(&pair.destination), source.get(&pair.source))
+            else {
+                continue;
+            };
+            if d != s {
+                return Err(cx.permanent(format!(
+                    "`{}` on the destination is closed with {d} primary shards but the source index has {s}: a restore needs the same count — delete or rename the destination index",
+                    pair.destination
+                )));
+            }
+        }
+    }
+    Ok(())
 }
 
 pub(super) fn repository_names(
