@@ -144,6 +144,10 @@ pub fn requests(kind: &StepKind, secrets: &dyn Secrets) -> Vec<Request> {
                     req(Read, S, Get, cat.into(), None),
                     "only when the destination has closed indexes: their primary shard counts must match the source's",
                 ));
+                out.push(runtime(
+                    req(Read, D, Get, "/_cat/plugins?format=json".into(), None),
+                    "only for s3, oss and cos destination repositories (not s3 on Elasticsearch >= 8.0 or Amazon OpenSearch Service, where it is built in): the repository plugin is installed",
+                ));
             }
             out
         }

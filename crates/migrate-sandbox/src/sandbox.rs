@@ -38,6 +38,7 @@ impl Sandbox {
             remote_allowlist: Vec::new(),
             snapshot_node: NodeConfig::default(),
             expose_request_log: false,
+            missing_plugins: Default::default(),
         }
     }
 }
@@ -55,6 +56,7 @@ pub struct SandboxBuilder {
     remote_allowlist: Vec<String>,
     snapshot_node: NodeConfig,
     expose_request_log: bool,
+    missing_plugins: std::collections::BTreeSet<String>,
 }
 
 impl SandboxBuilder {
@@ -133,12 +135,20 @@ impl SandboxBuilder {
         self
     }
 
+    /// Leaves a repository plugin (`repository-s3`, `elasticsearch-repository-oss`,
+    /// `repository-cos`) out of `_cat/plugins`, as if it were not installed.
+    pub fn without_plugin(mut self, component: &str) -> Self {
+        self.missing_plugins.insert(component.to_string());
+        self
+    }
+
     /// Binds and serves.
     pub async fn start(self) -> Result<RunningSandbox, SandboxError> {
         let version: Version = self.version.parse().map_err(SandboxError::Config)?;
         let product = Product::new(self.flavor, version).map_err(SandboxError::Config)?;
         let mut cluster = Cluster {
             node_settings: self.node_settings,
+            missing_plugins: self.missing_plugins,
             ..Default::default()
         };
         if !self.remote_allowlist.is_empty() {

@@ -200,3 +200,75 @@ async fn a_closed_destination_index_needs_the_source_shard_count() {
     let mut d = Driver::new(&snapshot_plan(&other.url(), &dst.url())).await;
     assert!(d.step("preflight/versions").await.is_ok());
 }
+
+fn with_destination_store(mut plan: Blueprint, kind: StoreKind) -> Blueprint {
+    if let Strategy::Snapshot(s) = &mut plan.strategy {
+        s.destination_store = Some(Store {
+            kind,
+            settings: BTreeMap::from([("bucket".to_string(), Setting::Plain(json!("b")))]),
+        });
+    }
+    plan
+}
+
+#[tokio::test]
+async fn the_destination_needs_the_repository_plugin() {
+    let src = sandbox(Flavor::Elasticsearch, "7.10.2").await;
+    create_index(&src.url(), "movies", json!({})).await;
+    let without = migrate_sandbox::Sandbox::builder()
+        .flavor(Flavor::Elasticsearch)
+        .version("7.10.2")
+        .without_plugin("repository-s3")
+        .start()
+        .await
+        .unwrap();
+    let plan = with_destination_store(snapshot_plan(&src.url(), &without.url()), StoreKind::S3);
+    let mut d = Driver::new(&plan).await;
+    let err = d.step("preflight/versions").await.unwrap_err();
+    assert!(!err.retryable);
+    assert_eq!(
+        err.message,
+        format!(
+            "step `preflight/versions`: the destination cluster ({}) has no `repository-s3` plugin, which `s3` repositories need: install it on every destination node (`bin/elasticsearch-plugin install repository-s3`, or `bin/opensearch-plugin` on OpenSearch) and restart them",
+            without.url()
+        )
+    );
+    assert!(
+        without
+            .request_log()
+            .entries()
+            .iter()
+            .any(|r| r.path == "/_cat/plugins")
+    );
+
+    // The same sandbox has the OSS plugin; a full one has s3; ES 8 ships s3 as a module; fs needs none.
+    let plan = with_destination_store(snapshot_plan(&src.url(), &without.url()), StoreKind::Oss);
+    let mut d = Driver::new(&plan).await;
+    let migrate_exec::Outcome::Done { outputs } = d.step("preflight/versions").await.unwrap()
+    else {
+        panic!()
+    };
+    assert_eq!(outputs["repository_plugin"], "elasticsearch-repository-oss");
+    let full = sandbox(Flavor::Elasticsearch, "7.10.2").await;
+    let plan = with_destination_store(snapshot_plan(&src.url(), &full.url()), StoreKind::S3);
+    let mut d = Driver::new(&plan).await;
+    let migrate_exec::Outcome::Done { outputs } = d.step("preflight/versions").await.unwrap()
+    else {
+        panic!()
+    };
+    assert_eq!(outputs["repository_plugin"], "repository-s3");
+    let es8 = sandbox(Flavor::Elasticsearch, "8.11.0").await;
+    let plan = with_destination_store(snapshot_plan(&src.url(), &es8.url()), StoreKind::S3);
+    let mut d = Driver::new(&plan).await;
+    let migrate_exec::Outcome::Done { outputs } = d.step("preflight/versions").await.unwrap()
+    else {
+        panic!()
+    };
+    assert_eq!(outputs["repository_plugin"], "built in");
+    let mut d = Driver::new(&snapshot_plan(&src.url(), &full.url())).await;
+    let migrate_exec::Outcome::Done { outputs } = d.step("preflight/versions").await.unwrap()
+    else {
+        panic!()
+    };
+    assert_eq!(outputs["repository_plugin"], serde_json::Value::Null);
+}

@@ -1,4 +1,5 @@
-//! `_cat/indices`, `_cat/health`, `_cat/count`: text tables (`v`, `h=`, `s=`) or `format=json`
+//! `_cat/indices`, `_cat/health`, `_cat/count`, `_cat/plugins` (the repository plugins of the
+//! repository types the sandbox serves; ES ≥ 8.0 ships s3 as a module, so it is not listed): text tables (`v`, `h=`, `s=`) or `format=json`
 //! (also `yaml`, `cbor`, `smile`).
 
 use axum::http::{Method, StatusCode};
@@ -16,6 +17,7 @@ pub fn register(t: &mut RouteTable) {
     t.route(Method::GET, "/_cat/health", "cat.health", health);
     t.route(Method::GET, "/_cat/count", "cat.count", count);
     t.route(Method::GET, "/_cat/count/{index}", "cat.count", count);
+    t.route(Method::GET, "/_cat/plugins", "cat.plugins", plugins);
 }
 
 /// A cat table: column names (with aliases accepted in `h=`), default columns, rows.
@@ -309,6 +311,42 @@ async fn count(ctx: Ctx) -> ApiResult<Reply> {
             ],
             defaults: vec!["epoch", "timestamp", "count"],
             rows: vec![vec![epoch, ts, n.to_string()]],
+        },
+    )
+}
+
+async fn plugins(ctx: Ctx) -> ApiResult<Reply> {
+    let product = ctx.shared.product;
+    let version = product.version.to_string();
+    let s3_module = !product.is_opensearch() && product.version.major >= 8;
+    let missing = ctx.shared.cluster().missing_plugins.clone();
+    let rows = [
+        "repository-s3",
+        "elasticsearch-repository-oss",
+        "repository-cos",
+    ]
+    .into_iter()
+    .filter(|c| !(missing.contains(*c) || (s3_module && *c == "repository-s3")))
+    .map(|c| {
+        vec![
+            ctx.shared.node_id.clone(),
+            ctx.shared.node_name.clone(),
+            c.to_string(),
+            version.clone(),
+        ]
+    })
+    .collect();
+    render(
+        &ctx,
+        Table {
+            columns: vec![
+                ("id", &[]),
+                ("name", &["n"]),
+                ("component", &["c"]),
+                ("version", &["v"]),
+            ],
+            defaults: vec!["name", "component", "version"],
+            rows,
         },
     )
 }

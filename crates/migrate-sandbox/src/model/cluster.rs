@@ -27,6 +27,8 @@ pub struct Cluster {
     pub pits: HashMap<String, PitContext>,
     /// Counter for context ids.
     pub next_context: u64,
+    /// Repository plugins `_cat/plugins` leaves out (as if not installed), e.g. `repository-s3`.
+    pub missing_plugins: std::collections::BTreeSet<String>,
 }
 
 /// How to expand an index expression.

@@ -1,9 +1,13 @@
 //! Preflight steps (read-only): versions and restore compatibility, the source's indexes exist,
 //! closed destination indexes a restore replaces have the source's primary shard count,
-//! repository names, the destination's remote-reindex allowlist, and the reindex update-time
+//! the destination has the plugin of the destination repository's type (`repository-s3`,
+//! `elasticsearch-repository-oss`, `repository-cos`; `fs` needs none; assumed built in: s3 on
+//! Elasticsearch ≥ 8.0, where it became a module, and on Amazon OpenSearch Service (`*.amazonaws.com`
+//! destinations); self-managed OpenSearch 1.x–3.x still ships it as a plugin; a cluster that does
+//! not answer `_cat/plugins` is recorded as "not checked"), repository names, the destination's remote-reindex allowlist, and the reindex update-time
 //! field's mapping (a date or numeric type in every source index).
 
-use migrate_cluster::{Flavour, ServerInfo};
+use migrate_cluster::{Flavour, Request, ServerInfo};
 use migrate_exec::{Outcome, StepError};
 use migrate_graph::blueprint::{Flavor, Version};
 use migrate_graph::preflight::{repository_name_problem, restore_compatibility};
@@ -97,8 +101,10 @@ pub(super) async fn versions(
         );
     }
     let update_fields = update_fields(cx, &indexes).await?;
+    let mut plugin = Value::Null;
     if strategy == "snapshot" {
         closed_shard_counts(cx).await?;
+        plugin = repository_plugin(cx, dst).await?;
     }
     let show = |v: Option<Version>| v.map_or(Value::Null, |v| Value::from(v.to_string()));
     Ok(Outcome::Done {
@@ -107,6 +113,7 @@ pub(super) async fn versions(
             "destination": show(dst),
             "indexes": indexes,
             "update_fields": update_fields,
+            "repository_plugin": plugin,
             "notes": notes,
         }),
     })
@@ -214,6 +221,75 @@ async fn closed_shard_counts(cx: &Cx<'_>) -> Result<(), StepError> {
         }
     }
     Ok(())
+}
+
+/// The plugin a repository type needs on the destination (`fs` is built in everywhere).
+fn plugin_for(kind: &str) -> Option<&'static str> {
+    match kind {
+        "s3" => Some("repository-s3"),
+        "oss" => Some("elasticsearch-repository-oss"),
+        "cos" => Some("repository-cos"),
+        _ => None,
+    }
+}
+
+/// The destination repository's type has its plugin installed on the destination
+/// (`GET /_cat/plugins?format=json`, `component` column; a component ending in the plugin's
+/// `repository-<type>` suffix counts). Returns the plugin found, `"built in"`, or `"not checked"`
+/// when the cluster does not list plugins.
+async fn repository_plugin(cx: &Cx<'_>, dst: Option<Version>) -> Result<Value, StepError> {
+    let kinds: std::collections::BTreeSet<&str> = cx
+        .graph
+        .steps()
+        .filter_map(|step| match &step.kind {
+            StepKind::RegisterRepository {
+                side: Side::Destination,
+                store,
+                ..
+            } => Some(store.kind.repository_type()),
+            _ => None,
+        })
+        .collect();
+    let Some(plugin) = kinds.into_iter().find_map(plugin_for) else {
+        return Ok(Value::Null);
+    };
+    let suffix = plugin.trim_start_matches("elasticsearch-");
+    let built_in = plugin == "repository-s3"
+        && (dst.is_some_and(|v| v.flavor == Flavor::Elasticsearch && v.major >= 8)
+            || cx.url(Side::Destination).contains(".amazonaws.com"));
+    if built_in {
+        return Ok(Value::from("built in"));
+    }
+    let rows: Vec<Value> = match cx
+        .client(Side::Destination)
+        .json(Request::get("/_cat/plugins").query("format", "json"))
+        .await
+    {
+        Ok(rows) => rows,
+        Err(e) if matches!(e.status(), Some(400 | 403 | 404 | 405)) => {
+            return Ok(Value::from("not checked"));
+        }
+        Err(e) => {
+            return Err(cx.fail(
+                Side::Destination,
+                "listing plugins (`GET /_cat/plugins`)",
+                &e,
+            ));
+        }
+    };
+    let installed = rows
+        .iter()
+        .filter_map(|r| r.get("component").and_then(Value::as_str))
+        .any(|c| c.ends_with(suffix));
+    if installed {
+        Ok(Value::from(plugin))
+    } else {
+        Err(cx.permanent(format!(
+            "the destination cluster ({}) has no `{plugin}` plugin, which `{}` repositories need: install it on every destination node (`bin/elasticsearch-plugin install {plugin}`, or `bin/opensearch-plugin` on OpenSearch) and restart them",
+            cx.url(Side::Destination),
+            suffix.trim_start_matches("repository-")
+        )))
+    }
 }
 
 pub(super) fn repository_names(
