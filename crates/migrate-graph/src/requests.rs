@@ -148,6 +148,21 @@ pub fn requests(kind: &StepKind, secrets: &dyn Secrets) -> Vec<Request> {
                     req(Read, D, Get, "/_cat/plugins?format=json".into(), None),
                     "only for s3, oss and cos destination repositories (not s3 on Elasticsearch >= 8.0 or Amazon OpenSearch Service, where it is built in): the repository plugin is installed",
                 ));
+            } else {
+                out.push(runtime(
+                    req(
+                        Read,
+                        S,
+                        Get,
+                        "/_cat/indices/{index}?bytes=b&h=index,pri.store.size&format=json".into(),
+                        None,
+                    ),
+                    "once per plan index entry: the source's primary store size",
+                ));
+                out.push(runtime(
+                    req(Read, D, Get, "/_nodes/stats/fs".into(), None),
+                    "free disk on the destination's data nodes must be at least 1.2 x the source's primary store size (not checked where there are no fs stats, e.g. Serverless)",
+                ));
             }
             out
         }

@@ -39,6 +39,7 @@ impl Sandbox {
             snapshot_node: NodeConfig::default(),
             expose_request_log: false,
             missing_plugins: Default::default(),
+            disk_available: None,
         }
     }
 }
@@ -57,6 +58,7 @@ pub struct SandboxBuilder {
     snapshot_node: NodeConfig,
     expose_request_log: bool,
     missing_plugins: std::collections::BTreeSet<String>,
+    disk_available: Option<u64>,
 }
 
 impl SandboxBuilder {
@@ -142,6 +144,12 @@ impl SandboxBuilder {
         self
     }
 
+    /// Free disk space `_nodes/stats/fs` reports, in bytes (default 1 TiB).
+    pub fn disk_available(mut self, bytes: u64) -> Self {
+        self.disk_available = Some(bytes);
+        self
+    }
+
     /// Binds and serves.
     pub async fn start(self) -> Result<RunningSandbox, SandboxError> {
         let version: Version = self.version.parse().map_err(SandboxError::Config)?;
@@ -149,6 +157,7 @@ impl SandboxBuilder {
         let mut cluster = Cluster {
             node_settings: self.node_settings,
             missing_plugins: self.missing_plugins,
+            disk_available: self.disk_available,
             ..Default::default()
         };
         if !self.remote_allowlist.is_empty() {

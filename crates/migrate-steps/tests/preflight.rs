@@ -272,3 +272,55 @@ async fn the_destination_needs_the_repository_plugin() {
     };
     assert_eq!(outputs["repository_plugin"], serde_json::Value::Null);
 }
+
+#[tokio::test]
+async fn the_destination_needs_disk_for_the_source() {
+    let src = sandbox(Flavor::Elasticsearch, "7.10.2").await;
+    create_index(&src.url(), "movies", json!({})).await;
+    let docs: Vec<(String, serde_json::Value)> = (0..200)
+        .map(|i| (format!("{i}"), json!({"title": "x".repeat(100), "n": i})))
+        .collect();
+    bulk(&src.url(), "movies", None, &docs).await;
+    let rows: serde_json::Value = http()
+        .get(format!(
+            "{}/_cat/indices/movies?bytes=b&h=index,pri.store.size&format=json",
+            src.url()
+        ))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let size: u64 = rows[0]["pri.store.size"].as_str().unwrap().parse().unwrap();
+    assert_eq!(size, 24_120, "the sandbox's store size accounting changed");
+
+    let small = migrate_sandbox::Sandbox::builder()
+        .flavor(Flavor::Elasticsearch)
+        .version("7.10.2")
+        .remote_allowlist([src.host_port()])
+        .disk_available(size)
+        .start()
+        .await
+        .unwrap();
+    let mut d = Driver::new(&reindex_plan(&src, &small, &["movies"], None, 0, true)).await;
+    let err = d.step("preflight/versions").await.unwrap_err();
+    assert!(!err.retryable);
+    assert_eq!(
+        err.message,
+        format!(
+            "step `preflight/versions`: the destination cluster ({}) has 23.6 KiB of free disk on its data nodes but the source indexes' primary store size is 23.6 KiB (at least 28.3 KiB free is needed, 1.2 × the source): free disk space or add data nodes on the destination, or migrate fewer indexes per plan",
+            small.url()
+        )
+    );
+
+    let roomy = sandbox_allowing(Flavor::Elasticsearch, "7.10.2", &src).await;
+    let mut d = Driver::new(&reindex_plan(&src, &roomy, &["movies"], None, 0, true)).await;
+    let migrate_exec::Outcome::Done { outputs } = d.step("preflight/versions").await.unwrap()
+    else {
+        panic!()
+    };
+    assert_eq!(outputs["disk"]["source_primary_bytes"], size);
+    assert_eq!(outputs["disk"]["needed"], size * 6 / 5);
+    assert_eq!(outputs["disk"]["available"], 1u64 << 40);
+}

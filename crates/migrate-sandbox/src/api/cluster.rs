@@ -1,5 +1,6 @@
 //! `_cluster/health` (cluster, per index, `wait_for_status`, `level=indices`), `_cluster/settings`
-//! get/put, `_nodes` info and `_nodes/settings` (incl. the remote reindex allowlist and `http.publish_address`).
+//! get/put, `_nodes/stats/fs` (free disk per the builder, total = free + the indexes' store size),
+//! `_nodes` info and `_nodes/settings` (incl. the remote reindex allowlist and `http.publish_address`).
 
 use std::time::{Duration, Instant};
 
@@ -35,6 +36,8 @@ pub fn register(t: &mut RouteTable) {
         put_settings,
     );
     t.route(Method::GET, "/_nodes", "nodes.info", nodes);
+    t.route(Method::GET, "/_nodes/stats", "nodes.stats", nodes_stats);
+    t.route(Method::GET, "/_nodes/stats/fs", "nodes.stats", nodes_stats);
     t.route(Method::GET, "/_nodes/{metric}", "nodes.info", nodes);
     t.route(
         Method::GET,
@@ -281,6 +284,37 @@ async fn nodes(ctx: Ctx) -> ApiResult<Reply> {
     }
     let mut nodes = Map::new();
     nodes.insert(s.node_id.clone(), Value::Object(node));
+    Reply::ok(
+        json!({"_nodes": {"total": 1, "successful": 1, "failed": 0}, "cluster_name": s.cluster_name, "nodes": Value::Object(nodes)}),
+    )
+}
+
+async fn nodes_stats(ctx: Ctx) -> ApiResult<Reply> {
+    let s = &ctx.shared;
+    let (available, used) = {
+        let c = s.cluster();
+        let used: u64 = c
+            .indices
+            .values()
+            .map(|i| (i.docs.source_bytes() + 230 * i.shards() as usize) as u64)
+            .sum();
+        (c.disk_available.unwrap_or(1 << 40), used)
+    };
+    let total = available + used;
+    let fs = json!({
+        "timestamp": 0,
+        "total": {"total_in_bytes": total, "free_in_bytes": available, "available_in_bytes": available},
+        "data": [{"path": "/usr/share/data/nodes/0", "total_in_bytes": total, "free_in_bytes": available, "available_in_bytes": available}]
+    });
+    let node = json!({
+        "name": s.node_name,
+        "host": "127.0.0.1",
+        "ip": "127.0.0.1",
+        "roles": ["data", "ingest", if s.product.is_opensearch() && s.product.version.major >= 2 { "cluster_manager" } else { "master" }],
+        "fs": fs,
+    });
+    let mut nodes = Map::new();
+    nodes.insert(s.node_id.clone(), node);
     Reply::ok(
         json!({"_nodes": {"total": 1, "successful": 1, "failed": 0}, "cluster_name": s.cluster_name, "nodes": Value::Object(nodes)}),
     )

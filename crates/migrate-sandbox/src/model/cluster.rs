@@ -29,6 +29,8 @@ pub struct Cluster {
     pub next_context: u64,
     /// Repository plugins `_cat/plugins` leaves out (as if not installed), e.g. `repository-s3`.
     pub missing_plugins: std::collections::BTreeSet<String>,
+    /// Free disk `_nodes/stats/fs` reports, in bytes (`None`: 1 TiB).
+    pub disk_available: Option<u64>,
 }
 
 /// How to expand an index expression.
