@@ -323,4 +323,15 @@ async fn the_destination_needs_disk_for_the_source() {
     assert_eq!(outputs["disk"]["source_primary_bytes"], size);
     assert_eq!(outputs["disk"]["needed"], size * 6 / 5);
     assert_eq!(outputs["disk"]["available"], 1u64 << 40);
+
+    // No fs stats (as on Serverless): recorded, not failed.
+    roomy
+        .faults()
+        .add(migrate_sandbox::FaultRule::status(404).path("/_nodes/stats"));
+    let mut d = Driver::new(&reindex_plan(&src, &roomy, &["movies"], None, 0, true)).await;
+    let migrate_exec::Outcome::Done { outputs } = d.step("preflight/versions").await.unwrap()
+    else {
+        panic!()
+    };
+    assert_eq!(outputs["disk"], "not checked");
 }
