@@ -14,7 +14,6 @@ use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::Stdio;
 
-use migrate_sandbox::Flavor;
 use rand::{RngExt, SeedableRng};
 use support::*;
 
@@ -127,36 +126,7 @@ fn plan_text(strategy: &str, source: &Cluster, destination: &Cluster) -> String 
 
 /// Fresh clusters with seeded `movies` and `books`, and the plan written to `work`.
 async fn setup(strategy: &str, work: &Path) -> (Cluster, Cluster, std::path::PathBuf) {
-    let (source, destination) = clusters(
-        Pair {
-            source: (Flavor::Elasticsearch, "5.6.16"),
-            destination: (
-                Flavor::Elasticsearch,
-                if strategy == "snapshot" {
-                    "6.8.23"
-                } else {
-                    "7.10.2"
-                },
-            ),
-            source_auth: None,
-            snapshot_dirs: strategy == "snapshot",
-        },
-        work,
-    )
-    .await;
-    let http = Http::new(None);
-    source.test_writes_begin();
-    for index in ["movies", "books"] {
-        create_movies(&http, &source.url, index, Some("doc")).await;
-        let docs: Vec<_> = (0..120)
-            .map(|i| {
-                let updated = (i % 7 != 0).then_some(1_700_000_000_000 + i as u64);
-                (index, Some("doc"), i.to_string(), movie(i, updated))
-            })
-            .collect();
-        http.bulk(&source.url, &docs).await;
-    }
-    source.test_writes_done();
+    let (source, destination) = strategy_pair(strategy, work, 120, 7).await;
     let plan = work.join("plan.yaml");
     std::fs::write(&plan, plan_text(strategy, &source, &destination)).unwrap();
     (source, destination, plan)

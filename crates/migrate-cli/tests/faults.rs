@@ -9,7 +9,7 @@ mod support;
 use std::path::Path;
 use std::time::Duration;
 
-use migrate_sandbox::{FaultRule, Flavor};
+use migrate_sandbox::FaultRule;
 use support::*;
 
 fn plan_text(strategy: &str, source: &Cluster, destination: &Cluster) -> String {
@@ -58,36 +58,8 @@ fn injected(cluster: &Cluster) -> usize {
 }
 
 async fn one(strategy: &str, rate: f64, work: &Path) -> (bool, usize) {
-    let (source, destination) = clusters(
-        Pair {
-            source: (Flavor::Elasticsearch, "5.6.16"),
-            destination: (
-                Flavor::Elasticsearch,
-                if strategy == "snapshot" {
-                    "6.8.23"
-                } else {
-                    "7.10.2"
-                },
-            ),
-            source_auth: None,
-            snapshot_dirs: strategy == "snapshot",
-        },
-        work,
-    )
-    .await;
+    let (source, destination) = strategy_pair(strategy, work, 150, 9).await;
     let http = Http::new(None);
-    source.test_writes_begin();
-    for index in ["movies", "books"] {
-        create_movies(&http, &source.url, index, Some("doc")).await;
-        let docs: Vec<_> = (0..150)
-            .map(|i| {
-                let updated = (i % 9 != 0).then_some(1_700_000_000_000 + i as u64);
-                (index, Some("doc"), i.to_string(), movie(i, updated))
-            })
-            .collect();
-        http.bulk(&source.url, &docs).await;
-    }
-    source.test_writes_done();
     let plan = work.join("plan.yaml");
     std::fs::write(&plan, plan_text(strategy, &source, &destination)).unwrap();
     inject(&source, rate);

@@ -316,3 +316,44 @@ pub fn approve(plan: &Path) {
     assert!(text.contains("approved: false"), "{text}");
     std::fs::write(plan, text.replace("approved: false", "approved: true")).unwrap();
 }
+
+/// The campaigns' pair: ES 5.6 → ES 6.8 (snapshot) or ES 7.10 (reindex), with `movies` and `books`
+/// seeded with `n` typed documents each, every `missing_every`-th one without `updated_at`.
+pub async fn strategy_pair(
+    strategy: &str,
+    work: &Path,
+    n: usize,
+    missing_every: usize,
+) -> (Cluster, Cluster) {
+    let (source, destination) = clusters(
+        Pair {
+            source: (Flavor::Elasticsearch, "5.6.16"),
+            destination: (
+                Flavor::Elasticsearch,
+                if strategy == "snapshot" {
+                    "6.8.23"
+                } else {
+                    "7.10.2"
+                },
+            ),
+            source_auth: None,
+            snapshot_dirs: strategy == "snapshot",
+        },
+        work,
+    )
+    .await;
+    let http = Http::new(None);
+    source.test_writes_begin();
+    for index in ["movies", "books"] {
+        create_movies(&http, &source.url, index, Some("doc")).await;
+        let docs: Vec<_> = (0..n)
+            .map(|i| {
+                let updated = (i % missing_every != 0).then_some(1_700_000_000_000 + i as u64);
+                (index, Some("doc"), i.to_string(), movie(i, updated))
+            })
+            .collect();
+        http.bulk(&source.url, &docs).await;
+    }
+    source.test_writes_done();
+    (source, destination)
+}
