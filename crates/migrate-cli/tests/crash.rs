@@ -99,36 +99,15 @@ fn actions(source: &Cluster, destination: &Cluster) -> Actions {
     }
 }
 
-fn plan_text(strategy: &str, source: &Cluster, destination: &Cluster) -> String {
-    let body = match strategy {
-        "snapshot" => format!(
-            "strategy:\n  snapshot:\n    repository: crash-repository\n\
-             \x20   source_store: {{ fs: {{ location: \"{}\" }} }}\n\
-             \x20   destination_store: {{ fs: {{ location: \"{}\" }} }}\n\
-             \x20   incremental_rounds: 1\n",
-            source.repo_dir.as_ref().unwrap().display(),
-            destination.repo_dir.as_ref().unwrap().display()
-        ),
-        _ => format!(
-            "strategy:\n  reindex:\n    remote_host: {}\n    batch_size: 50\n    update_field: updated_at\n    incremental_passes: 1\n",
-            source.url
-        ),
-    };
-    format!(
-        "version: 1\nname: crash-{strategy}\nsource: {{ url: \"{}\" }}\ndestination: {{ url: \"{}\" }}\n\
-         indexes: [movies, books]\n{body}\
-         cutover: {{ approved: true, block_source_writes: true }}\n\
-         verify: {{ doc_count: true, health: yellow, sample: 10 }}\n\
-         settings: {{ parallelism: 3, retry: {{ max_attempts: 5, initial_backoff_ms: 20, max_backoff_ms: 200 }} }}\n",
-        source.url, destination.url
-    )
-}
-
 /// Fresh clusters with seeded `movies` and `books`, and the plan written to `work`.
 async fn setup(strategy: &str, work: &Path) -> (Cluster, Cluster, std::path::PathBuf) {
     let (source, destination) = strategy_pair(strategy, work, 120, 7).await;
     let plan = work.join("plan.yaml");
-    std::fs::write(&plan, plan_text(strategy, &source, &destination)).unwrap();
+    std::fs::write(
+        &plan,
+        campaign_plan("crash", strategy, &source, &destination, 5, 200),
+    )
+    .unwrap();
     (source, destination, plan)
 }
 

@@ -12,31 +12,6 @@ use std::time::Duration;
 use migrate_sandbox::FaultRule;
 use support::*;
 
-fn plan_text(strategy: &str, source: &Cluster, destination: &Cluster) -> String {
-    let body = match strategy {
-        "snapshot" => format!(
-            "strategy:\n  snapshot:\n    repository: faults-repository\n\
-             \x20   source_store: {{ fs: {{ location: \"{}\" }} }}\n\
-             \x20   destination_store: {{ fs: {{ location: \"{}\" }} }}\n\
-             \x20   incremental_rounds: 1\n",
-            source.repo_dir.as_ref().unwrap().display(),
-            destination.repo_dir.as_ref().unwrap().display()
-        ),
-        _ => format!(
-            "strategy:\n  reindex:\n    remote_host: {}\n    batch_size: 50\n    update_field: updated_at\n    incremental_passes: 1\n",
-            source.url
-        ),
-    };
-    format!(
-        "version: 1\nname: faults-{strategy}\nsource: {{ url: \"{}\" }}\ndestination: {{ url: \"{}\" }}\n\
-         indexes: [movies, books]\n{body}\
-         cutover: {{ approved: true, block_source_writes: true }}\n\
-         verify: {{ doc_count: true, health: yellow, sample: 10 }}\n\
-         settings: {{ parallelism: 3, retry: {{ max_attempts: 8, initial_backoff_ms: 20, max_backoff_ms: 300 }} }}\n",
-        source.url, destination.url
-    )
-}
-
 fn inject(cluster: &Cluster, rate: f64) {
     let Some(sb) = &cluster.sandbox else { return };
     let f = sb.faults();
@@ -61,7 +36,11 @@ async fn one(strategy: &str, rate: f64, work: &Path) -> (bool, usize) {
     let (source, destination) = strategy_pair(strategy, work, 150, 9).await;
     let http = Http::new(None);
     let plan = work.join("plan.yaml");
-    std::fs::write(&plan, plan_text(strategy, &source, &destination)).unwrap();
+    std::fs::write(
+        &plan,
+        campaign_plan("faults", strategy, &source, &destination, 8, 300),
+    )
+    .unwrap();
     inject(&source, rate);
     inject(&destination, rate);
 

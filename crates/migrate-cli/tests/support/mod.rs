@@ -357,3 +357,37 @@ pub async fn strategy_pair(
     source.test_writes_done();
     (source, destination)
 }
+
+/// The campaigns' plan for `movies` and `books` (`<campaign>-<strategy>`, cutover approved), with
+/// `attempts` retries per step backing off up to `cap_ms`.
+pub fn campaign_plan(
+    campaign: &str,
+    strategy: &str,
+    source: &Cluster,
+    destination: &Cluster,
+    attempts: u32,
+    cap_ms: u64,
+) -> String {
+    let body = match strategy {
+        "snapshot" => format!(
+            "strategy:\n  snapshot:\n    repository: {campaign}-repository\n\
+             \x20   source_store: {{ fs: {{ location: \"{}\" }} }}\n\
+             \x20   destination_store: {{ fs: {{ location: \"{}\" }} }}\n\
+             \x20   incremental_rounds: 1\n",
+            source.repo_dir.as_ref().unwrap().display(),
+            destination.repo_dir.as_ref().unwrap().display()
+        ),
+        _ => format!(
+            "strategy:\n  reindex:\n    remote_host: {}\n    batch_size: 50\n    update_field: updated_at\n    incremental_passes: 1\n",
+            source.url
+        ),
+    };
+    format!(
+        "version: 1\nname: {campaign}-{strategy}\nsource: {{ url: \"{}\" }}\ndestination: {{ url: \"{}\" }}\n\
+         indexes: [movies, books]\n{body}\
+         cutover: {{ approved: true, block_source_writes: true }}\n\
+         verify: {{ doc_count: true, health: yellow, sample: 10 }}\n\
+         settings: {{ parallelism: 3, retry: {{ max_attempts: {attempts}, initial_backoff_ms: 20, max_backoff_ms: {cap_ms} }} }}\n",
+        source.url, destination.url
+    )
+}
