@@ -831,6 +831,9 @@ pub fn describe(kind: &StepKind) -> String {
                     Err(why) => s.push_str(&format!(" (declared: INCOMPATIBLE: {why})")),
                 }
             }
+            if strategy == "snapshot" {
+                s.push_str("; both stores reachable with the plan's credentials (LIST one key each; not checked when both clusters share one store)");
+            }
             s
         }
         StepKind::CheckRepositoryName {
