@@ -125,6 +125,31 @@ fn open_with(spec: &StoreSpec, write_once: bool) -> Result<Arc<dyn ObjectStore>,
     }
 }
 
+/// The bucket client [`open`] builds for a bucket spec (same endpoint, addressing style and
+/// credentials), with `retry` instead of the default retries and without the base-path prefix:
+/// for the reachability probe, which lists under the base path itself. `None` for `fs` specs.
+pub(crate) fn open_bucket(
+    spec: &StoreSpec,
+    retry: object_store::RetryConfig,
+) -> Result<Option<(object_store::aws::AmazonS3, &BucketSpec)>, OpenError> {
+    let location = spec.display_location();
+    let (bucket, flavour) = match spec {
+        StoreSpec::Fs(_) => return Ok(None),
+        StoreSpec::S3(b) => (b, Flavour::Aws),
+        StoreSpec::Oss(b) => (b, Flavour::Oss),
+        StoreSpec::Cos(b) => (b, Flavour::Cos),
+    };
+    let mut builder = s3_builder(bucket, &location, flavour)?;
+    if flavour == Flavour::Oss {
+        builder = builder.with_client_options(client_options(bucket, false));
+    }
+    let client = builder
+        .with_retry(retry)
+        .build()
+        .map_err(|source| OpenError::Client { location, source })?;
+    Ok(Some((client, bucket)))
+}
+
 /// Timeouts, plain HTTP for `http://` endpoints, and on request OSS's write-once header.
 fn client_options(spec: &BucketSpec, oss_write_once: bool) -> ClientOptions {
     let allow_http = spec
