@@ -44,6 +44,18 @@ impl Fingerprint {
         hex_of(&self.0)
     }
 
+    /// Appends the lower-case hex (64 characters) to `out`, without a temporary string.
+    pub fn push_hex(&self, out: &mut String) {
+        const DIGITS: &[u8; 16] = b"0123456789abcdef";
+        let mut hex = [0u8; 64];
+        for (pair, b) in hex.chunks_exact_mut(2).zip(&self.0) {
+            pair[0] = DIGITS[usize::from(b >> 4)];
+            pair[1] = DIGITS[usize::from(b & 0xf)];
+        }
+        // Hex digits are ASCII, so this is always valid UTF-8.
+        out.push_str(std::str::from_utf8(&hex).unwrap_or_default());
+    }
+
     /// The first 12 hex characters, for human-facing output.
     pub fn short(&self) -> String {
         hex_of(&self.0[..6])
@@ -104,6 +116,9 @@ mod tests {
             Fingerprint::of(&close("movies"), "http://s", "http://other", &mut buf)
         );
         assert_eq!(a.to_hex().len(), 64);
+        let mut pushed = String::new();
+        a.push_hex(&mut pushed);
+        assert_eq!(pushed, a.to_hex());
         assert_eq!(a.short().len(), 12);
         assert_eq!(hex_of(&[0x00, 0x9f, 0xa0]), "009fa0");
     }

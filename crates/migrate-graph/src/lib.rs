@@ -25,6 +25,6 @@ pub use graph::StepGraph;
 pub use id::StepId;
 pub use kind::{Pass, Remote, RemoteAuth, Round, Side, StepKind};
 pub use phase::Phase;
-pub use render::{Format, render};
+pub use render::{Format, render, render_to};
 pub use status::{Progress, Recorded, StatusMap, StepStatus};
 pub use step::Step;

@@ -54,13 +54,19 @@ pub enum Method {
     Post,
 }
 
-impl fmt::Display for Method {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
             Method::Get => "GET",
             Method::Put => "PUT",
             Method::Post => "POST",
-        })
+        }
+    }
+}
+
+impl fmt::Display for Method {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 

@@ -228,3 +228,47 @@ fn large_plans_draw_one_index_in_mermaid() {
     assert!(mermaid.matches("-->").count() < 100);
     assert!(md.contains("<details><summary>index <code>index-199</code> (13 steps)</summary>"));
 }
+
+#[test]
+fn text_and_json_are_the_same_however_they_are_split() {
+    use migrate_graph::render::render_split;
+    let names: Vec<String> = (0..30).map(|i| format!("logs-{i:02}")).collect();
+    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    for bp in [common::snapshot_plan(&refs), common::reindex_plan(&refs)] {
+        let g = compile_blueprint(&bp).expect("compiles");
+        // Every third step done: text then skips steps and whole groups, so runs start mid-phase.
+        let mut statuses = StatusMap::new();
+        for s in g.steps().step_by(3) {
+            statuses.insert(
+                s.id.to_string(),
+                Recorded {
+                    status: StepStatus::Done,
+                    fingerprint: Some(s.fingerprint.to_hex()),
+                },
+            );
+        }
+        let progress = Progress::resolve(&g, &statuses);
+        for p in [None, Some(&progress)] {
+            for format in [Format::Text, Format::Json] {
+                let whole = render_split(&g, p, format, 1, usize::MAX);
+                for (threads, run) in [(1, 1), (2, 7), (3, 50), (1000, 2)] {
+                    assert_eq!(
+                        whole,
+                        render_split(&g, p, format, threads, run),
+                        "{} in runs of {run} on {threads} threads differs from one run",
+                        format.as_str()
+                    );
+                }
+            }
+        }
+        // What `migrate plan` streams to stdout is what `render` returns.
+        for format in Format::ALL {
+            let mut streamed = Vec::new();
+            migrate_graph::render_to(&g, Some(&progress), format, &mut streamed).expect("write");
+            assert_eq!(
+                String::from_utf8(streamed).expect("utf-8"),
+                render(&g, Some(&progress), format)
+            );
+        }
+    }
+}

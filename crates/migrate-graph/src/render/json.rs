@@ -1,12 +1,14 @@
 //! JSON dry-run for pipelines; its schema (`schemas/dry-run.schema.json`) is generated from these types.
 
-use std::io::Write as _;
+use std::io;
+
+use petgraph::graph::NodeIndex;
 
 use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::View;
+use super::{View, parallel};
 use crate::kind::Side;
 use crate::phase::Phase;
 use crate::requests::{Method, Redacted, Role, describe, requests};
@@ -98,25 +100,12 @@ pub struct RequestOut {
     pub runtime: Option<String>,
 }
 
-/// [`StepOut`] without its requests, borrowing from the graph (same field names and order).
-#[derive(Serialize)]
-struct StepHead<'a> {
-    id: &'a str,
-    kind: &'static str,
-    phase: Phase,
-    index: Option<&'a str>,
-    status: StepStatus,
-    changed: bool,
-    fingerprint: String,
-    description: String,
-    depends_on: Vec<&'a str>,
-}
-
 /// Writes the [`DryRun`] document one step per line: valid JSON that diffs well and streams (no
-/// document-sized tree is built, which keeps 5,000-index plans fast).
-pub(super) fn render(v: &View<'_>) -> String {
+/// document-sized tree is built, which keeps 5,000-index plans fast). Steps are written by hand in
+/// [`StepOut`]'s field order (a test validates the output against the schema), on several threads
+/// for large plans.
+pub(super) fn render(v: &View<'_>, out: &mut dyn io::Write) -> io::Result<()> {
     let g = v.graph;
-    let mut out: Vec<u8> = Vec::with_capacity(g.len() * 900);
     let plan = PlanInfo {
         name: g.plan_name().to_owned(),
         strategy: g.strategy().to_owned(),
@@ -129,65 +118,116 @@ pub(super) fn render(v: &View<'_>) -> String {
         remaining: v.progress.remaining(),
         with_state: v.with_state,
     };
-    // Writing plain data into a Vec cannot fail, so the results are ignored.
-    let _ = write!(
+    // Serialising plain data (strings, numbers, booleans) cannot fail.
+    let json = |value: &dyn erased::Json| value.text();
+    write!(
         out,
-        "{{\"format_version\":{JSON_FORMAT_VERSION},\n\"plan\":"
-    );
-    let _ = serde_json::to_writer(&mut out, &plan);
-    out.extend_from_slice(b",\n\"summary\":");
-    let _ = serde_json::to_writer(&mut out, &summary);
-    out.extend_from_slice(b",\n\"indexes\":");
-    let _ = serde_json::to_writer(&mut out, g.indexes());
-    out.extend_from_slice(b",\n\"steps\":[");
-    for node in g.topological_order() {
-        let pos = node.index();
-        let s = g.step(node);
-        let head = StepHead {
-            id: s.id.as_str(),
-            kind: s.kind.name(),
-            phase: s.phase,
-            index: s.index.as_deref(),
-            status: v.progress.status(pos),
-            changed: v.progress.changed(pos),
-            fingerprint: s.fingerprint.to_hex(),
-            description: describe(&s.kind),
-            depends_on: g
-                .dependencies(node)
-                .into_iter()
-                .map(|d| g.step(d).id.as_str())
-                .collect(),
-        };
-        out.extend_from_slice(if pos == 0 { b"\n" } else { b",\n" });
-        let _ = serde_json::to_writer(&mut out, &head);
-        // Re-open the object to append `requests`, writing each body's JSON text as it is.
-        out.pop();
-        out.extend_from_slice(b",\"requests\":[");
-        for (i, r) in requests(&s.kind, &Redacted).into_iter().enumerate() {
-            if i > 0 {
-                out.push(b',');
-            }
-            let _ = write!(
-                out,
-                "{{\"role\":\"{}\",\"target\":\"{}\",\"method\":\"{}\",\"path\":",
-                r.role.as_str(),
-                r.target.as_str(),
-                r.method
-            );
-            let _ = serde_json::to_writer(&mut out, &r.path);
-            out.extend_from_slice(b",\"body\":");
-            match &r.body {
-                Some(b) => out.extend_from_slice(b.as_str().as_bytes()),
-                None => out.extend_from_slice(b"null"),
-            }
-            out.extend_from_slice(b",\"runtime\":");
-            let _ = serde_json::to_writer(&mut out, &r.runtime);
-            out.push(b'}');
+        "{{\"format_version\":{JSON_FORMAT_VERSION},\n\"plan\":{},\n\"summary\":{},\n\"indexes\":{},\n\"steps\":[",
+        json(&plan),
+        json(&summary),
+        json(&g.indexes()),
+    )?;
+    let nodes: Vec<NodeIndex> = g.topological_order().collect();
+    let each = |first: usize, run: &[NodeIndex], buf: &mut String| {
+        for (i, &node) in run.iter().enumerate() {
+            buf.push_str(if first + i == 0 { "\n" } else { ",\n" });
+            step(v, node, buf);
         }
-        out.extend_from_slice(b"]}");
+    };
+    parallel::stream_runs(&nodes, v.split, each, out)?;
+    out.write_all(b"\n]}\n")
+}
+
+/// One [`StepOut`] object, on one line.
+fn step(v: &View<'_>, node: NodeIndex, out: &mut String) {
+    let g = v.graph;
+    let pos = node.index();
+    let s = g.step(node);
+    out.push_str("{\"id\":");
+    string(out, s.id.as_str());
+    out.push_str(",\"kind\":");
+    string(out, s.kind.name());
+    out.push_str(",\"phase\":");
+    string(out, s.phase.as_str());
+    out.push_str(",\"index\":");
+    match s.index.as_deref() {
+        Some(i) => string(out, i),
+        None => out.push_str("null"),
     }
-    out.extend_from_slice(b"\n]}\n");
-    String::from_utf8(out).unwrap_or_default()
+    out.push_str(",\"status\":");
+    string(out, v.progress.status(pos).as_str());
+    out.push_str(if v.progress.changed(pos) {
+        ",\"changed\":true,\"fingerprint\":\""
+    } else {
+        ",\"changed\":false,\"fingerprint\":\""
+    });
+    s.fingerprint.push_hex(out);
+    out.push_str("\",\"description\":");
+    string(out, &describe(&s.kind));
+    out.push_str(",\"depends_on\":[");
+    for (i, d) in g.dependencies(node).into_iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        string(out, g.step(d).id.as_str());
+    }
+    out.push_str("],\"requests\":[");
+    for (i, r) in requests(&s.kind, &Redacted).into_iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str("{\"role\":");
+        string(out, r.role.as_str());
+        out.push_str(",\"target\":");
+        string(out, r.target.as_str());
+        out.push_str(",\"method\":");
+        string(out, r.method.as_str());
+        out.push_str(",\"path\":");
+        string(out, &r.path);
+        // The body is already compact JSON text: written as it is.
+        out.push_str(",\"body\":");
+        match &r.body {
+            Some(b) => out.push_str(b.as_str()),
+            None => out.push_str("null"),
+        }
+        out.push_str(",\"runtime\":");
+        match r.runtime {
+            Some(t) => string(out, t),
+            None => out.push_str("null"),
+        }
+        out.push('}');
+    }
+    out.push_str("]}");
+}
+
+/// Appends `s` as a JSON string. Most strings here (ids, paths, names) need no escaping, so they are
+/// copied in one go after a scan; the rest go through serde_json's escaper.
+fn string(out: &mut String, s: &str) {
+    // A fold without early exit, so the compiler vectorises the scan.
+    let escape = s.bytes().fold(false, |acc, b| {
+        acc | (b < 0x20) | (b == b'"') | (b == b'\\')
+    });
+    if escape {
+        out.push_str(&serde_json::to_string(s).unwrap_or_default());
+    } else {
+        out.reserve(s.len() + 2);
+        out.push('"');
+        out.push_str(s);
+        out.push('"');
+    }
+}
+
+/// Compact JSON text of the document's small head parts.
+mod erased {
+    pub(super) trait Json {
+        fn text(&self) -> String;
+    }
+
+    impl<T: serde::Serialize> Json for T {
+        fn text(&self) -> String {
+            serde_json::to_string(self).unwrap_or_default()
+        }
+    }
 }
 
 /// The JSON schema of [`DryRun`], as checked in at `schemas/dry-run.schema.json`.

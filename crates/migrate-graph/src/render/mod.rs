@@ -9,10 +9,12 @@ mod dot;
 mod json;
 mod markdown;
 mod mermaid;
+mod parallel;
 mod text;
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
+use std::io;
 
 use crate::graph::StepGraph;
 use crate::phase::Phase;
@@ -44,6 +46,50 @@ impl Format {
 
 /// Renders `graph` in `format`. `progress` comes from a state file; `None` means nothing ran yet.
 pub fn render(graph: &StepGraph, progress: Option<&Progress>, format: Format) -> String {
+    render_split(
+        graph,
+        progress,
+        format,
+        parallel::threads_for(graph.len()),
+        parallel::RUN,
+    )
+}
+
+/// Writes what [`render`] returns to `out` as it is produced (text and JSON in bounded memory,
+/// several threads for large plans): what `migrate plan` does with stdout.
+pub fn render_to(
+    graph: &StepGraph,
+    progress: Option<&Progress>,
+    format: Format,
+    out: &mut dyn io::Write,
+) -> io::Result<()> {
+    let split = (parallel::threads_for(graph.len()), parallel::RUN);
+    render_split_to(graph, progress, format, split, out)
+}
+
+/// [`render`] with text and JSON cut into runs of `run` items rendered on `threads` threads (each at
+/// least one). The output is the same for every split; this exists so tests can prove it.
+#[doc(hidden)]
+pub fn render_split(
+    graph: &StepGraph,
+    progress: Option<&Progress>,
+    format: Format,
+    threads: usize,
+    run: usize,
+) -> String {
+    let mut out = Vec::with_capacity(graph.len() * 900);
+    // Writing into a Vec cannot fail, and every renderer writes UTF-8 text only.
+    let _ = render_split_to(graph, progress, format, (threads, run), &mut out);
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+fn render_split_to(
+    graph: &StepGraph,
+    progress: Option<&Progress>,
+    format: Format,
+    split: (usize, usize),
+    out: &mut dyn io::Write,
+) -> io::Result<()> {
     let fresh;
     let (progress, with_state) = match progress {
         Some(p) => (p, true),
@@ -56,12 +102,13 @@ pub fn render(graph: &StepGraph, progress: Option<&Progress>, format: Format) ->
         graph,
         progress,
         with_state,
+        split,
     };
     match format {
-        Format::Text => text::render(&view),
-        Format::Markdown => markdown::render(&view),
-        Format::Json => json::render(&view),
-        Format::Dot => dot::render(&view),
+        Format::Text => text::render(&view, out),
+        Format::Json => json::render(&view, out),
+        Format::Markdown => out.write_all(markdown::render(&view).as_bytes()),
+        Format::Dot => out.write_all(dot::render(&view).as_bytes()),
     }
 }
 
@@ -71,6 +118,8 @@ pub(crate) struct View<'a> {
     pub progress: &'a Progress,
     /// True when statuses came from a state file.
     pub with_state: bool,
+    /// How many threads text and JSON render on, and how many items each run has.
+    pub split: (usize, usize),
 }
 
 impl View<'_> {

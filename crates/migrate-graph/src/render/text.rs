@@ -1,56 +1,66 @@
 //! Plain-text dry-run: steps grouped by phase and index, each with the requests it sends.
 
 use std::fmt::Write as _;
+use std::io;
 
-use super::{View, push_body_summary};
+use super::{View, parallel, push_body_summary};
+use crate::phase::Phase;
 use crate::requests::{Redacted, describe, requests};
 
 const BODY_MAX: usize = 400;
 
-pub(super) fn render(v: &View<'_>) -> String {
+pub(super) fn render(v: &View<'_>, out: &mut dyn io::Write) -> io::Result<()> {
     let g = v.graph;
-    let mut out = String::with_capacity(g.len() * 720);
-    let _ = writeln!(
+    writeln!(
         out,
         "Plan `{}` ({} strategy): dry run, nothing is changed.",
         g.plan_name(),
         g.strategy()
-    );
+    )?;
     if v.with_state {
         let done = v.progress.done();
-        let _ = writeln!(out, "{done} of {} steps done (not shown).", g.len());
+        writeln!(out, "{done} of {} steps done (not shown).", g.len())?;
     }
-    let mut current_phase = None;
-    for (phase, index, positions) in v.groups() {
-        let listed: Vec<usize> = positions.into_iter().filter(|&p| v.listed(p)).collect();
-        if listed.is_empty() {
-            continue;
-        }
-        if current_phase != Some(phase) {
-            let _ = writeln!(out, "\n== {phase} ==");
-            current_phase = Some(phase);
-        }
-        match index {
-            Some(i) => {
-                let _ = writeln!(out, "\n  index {}", g.indexes()[i]);
+    // The groups that list something; a phase heading goes before the first group of each phase.
+    let groups: Vec<_> = v
+        .groups()
+        .into_iter()
+        .filter_map(|(phase, index, positions)| {
+            let listed: Vec<usize> = positions.into_iter().filter(|&p| v.listed(p)).collect();
+            (!listed.is_empty()).then_some((phase, index, listed))
+        })
+        .collect();
+    let each = |first: usize, run: &[(Phase, Option<usize>, Vec<usize>)], buf: &mut String| {
+        for (i, (phase, index, listed)) in run.iter().enumerate() {
+            let k = first + i;
+            if k == 0 || groups[k - 1].0 != *phase {
+                buf.push_str("\n== ");
+                buf.push_str(phase.as_str());
+                buf.push_str(" ==\n");
             }
-            None => {
-                let _ = writeln!(out, "\n  plan-wide");
+            match index {
+                Some(i) => {
+                    buf.push_str("\n  index ");
+                    buf.push_str(&g.indexes()[*i]);
+                    buf.push('\n');
+                }
+                None => buf.push_str("\n  plan-wide\n"),
+            }
+            for &pos in listed {
+                step(v, pos, buf);
             }
         }
-        for pos in listed {
-            step(v, pos, &mut out);
-        }
-    }
-    let _ = writeln!(out, "\n{}", v.summary());
-    out
+    };
+    parallel::stream_runs(&groups, v.split, each, out)?;
+    writeln!(out, "\n{}", v.summary())
 }
 
 fn step(v: &View<'_>, pos: usize, out: &mut String) {
     let g = v.graph;
     let node = petgraph::graph::NodeIndex::new(pos);
     let s = g.step(node);
-    let _ = write!(out, "    {}", s.id);
+    out.push_str("    ");
+    out.push_str(s.id.as_str());
     if v.with_state {
         let _ = write!(out, " [{}]", v.status_label(pos));
     }
@@ -60,7 +70,9 @@ fn step(v: &View<'_>, pos: usize, out: &mut String) {
         s.kind.name(),
         s.fingerprint.short()
     );
-    let _ = writeln!(out, "      {}", describe(&s.kind));
+    out.push_str("      ");
+    out.push_str(&describe(&s.kind));
+    out.push('\n');
     let deps = g.dependencies(node);
     if !deps.is_empty() {
         let _ = write!(out, "      after: ");
@@ -76,21 +88,31 @@ fn step(v: &View<'_>, pos: usize, out: &mut String) {
         out.push('\n');
     }
     for r in requests(&s.kind, &Redacted) {
-        let _ = write!(
-            out,
-            "      {:<5} {:<4} {} {}",
-            r.role.as_str(),
-            r.method,
-            r.target.as_str(),
-            r.path
-        );
+        out.push_str("      ");
+        padded(out, r.role.as_str(), 5);
+        out.push(' ');
+        out.push_str(r.method.as_str());
+        out.push(' ');
+        out.push_str(r.target.as_str());
+        out.push(' ');
+        out.push_str(&r.path);
         if let Some(body) = &r.body {
             out.push_str("  ");
             push_body_summary(out, body.as_str(), BODY_MAX);
         }
         out.push('\n');
         if let Some(note) = r.runtime {
-            let _ = writeln!(out, "            (run time: {note})");
+            out.push_str("            (run time: ");
+            out.push_str(note);
+            out.push_str(")\n");
         }
+    }
+}
+
+/// `text` left-aligned in `width` columns (what `{:<width$}` does, without the formatting machinery).
+fn padded(out: &mut String, text: &str, width: usize) {
+    out.push_str(text);
+    for _ in text.chars().count()..width {
+        out.push(' ');
     }
 }
