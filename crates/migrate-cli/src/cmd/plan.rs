@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
-use migrate_graph::{Format, Progress, Recorded, StatusMap, StepStatus, compile, render};
+use migrate_graph::{Format, Progress, Recorded, StatusMap, StepStatus, compile, render_to};
 use serde_json::Value;
 
 /// Exit codes, shown under `migrate plan --help`.
@@ -94,7 +94,7 @@ pub fn run(args: &PlanArgs) -> ExitCode {
             return ExitCode::from(error_code);
         }
     };
-    super::stdout::print(&render(&graph, progress.as_ref(), args.format.into()));
+    super::stdout::stream(|out| render_to(&graph, progress.as_ref(), args.format.into(), out));
     let remaining = progress.as_ref().map_or(graph.len(), Progress::remaining);
     if args.detailed_exitcode && remaining > 0 {
         ExitCode::from(2)
