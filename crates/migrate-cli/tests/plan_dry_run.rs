@@ -12,18 +12,35 @@ fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-/// The dry-run fixtures: the two runbooks and a shared-store snapshot (`tests/plans/`), loaded
-/// through migrate-plan like every plan; the user-facing examples live in `plans/`.
+/// The plans every dry-run test covers: the fixtures in `tests/plans/` (the two runbooks and a
+/// shared-store snapshot) and every user-facing example in `plans/`, loaded through migrate-plan like
+/// every plan.
 fn example_plans() -> Vec<PathBuf> {
-    let mut plans: Vec<PathBuf> =
-        std::fs::read_dir(repo_root().join("crates/migrate-cli/tests/plans"))
-            .expect("tests/plans exists")
+    let mut plans = Vec::new();
+    for dir in ["crates/migrate-cli/tests/plans", "plans"] {
+        let mut found: Vec<PathBuf> = std::fs::read_dir(repo_root().join(dir))
+            .unwrap_or_else(|e| panic!("{dir}: {e}"))
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
             .collect();
-    plans.sort();
-    assert!(!plans.is_empty(), "no example plans in plans/");
+        found.sort();
+        assert!(!found.is_empty(), "no plans in {dir}/");
+        plans.extend(found);
+    }
     plans
+}
+
+/// The golden file name of a plan: its file stem, with `examples-` before those from `plans/`.
+fn golden_name(plan: &Path) -> String {
+    let stem = plan.file_stem().and_then(|s| s.to_str()).unwrap_or("plan");
+    let from_examples = plan
+        .parent()
+        .is_some_and(|d| d == repo_root().join("plans"));
+    if from_examples {
+        format!("examples-{stem}")
+    } else {
+        stem.to_owned()
+    }
 }
 
 /// Names of the environment variables a plan references as secrets (`{ env: NAME }`).
@@ -79,11 +96,7 @@ fn dry_run(plan: &Path, format: &str) -> (i32, String, String) {
 #[test]
 fn every_example_plan_in_every_format() {
     for plan in example_plans() {
-        let stem = plan
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .unwrap_or("plan")
-            .to_owned();
+        let stem = golden_name(&plan);
         for format in FORMATS {
             let (code, stdout, stderr) = dry_run(&plan, format);
             assert_eq!(code, 0, "{stem} {format}: {stderr}");
