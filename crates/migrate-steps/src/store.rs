@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use migrate_graph::blueprint::{Setting, Store, StoreKind};
+use migrate_graph::blueprint::{SecretRef, Setting, Store, StoreKind};
 use migrate_store::{BucketSpec, Credentials, FsSpec, Secret, SecretSource, StoreSpec};
 use serde_json::Value;
 
@@ -72,6 +72,16 @@ pub fn store_spec(
 fn is_loopback(endpoint: &str) -> bool {
     url::Url::parse(endpoint)
         .is_ok_and(|u| matches!(u.host_str(), Some("127.0.0.1" | "localhost" | "[::1]")))
+}
+
+/// Where a store setting's value comes from, for messages (never the value): `env `NAME``,
+/// `file `PATH``, or `written in the plan`; `None` when the store has no such setting.
+pub(crate) fn setting_origin(store: &Store, key: &str) -> Option<String> {
+    Some(match store.settings.get(key)? {
+        Setting::Secret(SecretRef::Env(name)) => format!("env `{name}`"),
+        Setting::Secret(SecretRef::File(path)) => format!("file `{path}`"),
+        Setting::Secret(SecretRef::Inline(_)) | Setting::Plain(_) => "written in the plan".into(),
+    })
 }
 
 /// A setting's text: plain strings as they are, other plain values as JSON, secrets resolved.

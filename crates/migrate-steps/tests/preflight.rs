@@ -10,7 +10,11 @@ use common::*;
 use migrate_graph::blueprint::Flavor as Flavor2;
 use migrate_graph::blueprint::*;
 use migrate_sandbox::Flavor;
+use migrate_store::test_support::S3Server;
 use serde_json::json;
+
+/// The object store's secret key: a canary that must appear in no error or output.
+const STORE_SECRET: &str = "canary-store-secret-3d9a41";
 
 fn snapshot_plan(src: &str, dst: &str) -> Blueprint {
     Blueprint {
@@ -201,18 +205,69 @@ async fn a_closed_destination_index_needs_the_source_shard_count() {
     assert!(d.step("preflight/versions").await.is_ok());
 }
 
-fn with_destination_store(mut plan: Blueprint, kind: StoreKind) -> Blueprint {
+/// A bucket store on `server` (bucket `bucket`, base path `migrate/p`), the secret key read from
+/// the file `secret_file`.
+fn bucket_store(
+    kind: StoreKind,
+    server: &S3Server,
+    bucket: &str,
+    secret_file: &std::path::Path,
+) -> Store {
+    Store {
+        kind,
+        settings: BTreeMap::from([
+            ("bucket".to_string(), Setting::Plain(json!(bucket))),
+            (
+                "endpoint".to_string(),
+                Setting::Plain(json!(server.endpoint())),
+            ),
+            ("base_path".to_string(), Setting::Plain(json!("migrate/p"))),
+            (
+                "access_key_id".to_string(),
+                Setting::Plain(json!(server.access_key())),
+            ),
+            (
+                "secret_access_key".to_string(),
+                Setting::Secret(SecretRef::File(secret_file.display().to_string())),
+            ),
+        ]),
+    }
+}
+
+/// A snapshot plan whose transfer copies from `source` to `destination`.
+fn with_stores(mut plan: Blueprint, source: Store, destination: Store) -> Blueprint {
     if let Strategy::Snapshot(s) = &mut plan.strategy {
-        s.destination_store = Some(Store {
-            kind,
-            settings: BTreeMap::from([("bucket".to_string(), Setting::Plain(json!("b")))]),
-        });
+        s.source_store = source;
+        s.destination_store = Some(destination);
     }
     plan
 }
 
+/// An S3 server with the bucket `snaps`, and a file holding its secret key.
+async fn s3_with_bucket(dir: &std::path::Path) -> (S3Server, std::path::PathBuf) {
+    let server = S3Server::start("preflight-key", STORE_SECRET)
+        .await
+        .expect("S3 server (run `cargo xtask services`)");
+    server.create_bucket("snaps").await.unwrap();
+    let secret = dir.join("store-secret");
+    std::fs::write(&secret, STORE_SECRET).unwrap();
+    (server, secret)
+}
+
+fn with_destination_store(
+    plan: Blueprint,
+    kind: StoreKind,
+    server: &S3Server,
+    secret: &std::path::Path,
+) -> Blueprint {
+    let source = fs_store(&std::env::temp_dir());
+    with_stores(plan, source, bucket_store(kind, server, "snaps", secret))
+}
+
 #[tokio::test]
 async fn the_destination_needs_the_repository_plugin() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (server, secret) = s3_with_bucket(tmp.path()).await;
     let src = sandbox(Flavor::Elasticsearch, "7.10.2").await;
     create_index(&src.url(), "movies", json!({})).await;
     let without = migrate_sandbox::Sandbox::builder()
@@ -222,7 +277,12 @@ async fn the_destination_needs_the_repository_plugin() {
         .start()
         .await
         .unwrap();
-    let plan = with_destination_store(snapshot_plan(&src.url(), &without.url()), StoreKind::S3);
+    let plan = with_destination_store(
+        snapshot_plan(&src.url(), &without.url()),
+        StoreKind::S3,
+        &server,
+        &secret,
+    );
     let mut d = Driver::new(&plan).await;
     let err = d.step("preflight/versions").await.unwrap_err();
     assert!(!err.retryable);
@@ -242,7 +302,12 @@ async fn the_destination_needs_the_repository_plugin() {
     );
 
     // The same sandbox has the OSS plugin; a full one has s3; ES 8 ships s3 as a module; fs needs none.
-    let plan = with_destination_store(snapshot_plan(&src.url(), &without.url()), StoreKind::Oss);
+    let plan = with_destination_store(
+        snapshot_plan(&src.url(), &without.url()),
+        StoreKind::Oss,
+        &server,
+        &secret,
+    );
     let mut d = Driver::new(&plan).await;
     let migrate_exec::Outcome::Done { outputs } = d.step("preflight/versions").await.unwrap()
     else {
@@ -250,7 +315,12 @@ async fn the_destination_needs_the_repository_plugin() {
     };
     assert_eq!(outputs["repository_plugin"], "elasticsearch-repository-oss");
     let full = sandbox(Flavor::Elasticsearch, "7.10.2").await;
-    let plan = with_destination_store(snapshot_plan(&src.url(), &full.url()), StoreKind::S3);
+    let plan = with_destination_store(
+        snapshot_plan(&src.url(), &full.url()),
+        StoreKind::S3,
+        &server,
+        &secret,
+    );
     let mut d = Driver::new(&plan).await;
     let migrate_exec::Outcome::Done { outputs } = d.step("preflight/versions").await.unwrap()
     else {
@@ -258,7 +328,12 @@ async fn the_destination_needs_the_repository_plugin() {
     };
     assert_eq!(outputs["repository_plugin"], "repository-s3");
     let es8 = sandbox(Flavor::Elasticsearch, "8.11.0").await;
-    let plan = with_destination_store(snapshot_plan(&src.url(), &es8.url()), StoreKind::S3);
+    let plan = with_destination_store(
+        snapshot_plan(&src.url(), &es8.url()),
+        StoreKind::S3,
+        &server,
+        &secret,
+    );
     let mut d = Driver::new(&plan).await;
     let migrate_exec::Outcome::Done { outputs } = d.step("preflight/versions").await.unwrap()
     else {
@@ -334,4 +409,160 @@ async fn the_destination_needs_disk_for_the_source() {
         panic!()
     };
     assert_eq!(outputs["disk"], "not checked");
+}
+
+const NOT_CHECKED: &str = "not checked: transfer skipped, the clusters read the store themselves";
+
+#[tokio::test]
+async fn the_stores_the_transfer_copies_between_must_be_reachable_with_the_plan_credentials() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (server, secret) = s3_with_bucket(tmp.path()).await;
+    let src = sandbox(Flavor::Elasticsearch, "7.10.2").await;
+    let dst = sandbox(Flavor::Elasticsearch, "7.10.2").await;
+    create_index(&src.url(), "movies", json!({})).await;
+    let repo = tmp.path().join("repo");
+    std::fs::create_dir_all(&repo).unwrap();
+    let plan = |source: Store, destination: Store| {
+        with_stores(snapshot_plan(&src.url(), &dst.url()), source, destination)
+    };
+    let outputs = |o: migrate_exec::Outcome| match o {
+        migrate_exec::Outcome::Done { outputs } => outputs,
+        other => panic!("{other:?}"),
+    };
+    let s3 = |bucket: &str, secret: &std::path::Path| {
+        bucket_store(StoreKind::S3, &server, bucket, secret)
+    };
+    let mut seen = String::new();
+
+    // Both reachable (the bucket's base path is still empty): recorded in the outputs.
+    let mut d = Driver::new(&plan(fs_store(&repo), s3("snaps", &secret))).await;
+    let out = outputs(d.step("preflight/versions").await.unwrap());
+    assert_eq!(
+        out["stores"],
+        json!({"source": "reachable", "destination": "reachable"})
+    );
+    seen.push_str(&out.to_string());
+
+    // A source directory the cluster has not created yet passes when its parent exists.
+    let mut d = Driver::new(&plan(fs_store(&repo.join("new")), s3("snaps", &secret))).await;
+    let out = outputs(d.step("preflight/versions").await.unwrap());
+    assert_eq!(
+        out["stores"]["source"],
+        "reachable (the directory is not created yet; its parent exists)"
+    );
+
+    // A wrong secret key: permanent, naming the store and the credential fields, no secret shown.
+    const WRONG: &str = "canary-wrong-store-secret-51e0";
+    let wrong = tmp.path().join("wrong-secret");
+    std::fs::write(&wrong, WRONG).unwrap();
+    let mut d = Driver::new(&plan(fs_store(&repo), s3("snaps", &wrong))).await;
+    let err = d.step("preflight/versions").await.unwrap_err();
+    assert!(!err.retryable, "{}", err.message);
+    assert!(
+        err.message.starts_with(&format!(
+            "step `preflight/versions`: the destination store s3://snaps/migrate/p at `{}` refused the plan's credentials (HTTP 403 SignatureDoesNotMatch: ",
+            server.endpoint()
+        )),
+        "{}",
+        err.message
+    );
+    assert!(
+        err.message.ends_with(&format!(
+            "): check `strategy.snapshot.destination_store.s3.access_key_id` (written in the plan) and `strategy.snapshot.destination_store.s3.secret_access_key` (file `{}`) — they must be a valid key pair for bucket `snaps`",
+            wrong.display()
+        )),
+        "{}",
+        err.message
+    );
+    seen.push_str(&err.message);
+
+    // A bucket that does not exist.
+    let mut d = Driver::new(&plan(fs_store(&repo), s3("no-such-bucket", &secret))).await;
+    let err = d.step("preflight/versions").await.unwrap_err();
+    assert!(!err.retryable);
+    assert!(
+        err.message.starts_with(&format!(
+            "step `preflight/versions`: the destination store's bucket `no-such-bucket` does not exist at `{}` (HTTP 404 NoSuchBucket",
+            server.endpoint()
+        )),
+        "{}",
+        err.message
+    );
+    assert!(
+        err.message.ends_with(
+            "create it, or fix `strategy.snapshot.destination_store.s3.bucket` (and `strategy.snapshot.destination_store.s3.endpoint`/`strategy.snapshot.destination_store.s3.region`)"
+        ),
+        "{}",
+        err.message
+    );
+    seen.push_str(&err.message);
+
+    // Nothing listens on the endpoint: retryable, naming the endpoint (one attempt, no retries).
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let closed = format!("http://127.0.0.1:{port}");
+    let mut store = s3("snaps", &secret);
+    store
+        .settings
+        .insert("endpoint".into(), Setting::Plain(json!(closed)));
+    let mut d = Driver::new(&plan(fs_store(&repo), store)).await;
+    let err = d
+        .attempt(
+            "preflight/versions",
+            tokio_util::sync::CancellationToken::new(),
+        )
+        .await
+        .unwrap_err();
+    assert!(err.retryable, "{}", err.message);
+    assert!(
+        err.message.starts_with(&format!(
+            "step `preflight/versions`: the destination store s3://snaps/migrate/p at `{closed}`: cannot connect to the endpoint ("
+        )),
+        "{}",
+        err.message
+    );
+    assert!(
+        err.message.ends_with(
+            "); check `strategy.snapshot.destination_store.s3.endpoint` and that the store is up and reachable from this machine"
+        ),
+        "{}",
+        err.message
+    );
+    seen.push_str(&err.message);
+
+    // An fs source whose directory (and its parent) is missing on this machine.
+    let missing = tmp.path().join("not-mounted/repo");
+    let mut d = Driver::new(&plan(fs_store(&missing), s3("snaps", &secret))).await;
+    let err = d.step("preflight/versions").await.unwrap_err();
+    assert!(!err.retryable);
+    assert_eq!(
+        err.message,
+        format!(
+            "step `preflight/versions`: the source store file://{}: the directory `{}` does not exist, nor does its parent `{}`; migrate reads the repository directory for the transfer, so `strategy.snapshot.source_store.fs.location` must be the directory as this machine sees it (mount it here, or fix the path)",
+            missing.display(),
+            missing.display(),
+            tmp.path().join("not-mounted").display()
+        )
+    );
+    assert!(!missing.exists(), "the check creates nothing");
+    seen.push_str(&err.message);
+
+    // No transfer: one store both clusters read (even an unreachable one) is not migrate's to check.
+    let mut d = Driver::new(&snapshot_plan(&src.url(), &dst.url())).await;
+    assert_eq!(
+        outputs(d.step("preflight/versions").await.unwrap())["stores"],
+        NOT_CHECKED
+    );
+    let mut d = Driver::new(&plan(fs_store(&missing), fs_store(&missing))).await;
+    assert_eq!(
+        outputs(d.step("preflight/versions").await.unwrap())["stores"],
+        NOT_CHECKED
+    );
+
+    for canary in [STORE_SECRET, WRONG] {
+        assert!(!seen.contains(canary), "{seen}");
+    }
 }

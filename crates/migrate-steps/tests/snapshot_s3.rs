@@ -90,6 +90,15 @@ async fn fs_to_oss_bucket_on_a_real_s3_server() {
         other => panic!("{other:?}; errors {:?}", d.errors),
     }
     assert_eq!(count(&dst.url(), "movies").await, 25);
+    // The preflight found both stores before anything was written (the source's repository
+    // directory did not exist yet: the source cluster creates it when the repository is registered).
+    assert_eq!(
+        d.output("preflight/versions")["stores"],
+        json!({
+            "source": "reachable (the directory is not created yet; its parent exists)",
+            "destination": "reachable"
+        })
+    );
     let t = d.output("transfer/round-1");
     assert!(t["objects_copied"].as_u64().unwrap() > 0, "{t}");
     assert!(
@@ -110,5 +119,99 @@ async fn fs_to_oss_bucket_on_a_real_s3_server() {
         d.errors,
         d.runner.env()
     );
+    assert!(!everything.contains(SECRET), "{everything}");
+}
+
+#[tokio::test]
+async fn a_wrong_bucket_secret_stops_the_plan_in_preflight_before_any_write() {
+    let server = S3Server::start("steps-key", SECRET)
+        .await
+        .expect("S3 server (run `cargo xtask services`)");
+    server.create_bucket("snapshots-b").await.unwrap();
+    let dirs = tempfile::tempdir().unwrap();
+    let a = dirs.path().join("a");
+    std::fs::create_dir_all(&a).unwrap();
+    const WRONG: &str = "canary-wrong-s3-secret-9a2c";
+    let src = Sandbox::builder()
+        .version("7.10.2")
+        .node_setting("path.repo", json!([a.display().to_string()]))
+        .start()
+        .await
+        .unwrap();
+    let dst = Sandbox::builder()
+        .flavor(Flavor::OpenSearch)
+        .version("1.3.19")
+        .start()
+        .await
+        .unwrap();
+    create_index(&src.url(), "movies", json!({})).await;
+    let before = mutations(&src);
+    // COS/OSS-style key name, the wrong secret written in the plan itself.
+    let settings = BTreeMap::from([
+        (
+            "endpoint".to_string(),
+            Setting::Plain(json!(server.endpoint())),
+        ),
+        ("bucket".to_string(), Setting::Plain(json!("snapshots-b"))),
+        (
+            "access_key_id".to_string(),
+            Setting::Plain(json!("steps-key")),
+        ),
+        (
+            "access_key_secret".to_string(),
+            Setting::Secret(SecretRef::Inline(InlineSecret::new(WRONG))),
+        ),
+    ]);
+    let plan = Blueprint {
+        name: "movies-to-oss".into(),
+        source: cluster(&src.url()),
+        destination: cluster(&dst.url()),
+        indexes: vec![IndexSpec::same("movies")],
+        strategy: Strategy::Snapshot(SnapshotStrategy {
+            repository: "local".into(),
+            destination_repository: "oss-b".into(),
+            source_store: fs_store(&a.join("repo")),
+            destination_store: Some(Store {
+                kind: StoreKind::Oss,
+                settings,
+            }),
+            incremental_rounds: 0,
+            index_settings: BTreeMap::new(),
+            copy_settings: Default::default(),
+        }),
+        cutover: Cutover {
+            approved: true,
+            block_source_writes: false,
+        },
+        verify: verify_all(0),
+    };
+    let mut d = Driver::new(&plan).await;
+    let (step, err) = d.run_all().await.unwrap_err();
+    assert_eq!(step, "preflight/versions");
+    assert!(!err.retryable);
+    assert!(
+        err.message.starts_with(&format!(
+            "step `preflight/versions`: the destination store s3://snapshots-b at `{}` refused the plan's credentials (HTTP 403 SignatureDoesNotMatch",
+            server.endpoint()
+        )),
+        "{}",
+        err.message
+    );
+    assert!(
+        err.message.contains(
+            "`strategy.snapshot.destination_store.oss.access_key_secret` (written in the plan)"
+        ),
+        "{}",
+        err.message
+    );
+    assert_eq!(
+        mutations(&src),
+        before,
+        "the plan wrote nothing to the source"
+    );
+    assert_eq!(mutations(&dst), Vec::<String>::new());
+    assert!(!a.join("repo").exists());
+    let everything = format!("{:?} {:?} {:?}", d.outputs, d.errors, d.runner.env());
+    assert!(!everything.contains(WRONG), "{everything}");
     assert!(!everything.contains(SECRET), "{everything}");
 }
