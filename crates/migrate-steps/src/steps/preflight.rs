@@ -9,9 +9,8 @@
 //! not answer `_cat/plugins` is recorded as "not checked"), (snapshot, when objects are
 //! transferred) both stores reachable with the plan's credentials (one LIST of at most one key
 //! each, through the transfer's own client; "not checked" when the clusters share one store),
-//! repository names, the destination's
-//! remote-reindex allowlist, and the reindex update-time field's mapping (a date or numeric type in
-//! every source index).
+//! repository names, the destination's remote-reindex allowlist, and the reindex update-time
+//! field's mapping (a date or numeric type in every source index).
 
 use std::sync::Arc;
 
