@@ -116,3 +116,93 @@ async fn a_directory_store_must_exist_or_have_its_parent() {
     assert_eq!(err.failure, ProbeFailure::NotADirectory);
     assert!(!err.is_retryable());
 }
+
+/// A loopback HTTP server that answers every request with `status` and an S3 error body, counting
+/// the requests.
+async fn failing_server(
+    status: &'static str,
+    code: &'static str,
+) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let endpoint = format!("http://{}", listener.local_addr().unwrap());
+    let seen = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = std::sync::Arc::clone(&seen);
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let mut buf = vec![0u8; 8192];
+            let mut read = Vec::new();
+            while !read.windows(4).any(|w| w == b"\r\n\r\n") {
+                match socket.read(&mut buf).await {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => read.extend_from_slice(&buf[..n]),
+                }
+            }
+            let body = format!("<Error><Code>{code}</Code><Message>try later</Message></Error>");
+            let reply = format!(
+                "HTTP/1.1 {status}\r\nContent-Type: application/xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = socket.write_all(reply.as_bytes()).await;
+        }
+    });
+    (endpoint, seen)
+}
+
+#[tokio::test]
+async fn an_overloaded_store_is_retryable_and_a_refused_listing_is_not() {
+    let spec = |endpoint: &str| {
+        StoreSpec::S3(BucketSpec {
+            bucket: "bkt".into(),
+            region: Some("us-east-1".into()),
+            endpoint: Some(endpoint.to_owned()),
+            base_path: "base".into(),
+            credentials: Credentials::Static {
+                access_key_id: SecretSource::Value(Secret::new("probe-key")),
+                secret_access_key: SecretSource::Value(Secret::new(SECRET)),
+                session_token: None,
+            },
+        })
+    };
+    for (status, code, failure, retryable) in [
+        (
+            "503 Service Unavailable",
+            "SlowDown",
+            ProbeFailure::Unavailable,
+            true,
+        ),
+        (
+            "429 Too Many Requests",
+            "SlowDown",
+            ProbeFailure::Unavailable,
+            true,
+        ),
+        (
+            "403 Forbidden",
+            "AccessDenied",
+            ProbeFailure::Forbidden,
+            false,
+        ),
+        (
+            "403 Forbidden",
+            "InvalidAccessKeyId",
+            ProbeFailure::Credentials,
+            false,
+        ),
+    ] {
+        let (endpoint, seen) = failing_server(status, code).await;
+        let err = probe(&spec(&endpoint)).await.unwrap_err();
+        assert_eq!(err.failure, failure, "{status}: {err}");
+        assert_eq!(err.is_retryable(), retryable, "{status}");
+        assert_eq!(err.code.as_deref(), Some(code));
+        assert_eq!(
+            err.detail,
+            format!("HTTP {} {code}: try later", &status[..3])
+        );
+        // Overload is retried a couple of times inside the probe, refusals are not.
+        let requests = seen.load(std::sync::atomic::Ordering::SeqCst);
+        assert_eq!(requests, if retryable { 3 } else { 1 }, "{status}");
+        assert!(!format!("{err:?}").contains(SECRET));
+    }
+}
