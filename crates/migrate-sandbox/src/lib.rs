@@ -15,6 +15,7 @@ pub mod search;
 pub mod seed;
 pub mod server;
 pub mod snapshot;
+pub mod task_results;
 pub mod tasks;
 pub mod write;
 

@@ -158,6 +158,7 @@ impl SandboxBuilder {
             node_settings: self.node_settings,
             missing_plugins: self.missing_plugins,
             disk_available: self.disk_available,
+            hide_system: crate::task_results::hides_system(&product),
             ..Default::default()
         };
         if !self.remote_allowlist.is_empty() {

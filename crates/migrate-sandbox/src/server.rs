@@ -251,6 +251,10 @@ pub async fn dispatch(State(shared): State<Arc<Shared>>, req: Request) -> Respon
             HeaderValue::from_static("Elasticsearch"),
         );
     }
+    let warning = crate::task_results::access_warning(&shared.product, &shared.cluster(), &path);
+    if let Some(w) = warning.and_then(|w| HeaderValue::from_str(&w).ok()) {
+        response.headers_mut().append("warning", w);
+    }
     shared.log.push(log(response.status().as_u16()));
     response
 }

@@ -86,6 +86,7 @@ async fn delete_by_query(ctx: Ctx) -> ApiResult<Reply> {
             Ok(r) => Ok(r.clone()),
             Err(e) => Err(e.body()["error"].clone()),
         };
+        crate::task_results::store(&ctx.shared, id, &result);
         ctx.shared.tasks().finish(id, result);
         return Reply::ok(json!({"task": format!("{}:{id}", ctx.shared.node_id)}));
     }

@@ -67,6 +67,10 @@ async fn reindex(ctx: Ctx) -> ApiResult<Reply> {
             } else {
                 Ok(body.clone())
             };
+            if !wait {
+                // Real clusters keep a `wait_for_completion=false` task's result in `.tasks`.
+                crate::task_results::store(&shared, id, &result);
+            }
             shared.tasks().finish(id, result);
             (status, body)
         }

@@ -31,6 +31,8 @@ pub struct Cluster {
     pub missing_plugins: std::collections::BTreeSet<String>,
     /// Free disk `_nodes/stats/fs` reports, in bytes (`None`: 1 TiB).
     pub disk_available: Option<u64>,
+    /// Wildcards skip system indexes (`.tasks`) unless the pattern starts with `.` (ES 8+).
+    pub hide_system: bool,
 }
 
 /// How to expand an index expression.
@@ -102,6 +104,12 @@ impl Cluster {
             }
             if item.contains('*') {
                 for (name, idx) in &self.indices {
+                    if self.hide_system
+                        && crate::task_results::is_system(name)
+                        && !item.starts_with('.')
+                    {
+                        continue;
+                    }
                     if glob(item, name) && (opts.include_closed || idx.is_open()) {
                         out.push(name.clone());
                     }

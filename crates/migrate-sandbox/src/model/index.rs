@@ -111,6 +111,27 @@ impl Index {
         merge(entry, body);
     }
 
+    /// Whether a field path can be searched: false when the path runs through an object mapped
+    /// with `enabled: false` (kept in `_source`, never indexed), as `.tasks`' `task.headers`.
+    pub fn searchable(&self, field: &str) -> bool {
+        for m in self.mappings.values() {
+            let mut node = m;
+            for part in field.split('.') {
+                if node.get("enabled") == Some(&Value::Bool(false)) {
+                    return false;
+                }
+                match node.get("properties").and_then(|p| p.get(part)) {
+                    Some(n) => node = n,
+                    None => break,
+                }
+            }
+            if node.get("enabled") == Some(&Value::Bool(false)) {
+                return false;
+            }
+        }
+        true
+    }
+
     /// The mapping type of a field path, if mapped (`properties` walk; dotted paths).
     pub fn field_type(&self, field: &str) -> Option<String> {
         for m in self.mappings.values() {

@@ -276,8 +276,26 @@ impl Query {
         }
     }
 
+    /// The field a leaf query looks at.
+    fn field(&self) -> Option<&str> {
+        match self {
+            Query::Term { field, .. }
+            | Query::Terms { field, .. }
+            | Query::Range { field, .. }
+            | Query::Exists(field)
+            | Query::Match { field, .. }
+            | Query::Prefix { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+
     /// Evaluates against a document.
     pub fn matches(&self, id: &str, src: &Value, index: &Index) -> bool {
+        if let Some(field) = self.field()
+            && !index.searchable(field)
+        {
+            return false;
+        }
         match self {
             Query::MatchAll => true,
             Query::MatchNone => false,
