@@ -3,6 +3,7 @@
 mod create_index;
 mod cutover;
 mod finalize;
+mod finished_orphan;
 mod preflight;
 mod reindex;
 mod repository;

@@ -14,9 +14,16 @@
 //! OpenSearch keep in the task's `headers`. An attempt that finds an opaque id but no task id (the
 //! process died between the POST and recording its answer) lists the destination's running reindex
 //! tasks (`GET _tasks?actions=*reindex&detailed=true`) and adopts the one carrying that id; only when
-//! none does is a new task started. Limits: ES 5.x keeps no task headers, so there an orphan is
-//! never found and the pass starts again (harmless, as above, but the orphan runs to its end); a
-//! task that already finished before the re-attach is no longer listed and is not adopted either.
+//! none does, looks for one that already finished in the destination's `.tasks` index, where ES
+//! and OpenSearch keep the result of every `wait_for_completion=false` task with its headers (see
+//! `finished_orphan`). An adopted task, running or finished, is then followed like any recorded
+//! one: `GET _tasks/<id>` answers a finished task from `.tasks`, so its counts, failures and errors
+//! are treated exactly as for a task this attempt started. Only when neither finds it is a new task
+//! started. Limits: ES 5.x keeps no task headers, so there an orphan is never found and the pass
+//! starts again (harmless, as above, but the orphan runs to its end); the same happens when
+//! `.tasks` is missing or refused (ES 8 without `allow_restricted_indices`, a security plugin
+//! guarding system indexes), or when the orphan is older than the newest 1,000 stored reindex
+//! results.
 //!
 //! Bounds: a pass's `to` is its start time. Incremental passes copy `[from, to)` on the update-time
 //! field, where `from` is the previous pass's `to` less `EnvOptions::watermark_overlap` (documents
@@ -35,6 +42,7 @@ use migrate_graph::{Pass, Side, StepKind};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+use super::finished_orphan::finished_orphan;
 use crate::resolve::{Pair, pairs};
 use crate::runner::Cx;
 use crate::watermark::{bound, is_numeric_type, iso, now_millis};
@@ -204,7 +212,10 @@ pub(super) async fn run(cx: &Cx<'_>, ctx: &mut StepCtx) -> Result<Outcome, StepE
                 Some(t) => TaskId(t.clone()),
                 None => {
                     let adopted = match handle.opaque.get(&p.source) {
-                        Some(o) => orphan(cx, o).await?,
+                        Some(o) => match orphan(cx, o).await? {
+                            Some(t) => Some(t),
+                            None => finished_orphan(cx, o).await?,
+                        },
                         None => None,
                     };
                     let t = match adopted {
