@@ -1,12 +1,32 @@
-//! Random bytes, random YAML-ish text and random mutations of a valid plan never panic, and every
-//! finding they produce points inside the text.
+//! Hostile-input campaign: random bytes, random YAML-ish text, random mutations of a valid plan and
+//! the hand-written bad-plan corpus (`tests/bad-plans/`) never panic or hang, and every finding
+//! they produce points inside the text. Prints one summary line (see `--nocapture`).
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
 
 use migrate_plan::{LoadOptions, load_bytes};
 use proptest::prelude::*;
+use proptest::strategy::ValueTree;
+use proptest::test_runner::{Config, TestRunner};
 
 const PLAN: &str = include_str!("../../../plans/reindex-self-managed-to-aliyun.yaml");
+const CASES: u32 = 256;
+/// An input that takes longer than this to load counts as a hang.
+const HANG: Duration = Duration::from_secs(5);
 
-fn check(bytes: &[u8]) {
+#[derive(Default)]
+struct Tally {
+    tried: usize,
+    rejected_with_location: usize,
+    panics: usize,
+    hangs: usize,
+}
+
+/// Loads `bytes` (lenient and strict); true when rejected with a finding that points into the text.
+fn check(bytes: &[u8]) -> bool {
+    let mut located = false;
     for strict in [false, true] {
         if let Err(d) = load_bytes("fuzz.yaml", bytes, &LoadOptions { strict }) {
             assert!(d.has_errors());
@@ -14,35 +34,82 @@ fn check(bytes: &[u8]) {
                 assert!(!f.message.is_empty());
                 for l in &f.labels {
                     assert!(l.span.start + l.span.len <= bytes.len().max(1), "{f:?}");
+                    located = true;
                 }
                 // Rendering never panics either.
                 let _ = migrate_plan::render_diagnostic(f, &migrate_plan::RenderOptions::plain());
             }
         }
     }
+    located
 }
 
-proptest! {
-    #![proptest_config(ProptestConfig::with_cases(256))]
-
-    #[test]
-    fn random_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
-        check(&bytes);
-    }
-
-    #[test]
-    fn random_yaml_like_text(text in "[a-z_:{}\\[\\],&*!|>'\"#\\- \n\t0-9.]{0,400}") {
-        check(text.as_bytes());
-    }
-
-    #[test]
-    fn mutated_valid_plan(cuts in proptest::collection::vec((0usize..PLAN.len(), 0usize..8, "[ :\\-{}\\[\\]a-z\n\t\"'&*]{0,4}"), 1..6)) {
-        let mut text = PLAN.as_bytes().to_vec();
-        for (at, del, ins) in cuts {
-            let at = at.min(text.len());
-            let end = (at + del).min(text.len());
-            text.splice(at..end, ins.bytes());
+impl Tally {
+    fn run(&mut self, bytes: &[u8]) {
+        self.tried += 1;
+        let start = Instant::now();
+        match catch_unwind(AssertUnwindSafe(|| check(bytes))) {
+            Ok(located) => self.rejected_with_location += usize::from(located),
+            Err(_) => self.panics += 1,
         }
-        check(&text);
+        if start.elapsed() > HANG {
+            self.hangs += 1;
+        }
     }
+
+    fn generated<S: Strategy>(&mut self, strategy: S, bytes: impl Fn(S::Value) -> Vec<u8>) {
+        let mut runner = TestRunner::new(Config::with_cases(CASES));
+        for _ in 0..CASES {
+            let tree = strategy
+                .new_tree(&mut runner)
+                .expect("the strategy generates");
+            self.run(&bytes(tree.current()));
+        }
+    }
+}
+
+#[test]
+fn hostile_input_campaign() {
+    let mut t = Tally::default();
+    t.generated(proptest::collection::vec(any::<u8>(), 0..512), |b| b);
+    t.generated(
+        "[a-z_:{}\\[\\],&*!|>'\"#\\- \n\t0-9.]{0,400}",
+        String::into_bytes,
+    );
+    t.generated(
+        proptest::collection::vec(
+            (
+                0usize..PLAN.len(),
+                0usize..8,
+                "[ :\\-{}\\[\\]a-z\n\t\"'&*]{0,4}",
+            ),
+            1..6,
+        ),
+        |cuts| {
+            let mut text = PLAN.as_bytes().to_vec();
+            for (at, del, ins) in cuts {
+                let at = at.min(text.len());
+                let end = (at + del).min(text.len());
+                text.splice(at..end, ins.bytes());
+            }
+            text
+        },
+    );
+    let corpus = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/bad-plans");
+    let mut names: Vec<PathBuf> = std::fs::read_dir(&corpus)
+        .expect("tests/bad-plans")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+        .collect();
+    names.sort();
+    assert!(names.len() >= 16, "{names:?}");
+    for p in &names {
+        t.run(&std::fs::read(p).expect("fixture"));
+    }
+    println!(
+        "hostile-input campaign: {} inputs tried, {} rejected with a location, {} panics, {} hangs",
+        t.tried, t.rejected_with_location, t.panics, t.hangs
+    );
+    assert_eq!((t.panics, t.hangs), (0, 0));
+    assert_eq!(t.tried, 3 * CASES as usize + names.len());
 }

@@ -1,5 +1,5 @@
 //! Plan index entries to concrete indexes: a name stays itself, a pattern expands on the source
-//! (hidden `.` indexes only when the pattern names them), less the entry's `exclude` matches. Steps after `create-index` read the pairs
+//! (hidden `.` indexes only when the pattern names them, the `.tasks` system index never), less the entry's `exclude` matches. Steps after `create-index` read the pairs
 //! it recorded rather than expanding again, so an index created on the source mid-run cannot appear
 //! in a later pass without a destination index.
 
@@ -71,6 +71,7 @@ pub(crate) async fn expand(
         .into_iter()
         .map(|r| r.index)
         .filter(|n| hidden_ok || !n.starts_with('.'))
+        .filter(|n| !is_system(n))
         .filter(|n| !exclude.iter().any(|x| matches(x, n)))
         .collect();
     names.sort();
@@ -93,6 +94,12 @@ pub(crate) async fn expand(
             destination: n,
         })
         .collect())
+}
+
+/// System indexes a pattern never picks up, even one starting with `.` (they can only be named):
+/// `.tasks` holds the cluster's own task results, never migration data.
+pub(crate) fn is_system(name: &str) -> bool {
+    name == ".tasks"
 }
 
 /// True when `name` matches `pattern` (`*` any run of characters, `?` one character).
@@ -159,7 +166,13 @@ pub(crate) fn created(ctx: &StepCtx, source_entry: &str, source: &str) -> Option
 
 #[cfg(test)]
 mod tests {
-    use super::matches;
+    use super::{is_system, matches};
+
+    #[test]
+    fn patterns_never_pick_up_the_task_results_index() {
+        assert!(is_system(".tasks"));
+        assert!(!is_system(".tasks-old") && !is_system("tasks"));
+    }
 
     #[test]
     fn wildcards_match_like_the_cluster() {
