@@ -39,6 +39,15 @@ fn snapshot_plan(src: &str, dst: &str) -> Blueprint {
     }
 }
 
+/// Runs `preflight/versions` of `plan` and returns its outputs; any other outcome fails the test.
+async fn preflight_outputs(plan: &Blueprint) -> serde_json::Value {
+    let mut d = Driver::new(plan).await;
+    match d.step("preflight/versions").await.unwrap() {
+        migrate_exec::Outcome::Done { outputs } => outputs,
+        other => panic!("{other:?}"),
+    }
+}
+
 #[tokio::test]
 async fn versions_are_checked_against_the_rules_and_the_plan() {
     let es710 = sandbox(Flavor::Elasticsearch, "7.10.2").await;
@@ -308,11 +317,7 @@ async fn the_destination_needs_the_repository_plugin() {
         &server,
         &secret,
     );
-    let mut d = Driver::new(&plan).await;
-    let migrate_exec::Outcome::Done { outputs } = d.step("preflight/versions").await.unwrap()
-    else {
-        panic!()
-    };
+    let outputs = preflight_outputs(&plan).await;
     assert_eq!(outputs["repository_plugin"], "elasticsearch-repository-oss");
     let full = sandbox(Flavor::Elasticsearch, "7.10.2").await;
     let plan = with_destination_store(
@@ -321,11 +326,7 @@ async fn the_destination_needs_the_repository_plugin() {
         &server,
         &secret,
     );
-    let mut d = Driver::new(&plan).await;
-    let migrate_exec::Outcome::Done { outputs } = d.step("preflight/versions").await.unwrap()
-    else {
-        panic!()
-    };
+    let outputs = preflight_outputs(&plan).await;
     assert_eq!(outputs["repository_plugin"], "repository-s3");
     let es8 = sandbox(Flavor::Elasticsearch, "8.11.0").await;
     let plan = with_destination_store(
@@ -334,17 +335,9 @@ async fn the_destination_needs_the_repository_plugin() {
         &server,
         &secret,
     );
-    let mut d = Driver::new(&plan).await;
-    let migrate_exec::Outcome::Done { outputs } = d.step("preflight/versions").await.unwrap()
-    else {
-        panic!()
-    };
+    let outputs = preflight_outputs(&plan).await;
     assert_eq!(outputs["repository_plugin"], "built in");
-    let mut d = Driver::new(&snapshot_plan(&src.url(), &full.url())).await;
-    let migrate_exec::Outcome::Done { outputs } = d.step("preflight/versions").await.unwrap()
-    else {
-        panic!()
-    };
+    let outputs = preflight_outputs(&snapshot_plan(&src.url(), &full.url())).await;
     assert_eq!(outputs["repository_plugin"], serde_json::Value::Null);
 }
 
@@ -390,11 +383,7 @@ async fn the_destination_needs_disk_for_the_source() {
     );
 
     let roomy = sandbox_allowing(Flavor::Elasticsearch, "7.10.2", &src).await;
-    let mut d = Driver::new(&reindex_plan(&src, &roomy, &["movies"], None, 0, true)).await;
-    let migrate_exec::Outcome::Done { outputs } = d.step("preflight/versions").await.unwrap()
-    else {
-        panic!()
-    };
+    let outputs = preflight_outputs(&reindex_plan(&src, &roomy, &["movies"], None, 0, true)).await;
     assert_eq!(outputs["disk"]["source_primary_bytes"], size);
     assert_eq!(outputs["disk"]["needed"], size * 6 / 5);
     assert_eq!(outputs["disk"]["available"], 1u64 << 40);
@@ -403,11 +392,7 @@ async fn the_destination_needs_disk_for_the_source() {
     roomy
         .faults()
         .add(migrate_sandbox::FaultRule::status(404).path("/_nodes/stats"));
-    let mut d = Driver::new(&reindex_plan(&src, &roomy, &["movies"], None, 0, true)).await;
-    let migrate_exec::Outcome::Done { outputs } = d.step("preflight/versions").await.unwrap()
-    else {
-        panic!()
-    };
+    let outputs = preflight_outputs(&reindex_plan(&src, &roomy, &["movies"], None, 0, true)).await;
     assert_eq!(outputs["disk"], "not checked");
 }
 
@@ -425,18 +410,13 @@ async fn the_stores_the_transfer_copies_between_must_be_reachable_with_the_plan_
     let plan = |source: Store, destination: Store| {
         with_stores(snapshot_plan(&src.url(), &dst.url()), source, destination)
     };
-    let outputs = |o: migrate_exec::Outcome| match o {
-        migrate_exec::Outcome::Done { outputs } => outputs,
-        other => panic!("{other:?}"),
-    };
     let s3 = |bucket: &str, secret: &std::path::Path| {
         bucket_store(StoreKind::S3, &server, bucket, secret)
     };
     let mut seen = String::new();
 
     // Both reachable (the bucket's base path is still empty): recorded in the outputs.
-    let mut d = Driver::new(&plan(fs_store(&repo), s3("snaps", &secret))).await;
-    let out = outputs(d.step("preflight/versions").await.unwrap());
+    let out = preflight_outputs(&plan(fs_store(&repo), s3("snaps", &secret))).await;
     assert_eq!(
         out["stores"],
         json!({"source": "reachable", "destination": "reachable"})
@@ -444,8 +424,7 @@ async fn the_stores_the_transfer_copies_between_must_be_reachable_with_the_plan_
     seen.push_str(&out.to_string());
 
     // A source directory the cluster has not created yet passes when its parent exists.
-    let mut d = Driver::new(&plan(fs_store(&repo.join("new")), s3("snaps", &secret))).await;
-    let out = outputs(d.step("preflight/versions").await.unwrap());
+    let out = preflight_outputs(&plan(fs_store(&repo.join("new")), s3("snaps", &secret))).await;
     assert_eq!(
         out["stores"]["source"],
         "reachable (the directory is not created yet; its parent exists)"
@@ -551,14 +530,12 @@ async fn the_stores_the_transfer_copies_between_must_be_reachable_with_the_plan_
     seen.push_str(&err.message);
 
     // No transfer: one store both clusters read (even an unreachable one) is not migrate's to check.
-    let mut d = Driver::new(&snapshot_plan(&src.url(), &dst.url())).await;
     assert_eq!(
-        outputs(d.step("preflight/versions").await.unwrap())["stores"],
+        preflight_outputs(&snapshot_plan(&src.url(), &dst.url())).await["stores"],
         NOT_CHECKED
     );
-    let mut d = Driver::new(&plan(fs_store(&missing), fs_store(&missing))).await;
     assert_eq!(
-        outputs(d.step("preflight/versions").await.unwrap())["stores"],
+        preflight_outputs(&plan(fs_store(&missing), fs_store(&missing))).await["stores"],
         NOT_CHECKED
     );
 
