@@ -15,6 +15,40 @@ use serde_json::json;
 
 const SECRET: &str = "canary-s3-secret-0b5e";
 
+/// `movies` from the source's `fs` repository at `repo` into an OSS-style bucket store with these
+/// settings, one round, cutover approved, `sample` documents compared.
+fn fs_to_oss_plan(
+    src: &str,
+    dst: &str,
+    repo: &std::path::Path,
+    settings: BTreeMap<String, Setting>,
+    sample: u32,
+) -> Blueprint {
+    Blueprint {
+        name: "movies-to-oss".into(),
+        source: cluster(src),
+        destination: cluster(dst),
+        indexes: vec![IndexSpec::same("movies")],
+        strategy: Strategy::Snapshot(SnapshotStrategy {
+            repository: "local".into(),
+            destination_repository: "oss-b".into(),
+            source_store: fs_store(repo),
+            destination_store: Some(Store {
+                kind: StoreKind::Oss,
+                settings,
+            }),
+            incremental_rounds: 0,
+            index_settings: BTreeMap::new(),
+            copy_settings: Default::default(),
+        }),
+        cutover: Cutover {
+            approved: true,
+            block_source_writes: false,
+        },
+        verify: verify_all(sample),
+    }
+}
+
 #[tokio::test]
 async fn fs_to_oss_bucket_on_a_real_s3_server() {
     let server = S3Server::start("steps-key", SECRET)
@@ -61,29 +95,7 @@ async fn fs_to_oss_bucket_on_a_real_s3_server() {
         "secret_access_key".into(),
         Setting::Secret(SecretRef::File(secret_file.display().to_string())),
     );
-    let plan = Blueprint {
-        name: "movies-to-oss".into(),
-        source: cluster(&src.url()),
-        destination: cluster(&dst.url()),
-        indexes: vec![IndexSpec::same("movies")],
-        strategy: Strategy::Snapshot(SnapshotStrategy {
-            repository: "local".into(),
-            destination_repository: "oss-b".into(),
-            source_store: fs_store(&a.join("repo")),
-            destination_store: Some(Store {
-                kind: StoreKind::Oss,
-                settings,
-            }),
-            incremental_rounds: 0,
-            index_settings: BTreeMap::new(),
-            copy_settings: Default::default(),
-        }),
-        cutover: Cutover {
-            approved: true,
-            block_source_writes: false,
-        },
-        verify: verify_all(5),
-    };
+    let plan = fs_to_oss_plan(&src.url(), &dst.url(), &a.join("repo"), settings, 5);
     let mut d = Driver::new(&plan).await;
     match d.run_all().await {
         Ok(End::Finished) => {}
@@ -162,29 +174,7 @@ async fn a_wrong_bucket_secret_stops_the_plan_in_preflight_before_any_write() {
             Setting::Secret(SecretRef::Inline(InlineSecret::new(WRONG))),
         ),
     ]);
-    let plan = Blueprint {
-        name: "movies-to-oss".into(),
-        source: cluster(&src.url()),
-        destination: cluster(&dst.url()),
-        indexes: vec![IndexSpec::same("movies")],
-        strategy: Strategy::Snapshot(SnapshotStrategy {
-            repository: "local".into(),
-            destination_repository: "oss-b".into(),
-            source_store: fs_store(&a.join("repo")),
-            destination_store: Some(Store {
-                kind: StoreKind::Oss,
-                settings,
-            }),
-            incremental_rounds: 0,
-            index_settings: BTreeMap::new(),
-            copy_settings: Default::default(),
-        }),
-        cutover: Cutover {
-            approved: true,
-            block_source_writes: false,
-        },
-        verify: verify_all(0),
-    };
+    let plan = fs_to_oss_plan(&src.url(), &dst.url(), &a.join("repo"), settings, 0);
     let mut d = Driver::new(&plan).await;
     let (step, err) = d.run_all().await.unwrap_err();
     assert_eq!(step, "preflight/versions");
