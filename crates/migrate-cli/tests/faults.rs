@@ -3,6 +3,8 @@
 //! strategies. Each run must either complete with the right result (counts equal, the plan's own
 //! verification passed) or fail with a clear, resumable error — after which an apply with the
 //! faults lifted completes. A wrong result reported as success fails the test.
+//!
+//! `MIGRATE_FAULT_ROUNDS` repeats the three rates that many times (default 1) for longer runs.
 
 mod support;
 
@@ -105,7 +107,11 @@ async fn campaign(strategy: &str) {
     let mut runs = 0;
     let mut completed = 0;
     let mut faults = 0;
-    for rate in [0.05, 0.10, 0.20] {
+    let rounds: usize = std::env::var("MIGRATE_FAULT_ROUNDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1);
+    for rate in [0.05, 0.10, 0.20].repeat(rounds.max(1)) {
         let work = tempfile::tempdir().unwrap();
         let (ok, n) = one(strategy, rate, work.path()).await;
         runs += 1;
