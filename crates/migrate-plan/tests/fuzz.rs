@@ -69,7 +69,11 @@ impl Tally {
             Ok(None) => self.accepted += 1,
             Ok(Some(true)) => self.rejected_with_location += 1,
             Ok(Some(false)) => self.rejected_without_location += 1,
-            Err(_) => self.panics += 1,
+            Err(_) => {
+                // Shown so the input can go into tests/bad-plans/ once fixed.
+                eprintln!("panicked on: {:?}", String::from_utf8_lossy(bytes));
+                self.panics += 1;
+            }
         }
         if start.elapsed() > HANG {
             self.hangs += 1;
