@@ -9,11 +9,28 @@ use std::collections::BTreeMap;
 
 use common::*;
 use migrate_graph::blueprint::*;
-use migrate_sandbox::{Flavor, Sandbox};
+use migrate_sandbox::{Flavor, RunningSandbox, Sandbox};
 use migrate_store::test_support::S3Server;
 use serde_json::json;
 
 const SECRET: &str = "canary-s3-secret-0b5e";
+
+/// An ES 7.10 source whose `path.repo` allows `repo_root`, and an OpenSearch 1.3 destination.
+async fn es7_and_opensearch1(repo_root: &std::path::Path) -> (RunningSandbox, RunningSandbox) {
+    let src = Sandbox::builder()
+        .version("7.10.2")
+        .node_setting("path.repo", json!([repo_root.display().to_string()]))
+        .start()
+        .await
+        .unwrap();
+    let dst = Sandbox::builder()
+        .flavor(Flavor::OpenSearch)
+        .version("1.3.19")
+        .start()
+        .await
+        .unwrap();
+    (src, dst)
+}
 
 /// `movies` from the source's `fs` repository at `repo` into an OSS-style bucket store with these
 /// settings, one round, cutover approved, `sample` documents compared.
@@ -63,18 +80,7 @@ async fn fs_to_oss_bucket_on_a_real_s3_server() {
     std::fs::write(&key_file, "steps-key").unwrap();
     std::fs::write(&secret_file, SECRET).unwrap();
 
-    let src = Sandbox::builder()
-        .version("7.10.2")
-        .node_setting("path.repo", json!([a.display().to_string()]))
-        .start()
-        .await
-        .unwrap();
-    let dst = Sandbox::builder()
-        .flavor(Flavor::OpenSearch)
-        .version("1.3.19")
-        .start()
-        .await
-        .unwrap();
+    let (src, dst) = es7_and_opensearch1(&a).await;
     create_index(
         &src.url(),
         "movies",
@@ -144,18 +150,7 @@ async fn a_wrong_bucket_secret_stops_the_plan_in_preflight_before_any_write() {
     let a = dirs.path().join("a");
     std::fs::create_dir_all(&a).unwrap();
     const WRONG: &str = "canary-wrong-s3-secret-9a2c";
-    let src = Sandbox::builder()
-        .version("7.10.2")
-        .node_setting("path.repo", json!([a.display().to_string()]))
-        .start()
-        .await
-        .unwrap();
-    let dst = Sandbox::builder()
-        .flavor(Flavor::OpenSearch)
-        .version("1.3.19")
-        .start()
-        .await
-        .unwrap();
+    let (src, dst) = es7_and_opensearch1(&a).await;
     create_index(&src.url(), "movies", json!({})).await;
     let before = mutations(&src);
     // COS/OSS-style key name, the wrong secret written in the plan itself.
