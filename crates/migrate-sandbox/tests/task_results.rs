@@ -13,6 +13,11 @@ struct Answer {
     body: Value,
 }
 
+/// `GET path` with no body and no opaque id.
+async fn get(sb: &RunningSandbox, path: &str) -> Answer {
+    call(sb, reqwest::Method::GET, path, None, None).await
+}
+
 async fn call(
     sb: &RunningSandbox,
     method: reqwest::Method,
@@ -114,14 +119,7 @@ async fn finished_reindex_result_is_a_tasks_document_with_its_opaque_id() {
     let first = finished_task(&sb, "mig-1", "d1").await;
     let second = finished_task(&sb, "mig-2", "d2").await;
 
-    let doc = call(
-        &sb,
-        reqwest::Method::GET,
-        &format!("/.tasks/_doc/{first}"),
-        None,
-        None,
-    )
-    .await;
+    let doc = get(&sb, &format!("/.tasks/_doc/{first}")).await;
     assert_eq!(doc.status, 200, "{}", doc.body);
     assert_eq!(doc.body["found"], true);
     let src = &doc.body["_source"];
@@ -173,14 +171,7 @@ async fn finished_reindex_result_is_a_tasks_document_with_its_opaque_id() {
     assert!(opaque.contains(&"mig-1") && opaque.contains(&"mig-2"));
 
     // 6.x/7.x expand `*` to `.tasks`, as real clusters do before 8.0.
-    let cat = call(
-        &sb,
-        reqwest::Method::GET,
-        "/_cat/indices/*?format=json&h=index",
-        None,
-        None,
-    )
-    .await;
+    let cat = get(&sb, "/_cat/indices/*?format=json&h=index").await;
     assert!(
         cat.body
             .as_array()
@@ -204,7 +195,7 @@ async fn synchronous_reindex_stores_nothing() {
     )
     .await;
     assert_eq!(a.status, 200, "{}", a.body);
-    let s = call(&sb, reqwest::Method::GET, "/.tasks/_search", None, None).await;
+    let s = get(&sb, "/.tasks/_search").await;
     assert_eq!(s.status, 404, "{}", s.body);
     assert_eq!(s.body["error"]["type"], "index_not_found_exception");
 }
@@ -225,14 +216,7 @@ async fn failed_task_stores_its_error_and_es7_17_warns_on_direct_access() {
     let task = a.body["task"].as_str().unwrap().to_owned();
     let deadline = Instant::now() + Duration::from_secs(10);
     let doc = loop {
-        let d = call(
-            &sb,
-            reqwest::Method::GET,
-            &format!("/.tasks/_doc/{task}"),
-            None,
-            None,
-        )
-        .await;
+        let d = get(&sb, &format!("/.tasks/_doc/{task}")).await;
         if d.body["found"] == true {
             break d;
         }
@@ -257,28 +241,14 @@ async fn failed_task_stores_its_error_and_es7_17_warns_on_direct_access() {
 async fn es5_documents_have_no_headers_and_es8_hides_tasks_from_wildcards() {
     let sb = seeded("5.6.16").await;
     let t = finished_task(&sb, "ignored", "d").await;
-    let doc = call(
-        &sb,
-        reqwest::Method::GET,
-        &format!("/.tasks/task/{t}"),
-        None,
-        None,
-    )
-    .await;
+    let doc = get(&sb, &format!("/.tasks/task/{t}")).await;
     assert_eq!(doc.body["found"], true, "{}", doc.body);
     assert!(doc.body["_source"]["task"].get("headers").is_none());
     assert_eq!(doc.body["_source"]["response"]["created"], 5);
 
     let sb = seeded("8.11.0").await;
     let t = finished_task(&sb, "mig-8", "d").await;
-    let cat = call(
-        &sb,
-        reqwest::Method::GET,
-        "/_cat/indices/*?format=json&h=index",
-        None,
-        None,
-    )
-    .await;
+    let cat = get(&sb, "/_cat/indices/*?format=json&h=index").await;
     let names: Vec<&str> = cat
         .body
         .as_array()
@@ -288,23 +258,9 @@ async fn es5_documents_have_no_headers_and_es8_hides_tasks_from_wildcards() {
         .collect();
     assert!(!names.contains(&".tasks"), "{names:?}");
     assert!(names.contains(&"d"));
-    let dot = call(
-        &sb,
-        reqwest::Method::GET,
-        "/_cat/indices/.t*?format=json&h=index",
-        None,
-        None,
-    )
-    .await;
+    let dot = get(&sb, "/_cat/indices/.t*?format=json&h=index").await;
     assert_eq!(dot.body, json!([{"index": ".tasks"}]));
-    let doc = call(
-        &sb,
-        reqwest::Method::GET,
-        &format!("/.tasks/_doc/{t}"),
-        None,
-        None,
-    )
-    .await;
+    let doc = get(&sb, &format!("/.tasks/_doc/{t}")).await;
     assert_eq!(
         doc.body["_source"]["task"]["headers"]["X-Opaque-Id"],
         "mig-8"
