@@ -181,23 +181,29 @@ async fn remote_auth_is_what_the_destination_sends_to_the_source() {
     assert_eq!(count(&dst.url(), "movies").await, 12);
 }
 
-#[tokio::test]
-async fn copy_settings_apply_during_the_copy_and_the_originals_come_back() {
-    let src = sandbox(Flavor::Elasticsearch, "7.10.2").await;
-    let dst = sandbox_allowing(Flavor::Elasticsearch, "7.10.2", &src).await;
+/// `movies` on the source with 1 replica, a 5 s refresh interval and 8 documents: settings the copy
+/// overrides and the finalize step puts back or replaces.
+async fn movies_with_replicas_and_refresh(src: &str) {
     create_index(
-        &src.url(),
+        src,
         "movies",
         json!({"settings": {"number_of_replicas": 1, "refresh_interval": "5s"}}),
     )
     .await;
     bulk(
-        &src.url(),
+        src,
         "movies",
         None,
         &docs("m", 0..8, Some("2024-01-01T00:00:00Z")),
     )
     .await;
+}
+
+#[tokio::test]
+async fn copy_settings_apply_during_the_copy_and_the_originals_come_back() {
+    let src = sandbox(Flavor::Elasticsearch, "7.10.2").await;
+    let dst = sandbox_allowing(Flavor::Elasticsearch, "7.10.2", &src).await;
+    movies_with_replicas_and_refresh(&src.url()).await;
     let mut plan = reindex_plan(&src, &dst, &["movies"], None, 0, true);
     set_copy(
         &mut plan,
@@ -225,19 +231,7 @@ async fn copy_settings_apply_during_the_copy_and_the_originals_come_back() {
 async fn explicit_after_copy_settings_replace_the_originals() {
     let src = sandbox(Flavor::Elasticsearch, "7.10.2").await;
     let dst = sandbox_allowing(Flavor::OpenSearch, "2.11.0", &src).await;
-    create_index(
-        &src.url(),
-        "movies",
-        json!({"settings": {"number_of_replicas": 1, "refresh_interval": "5s"}}),
-    )
-    .await;
-    bulk(
-        &src.url(),
-        "movies",
-        None,
-        &docs("m", 0..8, Some("2024-01-01T00:00:00Z")),
-    )
-    .await;
+    movies_with_replicas_and_refresh(&src.url()).await;
     let mut plan = reindex_plan(&src, &dst, &["movies"], None, 0, true);
     plan.verify.health = None;
     let after = BTreeMap::from([
