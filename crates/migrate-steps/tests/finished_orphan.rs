@@ -88,10 +88,7 @@ async fn a_finished_orphan_is_adopted_from_tasks_and_not_replayed() {
         );
         let task = found["hits"]["hits"][0]["_id"].as_str().unwrap().to_owned();
 
-        let out = d.attempt(STEP, CancellationToken::new()).await.unwrap();
-        let Outcome::Done { outputs } = out else {
-            panic!("{out:?}")
-        };
+        let outputs = d.attempt_done(STEP).await;
         assert_eq!(
             posts(&dst, "/_reindex"),
             1,
@@ -144,10 +141,7 @@ async fn an_overloaded_tasks_index_is_retried_and_then_adopted() {
     let err = d.attempt(STEP, CancellationToken::new()).await.unwrap_err();
     assert!(err.retryable, "{err:?}");
     assert_eq!(posts(&dst, "/_reindex"), 1, "no new pass on a 429");
-    let out = d.attempt(STEP, CancellationToken::new()).await.unwrap();
-    let Outcome::Done { outputs } = out else {
-        panic!("{out:?}")
-    };
+    let outputs = d.attempt_done(STEP).await;
     assert_eq!(posts(&dst, "/_reindex"), 1);
     assert_eq!(outputs["created"], 40, "{outputs}");
 }

@@ -7,7 +7,6 @@
 mod common;
 
 use common::*;
-use migrate_exec::Outcome;
 use migrate_sandbox::{FaultRule, Flavor};
 use serde_json::{Value, json};
 use tokio_util::sync::CancellationToken;
@@ -61,13 +60,7 @@ async fn interrupted_attempt_reattaches_to_its_task() {
     assert_eq!(reindex_posts(&dst), 1);
 
     // The next attempt re-attaches.
-    let out = d
-        .attempt("reindex/movies/part-all", CancellationToken::new())
-        .await
-        .unwrap();
-    let Outcome::Done { outputs } = out else {
-        panic!("{out:?}")
-    };
+    let outputs = d.attempt_done("reindex/movies/part-all").await;
     assert_eq!(outputs["indices"]["movies"]["task"], task.as_str());
     assert_eq!(outputs["created"], 300);
     assert_eq!(
@@ -104,13 +97,7 @@ async fn a_vanished_task_runs_the_pass_again_without_duplicates() {
         "reindex/movies/final".into(),
         json!({"from": null, "to": 1, "numeric": false, "tasks": {"movies": "gone-node:424242"}, "done": {}}),
     );
-    let out = d
-        .attempt("reindex/movies/final", CancellationToken::new())
-        .await
-        .unwrap();
-    let Outcome::Done { outputs } = out else {
-        panic!("{out:?}")
-    };
+    let outputs = d.attempt_done("reindex/movies/final").await;
     assert_eq!(reindex_posts(&dst), 2, "the lost pass ran once more");
     assert_eq!(outputs["updated"], 25, "{outputs}");
     assert_eq!(count(&dst.url(), "movies").await, 25);
@@ -170,13 +157,7 @@ async fn an_orphan_task_is_found_by_its_opaque_id_and_adopted() {
     );
 
     // The next attempt adopts the orphan instead of starting a second task.
-    let out = d
-        .attempt("reindex/movies/part-all", CancellationToken::new())
-        .await
-        .unwrap();
-    let Outcome::Done { outputs } = out else {
-        panic!("{out:?}")
-    };
+    let outputs = d.attempt_done("reindex/movies/part-all").await;
     assert_eq!(reindex_posts(&dst), 1, "exactly one _reindex for the pass");
     assert_eq!(outputs["created"], 120, "{outputs}");
     assert_eq!(count(&dst.url(), "movies").await, 120);

@@ -172,6 +172,14 @@ impl Driver {
         r
     }
 
+    /// One attempt of `id` that must end `Done`; its outputs.
+    pub async fn attempt_done(&mut self, id: &str) -> Value {
+        match self.attempt(id, CancellationToken::new()).await {
+            Ok(Outcome::Done { outputs }) => outputs,
+            other => panic!("`{id}`: {other:?}"),
+        }
+    }
+
     /// Runs one step, retrying retryable errors.
     pub async fn step(&mut self, id: &str) -> Result<Outcome, StepError> {
         let mut wait = Duration::from_millis(5);
