@@ -118,14 +118,12 @@ pub(super) fn render(v: &View<'_>, out: &mut dyn io::Write) -> io::Result<()> {
         remaining: v.progress.remaining(),
         with_state: v.with_state,
     };
-    // Serialising plain data (strings, numbers, booleans) cannot fail.
-    let json = |value: &dyn erased::Json| value.text();
     write!(
         out,
         "{{\"format_version\":{JSON_FORMAT_VERSION},\n\"plan\":{},\n\"summary\":{},\n\"indexes\":{},\n\"steps\":[",
-        json(&plan),
-        json(&summary),
-        json(&g.indexes()),
+        compact(&plan),
+        compact(&summary),
+        compact(g.indexes()),
     )?;
     let nodes: Vec<NodeIndex> = g.topological_order().collect();
     let each = |first: usize, run: &[NodeIndex], buf: &mut String| {
@@ -217,17 +215,10 @@ fn string(out: &mut String, s: &str) {
     }
 }
 
-/// Compact JSON text of the document's small head parts.
-mod erased {
-    pub(super) trait Json {
-        fn text(&self) -> String;
-    }
-
-    impl<T: serde::Serialize> Json for T {
-        fn text(&self) -> String {
-            serde_json::to_string(self).unwrap_or_default()
-        }
-    }
+/// Compact JSON text of the document's small head parts. Serialising plain data (strings,
+/// numbers, booleans) cannot fail.
+fn compact<T: Serialize + ?Sized>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_default()
 }
 
 /// The JSON schema of [`DryRun`], as checked in at `schemas/dry-run.schema.json`.
