@@ -5,8 +5,8 @@ use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue};
 
 use crate::config::Auth;
 use crate::error::ClusterError;
-use crate::secret::Redactor;
 use crate::sigv4::{SigV4Signer, SignInput};
+use migrate_core::Redactor;
 
 /// Auth ready to use: static headers precomputed, or a SigV4 signer.
 #[derive(Debug)]

@@ -11,20 +11,19 @@ use tokio::sync::OnceCell;
 use url::Url;
 
 use crate::auth::Authenticator;
-use crate::config::{ClusterConfig, Role};
+use crate::config::ClusterConfig;
 use crate::error::{ClusterError, TransportKind, parse_error_body};
-use crate::guard::{MutatingCall, WriteGuard};
-use crate::quirks::Quirks;
-use crate::secret::Redactor;
+use crate::guard::WriteGuard;
 use crate::tls::build_http_client;
-use crate::version::{Flavour, RootInfo, ServerInfo};
+use crate::version::{RootInfo, ServerInfo};
+use migrate_core::{MutatingCall, Product, Quirks, Redactor, Side};
 
 /// A client for one Elasticsearch / OpenSearch cluster.
 #[derive(Debug)]
 pub struct ClusterClient {
     http: reqwest::Client,
     base: Url,
-    role: Role,
+    side: Side,
     auth: Authenticator,
     guard: WriteGuard,
     redactor: RwLock<Redactor>,
@@ -113,16 +112,15 @@ impl ClusterClient {
         }
         base.set_query(None);
         base.set_fragment(None);
-        let declared = match cfg.role {
-            Role::Source => cfg.declared_source_writes.clone(),
-            Role::Destination => Default::default(),
+        let declared = match cfg.side {
+            Side::Source => cfg.declared_source_writes.clone(),
+            Side::Destination => Default::default(),
         };
         let serverless = cfg.is_serverless();
         let info = OnceCell::new();
         if serverless {
             let _ = info.set(ServerInfo {
-                flavour: Flavour::OpenSearchServerless,
-                version: None,
+                product: Product::Serverless,
                 cluster_name: None,
                 cluster_uuid: None,
             });
@@ -130,17 +128,17 @@ impl ClusterClient {
         Ok(ClusterClient {
             http,
             base,
-            role: cfg.role,
+            side: cfg.side,
             auth,
-            guard: WriteGuard::new(cfg.role, declared),
+            guard: WriteGuard::new(cfg.side, declared),
             redactor: RwLock::new(redactor),
             serverless,
             info,
         })
     }
 
-    pub fn role(&self) -> Role {
-        self.role
+    pub fn side(&self) -> Side {
+        self.side
     }
 
     pub fn base_url(&self) -> &Url {
@@ -178,7 +176,7 @@ impl ClusterClient {
 
     /// Version quirks for this server.
     pub async fn quirks(&self) -> Result<Quirks, ClusterError> {
-        Ok(Quirks::new(self.server_info().await?))
+        Ok(Quirks::new(self.server_info().await?.product))
     }
 
     fn url_for(&self, req: &Request<'_>) -> Url {

@@ -6,16 +6,7 @@ use std::time::Duration;
 
 use url::Url;
 
-use crate::guard::MutatingCall;
-use crate::secret::Secret;
-use crate::version::Flavour;
-
-/// Which side of the migration a cluster is on. A `Source` client refuses undeclared writes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Role {
-    Source,
-    Destination,
-}
+use migrate_core::{MutatingCall, Secret, Side};
 
 /// How requests authenticate. Secrets are already resolved (see [`crate::SecretRef::resolve`]).
 #[derive(Debug, Clone, Default)]
@@ -96,11 +87,12 @@ pub struct ClusterConfig {
     pub auth: Auth,
     pub tls: TlsConfig,
     pub timeouts: Timeouts,
-    pub role: Role,
+    /// Which side the cluster is: a source client refuses undeclared writes.
+    pub side: Side,
     /// Mutating calls the plan declares on the source (ignored for a destination).
     pub declared_source_writes: BTreeSet<MutatingCall>,
-    /// A flavour hint, for endpoints without `GET /` (Amazon OpenSearch Serverless).
-    pub flavour_hint: Option<Flavour>,
+    /// The endpoint is Amazon OpenSearch Serverless (no `GET /`), whatever its host says.
+    pub serverless_hint: bool,
 }
 
 impl std::fmt::Debug for ClusterConfig {
@@ -108,37 +100,37 @@ impl std::fmt::Debug for ClusterConfig {
         // A URL may embed a password (refused when the client is built); never print it.
         let mut url = self.url.clone();
         if url.password().is_some() {
-            let _ = url.set_password(Some(crate::secret::REDACTED));
+            let _ = url.set_password(Some(migrate_core::REDACTED));
         }
         f.debug_struct("ClusterConfig")
             .field("url", &url.as_str())
             .field("auth", &self.auth)
             .field("tls", &self.tls)
             .field("timeouts", &self.timeouts)
-            .field("role", &self.role)
+            .field("side", &self.side)
             .field("declared_source_writes", &self.declared_source_writes)
-            .field("flavour_hint", &self.flavour_hint)
+            .field("serverless_hint", &self.serverless_hint)
             .finish()
     }
 }
 
 impl ClusterConfig {
     /// A config with no auth, default TLS and timeouts.
-    pub fn new(url: Url, role: Role) -> Self {
+    pub fn new(url: Url, side: Side) -> Self {
         ClusterConfig {
             url,
             auth: Auth::None,
             tls: TlsConfig::default(),
             timeouts: Timeouts::default(),
-            role,
+            side,
             declared_source_writes: BTreeSet::new(),
-            flavour_hint: None,
+            serverless_hint: false,
         }
     }
 
     /// Whether the endpoint is Amazon OpenSearch Serverless, from the host or the SigV4 service.
     pub fn is_serverless(&self) -> bool {
-        if matches!(self.flavour_hint, Some(Flavour::OpenSearchServerless)) {
+        if self.serverless_hint {
             return true;
         }
         if let Auth::AwsSigV4(s) = &self.auth

@@ -2,8 +2,8 @@
 
 use serde_json::Value;
 
-use crate::guard::MutatingCall;
-use crate::secret::SecretError;
+use migrate_core::MutatingCall;
+use migrate_core::SecretError;
 
 /// Anything that can go wrong talking to a cluster. No variant ever holds a credential: texts built
 /// from server responses are passed through the client's redactor first.

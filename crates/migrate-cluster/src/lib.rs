@@ -7,18 +7,17 @@ pub mod client;
 pub mod config;
 pub mod error;
 pub mod guard;
-pub mod quirks;
-pub mod secret;
+pub mod shapes;
 pub mod sigv4;
 pub mod tls;
 pub mod version;
 
 pub use client::{ClusterClient, Request, enc};
-pub use config::{
-    Auth, AwsCredentialSource, ClusterConfig, Role, SigV4Config, Timeouts, TlsConfig,
-};
+pub use config::{Auth, AwsCredentialSource, ClusterConfig, SigV4Config, Timeouts, TlsConfig};
 pub use error::ClusterError;
-pub use guard::{MutatingCall, WriteGuard};
-pub use quirks::{MappingTypes, Quirks};
-pub use secret::{Redactor, Secret, SecretError, SecretRef};
-pub use version::{Flavour, ServerInfo, Version};
+pub use guard::WriteGuard;
+pub use migrate_core::{
+    Flavor, MappingTypes, MutatingCall, Product, Quirks, Redactor, Release, Secret, SecretError,
+    SecretRef, Side, Version,
+};
+pub use version::ServerInfo;

@@ -13,7 +13,7 @@ use tokio::sync::Mutex;
 
 use crate::config::{AwsCredentialSource, SigV4Config};
 use crate::error::ClusterError;
-use crate::secret::Redactor;
+use migrate_core::Redactor;
 
 /// What to sign: the request exactly as it will be sent.
 #[derive(Debug, Clone, Copy)]

@@ -18,7 +18,7 @@ mod secret;
 mod side;
 mod version;
 
-pub use quirks::{MappingTypes, Quirks};
+pub use quirks::{MappingTypes, Quirks, restore_compatibility};
 pub use request::{Method, MutatingCall, Mutation, Request, Role};
 pub use secret::{InlineSecret, REDACTED, Redactor, Secret, SecretError, SecretRef};
 pub use side::Side;

@@ -6,10 +6,11 @@
 //! hand-made inputs, and a change in the plan file's spelling touches one adapter only.
 
 use std::collections::BTreeMap;
-use std::fmt;
 
 use serde::Serialize;
 use serde_json::Value;
+
+pub use migrate_core::{Flavor, InlineSecret, Release, SecretRef};
 
 /// Everything the compiler needs from a plan.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -32,7 +33,7 @@ pub struct Cluster {
     pub url: String,
     pub auth: Auth,
     /// Version the plan declares, if any (`"7.10.2"`); otherwise it is detected at run time.
-    pub version: Option<Version>,
+    pub version: Option<Release>,
 }
 
 /// How a cluster authenticates; only references to secrets, never their values.
@@ -54,82 +55,6 @@ pub enum Auth {
         region: String,
         service: String,
     },
-}
-
-/// Where a secret's value comes from. Its `Display` is the redacted placeholder shown everywhere.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SecretRef {
-    /// An environment variable name.
-    Env(String),
-    /// A file path whose contents are the secret.
-    File(String),
-    /// A literal written in the plan (validation warns about it; `--strict` refuses it). Serialised,
-    /// displayed and debug-printed redacted, so it never reaches a fingerprint, a dry run or a log.
-    Inline(InlineSecret),
-}
-
-impl fmt::Display for SecretRef {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            SecretRef::Env(name) => write!(f, "<redacted: env {name}>"),
-            SecretRef::File(path) => write!(f, "<redacted: file {path}>"),
-            SecretRef::Inline(_) => f.write_str("<redacted: literal in the plan>"),
-        }
-    }
-}
-
-/// A secret value written in the plan itself.
-#[derive(Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct InlineSecret(String);
-
-impl InlineSecret {
-    pub fn new(value: impl Into<String>) -> Self {
-        InlineSecret(value.into())
-    }
-
-    /// The value, for the one place that sends it to a cluster or store.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for InlineSecret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("InlineSecret(<redacted>)")
-    }
-}
-
-impl Serialize for InlineSecret {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str("<redacted>")
-    }
-}
-
-/// A cluster flavour and version, as far as the compatibility rules need it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-pub struct Version {
-    pub flavor: Flavor,
-    pub major: u32,
-    pub minor: u32,
-    pub patch: u32,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Flavor {
-    Elasticsearch,
-    Opensearch,
-}
-
-impl fmt::Display for Version {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let name = match self.flavor {
-            Flavor::Elasticsearch => "Elasticsearch",
-            Flavor::Opensearch => "OpenSearch",
-        };
-        write!(f, "{name} {}.{}.{}", self.major, self.minor, self.patch)
-    }
 }
 
 /// One entry of the plan's `indexes`: a concrete name or a pattern expanded at run time.

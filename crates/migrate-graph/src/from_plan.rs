@@ -8,9 +8,9 @@ use migrate_plan as plan;
 use migrate_plan::Plan;
 
 use crate::blueprint::{
-    AfterCopy, Auth, Blueprint, Cluster, CopySettings, Cutover, Flavor, IndexSpec, InlineSecret,
-    Partition, ReindexStrategy, SecretRef, Setting, SnapshotStrategy, Store, StoreKind, Strategy,
-    Verify, Version, canonical,
+    AfterCopy, Auth, Blueprint, Cluster, CopySettings, Cutover, IndexSpec, Partition,
+    ReindexStrategy, SecretRef, Setting, SnapshotStrategy, Store, StoreKind, Strategy, Verify,
+    canonical,
 };
 use crate::compile::compile_blueprint;
 use crate::error::CompileError;
@@ -93,15 +93,7 @@ fn cluster(c: &plan::Cluster) -> Cluster {
     Cluster {
         url: c.base_url(),
         auth: auth(&c.auth),
-        version: c.version.map(|v| Version {
-            flavor: match v.flavor {
-                plan::Flavor::Elasticsearch => Flavor::Elasticsearch,
-                plan::Flavor::OpenSearch => Flavor::Opensearch,
-            },
-            major: v.major,
-            minor: v.minor,
-            patch: v.patch,
-        }),
+        version: c.version,
     }
 }
 
@@ -141,12 +133,8 @@ fn copy_settings(c: &plan::CopySettings) -> CopySettings {
     }
 }
 
-fn secret(s: &plan::Secret) -> SecretRef {
-    match s {
-        plan::Secret::Env(name) => SecretRef::Env(name.clone()),
-        plan::Secret::File(path) => SecretRef::File(path.display().to_string()),
-        plan::Secret::Literal(value) => SecretRef::Inline(InlineSecret::new(value.expose())),
-    }
+fn secret(s: &SecretRef) -> SecretRef {
+    s.clone()
 }
 
 fn store(s: &plan::Store) -> Store {

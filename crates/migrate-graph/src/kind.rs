@@ -10,26 +10,9 @@ use std::sync::Arc;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::blueprint::{AfterCopy, SecretRef, Store, Verify, Version};
+use crate::blueprint::{AfterCopy, Release, SecretRef, Store, Verify};
 
-/// Which cluster a step talks to (or, for registrations, which side's repository it is).
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum Side {
-    Source,
-    Destination,
-}
-
-impl Side {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Side::Source => "source",
-            Side::Destination => "destination",
-        }
-    }
-}
+pub use migrate_core::Side;
 
 /// A snapshot round: `round-1` is the full copy, later numbers are incremental, `final` follows the cutover.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -120,8 +103,8 @@ pub enum StepKind {
     /// the restore-compatibility table in `compat`; for reindex: mapping-type handling).
     CheckVersions {
         strategy: String,
-        declared_source: Option<Version>,
-        declared_destination: Option<Version>,
+        declared_source: Option<Release>,
+        declared_destination: Option<Release>,
     },
     /// Check repository names (no `cs-` prefix on Amazon OpenSearch Service, valid characters).
     CheckRepositoryName { source: String, destination: String },

@@ -393,7 +393,7 @@ fn auth(w: &AuthWire, p: &Path, cx: &mut Cx<'_>) -> Option<Auth> {
     })
 }
 
-fn secret(w: &SecretWire, p: &Path, cx: &mut Cx<'_>) -> Option<Secret> {
+fn secret(w: &SecretWire, p: &Path, cx: &mut Cx<'_>) -> Option<SecretRef> {
     match w {
         SecretWire::Ref(SecretRefWire::Env(name)) => {
             let ok = name
@@ -413,7 +413,7 @@ fn secret(w: &SecretWire, p: &Path, cx: &mut Cx<'_>) -> Option<Secret> {
                 );
                 return None;
             }
-            Some(Secret::Env(name.clone()))
+            Some(SecretRef::Env(name.clone()))
         }
         SecretWire::Ref(SecretRefWire::File(path)) => {
             if path.is_empty() {
@@ -421,7 +421,7 @@ fn secret(w: &SecretWire, p: &Path, cx: &mut Cx<'_>) -> Option<Secret> {
                 cx.error("plan::secret", "the secret file path is empty".into(), span, "empty path", "write the path of the file holding the secret, e.g. `/run/secrets/dest-password`".into());
                 return None;
             }
-            Some(Secret::File(PathBuf::from(path)))
+            Some(SecretRef::File(PathBuf::from(path)))
         }
         SecretWire::Literal(value) => {
             let span = cx.value(p);
@@ -432,14 +432,14 @@ fn secret(w: &SecretWire, p: &Path, cx: &mut Cx<'_>) -> Option<Secret> {
                 "literal secret (hidden)",
                 "reference it instead, e.g. `{ env: DEST_PASSWORD }` or `{ file: /run/secrets/dest-password }`, so it stays out of version control".into(),
             );
-            Some(Secret::Literal(LiteralSecret::new(value.clone())))
+            Some(SecretRef::Inline(InlineSecret::new(value.clone())))
         }
     }
 }
 
-fn declared_version(raw: &str, p: &Path, cx: &mut Cx<'_>) -> Option<DeclaredVersion> {
+fn declared_version(raw: &str, p: &Path, cx: &mut Cx<'_>) -> Option<Release> {
     let span = cx.value(p);
-    let Some(v) = DeclaredVersion::parse(raw) else {
+    let Some(v) = Release::parse_declared(raw) else {
         cx.error(
             "plan::version",
             format!("`{raw}` is not a version declaration"),
@@ -451,14 +451,11 @@ fn declared_version(raw: &str, p: &Path, cx: &mut Cx<'_>) -> Option<DeclaredVers
         return None;
     };
     let supported = v.flavor.supported_majors();
-    if !supported.contains(&v.major) {
-        let product = match v.flavor {
-            Flavor::Elasticsearch => "Elasticsearch",
-            Flavor::OpenSearch => "OpenSearch",
-        };
+    if !v.is_supported() {
+        let product = v.flavor.name();
         cx.error(
             "plan::unsupported-version",
-            format!("{product} {}.x is not supported", v.major),
+            format!("{product} {}.x is not supported", v.version.major),
             span,
             "unsupported version",
             format!(

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
 use migrate_cluster::{
-    Auth as ClusterAuth, AwsCredentialSource, ClusterClient, ClusterConfig, MutatingCall, Role,
+    Auth as ClusterAuth, AwsCredentialSource, ClusterClient, ClusterConfig, MutatingCall, Side,
     SigV4Config, Timeouts, TlsConfig,
 };
 use migrate_graph::blueprint::{Auth, Blueprint, Cluster, Setting, Strategy};
@@ -111,16 +111,11 @@ impl Env {
         if bp.cutover.block_source_writes {
             declared.insert(MutatingCall::WriteBlock);
         }
-        let mut source_cfg = config(&bp.source, "source", Role::Source, &mut secrets)?;
+        let mut source_cfg = config(&bp.source, Side::Source, &mut secrets)?;
         source_cfg.declared_source_writes = declared;
         source_cfg.tls = options.source_tls.clone();
         source_cfg.timeouts = options.timeouts;
-        let mut dest_cfg = config(
-            &bp.destination,
-            "destination",
-            Role::Destination,
-            &mut secrets,
-        )?;
+        let mut dest_cfg = config(&bp.destination, Side::Destination, &mut secrets)?;
         dest_cfg.tls = options.destination_tls.clone();
         dest_cfg.timeouts = options.timeouts;
         let source = ClusterClient::new(&source_cfg)
@@ -170,14 +165,9 @@ impl Env {
     }
 }
 
-fn config(
-    c: &Cluster,
-    side: &'static str,
-    role: Role,
-    secrets: &mut SecretBook,
-) -> Result<ClusterConfig, EnvError> {
+fn config(c: &Cluster, side: Side, secrets: &mut SecretBook) -> Result<ClusterConfig, EnvError> {
     let url = c.url.parse::<url::Url>().map_err(|e| EnvError::Url {
-        side,
+        side: side.as_str(),
         url: c.url.clone(),
         reason: e.to_string(),
     })?;
@@ -202,7 +192,7 @@ fn config(
             credentials: AwsCredentialSource::DefaultChain,
         }),
     };
-    let mut cfg = ClusterConfig::new(url, role);
+    let mut cfg = ClusterConfig::new(url, side);
     cfg.auth = auth;
     Ok(cfg)
 }

@@ -2,10 +2,8 @@
 //! scrubs all of them from anything the steps say.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 
-use migrate_cluster::{Redactor, Secret, SecretRef as ClusterRef};
-use migrate_graph::blueprint::SecretRef;
+use migrate_core::{Redactor, Secret, SecretRef};
 use migrate_graph::requests::Secrets;
 
 use crate::error::EnvError;
@@ -23,18 +21,7 @@ impl SecretBook {
         if let Some(v) = self.values.get(r) {
             return Ok(v.clone());
         }
-        let cr = match r {
-            SecretRef::Env(name) => ClusterRef::Env(name.clone()),
-            SecretRef::File(path) => ClusterRef::File(PathBuf::from(path)),
-            // A literal in the plan (validation warned about it): use it, and scrub it everywhere.
-            SecretRef::Inline(value) => {
-                let v = Secret::new(value.expose());
-                self.redactor.add_secret(&v);
-                self.values.insert(r.clone(), v.clone());
-                return Ok(v);
-            }
-        };
-        let v = cr.resolve().map_err(|source| EnvError::Secret {
+        let v = r.resolve().map_err(|source| EnvError::Secret {
             what: what.to_owned(),
             source,
         })?;

@@ -1,7 +1,7 @@
 //! Copying index definitions (REFERENCE.md, "Copying index definitions"): which source settings a
 //! destination index may be created with, and the mapping changes crossing versions needs.
 
-use migrate_cluster::{Flavour, ServerInfo};
+use migrate_core::Quirks;
 use serde_json::{Map, Value};
 
 /// Settings the server sets itself or that describe the source's own history: never copied.
@@ -20,40 +20,19 @@ const PRIVATE_PREFIXES: &[&str] = &[
     "index.blocks.",
     "index.routing.allocation.initial_recovery.",
 ];
-/// Elasticsearch-only settings OpenSearch rejects as unknown.
-const NOT_IN_OPENSEARCH: &[&str] = &[
-    "index.lifecycle.",
-    "index.xpack.",
-    "index.routing.allocation.include._tier_preference",
-    "index.frozen",
-    "index.search.throttled",
-    "index.mapping.single_type",
-    "index.mapper.dynamic",
-];
-/// Settings removed in Elasticsearch 7 (5.x/6.x sources).
-const REMOVED_IN_7: &[&str] = &["index.mapping.single_type", "index.mapper.dynamic"];
-
 /// The flat settings (`index.*` keys, from `GET /{i}/_settings?flat_settings=true`) to create the
 /// destination index with: private and destination-unknown settings dropped, replicas 0 and
-/// refresh -1 for the copy. The shard count is kept.
-pub fn copyable_settings(
-    source: &Map<String, Value>,
-    destination: &ServerInfo,
-) -> Map<String, Value> {
-    let modern = match (destination.flavour, destination.version) {
-        (Flavour::Elasticsearch, Some(v)) => v.major >= 7,
-        _ => true,
-    };
-    let opensearch = destination.flavour != Flavour::Elasticsearch;
-    let dropped = |k: &str| {
+/// refresh -1 for the copy. The shard count is kept. What the destination does not know is the
+/// quirks table's call ([`Quirks::accepts_index_setting`]).
+pub fn copyable_settings(source: &Map<String, Value>, destination: &Quirks) -> Map<String, Value> {
+    let dropped = |k: &str, v: &Value| {
         PRIVATE.contains(&k)
             || PRIVATE_PREFIXES.iter().any(|p| k.starts_with(p))
-            || (opensearch && NOT_IN_OPENSEARCH.iter().any(|p| k.starts_with(p)))
-            || (modern && REMOVED_IN_7.iter().any(|p| k.starts_with(p)))
+            || !destination.accepts_index_setting(k, v)
     };
     let mut out: Map<String, Value> = source
         .iter()
-        .filter(|(k, _)| k.starts_with("index.") && !dropped(k))
+        .filter(|(k, v)| k.starts_with("index.") && !dropped(k, v))
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
     out.insert("index.number_of_replicas".into(), Value::from("0"));
@@ -63,11 +42,8 @@ pub fn copyable_settings(
 
 /// A typeless mapping adjusted for the destination: `_all` and `include_in_all` are gone from
 /// Elasticsearch 7 and OpenSearch; 2.x-style `string` fields become `text` / `keyword`.
-pub fn strip_mapping(mapping: &Value, destination: &ServerInfo) -> Value {
-    let modern = match (destination.flavour, destination.version) {
-        (Flavour::Elasticsearch, Some(v)) => v.major >= 7,
-        _ => true,
-    };
+pub fn strip_mapping(mapping: &Value, destination: &Quirks) -> Value {
+    let modern = !destination.mapping_all_field();
     let mut m = mapping.clone();
     if modern && let Some(obj) = m.as_object_mut() {
         obj.remove("_all");
@@ -110,16 +86,11 @@ fn fix_fields(v: &mut Value, modern: bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use migrate_cluster::Version;
+    use migrate_core::{Flavor, Release};
     use serde_json::json;
 
-    fn info(flavour: Flavour, major: u32) -> ServerInfo {
-        ServerInfo {
-            flavour,
-            version: Some(Version::new(major, 0, 0)),
-            cluster_name: None,
-            cluster_uuid: None,
-        }
+    fn info(flavor: Flavor, major: u32) -> Quirks {
+        Quirks::of(Release::new(flavor, major, 0, 0))
     }
 
     #[test]
@@ -130,13 +101,13 @@ mod tests {
             "index.provided_name": "m", "index.blocks.write": "true", "index.lifecycle.name": "p",
             "index.mapping.single_type": "true", "index.analysis.analyzer.a.type": "standard"
         });
-        let out = copyable_settings(src.as_object().unwrap(), &info(Flavour::OpenSearch, 2));
+        let out = copyable_settings(src.as_object().unwrap(), &info(Flavor::OpenSearch, 2));
         assert_eq!(
             Value::Object(out),
             json!({"index.number_of_shards": "3", "index.number_of_replicas": "0",
                    "index.analysis.analyzer.a.type": "standard", "index.refresh_interval": "-1"})
         );
-        let out = copyable_settings(src.as_object().unwrap(), &info(Flavour::Elasticsearch, 6));
+        let out = copyable_settings(src.as_object().unwrap(), &info(Flavor::Elasticsearch, 6));
         assert!(out.contains_key("index.lifecycle.name"));
         assert!(out.contains_key("index.mapping.single_type"));
     }
@@ -146,13 +117,13 @@ mod tests {
         let m = json!({"_all": {"enabled": false}, "properties": {
             "t": {"type": "text", "include_in_all": false, "fields": {"raw": {"type": "string", "index": "not_analyzed"}}},
             "o": {"properties": {"s": {"type": "string"}}}}});
-        let out = strip_mapping(&m, &info(Flavour::Elasticsearch, 7));
+        let out = strip_mapping(&m, &info(Flavor::Elasticsearch, 7));
         assert_eq!(
             out,
             json!({"properties": {"t": {"type": "text", "fields": {"raw": {"type": "keyword"}}},
                    "o": {"properties": {"s": {"type": "text"}}}}})
         );
-        let kept = strip_mapping(&m, &info(Flavour::Elasticsearch, 5));
+        let kept = strip_mapping(&m, &info(Flavor::Elasticsearch, 5));
         assert!(kept.get("_all").is_some());
     }
 }

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use migrate_graph::blueprint::{SecretRef, Setting, Store, StoreKind};
+use migrate_graph::blueprint::{Setting, Store, StoreKind};
 use migrate_store::{BucketSpec, Credentials, FsSpec, Secret, SecretSource, StoreSpec};
 use serde_json::Value;
 
@@ -78,9 +78,8 @@ fn is_loopback(endpoint: &str) -> bool {
 /// `file `PATH``, or `written in the plan`; `None` when the store has no such setting.
 pub(crate) fn setting_origin(store: &Store, key: &str) -> Option<String> {
     Some(match store.settings.get(key)? {
-        Setting::Secret(SecretRef::Env(name)) => format!("env `{name}`"),
-        Setting::Secret(SecretRef::File(path)) => format!("file `{path}`"),
-        Setting::Secret(SecretRef::Inline(_)) | Setting::Plain(_) => "written in the plan".into(),
+        Setting::Secret(r) => r.origin(),
+        Setting::Plain(_) => "written in the plan".into(),
     })
 }
 

@@ -1,37 +1,10 @@
-//! Secrets for store credentials: where they come from, and a value that never prints itself.
+//! Where a store credential comes from when the store is opened: a reference the opener resolves
+//! (`migrate_core::SecretRef` semantics: environment variable or file), or a value the caller already
+//! resolved. Values are `migrate_core::Secret`, which never prints itself.
 
-use std::fmt;
 use std::path::PathBuf;
 
-use thiserror::Error;
-
-/// A secret value. Its `Debug` and `Display` print `***`, so it cannot leak into logs or errors.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    /// Wraps a secret value.
-    pub fn new(value: impl Into<String>) -> Self {
-        Secret(value.into())
-    }
-
-    /// The value itself, for handing to a signer. Never format it.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("***")
-    }
-}
-
-impl fmt::Display for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("***")
-    }
-}
+pub use migrate_core::{Secret, SecretError, SecretRef};
 
 /// Where a secret is read from when the store is opened.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,35 +17,12 @@ pub enum SecretSource {
     Value(Secret),
 }
 
-/// A secret could not be read. Names the variable or file, never the value.
-#[derive(Debug, Error, PartialEq, Eq)]
-pub enum SecretError {
-    /// The variable is not set (or not UTF-8).
-    #[error("environment variable `{0}` is not set")]
-    MissingEnv(String),
-    /// The file could not be read.
-    #[error("cannot read secret file `{path}`: {reason}")]
-    File {
-        /// The file.
-        path: PathBuf,
-        /// Why.
-        reason: String,
-    },
-}
-
 impl SecretSource {
     /// Reads the secret.
     pub fn resolve(&self) -> Result<Secret, SecretError> {
         match self {
-            SecretSource::Env(name) => std::env::var(name)
-                .map(Secret)
-                .map_err(|_| SecretError::MissingEnv(name.clone())),
-            SecretSource::File(path) => std::fs::read_to_string(path)
-                .map(|s| Secret(s.trim_end_matches(['\r', '\n']).to_owned()))
-                .map_err(|e| SecretError::File {
-                    path: path.clone(),
-                    reason: e.kind().to_string(),
-                }),
+            SecretSource::Env(name) => SecretRef::Env(name.clone()).resolve(),
+            SecretSource::File(path) => SecretRef::File(path.clone()).resolve(),
             SecretSource::Value(secret) => Ok(secret.clone()),
         }
     }

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use crate::client::{ClusterClient, Request, enc};
 use crate::error::ClusterError;
-use crate::guard::MutatingCall;
+use migrate_core::MutatingCall;
 
 /// `GET _cluster/health[/{index}]`.
 #[derive(Debug, Clone, Deserialize)]

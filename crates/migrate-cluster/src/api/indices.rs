@@ -6,8 +6,9 @@ use serde_json::{Map, Value, json};
 
 use crate::client::{ClusterClient, Request, enc};
 use crate::error::ClusterError;
-use crate::guard::MutatingCall;
-use crate::quirks::{MappingTypes, unwrap_mapping};
+use crate::shapes::unwrap_mapping;
+use migrate_core::MappingTypes;
+use migrate_core::MutatingCall;
 
 /// A typeless view of one index's mapping.
 #[derive(Debug, Clone, PartialEq)]

@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use crate::client::{ClusterClient, Request, enc};
 use crate::error::ClusterError;
-use crate::guard::MutatingCall;
+use migrate_core::MutatingCall;
 
 /// A task id, `node:number`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, Deserialize)]

@@ -7,7 +7,7 @@ use sha2::{Digest, Sha256};
 
 use crate::client::{ClusterClient, Request, enc};
 use crate::error::ClusterError;
-use crate::quirks::hits_total;
+use crate::shapes::hits_total;
 
 /// One search hit.
 #[derive(Debug, Clone, Deserialize)]
@@ -74,8 +74,8 @@ impl ClusterClient {
     /// `POST /{index}/_search` with a full body; asks for an exact total where the version needs it.
     pub async fn search(&self, index: &str, body: Value) -> Result<SearchResult, ClusterError> {
         let mut req = Request::new(Method::POST, format!("/{}/_search", enc(index))).body(body);
-        if let Some((k, v)) = self.quirks().await?.track_total_hits_param() {
-            req = req.query(k, v);
+        if self.quirks().await?.hits_total_is_object() {
+            req = req.query("track_total_hits", "true");
         }
         let raw: Value = self.json(req).await?;
         let hits_obj = raw.get("hits").cloned().unwrap_or(Value::Null);

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use crate::client::{ClusterClient, Request, enc};
 use crate::error::ClusterError;
-use crate::guard::MutatingCall;
+use migrate_core::MutatingCall;
 
 /// One snapshot from `GET _snapshot/{repo}/{snap}`.
 #[derive(Debug, Clone, Deserialize, serde::Serialize)]

@@ -5,7 +5,7 @@
 use std::process::Command;
 
 use crate::common::TestServer;
-use migrate_cluster::{Auth, AwsCredentialSource, ClusterClient, ClusterConfig, Role, SigV4Config};
+use migrate_cluster::{Auth, AwsCredentialSource, ClusterClient, ClusterConfig, Side, SigV4Config};
 
 fn run_child(test: &str, envs: &[(&str, String)]) -> std::process::Output {
     let exe = std::env::current_exe().expect("test binary");
@@ -95,7 +95,7 @@ async fn child_signs_with_chain_credentials() {
         Ok(p) => AwsCredentialSource::Profile(p),
         Err(_) => AwsCredentialSource::DefaultChain,
     };
-    let mut cfg = ClusterConfig::new(server.url.clone(), Role::Destination);
+    let mut cfg = ClusterConfig::new(server.url.clone(), Side::Destination);
     cfg.auth = Auth::AwsSigV4(SigV4Config {
         region: "eu-central-1".into(),
         service: None,

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use crate::common::{ES7_ROOT, TestServer};
 use base64::Engine;
 use migrate_cluster::{
-    Auth, AwsCredentialSource, ClusterClient, ClusterConfig, Role, SecretRef, SigV4Config,
+    Auth, AwsCredentialSource, ClusterClient, ClusterConfig, SecretRef, Side, SigV4Config,
 };
 
 #[derive(Clone, Default)]
@@ -94,7 +94,7 @@ async fn canary_secret_never_shown() {
         format!("{secret:?} {secret}"),
     ];
     for auth in auths {
-        let mut cfg = ClusterConfig::new(server.url.clone(), Role::Source);
+        let mut cfg = ClusterConfig::new(server.url.clone(), Side::Source);
         cfg.auth = auth;
         rendered.push(format!("{cfg:?}"));
         let client = ClusterClient::new(&cfg).await.unwrap();

@@ -7,13 +7,13 @@ use std::time::Duration;
 
 use migrate_cluster::api::reindex::TaskState;
 use migrate_cluster::{
-    Auth, AwsCredentialSource, ClusterClient, ClusterConfig, Flavour, MappingTypes, MutatingCall,
-    Role, Secret, SigV4Config, Version,
+    Auth, AwsCredentialSource, ClusterClient, ClusterConfig, Flavor, MappingTypes, MutatingCall,
+    Secret, Side, SigV4Config, Version,
 };
-use migrate_sandbox::{Flavor, Sandbox};
+use migrate_sandbox::Sandbox;
 use serde_json::json;
 
-fn config(url: &str, role: Role, auth: Auth) -> ClusterConfig {
+fn config(url: &str, role: Side, auth: Auth) -> ClusterConfig {
     let mut c = ClusterConfig::new(url.parse().expect("url"), role);
     c.auth = auth;
     c
@@ -42,7 +42,7 @@ async fn sandbox_accepts_our_sigv4_and_rejects_a_wrong_secret() {
         .start()
         .await
         .expect("sandbox");
-    let good = ClusterClient::new(&config(&sb.url(), Role::Destination, sigv4("right-secret")))
+    let good = ClusterClient::new(&config(&sb.url(), Side::Destination, sigv4("right-secret")))
         .await
         .unwrap();
     good.server_info().await.unwrap();
@@ -63,7 +63,7 @@ async fn sandbox_accepts_our_sigv4_and_rejects_a_wrong_secret() {
         .collect();
     assert!(names.contains(&"signed-index".to_string()), "{names:?}");
 
-    let bad = ClusterClient::new(&config(&sb.url(), Role::Destination, sigv4("wrong-secret")))
+    let bad = ClusterClient::new(&config(&sb.url(), Side::Destination, sigv4("wrong-secret")))
         .await
         .unwrap();
     let e = bad.server_info().await.unwrap_err();
@@ -97,23 +97,23 @@ async fn bulk(url: &str, index: &str, n: usize, doc_type: Option<&str>) {
 async fn flavours_versions_quirks_and_remote_reindex() {
     for (flavor, version, flavour, types, allowlist) in [
         (
-            Flavor::Elasticsearch,
+            migrate_sandbox::Flavor::Elasticsearch,
             "6.8.23",
-            Flavour::Elasticsearch,
+            Flavor::Elasticsearch,
             MappingTypes::Single,
             "reindex.remote.whitelist",
         ),
         (
-            Flavor::Elasticsearch,
+            migrate_sandbox::Flavor::Elasticsearch,
             "7.10.2",
-            Flavour::Elasticsearch,
+            Flavor::Elasticsearch,
             MappingTypes::TypelessWithParam,
             "reindex.remote.whitelist",
         ),
         (
-            Flavor::OpenSearch,
+            migrate_sandbox::Flavor::OpenSearch,
             "2.11.0",
-            Flavour::OpenSearch,
+            Flavor::OpenSearch,
             MappingTypes::Typeless,
             "reindex.remote.allowlist",
         ),
@@ -131,15 +131,15 @@ async fn flavours_versions_quirks_and_remote_reindex() {
             .start()
             .await
             .expect("dst");
-        let s = ClusterClient::new(&config(&src.url(), Role::Source, Auth::None))
+        let s = ClusterClient::new(&config(&src.url(), Side::Source, Auth::None))
             .await
             .unwrap();
-        let d = ClusterClient::new(&config(&dst.url(), Role::Destination, Auth::None))
+        let d = ClusterClient::new(&config(&dst.url(), Side::Destination, Auth::None))
             .await
             .unwrap();
         let info = d.server_info().await.unwrap();
-        assert_eq!(info.flavour, flavour);
-        assert_eq!(info.version, Version::parse(version));
+        assert_eq!(info.flavor(), flavour);
+        assert_eq!(info.release().map(|r| r.version), Version::parse(version));
         let q = d.quirks().await.unwrap();
         assert_eq!(q.mapping_types(), types, "{version}");
         assert_eq!(q.remote_allowlist_setting(), allowlist);
@@ -274,7 +274,7 @@ async fn source_receives_only_declared_mutations() {
         .expect("sb");
     bulk(&sb.url(), "logs", 5, None).await;
     sb.request_log().clear();
-    let mut c = config(&sb.url(), Role::Source, Auth::None);
+    let mut c = config(&sb.url(), Side::Source, Auth::None);
     c.declared_source_writes = BTreeSet::from([MutatingCall::WriteBlock]);
     let s = ClusterClient::new(&c).await.unwrap();
     s.set_write_block("logs", true).await.unwrap();

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use migrate_cluster::api::cluster::HealthStatus;
-use migrate_cluster::{Auth, ClusterClient, ClusterConfig, ClusterError, MutatingCall, Role};
+use migrate_cluster::{Auth, ClusterClient, ClusterConfig, ClusterError, MutatingCall, Side};
 use migrate_sandbox::{Flavor, RunningSandbox, Sandbox};
 use serde_json::json;
 
@@ -41,14 +41,14 @@ async fn snapshot_restore_roundtrip_with_guarded_source() {
         .unwrap();
     assert!(r.status().is_success());
 
-    let mut sc = ClusterConfig::new(src.url().parse().unwrap(), Role::Source);
+    let mut sc = ClusterConfig::new(src.url().parse().unwrap(), Side::Source);
     sc.auth = Auth::None;
     sc.declared_source_writes =
         BTreeSet::from([MutatingCall::PutRepository, MutatingCall::CreateSnapshot]);
     let s = ClusterClient::new(&sc).await.unwrap();
     let d = ClusterClient::new(&ClusterConfig::new(
         dst.url().parse().unwrap(),
-        Role::Destination,
+        Side::Destination,
     ))
     .await
     .unwrap();

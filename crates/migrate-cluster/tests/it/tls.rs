@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
-use migrate_cluster::{ClusterClient, ClusterConfig, ClusterError, Role};
+use migrate_cluster::{ClusterClient, ClusterConfig, ClusterError, Side};
 
 #[derive(Clone, Default)]
 struct Buffer(Arc<Mutex<Vec<u8>>>);
@@ -29,7 +29,7 @@ impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Buffer {
 fn cfg() -> ClusterConfig {
     ClusterConfig::new(
         "https://127.0.0.1:9200/".parse().unwrap(),
-        Role::Destination,
+        Side::Destination,
     )
 }
 
@@ -97,7 +97,7 @@ async fn bad_tls_files_name_the_path() {
 async fn url_with_embedded_credentials_is_refused_without_echo() {
     let c = ClusterConfig::new(
         "https://user:pa55-canary@127.0.0.1:9200/".parse().unwrap(),
-        Role::Destination,
+        Side::Destination,
     );
     assert!(!format!("{c:?}").contains("pa55-canary"), "{c:?}");
     let e = ClusterClient::new(&c).await.unwrap_err();

@@ -8,7 +8,7 @@ use crate::common::{ES7_ROOT, OS2_ROOT, Recorded, TestServer};
 use aws_credential_types::Credentials;
 use migrate_cluster::sigv4::{SignInput, SignOptions, sign_request};
 use migrate_cluster::{
-    Auth, AwsCredentialSource, ClusterClient, ClusterConfig, Flavour, MutatingCall, Role, Secret,
+    Auth, AwsCredentialSource, ClusterClient, ClusterConfig, Flavor, MutatingCall, Secret, Side,
     SigV4Config, Version,
 };
 use serde_json::json;
@@ -17,7 +17,7 @@ const KEY_ID: &str = "AKIDEXAMPLE";
 const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
 
 fn cfg(server: &TestServer, auth: Auth) -> ClusterConfig {
-    let mut c = ClusterConfig::new(server.url.clone(), Role::Destination);
+    let mut c = ClusterConfig::new(server.url.clone(), Side::Destination);
     c.auth = auth;
     c
 }
@@ -44,8 +44,11 @@ async fn basic_api_key_bearer_headers_on_the_wire() {
     }
     let client = ClusterClient::new(&cfg(&server, Auth::None)).await.unwrap();
     let info = client.server_info().await.unwrap();
-    assert_eq!(info.flavour, Flavour::Elasticsearch);
-    assert_eq!(info.version, Some(Version::new(7, 10, 2)));
+    assert_eq!(info.flavor(), Flavor::Elasticsearch);
+    assert_eq!(
+        info.release().map(|r| r.version),
+        Some(Version::new(7, 10, 2))
+    );
     assert_eq!(
         server.requests().pop().unwrap().header("authorization"),
         None
@@ -162,10 +165,10 @@ fn common_host(server: &TestServer) -> String {
 async fn serverless_detected_without_get_root() {
     let server = TestServer::start(|_| (404, "{}".into())).await;
     let mut c = cfg(&server, sigv4(SECRET, Some("aoss")));
-    c.flavour_hint = None;
+    c.serverless_hint = false;
     let client = ClusterClient::new(&c).await.unwrap();
     let info = client.server_info().await.unwrap();
-    assert_eq!(info.flavour, Flavour::OpenSearchServerless);
+    assert_eq!(info.product, migrate_cluster::Product::Serverless);
     assert!(server.requests().is_empty(), "no GET / for Serverless");
 }
 
@@ -220,7 +223,7 @@ async fn connection_refused_and_timeout_are_retryable() {
     };
     let c = ClusterConfig::new(
         format!("http://127.0.0.1:{port}/").parse().unwrap(),
-        Role::Destination,
+        Side::Destination,
     );
     let client = ClusterClient::new(&c).await.unwrap();
     let e = client.server_info().await.unwrap_err();
@@ -239,7 +242,7 @@ async fn connection_refused_and_timeout_are_retryable() {
     });
     let mut c = ClusterConfig::new(
         format!("http://{addr}/").parse().unwrap(),
-        Role::Destination,
+        Side::Destination,
     );
     c.timeouts.request = Duration::from_millis(300);
     let client = ClusterClient::new(&c).await.unwrap();
@@ -256,7 +259,7 @@ async fn write_guard_refuses_before_the_wire() {
         _ => (200, r#"{"acknowledged":true,"accepted":true}"#.into()),
     })
     .await;
-    let mut c = ClusterConfig::new(server.url.clone(), Role::Source);
+    let mut c = ClusterConfig::new(server.url.clone(), Side::Source);
     c.declared_source_writes = BTreeSet::from([
         MutatingCall::PutRepository,
         MutatingCall::CreateSnapshot,

@@ -6,9 +6,10 @@ mod indexes;
 mod strategy;
 mod tail;
 
-pub use cluster::{Auth, AwsService, Cluster, DeclaredVersion, Flavor, LiteralSecret, Secret, Tls};
+pub use cluster::{Auth, AwsService, Cluster, Tls};
 pub use indexes::IndexSelector;
 pub(crate) use indexes::is_pattern;
+pub use migrate_core::{Flavor, InlineSecret, Release, SecretRef};
 pub use strategy::{
     AfterCopy, CopySettings, Partition, ReindexStrategy, Setting, SnapshotStrategy, Store,
     StoreCredentials, StoreKind, Strategy,

@@ -4,7 +4,9 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::cluster::{Auth, Secret};
+use migrate_core::SecretRef;
+
+use super::cluster::Auth;
 
 /// How data moves.
 #[derive(Debug, Clone, PartialEq)]
@@ -77,15 +79,15 @@ impl StoreKind {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Setting {
     Plain(Value),
-    Secret(Secret),
+    Secret(SecretRef),
 }
 
 /// Static credentials for a store.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoreCredentials {
-    pub access_key_id: Secret,
-    pub secret_access_key: Secret,
-    pub session_token: Option<Secret>,
+    pub access_key_id: SecretRef,
+    pub secret_access_key: SecretRef,
+    pub session_token: Option<SecretRef>,
 }
 
 /// Remote reindex pulled by the destination.

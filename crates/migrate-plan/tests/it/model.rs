@@ -126,11 +126,11 @@ fn snapshot_store_settings_and_copy_settings() {
     let cos = s.destination_store.as_ref().expect("cos");
     assert_eq!(
         cos.settings.get("access_key_id"),
-        Some(&Setting::Secret(Secret::Env("K".into())))
+        Some(&Setting::Secret(SecretRef::Env("K".into())))
     );
     assert_eq!(
         cos.settings.get("access_key_secret"),
-        Some(&Setting::Secret(Secret::File("/s".into())))
+        Some(&Setting::Secret(SecretRef::File("/s".into())))
     );
     assert!(
         matches!(&s.copy_settings.after, AfterCopy::Set(m) if m.get("number_of_replicas") == Some(&serde_json::json!(1)))
@@ -139,11 +139,11 @@ fn snapshot_store_settings_and_copy_settings() {
 
 #[test]
 fn declared_versions_parse_and_print() {
-    let v = DeclaredVersion::parse("opensearch-2.11").expect("parses");
-    assert_eq!(v.to_string(), "opensearch-2.11.0");
-    assert!(DeclaredVersion::parse("elasticsearch-7.x").is_none());
-    assert!(DeclaredVersion::parse("solr-9.0.0").is_none());
-    assert!(DeclaredVersion::parse("elasticsearch-7.10.2.1").is_none());
+    let v = Release::parse_declared("opensearch-2.11").expect("parses");
+    assert_eq!(v.declared(), "opensearch-2.11.0");
+    assert!(Release::parse_declared("elasticsearch-7.x").is_none());
+    assert!(Release::parse_declared("solr-9.0.0").is_none());
+    assert!(Release::parse_declared("elasticsearch-7.10.2.1").is_none());
 }
 
 fn load_text(text: &str) -> Result<Plan, String> {

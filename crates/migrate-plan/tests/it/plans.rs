@@ -112,11 +112,11 @@ fn the_runbook_plans_say_what_the_runbooks_do() {
     );
     assert_eq!(s.incremental_rounds, 1);
     assert_eq!(
-        aws.source.version.map(|v| v.to_string()).as_deref(),
+        aws.source.version.map(|v| v.declared()).as_deref(),
         Some("elasticsearch-5.5.2")
     );
     assert_eq!(
-        aws.destination.version.map(|v| v.to_string()).as_deref(),
+        aws.destination.version.map(|v| v.declared()).as_deref(),
         Some("elasticsearch-5.5.3")
     );
     assert!(!aws.cutover.approved && aws.cutover.block_source_writes);

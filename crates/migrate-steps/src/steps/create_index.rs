@@ -73,11 +73,10 @@ pub(super) async fn run(
     let src = cx.client(Side::Source);
     let dst = cx.client(Side::Destination);
     let pairs = expand(cx, source_entry, destination_entry).await?;
-    let dinfo = dst
-        .server_info()
+    let dquirks = dst
+        .quirks()
         .await
-        .map_err(|e| cx.fail(Side::Destination, "detecting the version", &e))?
-        .clone();
+        .map_err(|e| cx.fail(Side::Destination, "detecting the version", &e))?;
     let mut records = Vec::with_capacity(pairs.len());
     for p in pairs {
         let s = &p.source;
@@ -112,7 +111,7 @@ pub(super) async fn run(
             )));
         };
         let type_name = m.types.first().cloned();
-        let wanted = strip_mapping(&typeless, &dinfo);
+        let wanted = strip_mapping(&typeless, &dquirks);
         let d = &p.destination;
         let exists = match dst.get_index(d).await {
             Ok(_) => true,
@@ -123,7 +122,7 @@ pub(super) async fn run(
         if exists {
             check_compatible(cx, d, &wanted).await?;
         } else {
-            let mut body = copyable_settings(&flat, &dinfo);
+            let mut body = copyable_settings(&flat, &dquirks);
             body.insert(
                 "index.number_of_replicas".into(),
                 Value::from(copy.number_of_replicas.to_string()),

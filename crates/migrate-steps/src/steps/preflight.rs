@@ -14,9 +14,9 @@
 
 use std::sync::Arc;
 
-use migrate_cluster::{Flavour, Request, ServerInfo};
+use migrate_cluster::Request;
+use migrate_core::{Flavor, Release};
 use migrate_exec::{Outcome, StepError};
-use migrate_graph::blueprint::{Flavor, Version};
 use migrate_graph::blueprint::{Setting, Store, StoreKind};
 use migrate_graph::preflight::{repository_name_problem, restore_compatibility};
 use migrate_graph::{RemoteAuth, Side, StepKind};
@@ -28,26 +28,11 @@ use crate::runner::Cx;
 use crate::store::{setting_text, store_spec};
 use crate::watermark::is_numeric_type;
 
-/// The graph's view of a detected version (`None` for Serverless, which reports none).
-pub(crate) fn graph_version(info: &ServerInfo) -> Option<Version> {
-    let flavor = match info.flavour {
-        Flavour::Elasticsearch => Flavor::Elasticsearch,
-        Flavour::OpenSearch => Flavor::Opensearch,
-        Flavour::OpenSearchServerless => return None,
-    };
-    info.version.map(|v| Version {
-        flavor,
-        major: v.major,
-        minor: v.minor,
-        patch: v.patch,
-    })
-}
-
 pub(super) async fn versions(
     cx: &Cx<'_>,
     strategy: &str,
-    declared_source: Option<Version>,
-    declared_destination: Option<Version>,
+    declared_source: Option<Release>,
+    declared_destination: Option<Release>,
 ) -> Result<Outcome, StepError> {
     let mut detected = Vec::with_capacity(2);
     for (side, declared, field) in [
@@ -63,7 +48,7 @@ pub(super) async fn versions(
             .server_info()
             .await
             .map_err(|e| cx.fail(side, "detecting the version (`GET /`)", &e))?;
-        let found = graph_version(info);
+        let found = info.release();
         let version = match (declared, found) {
             (Some(d), Some(f)) if d != f => {
                 return Err(cx.permanent(format!(
@@ -85,14 +70,14 @@ pub(super) async fn versions(
                 ))
             })?;
         } else {
-            let key = |v: Version| (v.major, v.minor, v.patch);
+            let key = |r: Release| (r.version.major, r.version.minor, r.version.patch);
             if from.flavor == into.flavor && key(into) < key(from) {
                 return Err(cx.permanent(format!(
                     "the destination ({into}) is older than the source ({from}); reindexing into an older version is not supported: upgrade the destination"
                 )));
             }
             if from.flavor == Flavor::Elasticsearch
-                && into.flavor == Flavor::Opensearch
+                && into.flavor == Flavor::OpenSearch
                 && key(from) > (7, 10, 2)
             {
                 notes.push(format!(
@@ -121,7 +106,7 @@ pub(super) async fn versions(
     } else {
         disk = disk_space(cx, &indexes).await?;
     }
-    let show = |v: Option<Version>| v.map_or(Value::Null, |v| Value::from(v.to_string()));
+    let show = |v: Option<Release>| v.map_or(Value::Null, |v| Value::from(v.to_string()));
     Ok(Outcome::Done {
         outputs: json!({
             "source": show(src),
@@ -254,7 +239,7 @@ fn plugin_for(kind: &str) -> Option<&'static str> {
 /// (`GET /_cat/plugins?format=json`, `component` column; a component ending in the plugin's
 /// `repository-<type>` suffix counts). Returns the plugin found, `"built in"`, or `"not checked"`
 /// when the cluster does not list plugins.
-async fn repository_plugin(cx: &Cx<'_>, dst: Option<Version>) -> Result<Value, StepError> {
+async fn repository_plugin(cx: &Cx<'_>, dst: Option<Release>) -> Result<Value, StepError> {
     let kinds: std::collections::BTreeSet<&str> = cx
         .graph
         .steps()
@@ -272,7 +257,7 @@ async fn repository_plugin(cx: &Cx<'_>, dst: Option<Version>) -> Result<Value, S
     };
     let suffix = plugin.trim_start_matches("elasticsearch-");
     let built_in = plugin == "repository-s3"
-        && (dst.is_some_and(|v| v.flavor == Flavor::Elasticsearch && v.major >= 8)
+        && (dst.is_some_and(|v| v.flavor == Flavor::Elasticsearch && v.version.major >= 8)
             || cx.url(Side::Destination).contains(".amazonaws.com"));
     if built_in {
         return Ok(Value::from("built in"));
@@ -682,7 +667,7 @@ pub(super) async fn remote_allowlist(cx: &Cx<'_>, remote_host: &str) -> Result<O
         || dst
             .server_info()
             .await
-            .is_ok_and(|i| i.flavour != Flavour::Elasticsearch)
+            .is_ok_and(|i| i.flavor() != Flavor::Elasticsearch)
     {
         "opensearch.yml"
     } else {

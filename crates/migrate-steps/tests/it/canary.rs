@@ -52,7 +52,7 @@ async fn the_source_password_never_reaches_errors_outputs_or_handles() {
         let mut plan = reindex_plan(&src, dst, &["movies"], Some("updated_at"), 1, true);
         plan.source.auth = Auth::Basic {
             username: "elastic".into(),
-            password: SecretRef::File(secret.display().to_string()),
+            password: SecretRef::File(secret.clone()),
         };
         plan
     };

@@ -134,14 +134,14 @@ async fn remote_auth_is_what_the_destination_sends_to_the_source() {
         let mut plan = reindex_plan(&src, &dst, &["movies"], None, 0, true);
         plan.source.auth = Auth::Basic {
             username: "puller".into(),
-            password: SecretRef::File(own.display().to_string()),
+            password: SecretRef::File(own.clone()),
         };
         let Strategy::Reindex(r) = &mut plan.strategy else {
             panic!("reindex plan")
         };
         r.remote_auth = Some(Auth::Basic {
             username: "puller".into(),
-            password: SecretRef::File(remote_password.display().to_string()),
+            password: SecretRef::File(remote_password.to_path_buf()),
         });
         plan
     };

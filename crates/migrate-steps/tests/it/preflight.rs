@@ -62,12 +62,7 @@ async fn versions_are_checked_against_the_rules_and_the_plan() {
     );
 
     let mut plan = snapshot_plan(&es68.url(), &es710.url());
-    plan.source.version = Some(Version {
-        flavor: Flavor2::Elasticsearch,
-        major: 6,
-        minor: 7,
-        patch: 0,
-    });
+    plan.source.version = Some(Release::new(Flavor2::Elasticsearch, 6, 7, 0));
     let mut d = Driver::new(&plan).await;
     let err = d.step("preflight/versions").await.unwrap_err();
     assert_eq!(
@@ -235,7 +230,7 @@ fn bucket_store(
             ),
             (
                 "secret_access_key".to_string(),
-                Setting::Secret(SecretRef::File(secret_file.display().to_string())),
+                Setting::Secret(SecretRef::File(secret_file.to_path_buf())),
             ),
         ]),
     }

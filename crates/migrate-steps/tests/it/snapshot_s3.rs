@@ -93,11 +93,11 @@ async fn fs_to_oss_bucket_on_a_real_s3_server() {
     settings.insert("base_path".into(), Setting::Plain(json!("migrate/movies")));
     settings.insert(
         "access_key_id".into(),
-        Setting::Secret(SecretRef::File(key_file.display().to_string())),
+        Setting::Secret(SecretRef::File(key_file.clone())),
     );
     settings.insert(
         "secret_access_key".into(),
-        Setting::Secret(SecretRef::File(secret_file.display().to_string())),
+        Setting::Secret(SecretRef::File(secret_file.clone())),
     );
     let plan = fs_to_oss_plan(&src.url(), &dst.url(), &a.join("repo"), settings, 5);
     let mut d = Driver::new(&plan).await;

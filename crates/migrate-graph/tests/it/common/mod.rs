@@ -53,13 +53,8 @@ pub fn s3_store() -> Store {
     }
 }
 
-fn es(major: u32, minor: u32, patch: u32) -> Version {
-    Version {
-        flavor: Flavor::Elasticsearch,
-        major,
-        minor,
-        patch,
-    }
+fn es(major: u32, minor: u32, patch: u32) -> Release {
+    Release::new(Flavor::Elasticsearch, major, minor, patch)
 }
 
 pub fn snapshot_plan(indexes: &[&str]) -> Blueprint {

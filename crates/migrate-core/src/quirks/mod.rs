@@ -6,6 +6,10 @@
 //! [`RULES`] lists every rule with its summary; `table()` renders them over representative releases
 //! (docs/versions.md is generated from it).
 
+mod restore;
+
+pub use restore::restore_compatibility;
+
 use crate::version::{Flavor, Product, Release, Version};
 
 /// Behaviour switches of one product.
