@@ -1,12 +1,16 @@
-//! The cluster client: one request path through the write-guard, auth, redaction and error parsing.
+//! The cluster client: every request goes out from a planned `migrate_core::Request` through one
+//! path — fill its slots, check the write-guard against its `mutates`, authenticate, send, parse
+//! errors, redact. Nothing here builds an endpoint except `GET /` (version detection, which the
+//! preflight plans too).
 
 use std::sync::RwLock;
 
 use bytes::Bytes;
+use migrate_core::request::{Fills, Method as PlannedMethod, Request, Role, Wire};
+use migrate_core::{Product, Quirks, Redactor, Side};
 use reqwest::Method;
-use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderValue};
+use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
 use serde::de::DeserializeOwned;
-use serde_json::Value;
 use tokio::sync::OnceCell;
 use url::Url;
 
@@ -16,7 +20,6 @@ use crate::error::{ClusterError, TransportKind, parse_error_body};
 use crate::guard::WriteGuard;
 use crate::tls::build_http_client;
 use crate::version::{RootInfo, ServerInfo};
-use migrate_core::{MutatingCall, Product, Quirks, Redactor, Side};
 
 /// A client for one Elasticsearch / OpenSearch cluster.
 #[derive(Debug)]
@@ -29,68 +32,6 @@ pub struct ClusterClient {
     redactor: RwLock<Redactor>,
     serverless: bool,
     info: OnceCell<ServerInfo>,
-}
-
-/// A request about to be sent.
-#[derive(Debug, Clone)]
-pub struct Request<'a> {
-    pub method: Method,
-    /// Path relative to the cluster URL, starting with `/`; segments already encoded (see [`enc`]).
-    pub path: String,
-    pub query: Vec<(&'a str, String)>,
-    pub body: Option<Value>,
-    /// `Some` for a call that changes cluster state: checked by the write-guard first.
-    pub mutating: Option<(MutatingCall, String)>,
-    /// Extra request headers (e.g. `X-Opaque-Id`), sent as given.
-    pub headers: Vec<(&'static str, String)>,
-}
-
-impl<'a> Request<'a> {
-    pub fn new(method: Method, path: impl Into<String>) -> Self {
-        Request {
-            method,
-            path: path.into(),
-            query: Vec::new(),
-            body: None,
-            mutating: None,
-            headers: Vec::new(),
-        }
-    }
-    pub fn get(path: impl Into<String>) -> Self {
-        Self::new(Method::GET, path)
-    }
-    pub fn query(mut self, k: &'a str, v: impl Into<String>) -> Self {
-        self.query.push((k, v.into()));
-        self
-    }
-    pub fn body(mut self, body: Value) -> Self {
-        self.body = Some(body);
-        self
-    }
-    /// Adds a request header.
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.headers.push((name, value.into()));
-        self
-    }
-    pub fn mutating(mut self, call: MutatingCall, target: impl Into<String>) -> Self {
-        self.mutating = Some((call, target.into()));
-        self
-    }
-}
-
-/// Percent-encode one path segment (index, alias, repository or snapshot name). `,` and `*` stay
-/// literal so multi-index expressions keep working.
-pub fn enc(segment: &str) -> String {
-    let mut out = String::with_capacity(segment.len());
-    for b in segment.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b',' | b'*' => {
-                out.push(b as char)
-            }
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
 }
 
 impl ClusterClient {
@@ -161,7 +102,16 @@ impl ClusterClient {
     pub async fn server_info(&self) -> Result<&ServerInfo, ClusterError> {
         self.info
             .get_or_try_init(|| async {
-                let root: RootInfo = self.json(Request::get("/")).await?;
+                // Sent directly: filling a request may itself need the server's version.
+                let req = Request::new(Role::Read, self.side, PlannedMethod::Get);
+                let wire = req
+                    .fill(&Fills::new())
+                    .map_err(|e| ClusterError::Fill(e.to_string()))?;
+                let (status, body) = self.send_wire(&wire).await?;
+                if !(200..300).contains(&status) {
+                    return Err(self.server_error(&wire, status, &body));
+                }
+                let root: RootInfo = decode(&req, &body)?;
                 root.server_info().ok_or_else(|| ClusterError::Decode {
                     method: "GET".into(),
                     path: "/".into(),
@@ -174,35 +124,50 @@ impl ClusterClient {
             .await
     }
 
-    /// Version quirks for this server.
+    /// The quirks table's rules for this server.
     pub async fn quirks(&self) -> Result<Quirks, ClusterError> {
         Ok(Quirks::new(self.server_info().await?.product))
     }
 
-    fn url_for(&self, req: &Request<'_>) -> Url {
+    /// Fills `req`'s slots (and, when a query parameter depends on the version, the server's
+    /// product), ready to send.
+    pub async fn fill(&self, req: &Request, fills: &Fills) -> Result<Wire, ClusterError> {
+        if req.side != self.side {
+            return Err(ClusterError::Fill(format!(
+                "a {} request was handed to the {} client",
+                req.side, self.side
+            )));
+        }
+        let wire = if req.has_conditions() && fills.product_of().is_none() {
+            let product = self.server_info().await?.product;
+            req.fill(&fills.clone().product(product))
+        } else {
+            req.fill(fills)
+        };
+        wire.map_err(|e| ClusterError::Fill(e.to_string()))
+    }
+
+    fn url_for(&self, wire: &Wire) -> Url {
         let mut url = self.base.clone();
         let prefix = self.base.path().trim_end_matches('/');
-        url.set_path(&format!("{prefix}{}", req.path));
-        if !req.query.is_empty() {
-            let mut q = url.query_pairs_mut();
-            for (k, v) in &req.query {
-                q.append_pair(k, v);
-            }
+        url.set_path(&format!("{prefix}{}", wire.path));
+        if !wire.query.is_empty() {
+            url.set_query(Some(&wire.query));
         }
         url
     }
 
-    /// Send a request; returns the status and body of a response, success or not.
-    pub async fn send_raw(&self, req: &Request<'_>) -> Result<(u16, Bytes), ClusterError> {
-        let method = req.method.as_str().to_owned();
-        let path = req.path.clone();
-        if let Some((call, target)) = &req.mutating {
-            self.guard.check(*call, target).inspect_err(|e| {
+    /// Sends a filled request; returns the status and body of a response, success or not.
+    pub async fn send_wire(&self, wire: &Wire) -> Result<(u16, Bytes), ClusterError> {
+        let method = wire.method.as_str().to_owned();
+        let path = wire.path.clone();
+        if let Some(m) = &wire.mutates {
+            self.guard.check(m.call, &m.target).inspect_err(|e| {
                 tracing::warn!(%method, %path, error = %e, "write-guard refused a request");
             })?;
         }
-        let url = self.url_for(req);
-        let body = match &req.body {
+        let url = self.url_for(wire);
+        let body = match &wire.body {
             Some(v) => serde_json::to_vec(v).map_err(|e| ClusterError::Decode {
                 method: method.clone(),
                 path: path.clone(),
@@ -211,23 +176,30 @@ impl ClusterClient {
             None => Vec::new(),
         };
         let mut headers = HeaderMap::new();
-        if req.body.is_some() {
+        if wire.body.is_some() {
             headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         }
-        for (name, value) in &req.headers {
-            let value = HeaderValue::from_str(value).map_err(|e| ClusterError::Decode {
+        if let Some((name, value)) = &wire.header {
+            let bad = |detail: String| ClusterError::Decode {
                 method: method.clone(),
                 path: path.clone(),
-                detail: format!("header `{name}`: {e}"),
-            })?;
-            headers.insert(*name, value);
+                detail,
+            };
+            let name = HeaderName::from_bytes(name.as_bytes())
+                .map_err(|e| bad(format!("header `{name}`: {e}")))?;
+            let value =
+                HeaderValue::from_str(value).map_err(|e| bad(format!("header `{name}`: {e}")))?;
+            headers.insert(name, value);
         }
         self.auth
             .apply(&mut headers, &method, &url, &body, &self.redactor)
             .await?;
         tracing::debug!(%method, %path, "cluster request");
-        let mut rb = self.http.request(req.method.clone(), url).headers(headers);
-        if req.body.is_some() {
+        let mut rb = self
+            .http
+            .request(reqwest_method(wire.method), url)
+            .headers(headers);
+        if wire.body.is_some() {
             rb = rb.body(body);
         }
         let resp = rb
@@ -241,6 +213,72 @@ impl ClusterClient {
             .map_err(|e| self.transport(&method, &path, &e))?;
         tracing::trace!(%method, %path, status, len = bytes.len(), "cluster response");
         Ok((status, bytes))
+    }
+
+    /// Fills and sends `req`; the status and body, success or not.
+    pub async fn execute_raw(
+        &self,
+        req: &Request,
+        fills: &Fills,
+    ) -> Result<(Wire, u16, Bytes), ClusterError> {
+        let wire = self.fill(req, fills).await?;
+        let (status, body) = self.send_wire(&wire).await?;
+        Ok((wire, status, body))
+    }
+
+    /// Fills and sends `req`, requiring a status in `ok` (any 2xx when empty); the body.
+    pub async fn execute_allowing(
+        &self,
+        req: &Request,
+        fills: &Fills,
+        ok: &[u16],
+    ) -> Result<Bytes, ClusterError> {
+        let (wire, status, body) = self.execute_raw(req, fills).await?;
+        if (200..300).contains(&status) || ok.contains(&status) {
+            Ok(body)
+        } else {
+            let err = self.server_error(&wire, status, &body);
+            tracing::debug!(error = %err, "cluster error response");
+            Err(err)
+        }
+    }
+
+    /// Fills and sends `req`, requiring a 2xx; the body.
+    pub async fn execute(&self, req: &Request, fills: &Fills) -> Result<Bytes, ClusterError> {
+        self.execute_allowing(req, fills, &[]).await
+    }
+
+    /// [`Self::execute`], then the body decoded as JSON.
+    pub async fn json<T: DeserializeOwned>(
+        &self,
+        req: &Request,
+        fills: &Fills,
+    ) -> Result<T, ClusterError> {
+        let body = self.execute(req, fills).await?;
+        decode(req, &body)
+    }
+
+    /// [`Self::json`] where a 404 means "nothing there".
+    pub async fn optional<T: DeserializeOwned>(
+        &self,
+        req: &Request,
+        fills: &Fills,
+    ) -> Result<Option<T>, ClusterError> {
+        match self.json(req, fills).await {
+            Ok(v) => Ok(Some(v)),
+            Err(e) if e.is_not_found() => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// An existence check: 2xx → true, 404 → false, anything else an error.
+    pub async fn exists(&self, req: &Request, fills: &Fills) -> Result<bool, ClusterError> {
+        let (wire, status, body) = self.execute_raw(req, fills).await?;
+        match status {
+            200..=299 => Ok(true),
+            404 => Ok(false),
+            _ => Err(self.server_error(&wire, status, &body)),
+        }
     }
 
     fn transport(&self, method: &str, path: &str, e: &reqwest::Error) -> ClusterError {
@@ -272,49 +310,34 @@ impl ClusterClient {
         }
     }
 
-    pub(crate) fn server_error(&self, req: &Request<'_>, status: u16, body: &[u8]) -> ClusterError {
+    pub(crate) fn server_error(&self, wire: &Wire, status: u16, body: &[u8]) -> ClusterError {
         let text = String::from_utf8_lossy(body);
         let (error_type, reason) = parse_error_body(&text);
         ClusterError::Server {
-            method: req.method.as_str().to_owned(),
-            path: req.path.clone(),
+            method: wire.method.as_str().to_owned(),
+            path: wire.path.clone(),
             status,
             error_type: error_type.map(|t| self.redact(&t)),
             reason: self.redact(&reason),
         }
     }
+}
 
-    /// Send and require a 2xx; returns the body.
-    pub async fn send(&self, req: Request<'_>) -> Result<Bytes, ClusterError> {
-        let (status, body) = self.send_raw(&req).await?;
-        if (200..300).contains(&status) {
-            Ok(body)
-        } else {
-            let err = self.server_error(&req, status, &body);
-            tracing::debug!(error = %err, "cluster error response");
-            Err(err)
-        }
-    }
+/// Decodes a response body as JSON, naming the request when it does not fit.
+pub fn decode<T: DeserializeOwned>(req: &Request, body: &[u8]) -> Result<T, ClusterError> {
+    serde_json::from_slice(body).map_err(|e| ClusterError::Decode {
+        method: req.method.as_str().into(),
+        path: req.target(),
+        detail: e.to_string(),
+    })
+}
 
-    /// Send, require a 2xx, decode JSON.
-    pub async fn json<T: DeserializeOwned>(&self, req: Request<'_>) -> Result<T, ClusterError> {
-        let method = req.method.as_str().to_owned();
-        let path = req.path.clone();
-        let body = self.send(req).await?;
-        serde_json::from_slice(&body).map_err(|e| ClusterError::Decode {
-            method,
-            path,
-            detail: e.to_string(),
-        })
-    }
-
-    /// `HEAD`-style existence check: 200 → true, 404 → false, anything else an error.
-    pub async fn exists(&self, req: Request<'_>) -> Result<bool, ClusterError> {
-        let (status, body) = self.send_raw(&req).await?;
-        match status {
-            200..=299 => Ok(true),
-            404 => Ok(false),
-            _ => Err(self.server_error(&req, status, &body)),
-        }
+fn reqwest_method(m: PlannedMethod) -> Method {
+    match m {
+        PlannedMethod::Get => Method::GET,
+        PlannedMethod::Head => Method::HEAD,
+        PlannedMethod::Put => Method::PUT,
+        PlannedMethod::Post => Method::POST,
+        PlannedMethod::Delete => Method::DELETE,
     }
 }

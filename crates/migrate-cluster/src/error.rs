@@ -48,6 +48,9 @@ pub enum ClusterError {
     Auth(String),
     #[error(transparent)]
     Secret(#[from] SecretError),
+    /// A planned request could not be filled in (a slot without a value: a bug in the step).
+    #[error("{0}")]
+    Fill(String),
     /// A wait (task, health, snapshot) did not finish in time.
     #[error("timed out waiting for {0}")]
     WaitTimeout(String),

@@ -12,7 +12,7 @@ pub mod sigv4;
 pub mod tls;
 pub mod version;
 
-pub use client::{ClusterClient, Request, enc};
+pub use client::{ClusterClient, decode};
 pub use config::{Auth, AwsCredentialSource, ClusterConfig, SigV4Config, Timeouts, TlsConfig};
 pub use error::ClusterError;
 pub use guard::WriteGuard;

@@ -2,7 +2,6 @@
 //! and fingerprints, knows the exact requests each step sends, and renders dry runs.
 
 pub mod blueprint;
-mod body;
 mod compile;
 mod error;
 mod fingerprint;

@@ -3,9 +3,13 @@
 //! `migrate_exec::Runner` contract (check → act → wait, handles recorded before waiting, outputs for
 //! later steps, backoff, cancellation).
 
+mod cx;
 mod env;
 mod error;
-mod resolve;
+mod fields;
+mod json;
+mod names;
+mod pairs;
 mod runner;
 mod secrets;
 mod settings;

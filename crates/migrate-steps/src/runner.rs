@@ -5,16 +5,14 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use migrate_cluster::{ClusterClient, ClusterError};
 use migrate_exec::{Outcome, Runner, StepCtx, StepError};
-use migrate_graph::{Side, Step, StepGraph};
+use migrate_graph::StepGraph;
 use petgraph::graph::NodeIndex;
 use serde_json::Value;
 
+use crate::cx::Cx;
 use crate::env::Env;
-use crate::error::{Site, cluster};
 use crate::steps;
-use crate::wait::Poller;
 
 /// Runs the steps of one compiled plan against one environment.
 pub struct PlanRunner {
@@ -81,63 +79,5 @@ fn redact_value(env: &Env, v: Value) -> Value {
         v
     } else {
         serde_json::from_str(&clean).unwrap_or(Value::Null)
-    }
-}
-
-/// What a step implementation sees besides its `StepCtx`.
-pub(crate) struct Cx<'a> {
-    pub env: &'a Env,
-    pub graph: &'a StepGraph,
-    pub step: &'a Step,
-}
-
-impl Cx<'_> {
-    pub fn id(&self) -> &str {
-        self.step.id.as_str()
-    }
-
-    pub fn client(&self, side: Side) -> &ClusterClient {
-        match side {
-            Side::Source => &self.env.source,
-            Side::Destination => &self.env.destination,
-        }
-    }
-
-    pub fn url(&self, side: Side) -> &str {
-        match side {
-            Side::Source => &self.env.source_url,
-            Side::Destination => &self.env.destination_url,
-        }
-    }
-
-    /// A cluster failure while `doing` something on `side`.
-    pub fn fail(&self, side: Side, doing: &str, e: &ClusterError) -> StepError {
-        cluster(
-            &Site {
-                step: self.id(),
-                side,
-                url: self.url(side),
-            },
-            doing,
-            e,
-        )
-    }
-
-    /// A permanent failure of this step.
-    pub fn permanent(&self, what: impl std::fmt::Display) -> StepError {
-        StepError::permanent(format!("step `{}`: {what}", self.id()))
-    }
-
-    /// A retryable failure of this step.
-    pub fn retryable(&self, what: impl std::fmt::Display) -> StepError {
-        StepError::retryable(format!("step `{}`: {what}", self.id()))
-    }
-
-    pub fn poller(&self, ctx: &StepCtx) -> Poller<'_> {
-        Poller::new(
-            self.env.options.backoff,
-            ctx.cancel_token().clone(),
-            self.id(),
-        )
     }
 }

@@ -1,4 +1,5 @@
-//! Typed calls for the APIs the migration steps use, one file per area.
+//! Typed views of the responses the steps read, one file per area. The requests themselves are
+//! built by the step kinds (migrate-graph's `requests`) and sent by [`crate::ClusterClient`].
 
 pub mod cluster;
 pub mod indices;

@@ -1,12 +1,8 @@
-//! `_reindex` started asynchronously and the task APIs used to follow, re-attach to and cancel it.
+//! What `_reindex` (started asynchronously) and the task APIs answer: the task id, its state
+//! (running, completed with counters and failures, failed), and the list of running tasks.
 
-use reqwest::Method;
 use serde::Deserialize;
 use serde_json::Value;
-
-use crate::client::{ClusterClient, Request, enc};
-use crate::error::ClusterError;
-use migrate_core::MutatingCall;
 
 /// A task id, `node:number`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, Deserialize)]
@@ -118,98 +114,48 @@ pub struct TaskSummary {
     pub opaque_id: Option<String>,
 }
 
-impl ClusterClient {
-    /// `POST _reindex?wait_for_completion=false`; returns the task id.
-    pub async fn start_reindex(&self, body: Value) -> Result<TaskId, ClusterError> {
-        let dest = body
-            .pointer("/dest/index")
-            .and_then(Value::as_str)
-            .unwrap_or("?")
-            .to_owned();
-        let v: Value = self
-            .json(
-                Request::new(Method::POST, "/_reindex")
-                    .query("wait_for_completion", "false")
-                    .body(body)
-                    .mutating(MutatingCall::Reindex, dest),
-            )
-            .await?;
-        v.get("task")
-            .and_then(Value::as_str)
-            .map(|t| TaskId(t.to_owned()))
-            .ok_or_else(|| ClusterError::Decode {
-                method: "POST".into(),
-                path: "/_reindex".into(),
-                detail: "no `task` in response".into(),
-            })
-    }
+/// The task id a `POST _reindex?wait_for_completion=false` answered with.
+pub fn started_task(body: &Value) -> Option<TaskId> {
+    body.get("task")
+        .and_then(Value::as_str)
+        .map(|t| TaskId(t.to_owned()))
+}
 
-    /// `GET _tasks/{id}`.
-    pub async fn task(&self, id: &TaskId) -> Result<TaskState, ClusterError> {
-        let path = format!("/_tasks/{}", enc(&id.0));
-        let v: Value = self.json(Request::get(path.clone())).await?;
-        parse_task(&v).map_err(|detail| ClusterError::Decode {
-            method: "GET".into(),
-            path,
-            detail,
-        })
-    }
-
-    /// `GET _tasks?actions={pattern}&detailed=true`: running tasks, to re-attach after a crash.
-    pub async fn list_tasks(&self, actions: &str) -> Result<Vec<TaskSummary>, ClusterError> {
-        let v: Value = self
-            .json(
-                Request::get("/_tasks")
-                    .query("actions", actions)
-                    .query("detailed", "true"),
-            )
-            .await?;
-        let mut out = Vec::new();
-        if let Some(nodes) = v.get("nodes").and_then(Value::as_object) {
-            for node in nodes.values() {
-                if let Some(tasks) = node.get("tasks").and_then(Value::as_object) {
-                    for (id, t) in tasks {
-                        out.push(TaskSummary {
-                            id: TaskId(id.clone()),
-                            action: t
-                                .get("action")
-                                .and_then(Value::as_str)
-                                .unwrap_or_default()
-                                .to_owned(),
-                            description: t
-                                .get("description")
-                                .and_then(Value::as_str)
-                                .map(str::to_owned),
-                            running_time_nanos: t
-                                .get("running_time_in_nanos")
-                                .and_then(Value::as_u64),
-                            opaque_id: t
-                                .get("headers")
-                                .and_then(Value::as_object)
-                                .and_then(|h| {
-                                    h.iter()
-                                        .find(|(k, _)| k.eq_ignore_ascii_case("x-opaque-id"))
-                                })
-                                .and_then(|(_, v)| v.as_str())
-                                .map(str::to_owned),
-                        });
-                    }
+/// The tasks of a `GET _tasks?actions=...&detailed=true` body, sorted by id.
+pub fn task_list(v: &Value) -> Vec<TaskSummary> {
+    let mut out = Vec::new();
+    if let Some(nodes) = v.get("nodes").and_then(Value::as_object) {
+        for node in nodes.values() {
+            if let Some(tasks) = node.get("tasks").and_then(Value::as_object) {
+                for (id, t) in tasks {
+                    out.push(TaskSummary {
+                        id: TaskId(id.clone()),
+                        action: t
+                            .get("action")
+                            .and_then(Value::as_str)
+                            .unwrap_or_default()
+                            .to_owned(),
+                        description: t
+                            .get("description")
+                            .and_then(Value::as_str)
+                            .map(str::to_owned),
+                        running_time_nanos: t.get("running_time_in_nanos").and_then(Value::as_u64),
+                        opaque_id: t
+                            .get("headers")
+                            .and_then(Value::as_object)
+                            .and_then(|h| {
+                                h.iter()
+                                    .find(|(k, _)| k.eq_ignore_ascii_case("x-opaque-id"))
+                            })
+                            .and_then(|(_, v)| v.as_str())
+                            .map(str::to_owned),
+                    });
                 }
             }
         }
-        out.sort_by(|a, b| a.id.0.cmp(&b.id.0));
-        Ok(out)
     }
-
-    /// `POST _tasks/{id}/_cancel`.
-    pub async fn cancel_task(&self, id: &TaskId) -> Result<(), ClusterError> {
-        self.send(
-            Request::new(Method::POST, format!("/_tasks/{}/_cancel", enc(&id.0)))
-                .mutating(MutatingCall::CancelTask, id.0.clone()),
-        )
-        .await
-        .map(drop)
-    }
+    out.sort_by(|a, b| a.id.0.cmp(&b.id.0));
+    out
 }
 
 #[cfg(test)]

@@ -1,12 +1,9 @@
-//! Counting and searching: `_count`, `_search` for sampling by ids and `_source` hashing.
+//! Counting and searching answers: `_count`, `_search` hits, and `_source` hashing for samples.
 
-use reqwest::Method;
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use crate::client::{ClusterClient, Request, enc};
-use crate::error::ClusterError;
 use crate::shapes::hits_total;
 
 /// One search hit.
@@ -54,50 +51,18 @@ pub fn canonical_json(v: &Value) -> String {
     sort(v).to_string()
 }
 
-impl ClusterClient {
-    /// `POST /{index}/_count` with an optional query.
-    pub async fn count(&self, index: &str, query: Option<Value>) -> Result<u64, ClusterError> {
-        let mut req = Request::new(Method::POST, format!("/{}/_count", enc(index)));
-        if let Some(q) = query {
-            req = req.body(json!({ "query": q }));
-        }
-        let v: Value = self.json(req).await?;
-        v.get("count")
-            .and_then(Value::as_u64)
-            .ok_or_else(|| ClusterError::Decode {
-                method: "POST".into(),
-                path: format!("/{}/_count", enc(index)),
-                detail: "no `count` in response".into(),
-            })
-    }
+/// A `_search` body read into hits and a total (either `hits.total` shape).
+pub fn search_result(raw: Value) -> Result<SearchResult, String> {
+    let hits_obj = raw.get("hits").cloned().unwrap_or(Value::Null);
+    let total = hits_total(&hits_obj);
+    let hits = match hits_obj.get("hits") {
+        Some(h) => serde_json::from_value(h.clone()).map_err(|e| e.to_string())?,
+        None => Vec::new(),
+    };
+    Ok(SearchResult { total, hits, raw })
+}
 
-    /// `POST /{index}/_search` with a full body; asks for an exact total where the version needs it.
-    pub async fn search(&self, index: &str, body: Value) -> Result<SearchResult, ClusterError> {
-        let mut req = Request::new(Method::POST, format!("/{}/_search", enc(index))).body(body);
-        if self.quirks().await?.hits_total_is_object() {
-            req = req.query("track_total_hits", "true");
-        }
-        let raw: Value = self.json(req).await?;
-        let hits_obj = raw.get("hits").cloned().unwrap_or(Value::Null);
-        let total = hits_total(&hits_obj);
-        let hits = match hits_obj.get("hits") {
-            Some(h) => serde_json::from_value(h.clone()).map_err(|e| ClusterError::Decode {
-                method: "POST".into(),
-                path: format!("/{}/_search", enc(index)),
-                detail: e.to_string(),
-            })?,
-            None => Vec::new(),
-        };
-        Ok(SearchResult { total, hits, raw })
-    }
-
-    /// Fetch documents by id (`ids` query), with `_source`, for sampling comparisons.
-    pub async fn search_by_ids(
-        &self,
-        index: &str,
-        ids: &[String],
-    ) -> Result<Vec<Hit>, ClusterError> {
-        let body = json!({ "size": ids.len(), "query": { "ids": { "values": ids } } });
-        Ok(self.search(index, body).await?.hits)
-    }
+/// The `count` of a `_count` body.
+pub fn count_of(v: &Value) -> Option<u64> {
+    v.get("count").and_then(Value::as_u64)
 }

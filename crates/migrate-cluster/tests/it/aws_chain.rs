@@ -2,6 +2,7 @@
 //! shared credentials file). The environment cannot be changed in-process without `unsafe`, so the
 //! parent test re-runs this binary's ignored child test with the variables set.
 
+use crate::common::calls::Calls;
 use std::process::Command;
 
 use crate::common::TestServer;

@@ -1,6 +1,7 @@
 //! A unique canary secret never appears in Debug output, errors, or tracing output at trace level,
 //! even when the server echoes the credentials back in an error body.
 
+use crate::common::calls::Calls;
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 

@@ -2,6 +2,7 @@
 //! secret rejected), version detection and quirks per flavour, a remote reindex followed through
 //! the task API, and the write-guard judged from the sandbox's request log.
 
+use crate::common::calls::Calls;
 use std::collections::BTreeSet;
 use std::time::Duration;
 

@@ -1,6 +1,7 @@
 //! Snapshot → restore through the client against two sandboxes sharing an fs repository, with the
 //! source's declared writes limited to repository registration and snapshot creation.
 
+use crate::common::calls::Calls;
 use std::collections::BTreeSet;
 use std::time::Duration;
 

@@ -1,6 +1,7 @@
 //! The client over real HTTP against a loopback server: auth headers on the wire, SigV4 verified
 //! and a wrong secret rejected, error parsing, retry classification, the source write-guard.
 
+use crate::common::calls::Calls;
 use std::collections::BTreeSet;
 use std::time::{Duration, SystemTime};
 

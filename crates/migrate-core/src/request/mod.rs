@@ -189,6 +189,12 @@ impl Request {
         self
     }
 
+    /// Appends a segment.
+    pub fn segment(mut self, segment: Segment) -> Self {
+        self.path.push(segment);
+        self
+    }
+
     pub fn query(mut self, key: &'static str, value: impl Into<Cow<'static, str>>) -> Self {
         self.query.push(Param {
             key,
@@ -243,6 +249,27 @@ impl Request {
     pub fn note(mut self, note: &'static str) -> Self {
         self.note = Some(note);
         self
+    }
+
+    /// What previews say under the request: its note, and why a bracketed parameter is sometimes
+    /// left out.
+    pub fn runtime(&self) -> Option<std::borrow::Cow<'static, str>> {
+        let conditions: Vec<String> = self
+            .query
+            .iter()
+            .filter_map(|p| p.when.about().map(|why| format!("`{}` is {why}", p.key)))
+            .collect();
+        match (self.note, conditions.is_empty()) {
+            (None, true) => None,
+            (Some(n), true) => Some(n.into()),
+            (None, false) => Some(conditions.join("; ").into()),
+            (Some(n), false) => Some(format!("{n}; {}", conditions.join("; ")).into()),
+        }
+    }
+
+    /// Whether a query parameter depends on the cluster's version.
+    pub fn has_conditions(&self) -> bool {
+        self.query.iter().any(|p| p.when != Condition::Always)
     }
 
     /// The path and query as previews show them: names encoded, slots as `<name>`, conditional

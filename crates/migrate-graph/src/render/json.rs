@@ -9,10 +9,10 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::{View, parallel};
-use crate::kind::Side;
 use crate::phase::Phase;
 use crate::requests::{Method, Redacted, Role, describe, requests};
 use crate::status::StepStatus;
+use migrate_core::Side;
 
 /// The version of the JSON dry-run format. Fields are only ever added within a version.
 pub const JSON_FORMAT_VERSION: u32 = 1;
@@ -177,11 +177,11 @@ fn step(v: &View<'_>, node: NodeIndex, out: &mut String) {
         out.push_str("{\"role\":");
         string(out, r.role.as_str());
         out.push_str(",\"target\":");
-        string(out, r.target.as_str());
+        string(out, r.side.as_str());
         out.push_str(",\"method\":");
         string(out, r.method.as_str());
         out.push_str(",\"path\":");
-        string(out, &r.path);
+        string(out, &r.target());
         // The body is already compact JSON text: written as it is.
         out.push_str(",\"body\":");
         match &r.body {
@@ -189,8 +189,8 @@ fn step(v: &View<'_>, node: NodeIndex, out: &mut String) {
             None => out.push_str("null"),
         }
         out.push_str(",\"runtime\":");
-        match r.runtime {
-            Some(t) => string(out, t),
+        match r.runtime() {
+            Some(t) => string(out, &t),
             None => out.push_str("null"),
         }
         out.push('}');

@@ -95,16 +95,16 @@ fn step(v: &View<'_>, pos: usize, out: &mut String) {
             "  - {} `{} {}` on {}",
             r.role.as_str(),
             r.method,
-            r.path,
-            r.target.as_str()
+            r.target(),
+            r.side.as_str()
         );
         if let Some(body) = &r.body {
             let mut summary = String::new();
             push_body_summary(&mut summary, body.as_str(), BODY_MAX);
             let _ = write!(out, " `{}`", summary.replace('`', "'"));
         }
-        if let Some(note) = r.runtime {
-            let _ = write!(out, " — run time: {}", inline(note));
+        if let Some(note) = r.runtime() {
+            let _ = write!(out, " — run time: {}", inline(&note));
         }
         out.push('\n');
     }

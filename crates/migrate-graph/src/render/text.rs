@@ -93,17 +93,17 @@ fn step(v: &View<'_>, pos: usize, out: &mut String) {
         out.push(' ');
         out.push_str(r.method.as_str());
         out.push(' ');
-        out.push_str(r.target.as_str());
+        out.push_str(r.side.as_str());
         out.push(' ');
-        out.push_str(&r.path);
+        r.write_target(out);
         if let Some(body) = &r.body {
             out.push_str("  ");
             push_body_summary(out, body.as_str(), BODY_MAX);
         }
         out.push('\n');
-        if let Some(note) = r.runtime {
+        if let Some(note) = r.runtime() {
             out.push_str("            (run time: ");
-            out.push_str(note);
+            out.push_str(&note);
             out.push_str(")\n");
         }
     }

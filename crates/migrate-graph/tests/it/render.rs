@@ -76,7 +76,7 @@ fn secrets_reach_requests_only_through_the_secrets_filler() {
         let filled: String = g
             .steps()
             .flat_map(|s| requests(&s.kind, &Canary))
-            .filter_map(|r| r.body.map(|b| b.into_string()))
+            .filter_map(|r| r.body.map(|b| b.as_str().to_owned()))
             .collect();
         assert!(
             filled.contains("canary-s3cr3t-7f3a"),

@@ -4,21 +4,18 @@
 //! done. Outputs record, per concrete index a pattern expanded to, the source's original
 //! `number_of_replicas` and `refresh_interval` for `restore-settings`.
 
-use migrate_cluster::api::indices::IndexMapping;
+use migrate_cluster::api::indices::{IndexMapping, mapping_for, mappings};
+use migrate_core::Side;
+use migrate_core::request::{Fills, Request};
 use migrate_exec::{Outcome, StepError};
-use migrate_graph::Side;
-use serde_json::{Map, Value, json};
+use migrate_graph::requests::create_index::create_index as planned;
+use migrate_graph::requests::slots::{SOURCE_MAPPINGS, SOURCE_SETTINGS};
+use serde_json::{Value, json};
 
-use crate::resolve::expand;
-use crate::runner::Cx;
+use crate::cx::{Cx, none};
+use crate::json::{flat_settings, text};
+use crate::pairs::expand;
 use crate::settings::{copyable_settings, strip_mapping};
-
-fn text(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
-}
 
 /// Fields whose type differs between the two typeless mappings (`field: source vs destination`).
 fn conflicts(source: &Value, destination: &Value, prefix: &str, out: &mut Vec<String>) {
@@ -49,6 +46,28 @@ fn conflicts(source: &Value, destination: &Value, prefix: &str, out: &mut Vec<St
     }
 }
 
+/// The mapping of `index` a `GET /{index}/_mapping` answered, typeless.
+async fn read_mapping(
+    cx: &Cx<'_>,
+    req: &Request,
+    index: &str,
+) -> Result<Option<IndexMapping>, StepError> {
+    let doing = format!("reading the mapping of `{index}`");
+    let v: Value = cx.json(req, &none(), &doing).await?;
+    let list = mappings(v).ok_or_else(|| {
+        cx.fail(
+            req.side,
+            &doing,
+            &migrate_cluster::ClusterError::Decode {
+                method: "GET".into(),
+                path: req.target(),
+                detail: "expected an object keyed by index".into(),
+            },
+        )
+    })?;
+    Ok(mapping_of(list, index))
+}
+
 fn mapping_of(list: Vec<(String, IndexMapping)>, index: &str) -> Option<IndexMapping> {
     let mut list = list;
     match list.iter().position(|(n, _)| n == index) {
@@ -70,7 +89,6 @@ pub(super) async fn run(
     destination_entry: &str,
     copy: Copy<'_>,
 ) -> Result<Outcome, StepError> {
-    let src = cx.client(Side::Source);
     let dst = cx.client(Side::Destination);
     let pairs = expand(cx, source_entry, destination_entry).await?;
     let dquirks = dst
@@ -80,16 +98,16 @@ pub(super) async fn run(
     let mut records = Vec::with_capacity(pairs.len());
     for p in pairs {
         let s = &p.source;
-        let settings = src
-            .get_settings(s)
-            .await
-            .map_err(|e| cx.fail(Side::Source, &format!("reading the settings of `{s}`"), &e))?;
-        let flat: Map<String, Value> = settings
-            .get(s)
-            .and_then(|v| v.get("settings"))
-            .and_then(Value::as_object)
-            .cloned()
-            .unwrap_or_default();
+        let d = &p.destination;
+        let r = planned(s, d, copy.number_of_replicas, copy.refresh_interval);
+        let settings: Value = cx
+            .json(
+                &r.source_settings,
+                &none(),
+                &format!("reading the settings of `{s}`"),
+            )
+            .await?;
+        let flat = flat_settings(&settings, s);
         let replicas = flat
             .get("index.number_of_replicas")
             .map(text)
@@ -98,11 +116,8 @@ pub(super) async fn run(
             .get("index.refresh_interval")
             .map(text)
             .unwrap_or_else(|| "1s".into());
-        let mappings = src
-            .get_mappings(s)
-            .await
-            .map_err(|e| cx.fail(Side::Source, &format!("reading the mapping of `{s}`"), &e))?;
-        let m = mapping_of(mappings, s)
+        let m = read_mapping(cx, &r.source_mapping, s)
+            .await?
             .ok_or_else(|| cx.permanent(format!("the source returned no mapping for `{s}`")))?;
         let Some(typeless) = m.mapping else {
             return Err(cx.permanent(format!(
@@ -112,38 +127,28 @@ pub(super) async fn run(
         };
         let type_name = m.types.first().cloned();
         let wanted = strip_mapping(&typeless, &dquirks);
-        let d = &p.destination;
-        let exists = match dst.get_index(d).await {
+        let exists = match cx.try_send(&r.existing, &none()).await {
             Ok(_) => true,
             Err(e) if e.is_not_found() => false,
             Err(e) => return Err(cx.fail(Side::Destination, &format!("looking up `{d}`"), &e)),
         };
         let mut created = false;
         if exists {
-            check_compatible(cx, d, &wanted).await?;
+            check_compatible(cx, &r.existing_mapping, d, &wanted).await?;
         } else {
-            let mut body = copyable_settings(&flat, &dquirks);
-            body.insert(
-                "index.number_of_replicas".into(),
-                Value::from(copy.number_of_replicas.to_string()),
-            );
-            body.insert(
-                "index.refresh_interval".into(),
-                Value::from(copy.refresh_interval),
-            );
-            match dst
-                .create_index_typed(
-                    d,
-                    Some(Value::Object(body)),
-                    Some(wanted.clone()),
-                    None,
-                    type_name.as_deref(),
+            let fills = Fills::new()
+                .set(
+                    SOURCE_SETTINGS,
+                    Value::Object(copyable_settings(&flat, &dquirks)),
                 )
-                .await
-            {
+                .set(
+                    SOURCE_MAPPINGS,
+                    mapping_for(&dquirks, wanted.clone(), type_name.as_deref()),
+                );
+            match cx.try_send(&r.create, &fills).await {
                 Ok(_) => created = true,
                 Err(e) if e.error_type() == Some("resource_already_exists_exception") => {
-                    check_compatible(cx, d, &wanted).await?;
+                    check_compatible(cx, &r.existing_mapping, d, &wanted).await?;
                 }
                 Err(e) => {
                     return Err(cx.fail(Side::Destination, &format!("creating `{d}`"), &e));
@@ -160,19 +165,14 @@ pub(super) async fn run(
     })
 }
 
-async fn check_compatible(cx: &Cx<'_>, index: &str, wanted: &Value) -> Result<(), StepError> {
-    let have = cx
-        .client(Side::Destination)
-        .get_mappings(index)
-        .await
-        .map_err(|e| {
-            cx.fail(
-                Side::Destination,
-                &format!("reading the mapping of `{index}`"),
-                &e,
-            )
-        })?;
-    let have = mapping_of(have, index)
+async fn check_compatible(
+    cx: &Cx<'_>,
+    req: &Request,
+    index: &str,
+    wanted: &Value,
+) -> Result<(), StepError> {
+    let have = read_mapping(cx, req, index)
+        .await?
         .and_then(|m| m.mapping)
         .unwrap_or(Value::Null);
     let mut out = Vec::new();

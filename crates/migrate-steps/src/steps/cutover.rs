@@ -1,12 +1,11 @@
 //! The cutover: the approval `gate` and `block-writes` on the source.
 
-use migrate_cluster::{MutatingCall, Request, enc};
 use migrate_exec::{Outcome, StepCtx, StepError};
-use migrate_graph::Side;
+use migrate_graph::requests::cutover::block_writes as planned;
 use serde_json::{Value, json};
 
-use crate::resolve::pairs;
-use crate::runner::Cx;
+use crate::cx::{Cx, none};
+use crate::pairs::pairs;
 
 /// Done when the plan says `cutover.approved: true`; otherwise apply stops here.
 pub(super) fn gate(approved: bool) -> Outcome {
@@ -26,22 +25,18 @@ pub(super) async fn block_writes(
     ctx: &mut StepCtx,
     index: &str,
 ) -> Result<Outcome, StepError> {
-    let src = cx.client(Side::Source);
     let mut blocked = Vec::new();
     let mut already = Vec::new();
     for p in pairs(cx, ctx, index, index).await? {
         let s = &p.source;
-        let path = format!("/{}/_settings", enc(s));
-        let settings: Value = src
-            .json(Request::get(format!("{path}/index.blocks.write")))
-            .await
-            .map_err(|e| {
-                cx.fail(
-                    Side::Source,
-                    &format!("reading the write block of `{s}`"),
-                    &e,
-                )
-            })?;
+        let r = planned(s);
+        let settings: Value = cx
+            .json(
+                &r.current,
+                &none(),
+                &format!("reading the write block of `{s}`"),
+            )
+            .await?;
         let on = settings
             .get(s)
             .and_then(|v| v.pointer("/settings/index/blocks/write"))
@@ -50,14 +45,9 @@ pub(super) async fn block_writes(
             already.push(s.clone());
             continue;
         }
-        // The dry-run's body, sent as the declared write block.
-        src.send(
-            Request::new(reqwest::Method::PUT, path)
-                .body(json!({"index": {"blocks": {"write": true}}}))
-                .mutating(MutatingCall::WriteBlock, s.clone()),
-        )
-        .await
-        .map_err(|e| cx.fail(Side::Source, &format!("blocking writes on `{s}`"), &e))?;
+        // The declared write block.
+        cx.send(&r.block, &none(), &format!("blocking writes on `{s}`"))
+            .await?;
         blocked.push(s.clone());
     }
     Ok(Outcome::Done {

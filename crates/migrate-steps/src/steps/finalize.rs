@@ -6,32 +6,22 @@
 //! strategy), the source index's aliases are added to the destination index too, unless it has
 //! them already (a restore brings its aliases itself).
 
+use migrate_core::request::{Fills, Request};
 use migrate_exec::{Outcome, StepCtx, StepError};
-use migrate_graph::Side;
 use migrate_graph::blueprint::AfterCopy;
+use migrate_graph::requests::finalize::{RestoreSettings, restore_settings as planned};
+use migrate_graph::requests::slots::{ALIAS_ACTIONS, LIFT_WRITE_BLOCK, REFRESH, REPLICAS};
 use serde_json::{Map, Value, json};
 
-use crate::resolve::{created, pairs};
-use crate::runner::Cx;
+use crate::cx::{Cx, none};
+use crate::json::{flat_settings, text};
+use crate::pairs::{created, pairs};
 
-fn text(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
-}
-
-async fn flat(cx: &Cx<'_>, side: Side, index: &str) -> Result<Map<String, Value>, StepError> {
-    let v = cx
-        .client(side)
-        .get_settings(index)
-        .await
-        .map_err(|e| cx.fail(side, &format!("reading the settings of `{index}`"), &e))?;
-    Ok(v.get(index)
-        .and_then(|i| i.get("settings"))
-        .and_then(Value::as_object)
-        .cloned()
-        .unwrap_or_default())
+async fn flat(cx: &Cx<'_>, req: &Request, index: &str) -> Result<Map<String, Value>, StepError> {
+    let v: Value = cx
+        .json(req, &none(), &format!("reading the settings of `{index}`"))
+        .await?;
+    Ok(flat_settings(&v, index))
 }
 
 pub(super) async fn restore_settings(
@@ -43,9 +33,10 @@ pub(super) async fn restore_settings(
 ) -> Result<Outcome, StepError> {
     let mut rows = Vec::new();
     for p in pairs(cx, ctx, source_index, destination_index).await? {
+        let r = planned(&p.source, &p.destination, after);
         let record = created(ctx, source_index, &p.source);
         let aliases = if record.is_some() {
-            copy_aliases(cx, &p.source, &p.destination).await?
+            copy_aliases(cx, &r, &p.source, &p.destination).await?
         } else {
             Vec::new()
         };
@@ -63,7 +54,7 @@ pub(super) async fn restore_settings(
                     .unwrap_or_else(|| "1s".into()),
             ),
             (AfterCopy::Original, None) => {
-                let s = flat(cx, Side::Source, &p.source).await?;
+                let s = flat(cx, &r.source_settings, &p.source).await?;
                 original(
                     s.get("index.number_of_replicas")
                         .map(text)
@@ -74,26 +65,28 @@ pub(super) async fn restore_settings(
                 )
             }
         };
-        let d = flat(cx, Side::Destination, &p.destination).await?;
+        let d = flat(cx, &r.destination_settings, &p.destination).await?;
         let blocked = d.get("index.blocks.write").map(text).as_deref() == Some("true");
         let same = wanted
             .iter()
             .all(|(k, v)| d.get(&format!("index.{k}")).map(text) == Some(text(v)));
         if !same || blocked {
-            let mut index = Value::Object(wanted.clone());
-            if blocked {
-                index["blocks"] = json!({"write": false});
+            let lift = blocked.then(|| json!({"blocks": {"write": false}}));
+            let mut fills = Fills::new().maybe(LIFT_WRITE_BLOCK, lift);
+            if let AfterCopy::Original = after {
+                for (slot, key) in [
+                    (REPLICAS, "number_of_replicas"),
+                    (REFRESH, "refresh_interval"),
+                ] {
+                    fills = fills.maybe(slot, wanted.get(key).cloned());
+                }
             }
-            cx.client(Side::Destination)
-                .put_settings(&p.destination, json!({ "index": index }))
-                .await
-                .map_err(|e| {
-                    cx.fail(
-                        Side::Destination,
-                        &format!("restoring the settings of `{}`", p.destination),
-                        &e,
-                    )
-                })?;
+            cx.send(
+                &r.put,
+                &fills,
+                &format!("restoring the settings of `{}`", p.destination),
+            )
+            .await?;
         }
         let mut row = json!({
             "index": p.destination, "settings": Value::Object(wanted.clone()),
@@ -118,31 +111,35 @@ fn original(replicas: String, refresh: String) -> Map<String, Value> {
     m
 }
 
+/// The aliases of `index` (`GET /{index}/_alias`), by name.
+async fn read_aliases(
+    cx: &Cx<'_>,
+    req: &Request,
+    index: &str,
+) -> Result<Map<String, Value>, StepError> {
+    let v: Value = cx
+        .json(req, &none(), &format!("reading the aliases of `{index}`"))
+        .await?;
+    Ok(v.get(index)
+        .and_then(|i| i.get("aliases"))
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default())
+}
+
 /// Adds the source index's aliases (with their filters and routing) to the destination index;
 /// returns the names added.
 async fn copy_aliases(
     cx: &Cx<'_>,
+    r: &RestoreSettings,
     source: &str,
     destination: &str,
 ) -> Result<Vec<String>, StepError> {
-    let read = |side: Side, index: String| async move {
-        cx.client(side)
-            .get_aliases(&index)
-            .await
-            .map(|v| {
-                v.get(&index)
-                    .and_then(|i| i.get("aliases"))
-                    .and_then(Value::as_object)
-                    .cloned()
-                    .unwrap_or_default()
-            })
-            .map_err(|e| cx.fail(side, &format!("reading the aliases of `{index}`"), &e))
-    };
-    let want = read(Side::Source, source.to_owned()).await?;
+    let want = read_aliases(cx, &r.source_aliases, source).await?;
     if want.is_empty() {
         return Ok(Vec::new());
     }
-    let have = read(Side::Destination, destination.to_owned()).await?;
+    let have = read_aliases(cx, &r.destination_aliases, destination).await?;
     let mut actions = Vec::new();
     let mut added = Vec::new();
     for (name, spec) in want {
@@ -156,16 +153,12 @@ async fn copy_aliases(
         added.push(name);
     }
     if !actions.is_empty() {
-        cx.client(Side::Destination)
-            .update_aliases(actions)
-            .await
-            .map_err(|e| {
-                cx.fail(
-                    Side::Destination,
-                    &format!("adding the aliases of `{source}` to `{destination}`"),
-                    &e,
-                )
-            })?;
+        cx.send(
+            &r.add_aliases,
+            &Fills::new().set(ALIAS_ACTIONS, actions),
+            &format!("adding the aliases of `{source}` to `{destination}`"),
+        )
+        .await?;
     }
     Ok(added)
 }

@@ -15,44 +15,32 @@
 //! again. Only an overloaded or unreachable destination (429/5xx, transport) is an error, retryable.
 
 use migrate_cluster::api::reindex::TaskId;
-use migrate_cluster::{MutatingCall, Request};
+use migrate_core::Side;
+use migrate_core::request::Fills;
 use migrate_exec::StepError;
-use migrate_graph::Side;
-use serde_json::{Value, json};
+use migrate_graph::requests::reindex::{Reindex, TASKS_PAGE as PAGE};
+use migrate_graph::requests::slots::PAGE_FROM;
+use serde_json::Value;
 
-use crate::runner::Cx;
-
-/// Hits per search page.
-pub(super) const PAGE: usize = 100;
+use crate::cx::{Cx, none};
 /// Pages read at most (the newest 1,000 finished reindex tasks).
 pub(super) const PAGES: usize = 10;
 
 /// The finished reindex task on the destination whose stored result carries `opaque`, if any.
 pub(super) async fn finished_orphan(
     cx: &Cx<'_>,
+    r: &Reindex,
     opaque: &str,
 ) -> Result<Option<TaskId>, StepError> {
-    let dst = cx.client(Side::Destination);
     let doing =
         "looking in the destination's `.tasks` for a reindex task an interrupted attempt started";
     // Best effort: a refused or failed refresh leaves the search to what is already visible.
-    let refresh = Request::new(reqwest::Method::POST, "/.tasks/_refresh")
-        .query("ignore_unavailable", "true")
-        .mutating(MutatingCall::Refresh, ".tasks".to_owned());
-    if let Err(e) = dst.send(refresh).await {
+    if let Err(e) = cx.try_send(&r.finished_refresh, &none()).await {
         tracing::debug!(step = cx.id(), error = %e, "refreshing .tasks failed; searching anyway");
     }
     for page in 0..PAGES {
-        let req = Request::new(reqwest::Method::POST, "/.tasks/_search").body(json!({
-            "from": page * PAGE,
-            "size": PAGE,
-            "query": {"bool": {"filter": [
-                {"term": {"completed": true}},
-                {"term": {"task.action": "indices:data/write/reindex"}}
-            ]}},
-            "sort": [{"task.start_time_in_millis": {"order": "desc"}}]
-        }));
-        let v: Value = match dst.json(req).await {
+        let fills = Fills::new().set(PAGE_FROM, page * PAGE);
+        let v: Value = match cx.try_json(&r.finished_search, &fills).await {
             Ok(v) => v,
             Err(e) if e.is_retryable() => return Err(cx.fail(Side::Destination, doing, &e)),
             Err(e) => {
@@ -104,6 +92,8 @@ fn matching(hit: &Value, opaque: &str) -> Option<TaskId> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use serde_json::json;
 
     #[test]
     fn a_hit_matches_on_its_opaque_id_only_when_completed() {

@@ -1,4 +1,5 @@
-//! One module per group of step kinds; [`run`] dispatches a step to its implementation.
+//! One module per group of step kinds; [`run`] dispatches a step to its implementation. Each
+//! module sends the requests `migrate_graph::requests` plans for its kind, and nothing else.
 
 mod create_index;
 mod cutover;
@@ -15,7 +16,7 @@ mod verify;
 use migrate_exec::{Outcome, StepCtx, StepError};
 use migrate_graph::StepKind;
 
-use crate::runner::Cx;
+use crate::cx::Cx;
 
 pub(crate) async fn run(cx: &Cx<'_>, ctx: &mut StepCtx) -> Result<Outcome, StepError> {
     match &cx.step.kind {

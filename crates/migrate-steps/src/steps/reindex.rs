@@ -34,17 +34,23 @@
 
 use std::collections::BTreeMap;
 
-use migrate_cluster::api::reindex::{ReindexStatus, TaskId, TaskState};
-use migrate_cluster::{MutatingCall, Request};
+use migrate_cluster::api::reindex::{
+    ReindexStatus, TaskId, TaskState, parse_task, started_task, task_list,
+};
+use migrate_core::Side;
+use migrate_core::request::Fills;
 use migrate_exec::{Outcome, StepCtx, StepError, StepProgress};
-use migrate_graph::requests::{Role, requests};
-use migrate_graph::{Pass, Side, StepKind};
+use migrate_graph::requests::reindex::{PassInputs, Reindex, is_range, reindex as planned};
+use migrate_graph::requests::slots::{OPAQUE_ID, PASS_FROM, PASS_TO, TASK};
+use migrate_graph::{Pass, StepKind};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::finished_orphan::finished_orphan;
-use crate::resolve::{Pair, pairs};
-use crate::runner::Cx;
+use crate::cx::{Cx, none};
+use crate::fields::field_type;
+use crate::json::to_value;
+use crate::pairs::{Pair, pairs};
 use crate::watermark::{bound, is_numeric_type, iso, now_millis};
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -66,11 +72,6 @@ struct Counts {
     task: String,
     #[serde(flatten)]
     status: ReindexStatus,
-}
-
-/// Passes whose query is a range on the update-time field.
-fn is_range(pass: &Pass, update_field: Option<&str>) -> bool {
-    update_field.is_some() && matches!(pass, Pass::Incremental { .. } | Pass::Final)
 }
 
 /// Rank of a pass among those that move the watermark (`None` for the others).
@@ -118,42 +119,6 @@ fn previous_watermark(cx: &Cx<'_>, ctx: &StepCtx, source_index: &str, pass: &Pas
     best.map(|(_, to)| to)
 }
 
-/// The mapping type of `field` (dotted path) in `index`'s source mapping.
-pub(crate) async fn field_type(
-    cx: &Cx<'_>,
-    index: &str,
-    field: &str,
-) -> Result<Option<String>, StepError> {
-    let list = cx
-        .client(Side::Source)
-        .get_mappings(index)
-        .await
-        .map_err(|e| {
-            cx.fail(
-                Side::Source,
-                &format!("reading the mapping of `{index}`"),
-                &e,
-            )
-        })?;
-    for (_, m) in list {
-        let Some(mut at) = m.mapping else { continue };
-        let mut found = true;
-        for part in field.split('.') {
-            match at.get("properties").and_then(|p| p.get(part)) {
-                Some(v) => at = v.clone(),
-                None => {
-                    found = false;
-                    break;
-                }
-            }
-        }
-        if found && let Some(t) = at.get("type").and_then(Value::as_str) {
-            return Ok(Some(t.to_owned()));
-        }
-    }
-    Ok(None)
-}
-
 /// How one task ended.
 enum End {
     Done(ReindexStatus),
@@ -176,6 +141,7 @@ pub(super) async fn run(cx: &Cx<'_>, ctx: &mut StepCtx) -> Result<Outcome, StepE
     };
     let pairs = pairs(cx, ctx, source_index, destination_index).await?;
     let range = is_range(pass, update_field.as_deref());
+    let plan_for = |p: &Pair| plan(cx, p);
     let recorded = ctx
         .handle()
         .and_then(|h| serde_json::from_value::<Handle>(h.clone()).ok());
@@ -190,12 +156,16 @@ pub(super) async fn run(cx: &Cx<'_>, ctx: &mut StepCtx) -> Result<Outcome, StepE
             if range && let Some(field) = update_field {
                 let overlap = cx.env.options.watermark_overlap.as_millis() as i64;
                 h.from = previous_watermark(cx, ctx, source_index, pass).map(|w| w - overlap);
-                let first = pairs
-                    .first()
-                    .map_or(source_index.as_str(), |p| p.source.as_str());
-                h.numeric = field_type(cx, first, field)
-                    .await?
-                    .is_some_and(|t| is_numeric_type(&t));
+                let first = pairs.first().cloned().unwrap_or_else(|| Pair {
+                    source: source_index.clone(),
+                    destination: destination_index.clone(),
+                });
+                let r = plan_for(&first);
+                if let Some(req) = &r.field_mapping {
+                    h.numeric = field_type(cx, req, &none(), &first.source, field)
+                        .await?
+                        .is_some_and(|t| is_numeric_type(&t));
+                }
             }
             // The bounds are durable before any task starts, so a re-attach uses the same ones.
             ctx.record_handle(to_value(&h)).await?;
@@ -206,15 +176,16 @@ pub(super) async fn run(cx: &Cx<'_>, ctx: &mut StepCtx) -> Result<Outcome, StepE
         if handle.done.contains_key(&p.source) {
             continue;
         }
+        let r = plan_for(p);
         let mut restarts = 0;
         loop {
             let task = match handle.tasks.get(&p.source) {
                 Some(t) => TaskId(t.clone()),
                 None => {
                     let adopted = match handle.opaque.get(&p.source) {
-                        Some(o) => match orphan(cx, o).await? {
+                        Some(o) => match orphan(cx, &r, o).await? {
                             Some(t) => Some(t),
-                            None => finished_orphan(cx, o).await?,
+                            None => finished_orphan(cx, &r, o).await?,
                         },
                         None => None,
                     };
@@ -228,7 +199,7 @@ pub(super) async fn run(cx: &Cx<'_>, ctx: &mut StepCtx) -> Result<Outcome, StepE
                             handle.opaque.insert(p.source.clone(), opaque.clone());
                             // Durable before the POST, so a re-attach can find the task it starts.
                             ctx.record_handle(to_value(&handle)).await?;
-                            start(cx, p, &handle, range, &opaque).await?
+                            start(cx, &r, p, &handle, range, &opaque).await?
                         }
                     };
                     handle.tasks.insert(p.source.clone(), t.0.clone());
@@ -236,7 +207,7 @@ pub(super) async fn run(cx: &Cx<'_>, ctx: &mut StepCtx) -> Result<Outcome, StepE
                     t
                 }
             };
-            match follow(cx, ctx, &task, p).await? {
+            match follow(cx, ctx, &r, &task, p).await? {
                 End::Done(status) => {
                     handle.done.insert(
                         p.source.clone(),
@@ -291,52 +262,33 @@ pub(super) async fn run(cx: &Cx<'_>, ctx: &mut StepCtx) -> Result<Outcome, StepE
     })
 }
 
-fn to_value(h: &Handle) -> Value {
-    serde_json::to_value(h).unwrap_or(Value::Null)
-}
-
-/// The pass's body for one concrete index: the dry-run's body with real secrets and, for range
-/// passes, the bounds filled in.
-pub(crate) fn body(
-    kind: &StepKind,
-    p: &Pair,
-    range: Option<(Option<Value>, Option<Value>)>,
-    secrets: &dyn migrate_graph::requests::Secrets,
-) -> Value {
-    let mut concrete = kind.clone();
-    if let StepKind::Reindex {
-        source_index,
-        destination_index,
+/// The pass's planned requests for one concrete index.
+fn plan(cx: &Cx<'_>, p: &Pair) -> Reindex {
+    let StepKind::Reindex {
+        remote,
+        pass,
+        query,
+        update_field,
+        batch_size,
+        requests_per_second,
         ..
-    } = &mut concrete
-    {
-        source_index.clone_from(&p.source);
-        destination_index.clone_from(&p.destination);
-    }
-    let mut body = requests(&concrete, secrets)
-        .into_iter()
-        .find(|r| r.role == Role::Act)
-        .and_then(|r| r.body)
-        .map(|b| b.to_value())
-        .unwrap_or(Value::Null);
-    if let (
-        Some((from, to)),
-        StepKind::Reindex {
-            update_field: Some(field),
-            ..
+    } = &cx.step.kind
+    else {
+        unreachable!("the reindex step runs reindex steps only")
+    };
+    planned(
+        &PassInputs {
+            source_index: &p.source,
+            destination_index: &p.destination,
+            remote,
+            pass,
+            query,
+            update_field: update_field.as_deref(),
+            batch_size: *batch_size,
+            requests_per_second: *requests_per_second,
         },
-    ) = (range, kind)
-    {
-        let mut bounds = serde_json::Map::new();
-        if let Some(f) = from {
-            bounds.insert("gte".into(), f);
-        }
-        if let Some(t) = to {
-            bounds.insert("lt".into(), t);
-        }
-        body["source"]["query"] = json!({"range": {field.as_str(): Value::Object(bounds)}});
-    }
-    body
+        &cx.env.secrets,
+    )
 }
 
 /// A fresh `X-Opaque-Id` for one (step, index, attempt); the random tail keeps it unique when a
@@ -357,19 +309,15 @@ fn opaque_id(step: &str, index: &str, attempt: u32) -> String {
 }
 
 /// The running reindex task on the destination carrying `opaque` as its `X-Opaque-Id`, if any.
-async fn orphan(cx: &Cx<'_>, opaque: &str) -> Result<Option<TaskId>, StepError> {
-    let tasks = cx
-        .client(Side::Destination)
-        .list_tasks("*reindex")
-        .await
-        .map_err(|e| {
-            cx.fail(
-                Side::Destination,
-                "listing reindex tasks to find one an interrupted attempt started",
-                &e,
-            )
-        })?;
-    Ok(tasks
+async fn orphan(cx: &Cx<'_>, r: &Reindex, opaque: &str) -> Result<Option<TaskId>, StepError> {
+    let v: Value = cx
+        .json(
+            &r.running,
+            &none(),
+            "listing reindex tasks to find one an interrupted attempt started",
+        )
+        .await?;
+    Ok(task_list(&v)
         .into_iter()
         .find(|t| t.opaque_id.as_deref() == Some(opaque))
         .map(|t| t.id))
@@ -377,6 +325,7 @@ async fn orphan(cx: &Cx<'_>, opaque: &str) -> Result<Option<TaskId>, StepError> 
 
 async fn start(
     cx: &Cx<'_>,
+    r: &Reindex,
     p: &Pair,
     h: &Handle,
     range: bool,
@@ -390,48 +339,28 @@ async fn start(
             ..
         }
     );
-    let bounds = range.then(|| {
-        (
-            h.from.map(|f| bound(f, h.numeric)),
-            upper.then(|| bound(h.to, h.numeric)),
-        )
-    });
-    let body = body(&cx.step.kind, p, bounds, &cx.env.secrets);
-    let mut req = Request::new(reqwest::Method::POST, "/_reindex")
-        .query("wait_for_completion", "false")
-        .body(body)
-        .header("X-Opaque-Id", opaque)
-        .mutating(MutatingCall::Reindex, p.destination.clone());
-    if let StepKind::Reindex {
-        requests_per_second: Some(rps),
-        ..
-    } = &cx.step.kind
-    {
-        req = req.query("requests_per_second", format!("{rps}"));
+    let mut fills = Fills::new().set(OPAQUE_ID, opaque);
+    if range {
+        fills = fills
+            .maybe(PASS_FROM, h.from.map(|f| bound(f, h.numeric)))
+            .maybe(PASS_TO, upper.then(|| bound(h.to, h.numeric)));
     }
     let doing = format!(
         "starting the reindex of `{}` into `{}`",
         p.source, p.destination
     );
-    let v: Value = cx
-        .client(Side::Destination)
-        .json(req)
-        .await
-        .map_err(|e| {
-            let mut err = cx.fail(Side::Destination, &doing, &e);
-            if e.reason().is_some_and(|r| r.contains("whitelisted") || r.contains("allowlisted")) {
-                err.message.push_str("; the destination's remote-reindex allowlist must name the source host (see the preflight/remote-allowlist step)");
-            }
-            err
-        })?;
-    v.get("task")
-        .and_then(Value::as_str)
-        .map(|t| TaskId(t.to_owned()))
-        .ok_or_else(|| {
-            cx.permanent(format!(
-                "{doing}: the destination answered without a `task` id"
-            ))
-        })
+    let v: Value = cx.try_json(&r.start, &fills).await.map_err(|e| {
+        let mut err = cx.fail(Side::Destination, &doing, &e);
+        if e.reason().is_some_and(|r| r.contains("whitelisted") || r.contains("allowlisted")) {
+            err.message.push_str("; the destination's remote-reindex allowlist must name the source host (see the preflight/remote-allowlist step)");
+        }
+        err
+    })?;
+    started_task(&v).ok_or_else(|| {
+        cx.permanent(format!(
+            "{doing}: the destination answered without a `task` id"
+        ))
+    })
 }
 
 /// Whether a task's failure text describes an overloaded or unavailable cluster (worth another
@@ -459,15 +388,29 @@ fn transient(reason: &str) -> bool {
     .any(|n| reason.contains(n))
 }
 
-async fn follow(cx: &Cx<'_>, ctx: &StepCtx, task: &TaskId, p: &Pair) -> Result<End, StepError> {
-    let dst = cx.client(Side::Destination);
+async fn follow(
+    cx: &Cx<'_>,
+    ctx: &StepCtx,
+    r: &Reindex,
+    task: &TaskId,
+    p: &Pair,
+) -> Result<End, StepError> {
     let mut poll = cx.poller(ctx);
     let what = format!("reindex task `{task}` (`{}`)", p.source);
+    let fills = Fills::new().set(TASK, task.0.as_str());
     loop {
         if poll.is_cancelled() {
             return Err(poll.cancelled(&what));
         }
-        match dst.task(task).await {
+        let state = match cx.try_json::<Value>(&r.poll, &fills).await {
+            Ok(v) => parse_task(&v).map_err(|detail| migrate_cluster::ClusterError::Decode {
+                method: "GET".into(),
+                path: r.poll.target(),
+                detail,
+            }),
+            Err(e) => Err(e),
+        };
+        match state {
             Ok(TaskState::Running { status }) => {
                 poll.ok();
                 ctx.report(StepProgress {
@@ -551,76 +494,17 @@ async fn follow(cx: &Cx<'_>, ctx: &StepCtx, task: &TaskId, p: &Pair) -> Result<E
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-
-    use migrate_graph::requests::Redacted;
-    use migrate_graph::{Remote, RemoteAuth};
-
     use super::*;
 
-    fn kind(pass: Pass) -> StepKind {
-        StepKind::Reindex {
-            source_index: "logs-*".into(),
-            destination_index: "logs-*".into(),
-            remote: Arc::new(Remote {
-                host: "http://10.0.0.1:9200".into(),
-                auth: RemoteAuth::None,
-            }),
-            pass,
-            query: json!({"match_all": {}}),
-            update_field: Some("updated_at".into()),
-            batch_size: Some(500),
-            requests_per_second: None,
-        }
-    }
-
-    fn preview(kind: &StepKind) -> Value {
-        requests(kind, &Redacted)
-            .into_iter()
-            .find(|r| r.role == Role::Act)
-            .and_then(|r| r.body)
-            .map(|b| b.to_value())
-            .unwrap()
-    }
-
     #[test]
-    fn sent_bodies_are_the_previews_with_names_and_bounds_filled_in() {
-        let p = Pair {
-            source: "logs-1".into(),
-            destination: "logs-1".into(),
-        };
-        let k = kind(Pass::Initial {
-            partition: "all".into(),
-        });
-        let mut want = preview(&k);
-        want["source"]["index"] = json!("logs-1");
-        want["dest"]["index"] = json!("logs-1");
-        assert_eq!(body(&k, &p, None, &Redacted), want);
-
-        let k = kind(Pass::Incremental { n: 1 });
-        let mut want = preview(&k);
-        want["source"]["index"] = json!("logs-1");
-        want["dest"]["index"] = json!("logs-1");
-        assert_eq!(
-            want["source"]["query"]["range"]["updated_at"]["gte"],
-            "<run time: start of the previous pass>"
-        );
-        want["source"]["query"] = json!({"range": {"updated_at": {"gte": 5, "lt": 9}}});
-        let got = body(&k, &p, Some((Some(json!(5)), Some(json!(9)))), &Redacted);
-        assert_eq!(got, want);
-        assert_eq!(got["conflicts"], "proceed");
-
-        // The final pass has no upper bound, in the preview as in the body sent.
-        let k = kind(Pass::Final);
-        let mut want = preview(&k);
+    fn opaque_ids_are_visible_ascii_and_unique_per_attempt() {
+        let a = opaque_id("reindex/logs-*/part-all", "logs-é 1", 2);
+        let b = opaque_id("reindex/logs-*/part-all", "logs-é 1", 2);
         assert!(
-            want["source"]["query"]["range"]["updated_at"]
-                .get("lt")
-                .is_none()
+            a.starts_with("migrate/reindex/logs-*/part-all/logs-__1/a2-"),
+            "{a}"
         );
-        want["source"]["index"] = json!("logs-1");
-        want["dest"]["index"] = json!("logs-1");
-        want["source"]["query"] = json!({"range": {"updated_at": {"gte": 5}}});
-        assert_eq!(body(&k, &p, Some((Some(json!(5)), None)), &Redacted), want);
+        assert!(a.chars().all(|c| c.is_ascii_graphic()));
+        assert_ne!(a, b);
     }
 }

@@ -1,21 +1,14 @@
 //! `register-repository`: the source repository writable, the destination's `readonly: true`;
 //! nothing is sent when a repository of that name is already registered with the same settings.
 
-use migrate_cluster::{MutatingCall, Request, enc};
+use migrate_core::Side;
 use migrate_exec::{Outcome, StepError};
-use migrate_graph::Side;
 use migrate_graph::blueprint::{Setting, Store};
-use migrate_graph::requests::{Role, requests};
+use migrate_graph::requests::repository::register as planned;
 use serde_json::{Value, json};
 
-use crate::runner::Cx;
-
-fn text(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
-}
+use crate::cx::{Cx, none};
+use crate::json::text;
 
 /// Whether `existing` (`{type, settings}` from `GET _snapshot/{name}`) already is what the step
 /// would register. Secret settings are not compared: clusters do not show them back.
@@ -39,42 +32,30 @@ pub(super) async fn register(
     store: &Store,
     readonly: bool,
 ) -> Result<Outcome, StepError> {
-    let client = cx.client(side);
-    let existing = client
-        .get_repository(name)
+    let r = planned(side, name, store, readonly, &cx.env.secrets);
+    let existing: Option<Value> = cx
+        .client(side)
+        .optional(&r.current, &none())
         .await
         .map_err(|e| cx.fail(side, &format!("reading repository `{name}`"), &e))?;
-    if let Some(e) = &existing
+    let outputs = |registered: bool| json!({"repository": name, "type": store.kind.repository_type(), "readonly": readonly, "registered": registered});
+    if let Some(e) = existing.as_ref().and_then(|v| v.get(name))
         && same(e, store, readonly)
     {
         return Ok(Outcome::Done {
-            outputs: json!({"repository": name, "type": store.kind.repository_type(), "readonly": readonly, "registered": false}),
+            outputs: outputs(false),
         });
     }
-    // The same body the dry-run shows, with real secrets.
-    let body = requests(&cx.step.kind, &cx.env.secrets)
-        .into_iter()
-        .find(|r| r.role == Role::Act)
-        .and_then(|r| r.body)
-        .map(|b| b.to_value())
-        .unwrap_or(Value::Null);
-    client
-        .send(
-            Request::new(reqwest::Method::PUT, format!("/_snapshot/{}", enc(name)))
-                .body(body)
-                .mutating(MutatingCall::PutRepository, name),
-        )
-        .await
-        .map_err(|e| {
-            let mut err = cx.fail(side, &format!("registering repository `{name}`"), &e);
-            if e.error_type() == Some("repository_verification_exception") {
-                err.message.push_str(
-                    "; the cluster cannot reach the store: check the bucket/location, its credentials and (for `fs`) `path.repo`",
-                );
-            }
-            err
-        })?;
+    cx.try_send(&r.register, &none()).await.map_err(|e| {
+        let mut err = cx.fail(side, &format!("registering repository `{name}`"), &e);
+        if e.error_type() == Some("repository_verification_exception") {
+            err.message.push_str(
+                "; the cluster cannot reach the store: check the bucket/location, its credentials and (for `fs`) `path.repo`",
+            );
+        }
+        err
+    })?;
     Ok(Outcome::Done {
-        outputs: json!({"repository": name, "type": store.kind.repository_type(), "readonly": readonly, "registered": true}),
+        outputs: outputs(true),
     })
 }

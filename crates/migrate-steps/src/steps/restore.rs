@@ -7,15 +7,18 @@
 
 use std::time::Duration;
 
-use migrate_cluster::api::cluster::HealthStatus;
-use migrate_cluster::{Request, enc};
+use migrate_cluster::api::cluster::{Health, HealthStatus};
+use migrate_core::Side;
+use migrate_core::request::{Fills, Request};
 use migrate_exec::{Outcome, StepCtx, StepError, StepProgress};
 use migrate_graph::preflight::snapshot_name;
-use migrate_graph::requests::{Role, requests};
-use migrate_graph::{Round, Side, StepKind};
+use migrate_graph::requests::restore as planned;
+use migrate_graph::requests::slots::HEALTH_WAIT;
+use migrate_graph::{Round, StepKind};
 use serde_json::{Value, json};
 
-use crate::runner::Cx;
+use crate::cx::{Cx, none};
+use crate::json::active_shards;
 
 /// The round a snapshot name of this plan stands for.
 fn round_of(plan: &str, snapshot: &str) -> Option<Round> {
@@ -30,9 +33,12 @@ fn round_of(plan: &str, snapshot: &str) -> Option<Round> {
 
 /// The oldest round any index matching `index` was restored from; `None` if one of them was not
 /// restored from a snapshot of this plan or the index does not exist.
-async fn restored_round(cx: &Cx<'_>, index: &str) -> Result<Option<Round>, StepError> {
-    let dst = cx.client(Side::Destination);
-    let rec = match dst.recovery(index, false).await {
+async fn restored_round(
+    cx: &Cx<'_>,
+    req: &Request,
+    index: &str,
+) -> Result<Option<Round>, StepError> {
+    let rec: Value = match cx.try_json(req, &none()).await {
         Ok(v) => v,
         Err(e) if e.is_not_found() => return Ok(None),
         Err(e) => {
@@ -66,11 +72,12 @@ async fn restored_round(cx: &Cx<'_>, index: &str) -> Result<Option<Round>, StepE
 }
 
 /// `open` / `close` of every index matching `index`, or `None` when none exists.
-async fn statuses(cx: &Cx<'_>, index: &str) -> Result<Option<Vec<String>>, StepError> {
-    let req = Request::get(format!("/_cat/indices/{}", enc(index)))
-        .query("h", "index,status")
-        .query("format", "json");
-    match cx.client(Side::Destination).json::<Vec<Value>>(req).await {
+async fn statuses(
+    cx: &Cx<'_>,
+    req: &Request,
+    index: &str,
+) -> Result<Option<Vec<String>>, StepError> {
+    match cx.try_json::<Vec<Value>>(req, &none()).await {
         Ok(rows) if rows.is_empty() => Ok(None),
         Ok(rows) => Ok(Some(
             rows.iter()
@@ -97,12 +104,16 @@ pub(super) async fn close(
     index: &str,
     round: Round,
 ) -> Result<Outcome, StepError> {
-    if restored_round(cx, index).await?.is_some_and(|r| r >= round) {
+    let r = planned::close(index);
+    if restored_round(cx, &r.recovery, index)
+        .await?
+        .is_some_and(|r| r >= round)
+    {
         return Ok(Outcome::Done {
             outputs: json!({"index": index, "closed": false, "reason": "already restored from this round"}),
         });
     }
-    match statuses(cx, index).await? {
+    match statuses(cx, &r.status, index).await? {
         None => Ok(Outcome::Done {
             outputs: json!({"index": index, "closed": false, "reason": "absent"}),
         }),
@@ -110,10 +121,8 @@ pub(super) async fn close(
             outputs: json!({"index": index, "closed": true}),
         }),
         Some(_) => {
-            cx.client(Side::Destination)
-                .close_index(index)
-                .await
-                .map_err(|e| cx.fail(Side::Destination, &format!("closing `{index}`"), &e))?;
+            cx.send(&r.close, &none(), &format!("closing `{index}`"))
+                .await?;
             Ok(Outcome::Done {
                 outputs: json!({"index": index, "closed": true}),
             })
@@ -125,30 +134,30 @@ pub(super) async fn restore(cx: &Cx<'_>, ctx: &mut StepCtx) -> Result<Outcome, S
     let StepKind::Restore {
         repository,
         snapshot,
+        source_index,
         destination_index,
+        index_settings,
         round,
-        ..
     } = &cx.step.kind
     else {
         return Err(cx.permanent("not a restore step"));
     };
     let outputs =
         json!({"snapshot": snapshot, "repository": repository, "index": destination_index});
-    if restored_round(cx, destination_index)
+    let r = planned::restore(
+        repository,
+        snapshot,
+        source_index,
+        destination_index,
+        index_settings,
+    );
+    if restored_round(cx, &r.recovery, destination_index)
         .await?
         .is_some_and(|r| r >= *round)
     {
         return Ok(Outcome::Done { outputs });
     }
-    // The same body the dry-run shows.
-    let body = requests(&cx.step.kind, &cx.env.secrets)
-        .into_iter()
-        .find(|r| r.role == Role::Act)
-        .and_then(|r| r.body)
-        .map(|b| b.to_value())
-        .unwrap_or(Value::Null);
-    cx.client(Side::Destination)
-        .restore(repository, snapshot, body)
+    cx.try_send(&r.restore, &none())
         .await
         .map_err(|e| {
             let mut err = cx.fail(
@@ -169,7 +178,8 @@ pub(super) async fn restore(cx: &Cx<'_>, ctx: &mut StepCtx) -> Result<Outcome, S
 }
 
 pub(super) async fn open(cx: &Cx<'_>, index: &str) -> Result<Outcome, StepError> {
-    match statuses(cx, index).await? {
+    let r = planned::open(index);
+    match statuses(cx, &r.status, index).await? {
         None => Err(cx.permanent(format!(
             "destination index `{index}` does not exist, so it cannot be opened; did the restore of this round run?"
         ))),
@@ -177,27 +187,13 @@ pub(super) async fn open(cx: &Cx<'_>, index: &str) -> Result<Outcome, StepError>
             outputs: json!({"index": index, "opened": false}),
         }),
         Some(_) => {
-            cx.client(Side::Destination)
-                .open_index(index)
-                .await
-                .map_err(|e| cx.fail(Side::Destination, &format!("opening `{index}`"), &e))?;
+            cx.send(&r.open, &none(), &format!("opening `{index}`"))
+                .await?;
             Ok(Outcome::Done {
                 outputs: json!({"index": index, "opened": true}),
             })
         }
     }
-}
-
-/// Active recoveries of `index` (shards not yet `DONE`).
-fn active_shards(rec: &Value) -> u64 {
-    rec.as_object()
-        .map(|m| {
-            m.values()
-                .filter_map(|e| e.get("shards").and_then(Value::as_array))
-                .map(|s| s.len() as u64)
-                .sum()
-        })
-        .unwrap_or(0)
 }
 
 pub(super) async fn wait_recovery(
@@ -206,19 +202,23 @@ pub(super) async fn wait_recovery(
     index: &str,
 ) -> Result<Outcome, StepError> {
     let dst = cx.client(Side::Destination);
+    let r = planned::wait_recovery(index);
+    let wait = cx.env.options.health_wait.max(Duration::from_secs(1));
+    let fills = Fills::new().set(HEALTH_WAIT, format!("{}s", wait.as_secs()));
     let mut poll = cx.poller(ctx);
     let what = format!("the recovery of `{index}`");
-    let wait = Some(cx.env.options.health_wait.max(Duration::from_secs(1)));
     loop {
         if poll.is_cancelled() {
             return Err(poll.cancelled(&what));
         }
-        let health = dst
-            .health(Some(index), Some(HealthStatus::Yellow), wait)
-            .await;
+        // A wait that times out answers 408 with the health body.
+        let health = match dst.execute_allowing(&r.health, &fills, &[408]).await {
+            Ok(body) => migrate_cluster::decode::<Health>(&r.health, &body),
+            Err(e) => Err(e),
+        };
         match health {
             Ok(h) if !h.timed_out && h.status >= HealthStatus::Yellow => {
-                match dst.recovery(index, true).await {
+                match dst.json::<Value>(&r.recovery, &none()).await {
                     Ok(rec) if active_shards(&rec) == 0 => {
                         return Ok(Outcome::Done {
                             outputs: json!({"index": index, "health": h.status.as_str(), "active_shards": h.active_shards}),

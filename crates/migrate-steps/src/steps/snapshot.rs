@@ -1,12 +1,28 @@
 //! `create-snapshot` (asynchronous, deterministic name, re-attaches to a snapshot that already
 //! exists) and `wait-snapshot` (`SUCCESS`; `PARTIAL` / `FAILED` are errors naming the failed shards).
 
-use migrate_cluster::api::snapshot::SnapshotInfo;
+use migrate_cluster::ClusterError;
+use migrate_cluster::api::snapshot::{SnapshotInfo, is_missing_snapshot, snapshot_named};
+use migrate_core::Side;
+use migrate_core::request::Request;
 use migrate_exec::{Outcome, StepCtx, StepError, StepProgress};
-use migrate_graph::Side;
+use migrate_graph::requests::snapshot as planned;
 use serde_json::{Value, json};
 
-use crate::runner::Cx;
+use crate::cx::{Cx, none};
+
+/// The snapshot `GET _snapshot/{repository}/{snapshot}` shows, `None` when it is not there.
+async fn current(
+    cx: &Cx<'_>,
+    req: &Request,
+    snapshot: &str,
+) -> Result<Option<SnapshotInfo>, ClusterError> {
+    match cx.try_json::<Value>(req, &none()).await {
+        Ok(v) => Ok(snapshot_named(&v, snapshot)),
+        Err(e) if is_missing_snapshot(&e) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
 
 pub(super) async fn create(
     cx: &Cx<'_>,
@@ -15,9 +31,9 @@ pub(super) async fn create(
     snapshot: &str,
     indices: &[String],
 ) -> Result<Outcome, StepError> {
-    let src = cx.client(Side::Source);
+    let r = planned::create(repository, snapshot, indices);
     let handle = json!({"repository": repository, "snapshot": snapshot});
-    let existing = src.get_snapshot(repository, snapshot).await.map_err(|e| {
+    let existing = current(cx, &r.current, snapshot).await.map_err(|e| {
         cx.fail(
             Side::Source,
             &format!("looking up snapshot `{snapshot}`"),
@@ -32,11 +48,8 @@ pub(super) async fn create(
             outputs: json!({"repository": repository, "snapshot": snapshot, "state": info.state, "started": false}),
         });
     }
-    match src
-        .create_snapshot(repository, snapshot, indices, false)
-        .await
-    {
-        Ok(()) => {}
+    match cx.try_send(&r.start, &none()).await {
+        Ok(_) => {}
         // Another attempt got there first: the snapshot exists, which is this step's effect.
         Err(e)
             if e.error_type() == Some("invalid_snapshot_name_exception")
@@ -92,14 +105,14 @@ pub(super) async fn wait(
     repository: &str,
     snapshot: &str,
 ) -> Result<Outcome, StepError> {
-    let src = cx.client(Side::Source);
+    let r = planned::wait(repository, snapshot);
     let mut poll = cx.poller(ctx);
     let what = format!("snapshot `{snapshot}`");
     loop {
         if poll.is_cancelled() {
             return Err(poll.cancelled(&what));
         }
-        match src.get_snapshot(repository, snapshot).await {
+        match current(cx, &r.poll, snapshot).await {
             Ok(Some(info)) if !info.is_done() => {
                 poll.ok();
                 let (done, total) = shard_counts(&info);
@@ -111,8 +124,8 @@ pub(super) async fn wait(
                 });
             }
             Ok(Some(info)) if info.is_success() => {
-                let stats = src
-                    .snapshot_status(repository, snapshot)
+                let stats = cx
+                    .try_json::<Value>(&r.status, &none())
                     .await
                     .ok()
                     .and_then(|s| s.pointer("/snapshots/0/stats").cloned())

@@ -8,7 +8,7 @@ use migrate_graph::blueprint::{Setting, Store};
 use migrate_store::{TransferError, open, transfer::progress_watch};
 use serde_json::json;
 
-use crate::runner::Cx;
+use crate::cx::Cx;
 use crate::store::{setting_text, store_spec};
 
 pub(super) async fn run(

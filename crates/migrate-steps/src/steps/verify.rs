@@ -3,19 +3,45 @@
 //! the destination by `_id` with the same `_source` hash. Any difference fails the step permanently
 //! with the whole comparison table; the outputs record the table when everything matches.
 
-use std::time::Duration;
-
-use migrate_cluster::api::cluster::HealthStatus;
+use migrate_cluster::api::cluster::{Health, HealthStatus};
+use migrate_cluster::api::search::{SearchResult, count_of, search_result};
+use migrate_core::Side;
+use migrate_core::request::{Fills, Request};
 use migrate_exec::{Outcome, StepCtx, StepError};
-use migrate_graph::Side;
 use migrate_graph::blueprint::Verify;
+use migrate_graph::requests::slots::{SAMPLE_FROM, SAMPLE_IDS};
+use migrate_graph::requests::verify::verify as planned;
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
-use serde_json::json;
+use serde_json::Value;
 
-use crate::resolve::pairs;
-use crate::runner::Cx;
+use crate::cx::{Cx, none};
+use crate::json::active_shards;
+use crate::pairs::pairs;
 use crate::table::Table;
+
+/// Sends a planned `_count`.
+async fn count(cx: &Cx<'_>, req: Option<&Request>, doing: &str) -> Result<u64, StepError> {
+    let Some(req) = req else {
+        return Err(cx.permanent("a count the plan does not have (a bug in the step)"));
+    };
+    let v: Value = cx.json(req, &none(), doing).await?;
+    count_of(&v).ok_or_else(|| cx.permanent(format!("{doing}: the answer has no `count`")))
+}
+
+/// Sends a planned `_search`, read into hits.
+async fn search(
+    cx: &Cx<'_>,
+    req: Option<&Request>,
+    fills: &Fills,
+    doing: &str,
+) -> Result<SearchResult, StepError> {
+    let Some(req) = req else {
+        return Err(cx.permanent("a search the plan does not have (a bug in the step)"));
+    };
+    let v: Value = cx.json(req, fills, doing).await?;
+    search_result(v).map_err(|e| cx.permanent(format!("{doing}: unexpected answer: {e}")))
+}
 
 /// Deepest `from` a plain search may page to (`index.max_result_window` default).
 const MAX_WINDOW: u64 = 10_000;
@@ -40,8 +66,6 @@ pub(super) async fn run(
     destination_index: &str,
     checks: &Verify,
 ) -> Result<Outcome, StepError> {
-    let src = cx.client(Side::Source);
-    let dst = cx.client(Side::Destination);
     let mut table = Table::default();
     let mut rng = match cx.env.options.sample_seed {
         Some(seed) => StdRng::seed_from_u64(seed),
@@ -49,21 +73,16 @@ pub(super) async fn run(
     };
     for p in pairs(cx, ctx, source_index, destination_index).await? {
         let (s, d) = (p.source.as_str(), p.destination.as_str());
+        let r = planned(s, d, checks);
         let mut source_count = None;
-        if checks.doc_count || checks.sample > 0 {
-            dst.refresh(d)
-                .await
-                .map_err(|e| cx.fail(Side::Destination, &format!("refreshing `{d}`"), &e))?;
-            let sc = src
-                .count(s, None)
-                .await
-                .map_err(|e| cx.fail(Side::Source, &format!("counting `{s}`"), &e))?;
+        if let Some(refresh) = &r.refresh {
+            cx.send(refresh, &none(), &format!("refreshing `{d}`"))
+                .await?;
+            let sc = count(cx, r.source_count.as_ref(), &format!("counting `{s}`")).await?;
             source_count = Some(sc);
             if checks.doc_count {
-                let dc = dst
-                    .count(d, None)
-                    .await
-                    .map_err(|e| cx.fail(Side::Destination, &format!("counting `{d}`"), &e))?;
+                let dc =
+                    count(cx, r.destination_count.as_ref(), &format!("counting `{d}`")).await?;
                 table.push("doc count", d, sc.to_string(), dc.to_string(), sc == dc);
             }
         }
@@ -73,14 +92,20 @@ pub(super) async fn run(
                     "`verify.health: {name}` is not a colour; use `green` or `yellow`"
                 ))
             })?;
-            let wait = Some(Duration::from_secs(60));
-            let h = dst.health(Some(d), Some(want), wait).await.map_err(|e| {
-                cx.fail(
-                    Side::Destination,
-                    &format!("reading the health of `{d}`"),
-                    &e,
-                )
-            })?;
+            let doing = format!("reading the health of `{d}`");
+            let Some(req) = &r.health else {
+                return Err(cx.permanent("a health check the plan does not have"));
+            };
+            // A wait that times out answers 408 with the health body.
+            let h: Health = match cx
+                .client(Side::Destination)
+                .execute_allowing(req, &none(), &[408])
+                .await
+            {
+                Ok(body) => migrate_cluster::decode(req, &body),
+                Err(e) => Err(e),
+            }
+            .map_err(|e| cx.fail(Side::Destination, &doing, &e))?;
             table.push(
                 "health",
                 d,
@@ -89,23 +114,11 @@ pub(super) async fn run(
                 !h.timed_out && h.status >= want,
             );
         }
-        if checks.recovery {
-            let rec = dst.recovery(d, true).await.map_err(|e| {
-                cx.fail(
-                    Side::Destination,
-                    &format!("reading the recovery of `{d}`"),
-                    &e,
-                )
-            })?;
-            let active: usize = rec
-                .as_object()
-                .map(|m| {
-                    m.values()
-                        .filter_map(|e| e.get("shards").and_then(|s| s.as_array()))
-                        .map(Vec::len)
-                        .sum()
-                })
-                .unwrap_or(0);
+        if let Some(req) = &r.recovery {
+            let rec: Value = cx
+                .json(req, &none(), &format!("reading the recovery of `{d}`"))
+                .await?;
+            let active = active_shards(&rec);
             table.push(
                 "recovery",
                 d,
@@ -123,22 +136,26 @@ pub(super) async fn run(
             } else {
                 0
             };
-            let hits = src
-                .search(s, json!({"size": n, "from": from, "sort": ["_doc"]}))
-                .await
-                .map_err(|e| cx.fail(Side::Source, &format!("sampling `{s}`"), &e))?
-                .hits;
+            let hits = search(
+                cx,
+                r.sample.as_ref(),
+                &Fills::new().set(SAMPLE_FROM, from),
+                &format!("sampling `{s}`"),
+            )
+            .await?
+            .hits;
             let ids: Vec<String> = hits.iter().map(|h| h.id.clone()).collect();
             let found = if ids.is_empty() {
                 Vec::new()
             } else {
-                dst.search_by_ids(d, &ids).await.map_err(|e| {
-                    cx.fail(
-                        Side::Destination,
-                        &format!("fetching sampled documents from `{d}`"),
-                        &e,
-                    )
-                })?
+                search(
+                    cx,
+                    r.fetch.as_ref(),
+                    &Fills::new().set(SAMPLE_IDS, ids),
+                    &format!("fetching sampled documents from `{d}`"),
+                )
+                .await?
+                .hits
             };
             for h in &hits {
                 let want = h.source_sha256().unwrap_or_default();
@@ -167,6 +184,6 @@ pub(super) async fn run(
         )));
     }
     Ok(Outcome::Done {
-        outputs: json!({"ok": true, "table": table.rows}),
+        outputs: serde_json::json!({"ok": true, "table": table.rows}),
     })
 }

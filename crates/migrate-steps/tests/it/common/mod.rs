@@ -419,8 +419,8 @@ pub fn preview_acts(graph: &StepGraph, side: migrate_graph::Side) -> BTreeSet<St
     graph
         .steps()
         .flat_map(|s| requests(&s.kind, &Redacted))
-        .filter(|r| r.role == Role::Act && r.target == side)
-        .map(|r| format!("{} {}", r.method, r.path))
+        .filter(|r| r.role == Role::Act && r.side == side)
+        .map(|r| format!("{} {}", r.method, r.target()))
         .collect()
 }
 

@@ -1,0 +1,211 @@
+//! One-line descriptions of what each step does, for every renderer.
+
+use serde_json::Value;
+
+use crate::blueprint::{AfterCopy, Setting, Store};
+use crate::kind::{Pass, RemoteAuth, StepKind};
+
+/// A one-line description of what the step does, for every renderer.
+pub fn describe(kind: &StepKind) -> String {
+    match kind {
+        StepKind::CheckVersions {
+            strategy,
+            declared_source,
+            declared_destination,
+        } => {
+            let mut s = format!(
+                "detect both cluster versions and check the {strategy} strategy can move data between them"
+            );
+            if let (Some(from), Some(into)) = (declared_source, declared_destination)
+                && strategy == "snapshot"
+            {
+                match crate::preflight::restore_compatibility(*from, *into) {
+                    Ok(()) => s.push_str(&format!(" (declared: {from} -> {into}, compatible)")),
+                    Err(why) => s.push_str(&format!(" (declared: INCOMPATIBLE: {why})")),
+                }
+            }
+            if strategy == "snapshot" {
+                s.push_str("; both stores reachable with the plan's credentials (LIST one key each; not checked when both clusters share one store)");
+            }
+            s
+        }
+        StepKind::CheckRepositoryName {
+            source,
+            destination,
+        } => {
+            let problems: Vec<String> = [source, destination]
+                .iter()
+                .filter_map(|n| crate::preflight::repository_name_problem(n))
+                .collect();
+            if problems.is_empty() {
+                format!("check repository names `{source}` and `{destination}` (ok)")
+            } else {
+                format!("check repository names: {}", problems.join("; "))
+            }
+        }
+        StepKind::CheckRemoteAllowlist { remote_host } => {
+            let host = remote_host.split("://").nth(1).unwrap_or(remote_host);
+            format!(
+                "check the destination allows `{host}` in reindex.remote.whitelist / reindex.remote.allowlist"
+            )
+        }
+        StepKind::RegisterRepository {
+            side,
+            name,
+            store,
+            readonly,
+        } => format!(
+            "register {} repository `{name}` ({}{})",
+            side.as_str(),
+            store_location(store),
+            if *readonly { ", read-only" } else { "" }
+        ),
+        StepKind::CreateSnapshot {
+            snapshot, indices, ..
+        } => {
+            format!(
+                "snapshot {} index entr{} as `{snapshot}`",
+                indices.len(),
+                if indices.len() == 1 { "y" } else { "ies" }
+            )
+        }
+        StepKind::WaitSnapshot { snapshot, .. } => {
+            format!("wait until snapshot `{snapshot}` is SUCCESS")
+        }
+        StepKind::TransferObjects { from, to, round } => format!(
+            "copy the repository's new objects for {round} from {} to {} (data first, index.latest last)",
+            store_location(from),
+            store_location(to)
+        ),
+        StepKind::CloseIndex { index, .. } => {
+            format!("close destination index `{index}` for the incremental restore")
+        }
+        StepKind::Restore {
+            snapshot,
+            source_index,
+            destination_index,
+            ..
+        } => {
+            if source_index == destination_index {
+                format!("restore `{source_index}` from `{snapshot}` (replicas 0, refresh -1)")
+            } else {
+                format!(
+                    "restore `{source_index}` as `{destination_index}` from `{snapshot}` (replicas 0, refresh -1)"
+                )
+            }
+        }
+        StepKind::OpenIndex { index, .. } => format!("open destination index `{index}`"),
+        StepKind::WaitRecovery { index, .. } => format!("wait until `{index}` has recovered"),
+        StepKind::CreateIndex {
+            source_index,
+            destination_index,
+            exclude,
+            number_of_replicas,
+            refresh_interval,
+        } => {
+            let excluded = if exclude.is_empty() {
+                String::new()
+            } else {
+                format!(", excluding {}", exclude.join(", "))
+            };
+            format!(
+                "create `{destination_index}` from `{source_index}`'s settings and mappings{excluded} (replicas {number_of_replicas}, refresh {refresh_interval})"
+            )
+        }
+        StepKind::Reindex {
+            source_index,
+            pass,
+            update_field,
+            remote,
+            ..
+        } => {
+            let what = match pass {
+                Pass::Initial { partition } => {
+                    format!("copy partition `{partition}` of `{source_index}`")
+                }
+                Pass::Incremental { n } => format!(
+                    "incremental pass {n} of `{source_index}` on `{}`",
+                    update_field.as_deref().unwrap_or("")
+                ),
+                Pass::MissingField => format!(
+                    "copy `{source_index}` documents without `{}`",
+                    update_field.as_deref().unwrap_or("")
+                ),
+                Pass::Final if update_field.is_some() => {
+                    format!("final incremental pass of `{source_index}`")
+                }
+                Pass::Final => format!("final full pass of `{source_index}`"),
+                Pass::FinalMissingField => {
+                    format!(
+                        "final pass over `{source_index}` documents without `{}`",
+                        update_field.as_deref().unwrap_or("")
+                    )
+                }
+            };
+            match &remote.auth {
+                RemoteAuth::Unsupported { reason } => {
+                    format!("{what} with remote reindex (WILL FAIL: {reason})")
+                }
+                _ => format!("{what} with remote reindex"),
+            }
+        }
+        StepKind::Gate { approved: true } => {
+            "cutover gate: approved (cutover.approved: true)".into()
+        }
+        StepKind::Gate { approved: false } => {
+            "cutover gate: apply stops here until the plan sets cutover.approved: true".into()
+        }
+        StepKind::BlockWrites { index } => format!("block writes on source index `{index}`"),
+        StepKind::RestoreSettings {
+            destination_index,
+            after: AfterCopy::Set(values),
+            ..
+        } => {
+            let list: Vec<String> = values.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+            format!(
+                "set `{destination_index}`'s settings after the copy: {}",
+                list.join(", ")
+            )
+        }
+        StepKind::RestoreSettings {
+            destination_index, ..
+        } => {
+            format!(
+                "put back `{destination_index}`'s replica count and refresh interval from the source"
+            )
+        }
+        StepKind::Verify {
+            destination_index,
+            checks,
+            ..
+        } => {
+            let mut parts = Vec::new();
+            if checks.doc_count {
+                parts.push("document count".to_owned());
+            }
+            if let Some(h) = &checks.health {
+                parts.push(format!("health {h}"));
+            }
+            if checks.recovery {
+                parts.push("recovery".to_owned());
+            }
+            if checks.sample > 0 {
+                parts.push(format!("{} sampled documents", checks.sample));
+            }
+            format!("verify `{destination_index}`: {}", parts.join(", "))
+        }
+    }
+}
+
+fn store_location(store: &Store) -> String {
+    let plain = |k: &str| match store.settings.get(k) {
+        Some(Setting::Plain(Value::String(s))) => Some(s.as_str()),
+        _ => None,
+    };
+    let kind = store.kind.repository_type();
+    let bucket = plain("bucket").or_else(|| plain("location")).unwrap_or("?");
+    match plain("base_path") {
+        Some(base) if !base.is_empty() => format!("{kind}://{bucket}/{base}"),
+        _ => format!("{kind}://{bucket}"),
+    }
+}

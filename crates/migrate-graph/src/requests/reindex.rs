@@ -1,0 +1,212 @@
+//! `reindex`: one remote `_reindex` task per concrete index of the entry, followed through the task
+//! API; a task an interrupted attempt started is found again by its `X-Opaque-Id` among the running
+//! tasks or in `.tasks`.
+
+use std::collections::BTreeMap;
+
+use migrate_core::Side;
+use migrate_core::request::{Body, Method, MutatingCall, Request, Role, Segment};
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use super::Secrets;
+use super::endpoint::mapping;
+use super::slots::{OPAQUE_ID, PAGE_FROM, PASS_FROM, PASS_TO, TASK};
+use crate::kind::{Pass, Remote, RemoteAuth};
+
+/// Hits per page of the `.tasks` search.
+pub const TASKS_PAGE: usize = 100;
+
+/// The inputs of one pass over one concrete index (or, previewed, the entry).
+pub struct PassInputs<'a> {
+    pub source_index: &'a str,
+    pub destination_index: &'a str,
+    pub remote: &'a Remote,
+    pub pass: &'a Pass,
+    pub query: &'a Value,
+    pub update_field: Option<&'a str>,
+    pub batch_size: Option<u32>,
+    pub requests_per_second: Option<f64>,
+}
+
+pub struct Reindex {
+    /// The update-time field's type (dates or epoch milliseconds), for range passes.
+    pub field_mapping: Option<Request>,
+    /// Running reindex tasks, to adopt one an interrupted attempt started.
+    pub running: Request,
+    /// `.tasks` refreshed, then searched for a finished one.
+    pub finished_refresh: Request,
+    pub finished_search: Request,
+    /// `POST /_reindex?wait_for_completion=false`.
+    pub start: Request,
+    /// `GET /_tasks/{task}` until it completes.
+    pub poll: Request,
+}
+
+/// Whether a pass's query is a range on the update-time field.
+pub fn is_range(pass: &Pass, update_field: Option<&str>) -> bool {
+    update_field.is_some() && matches!(pass, Pass::Incremental { .. } | Pass::Final)
+}
+
+pub fn reindex(p: &PassInputs<'_>, secrets: &dyn Secrets) -> Reindex {
+    let range = is_range(p.pass, p.update_field);
+    let dst = |role, method| Request::new(role, Side::Destination, method);
+    let mut start = dst(Role::Act, Method::Post)
+        .at("_reindex")
+        .query("wait_for_completion", "false");
+    if let Some(rps) = p.requests_per_second {
+        start = start.query("requests_per_second", format!("{rps}"));
+    }
+    start = start
+        .body(Body::json(&body(p, secrets)))
+        .header("X-Opaque-Id", OPAQUE_ID)
+        .mutates(MutatingCall::Reindex, p.destination_index);
+    if range {
+        start = start.note(
+            "the range starts where the previous pass started, so nothing falls between passes",
+        );
+    }
+    Reindex {
+        field_mapping: range.then(|| {
+            mapping(
+                Role::Read,
+                Side::Source,
+                Segment::Name(p.source_index.to_owned()),
+            )
+            .note("the update-time field's type decides whether the bounds are dates or epoch milliseconds")
+        }),
+        running: dst(Role::Check, Method::Get)
+            .at("_tasks")
+            .query("actions", "*reindex")
+            .query("detailed", "true")
+            .note("only after an interrupted attempt: the task it started, by its X-Opaque-Id"),
+        finished_refresh: dst(Role::Check, Method::Post)
+            .at(".tasks")
+            .at("_refresh")
+            .query("ignore_unavailable", "true")
+            .mutates(MutatingCall::Refresh, ".tasks")
+            .note("only when no running task has that id: a finished one is looked for in `.tasks`"),
+        finished_search: dst(Role::Check, Method::Post)
+            .at(".tasks")
+            .at("_search")
+            .body(Body::json(&json!({
+                "from": PAGE_FROM.placeholder(),
+                "size": TASKS_PAGE,
+                "query": {"bool": {"filter": [
+                    {"term": {"completed": true}},
+                    {"term": {"task.action": "indices:data/write/reindex"}}
+                ]}},
+                "sort": [{"task.start_time_in_millis": {"order": "desc"}}]
+            }))),
+        start,
+        poll: dst(Role::Wait, Method::Get).at("_tasks").slot(TASK),
+    }
+}
+
+impl Reindex {
+    pub fn list(self) -> Vec<Request> {
+        let mut out: Vec<Request> = self.field_mapping.into_iter().collect();
+        out.extend([
+            self.running,
+            self.finished_refresh,
+            self.finished_search,
+            self.start,
+            self.poll,
+        ]);
+        out
+    }
+}
+
+#[derive(Serialize)]
+struct ReindexBody<'a> {
+    conflicts: &'static str,
+    source: ReindexSource<'a>,
+    dest: IndexRef<'a>,
+}
+
+#[derive(Serialize)]
+struct ReindexSource<'a> {
+    remote: RemoteBody<'a>,
+    index: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    size: Option<u32>,
+    query: Value,
+}
+
+#[derive(Serialize)]
+struct RemoteBody<'a> {
+    host: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    username: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    password: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    headers: Option<AuthHeader>,
+}
+
+#[derive(Serialize)]
+struct AuthHeader {
+    #[serde(rename = "Authorization")]
+    authorization: String,
+}
+
+#[derive(Serialize)]
+struct IndexRef<'a> {
+    index: &'a str,
+}
+
+/// The `_reindex` body: the remote source with its credentials (written by `secrets`), the pass's
+/// query (the partition's own, a range on the update-time field with slots for its bounds, or
+/// "field missing"), conflicts proceed.
+fn body(p: &PassInputs<'_>, secrets: &dyn Secrets) -> Value {
+    let mut remote = RemoteBody {
+        host: &p.remote.host,
+        username: None,
+        password: None,
+        headers: None,
+    };
+    match &p.remote.auth {
+        RemoteAuth::None | RemoteAuth::Unsupported { .. } => {}
+        RemoteAuth::Basic { username, password } => {
+            remote.username = Some(username);
+            remote.password = Some(secrets.text(password));
+        }
+        RemoteAuth::Header { scheme, value } => {
+            remote.headers = Some(AuthHeader {
+                authorization: format!("{scheme} {}", secrets.text(value)),
+            });
+        }
+    }
+    let field = p.update_field.unwrap_or("");
+    let range = |bounded: bool| {
+        let mut bounds = BTreeMap::new();
+        bounds.insert("gte", PASS_FROM.placeholder());
+        if bounded {
+            bounds.insert("lt", PASS_TO.placeholder());
+        }
+        json!({"range": {field: bounds}})
+    };
+    let query = match p.pass {
+        Pass::Initial { .. } => p.query.clone(),
+        Pass::Incremental { .. } => range(true),
+        // Writes are stopped: no upper bound, so documents stamped by a clock ahead of ours come too.
+        Pass::Final if p.update_field.is_some() => range(false),
+        Pass::Final => p.query.clone(),
+        Pass::MissingField | Pass::FinalMissingField => {
+            json!({"bool": {"must_not": {"exists": {"field": field}}}})
+        }
+    };
+    let body = ReindexBody {
+        conflicts: "proceed",
+        source: ReindexSource {
+            remote,
+            index: p.source_index,
+            size: p.batch_size,
+            query,
+        },
+        dest: IndexRef {
+            index: p.destination_index,
+        },
+    };
+    serde_json::to_value(&body).unwrap_or(Value::Null)
+}

@@ -1,0 +1,72 @@
+//! `create-snapshot` (asynchronous, re-attaches to a snapshot that exists) and `wait-snapshot`.
+
+use migrate_core::Side;
+use migrate_core::request::{Body, Method, MutatingCall, Request, Role};
+use serde::Serialize;
+
+fn at(role: Role, method: Method, repository: &str, snapshot: &str) -> Request {
+    Request::new(role, Side::Source, method)
+        .at("_snapshot")
+        .name(repository)
+        .name(snapshot)
+}
+
+pub struct Create {
+    /// `GET /_snapshot/{repository}/{snapshot}` (`snapshot_missing_exception`: not taken yet).
+    pub current: Request,
+    /// `PUT /_snapshot/{repository}/{snapshot}?wait_for_completion=false`.
+    pub start: Request,
+}
+
+#[derive(Serialize)]
+struct CreateBody<'a> {
+    indices: &'a str,
+    ignore_unavailable: bool,
+    include_global_state: bool,
+}
+
+pub fn create(repository: &str, snapshot: &str, indices: &[String]) -> Create {
+    let joined = indices.join(",");
+    Create {
+        current: at(Role::Check, Method::Get, repository, snapshot),
+        start: at(Role::Act, Method::Put, repository, snapshot)
+            .query("wait_for_completion", "false")
+            .body(Body::json(&CreateBody {
+                indices: &joined,
+                ignore_unavailable: false,
+                include_global_state: false,
+            }))
+            .mutates(
+                MutatingCall::CreateSnapshot,
+                format!("{repository}/{snapshot}"),
+            ),
+    }
+}
+
+impl Create {
+    pub fn list(self) -> Vec<Request> {
+        vec![self.current, self.start]
+    }
+}
+
+pub struct Wait {
+    /// `GET /_snapshot/{repository}/{snapshot}`, until it is no longer in progress.
+    pub poll: Request,
+    /// `GET /_snapshot/{repository}/{snapshot}/_status`, for the file and byte counts.
+    pub status: Request,
+}
+
+pub fn wait(repository: &str, snapshot: &str) -> Wait {
+    Wait {
+        poll: at(Role::Wait, Method::Get, repository, snapshot),
+        status: at(Role::Read, Method::Get, repository, snapshot)
+            .at("_status")
+            .note("once the snapshot is SUCCESS, for its file and byte counts"),
+    }
+}
+
+impl Wait {
+    pub fn list(self) -> Vec<Request> {
+        vec![self.poll, self.status]
+    }
+}
