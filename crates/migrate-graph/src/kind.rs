@@ -220,6 +220,41 @@ impl StepKind {
         }
     }
 
+    /// The kind as its step runs it for one concrete index of its entry: the kinds that work per
+    /// concrete index (create-index, reindex, block-writes, restore-settings, verify) get the
+    /// concrete names; the others are returned as they are (they send the entry itself).
+    pub fn for_index(&self, source: &str, destination: &str) -> StepKind {
+        let mut k = self.clone();
+        match &mut k {
+            StepKind::CreateIndex {
+                source_index,
+                destination_index,
+                ..
+            }
+            | StepKind::Reindex {
+                source_index,
+                destination_index,
+                ..
+            }
+            | StepKind::RestoreSettings {
+                source_index,
+                destination_index,
+                ..
+            }
+            | StepKind::Verify {
+                source_index,
+                destination_index,
+                ..
+            } => {
+                *source_index = source.to_owned();
+                *destination_index = destination.to_owned();
+            }
+            StepKind::BlockWrites { index } => *index = source.to_owned(),
+            _ => {}
+        }
+        k
+    }
+
     /// True for the cutover gate.
     pub fn is_gate(&self) -> bool {
         matches!(self, StepKind::Gate { .. })

@@ -1,8 +1,14 @@
-//! The request log: every request the sandbox answered (method, path, query, body size, status, time),
-//! queryable by tests (e.g. "nothing mutating reached the source").
+//! The request log: every request the sandbox answered (method, path as sent and decoded, query,
+//! body, user agent, status, time), queryable by tests (e.g. "nothing mutating reached the source",
+//! or "every request migrate sent is one its dry run showed").
 
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime};
+
+use bytes::Bytes;
+
+/// Bodies up to this size are kept in the log (migrate's requests are far smaller; bulk loads are not).
+pub const LOGGED_BODY_MAX: usize = 256 * 1024;
 
 /// One logged request.
 #[derive(Debug, Clone)]
@@ -11,10 +17,16 @@ pub struct LoggedRequest {
     pub method: String,
     /// Path (decoded).
     pub path: String,
+    /// Path as sent (still percent-encoded).
+    pub raw_path: String,
     /// Raw query string (may be empty).
     pub query: String,
     /// Request body size in bytes.
     pub body_size: usize,
+    /// The body, when at most [`LOGGED_BODY_MAX`] bytes.
+    pub body: Option<Bytes>,
+    /// The `User-Agent` header, if any.
+    pub user_agent: Option<String>,
     /// Response status (0 when the connection was dropped on purpose).
     pub status: u16,
     /// Time to answer.
@@ -128,8 +140,11 @@ mod tests {
         LoggedRequest {
             method: method.into(),
             path: path.into(),
+            raw_path: path.into(),
             query: String::new(),
             body_size: 0,
+            body: None,
+            user_agent: None,
             status: 200,
             duration: Duration::ZERO,
             at: SystemTime::now(),

@@ -145,11 +145,19 @@ pub async fn dispatch(State(shared): State<Arc<Shared>>, req: Request) -> Respon
             return error_response(&e);
         }
     };
+    let user_agent = parts
+        .headers
+        .get("user-agent")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
     let log = |status: u16| LoggedRequest {
         method: method.to_string(),
         path: path.clone(),
+        raw_path: raw_path.clone(),
         query: query_str.clone(),
         body_size: body.len(),
+        body: (body.len() <= crate::request_log::LOGGED_BODY_MAX).then(|| body.clone()),
+        user_agent: user_agent.clone(),
         status,
         duration: start.elapsed(),
         at,

@@ -1,5 +1,7 @@
 //! Waiting without busy loops: exponential backoff between polls, capped, interrupted at once by
 //! the run's cancellation token (the step then answers a retryable error and keeps its handle).
+//! By default the first interval is one second, so a waiting step sends at most one request per
+//! second (the demo, against in-process sandboxes, polls faster).
 
 use std::time::Duration;
 
@@ -9,6 +11,7 @@ use tokio_util::sync::CancellationToken;
 /// Poll intervals: `initial`, doubling up to `max`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Backoff {
+    /// The first interval (one second by default).
     pub initial: Duration,
     pub max: Duration,
 }
@@ -16,7 +19,7 @@ pub struct Backoff {
 impl Default for Backoff {
     fn default() -> Self {
         Backoff {
-            initial: Duration::from_millis(250),
+            initial: Duration::from_secs(1),
             max: Duration::from_secs(5),
         }
     }
@@ -83,5 +86,29 @@ impl<'a> Poller<'a> {
     /// A poll succeeded.
     pub(crate) fn ok(&mut self) {
         self.transient = 0;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_wait_polls_at_most_once_a_second_by_default() {
+        let b = Backoff::default();
+        assert_eq!(b.initial, Duration::from_secs(1));
+        assert!(b.max >= b.initial);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn intervals_double_from_one_second_up_to_the_cap() {
+        let mut p = Poller::new(Backoff::default(), CancellationToken::new(), "s");
+        let mut seen = Vec::new();
+        for _ in 0..5 {
+            let t = tokio::time::Instant::now();
+            p.sleep("x").await.unwrap();
+            seen.push(t.elapsed().as_millis());
+        }
+        assert_eq!(seen, [1000, 2000, 4000, 5000, 5000]);
     }
 }

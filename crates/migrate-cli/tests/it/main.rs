@@ -7,6 +7,7 @@ mod help;
 mod plan_dry_run;
 mod remote_state;
 mod repo_ls;
+mod request_equality;
 mod runbooks;
 mod support;
 mod validate;

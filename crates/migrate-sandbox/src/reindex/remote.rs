@@ -210,9 +210,11 @@ impl RemoteScroll {
         if let Some(f) = source_filter {
             body["_source"] = f.clone();
         }
+        // Index names are percent-encoded in the path, as Elasticsearch's remote client does.
+        let encoded: Vec<String> = indices.iter().map(|i| encode_segment(i)).collect();
         let path = format!(
             "/{}/_search?scroll=5m&size={size}&sort=_doc",
-            indices.join(",")
+            encoded.join(",")
         );
         let bytes = s.send_search(reqwest::Method::POST, &path, &body).await?;
         let (id, total, docs) = parse_page(&bytes)?;
@@ -250,4 +252,17 @@ impl RemoteScroll {
                 .await;
         }
     }
+}
+
+/// Percent-encodes a path segment (unreserved characters and `*` stay).
+fn encode_segment(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for b in name.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'*') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }

@@ -9,6 +9,8 @@
 
 #![allow(dead_code)]
 
+pub mod preview;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::Mutex;
