@@ -2,10 +2,12 @@
 //! resolved ([`Secret`], which never prints itself), and the [`Redactor`] that scrubs resolved values
 //! out of any text (error bodies a server echoes, messages, outputs).
 
+use std::borrow::Cow;
 use std::fmt;
 use std::path::PathBuf;
 
-use serde::{Serialize, Serializer};
+use schemars::{JsonSchema, Schema, SchemaGenerator};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// What a resolved secret renders as everywhere.
 pub const REDACTED: &str = "***";
@@ -74,6 +76,53 @@ impl SecretRef {
             }
             SecretRef::Inline(value) => Ok(Secret(value.0.clone())),
         }
+    }
+}
+
+// The plan file's spelling of a secret (the schema's `Secret`): a reference or a literal.
+/// A secret: a reference `{ env: NAME }` or `{ file: PATH }`. A literal string is accepted with a warning (an error under `--strict`) and is never printed.
+#[derive(Deserialize, JsonSchema)]
+#[serde(untagged)]
+#[schemars(rename = "Secret")]
+#[allow(dead_code)] // read by serde and schemars only
+enum SecretWire {
+    /// A reference to where the secret is kept.
+    Ref(SecretRefWire),
+    /// A literal value written in the plan (discouraged).
+    Literal(String),
+}
+
+/// Where a secret's value is read from at run time.
+#[derive(Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+#[schemars(rename = "SecretRef")]
+#[allow(dead_code)] // read by serde and schemars only
+enum SecretRefWire {
+    /// The name of an environment variable holding the secret.
+    Env(String),
+    /// The path of a file whose contents (without a trailing newline) are the secret.
+    File(String),
+}
+
+/// A plan reads `{ env: NAME }`, `{ file: PATH }` or a literal string.
+impl<'de> Deserialize<'de> for SecretRef {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(match SecretWire::deserialize(d)? {
+            SecretWire::Ref(SecretRefWire::Env(name)) => SecretRef::Env(name),
+            SecretWire::Ref(SecretRefWire::File(path)) => SecretRef::File(PathBuf::from(path)),
+            SecretWire::Literal(value) => SecretRef::Inline(InlineSecret(value)),
+        })
+    }
+}
+
+/// The plan file's schema of a secret (`Secret`, with `SecretRef` for the reference forms).
+impl JsonSchema for SecretRef {
+    fn schema_name() -> Cow<'static, str> {
+        SecretWire::schema_name()
+    }
+
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        SecretWire::json_schema(generator)
     }
 }
 
@@ -230,6 +279,20 @@ mod tests {
             r#"{"file":"/k"}"#
         );
         assert_eq!(inline.resolve().unwrap().expose(), "hunter2");
+    }
+
+    #[test]
+    fn the_plan_spells_a_secret_as_a_reference_or_a_literal() {
+        let env: SecretRef = serde_json::from_str(r#"{"env": "PW"}"#).unwrap();
+        assert_eq!(env, SecretRef::Env("PW".into()));
+        let file: SecretRef = serde_json::from_str(r#"{"file": "/s"}"#).unwrap();
+        assert_eq!(file, SecretRef::File("/s".into()));
+        let lit: SecretRef = serde_json::from_str(r#""hunter2""#).unwrap();
+        assert_eq!(lit, SecretRef::Inline(InlineSecret::new("hunter2")));
+        assert!(serde_json::from_str::<SecretRef>(r#"{"vault": "x"}"#).is_err());
+        let schema = serde_json::to_value(schemars::schema_for!(SecretRef)).unwrap();
+        assert_eq!(schema["title"], "Secret");
+        assert!(schema["$defs"]["SecretRef"].is_object(), "{schema}");
     }
 
     #[test]

@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::Value;
 
+pub use migrate_core::store::{Setting, Store, StoreKind, canonical};
 pub use migrate_core::{Flavor, InlineSecret, Release, SecretRef};
 
 /// Everything the compiler needs from a plan.
@@ -88,6 +89,7 @@ impl IndexSpec {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[allow(clippy::large_enum_variant)] // one per plan; boxing would only complicate the blueprint
 pub enum Strategy {
     Snapshot(SnapshotStrategy),
     Reindex(ReindexStrategy),
@@ -100,7 +102,8 @@ pub struct SnapshotStrategy {
     pub repository: String,
     /// Repository name on the destination.
     pub destination_repository: String,
-    /// The store the source cluster writes snapshots to.
+    /// The store the source cluster writes snapshots to (the store registry's typed value, with
+    /// the credentials migrate's transfer uses).
     pub source_store: Store,
     /// The store the destination reads from; `None` when both clusters read the same store.
     pub destination_store: Option<Store>,
@@ -111,43 +114,6 @@ pub struct SnapshotStrategy {
     /// Destination settings while data is copied, and what they become afterwards.
     #[serde(skip_serializing_if = "CopySettings::is_default")]
     pub copy_settings: CopySettings,
-}
-
-/// An object store and the repository settings that point a cluster at it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Store {
-    pub kind: StoreKind,
-    /// Repository settings, in a fixed (sorted) order; secret values stay references.
-    pub settings: BTreeMap<String, Setting>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum StoreKind {
-    S3,
-    Oss,
-    Cos,
-    Fs,
-}
-
-impl StoreKind {
-    /// The repository `type` the cluster knows this store by.
-    pub fn repository_type(self) -> &'static str {
-        match self {
-            StoreKind::S3 => "s3",
-            StoreKind::Oss => "oss",
-            StoreKind::Cos => "cos",
-            StoreKind::Fs => "fs",
-        }
-    }
-}
-
-/// A repository setting: a plain value or a secret reference.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Setting {
-    Plain(Value),
-    Secret(SecretRef),
 }
 
 /// The create-index → remote `_reindex` strategy.
@@ -248,18 +214,5 @@ impl Verify {
     /// True when at least one check is enabled.
     pub fn any(&self) -> bool {
         self.doc_count || self.health.is_some() || self.recovery || self.sample > 0
-    }
-}
-
-/// Sorts every object's keys recursively, so equal values serialise to identical bytes.
-pub fn canonical(value: &Value) -> Value {
-    match value {
-        Value::Object(map) => {
-            let sorted: BTreeMap<&String, Value> =
-                map.iter().map(|(k, v)| (k, canonical(v))).collect();
-            Value::Object(sorted.into_iter().map(|(k, v)| (k.clone(), v)).collect())
-        }
-        Value::Array(items) => Value::Array(items.iter().map(canonical).collect()),
-        other => other.clone(),
     }
 }

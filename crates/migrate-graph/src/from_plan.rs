@@ -1,16 +1,17 @@
 //! The adapter from the plan file's validated types to the compiler's [`Blueprint`], and
 //! [`compile`], the entry point from a [`Plan`] to its [`StepGraph`].
 //!
-//! Not carried over (they are no step's input): TLS options and the execution `settings`; the
-//! CLI reads those from the [`Plan`] directly.
+//! Every plan type is destructured field by field, so a field added to the plan that is not
+//! carried here fails to compile. Not carried, on purpose (no step's input): TLS options (the
+//! clients' transport) and the execution `settings` (parallelism, retries, the state location);
+//! the CLI reads those from the [`Plan`] directly.
 
 use migrate_plan as plan;
 use migrate_plan::Plan;
 
 use crate::blueprint::{
     AfterCopy, Auth, Blueprint, Cluster, CopySettings, Cutover, IndexSpec, Partition,
-    ReindexStrategy, SecretRef, Setting, SnapshotStrategy, Store, StoreKind, Strategy, Verify,
-    canonical,
+    ReindexStrategy, SnapshotStrategy, Strategy, Verify, canonical,
 };
 use crate::compile::compile_blueprint;
 use crate::error::CompileError;
@@ -24,60 +25,44 @@ pub fn compile(plan: &Plan) -> Result<StepGraph, CompileError> {
 impl Blueprint {
     /// The compiler's view of a validated plan.
     pub fn from_plan(p: &Plan) -> Blueprint {
+        let Plan {
+            name,
+            source,
+            destination,
+            indexes,
+            strategy,
+            cutover,
+            verify,
+            settings: _, // execution knobs: the CLI's
+        } = p;
+        let plan::Cutover {
+            approved,
+            block_source_writes,
+        } = *cutover;
+        let plan::Verify {
+            doc_count,
+            health,
+            recovery,
+            sample,
+        } = *verify;
         Blueprint {
-            name: p.name.clone(),
-            source: cluster(&p.source),
-            destination: cluster(&p.destination),
-            indexes: p
-                .indexes
-                .iter()
-                .map(|i| IndexSpec {
-                    source: i.source.clone(),
-                    destination: i.destination().to_owned(),
-                    exclude: i.exclude.clone(),
-                })
-                .collect(),
-            strategy: match &p.strategy {
-                plan::Strategy::Snapshot(s) => Strategy::Snapshot(SnapshotStrategy {
-                    repository: s.repository.clone(),
-                    destination_repository: s.destination_repository.clone(),
-                    source_store: store(&s.source_store),
-                    destination_store: s.destination_store.as_ref().map(store),
-                    incremental_rounds: s.incremental_rounds,
-                    index_settings: s
-                        .index_settings
-                        .iter()
-                        .map(|(k, v)| (k.clone(), canonical(v)))
-                        .collect(),
-                    copy_settings: copy_settings(&s.copy_settings),
-                }),
-                plan::Strategy::Reindex(r) => Strategy::Reindex(ReindexStrategy {
-                    remote_host: r.remote_host.clone(),
-                    remote_auth: r.remote_auth.as_ref().map(auth),
-                    update_field: r.update_field.clone(),
-                    incremental_passes: r.incremental_passes,
-                    partitions: r
-                        .partitions
-                        .iter()
-                        .map(|x| Partition {
-                            name: x.name.clone(),
-                            query: canonical(&x.query),
-                        })
-                        .collect(),
-                    batch_size: r.batch_size,
-                    requests_per_second: r.requests_per_second,
-                    copy_settings: copy_settings(&r.copy_settings),
-                }),
+            name: name.clone(),
+            source: cluster(source),
+            destination: cluster(destination),
+            indexes: indexes.iter().map(index).collect(),
+            strategy: match strategy {
+                plan::Strategy::Snapshot(s) => Strategy::Snapshot(snapshot(s)),
+                plan::Strategy::Reindex(r) => Strategy::Reindex(reindex(r)),
             },
             cutover: Cutover {
-                approved: p.cutover.approved,
-                block_source_writes: p.cutover.block_source_writes,
+                approved,
+                block_source_writes,
             },
             verify: Verify {
-                doc_count: p.verify.doc_count,
-                health: p.verify.health.map(|h| h.as_str().to_owned()),
-                recovery: p.verify.recovery,
-                sample: p.verify.sample,
+                doc_count,
+                health: health.map(|h| h.as_str().to_owned()),
+                recovery,
+                sample,
             },
         }
     }
@@ -89,11 +74,84 @@ impl From<&Plan> for Blueprint {
     }
 }
 
+fn index(i: &plan::IndexSelector) -> IndexSpec {
+    let plan::IndexSelector {
+        source,
+        rename,
+        exclude,
+    } = i;
+    IndexSpec {
+        source: source.clone(),
+        destination: rename.clone().unwrap_or_else(|| source.clone()),
+        exclude: exclude.clone(),
+    }
+}
+
+fn snapshot(s: &plan::SnapshotStrategy) -> SnapshotStrategy {
+    let plan::SnapshotStrategy {
+        repository,
+        destination_repository,
+        source_store,
+        destination_store,
+        incremental_rounds,
+        index_settings,
+        copy_settings: copy,
+    } = s;
+    SnapshotStrategy {
+        repository: repository.clone(),
+        destination_repository: destination_repository.clone(),
+        // The store registry's typed value, credentials included.
+        source_store: source_store.clone(),
+        destination_store: destination_store.clone(),
+        incremental_rounds: *incremental_rounds,
+        index_settings: index_settings
+            .iter()
+            .map(|(k, v)| (k.clone(), canonical(v)))
+            .collect(),
+        copy_settings: copy_settings(copy),
+    }
+}
+
+fn reindex(r: &plan::ReindexStrategy) -> ReindexStrategy {
+    let plan::ReindexStrategy {
+        remote_host,
+        remote_auth,
+        batch_size,
+        requests_per_second,
+        partitions,
+        update_field,
+        incremental_passes,
+        copy_settings: copy,
+    } = r;
+    ReindexStrategy {
+        remote_host: remote_host.clone(),
+        remote_auth: remote_auth.as_ref().map(auth),
+        update_field: update_field.clone(),
+        incremental_passes: *incremental_passes,
+        partitions: partitions
+            .iter()
+            .map(|plan::Partition { name, query }| Partition {
+                name: name.clone(),
+                query: canonical(query),
+            })
+            .collect(),
+        batch_size: *batch_size,
+        requests_per_second: *requests_per_second,
+        copy_settings: copy_settings(copy),
+    }
+}
+
 fn cluster(c: &plan::Cluster) -> Cluster {
+    let plan::Cluster {
+        url: _, // read through `base_url`, without the trailing `/`
+        auth: a,
+        version,
+        tls: _, // the client's transport, not a step input
+    } = c;
     Cluster {
         url: c.base_url(),
-        auth: auth(&c.auth),
-        version: c.version,
+        auth: auth(a),
+        version: *version,
     }
 }
 
@@ -102,11 +160,11 @@ fn auth(a: &plan::Auth) -> Auth {
         plan::Auth::None => Auth::None,
         plan::Auth::Basic { username, password } => Auth::Basic {
             username: username.clone(),
-            password: secret(password),
+            password: password.clone(),
         },
-        plan::Auth::ApiKey { key } => Auth::ApiKey { key: secret(key) },
+        plan::Auth::ApiKey { key } => Auth::ApiKey { key: key.clone() },
         plan::Auth::Bearer { token } => Auth::Bearer {
-            token: secret(token),
+            token: token.clone(),
         },
         plan::Auth::AwsSigV4 { region, service } => Auth::AwsSigv4 {
             region: region.clone(),
@@ -116,10 +174,15 @@ fn auth(a: &plan::Auth) -> Auth {
 }
 
 fn copy_settings(c: &plan::CopySettings) -> CopySettings {
+    let plan::CopySettings {
+        number_of_replicas,
+        refresh_interval,
+        after,
+    } = c;
     CopySettings {
-        number_of_replicas: c.number_of_replicas,
-        refresh_interval: c.refresh_interval.clone(),
-        after: match &c.after {
+        number_of_replicas: *number_of_replicas,
+        refresh_interval: refresh_interval.clone(),
+        after: match after {
             plan::AfterCopy::Original => AfterCopy::Original,
             plan::AfterCopy::Set(m) => AfterCopy::Set(
                 m.iter()
@@ -130,31 +193,5 @@ fn copy_settings(c: &plan::CopySettings) -> CopySettings {
                     .collect(),
             ),
         },
-    }
-}
-
-fn secret(s: &SecretRef) -> SecretRef {
-    s.clone()
-}
-
-fn store(s: &plan::Store) -> Store {
-    Store {
-        kind: match s.kind {
-            plan::StoreKind::S3 => StoreKind::S3,
-            plan::StoreKind::Oss => StoreKind::Oss,
-            plan::StoreKind::Cos => StoreKind::Cos,
-            plan::StoreKind::Fs => StoreKind::Fs,
-        },
-        settings: s
-            .settings
-            .iter()
-            .map(|(k, v)| {
-                let v = match v {
-                    plan::Setting::Plain(v) => Setting::Plain(canonical(v)),
-                    plan::Setting::Secret(x) => Setting::Secret(secret(x)),
-                };
-                (k.clone(), v)
-            })
-            .collect(),
     }
 }

@@ -87,6 +87,11 @@ pub struct Remote {
     pub auth: RemoteAuth,
 }
 
+/// A store as fingerprints hash it (`migrate_core::store::Store::fingerprint`).
+fn store_fingerprint<S: serde::Serializer>(store: &Arc<Store>, s: S) -> Result<S::Ok, S::Error> {
+    store.fingerprint().serialize(s)
+}
+
 fn is_zero(n: &u32) -> bool {
     *n == 0
 }
@@ -114,6 +119,7 @@ pub enum StepKind {
     RegisterRepository {
         side: Side,
         name: String,
+        #[serde(serialize_with = "store_fingerprint")]
         store: Arc<Store>,
         readonly: bool,
     },
@@ -132,7 +138,9 @@ pub enum StepKind {
     },
     /// Copy the repository's new objects from the source store to the destination store, in restorable order.
     TransferObjects {
+        #[serde(serialize_with = "store_fingerprint")]
         from: Arc<Store>,
+        #[serde(serialize_with = "store_fingerprint")]
         to: Arc<Store>,
         round: Round,
     },

@@ -9,7 +9,7 @@
 
 use std::path::PathBuf;
 
-use migrate_store::{BucketSpec, StoreSpec, UrlError};
+use migrate_store::{StoreSpec, UrlError};
 
 /// A parsed `--state` value.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,9 +65,7 @@ pub fn parse_state_url(input: &str) -> Result<StateLocation, StateUrlError> {
     }
     let (spec, prefix) = match StoreSpec::from_url(input)? {
         StoreSpec::Fs(fs) => return Ok(StateLocation::Dir(fs.root.join(fs.base_path))),
-        StoreSpec::S3(b) => split(b, StoreSpec::S3),
-        StoreSpec::Oss(b) => split(b, StoreSpec::Oss),
-        StoreSpec::Cos(b) => split(b, StoreSpec::Cos),
+        other => other.split_base_path(),
     };
     Ok(StateLocation::Object {
         spec,
@@ -75,16 +73,10 @@ pub fn parse_state_url(input: &str) -> Result<StateLocation, StateUrlError> {
     })
 }
 
-/// The bucket without its base path, and the base path (the key prefix).
-fn split(mut bucket: BucketSpec, kind: fn(BucketSpec) -> StoreSpec) -> (StoreSpec, String) {
-    let prefix = std::mem::take(&mut bucket.base_path);
-    (kind(bucket), prefix)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use migrate_store::Credentials;
+    use migrate_store::{BucketSpec, Credentials};
 
     #[test]
     fn object_urls_split_into_a_store_and_a_prefix() {
@@ -135,8 +127,8 @@ mod tests {
     #[test]
     fn bad_locations_say_what_is_expected() {
         assert_eq!(
-            parse_state_url("gs://b/x").unwrap_err().to_string(),
-            "state location: unsupported store scheme `gs` in `gs://b/x` (expected file, s3, oss or cos)"
+            parse_state_url("hdfs://b/x").unwrap_err().to_string(),
+            "state location: unsupported store scheme `hdfs` in `hdfs://b/x` (expected file, s3, oss, cos, azure or gs)"
         );
         assert_eq!(
             parse_state_url("s3://b/x?secret=abc")

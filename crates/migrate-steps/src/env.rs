@@ -8,7 +8,7 @@ use migrate_cluster::{
     Auth as ClusterAuth, AwsCredentialSource, ClusterClient, ClusterConfig, MutatingCall, Side,
     SigV4Config, Timeouts, TlsConfig,
 };
-use migrate_graph::blueprint::{Auth, Blueprint, Cluster, Setting, Strategy};
+use migrate_graph::blueprint::{Auth, Blueprint, Cluster, Strategy};
 use migrate_store::TransferOptions;
 
 use crate::error::EnvError;
@@ -85,10 +85,8 @@ impl Env {
             declared.insert(MutatingCall::CreateSnapshot);
             let stores = std::iter::once(&s.source_store).chain(s.destination_store.as_ref());
             for store in stores {
-                for (k, v) in &store.settings {
-                    if let Setting::Secret(r) = v {
-                        secrets.resolve(r, &format!("store setting `{k}`"))?;
-                    }
+                for (field, r) in store.secrets() {
+                    secrets.resolve(r, &format!("store setting `{field}`"))?;
                 }
             }
         }

@@ -1,6 +1,8 @@
-//! migrate-store: object stores (S3, OSS, COS, local fs) and snapshot-repository-aware transfer.
+//! migrate-store: object stores (S3, OSS, COS, Azure Blob Storage, Google Cloud Storage, local
+//! fs) and snapshot-repository-aware transfer.
 //!
-//! [`StoreSpec`] + [`open`] give an `object_store` client rooted at a base path; [`repository`] knows
+//! [`spec_of`] (a plan's store) or [`StoreSpec::from_url`] + [`open`] give an `object_store` client
+//! rooted at a base path, each kind through its file in [`kinds`]; [`repository`] knows
 //! the snapshot repository layout; [`transfer()`] copies a repository incrementally in restorable
 //! order; [`inspect()`] lists what a repository holds; [`probe()`] checks a store answers a LIST
 //! with its credentials. With the `test-support` feature, `test_support::S3Server` runs a real S3
@@ -8,6 +10,7 @@
 
 mod aws_chain;
 pub mod inspect;
+pub mod kinds;
 mod open;
 pub mod probe;
 pub mod repository;
@@ -19,9 +22,10 @@ pub mod test_support;
 pub mod transfer;
 
 pub use inspect::{Inspection, inspect};
+pub use kinds::{Resolve, spec_of};
 pub use open::{OpenError, open, open_write_once};
 pub use probe::{ProbeError, ProbeFailure, Reachable, probe};
 pub use secret::{Secret, SecretError, SecretSource};
-pub use spec::{BucketSpec, Credentials, FsSpec, StoreSpec};
+pub use spec::{AzureCredentials, AzureSpec, BucketSpec, Credentials, FsSpec, GcsSpec, StoreSpec};
 pub use store_url::UrlError;
 pub use transfer::{TransferError, TransferOptions, TransferProgress, TransferReport, transfer};

@@ -1,18 +1,15 @@
-//! Opens a [`StoreSpec`] as an `object_store` client rooted at its base path.
+//! Opens a [`StoreSpec`] as an `object_store` client rooted at its base path (each kind's client
+//! is built by its file in [`crate::kinds`]).
 
 use std::sync::Arc;
-use std::time::Duration;
 
-use object_store::aws::{AmazonS3Builder, AwsCredential};
-use object_store::local::LocalFileSystem;
+use object_store::ObjectStore;
 use object_store::prefix::PrefixStore;
-use object_store::{ClientOptions, ObjectStore, StaticCredentialProvider};
 use thiserror::Error;
-use url::Url;
 
-use crate::aws_chain::AwsChainProvider;
+use crate::kinds::{self, S3Flavour};
 use crate::secret::SecretError;
-use crate::spec::{BucketSpec, Credentials, StoreSpec};
+use crate::spec::{BucketSpec, StoreSpec};
 
 /// A store could not be opened.
 #[derive(Debug, Error)]
@@ -76,72 +73,33 @@ pub fn open_write_once(spec: &StoreSpec) -> Result<Arc<dyn ObjectStore>, OpenErr
 }
 
 fn open_with(spec: &StoreSpec, write_once: bool) -> Result<Arc<dyn ObjectStore>, OpenError> {
-    let location = spec.display_location();
-    let store: Arc<dyn ObjectStore> = match spec {
-        StoreSpec::Fs(fs) => {
-            let dir = fs.root.join(fs.base_path.trim_matches('/'));
-            std::fs::create_dir_all(&dir).map_err(|source| OpenError::Local {
-                location: location.clone(),
-                source,
-            })?;
-            let local =
-                LocalFileSystem::new_with_prefix(&dir).map_err(|source| OpenError::Client {
-                    location: location.clone(),
-                    source,
-                })?;
-            return Ok(Arc::new(local));
-        }
-        StoreSpec::S3(bucket) => Arc::new(
-            s3_builder(bucket, &location, Flavour::Aws)?
-                .build()
-                .map_err(|source| OpenError::Client {
-                    location: location.clone(),
-                    source,
-                })?,
-        ),
-        StoreSpec::Oss(bucket) => Arc::new(
-            s3_builder(bucket, &location, Flavour::Oss)?
-                .with_client_options(client_options(bucket, write_once))
-                .build()
-                .map_err(|source| OpenError::Client {
-                    location: location.clone(),
-                    source,
-                })?,
-        ),
-        StoreSpec::Cos(bucket) => Arc::new(
-            s3_builder(bucket, &location, Flavour::Cos)?
-                .build()
-                .map_err(|source| OpenError::Client {
-                    location: location.clone(),
-                    source,
-                })?,
-        ),
-    };
+    let store = kinds::open(spec, write_once)?;
+    // A local directory is opened at its base path already.
     let base = spec.base_path().trim_matches('/');
-    if base.is_empty() {
+    if base.is_empty() || matches!(spec, StoreSpec::Fs(_)) {
         Ok(store)
     } else {
         Ok(Arc::new(PrefixStore::new(store, base)))
     }
 }
 
-/// The bucket client [`open`] builds for a bucket spec (same endpoint, addressing style and
-/// credentials), with `retry` instead of the default retries and without the base-path prefix:
-/// for the reachability probe, which lists under the base path itself. `None` for `fs` specs.
+/// The bucket client [`open`] builds for an S3-compatible spec (same endpoint, addressing style
+/// and credentials), with `retry` instead of the default retries and without the base-path prefix:
+/// for the reachability probe, which lists under the base path itself. `None` for other kinds.
 pub(crate) fn open_bucket(
     spec: &StoreSpec,
     retry: object_store::RetryConfig,
 ) -> Result<Option<(object_store::aws::AmazonS3, &BucketSpec)>, OpenError> {
     let location = spec.display_location();
     let (bucket, flavour) = match spec {
-        StoreSpec::Fs(_) => return Ok(None),
-        StoreSpec::S3(b) => (b, Flavour::Aws),
-        StoreSpec::Oss(b) => (b, Flavour::Oss),
-        StoreSpec::Cos(b) => (b, Flavour::Cos),
+        StoreSpec::S3(b) => (b, S3Flavour::Aws),
+        StoreSpec::Oss(b) => (b, S3Flavour::Oss),
+        StoreSpec::Cos(b) => (b, S3Flavour::Cos),
+        StoreSpec::Azure(_) | StoreSpec::Gcs(_) | StoreSpec::Fs(_) => return Ok(None),
     };
-    let mut builder = s3_builder(bucket, &location, flavour)?;
-    if flavour == Flavour::Oss {
-        builder = builder.with_client_options(client_options(bucket, false));
+    let mut builder = kinds::s3_builder(bucket, &location, flavour)?;
+    if flavour == S3Flavour::Oss {
+        builder = builder.with_client_options(kinds::client_options(bucket, false));
     }
     let client = builder
         .with_retry(retry)
@@ -150,188 +108,11 @@ pub(crate) fn open_bucket(
     Ok(Some((client, bucket)))
 }
 
-/// Timeouts, plain HTTP for `http://` endpoints, and on request OSS's write-once header.
-fn client_options(spec: &BucketSpec, oss_write_once: bool) -> ClientOptions {
-    let allow_http = spec
-        .endpoint
-        .as_deref()
-        .and_then(|e| Url::parse(e).ok())
-        .is_some_and(|u| u.scheme() == "http");
-    let options = ClientOptions::new()
-        .with_connect_timeout(Duration::from_secs(10))
-        .with_timeout(Duration::from_secs(300))
-        .with_allow_http(allow_http);
-    if oss_write_once {
-        let mut headers = http::HeaderMap::new();
-        headers.insert(
-            "x-oss-forbid-overwrite",
-            http::HeaderValue::from_static("true"),
-        );
-        options.with_default_headers(headers)
-    } else {
-        options
-    }
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Flavour {
-    Aws,
-    Oss,
-    Cos,
-}
-
-fn s3_builder(
-    spec: &BucketSpec,
-    location: &str,
-    flavour: Flavour,
-) -> Result<AmazonS3Builder, OpenError> {
-    let bad_endpoint = |endpoint: &str| OpenError::BadEndpoint {
-        location: location.to_owned(),
-        endpoint: endpoint.to_owned(),
-    };
-    let endpoint = match &spec.endpoint {
-        Some(e) => {
-            let url = Url::parse(e).map_err(|_| bad_endpoint(e))?;
-            if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
-                return Err(bad_endpoint(e));
-            }
-            Some(url)
-        }
-        None => None,
-    };
-    let region = spec.region.clone().or_else(|| match flavour {
-        Flavour::Aws => None,
-        Flavour::Oss => endpoint.as_ref().and_then(|u| oss_region(u.host_str()?)),
-        Flavour::Cos => endpoint.as_ref().and_then(|u| cos_region(u.host_str()?)),
-    });
-    let mut builder = AmazonS3Builder::new()
-        .with_bucket_name(&spec.bucket)
-        .with_client_options(client_options(spec, false));
-    if let Some(region) = &region {
-        builder = builder.with_region(region);
-    }
-    builder = match flavour {
-        Flavour::Aws => match &endpoint {
-            // S3-compatible servers (SeaweedFS, MinIO): path style, no DNS per bucket needed.
-            Some(url) => builder.with_endpoint(url.as_str().trim_end_matches('/')),
-            None => builder,
-        },
-        Flavour::Oss | Flavour::Cos => {
-            let url = match (&endpoint, &region) {
-                (Some(url), _) => url.clone(),
-                (None, Some(region)) => {
-                    let host = if flavour == Flavour::Oss {
-                        format!("https://s3.oss-{region}.aliyuncs.com")
-                    } else {
-                        format!("https://cos.{region}.myqcloud.com")
-                    };
-                    Url::parse(&host).map_err(|_| bad_endpoint(&host))?
-                }
-                (None, None) => {
-                    let kind = if flavour == Flavour::Oss {
-                        "OSS"
-                    } else {
-                        "COS"
-                    };
-                    return Err(OpenError::MissingEndpoint {
-                        location: location.to_owned(),
-                        kind,
-                    });
-                }
-            };
-            // Virtual-hosted style: the bucket is part of the host (OSS refuses path style).
-            let host = url.host_str().unwrap_or_default();
-            let port = url.port().map(|p| format!(":{p}")).unwrap_or_default();
-            // An endpoint that already names the bucket is taken as it is.
-            let bucket_host = if host.starts_with(&format!("{}.", spec.bucket)) {
-                host.to_owned()
-            } else {
-                format!("{}.{host}", spec.bucket)
-            };
-            builder
-                .with_endpoint(format!("{}://{bucket_host}{port}", url.scheme()))
-                .with_virtual_hosted_style_request(true)
-                .with_disable_tagging(true)
-        }
-    };
-    let secret_error = |source| OpenError::Secret {
-        location: location.to_owned(),
-        source,
-    };
-    builder = match &spec.credentials {
-        Credentials::Anonymous => builder.with_skip_signature(true),
-        Credentials::AwsChain => builder.with_credentials(Arc::new(AwsChainProvider::new(region))),
-        Credentials::Static {
-            access_key_id,
-            secret_access_key,
-            session_token,
-        } => {
-            let credential = AwsCredential {
-                key_id: access_key_id
-                    .resolve()
-                    .map_err(secret_error)?
-                    .expose()
-                    .to_owned(),
-                secret_key: secret_access_key
-                    .resolve()
-                    .map_err(secret_error)?
-                    .expose()
-                    .to_owned(),
-                token: match session_token {
-                    Some(t) => Some(t.resolve().map_err(secret_error)?.expose().to_owned()),
-                    None => None,
-                },
-            };
-            builder.with_credentials(Arc::new(StaticCredentialProvider::new(credential)))
-        }
-    };
-    Ok(builder)
-}
-
-/// `oss-cn-hangzhou[-internal].aliyuncs.com` or `s3.oss-cn-hangzhou[-internal].aliyuncs.com` → `cn-hangzhou`.
-fn oss_region(host: &str) -> Option<String> {
-    let label = host.split('.').find(|l| l.starts_with("oss-"))?;
-    let region = label.strip_prefix("oss-")?;
-    let region = region.strip_suffix("-internal").unwrap_or(region);
-    (!region.is_empty() && region != "accelerate").then(|| region.to_owned())
-}
-
-/// `cos.ap-guangzhou.myqcloud.com` → `ap-guangzhou`.
-fn cos_region(host: &str) -> Option<String> {
-    let mut labels = host.split('.');
-    while let Some(label) = labels.next() {
-        if label == "cos" {
-            return labels
-                .next()
-                .filter(|r| !r.is_empty() && *r != "myqcloud")
-                .map(str::to_owned);
-        }
-    }
-    None
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::secret::SecretSource;
-
-    #[test]
-    fn derives_vendor_regions_from_endpoints() {
-        assert_eq!(
-            oss_region("s3.oss-cn-hangzhou.aliyuncs.com").as_deref(),
-            Some("cn-hangzhou")
-        );
-        assert_eq!(
-            oss_region("oss-cn-hangzhou-internal.aliyuncs.com").as_deref(),
-            Some("cn-hangzhou")
-        );
-        assert_eq!(oss_region("s3.oss-accelerate.aliyuncs.com"), None);
-        assert_eq!(
-            cos_region("cos.ap-guangzhou.myqcloud.com").as_deref(),
-            Some("ap-guangzhou")
-        );
-        assert_eq!(cos_region("example.com"), None);
-    }
+    use crate::spec::Credentials;
 
     fn bucket(endpoint: Option<&str>) -> BucketSpec {
         BucketSpec {

@@ -124,7 +124,7 @@ pub async fn probe(spec: &StoreSpec) -> Result<Reachable, ProbeError> {
         },
     })?;
     let Some((client, bucket)) = opened else {
-        unreachable!("fs specs return above")
+        return probe_any(spec, location).await;
     };
     let base = bucket.base_path.trim_matches('/');
     let prefix = (!base.is_empty()).then(|| format!("{base}/"));
@@ -139,6 +139,34 @@ pub async fn probe(spec: &StoreSpec) -> Result<Reachable, ProbeError> {
             exists: true,
         }),
         Err(e) => Err(classify(&e, location, bucket.endpoint.clone())),
+    }
+}
+
+/// Azure and GCS: the first key under the base path, through the client [`open`](crate::open)
+/// builds.
+async fn probe_any(spec: &StoreSpec, location: String) -> Result<Reachable, ProbeError> {
+    use futures::StreamExt;
+    let endpoint = spec.endpoint().map(str::to_owned);
+    let store = crate::open(spec).map_err(|e| ProbeError {
+        location: location.clone(),
+        endpoint: endpoint.clone(),
+        failure: ProbeFailure::Open,
+        status: None,
+        code: None,
+        detail: e.to_string(),
+    })?;
+    match store.list(None).next().await {
+        None => Ok(Reachable {
+            location,
+            empty: true,
+            exists: true,
+        }),
+        Some(Ok(_)) => Ok(Reachable {
+            location,
+            empty: false,
+            exists: true,
+        }),
+        Some(Err(e)) => Err(classify(&e, location, endpoint)),
     }
 }
 

@@ -1,6 +1,6 @@
-//! What a store is: a kind (S3, OSS, COS, local filesystem), where, and with which credentials.
-//!
-//! These are this crate's own types; the plan's wire types are converted into them by the caller.
+//! What a store is: a kind (S3, OSS, COS, Azure Blob Storage, Google Cloud Storage, local
+//! filesystem), where, and with which credentials. [`crate::kinds`] builds one from a plan's store
+//! (`migrate_core::Store`) or a URL, and opens it.
 
 use std::path::PathBuf;
 
@@ -15,8 +15,51 @@ pub enum StoreSpec {
     Oss(BucketSpec),
     /// Tencent COS through its S3-compatible API (virtual-hosted style, bucket `name-appid`).
     Cos(BucketSpec),
+    /// Azure Blob Storage (a container of a storage account).
+    Azure(AzureSpec),
+    /// Google Cloud Storage.
+    Gcs(GcsSpec),
     /// A local directory.
     Fs(FsSpec),
+}
+
+/// An Azure Blob Storage container.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AzureSpec {
+    /// The storage account name.
+    pub account: String,
+    /// The container.
+    pub container: String,
+    /// The blob service endpoint, when not `https://<account>.blob.core.windows.net`.
+    pub endpoint: Option<String>,
+    /// The prefix inside the container (`""` for its root).
+    pub base_path: String,
+    /// How requests are authorised.
+    pub credentials: AzureCredentials,
+}
+
+/// How requests to Azure Blob Storage are authorised.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AzureCredentials {
+    /// The Azure credential chain (environment, managed identity, Azure CLI).
+    Chain,
+    /// The account key.
+    Key(SecretSource),
+    /// A shared access signature (its query string).
+    Sas(SecretSource),
+}
+
+/// A Google Cloud Storage bucket.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GcsSpec {
+    /// The bucket.
+    pub bucket: String,
+    /// The storage endpoint, when not `https://storage.googleapis.com`.
+    pub endpoint: Option<String>,
+    /// The prefix inside the bucket (`""` for its root).
+    pub base_path: String,
+    /// The service account's JSON key; Application Default Credentials when `None`.
+    pub credentials: Option<SecretSource>,
 }
 
 /// A bucket in an S3-compatible store.
@@ -67,7 +110,31 @@ impl StoreSpec {
     pub fn base_path(&self) -> &str {
         match self {
             StoreSpec::S3(b) | StoreSpec::Oss(b) | StoreSpec::Cos(b) => &b.base_path,
+            StoreSpec::Azure(a) => &a.base_path,
+            StoreSpec::Gcs(g) => &g.base_path,
             StoreSpec::Fs(f) => &f.base_path,
+        }
+    }
+
+    /// The spec without its base path, and the base path (a state's key prefix).
+    pub fn split_base_path(mut self) -> (StoreSpec, String) {
+        let base = match &mut self {
+            StoreSpec::S3(b) | StoreSpec::Oss(b) | StoreSpec::Cos(b) => &mut b.base_path,
+            StoreSpec::Azure(a) => &mut a.base_path,
+            StoreSpec::Gcs(g) => &mut g.base_path,
+            StoreSpec::Fs(f) => &mut f.base_path,
+        };
+        let prefix = std::mem::take(base);
+        (self, prefix)
+    }
+
+    /// The endpoint, when the spec names one.
+    pub fn endpoint(&self) -> Option<&str> {
+        match self {
+            StoreSpec::S3(b) | StoreSpec::Oss(b) | StoreSpec::Cos(b) => b.endpoint.as_deref(),
+            StoreSpec::Azure(a) => a.endpoint.as_deref(),
+            StoreSpec::Gcs(g) => g.endpoint.as_deref(),
+            StoreSpec::Fs(_) => None,
         }
     }
 
@@ -84,6 +151,8 @@ impl StoreSpec {
             StoreSpec::S3(b) => join("s3", &b.bucket, &b.base_path),
             StoreSpec::Oss(b) => join("oss", &b.bucket, &b.base_path),
             StoreSpec::Cos(b) => join("cos", &b.bucket, &b.base_path),
+            StoreSpec::Azure(a) => join("azure", &a.container, &a.base_path),
+            StoreSpec::Gcs(g) => join("gs", &g.bucket, &g.base_path),
             StoreSpec::Fs(f) => {
                 let base = f.base_path.trim_matches('/');
                 let dir = if base.is_empty() {
@@ -107,6 +176,17 @@ impl StoreSpec {
                 a.bucket == b.bucket
                     && a.endpoint.as_deref().map(|e| e.trim_end_matches('/'))
                         == b.endpoint.as_deref().map(|e| e.trim_end_matches('/'))
+                    && norm(&a.base_path) == norm(&b.base_path)
+            }
+            (StoreSpec::Azure(a), StoreSpec::Azure(b)) => {
+                a.account == b.account
+                    && a.container == b.container
+                    && a.endpoint == b.endpoint
+                    && norm(&a.base_path) == norm(&b.base_path)
+            }
+            (StoreSpec::Gcs(a), StoreSpec::Gcs(b)) => {
+                a.bucket == b.bucket
+                    && a.endpoint == b.endpoint
                     && norm(&a.base_path) == norm(&b.base_path)
             }
             (StoreSpec::Fs(a), StoreSpec::Fs(b)) => {

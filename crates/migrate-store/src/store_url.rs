@@ -1,21 +1,24 @@
-//! Store URLs for the command line: `file:///dir`, `s3://bucket/prefix?endpoint=…&region=…`,
-//! `oss://…`, `cos://…`. Credentials for S3-compatible URLs come from the AWS default chain.
+//! Store URLs for the command line (`repo ls`, `--state`): `file:///dir`,
+//! `s3://bucket/prefix?endpoint=…&region=…`, `oss://…`, `cos://…`,
+//! `azure://container/prefix?account=…`, `gs://bucket/prefix`. Credentials come from each
+//! provider's default chain (AWS, Azure, Google), never from the URL.
 
 use thiserror::Error;
 use url::Url;
 
-use crate::spec::{BucketSpec, Credentials, FsSpec, StoreSpec};
+use crate::kinds::{self, SCHEMES, UrlParts};
+use crate::spec::StoreSpec;
 
 /// A store URL that cannot be used.
 #[derive(Debug, Error, PartialEq, Eq)]
 pub enum UrlError {
     /// Not a URL at all.
     #[error(
-        "`{0}` is not a store URL (expected file:///dir, s3://bucket/prefix, oss://… or cos://…)"
+        "`{0}` is not a store URL (expected file:///dir, s3://bucket/prefix, oss://…, cos://…, azure://container/prefix?account=… or gs://bucket/prefix)"
     )]
     Malformed(String),
     /// A scheme this tool does not speak.
-    #[error("unsupported store scheme `{scheme}` in `{url}` (expected file, s3, oss or cos)")]
+    #[error("unsupported store scheme `{scheme}` in `{url}` (expected {SCHEMES})")]
     Scheme {
         /// The scheme.
         scheme: String,
@@ -25,69 +28,44 @@ pub enum UrlError {
     /// No bucket in an s3/oss/cos URL.
     #[error("`{0}` names no bucket")]
     NoBucket(String),
-    /// A query parameter this tool does not know, or one given to a `file://` URL.
-    #[error("unknown parameter `{key}` in `{url}` (known: endpoint, region)")]
+    /// A query parameter the URL's kind does not take.
+    #[error("unknown parameter `{key}` in `{url}` (known: {known})")]
     Parameter {
         /// The parameter.
         key: String,
+        /// The URL.
+        url: String,
+        /// The kind's parameters.
+        known: String,
+    },
+    /// A parameter the URL's kind needs.
+    #[error("`{url}` needs `{key}=…`")]
+    Missing {
+        /// The parameter.
+        key: &'static str,
         /// The URL.
         url: String,
     },
 }
 
 impl StoreSpec {
-    /// Parses a store URL.
+    /// Parses a store URL; each scheme's parameters are its kind's (see [`crate::kinds`]).
     pub fn from_url(input: &str) -> Result<StoreSpec, UrlError> {
         let url = Url::parse(input).map_err(|_| UrlError::Malformed(input.to_owned()))?;
-        let mut endpoint = None;
-        let mut region = None;
-        for (key, value) in url.query_pairs() {
-            match key.as_ref() {
-                "endpoint" if url.scheme() != "file" => endpoint = Some(value.into_owned()),
-                "region" if url.scheme() != "file" => region = Some(value.into_owned()),
-                _ => {
-                    return Err(UrlError::Parameter {
-                        key: key.into_owned(),
-                        url: input.to_owned(),
-                    });
-                }
-            }
-        }
-        if url.scheme() == "file" {
-            let root = url
-                .to_file_path()
-                .map_err(|_| UrlError::Malformed(input.to_owned()))?;
-            return Ok(StoreSpec::Fs(FsSpec {
-                root,
-                base_path: String::new(),
-            }));
-        }
-        let bucket = url
-            .host_str()
-            .filter(|h| !h.is_empty())
-            .ok_or_else(|| UrlError::NoBucket(input.to_owned()))?;
-        let spec = BucketSpec {
-            bucket: bucket.to_owned(),
-            region,
-            endpoint,
-            base_path: url.path().trim_matches('/').to_owned(),
-            credentials: Credentials::AwsChain,
+        let parts = UrlParts {
+            input,
+            host: url.host_str().map(str::to_owned),
+            path: url.path().trim_matches('/').to_owned(),
+            params: url.query_pairs().into_owned().collect(),
         };
-        match url.scheme() {
-            "s3" => Ok(StoreSpec::S3(spec)),
-            "oss" => Ok(StoreSpec::Oss(spec)),
-            "cos" => Ok(StoreSpec::Cos(spec)),
-            other => Err(UrlError::Scheme {
-                scheme: other.to_owned(),
-                url: input.to_owned(),
-            }),
-        }
+        kinds::from_url(url.scheme(), &parts)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::spec::FsSpec;
 
     #[test]
     fn parses_each_scheme() {
@@ -126,8 +104,8 @@ mod tests {
     #[test]
     fn errors_name_the_problem() {
         assert_eq!(
-            StoreSpec::from_url("gs://b").unwrap_err().to_string(),
-            "unsupported store scheme `gs` in `gs://b` (expected file, s3, oss or cos)"
+            StoreSpec::from_url("hdfs://b").unwrap_err().to_string(),
+            "unsupported store scheme `hdfs` in `hdfs://b` (expected file, s3, oss, cos, azure or gs)"
         );
         assert_eq!(
             StoreSpec::from_url("s3://b?acl=x").unwrap_err().to_string(),

@@ -18,7 +18,7 @@ use aws_sigv4::http_request::{
     PayloadChecksumKind, SignableBody, SignableRequest, SigningSettings, sign,
 };
 use aws_sigv4::sign::v4;
-use aws_smithy_runtime_api::client::identity::Identity;
+use aws_smithy_runtime_api::client::identity::Identity as AwsIdentity;
 use thiserror::Error;
 
 use crate::secret::{Secret, SecretSource};
@@ -102,15 +102,37 @@ fn locate_weed(from_env: Option<std::ffi::OsString>) -> Result<PathBuf, ServerEr
     }
 }
 
+/// Another key pair the server knows, allowed only `actions` (SeaweedFS's `Read`, `Write`, `List`,
+/// optionally scoped to a bucket: `Read:bucket`).
+#[derive(Debug, Clone)]
+pub struct Identity {
+    /// The access key id.
+    pub access_key: String,
+    /// The secret key.
+    pub secret_key: String,
+    /// What it may do.
+    pub actions: Vec<String>,
+}
+
 impl S3Server {
     /// Starts a server accepting `access_key`/`secret_key`, and waits until it answers S3 requests.
     pub async fn start(access_key: &str, secret_key: &str) -> Result<S3Server, ServerError> {
+        Self::start_with(access_key, secret_key, &[]).await
+    }
+
+    /// [`S3Server::start`] with further identities of limited rights (to check which credentials a
+    /// client signs with: one the bucket refuses, one it accepts).
+    pub async fn start_with(
+        access_key: &str,
+        secret_key: &str,
+        extra: &[Identity],
+    ) -> Result<S3Server, ServerError> {
         let bin = weed_bin()?;
         let mut last = String::new();
         // Free ports are picked by binding port 0 and released before weed binds them, so another
         // process may take one in between: retry with fresh ports.
         for _ in 0..3 {
-            match Self::try_start(&bin, access_key, secret_key).await {
+            match Self::try_start(&bin, access_key, secret_key, extra).await {
                 Ok(server) => return Ok(server),
                 Err(e) => last = e,
             }
@@ -118,23 +140,36 @@ impl S3Server {
         Err(ServerError::Start(last))
     }
 
-    async fn try_start(bin: &Path, access_key: &str, secret_key: &str) -> Result<S3Server, String> {
+    async fn try_start(
+        bin: &Path,
+        access_key: &str,
+        secret_key: &str,
+        extra: &[Identity],
+    ) -> Result<S3Server, String> {
         let dir = tempfile::tempdir().map_err(|e| format!("temp dir: {e}"))?;
         // A key pair only this server knows: the readiness probe signs with it, so a probe that
         // reaches another server (which took one of our ports first) is refused, not mistaken.
         let probe_key = unique_token();
-        let config = serde_json::json!({"identities": [
-            {
+        let mut identities = vec![
+            serde_json::json!({
                 "name": "test",
                 "credentials": [{"accessKey": access_key, "secretKey": secret_key}],
                 "actions": ["Admin", "Read", "List", "Tagging", "Write"],
-            },
-            {
+            }),
+            serde_json::json!({
                 "name": "probe",
                 "credentials": [{"accessKey": probe_key, "secretKey": probe_key}],
                 "actions": ["Admin", "Read", "List", "Tagging", "Write"],
-            },
-        ]});
+            }),
+        ];
+        for (i, id) in extra.iter().enumerate() {
+            identities.push(serde_json::json!({
+                "name": format!("extra-{i}"),
+                "credentials": [{"accessKey": id.access_key, "secretKey": id.secret_key}],
+                "actions": id.actions,
+            }));
+        }
+        let config = serde_json::json!({ "identities": identities });
         let config_path = dir.path().join("s3.json");
         std::fs::write(&config_path, config.to_string()).map_err(|e| format!("s3.json: {e}"))?;
         let data = dir.path().join("data");
@@ -232,7 +267,7 @@ impl S3Server {
         secret_key: &str,
     ) -> Result<reqwest::StatusCode, String> {
         let url = format!("{}/{bucket}", self.endpoint);
-        let identity: Identity =
+        let identity: AwsIdentity =
             AwsCredentials::new(access_key, secret_key, None, None, "test").into();
         let mut settings = SigningSettings::default();
         settings.payload_checksum_kind = PayloadChecksumKind::XAmzSha256;

@@ -9,5 +9,6 @@ mod remote_state;
 mod repo_ls;
 mod request_equality;
 mod runbooks;
+mod store_credentials;
 mod support;
 mod validate;

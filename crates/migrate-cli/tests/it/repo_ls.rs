@@ -111,13 +111,13 @@ fn prints_tables_by_default() {
 #[test]
 fn bad_urls_exit_2_and_non_repositories_exit_1() {
     let out = migrate()
-        .args(["repo", "ls", "gs://bucket"])
+        .args(["repo", "ls", "hdfs://bucket"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),
-        "error: unsupported store scheme `gs` in `gs://bucket` (expected file, s3, oss or cos)\n"
+        "error: unsupported store scheme `hdfs` in `hdfs://bucket` (expected file, s3, oss, cos, azure or gs)\n"
     );
     let empty = tempfile::tempdir().unwrap();
     let url = format!("file://{}", empty.path().display());

@@ -1,8 +1,6 @@
 //! One-line descriptions of what each step does, for every renderer.
 
-use serde_json::Value;
-
-use crate::blueprint::{AfterCopy, Setting, Store};
+use crate::blueprint::{AfterCopy, Store};
 use crate::kind::{Pass, RemoteAuth, StepKind};
 
 /// A one-line description of what the step does, for every renderer.
@@ -198,14 +196,5 @@ pub fn describe(kind: &StepKind) -> String {
 }
 
 fn store_location(store: &Store) -> String {
-    let plain = |k: &str| match store.settings.get(k) {
-        Some(Setting::Plain(Value::String(s))) => Some(s.as_str()),
-        _ => None,
-    };
-    let kind = store.kind.repository_type();
-    let bucket = plain("bucket").or_else(|| plain("location")).unwrap_or("?");
-    match plain("base_path") {
-        Some(base) if !base.is_empty() => format!("{kind}://{bucket}/{base}"),
-        _ => format!("{kind}://{bucket}"),
-    }
+    store.kind().location()
 }

@@ -40,7 +40,7 @@ impl Register {
 /// `secrets`, `readonly: true` last on the reading side.
 fn body(store: &Store, readonly: bool, secrets: &dyn Secrets) -> Value {
     let mut settings = Map::new();
-    for (k, v) in &store.settings {
+    for (k, v) in &store.settings() {
         let v = match v {
             Setting::Plain(v) => v.clone(),
             Setting::Secret(s) => Value::from(secrets.text(s)),
@@ -50,5 +50,5 @@ fn body(store: &Store, readonly: bool, secrets: &dyn Secrets) -> Value {
     if readonly {
         settings.insert("readonly".into(), Value::Bool(true));
     }
-    json!({"type": store.kind.repository_type(), "settings": Value::Object(settings)})
+    json!({"type": store.repository_type(), "settings": Value::Object(settings)})
 }

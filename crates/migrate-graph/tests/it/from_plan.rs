@@ -66,11 +66,11 @@ fn plan_fields_land_in_the_blueprint() {
     assert_eq!(s.destination_repository, "eric-snapshot-repository");
     let oss = s.destination_store.as_ref().expect("oss store");
     assert_eq!(
-        oss.settings.get("secret_access_key"),
+        oss.settings().get("secret_access_key"),
         Some(&Setting::Secret(SecretRef::Env("OSS_SECRET".into())))
     );
     assert_eq!(
-        oss.settings.get("compress"),
+        oss.settings().get("compress"),
         Some(&Setting::Plain(serde_json::json!(true)))
     );
     assert!(!bp.cutover.approved && bp.cutover.block_source_writes);

@@ -9,10 +9,10 @@ mod tail;
 pub use cluster::{Auth, AwsService, Cluster, Tls};
 pub use indexes::IndexSelector;
 pub(crate) use indexes::is_pattern;
+pub use migrate_core::store::{Setting, Store};
 pub use migrate_core::{Flavor, InlineSecret, Release, SecretRef};
 pub use strategy::{
-    AfterCopy, CopySettings, Partition, ReindexStrategy, Setting, SnapshotStrategy, Store,
-    StoreCredentials, StoreKind, Strategy,
+    AfterCopy, CopySettings, Partition, ReindexStrategy, SnapshotStrategy, Strategy,
 };
 pub use tail::{Cutover, Health, Retry, Settings, Verify};
 

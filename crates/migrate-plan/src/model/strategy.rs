@@ -1,15 +1,17 @@
-//! The two strategies, the object stores of the snapshot strategy, and copy-time index settings.
+//! The two strategies and copy-time index settings; the snapshot strategy's stores are the store
+//! registry's types (`migrate_core::store`).
 
 use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use migrate_core::SecretRef;
+use migrate_core::Store;
 
 use super::cluster::Auth;
 
 /// How data moves.
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)] // one per plan; boxing would only complicate the model
 pub enum Strategy {
     Snapshot(SnapshotStrategy),
     Reindex(ReindexStrategy),
@@ -32,62 +34,6 @@ pub struct SnapshotStrategy {
     pub index_settings: BTreeMap<String, Value>,
     /// Settings while copying and afterwards.
     pub copy_settings: CopySettings,
-}
-
-/// An object store and the repository settings that point a cluster at it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Store {
-    pub kind: StoreKind,
-    /// Repository settings (sorted), secrets as references.
-    pub settings: BTreeMap<String, Setting>,
-    /// Credentials `migrate` itself uses for transfers (S3), never sent to a cluster.
-    pub credentials: Option<StoreCredentials>,
-}
-
-impl Store {
-    /// A plain string setting (`bucket`, `base_path`, `endpoint`, `region`, `location`).
-    pub fn plain(&self, key: &str) -> Option<&str> {
-        match self.settings.get(key) {
-            Some(Setting::Plain(Value::String(s))) => Some(s),
-            _ => None,
-        }
-    }
-}
-
-/// The store kinds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StoreKind {
-    S3,
-    Oss,
-    Cos,
-    Fs,
-}
-
-impl StoreKind {
-    /// The repository `type`.
-    pub fn repository_type(self) -> &'static str {
-        match self {
-            StoreKind::S3 => "s3",
-            StoreKind::Oss => "oss",
-            StoreKind::Cos => "cos",
-            StoreKind::Fs => "fs",
-        }
-    }
-}
-
-/// A repository setting: a plain value or a secret.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Setting {
-    Plain(Value),
-    Secret(SecretRef),
-}
-
-/// Static credentials for a store.
-#[derive(Debug, Clone, PartialEq)]
-pub struct StoreCredentials {
-    pub access_key_id: SecretRef,
-    pub secret_access_key: SecretRef,
-    pub session_token: Option<SecretRef>,
 }
 
 /// Remote reindex pulled by the destination.

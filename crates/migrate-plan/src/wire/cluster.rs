@@ -1,5 +1,6 @@
 //! Wire types for a cluster: URL, authentication, declared version, TLS, and secret references.
 
+use migrate_core::SecretRef;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -46,7 +47,7 @@ pub struct BasicAuthWire {
     /// The user name.
     pub username: String,
     /// The password, as a reference: `{ env: NAME }` or `{ file: PATH }`.
-    pub password: SecretWire,
+    pub password: SecretRef,
 }
 
 /// An API key.
@@ -55,7 +56,7 @@ pub struct BasicAuthWire {
 #[schemars(rename = "ApiKeyAuth")]
 pub struct ApiKeyAuthWire {
     /// The encoded API key (`base64(id:api_key)`), as a reference: `{ env: NAME }` or `{ file: PATH }`.
-    pub key: SecretWire,
+    pub key: SecretRef,
 }
 
 /// A bearer token.
@@ -64,7 +65,7 @@ pub struct ApiKeyAuthWire {
 #[schemars(rename = "BearerAuth")]
 pub struct BearerAuthWire {
     /// The token, as a reference: `{ env: NAME }` or `{ file: PATH }`.
-    pub token: SecretWire,
+    pub token: SecretRef,
 }
 
 /// AWS SigV4 request signing.
@@ -107,26 +108,4 @@ pub struct TlsWire {
     /// A PEM file with the private key of `client_cert` (with `client_cert`). Keep it readable by the runner only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_key: Option<String>,
-}
-
-/// A secret: a reference `{ env: NAME }` or `{ file: PATH }`. A literal string is accepted with a warning (an error under `--strict`) and is never printed.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(untagged)]
-#[schemars(rename = "Secret")]
-pub enum SecretWire {
-    /// A reference to where the secret is kept.
-    Ref(SecretRefWire),
-    /// A literal value written in the plan (discouraged).
-    Literal(String),
-}
-
-/// Where a secret's value is read from at run time.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case", deny_unknown_fields)]
-#[schemars(rename = "SecretRef")]
-pub enum SecretRefWire {
-    /// The name of an environment variable holding the secret.
-    Env(String),
-    /// The path of a file whose contents (without a trailing newline) are the secret.
-    File(String),
 }

@@ -4,17 +4,17 @@
 
 mod cluster;
 mod indexes;
-mod store;
 mod strategy;
 mod tail;
 
 pub use cluster::{
     ApiKeyAuthWire, AuthWire, AwsServiceWire, BasicAuthWire, BearerAuthWire, ClusterWire,
-    SecretRefWire, SecretWire, SigV4AuthWire, TlsWire,
+    SigV4AuthWire, TlsWire,
 };
 pub use indexes::{IndexDetailWire, IndexEntryWire};
-pub use store::{
-    CosStoreWire, FsStoreWire, OssStoreWire, S3StoreWire, StoreCredentialsWire, StoreWire,
+/// The stores are the store registry's own types (`migrate_core::store`), one file per kind.
+pub use migrate_core::store::{
+    AzureStore, CosStore, FsStore, GcsStore, OssStore, S3Credentials, S3Store, Store,
 };
 pub use strategy::{
     AfterCopyWire, CopySettingsWire, PartitionByWire, PartitionWire, ReindexWire, SnapshotWire,

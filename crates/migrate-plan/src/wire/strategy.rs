@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::cluster::AuthWire;
-use super::store::StoreWire;
+use migrate_core::Store;
 
 /// The strategy: exactly one of `snapshot` or `reindex`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -31,11 +31,11 @@ pub struct SnapshotWire {
     /// Repository name on the destination, when it differs from `repository`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub destination_repository: Option<String>,
-    /// The object store the source cluster writes snapshots to: one of `s3`, `oss`, `cos`, `fs`.
-    pub source_store: StoreWire,
+    /// The object store the source cluster writes snapshots to: one of `s3`, `oss`, `cos`, `azure`, `gcs`, `fs`.
+    pub source_store: Store,
     /// The object store the destination restores from. Omit it when both clusters read the same store (no transfer step).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub destination_store: Option<StoreWire>,
+    pub destination_store: Option<Store>,
     /// Incremental snapshot → transfer → restore rounds after the first full round and before the cutover.
     #[serde(default)]
     pub incremental_rounds: u32,

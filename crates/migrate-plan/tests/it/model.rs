@@ -118,18 +118,21 @@ fn snapshot_store_settings_and_copy_settings() {
         panic!()
     };
     assert_eq!(s.destination_repository, "r");
-    assert_eq!(s.source_store.plain("bucket"), Some("b"));
     assert_eq!(
-        s.source_store.settings.get("chunk_size"),
+        s.source_store.settings().get("bucket"),
+        Some(&Setting::Plain("b".into()))
+    );
+    assert_eq!(
+        s.source_store.settings().get("chunk_size"),
         Some(&Setting::Plain("1gb".into()))
     );
     let cos = s.destination_store.as_ref().expect("cos");
     assert_eq!(
-        cos.settings.get("access_key_id"),
+        cos.settings().get("access_key_id"),
         Some(&Setting::Secret(SecretRef::Env("K".into())))
     );
     assert_eq!(
-        cos.settings.get("access_key_secret"),
+        cos.settings().get("access_key_secret"),
         Some(&Setting::Secret(SecretRef::File("/s".into())))
     );
     assert!(

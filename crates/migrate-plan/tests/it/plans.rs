@@ -105,10 +105,10 @@ fn the_runbook_plans_say_what_the_runbooks_do() {
     let Strategy::Snapshot(s) = &aws.strategy else {
         panic!("snapshot strategy")
     };
-    assert_eq!(s.source_store.kind, migrate_plan::StoreKind::S3);
+    assert_eq!(s.source_store.repository_type(), "s3");
     assert_eq!(
-        s.destination_store.as_ref().map(|d| d.kind),
-        Some(migrate_plan::StoreKind::Oss)
+        s.destination_store.as_ref().map(|d| d.repository_type()),
+        Some("oss")
     );
     assert_eq!(s.incremental_rounds, 1);
     assert_eq!(

@@ -13,11 +13,11 @@ use crate::json::text;
 /// Whether `existing` (`{type, settings}` from `GET _snapshot/{name}`) already is what the step
 /// would register. Secret settings are not compared: clusters do not show them back.
 fn same(existing: &Value, store: &Store, readonly: bool) -> bool {
-    if existing.get("type").and_then(Value::as_str) != Some(store.kind.repository_type()) {
+    if existing.get("type").and_then(Value::as_str) != Some(store.repository_type()) {
         return false;
     }
     let have = existing.get("settings").cloned().unwrap_or(Value::Null);
-    let plain_match = store.settings.iter().all(|(k, v)| match v {
+    let plain_match = store.settings().iter().all(|(k, v)| match v {
         Setting::Plain(want) => have.get(k).map(text) == Some(text(want)),
         Setting::Secret(_) => true,
     });
@@ -38,7 +38,7 @@ pub(super) async fn register(
         .optional(&r.current, &none())
         .await
         .map_err(|e| cx.fail(side, &format!("reading repository `{name}`"), &e))?;
-    let outputs = |registered: bool| json!({"repository": name, "type": store.kind.repository_type(), "readonly": readonly, "registered": registered});
+    let outputs = |registered: bool| json!({"repository": name, "type": store.repository_type(), "readonly": readonly, "registered": registered});
     if let Some(e) = existing.as_ref().and_then(|v| v.get(name))
         && same(e, store, readonly)
     {

@@ -3,13 +3,13 @@
 //! last). The transfer is its own check: objects already there are skipped, so a finished round
 //! copies nothing the second time. Cancelling stops it; the next attempt resumes.
 
+use migrate_core::SecretRef;
 use migrate_exec::{Outcome, StepCtx, StepError, StepProgress};
-use migrate_graph::blueprint::{Setting, Store};
-use migrate_store::{TransferError, open, transfer::progress_watch};
+use migrate_graph::blueprint::Store;
+use migrate_store::{TransferError, open, spec_of, transfer::progress_watch};
 use serde_json::json;
 
 use crate::cx::Cx;
-use crate::store::{setting_text, store_spec};
 
 pub(super) async fn run(
     cx: &Cx<'_>,
@@ -17,10 +17,10 @@ pub(super) async fn run(
     from: &Store,
     to: &Store,
 ) -> Result<Outcome, StepError> {
-    let text = |s: &Setting| setting_text(&cx.env.secrets, s);
+    let resolve = |r: &SecretRef| cx.env.secrets.get(r).cloned();
     let from_spec =
-        store_spec(from, &text).map_err(|why| cx.permanent(format!("the source store: {why}")))?;
-    let to_spec = store_spec(to, &text)
+        spec_of(from, &resolve).map_err(|why| cx.permanent(format!("the source store: {why}")))?;
+    let to_spec = spec_of(to, &resolve)
         .map_err(|why| cx.permanent(format!("the destination store: {why}")))?;
     let (a, b) = (from_spec.display_location(), to_spec.display_location());
     if from_spec.same_location(&to_spec) {

@@ -210,30 +210,24 @@ async fn a_closed_destination_index_needs_the_source_shard_count() {
 /// A bucket store on `server` (bucket `bucket`, base path `migrate/p`), the secret key read from
 /// the file `secret_file`.
 fn bucket_store(
-    kind: StoreKind,
+    kind: &str,
     server: &S3Server,
     bucket: &str,
     secret_file: &std::path::Path,
 ) -> Store {
-    Store {
-        kind,
-        settings: BTreeMap::from([
-            ("bucket".to_string(), Setting::Plain(json!(bucket))),
-            (
-                "endpoint".to_string(),
-                Setting::Plain(json!(server.endpoint())),
-            ),
-            ("base_path".to_string(), Setting::Plain(json!("migrate/p"))),
-            (
-                "access_key_id".to_string(),
-                Setting::Plain(json!(server.access_key())),
-            ),
-            (
-                "secret_access_key".to_string(),
-                Setting::Secret(SecretRef::File(secret_file.to_path_buf())),
-            ),
-        ]),
-    }
+    let key = json!(server.access_key());
+    let secret = json!({"file": secret_file.display().to_string()});
+    let store = match kind {
+        "s3" => {
+            json!({"s3": {"bucket": bucket, "endpoint": server.endpoint(), "base_path": "migrate/p",
+            "credentials": {"access_key_id": key, "secret_access_key": secret}}})
+        }
+        _ => {
+            json!({ kind: {"bucket": bucket, "endpoint": server.endpoint(), "base_path": "migrate/p",
+            "access_key_id": key, "secret_access_key": secret}})
+        }
+    };
+    serde_json::from_value(store).expect("a bucket store")
 }
 
 /// A snapshot plan whose transfer copies from `source` to `destination`.
@@ -258,7 +252,7 @@ async fn s3_with_bucket(dir: &std::path::Path) -> (S3Server, std::path::PathBuf)
 
 fn with_destination_store(
     plan: Blueprint,
-    kind: StoreKind,
+    kind: &str,
     server: &S3Server,
     secret: &std::path::Path,
 ) -> Blueprint {
@@ -281,7 +275,7 @@ async fn the_destination_needs_the_repository_plugin() {
         .unwrap();
     let plan = with_destination_store(
         snapshot_plan(&src.url(), &without.url()),
-        StoreKind::S3,
+        "s3",
         &server,
         &secret,
     );
@@ -306,7 +300,7 @@ async fn the_destination_needs_the_repository_plugin() {
     // The same sandbox has the OSS plugin; a full one has s3; ES 8 ships s3 as a module; fs needs none.
     let plan = with_destination_store(
         snapshot_plan(&src.url(), &without.url()),
-        StoreKind::Oss,
+        "oss",
         &server,
         &secret,
     );
@@ -315,7 +309,7 @@ async fn the_destination_needs_the_repository_plugin() {
     let full = sandbox(Flavor::Elasticsearch, "7.10.2").await;
     let plan = with_destination_store(
         snapshot_plan(&src.url(), &full.url()),
-        StoreKind::S3,
+        "s3",
         &server,
         &secret,
     );
@@ -324,7 +318,7 @@ async fn the_destination_needs_the_repository_plugin() {
     let es8 = sandbox(Flavor::Elasticsearch, "8.11.0").await;
     let plan = with_destination_store(
         snapshot_plan(&src.url(), &es8.url()),
-        StoreKind::S3,
+        "s3",
         &server,
         &secret,
     );
@@ -403,9 +397,7 @@ async fn the_stores_the_transfer_copies_between_must_be_reachable_with_the_plan_
     let plan = |source: Store, destination: Store| {
         with_stores(snapshot_plan(&src.url(), &dst.url()), source, destination)
     };
-    let s3 = |bucket: &str, secret: &std::path::Path| {
-        bucket_store(StoreKind::S3, &server, bucket, secret)
-    };
+    let s3 = |bucket: &str, secret: &std::path::Path| bucket_store("s3", &server, bucket, secret);
     let mut seen = String::new();
 
     // Both reachable (the bucket's base path is still empty): recorded in the outputs.
@@ -440,7 +432,7 @@ async fn the_stores_the_transfer_copies_between_must_be_reachable_with_the_plan_
     );
     assert!(
         err.message.ends_with(&format!(
-            "): check `strategy.snapshot.destination_store.s3.access_key_id` (written in the plan) and `strategy.snapshot.destination_store.s3.secret_access_key` (file `{}`) — they must be a valid key pair for bucket `snaps`",
+            "): check `strategy.snapshot.destination_store.s3.credentials.access_key_id` (written in the plan) and `strategy.snapshot.destination_store.s3.credentials.secret_access_key` (file `{}`) — they must be valid credentials for `snaps`",
             wrong.display()
         )),
         "{}",
@@ -477,9 +469,9 @@ async fn the_stores_the_transfer_copies_between_must_be_reachable_with_the_plan_
         .port();
     let closed = format!("http://127.0.0.1:{port}");
     let mut store = s3("snaps", &secret);
-    store
-        .settings
-        .insert("endpoint".into(), Setting::Plain(json!(closed)));
+    if let Store::S3(s) = &mut store {
+        s.endpoint = Some(closed.clone());
+    }
     let mut d = Driver::new(&plan(fs_store(&repo), store)).await;
     let err = d
         .attempt(

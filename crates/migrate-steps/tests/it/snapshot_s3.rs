@@ -30,13 +30,18 @@ async fn es7_and_opensearch1(repo_root: &std::path::Path) -> (RunningSandbox, Ru
     (src, dst)
 }
 
+/// An OSS store with these fields.
+fn oss(fields: serde_json::Value) -> Store {
+    serde_json::from_value(json!({ "oss": fields })).expect("an oss store")
+}
+
 /// `movies` from the source's `fs` repository at `repo` into an OSS-style bucket store with these
 /// settings, one round, cutover approved, `sample` documents compared.
 fn fs_to_oss_plan(
     src: &str,
     dst: &str,
     repo: &std::path::Path,
-    settings: BTreeMap<String, Setting>,
+    destination_store: Store,
     sample: u32,
 ) -> Blueprint {
     Blueprint {
@@ -48,10 +53,7 @@ fn fs_to_oss_plan(
             repository: "local".into(),
             destination_repository: "oss-b".into(),
             source_store: fs_store(repo),
-            destination_store: Some(Store {
-                kind: StoreKind::Oss,
-                settings,
-            }),
+            destination_store: Some(destination_store),
             incremental_rounds: 0,
             index_settings: BTreeMap::new(),
             copy_settings: Default::default(),
@@ -87,19 +89,13 @@ async fn fs_to_oss_bucket_on_a_real_s3_server() {
     .await;
     bulk(&src.url(), "movies", None, &docs("m", 0..25, None)).await;
 
-    let mut settings = BTreeMap::new();
-    settings.insert("endpoint".into(), Setting::Plain(json!(server.endpoint())));
-    settings.insert("bucket".into(), Setting::Plain(json!("snapshots-b")));
-    settings.insert("base_path".into(), Setting::Plain(json!("migrate/movies")));
-    settings.insert(
-        "access_key_id".into(),
-        Setting::Secret(SecretRef::File(key_file.clone())),
+    let store = oss(
+        json!({"endpoint": server.endpoint(), "bucket": "snapshots-b",
+        "base_path": "migrate/movies",
+        "access_key_id": {"file": key_file.display().to_string()},
+        "secret_access_key": {"file": secret_file.display().to_string()}}),
     );
-    settings.insert(
-        "secret_access_key".into(),
-        Setting::Secret(SecretRef::File(secret_file.clone())),
-    );
-    let plan = fs_to_oss_plan(&src.url(), &dst.url(), &a.join("repo"), settings, 5);
+    let plan = fs_to_oss_plan(&src.url(), &dst.url(), &a.join("repo"), store, 5);
     let mut d = Driver::new(&plan).await;
     match d.run_all().await {
         Ok(End::Finished) => {}
@@ -151,23 +147,12 @@ async fn a_wrong_bucket_secret_stops_the_plan_in_preflight_before_any_write() {
     let (src, dst) = es7_and_opensearch1(&a).await;
     create_index(&src.url(), "movies", json!({})).await;
     let before = mutations(&src);
-    // COS/OSS-style key name, the wrong secret written in the plan itself.
-    let settings = BTreeMap::from([
-        (
-            "endpoint".to_string(),
-            Setting::Plain(json!(server.endpoint())),
-        ),
-        ("bucket".to_string(), Setting::Plain(json!("snapshots-b"))),
-        (
-            "access_key_id".to_string(),
-            Setting::Plain(json!("steps-key")),
-        ),
-        (
-            "access_key_secret".to_string(),
-            Setting::Secret(SecretRef::Inline(InlineSecret::new(WRONG))),
-        ),
-    ]);
-    let plan = fs_to_oss_plan(&src.url(), &dst.url(), &a.join("repo"), settings, 0);
+    // The wrong secret written in the plan itself.
+    let store = oss(
+        json!({"endpoint": server.endpoint(), "bucket": "snapshots-b",
+        "access_key_id": "steps-key", "secret_access_key": WRONG}),
+    );
+    let plan = fs_to_oss_plan(&src.url(), &dst.url(), &a.join("repo"), store, 0);
     let mut d = Driver::new(&plan).await;
     let (step, err) = d.run_all().await.unwrap_err();
     assert_eq!(step, "preflight/versions");
@@ -182,7 +167,7 @@ async fn a_wrong_bucket_secret_stops_the_plan_in_preflight_before_any_write() {
     );
     assert!(
         err.message.contains(
-            "`strategy.snapshot.destination_store.oss.access_key_secret` (written in the plan)"
+            "`strategy.snapshot.destination_store.oss.secret_access_key` (written in the plan)"
         ),
         "{}",
         err.message

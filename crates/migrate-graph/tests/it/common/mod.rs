@@ -7,50 +7,25 @@ use migrate_graph::blueprint::*;
 use serde_json::json;
 
 pub fn oss_store() -> Store {
-    let mut settings = BTreeMap::new();
-    settings.insert(
-        "endpoint".into(),
-        Setting::Plain(json!("http://oss-cn-hangzhou-internal.aliyuncs.com")),
-    );
-    settings.insert(
-        "access_key_id".into(),
-        Setting::Secret(SecretRef::Env("OSS_KEY_ID".into())),
-    );
-    settings.insert(
-        "secret_access_key".into(),
-        Setting::Secret(SecretRef::Env("OSS_SECRET".into())),
-    );
-    settings.insert(
-        "bucket".into(),
-        Setting::Plain(json!("eric-oss-aws-es-snapshot-s3")),
-    );
-    settings.insert(
-        "base_path".into(),
-        Setting::Plain(json!("my/snapshot/directory")),
-    );
-    settings.insert("compress".into(), Setting::Plain(json!(true)));
-    Store {
-        kind: StoreKind::Oss,
-        settings,
-    }
+    serde_json::from_value(json!({"oss": {
+        "endpoint": "http://oss-cn-hangzhou-internal.aliyuncs.com",
+        "bucket": "eric-oss-aws-es-snapshot-s3",
+        "base_path": "my/snapshot/directory",
+        "compress": true,
+        "access_key_id": {"env": "OSS_KEY_ID"},
+        "secret_access_key": {"env": "OSS_SECRET"},
+    }}))
+    .expect("an oss store")
 }
 
 pub fn s3_store() -> Store {
-    let mut settings = BTreeMap::new();
-    settings.insert(
-        "bucket".into(),
-        Setting::Plain(json!("eric-es-index-backups")),
-    );
-    settings.insert("region".into(), Setting::Plain(json!("ap-southeast-1")));
-    settings.insert("base_path".into(), Setting::Plain(json!("snapshots")));
-    settings.insert(
-        "role_arn".into(),
-        Setting::Plain(json!("arn:aws:iam::123456789012:role/TheSnapshotRole")),
-    );
-    Store {
-        kind: StoreKind::S3,
-        settings,
-    }
+    serde_json::from_value(json!({"s3": {
+        "bucket": "eric-es-index-backups",
+        "region": "ap-southeast-1",
+        "base_path": "snapshots",
+        "role_arn": "arn:aws:iam::123456789012:role/TheSnapshotRole",
+    }}))
+    .expect("an s3 store")
 }
 
 fn es(major: u32, minor: u32, patch: u32) -> Release {

@@ -1,22 +1,13 @@
 //! The destination repository's type has its plugin installed on the destination.
 
 use migrate_core::request::Request;
-use migrate_core::{Flavor, Release, Side};
+use migrate_core::store::Plugin;
+use migrate_core::{Release, Side};
 use migrate_exec::StepError;
 use migrate_graph::StepKind;
 use serde_json::Value;
 
 use crate::cx::{Cx, none};
-
-/// The plugin a repository type needs on the destination (`fs` is built in everywhere).
-fn plugin_for(kind: &str) -> Option<&'static str> {
-    match kind {
-        "s3" => Some("repository-s3"),
-        "oss" => Some("elasticsearch-repository-oss"),
-        "cos" => Some("repository-cos"),
-        _ => None,
-    }
-}
 
 /// The destination repository's type has its plugin installed on the destination
 /// (`GET /_cat/plugins?format=json`, `component` column; a component ending in the plugin's
@@ -27,28 +18,22 @@ pub(super) async fn repository_plugin(
     req: &Request,
     dst: Option<Release>,
 ) -> Result<Value, StepError> {
-    let kinds: std::collections::BTreeSet<&str> = cx
-        .graph
-        .steps()
-        .filter_map(|step| match &step.kind {
-            StepKind::RegisterRepository {
-                side: Side::Destination,
-                store,
-                ..
-            } => Some(store.kind.repository_type()),
-            _ => None,
-        })
-        .collect();
-    let Some(plugin) = kinds.into_iter().find_map(plugin_for) else {
-        return Ok(Value::Null);
+    // The store registry's rule for the destination repository's type, on this destination.
+    let url = cx.url(Side::Destination);
+    let rule = cx.graph.steps().find_map(|step| match &step.kind {
+        StepKind::RegisterRepository {
+            side: Side::Destination,
+            store,
+            ..
+        } => Some(store.kind().plugin(dst, url)),
+        _ => None,
+    });
+    let plugin = match rule {
+        None | Some(Plugin::None) => return Ok(Value::Null),
+        Some(Plugin::BuiltIn) => return Ok(Value::from("built in")),
+        Some(Plugin::Needs(plugin)) => plugin,
     };
     let suffix = plugin.trim_start_matches("elasticsearch-");
-    let built_in = plugin == "repository-s3"
-        && (dst.is_some_and(|v| v.flavor == Flavor::Elasticsearch && v.version.major >= 8)
-            || cx.url(Side::Destination).contains(".amazonaws.com"));
-    if built_in {
-        return Ok(Value::from("built in"));
-    }
     let rows: Vec<Value> = match cx.try_json(req, &none()).await {
         Ok(rows) => rows,
         Err(e) if matches!(e.status(), Some(400 | 403 | 404 | 405)) => {

@@ -2,15 +2,14 @@
 
 use std::sync::Arc;
 
-use migrate_core::Side;
+use migrate_core::{SecretRef, Side};
 use migrate_exec::StepError;
 use migrate_graph::StepKind;
-use migrate_graph::blueprint::{Setting, Store, StoreKind};
-use migrate_store::{ProbeError, ProbeFailure, StoreSpec};
+use migrate_graph::blueprint::Store;
+use migrate_store::{ProbeError, ProbeFailure, StoreSpec, spec_of};
 use serde_json::{Map, Value};
 
 use crate::cx::Cx;
-use crate::store::{setting_text, store_spec};
 
 /// What the output says when no transfer runs: migrate itself never touches the store.
 const STORES_NOT_CHECKED: &str =
@@ -28,10 +27,10 @@ pub(super) async fn stores_reachable(cx: &Cx<'_>) -> Result<Value, StepError> {
     }) else {
         return Ok(Value::from(STORES_NOT_CHECKED));
     };
-    let text = |s: &Setting| setting_text(&cx.env.secrets, s);
+    let resolve = |r: &SecretRef| cx.env.secrets.get(r).cloned();
     let mut specs = Vec::with_capacity(2);
     for (side, store) in [(Side::Source, &from), (Side::Destination, &to)] {
-        let spec = store_spec(store, &text).map_err(|why| {
+        let spec = spec_of(store, &resolve).map_err(|why| {
             cx.permanent(format!(
                 "the {} store: {why}; fix `strategy.snapshot.{}_store` in the plan",
                 side.as_str(),
@@ -68,12 +67,7 @@ fn store_problem(
     e: &ProbeError,
 ) -> StepError {
     let side_name = side.as_str();
-    let kind = match store.kind {
-        StoreKind::S3 => "s3",
-        StoreKind::Oss => "oss",
-        StoreKind::Cos => "cos",
-        StoreKind::Fs => "fs",
-    };
+    let kind = store.repository_type();
     let field = |key: &str| format!("`strategy.snapshot.{side_name}_store.{kind}.{key}`");
     let location = &e.location;
     let endpoint = match (&e.endpoint, spec) {
@@ -85,35 +79,26 @@ fn store_problem(
         (None, _) => "the provider's endpoint for the region".to_owned(),
     };
     let detail = &e.detail;
-    let secret_key = if store.settings.contains_key("access_key_secret") {
-        "access_key_secret"
-    } else {
-        "secret_access_key"
-    };
-    let from = |key: &str| {
-        crate::store::setting_origin(store, key)
-            .map(|o| format!(" ({o})"))
-            .unwrap_or_default()
-    };
+    let given: Vec<String> = store
+        .secrets()
+        .into_iter()
+        .map(|(f, r)| format!("{} ({})", field(f), r.origin()))
+        .collect();
+    let creds = store.kind().credentials();
     let message = match e.failure {
-        ProbeFailure::Credentials
-            if store.settings.contains_key("access_key_id")
-                && store.settings.contains_key(secret_key) =>
-        {
+        ProbeFailure::Credentials if !given.is_empty() => format!(
+            "the {side_name} store {location} at {endpoint} refused the plan's credentials ({detail}): check {} — they must be valid credentials for `{}`",
+            given.join(" and "),
+            bucket_of(spec)
+        ),
+        ProbeFailure::Credentials => {
+            let fields: Vec<String> = creds.fields.iter().map(|f| field(f)).collect();
             format!(
-                "the {side_name} store {location} at {endpoint} refused the plan's credentials ({detail}): check {}{} and {}{} — they must be a valid key pair for bucket `{}`",
-                field("access_key_id"),
-                from("access_key_id"),
-                field(secret_key),
-                from(secret_key),
-                bucket_of(spec)
+                "the {side_name} store {location} at {endpoint} refused the credentials of {chain} ({detail}): the plan gives no {} for it, so migrate uses {chain}; set those up, or give the credentials in the plan",
+                fields.join(" or "),
+                chain = creds.chain
             )
         }
-        ProbeFailure::Credentials => format!(
-            "the {side_name} store {location} at {endpoint} refused the credentials of the AWS default chain ({detail}): the plan gives no {} and {} for it, so migrate signs with the AWS chain (`AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY`, `AWS_PROFILE`, SSO, the instance role); set those, or give the key pair in the plan",
-            field("access_key_id"),
-            field(secret_key)
-        ),
         ProbeFailure::Forbidden => format!(
             "the {side_name} store {location} at {endpoint} accepted the credentials but refused to list the bucket ({detail}): allow them to list bucket `{}` and read{} its objects (`s3:ListBucket`, `s3:GetObject`{}) under the base path",
             bucket_of(spec),
@@ -171,6 +156,8 @@ fn store_problem(
 fn bucket_of(spec: &StoreSpec) -> &str {
     match spec {
         StoreSpec::S3(b) | StoreSpec::Oss(b) | StoreSpec::Cos(b) => &b.bucket,
+        StoreSpec::Azure(a) => &a.container,
+        StoreSpec::Gcs(g) => &g.bucket,
         StoreSpec::Fs(_) => "",
     }
 }

@@ -388,15 +388,8 @@ pub fn reindex_plan(
 }
 
 pub fn fs_store(dir: &std::path::Path) -> Store {
-    let mut settings = BTreeMap::new();
-    settings.insert(
-        "location".into(),
-        Setting::Plain(json!(dir.display().to_string())),
-    );
-    Store {
-        kind: StoreKind::Fs,
-        settings,
-    }
+    serde_json::from_value(json!({"fs": {"location": dir.display().to_string()}}))
+        .expect("an fs store")
 }
 
 /// Mutating requests a sandbox answered, as `METHOD path`, bulk writes by the test excluded.

@@ -1,0 +1,83 @@
+//! Execution settings: parallelism, retries, and where the state lives.
+
+use super::{Cx, Path};
+use crate::model::*;
+use crate::wire::*;
+
+pub(super) fn settings(w: Option<&SettingsWire>, p: &Path, cx: &mut Cx<'_>) -> Settings {
+    let d = Settings::default();
+    let Some(w) = w else { return d };
+    let r = w.retry.clone().unwrap_or_default();
+    let retry = Retry {
+        max_attempts: r.max_attempts.unwrap_or(d.retry.max_attempts),
+        initial_backoff_ms: r.initial_backoff_ms.unwrap_or(d.retry.initial_backoff_ms),
+        max_backoff_ms: r.max_backoff_ms.unwrap_or(d.retry.max_backoff_ms),
+    };
+    if retry.initial_backoff_ms > retry.max_backoff_ms {
+        let span = cx.value(&p.k("retry").k("initial_backoff_ms"));
+        cx.error(
+            "plan::range",
+            format!(
+                "the first backoff ({} ms) is longer than the longest ({} ms)",
+                retry.initial_backoff_ms, retry.max_backoff_ms
+            ),
+            span,
+            "longer than `max_backoff_ms`",
+            "make `initial_backoff_ms` at most `max_backoff_ms`".into(),
+        );
+    }
+    let state = w
+        .state
+        .as_deref()
+        .and_then(|s| state_location(s, &p.k("state"), cx));
+    Settings {
+        parallelism: w.parallelism.unwrap_or(d.parallelism),
+        retry,
+        state,
+    }
+}
+
+/// `settings.state`: an object-store URL with a bucket, a `file://` URL or a plain directory path.
+fn state_location(s: &str, p: &Path, cx: &mut Cx<'_>) -> Option<String> {
+    const FORMS: &str = "write `s3://bucket/prefix?region=REGION`, `oss://bucket/prefix?endpoint=HOST`, `cos://bucket/prefix?region=REGION`, `file:///dir` or a directory path; credentials come from the AWS chain or the environment, never from the plan";
+    let problem = if s.trim().is_empty() {
+        Some("the state location is empty".to_owned())
+    } else if let Some((scheme, rest)) = s.split_once("://") {
+        match scheme {
+            "s3" | "oss" | "cos" => {
+                let bucket = rest.split(['/', '?']).next().unwrap_or("");
+                if bucket.is_empty() {
+                    Some(format!("`{scheme}://` needs a bucket name"))
+                } else if bucket.contains('@') {
+                    Some("the state location must not carry credentials".to_owned())
+                } else {
+                    None
+                }
+            }
+            "file" => {
+                if rest.starts_with('/') {
+                    None
+                } else {
+                    Some("a `file://` location needs an absolute path (`file:///dir`)".to_owned())
+                }
+            }
+            other => Some(format!("unknown state location scheme `{other}://`")),
+        }
+    } else {
+        None
+    };
+    match problem {
+        None => Some(s.to_owned()),
+        Some(message) => {
+            let span = cx.value(p);
+            cx.error(
+                "plan::state",
+                format!("`{}`: {message}", p.display()),
+                span,
+                "not a state location",
+                FORMS.into(),
+            );
+            None
+        }
+    }
+}

@@ -1,0 +1,95 @@
+//! Azure Blob Storage through `object_store`'s Azure client: the account key or a SAS token from
+//! the plan, else the Azure credential chain; an explicit blob endpoint for private endpoints and
+//! Azurite (`http://127.0.0.1:10000/devstoreaccount1`).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use migrate_core::store::AzureStore;
+use object_store::azure::MicrosoftAzureBuilder;
+use object_store::{ClientOptions, ObjectStore};
+
+use super::{Resolve, UrlParts, required};
+use crate::open::OpenError;
+use crate::secret::SecretSource;
+use crate::spec::{AzureCredentials, AzureSpec, StoreSpec};
+use crate::store_url::UrlError;
+
+/// An Azure store of a plan.
+pub(super) fn spec(s: &AzureStore, resolve: Resolve<'_>) -> Result<StoreSpec, String> {
+    let credentials = match (&s.key, &s.sas_token) {
+        (Some(key), _) => AzureCredentials::Key(required(resolve, key, "key")?),
+        (None, Some(sas)) => AzureCredentials::Sas(required(resolve, sas, "sas_token")?),
+        (None, None) => AzureCredentials::Chain,
+    };
+    Ok(StoreSpec::Azure(AzureSpec {
+        account: s.account.clone(),
+        container: s.container.clone(),
+        endpoint: s.endpoint.clone(),
+        base_path: s.base_path.clone().unwrap_or_default(),
+        credentials,
+    }))
+}
+
+/// `azure://container/prefix?account=NAME[&endpoint=URL]`: credentials from the Azure chain.
+pub(super) fn from_url(u: &UrlParts<'_>) -> Result<StoreSpec, UrlError> {
+    u.only(&["account", "endpoint"])?;
+    let account = u
+        .params
+        .get("account")
+        .cloned()
+        .ok_or_else(|| UrlError::Missing {
+            key: "account",
+            url: u.input.to_owned(),
+        })?;
+    Ok(StoreSpec::Azure(AzureSpec {
+        account,
+        container: u.bucket()?,
+        endpoint: u.params.get("endpoint").cloned(),
+        base_path: u.path.clone(),
+        credentials: AzureCredentials::Chain,
+    }))
+}
+
+/// Opens the container.
+pub(super) fn open(a: &AzureSpec, location: &str) -> Result<Arc<dyn ObjectStore>, OpenError> {
+    let secret = |s: &SecretSource| {
+        s.resolve().map_err(|source| OpenError::Secret {
+            location: location.to_owned(),
+            source,
+        })
+    };
+    let allow_http = a
+        .endpoint
+        .as_deref()
+        .is_some_and(|e| e.starts_with("http://"));
+    let mut b = MicrosoftAzureBuilder::new()
+        .with_account(&a.account)
+        .with_container_name(&a.container)
+        .with_client_options(
+            ClientOptions::new()
+                .with_connect_timeout(Duration::from_secs(10))
+                .with_timeout(Duration::from_secs(300))
+                .with_allow_http(allow_http),
+        );
+    if let Some(e) = &a.endpoint {
+        b = b.with_endpoint(e.trim_end_matches('/').to_owned());
+    }
+    b = match &a.credentials {
+        AzureCredentials::Chain => b,
+        AzureCredentials::Key(k) => b.with_access_key(secret(k)?.expose()),
+        AzureCredentials::Sas(s) => {
+            let token = secret(s)?;
+            let pairs: Vec<(String, String)> =
+                url::form_urlencoded::parse(token.expose().trim_start_matches('?').as_bytes())
+                    .into_owned()
+                    .collect();
+            b.with_sas_authorization(pairs)
+        }
+    };
+    let client = b.build().map_err(|source| OpenError::Client {
+        location: location.to_owned(),
+        source,
+    })?;
+    Ok(Arc::new(client))
+}

@@ -1,0 +1,71 @@
+//! Google Cloud Storage through `object_store`'s GCS client: the service account key the plan
+//! references, else Application Default Credentials; an explicit endpoint for private endpoints
+//! and emulators (fake-gcs-server).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use migrate_core::store::GcsStore;
+use object_store::gcp::GoogleCloudStorageBuilder;
+use object_store::{ClientOptions, ObjectStore};
+
+use super::{Resolve, UrlParts, required};
+use crate::open::OpenError;
+use crate::spec::{GcsSpec, StoreSpec};
+use crate::store_url::UrlError;
+
+/// A GCS store of a plan.
+pub(super) fn spec(s: &GcsStore, resolve: Resolve<'_>) -> Result<StoreSpec, String> {
+    let credentials = match &s.credentials {
+        Some(c) => Some(required(resolve, c, "credentials")?),
+        None => None,
+    };
+    Ok(StoreSpec::Gcs(GcsSpec {
+        bucket: s.bucket.clone(),
+        endpoint: s.endpoint.clone(),
+        base_path: s.base_path.clone().unwrap_or_default(),
+        credentials,
+    }))
+}
+
+/// `gs://bucket/prefix[?endpoint=URL]`: Application Default Credentials.
+pub(super) fn from_url(u: &UrlParts<'_>) -> Result<StoreSpec, UrlError> {
+    u.only(&["endpoint"])?;
+    Ok(StoreSpec::Gcs(GcsSpec {
+        bucket: u.bucket()?,
+        endpoint: u.params.get("endpoint").cloned(),
+        base_path: u.path.clone(),
+        credentials: None,
+    }))
+}
+
+/// Opens the bucket.
+pub(super) fn open(g: &GcsSpec, location: &str) -> Result<Arc<dyn ObjectStore>, OpenError> {
+    let allow_http = g
+        .endpoint
+        .as_deref()
+        .is_some_and(|e| e.starts_with("http://"));
+    let mut b = GoogleCloudStorageBuilder::new()
+        .with_bucket_name(&g.bucket)
+        .with_client_options(
+            ClientOptions::new()
+                .with_connect_timeout(Duration::from_secs(10))
+                .with_timeout(Duration::from_secs(300))
+                .with_allow_http(allow_http),
+        );
+    if let Some(e) = &g.endpoint {
+        b = b.with_base_url(e.trim_end_matches('/'));
+    }
+    if let Some(c) = &g.credentials {
+        let key = c.resolve().map_err(|source| OpenError::Secret {
+            location: location.to_owned(),
+            source,
+        })?;
+        b = b.with_service_account_key(key.expose());
+    }
+    let client = b.build().map_err(|source| OpenError::Client {
+        location: location.to_owned(),
+        source,
+    })?;
+    Ok(Arc::new(client))
+}

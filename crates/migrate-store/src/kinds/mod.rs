@@ -1,0 +1,138 @@
+//! The store registry's opening half, one file per kind: from a plan's store (`migrate_core::Store`,
+//! its pure half) to a [`StoreSpec`] with resolved credentials, from a store URL (`repo ls`,
+//! `--state`) to one, and from one to an `object_store` client.
+//!
+//! Adding a store: a file here (`spec`, `from_url`, `open`), a variant in [`StoreSpec`] and a
+//! line in each dispatch below; its plan type in `migrate-core/src/store/`.
+
+mod azure;
+mod cos;
+mod fs;
+mod gcs;
+mod oss;
+mod s3;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use migrate_core::{Secret, SecretRef, Store};
+use object_store::ObjectStore;
+
+use crate::open::OpenError;
+use crate::spec::StoreSpec;
+use crate::store_url::UrlError;
+
+pub(crate) use s3::{S3Flavour, client_options, open_s3, s3_builder};
+
+/// Resolves a plan secret to its value; `None` when it was not resolved.
+pub type Resolve<'a> = &'a dyn Fn(&SecretRef) -> Option<Secret>;
+
+/// The location a plan store's repository is in, as the transfer and the preflight probe open it:
+/// the same bucket, base path and endpoint the cluster writes to, with migrate's own credentials.
+pub fn spec_of(store: &Store, resolve: Resolve<'_>) -> Result<StoreSpec, String> {
+    match store {
+        Store::S3(s) => s3::spec(s, resolve),
+        Store::Oss(s) => oss::spec(s, resolve),
+        Store::Cos(s) => cos::spec(s, resolve),
+        Store::Azure(s) => azure::spec(s, resolve),
+        Store::Gcs(s) => gcs::spec(s, resolve),
+        Store::Fs(s) => fs::spec(s),
+    }
+}
+
+/// What a store URL says: `scheme://host/path?params`.
+pub(crate) struct UrlParts<'a> {
+    pub input: &'a str,
+    pub host: Option<String>,
+    pub path: String,
+    pub params: BTreeMap<String, String>,
+}
+
+impl UrlParts<'_> {
+    /// Refuses any parameter but `known`.
+    pub(crate) fn only(&self, known: &[&str]) -> Result<(), UrlError> {
+        match self.params.keys().find(|k| !known.contains(&k.as_str())) {
+            None => Ok(()),
+            Some(key) => Err(UrlError::Parameter {
+                key: key.clone(),
+                url: self.input.to_owned(),
+                known: known.join(", "),
+            }),
+        }
+    }
+
+    /// The host, or the URL names no bucket.
+    pub(crate) fn bucket(&self) -> Result<String, UrlError> {
+        self.host
+            .clone()
+            .filter(|h| !h.is_empty())
+            .ok_or_else(|| UrlError::NoBucket(self.input.to_owned()))
+    }
+}
+
+/// The schemes store URLs may use, as messages list them.
+pub const SCHEMES: &str = "file, s3, oss, cos, azure or gs";
+
+/// The spec a store URL names, by its scheme.
+pub(crate) fn from_url(scheme: &str, parts: &UrlParts<'_>) -> Result<StoreSpec, UrlError> {
+    match scheme {
+        "file" => fs::from_url(parts),
+        "s3" => s3::from_url(parts),
+        "oss" => oss::from_url(parts),
+        "cos" => cos::from_url(parts),
+        "azure" => azure::from_url(parts),
+        "gs" => gcs::from_url(parts),
+        other => Err(UrlError::Scheme {
+            scheme: other.to_owned(),
+            url: parts.input.to_owned(),
+        }),
+    }
+}
+
+/// Opens a spec, without its base path (the caller prefixes it).
+pub(crate) fn open(spec: &StoreSpec, write_once: bool) -> Result<Arc<dyn ObjectStore>, OpenError> {
+    let location = spec.display_location();
+    match spec {
+        StoreSpec::S3(b) => open_s3(b, &location, S3Flavour::Aws, false),
+        StoreSpec::Oss(b) => open_s3(b, &location, S3Flavour::Oss, write_once),
+        StoreSpec::Cos(b) => open_s3(b, &location, S3Flavour::Cos, false),
+        StoreSpec::Azure(a) => azure::open(a, &location),
+        StoreSpec::Gcs(g) => gcs::open(g, &location),
+        StoreSpec::Fs(f) => fs::open(f, &location),
+    }
+}
+
+/// Whether an endpoint is a local test server, which cannot serve virtual-hosted buckets
+/// (`bucket.127.0.0.1` does not resolve): such S3-compatible stores are addressed path-style.
+pub(crate) fn is_loopback(endpoint: &str) -> bool {
+    url::Url::parse(endpoint)
+        .is_ok_and(|u| matches!(u.host_str(), Some("127.0.0.1" | "localhost" | "[::1]")))
+}
+
+/// A plan secret's value, or why there is none.
+pub(crate) fn secret(
+    resolve: Resolve<'_>,
+    r: Option<&SecretRef>,
+    field: &str,
+) -> Result<Option<Secret>, String> {
+    match r {
+        None => Ok(None),
+        Some(r) => resolve(r)
+            .map(Some)
+            .ok_or_else(|| format!("`{field}` ({}) was not resolved", r.origin())),
+    }
+}
+
+/// A plan secret's value as a credential source, or why there is none.
+pub(crate) fn required(
+    resolve: Resolve<'_>,
+    r: &SecretRef,
+    field: &str,
+) -> Result<crate::secret::SecretSource, String> {
+    resolve(r)
+        .map(crate::secret::SecretSource::Value)
+        .ok_or_else(|| format!("`{field}` ({}) was not resolved", r.origin()))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,234 @@
+//! Amazon S3 and S3-compatible servers (SeaweedFS, MinIO), and the client OSS and COS share:
+//! SigV4 through `object_store`'s S3 client, path style at an explicit endpoint.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use migrate_core::store::S3Store;
+use object_store::aws::{AmazonS3Builder, AwsCredential};
+use object_store::{ClientOptions, ObjectStore, StaticCredentialProvider};
+use url::Url;
+
+use super::{Resolve, UrlParts, is_loopback, required, secret};
+use crate::aws_chain::AwsChainProvider;
+use crate::open::OpenError;
+use crate::secret::SecretSource;
+use crate::spec::{BucketSpec, Credentials, StoreSpec};
+use crate::store_url::UrlError;
+
+/// An S3 store of a plan: the key pair of `credentials` when the plan gives one (never the
+/// cluster's), otherwise the AWS default chain.
+pub(super) fn spec(s: &S3Store, resolve: Resolve<'_>) -> Result<StoreSpec, String> {
+    let credentials = match &s.credentials {
+        None => Credentials::AwsChain,
+        Some(c) => Credentials::Static {
+            access_key_id: required(resolve, &c.access_key_id, "credentials.access_key_id")?,
+            secret_access_key: required(
+                resolve,
+                &c.secret_access_key,
+                "credentials.secret_access_key",
+            )?,
+            session_token: secret(
+                resolve,
+                c.session_token.as_ref(),
+                "credentials.session_token",
+            )?
+            .map(SecretSource::Value),
+        },
+    };
+    Ok(StoreSpec::S3(BucketSpec {
+        bucket: s.bucket.clone(),
+        region: s.region.clone(),
+        endpoint: s.endpoint.clone(),
+        base_path: s.base_path.clone().unwrap_or_default(),
+        credentials,
+    }))
+}
+
+/// `s3://bucket/prefix?endpoint=…&region=…`: credentials from the AWS default chain.
+pub(super) fn from_url(u: &UrlParts<'_>) -> Result<StoreSpec, UrlError> {
+    Ok(StoreSpec::S3(bucket_from_url(u)?))
+}
+
+/// The bucket an `s3://`, `oss://` or `cos://` URL names.
+pub(super) fn bucket_from_url(u: &UrlParts<'_>) -> Result<BucketSpec, UrlError> {
+    u.only(&["endpoint", "region"])?;
+    Ok(BucketSpec {
+        bucket: u.bucket()?,
+        region: u.params.get("region").cloned(),
+        endpoint: u.params.get("endpoint").cloned(),
+        base_path: u.path.clone(),
+        credentials: Credentials::AwsChain,
+    })
+}
+
+/// A bucket of a plan's S3-compatible store, addressed path-style as plain S3 when its endpoint is
+/// a local test server (the way the sandbox's `oss`/`cos` repositories address it).
+pub(super) fn compatible(spec: BucketSpec, kind: fn(BucketSpec) -> StoreSpec) -> StoreSpec {
+    if spec.endpoint.as_deref().is_some_and(is_loopback) {
+        StoreSpec::S3(spec)
+    } else {
+        kind(spec)
+    }
+}
+
+/// Opens a bucket of the given flavour.
+pub(crate) fn open_s3(
+    b: &BucketSpec,
+    location: &str,
+    flavour: S3Flavour,
+    write_once: bool,
+) -> Result<Arc<dyn ObjectStore>, OpenError> {
+    let mut builder = s3_builder(b, location, flavour)?;
+    if flavour == S3Flavour::Oss {
+        builder = builder.with_client_options(client_options(b, write_once));
+    }
+    let client = builder.build().map_err(|source| OpenError::Client {
+        location: location.to_owned(),
+        source,
+    })?;
+    Ok(Arc::new(client))
+}
+
+/// Timeouts, plain HTTP for `http://` endpoints, and on request OSS's write-once header.
+pub(crate) fn client_options(spec: &BucketSpec, oss_write_once: bool) -> ClientOptions {
+    let allow_http = spec
+        .endpoint
+        .as_deref()
+        .and_then(|e| Url::parse(e).ok())
+        .is_some_and(|u| u.scheme() == "http");
+    let options = ClientOptions::new()
+        .with_connect_timeout(Duration::from_secs(10))
+        .with_timeout(Duration::from_secs(300))
+        .with_allow_http(allow_http);
+    if oss_write_once {
+        let mut headers = http::HeaderMap::new();
+        headers.insert(
+            "x-oss-forbid-overwrite",
+            http::HeaderValue::from_static("true"),
+        );
+        options.with_default_headers(headers)
+    } else {
+        options
+    }
+}
+
+/// Which S3-compatible service a bucket is at.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum S3Flavour {
+    Aws,
+    Oss,
+    Cos,
+}
+
+pub(crate) fn s3_builder(
+    spec: &BucketSpec,
+    location: &str,
+    flavour: S3Flavour,
+) -> Result<AmazonS3Builder, OpenError> {
+    let bad_endpoint = |endpoint: &str| OpenError::BadEndpoint {
+        location: location.to_owned(),
+        endpoint: endpoint.to_owned(),
+    };
+    let endpoint = match &spec.endpoint {
+        Some(e) => {
+            let url = Url::parse(e).map_err(|_| bad_endpoint(e))?;
+            if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+                return Err(bad_endpoint(e));
+            }
+            Some(url)
+        }
+        None => None,
+    };
+    let region = spec.region.clone().or_else(|| match flavour {
+        S3Flavour::Aws => None,
+        S3Flavour::Oss => endpoint
+            .as_ref()
+            .and_then(|u| super::oss::region(u.host_str()?)),
+        S3Flavour::Cos => endpoint
+            .as_ref()
+            .and_then(|u| super::cos::region(u.host_str()?)),
+    });
+    let mut builder = AmazonS3Builder::new()
+        .with_bucket_name(&spec.bucket)
+        .with_client_options(client_options(spec, false));
+    if let Some(region) = &region {
+        builder = builder.with_region(region);
+    }
+    builder = match flavour {
+        S3Flavour::Aws => match &endpoint {
+            // S3-compatible servers (SeaweedFS, MinIO): path style, no DNS per bucket needed.
+            Some(url) => builder.with_endpoint(url.as_str().trim_end_matches('/')),
+            None => builder,
+        },
+        S3Flavour::Oss | S3Flavour::Cos => {
+            let url = match (&endpoint, &region) {
+                (Some(url), _) => url.clone(),
+                (None, Some(region)) => {
+                    let host = if flavour == S3Flavour::Oss {
+                        format!("https://s3.oss-{region}.aliyuncs.com")
+                    } else {
+                        format!("https://cos.{region}.myqcloud.com")
+                    };
+                    Url::parse(&host).map_err(|_| bad_endpoint(&host))?
+                }
+                (None, None) => {
+                    let kind = if flavour == S3Flavour::Oss {
+                        "OSS"
+                    } else {
+                        "COS"
+                    };
+                    return Err(OpenError::MissingEndpoint {
+                        location: location.to_owned(),
+                        kind,
+                    });
+                }
+            };
+            // Virtual-hosted style: the bucket is part of the host (OSS refuses path style).
+            let host = url.host_str().unwrap_or_default();
+            let port = url.port().map(|p| format!(":{p}")).unwrap_or_default();
+            // An endpoint that already names the bucket is taken as it is.
+            let bucket_host = if host.starts_with(&format!("{}.", spec.bucket)) {
+                host.to_owned()
+            } else {
+                format!("{}.{host}", spec.bucket)
+            };
+            builder
+                .with_endpoint(format!("{}://{bucket_host}{port}", url.scheme()))
+                .with_virtual_hosted_style_request(true)
+                .with_disable_tagging(true)
+        }
+    };
+    let secret_error = |source| OpenError::Secret {
+        location: location.to_owned(),
+        source,
+    };
+    builder = match &spec.credentials {
+        Credentials::Anonymous => builder.with_skip_signature(true),
+        Credentials::AwsChain => builder.with_credentials(Arc::new(AwsChainProvider::new(region))),
+        Credentials::Static {
+            access_key_id,
+            secret_access_key,
+            session_token,
+        } => {
+            let credential = AwsCredential {
+                key_id: access_key_id
+                    .resolve()
+                    .map_err(secret_error)?
+                    .expose()
+                    .to_owned(),
+                secret_key: secret_access_key
+                    .resolve()
+                    .map_err(secret_error)?
+                    .expose()
+                    .to_owned(),
+                token: match session_token {
+                    Some(t) => Some(t.resolve().map_err(secret_error)?.expose().to_owned()),
+                    None => None,
+                },
+            };
+            builder.with_credentials(Arc::new(StaticCredentialProvider::new(credential)))
+        }
+    };
+    Ok(builder)
+}
