@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use migrate_state::{Changes, FileStore, State, StateStore, StepStatus};
 use migrate_state_remote::ObjectStateStore;
-use migrate_store::test_support::S3Server;
+use migrate_test_support::S3Server;
 
 const TRANSITIONS: usize = 1000;
 

@@ -186,9 +186,12 @@ impl ObjectStateStore {
             ) => {}
             Err(e) => return Err(self.failed("check the conditional writes of", shown, e)),
         }
+        // A version no object has: an ETag for S3 and Azure (`If-Match`), a generation for GCS
+        // (`x-goog-if-generation-match`).
+        let nonce = Uuid::new_v4();
         let wrong = UpdateVersion {
-            e_tag: Some(format!("\"{}\"", Uuid::new_v4().simple())),
-            version: None,
+            e_tag: Some(format!("\"{}\"", nonce.simple())),
+            version: Some((nonce.as_u64_pair().0 >> 1).to_string()),
         };
         if version.e_tag == wrong.e_tag {
             return Ok(());

@@ -18,8 +18,8 @@ use std::time::{Duration, Instant};
 
 use futures::TryStreamExt;
 use migrate_store::repository::{latest, paths};
-use migrate_store::test_support::S3Server;
 use migrate_store::{FsSpec, StoreSpec, TransferOptions, open, transfer};
+use migrate_test_support::S3Server;
 use object_store::ObjectStore;
 
 const SMALL_BLOBS: usize = 5_000;

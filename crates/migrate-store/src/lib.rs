@@ -5,8 +5,8 @@
 //! rooted at a base path, each kind through its file in [`kinds`]; [`repository`] knows
 //! the snapshot repository layout; [`transfer()`] copies a repository incrementally in restorable
 //! order; [`inspect()`] lists what a repository holds; [`probe()`] checks a store answers a LIST
-//! with its credentials. With the `test-support` feature, `test_support::S3Server` runs a real S3
-//! server (SeaweedFS) for tests of any crate.
+//! with its credentials. The test servers (SeaweedFS, Azurite, fake-gcs-server) are in
+//! migrate-test-support.
 
 mod aws_chain;
 pub mod inspect;
@@ -17,8 +17,6 @@ pub mod repository;
 mod secret;
 mod spec;
 mod store_url;
-#[cfg(feature = "test-support")]
-pub mod test_support;
 pub mod transfer;
 
 pub use inspect::{Inspection, inspect};

@@ -320,9 +320,15 @@ fn classify(e: &object_store::Error, location: String, endpoint: Option<String>)
                 | "ExpiredToken"
                 | "TokenRefreshRequired"
                 | "InvalidSecurity"
-                | "AuthorizationHeaderMalformed",
+                | "AuthorizationHeaderMalformed"
+                // Azure: a wrong key or signature.
+                | "AuthenticationFailed",
             ),
         ) => ProbeFailure::Credentials,
+        // Azurite answers a wrong key with `AuthorizationFailure`, saying it failed to authenticate.
+        (403, _) if message.as_deref().is_some_and(|m| m.contains("failed to authenticate")) => {
+            ProbeFailure::Credentials
+        }
         (403, _) => ProbeFailure::Forbidden,
         (404, Some("NoSuchBucket")) => ProbeFailure::NoSuchBucket,
         (200 | 408 | 429 | 500..=599, _) => ProbeFailure::Unavailable,

@@ -1,4 +1,5 @@
-//! Project automation: `cargo xtask test` installs the pinned test services and runs every test.
+//! Project automation: `cargo xtask test` installs the pinned test services (SeaweedFS,
+//! fake-gcs-server, Azurite) and runs every test.
 //!
 //! It is the README's test command and what `.ci/run` calls, so a newcomer and CI run the same thing.
 //! `cargo xtask services` only installs the services (then plain `cargo test` finds them too).
@@ -13,7 +14,9 @@ fn main() -> ExitCode {
         Some("test") => test(&args[1..]),
         Some("services") => match services::install() {
             Ok(services) => {
-                println!("{}={}", services::WEED_BIN_ENV, services.weed.display());
+                for (var, path) in services.env() {
+                    println!("{var}={}", path.display());
+                }
                 ExitCode::SUCCESS
             }
             Err(e) => {
@@ -39,11 +42,14 @@ fn test(extra: &[String]) -> ExitCode {
         }
     };
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let status = Command::new(cargo)
+    let mut command = Command::new(cargo);
+    command
         .args(["test", "--workspace", "--locked"])
-        .args(extra)
-        .env(services::WEED_BIN_ENV, &services.weed)
-        .status();
+        .args(extra);
+    for (var, path) in services.env() {
+        command.env(var, path);
+    }
+    let status = command.status();
     match status {
         Ok(s) if s.success() => ExitCode::SUCCESS,
         Ok(_) => ExitCode::FAILURE,

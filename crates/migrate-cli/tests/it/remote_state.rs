@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use crate::support::*;
 use migrate_sandbox::{FaultRule, Flavor};
-use migrate_store::test_support::S3Server;
+use migrate_test_support::S3Server;
 
 const ACCESS: &str = "migrate-e2e";
 const SECRET: &str = "remote-state-canary-93b1";

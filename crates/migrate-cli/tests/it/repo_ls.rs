@@ -4,8 +4,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use assert_cmd::Command;
-use migrate_store::test_support::S3Server;
 use migrate_store::{FsSpec, StoreSpec, TransferOptions, open, transfer};
+use migrate_test_support::S3Server;
 
 /// (fixture, snapshots, indexes), read from each fixture's `index.latest` and `index-N`.
 const FIXTURES: &[(&str, &[&str], &[&str])] = &[

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use crate::support::preview::{Known, assert_sent_as_previewed};
 use crate::support::*;
 use migrate_sandbox::{Auth, Flavor, RunningSandbox, Sandbox};
-use migrate_store::test_support::S3Server;
+use migrate_test_support::S3Server;
 use serde_json::{Value, json};
 
 const S3_KEY: &str = "equality-key";
@@ -504,4 +504,94 @@ async fn odd_index_and_repository_names_are_sent_as_previewed_by_the_snapshot_st
         .get(format!("{}/a~b%2B%C3%A9/_count", destination.url()))
         .await;
     assert_eq!(copied["count"], json!(4));
+}
+
+/// The cloud stores: an `fs` source repository transferred into Azure Blob Storage (Azurite) or
+/// Google Cloud Storage (fake-gcs-server), which the destination restores from.
+async fn fs_to_cloud(store: &str, cluster: (&str, &str), extra: &[(&str, String)], secrets: Known) {
+    let work = tempfile::tempdir().unwrap();
+    let fs = work.path().join("fs");
+    std::fs::create_dir_all(&fs).unwrap();
+    let source = sandbox(Flavor::Elasticsearch, "7.10.2", None, Some(&fs), None, None).await;
+    let mut b = Sandbox::builder().version("7.10.2");
+    b = b.node_setting(cluster.0, json!(cluster.1));
+    for (k, v) in extra {
+        b = b.keystore(k, v);
+    }
+    let destination = b.start().await.unwrap();
+    seed(
+        &Http::new(None),
+        &source.url(),
+        None,
+        &["movies", "books"],
+        10,
+    )
+    .await;
+    let text = format!(
+        "version: 1\nname: to-cloud\nsource: {{ url: \"{}\" }}\ndestination: {{ url: \"{}\" }}\nindexes: [movies, books]\nstrategy:\n  snapshot:\n    repository: local\n    destination_repository: cloud\n    source_store: {{ fs: {{ location: \"{}\" }} }}\n    destination_store: {store}\n    incremental_rounds: 1\ncutover: {{ approved: false, block_source_writes: false }}\nverify: {{ doc_count: true, sample: 3 }}\n",
+        source.url(),
+        destination.url(),
+        fs.join("repo").display()
+    );
+    apply_and_compare(
+        work.path(),
+        &text,
+        &secrets,
+        &source,
+        &destination,
+        &["movies", "books"],
+    );
+    assert_eq!(Http::new(None).count(&destination.url(), "books").await, 10);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_snapshot_plan_into_azure_blob_storage_sends_what_its_dry_run_shows() {
+    let azurite = migrate_test_support::Azurite::start()
+        .await
+        .expect("Azurite (run `cargo xtask test`)");
+    azurite.create_container("snaps").await.unwrap();
+    let store = format!(
+        "{{ azure: {{ account: {}, container: snaps, base_path: migrate, endpoint: \"{}\", key: {{ env: AZURE_KEY }} }} }}",
+        migrate_test_support::Azurite::ACCOUNT,
+        azurite.endpoint()
+    );
+    fs_to_cloud(
+        &store,
+        ("azure.client.default.endpoint", azurite.endpoint()),
+        &[
+            (
+                "azure.client.default.account",
+                migrate_test_support::Azurite::ACCOUNT.into(),
+            ),
+            (
+                "azure.client.default.key",
+                migrate_test_support::Azurite::KEY.into(),
+            ),
+        ],
+        known(&[("AZURE_KEY", migrate_test_support::Azurite::KEY)]),
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_snapshot_plan_into_google_cloud_storage_sends_what_its_dry_run_shows() {
+    let gcs = migrate_test_support::FakeGcs::start()
+        .await
+        .expect("fake-gcs-server (run `cargo xtask test`)");
+    gcs.create_bucket("snaps").await.unwrap();
+    let key = gcs.service_account_key();
+    let work = tempfile::tempdir().unwrap();
+    let key_file = secret_file(work.path(), "gcs-key.json", &key);
+    let store = format!(
+        "{{ gcs: {{ bucket: snaps, base_path: migrate, endpoint: \"{}\", credentials: {{ file: \"{}\" }} }} }}",
+        gcs.endpoint(),
+        key_file.display()
+    );
+    fs_to_cloud(
+        &store,
+        ("gcs.client.default.endpoint", gcs.endpoint()),
+        &[("gcs.client.default.credentials_file", key.clone())],
+        known(&[]),
+    )
+    .await;
 }

@@ -5,7 +5,7 @@
 
 use crate::support::*;
 use migrate_sandbox::Sandbox;
-use migrate_store::test_support::{Identity, S3Server};
+use migrate_test_support::{Identity, S3Server};
 use serde_json::json;
 
 const ADMIN: (&str, &str) = ("admin-key", "admin-secret-0c1d");

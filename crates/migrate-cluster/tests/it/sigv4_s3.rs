@@ -5,7 +5,7 @@ use std::time::SystemTime;
 
 use aws_credential_types::Credentials;
 use migrate_cluster::sigv4::{SignInput, SignOptions, sign_request};
-use migrate_store::test_support::{REGION, S3Server};
+use migrate_test_support::{REGION, S3Server};
 
 const ACCESS: &str = "sigv4-access";
 const SECRET: &str = "sigv4-secret-5a1c";

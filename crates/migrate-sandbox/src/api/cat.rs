@@ -318,15 +318,19 @@ async fn count(ctx: Ctx) -> ApiResult<Reply> {
 async fn plugins(ctx: Ctx) -> ApiResult<Reply> {
     let product = ctx.shared.product;
     let version = product.version.to_string();
-    let s3_module = !product.is_opensearch() && product.version.major >= 8;
+    // Elasticsearch 8 ships s3, azure and gcs as modules, which `_cat/plugins` does not list.
+    let modules = !product.is_opensearch() && product.version.major >= 8;
+    let module = |c: &str| matches!(c, "repository-s3" | "repository-azure" | "repository-gcs");
     let missing = ctx.shared.cluster().missing_plugins.clone();
     let rows = [
         "repository-s3",
         "elasticsearch-repository-oss",
         "repository-cos",
+        "repository-azure",
+        "repository-gcs",
     ]
     .into_iter()
-    .filter(|c| !(missing.contains(*c) || (s3_module && *c == "repository-s3")))
+    .filter(|c| !(missing.contains(*c) || (modules && module(c))))
     .map(|c| {
         vec![
             ctx.shared.node_id.clone(),

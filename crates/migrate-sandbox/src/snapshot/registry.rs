@@ -5,7 +5,10 @@
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 
-use migrate_store::{BucketSpec, Credentials, FsSpec, Secret, SecretSource, StoreSpec};
+use migrate_store::{
+    AzureCredentials, AzureSpec, BucketSpec, Credentials, FsSpec, GcsSpec, Secret, SecretSource,
+    StoreSpec,
+};
 use serde_json::{Map, Value};
 
 use super::repository::BlobRepository;
@@ -75,7 +78,11 @@ impl NodeConfig {
         };
         let node_settings = settings
             .iter()
-            .filter(|(k, _)| k.starts_with("s3.client."))
+            .filter(|(k, _)| {
+                ["s3.client.", "azure.client.", "gcs.client."]
+                    .iter()
+                    .any(|p| k.starts_with(p))
+            })
             .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_owned())))
             .collect();
         NodeConfig {
@@ -204,6 +211,54 @@ pub fn register(
             } else {
                 StoreSpec::Cos(bucket_spec)
             }
+        }
+        // Azure Blob Storage: the client's account and key (or SAS token) from the keystore, its
+        // blob endpoint from the sandbox's node setting `azure.client.<client>.endpoint`.
+        "azure" => {
+            let client = text("client").unwrap_or_else(|| "default".into());
+            let key = |suffix: &str| format!("azure.client.{client}.{suffix}");
+            let account = node
+                .keystore
+                .get(&key("account"))
+                .map(|a| a.expose().to_owned())
+                .ok_or_else(|| refuse(format!("missing secure setting [{}]", key("account"))))?;
+            let credentials = match (
+                node.keystore.get(&key("key")),
+                node.keystore.get(&key("sas_token")),
+            ) {
+                (Some(k), _) => AzureCredentials::Key(SecretSource::Value(k.clone())),
+                (None, Some(t)) => AzureCredentials::Sas(SecretSource::Value(t.clone())),
+                (None, None) => {
+                    return Err(refuse(format!(
+                        "neither [{}] nor [{}] is set",
+                        key("key"),
+                        key("sas_token")
+                    )));
+                }
+            };
+            StoreSpec::Azure(AzureSpec {
+                account,
+                container: text("container").unwrap_or_else(|| "elasticsearch-snapshots".into()),
+                endpoint: node.node_settings.get(&key("endpoint")).cloned(),
+                base_path,
+                credentials,
+            })
+        }
+        // Google Cloud Storage: the client's service account key from the keystore
+        // (`gcs.client.<client>.credentials_file`), its endpoint from `gcs.client.<client>.endpoint`.
+        "gcs" => {
+            let bucket = text("bucket").ok_or_else(|| refuse("missing bucket".into()))?;
+            let client = text("client").unwrap_or_else(|| "default".into());
+            let key = |suffix: &str| format!("gcs.client.{client}.{suffix}");
+            StoreSpec::Gcs(GcsSpec {
+                bucket,
+                endpoint: node.node_settings.get(&key("endpoint")).cloned(),
+                base_path,
+                credentials: node
+                    .keystore
+                    .get(&key("credentials_file"))
+                    .map(|c| SecretSource::Value(c.clone())),
+            })
         }
         other => {
             return Err(RegistrationError(format!(

@@ -8,8 +8,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use migrate_sandbox::{Flavor, RunningSandbox, Sandbox};
-use migrate_store::test_support::S3Server;
 use migrate_store::{FsSpec, StoreSpec, TransferOptions, TransferReport};
+use migrate_test_support::S3Server;
 use object_store::ObjectStore;
 use reqwest::Method;
 use serde_json::{Value, json};

@@ -1,8 +1,9 @@
 //! The same state-store contract on both backends: the local file backend and the object backend
-//! on a real S3 server (SeaweedFS).
+//! on a real S3 server (SeaweedFS), Azure Blob Storage (Azurite) and Google Cloud Storage
+//! (fake-gcs-server).
 
 use crate::common;
-use crate::common::{FileHarness, ObjectHarness};
+use crate::common::{CloudHarness, FileHarness, ObjectHarness};
 use migrate_state::{Changes, LockInfo, State, StateError, StateStore, StepStatus};
 
 #[test]
@@ -22,6 +23,31 @@ fn the_object_backend_keeps_the_contract() {
     a_dead_holder_is_never_taken_over(&h);
     first_commits_race_and_one_wins(&h);
     secrets_never_show(&h);
+}
+
+#[test]
+fn the_object_backend_keeps_the_contract_on_azure_blob_storage() {
+    let h = CloudHarness::azurite();
+    common::run_contract(&h);
+    a_stale_whole_state_write_is_refused(&h);
+}
+
+/// fake-gcs-server ignores generation preconditions, so a second create-if-absent of one object
+/// succeeds there: the backend's probe finds that out and refuses the store before a state is
+/// kept in it (real Google Cloud Storage honours `x-goog-if-generation-match`).
+#[test]
+fn a_store_that_ignores_conditional_writes_is_refused_before_it_holds_a_state() {
+    let h = CloudHarness::fake_gcs();
+    let store = common::Harness::open(&h, "unsafe");
+    let err = store.lock(LockInfo::current("apply")).unwrap_err();
+    let shown = err.to_string();
+    assert!(
+        shown.contains("gs://states/ci/plans")
+            && shown.contains("a second create-if-absent (`If-None-Match: *`) of one object")
+            && shown.contains("cannot hold a migrate state safely"),
+        "{shown}"
+    );
+    assert_eq!(store.load().unwrap(), None, "nothing was committed");
 }
 
 /// The checkpoint path costs one request per commit: the ETag of the last write is remembered.

@@ -8,7 +8,7 @@ use crate::common::*;
 use migrate_graph::blueprint::Flavor as Flavor2;
 use migrate_graph::blueprint::*;
 use migrate_sandbox::Flavor;
-use migrate_store::test_support::S3Server;
+use migrate_test_support::S3Server;
 use serde_json::json;
 
 /// The object store's secret key: a canary that must appear in no error or output.

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use crate::common::*;
 use migrate_graph::blueprint::*;
 use migrate_sandbox::{Flavor, RunningSandbox, Sandbox};
-use migrate_store::test_support::S3Server;
+use migrate_test_support::S3Server;
 use serde_json::json;
 
 const SECRET: &str = "canary-s3-secret-0b5e";

@@ -1,5 +1,6 @@
 //! The integration tests of `migrate-store`: one binary (one link on CI), one module per area.
 
+mod cloud;
 mod common;
 mod probe;
 mod repository;

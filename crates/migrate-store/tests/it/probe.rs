@@ -1,10 +1,10 @@
 //! `probe` against a real S3 server (SeaweedFS) and local directories: each failure is classified
 //! (credentials, missing bucket, refused connection, missing directory) and no secret is shown.
 
-use migrate_store::test_support::S3Server;
 use migrate_store::{
     BucketSpec, Credentials, FsSpec, ProbeFailure, Secret, SecretSource, StoreSpec, open, probe,
 };
+use migrate_test_support::S3Server;
 use object_store::{ObjectStoreExt, PutPayload, path::Path};
 
 const SECRET: &str = "probe-canary-secret-77c1";

@@ -2,7 +2,7 @@
 //! (The state backend's locking and the transfer's guarantees rely on both.)
 
 use migrate_store::open;
-use migrate_store::test_support::S3Server;
+use migrate_test_support::S3Server;
 use object_store::{ObjectStoreExt, PutMode, PutOptions, PutPayload, path::Path};
 
 async fn server() -> S3Server {

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use migrate_state::{Changes, LockInfo, State, StateError, StateStore, StepStatus};
 use migrate_state_remote::ObjectStateStore;
-use migrate_store::test_support::S3Server;
+use migrate_test_support::S3Server;
 use object_store::{ObjectStoreExt, PutPayload, path::Path as Key};
 
 /// Opens a backend's store for a plan, as a new process would.
@@ -94,6 +94,70 @@ impl ObjectHarness {
         self.runtime.block_on(async {
             store
                 .put(&Key::from(key), PutPayload::from(bytes.to_vec()))
+                .await
+                .unwrap();
+        });
+    }
+}
+
+/// The object backend on Azure Blob Storage (Azurite) or Google Cloud Storage (fake-gcs-server).
+pub struct CloudHarness {
+    pub runtime: tokio::runtime::Runtime,
+    pub spec: migrate_store::StoreSpec,
+    /// The emulator, stopped when the harness is dropped.
+    _server: Box<dyn std::any::Any>,
+}
+
+impl CloudHarness {
+    fn runtime() -> tokio::runtime::Runtime {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap()
+    }
+
+    pub fn azurite() -> Self {
+        let runtime = Self::runtime();
+        let server = runtime.block_on(async {
+            let server = migrate_test_support::Azurite::start().await.unwrap();
+            server.create_container(BUCKET).await.unwrap();
+            server
+        });
+        CloudHarness {
+            spec: server.spec(BUCKET, ""),
+            runtime,
+            _server: Box::new(server),
+        }
+    }
+
+    pub fn fake_gcs() -> Self {
+        let runtime = Self::runtime();
+        let server = runtime.block_on(async {
+            let server = migrate_test_support::FakeGcs::start().await.unwrap();
+            server.create_bucket(BUCKET).await.unwrap();
+            server
+        });
+        CloudHarness {
+            spec: server.spec(BUCKET, ""),
+            runtime,
+            _server: Box::new(server),
+        }
+    }
+}
+
+impl Harness for CloudHarness {
+    fn open(&self, plan: &str) -> Arc<dyn StateStore> {
+        let _guard = self.runtime.enter();
+        Arc::new(ObjectStateStore::open(&self.spec, PREFIX, plan).unwrap())
+    }
+
+    fn put_raw_state(&self, plan: &str, bytes: &[u8]) {
+        let store = migrate_store::open(&self.spec).unwrap();
+        let key = Key::from(format!("{PREFIX}/{plan}.state.json"));
+        self.runtime.block_on(async {
+            store
+                .put(&key, PutPayload::from(bytes.to_vec()))
                 .await
                 .unwrap();
         });

