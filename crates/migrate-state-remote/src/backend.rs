@@ -68,6 +68,21 @@ pub fn open_state_backend(
 ) -> Result<StateBackend, OpenStateError> {
     match location {
         StateLocation::Dir(dir) => Ok(StateBackend::File(FileStore::new(dir, plan_name)?)),
+        StateLocation::File(file) => {
+            let file_plan = file
+                .file_name()
+                .and_then(|n| n.to_str())
+                .and_then(|n| n.strip_suffix(".state.json"))
+                .unwrap_or_default();
+            if file_plan != plan_name {
+                return Err(OpenStateError::OtherPlansFile {
+                    path: file.display().to_string(),
+                    file_plan: file_plan.to_owned(),
+                    plan: plan_name.to_owned(),
+                });
+            }
+            Ok(StateBackend::File(FileStore::for_state_file(file)?))
+        }
         StateLocation::Object { spec, prefix } => Ok(StateBackend::Object(ObjectStateStore::open(
             spec, prefix, plan_name,
         )?)),

@@ -15,5 +15,7 @@ mod object;
 pub use backend::{StateBackend, open_state_backend, open_state_store};
 pub use copy::{CopyOutcome, CopyReport, copy_state};
 pub use error::{CopyError, OpenStateError};
-pub use location::{StateLocation, StateUrlError, parse_state_url};
+pub use location::{
+    ResolvedState, StateLocation, StateOrigin, StateUrlError, parse_state_url, resolve_state,
+};
 pub use object::ObjectStateStore;

@@ -3,62 +3,17 @@
 //! `azure://container/prefix?account=…`, `gs://bucket/prefix`. Credentials come from each
 //! provider's default chain (AWS, Azure, Google), never from the URL.
 
-use thiserror::Error;
-use url::Url;
+pub use migrate_core::store::url::UrlError;
+use migrate_core::store::url::parse;
 
-use crate::kinds::{self, SCHEMES, UrlParts};
+use crate::kinds;
 use crate::spec::StoreSpec;
 
-/// A store URL that cannot be used.
-#[derive(Debug, Error, PartialEq, Eq)]
-pub enum UrlError {
-    /// Not a URL at all.
-    #[error(
-        "`{0}` is not a store URL (expected file:///dir, s3://bucket/prefix, oss://…, cos://…, azure://container/prefix?account=… or gs://bucket/prefix)"
-    )]
-    Malformed(String),
-    /// A scheme this tool does not speak.
-    #[error("unsupported store scheme `{scheme}` in `{url}` (expected {SCHEMES})")]
-    Scheme {
-        /// The scheme.
-        scheme: String,
-        /// The URL.
-        url: String,
-    },
-    /// No bucket in an s3/oss/cos URL.
-    #[error("`{0}` names no bucket")]
-    NoBucket(String),
-    /// A query parameter the URL's kind does not take.
-    #[error("unknown parameter `{key}` in `{url}` (known: {known})")]
-    Parameter {
-        /// The parameter.
-        key: String,
-        /// The URL.
-        url: String,
-        /// The kind's parameters.
-        known: String,
-    },
-    /// A parameter the URL's kind needs.
-    #[error("`{url}` needs `{key}=…`")]
-    Missing {
-        /// The parameter.
-        key: &'static str,
-        /// The URL.
-        url: String,
-    },
-}
-
 impl StoreSpec {
-    /// Parses a store URL; each scheme's parameters are its kind's (see [`crate::kinds`]).
+    /// Parses a store URL (`migrate_core::store::url`, the one parser) into the spec its kind
+    /// builds (see [`crate::kinds`]).
     pub fn from_url(input: &str) -> Result<StoreSpec, UrlError> {
-        let url = Url::parse(input).map_err(|_| UrlError::Malformed(input.to_owned()))?;
-        let parts = UrlParts {
-            input,
-            host: url.host_str().map(str::to_owned),
-            path: url.path().trim_matches('/').to_owned(),
-            params: url.query_pairs().into_owned().collect(),
-        };
-        kinds::from_url(url.scheme(), &parts)
+        kinds::from_url(&parse(input)?)
     }
 }
 

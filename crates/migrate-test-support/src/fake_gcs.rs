@@ -54,9 +54,26 @@ impl FakeGcs {
         })
     }
 
-    /// Starts the server and waits until it answers.
+    /// Starts the server and waits until it answers. A free port may be taken by another test
+    /// process before the server binds it, so a server that exits at once is started again on
+    /// another port (three tries).
     pub async fn start() -> Result<FakeGcs, ServerError> {
         let bin = Self::bin()?;
+        let mut tries = 0;
+        loop {
+            tries += 1;
+            match Self::start_once(&bin).await {
+                Err(ServerError::Start { reason, .. })
+                    if tries < 3 && reason.starts_with("exited") =>
+                {
+                    continue;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    async fn start_once(bin: &std::path::Path) -> Result<FakeGcs, ServerError> {
         let fail = |reason: String| ServerError::Start {
             service: "fake-gcs-server",
             reason,
@@ -67,7 +84,7 @@ impl FakeGcs {
         let log = std::fs::File::create(dir.path().join("fake-gcs.log"))
             .map_err(|e| fail(format!("log: {e}")))?;
         let log_err = log.try_clone().map_err(|e| fail(format!("log: {e}")))?;
-        let child = Command::new(&bin)
+        let child = Command::new(bin)
             .args([
                 "-scheme",
                 "http",

@@ -1,7 +1,9 @@
 //! `migrate plan --dry-run`: compiles the plan and prints what apply would do, touching nothing.
 //!
-//! It reads the plan (and, with `--state`, a state file) and writes only to stdout/stderr: no file is
-//! created, no cluster or store is contacted, so it runs in pull-request CI with no network at all.
+//! It reads the plan and the state apply would use (`--state`, else the plan's `settings.state`,
+//! else `.migrate/` next to the plan) and writes only to stdout/stderr: no file is created and no
+//! cluster is contacted; only a state kept in an object store is read over the network, so a plan
+//! with a local state runs in pull-request CI with no network at all.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -40,11 +42,11 @@ pub struct PlanArgs {
     #[arg(long, value_enum, default_value_t = FormatArg::Text)]
     pub format: FormatArg,
 
-    /// The state to plan against (default: the one apply keeps in `.migrate/` next to the plan,
-    /// if any): a `<plan>.state.json` file, a directory, or an object-store URL (read-only).
-    /// Done steps are marked and only what remains is listed.
+    /// The state to plan against (default: the one apply uses — the plan's `settings.state`, else
+    /// `.migrate/` next to the plan — if it holds one): a `<plan>.state.json` file, a directory,
+    /// or an object-store URL (read-only). Done steps are marked and only what remains is listed.
     #[arg(long, value_name = "LOCATION")]
-    pub state: Option<PathBuf>,
+    pub state: Option<String>,
 
     /// Exit 0 when nothing is left to do, 2 when steps are pending, 1 on error (like
     /// `terraform plan -detailed-exitcode`).
@@ -83,10 +85,7 @@ pub fn run(args: &PlanArgs) -> ExitCode {
             return ExitCode::from(error_code);
         }
     };
-    let recorded = match &args.state {
-        Some(path) => read_state_at(path, &plan.name).map(Some),
-        None => read_local_state(&args.plan, &plan.name),
-    };
+    let recorded = read_recorded(&args.plan, &plan, args.state.as_deref());
     let progress = match recorded {
         Ok(map) => map.map(|m| Progress::resolve(&graph, &m)),
         Err(message) => {
@@ -103,43 +102,40 @@ pub fn run(args: &PlanArgs) -> ExitCode {
     }
 }
 
-/// The state apply keeps next to the plan (`.migrate/<plan>.state.json` and its journal), if any:
-/// without `--state`, the dry run shows what apply would do now. Read-only.
-fn read_local_state(plan_path: &Path, name: &str) -> Result<Option<StatusMap>, String> {
-    let store = migrate_state::FileStore::for_plan(plan_path, name).map_err(|e| e.to_string())?;
-    if !store.state_path().exists() && !store.journal_path().exists() {
-        return Ok(None);
+/// The state apply would use (the one rule of [`super::state_store::resolve`]: `--state`, the
+/// plan's `settings.state`, `.migrate/` next to the plan), read-only. A `--state` naming a file
+/// that is not `<plan>.state.json` is read as a hand-written state; a `--state` with no state in
+/// it is an error, while the plan's own location may hold none yet (then the whole plan shows).
+fn read_recorded(
+    plan_path: &Path,
+    plan: &migrate_plan::Plan,
+    flag: Option<&str>,
+) -> Result<Option<StatusMap>, String> {
+    use migrate_state::StateStore;
+    use migrate_state_remote::{StateBackend, StateLocation, StateOrigin};
+    let resolved = super::state_store::resolve_or_message(plan_path, plan, flag)?;
+    let explicit = resolved.origin == StateOrigin::Flag;
+    if let StateLocation::Dir(path) = &resolved.location
+        && explicit
+        && path.is_file()
+    {
+        return read_state(path).map(Some);
     }
-    use migrate_state::StateStore;
-    let state = store.load().map_err(|e| e.to_string())?;
-    Ok(state.as_ref().map(migrate_exec::status_map))
-}
-
-/// `--state`: a state file apply wrote (`<plan>.state.json`, its journal replayed), a directory
-/// holding one, an object-store URL (`s3://…`, read-only), or a hand-written JSON file.
-fn read_state_at(path: &Path, name: &str) -> Result<StatusMap, String> {
-    use migrate_state::StateStore;
-    let text = path.to_string_lossy();
-    let store: Option<std::sync::Arc<dyn StateStore>> = if text.contains("://") {
-        let loc = migrate_state_remote::parse_state_url(&text).map_err(|e| e.to_string())?;
-        Some(migrate_state_remote::open_state_store(&loc, name).map_err(|e| e.to_string())?)
-    } else if path.is_dir() {
-        Some(std::sync::Arc::new(
-            migrate_state::FileStore::new(path, name).map_err(|e| e.to_string())?,
-        ))
-    } else if text.ends_with(".state.json") {
-        Some(std::sync::Arc::new(
-            migrate_state::FileStore::for_state_file(path).map_err(|e| e.to_string())?,
-        ))
-    } else {
-        None
-    };
-    match store {
-        Some(store) => match store.load().map_err(|e| e.to_string())? {
-            Some(state) => Ok(migrate_exec::status_map(&state)),
-            None => Err(format!("no state at {}", store.location())),
-        },
-        None => read_state(path),
+    let backend = migrate_state_remote::open_state_backend(&resolved.location, &plan.name)
+        .map_err(|e| e.to_string())?;
+    if let StateBackend::File(f) = &backend
+        && !f.state_path().exists()
+        && !f.journal_path().exists()
+    {
+        return match explicit {
+            true => Err(format!("no state at {}", f.location())),
+            false => Ok(None),
+        };
+    }
+    match backend.as_store().load().map_err(|e| e.to_string())? {
+        Some(state) => Ok(Some(migrate_exec::status_map(&state))),
+        None if explicit => Err(format!("no state at {}", backend.as_store().location())),
+        None => Ok(None),
     }
 }
 

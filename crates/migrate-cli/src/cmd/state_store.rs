@@ -1,58 +1,59 @@
-//! Which state store a command uses: `--state LOCATION` when given, else the plan's
-//! `settings.state`, else the local file next to the plan (`.migrate/<plan-name>.state.json`),
-//! the embedded default. A location is a directory or an object-store URL (`s3://bucket/prefix`,
-//! `oss://…`, `cos://…`, `file:///dir`), see docs/state.md.
+//! Which state store a command uses — one rule for every command (`plan --dry-run`, `apply`,
+//! `status`, `state …`): `--state LOCATION` when given, else the plan's `settings.state`, else the
+//! local file next to the plan (`.migrate/<plan-name>.state.json`). The rule itself is
+//! [`migrate_state_remote::resolve_state`]; a location is a directory, a `<plan>.state.json` file
+//! or an object-store URL (`s3://bucket/prefix`, `oss://…`, `cos://…`, `azure://…`, `gs://…`,
+//! `file:///dir`), see docs/state.md.
 
 use std::path::Path;
 use std::sync::Arc;
 
 use clap::Args;
 use migrate_plan::Plan;
-use migrate_state::{FileStore, StateStore};
-use migrate_state_remote::{StateBackend, StateLocation, open_state_backend, parse_state_url};
+use migrate_state::StateStore;
+use migrate_state_remote::{ResolvedState, StateBackend, open_state_backend, resolve_state};
 
 use super::load::EXIT_BAD_INPUT;
 
 /// `--state`, shared by every command that reads or writes the state.
 #[derive(Debug, Clone, Default, Args)]
 pub struct StateArg {
-    /// Where the state lives instead of `.migrate/` next to the plan: a directory, or an object
-    /// store URL for shared runners (`s3://bucket/prefix?region=eu-west-1`, `oss://…`, `cos://…`).
+    /// Where the state lives instead of the plan's `settings.state` or `.migrate/` next to the
+    /// plan: a directory, a `<plan>.state.json` file, or an object store URL for shared runners
+    /// (`s3://bucket/prefix?region=eu-west-1`, `oss://…`, `cos://…`, `azure://…`, `gs://…`).
     #[arg(long = "state", value_name = "LOCATION")]
     pub location: Option<String>,
 }
 
-/// The location a command uses for `plan` (None: the file next to the plan).
-pub fn location(plan: &Plan, arg: &StateArg) -> Result<Option<StateLocation>, u8> {
-    let Some(text) = arg.location.as_deref().or(plan_setting(plan)) else {
-        return Ok(None);
-    };
-    match parse_state_url(text) {
-        Ok(loc) => Ok(Some(loc)),
-        Err(e) => {
-            eprintln!("error: the state location `{text}`: {e}");
-            eprintln!(
-                "help: use a directory, or s3://bucket/prefix?region=…, oss://bucket/prefix?endpoint=…, cos://bucket/prefix?region=…"
-            );
-            Err(EXIT_BAD_INPUT)
-        }
-    }
+/// The location a command uses for `plan` and where it came from, or the message saying why the
+/// location cannot be used.
+pub fn resolve_or_message(
+    plan_path: &Path,
+    plan: &Plan,
+    flag: Option<&str>,
+) -> Result<ResolvedState, String> {
+    let setting = plan.settings.state.as_deref();
+    resolve_state(flag, setting, plan_path).map_err(|e| {
+        let text = flag.or(setting).unwrap_or_default();
+        format!("the state location `{text}`: {e}")
+    })
 }
 
-/// The plan's own `settings.state`, if it names one.
-fn plan_setting(plan: &Plan) -> Option<&str> {
-    plan.settings.state.as_deref()
+/// [`resolve_or_message`], the message printed with a hint.
+pub fn resolve(plan_path: &Path, plan: &Plan, flag: Option<&str>) -> Result<ResolvedState, u8> {
+    resolve_or_message(plan_path, plan, flag).map_err(|message| {
+        eprintln!("error: {message}");
+        eprintln!(
+            "help: use a directory, or s3://bucket/prefix?region=…, oss://bucket/prefix?endpoint=…, cos://bucket/prefix?region=…, azure://container/prefix?account=…, gs://bucket/prefix"
+        );
+        EXIT_BAD_INPUT
+    })
 }
 
 /// Opens the backend for `plan` (nothing is written until the executor commits).
 pub fn open_backend(plan_path: &Path, plan: &Plan, arg: &StateArg) -> Result<StateBackend, u8> {
-    let opened = match location(plan, arg)? {
-        Some(loc) => open_state_backend(&loc, &plan.name).map_err(|e| e.to_string()),
-        None => FileStore::for_plan(plan_path, &plan.name)
-            .map(StateBackend::File)
-            .map_err(|e| e.to_string()),
-    };
-    opened.map_err(|e| {
+    let resolved = resolve(plan_path, plan, arg.location.as_deref())?;
+    open_state_backend(&resolved.location, &plan.name).map_err(|e| {
         eprintln!("error: {e}");
         EXIT_BAD_INPUT
     })

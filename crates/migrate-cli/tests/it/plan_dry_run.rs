@@ -212,6 +212,59 @@ fn detailed_exit_codes_follow_what_remains() {
 }
 
 #[test]
+fn without_state_flag_the_plans_settings_state_is_read_as_apply_would() {
+    let work = tempfile::tempdir().expect("tempdir");
+    let source = repo_root().join("plans/snapshot-fs-shared.yaml");
+    let text = std::fs::read_to_string(&source).expect("plan");
+    let plan = work.path().join("plan.yaml");
+    std::fs::write(&plan, format!("{text}\nsettings:\n  state: elsewhere\n")).expect("write");
+    let run = |extra: &[&str]| {
+        let out = migrate()
+            .current_dir(work.path())
+            .args(["plan", "--dry-run", "plan.yaml", "--detailed-exitcode"])
+            .args(extra)
+            .output()
+            .expect("runs");
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, json, _) = run(&["--format", "json"]);
+    assert_eq!(code, 2, "no state yet: everything is pending");
+    let doc: serde_json::Value = serde_json::from_str(&json).expect("json");
+
+    // A state in `elsewhere/` (the plan's settings.state) with every step done.
+    let mut state = migrate_state::State::new("catalog-fs-68-to-710");
+    for step in doc["steps"].as_array().expect("steps") {
+        let entry = state.step_mut(step["id"].as_str().expect("id"));
+        entry.status = migrate_state::StepStatus::Done;
+        entry.fingerprint = step["fingerprint"].as_str().map(str::to_owned);
+    }
+    std::fs::create_dir(work.path().join("elsewhere")).expect("mkdir");
+    std::fs::write(
+        work.path()
+            .join("elsewhere/catalog-fs-68-to-710.state.json"),
+        migrate_state::to_canonical_json(&state),
+    )
+    .expect("write state");
+    let (code, text, stderr) = run(&[]);
+    assert_eq!(code, 0, "{text}{stderr}");
+    assert!(text.contains(", 0 to run"), "{text}");
+    assert!(
+        !work.path().join(".migrate").exists(),
+        "the default location is not consulted when the plan names one"
+    );
+
+    // `--state` still wins: an empty directory named on the command line holds no state.
+    std::fs::create_dir(work.path().join("empty")).expect("mkdir");
+    let (code, _, stderr) = run(&["--state", "empty"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("no state at empty"), "{stderr}");
+}
+
+#[test]
 fn bad_input_exits_2_or_1_with_detailed_exitcode() {
     let dir = tempfile::tempdir().expect("tempdir");
     let bad = dir.path().join("bad.yaml");

@@ -13,6 +13,7 @@ mod fs;
 mod gcs;
 mod oss;
 mod s3;
+pub mod url;
 
 use std::collections::BTreeMap;
 

@@ -1,5 +1,7 @@
 //! Execution settings: parallelism, retries, and where the state lives.
 
+use migrate_core::store::url::parse_location;
+
 use super::{Cx, Path};
 use crate::model::*;
 use crate::wire::*;
@@ -37,34 +39,14 @@ pub(super) fn settings(w: Option<&SettingsWire>, p: &Path, cx: &mut Cx<'_>) -> S
     }
 }
 
-/// `settings.state`: an object-store URL with a bucket, a `file://` URL or a plain directory path.
+/// `settings.state`: a store URL (checked by the one store-URL parser,
+/// `migrate_core::store::url`) or a directory path.
 fn state_location(s: &str, p: &Path, cx: &mut Cx<'_>) -> Option<String> {
-    const FORMS: &str = "write `s3://bucket/prefix?region=REGION`, `oss://bucket/prefix?endpoint=HOST`, `cos://bucket/prefix?region=REGION`, `file:///dir` or a directory path; credentials come from the AWS chain or the environment, never from the plan";
+    const FORMS: &str = "write `s3://bucket/prefix?region=REGION`, `oss://bucket/prefix?endpoint=HOST`, `cos://bucket/prefix?region=REGION`, `azure://container/prefix?account=NAME`, `gs://bucket/prefix`, `file:///dir` or a directory path; credentials come from each provider's chain or the environment, never from the plan";
     let problem = if s.trim().is_empty() {
         Some("the state location is empty".to_owned())
-    } else if let Some((scheme, rest)) = s.split_once("://") {
-        match scheme {
-            "s3" | "oss" | "cos" => {
-                let bucket = rest.split(['/', '?']).next().unwrap_or("");
-                if bucket.is_empty() {
-                    Some(format!("`{scheme}://` needs a bucket name"))
-                } else if bucket.contains('@') {
-                    Some("the state location must not carry credentials".to_owned())
-                } else {
-                    None
-                }
-            }
-            "file" => {
-                if rest.starts_with('/') {
-                    None
-                } else {
-                    Some("a `file://` location needs an absolute path (`file:///dir`)".to_owned())
-                }
-            }
-            other => Some(format!("unknown state location scheme `{other}://`")),
-        }
     } else {
-        None
+        parse_location(s).err().map(|e| e.to_string())
     };
     match problem {
         None => Some(s.to_owned()),

@@ -63,7 +63,7 @@ pub struct SettingsWire {
     /// Retries of transient failures (HTTP 429, 5xx, dropped connections).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry: Option<RetryWire>,
-    /// Where `apply` keeps the run's state, for GitOps runners that have no `--state` flag to pass: the same forms as the CLI's `--state`, `s3://bucket/prefix?region=..&endpoint=..`, `oss://bucket/prefix?...`, `cos://bucket/prefix?...`, `file:///dir` or a directory path. Credentials are never written here: they come from the AWS credential chain or the environment. `--state` on the command line wins over it.
+    /// Where `apply` keeps the run's state, for GitOps runners that have no `--state` flag to pass: the same forms as the CLI's `--state`, `s3://bucket/prefix?region=..&endpoint=..`, `oss://bucket/prefix?...`, `cos://bucket/prefix?...`, `azure://container/prefix?account=..`, `gs://bucket/prefix`, `file:///dir` or a directory path. Credentials are never written here: they come from each provider's credential chain or the environment. `--state` on the command line wins over it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
 }

@@ -184,6 +184,8 @@ fn the_state_location_accepts_the_cli_forms_only() {
         "s3://state-bucket/movies?region=ap-southeast-1&endpoint=http://127.0.0.1:9000",
         "oss://state-bucket/movies?endpoint=oss-cn-hangzhou.aliyuncs.com",
         "cos://state-bucket-1250000000/movies?region=ap-guangzhou",
+        "azure://states/movies?account=acme",
+        "gs://state-bucket/movies",
         "file:///var/lib/migrate",
         "./state",
         "/var/lib/migrate",
@@ -193,7 +195,9 @@ fn the_state_location_accepts_the_cli_forms_only() {
         assert_eq!(p.settings.state.as_deref(), Some(ok));
     }
     for bad in [
-        "gs://bucket/x",
+        "hdfs://bucket/x",
+        "azure://states/movies",
+        "s3://b/x?acl=private",
         "s3:///prefix",
         "file://relative/dir",
         "",

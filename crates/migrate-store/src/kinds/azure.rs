@@ -9,11 +9,11 @@ use migrate_core::store::AzureStore;
 use object_store::azure::MicrosoftAzureBuilder;
 use object_store::{ClientOptions, ObjectStore};
 
-use super::{Resolve, UrlParts, required};
+use super::{Resolve, required};
 use crate::open::OpenError;
 use crate::secret::SecretSource;
 use crate::spec::{AzureCredentials, AzureSpec, StoreSpec};
-use crate::store_url::UrlError;
+use migrate_core::store::url::{StoreUrl, UrlError};
 
 /// An Azure store of a plan.
 pub(super) fn spec(s: &AzureStore, resolve: Resolve<'_>) -> Result<StoreSpec, String> {
@@ -32,19 +32,10 @@ pub(super) fn spec(s: &AzureStore, resolve: Resolve<'_>) -> Result<StoreSpec, St
 }
 
 /// `azure://container/prefix?account=NAME[&endpoint=URL]`: credentials from the Azure chain.
-pub(super) fn from_url(u: &UrlParts<'_>) -> Result<StoreSpec, UrlError> {
-    u.only(&["account", "endpoint"])?;
-    let account = u
-        .params
-        .get("account")
-        .cloned()
-        .ok_or_else(|| UrlError::Missing {
-            key: "account",
-            url: u.input.to_owned(),
-        })?;
+pub(super) fn from_url(u: &StoreUrl) -> Result<StoreSpec, UrlError> {
     Ok(StoreSpec::Azure(AzureSpec {
-        account,
-        container: u.bucket()?,
+        account: u.params.get("account").cloned().unwrap_or_default(),
+        container: u.bucket.clone().unwrap_or_default(),
         endpoint: u.params.get("endpoint").cloned(),
         base_path: u.path.clone(),
         credentials: AzureCredentials::Chain,
@@ -63,7 +54,13 @@ pub(super) fn open(a: &AzureSpec, location: &str) -> Result<Arc<dyn ObjectStore>
         .endpoint
         .as_deref()
         .is_some_and(|e| e.starts_with("http://"));
-    let mut b = MicrosoftAzureBuilder::new()
+    // The chain: the `AZURE_*` environment (account key, SAS, service principal, …), then a
+    // managed identity; a plan's key or SAS token replaces it.
+    let base = match a.credentials {
+        AzureCredentials::Chain => MicrosoftAzureBuilder::from_env(),
+        _ => MicrosoftAzureBuilder::new(),
+    };
+    let mut b = base
         .with_account(&a.account)
         .with_container_name(&a.container)
         .with_client_options(

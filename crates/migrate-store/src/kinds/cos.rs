@@ -4,9 +4,9 @@
 use migrate_core::store::CosStore;
 
 use super::s3::{bucket_from_url, compatible};
-use super::{Resolve, UrlParts, required};
+use super::{Resolve, required};
 use crate::spec::{BucketSpec, Credentials, StoreSpec};
-use crate::store_url::UrlError;
+use migrate_core::store::url::{StoreUrl, UrlError};
 
 /// A COS store of a plan: its SecretId and SecretKey.
 pub(super) fn spec(s: &CosStore, resolve: Resolve<'_>) -> Result<StoreSpec, String> {
@@ -27,8 +27,8 @@ pub(super) fn spec(s: &CosStore, resolve: Resolve<'_>) -> Result<StoreSpec, Stri
 }
 
 /// `cos://bucket-appid/prefix?region=…`.
-pub(super) fn from_url(u: &UrlParts<'_>) -> Result<StoreSpec, UrlError> {
-    Ok(StoreSpec::Cos(bucket_from_url(u)?))
+pub(super) fn from_url(u: &StoreUrl) -> Result<StoreSpec, UrlError> {
+    Ok(StoreSpec::Cos(bucket_from_url(u)))
 }
 
 /// `cos.ap-guangzhou.myqcloud.com` → `ap-guangzhou`.

@@ -7,10 +7,9 @@ use migrate_core::store::FsStore;
 use object_store::ObjectStore;
 use object_store::local::LocalFileSystem;
 
-use super::UrlParts;
 use crate::open::OpenError;
 use crate::spec::{FsSpec, StoreSpec};
-use crate::store_url::UrlError;
+use migrate_core::store::url::{StoreUrl, UrlError};
 
 /// An `fs` store of a plan: its `location`, which must be absolute (the directory the cluster's
 /// `path.repo` allows, as this machine sees it).
@@ -29,14 +28,9 @@ pub(super) fn spec(s: &FsStore) -> Result<StoreSpec, String> {
 }
 
 /// `file:///dir`.
-pub(super) fn from_url(u: &UrlParts<'_>) -> Result<StoreSpec, UrlError> {
-    u.only(&[])?;
-    let root = url::Url::parse(u.input)
-        .ok()
-        .and_then(|url| url.to_file_path().ok())
-        .ok_or_else(|| UrlError::Malformed(u.input.to_owned()))?;
+pub(super) fn from_url(u: &StoreUrl) -> Result<StoreSpec, UrlError> {
     Ok(StoreSpec::Fs(FsSpec {
-        root,
+        root: PathBuf::from(&u.path),
         base_path: String::new(),
     }))
 }

@@ -9,10 +9,10 @@ use migrate_core::store::GcsStore;
 use object_store::gcp::GoogleCloudStorageBuilder;
 use object_store::{ClientOptions, ObjectStore};
 
-use super::{Resolve, UrlParts, required};
+use super::{Resolve, required};
 use crate::open::OpenError;
 use crate::spec::{GcsSpec, StoreSpec};
-use crate::store_url::UrlError;
+use migrate_core::store::url::{StoreUrl, UrlError};
 
 /// A GCS store of a plan.
 pub(super) fn spec(s: &GcsStore, resolve: Resolve<'_>) -> Result<StoreSpec, String> {
@@ -29,10 +29,9 @@ pub(super) fn spec(s: &GcsStore, resolve: Resolve<'_>) -> Result<StoreSpec, Stri
 }
 
 /// `gs://bucket/prefix[?endpoint=URL]`: Application Default Credentials.
-pub(super) fn from_url(u: &UrlParts<'_>) -> Result<StoreSpec, UrlError> {
-    u.only(&["endpoint"])?;
+pub(super) fn from_url(u: &StoreUrl) -> Result<StoreSpec, UrlError> {
     Ok(StoreSpec::Gcs(GcsSpec {
-        bucket: u.bucket()?,
+        bucket: u.bucket.clone().unwrap_or_default(),
         endpoint: u.params.get("endpoint").cloned(),
         base_path: u.path.clone(),
         credentials: None,
@@ -45,14 +44,18 @@ pub(super) fn open(g: &GcsSpec, location: &str) -> Result<Arc<dyn ObjectStore>, 
         .endpoint
         .as_deref()
         .is_some_and(|e| e.starts_with("http://"));
-    let mut b = GoogleCloudStorageBuilder::new()
-        .with_bucket_name(&g.bucket)
-        .with_client_options(
-            ClientOptions::new()
-                .with_connect_timeout(Duration::from_secs(10))
-                .with_timeout(Duration::from_secs(300))
-                .with_allow_http(allow_http),
-        );
+    // Without a plan key: the `GOOGLE_*` environment (service account file or key), then the
+    // application-default credentials.
+    let base = match g.credentials {
+        None => GoogleCloudStorageBuilder::from_env(),
+        Some(_) => GoogleCloudStorageBuilder::new(),
+    };
+    let mut b = base.with_bucket_name(&g.bucket).with_client_options(
+        ClientOptions::new()
+            .with_connect_timeout(Duration::from_secs(10))
+            .with_timeout(Duration::from_secs(300))
+            .with_allow_http(allow_http),
+    );
     if let Some(e) = &g.endpoint {
         b = b.with_base_url(e.trim_end_matches('/'));
     }

@@ -12,15 +12,14 @@ mod gcs;
 mod oss;
 mod s3;
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use migrate_core::store::url::{Scheme, StoreUrl, UrlError};
 use migrate_core::{Secret, SecretRef, Store};
 use object_store::ObjectStore;
 
 use crate::open::OpenError;
 use crate::spec::StoreSpec;
-use crate::store_url::UrlError;
 
 pub(crate) use s3::{S3Flavour, client_options, open_s3, s3_builder};
 
@@ -40,52 +39,15 @@ pub fn spec_of(store: &Store, resolve: Resolve<'_>) -> Result<StoreSpec, String>
     }
 }
 
-/// What a store URL says: `scheme://host/path?params`.
-pub(crate) struct UrlParts<'a> {
-    pub input: &'a str,
-    pub host: Option<String>,
-    pub path: String,
-    pub params: BTreeMap<String, String>,
-}
-
-impl UrlParts<'_> {
-    /// Refuses any parameter but `known`.
-    pub(crate) fn only(&self, known: &[&str]) -> Result<(), UrlError> {
-        match self.params.keys().find(|k| !known.contains(&k.as_str())) {
-            None => Ok(()),
-            Some(key) => Err(UrlError::Parameter {
-                key: key.clone(),
-                url: self.input.to_owned(),
-                known: known.join(", "),
-            }),
-        }
-    }
-
-    /// The host, or the URL names no bucket.
-    pub(crate) fn bucket(&self) -> Result<String, UrlError> {
-        self.host
-            .clone()
-            .filter(|h| !h.is_empty())
-            .ok_or_else(|| UrlError::NoBucket(self.input.to_owned()))
-    }
-}
-
-/// The schemes store URLs may use, as messages list them.
-pub const SCHEMES: &str = "file, s3, oss, cos, azure or gs";
-
-/// The spec a store URL names, by its scheme.
-pub(crate) fn from_url(scheme: &str, parts: &UrlParts<'_>) -> Result<StoreSpec, UrlError> {
-    match scheme {
-        "file" => fs::from_url(parts),
-        "s3" => s3::from_url(parts),
-        "oss" => oss::from_url(parts),
-        "cos" => cos::from_url(parts),
-        "azure" => azure::from_url(parts),
-        "gs" => gcs::from_url(parts),
-        other => Err(UrlError::Scheme {
-            scheme: other.to_owned(),
-            url: parts.input.to_owned(),
-        }),
+/// The spec a parsed store URL names, by its scheme (the parser checked its parameters).
+pub(crate) fn from_url(u: &StoreUrl) -> Result<StoreSpec, UrlError> {
+    match u.scheme {
+        Scheme::File => fs::from_url(u),
+        Scheme::S3 => s3::from_url(u),
+        Scheme::Oss => oss::from_url(u),
+        Scheme::Cos => cos::from_url(u),
+        Scheme::Azure => azure::from_url(u),
+        Scheme::Gs => gcs::from_url(u),
     }
 }
 

@@ -4,10 +4,10 @@
 use migrate_core::store::OssStore;
 
 use super::s3::{bucket_from_url, compatible};
-use super::{Resolve, UrlParts, required, secret};
+use super::{Resolve, required, secret};
 use crate::secret::SecretSource;
 use crate::spec::{BucketSpec, Credentials, StoreSpec};
-use crate::store_url::UrlError;
+use migrate_core::store::url::{StoreUrl, UrlError};
 
 /// An OSS store of a plan: its AccessKey pair (and STS token); the AWS chain without one (an ECS
 /// RAM role is the cluster's, not migrate's).
@@ -34,8 +34,8 @@ pub(super) fn spec(s: &OssStore, resolve: Resolve<'_>) -> Result<StoreSpec, Stri
 }
 
 /// `oss://bucket/prefix?endpoint=…`.
-pub(super) fn from_url(u: &UrlParts<'_>) -> Result<StoreSpec, UrlError> {
-    Ok(StoreSpec::Oss(bucket_from_url(u)?))
+pub(super) fn from_url(u: &StoreUrl) -> Result<StoreSpec, UrlError> {
+    Ok(StoreSpec::Oss(bucket_from_url(u)))
 }
 
 /// `oss-cn-hangzhou[-internal].aliyuncs.com` or `s3.oss-cn-hangzhou[-internal].aliyuncs.com` → `cn-hangzhou`.

@@ -9,12 +9,12 @@ use object_store::aws::{AmazonS3Builder, AwsCredential};
 use object_store::{ClientOptions, ObjectStore, StaticCredentialProvider};
 use url::Url;
 
-use super::{Resolve, UrlParts, is_loopback, required, secret};
+use super::{Resolve, is_loopback, required, secret};
 use crate::aws_chain::AwsChainProvider;
 use crate::open::OpenError;
 use crate::secret::SecretSource;
 use crate::spec::{BucketSpec, Credentials, StoreSpec};
-use crate::store_url::UrlError;
+use migrate_core::store::url::{StoreUrl, UrlError};
 
 /// An S3 store of a plan: the key pair of `credentials` when the plan gives one (never the
 /// cluster's), otherwise the AWS default chain.
@@ -46,20 +46,19 @@ pub(super) fn spec(s: &S3Store, resolve: Resolve<'_>) -> Result<StoreSpec, Strin
 }
 
 /// `s3://bucket/prefix?endpoint=…&region=…`: credentials from the AWS default chain.
-pub(super) fn from_url(u: &UrlParts<'_>) -> Result<StoreSpec, UrlError> {
-    Ok(StoreSpec::S3(bucket_from_url(u)?))
+pub(super) fn from_url(u: &StoreUrl) -> Result<StoreSpec, UrlError> {
+    Ok(StoreSpec::S3(bucket_from_url(u)))
 }
 
 /// The bucket an `s3://`, `oss://` or `cos://` URL names.
-pub(super) fn bucket_from_url(u: &UrlParts<'_>) -> Result<BucketSpec, UrlError> {
-    u.only(&["endpoint", "region"])?;
-    Ok(BucketSpec {
-        bucket: u.bucket()?,
+pub(super) fn bucket_from_url(u: &StoreUrl) -> BucketSpec {
+    BucketSpec {
+        bucket: u.bucket.clone().unwrap_or_default(),
         region: u.params.get("region").cloned(),
         endpoint: u.params.get("endpoint").cloned(),
         base_path: u.path.clone(),
         credentials: Credentials::AwsChain,
-    })
+    }
 }
 
 /// A bucket of a plan's S3-compatible store, addressed path-style as plain S3 when its endpoint is
