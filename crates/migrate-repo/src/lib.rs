@@ -7,8 +7,14 @@
 
 pub mod compress;
 pub mod envelope;
+pub mod latest;
+pub mod layout;
 mod error;
 pub mod smile;
 pub mod xcontent;
 
 pub use error::{BlobError, Problem};
+pub use source::{BlobSource, FsBlobs};
+pub mod model;
+pub mod reassemble;
+mod source;
