@@ -45,7 +45,9 @@ pub enum ReassemblyError {
         file: String,
     },
     /// A `part_size` that would need more parts than can exist.
-    #[error("`{file}`: length {length} with part size {part_size} needs more parts than is plausible")]
+    #[error(
+        "`{file}`: length {length} with part size {part_size} needs more parts than is plausible"
+    )]
     TooManyParts {
         /// The Lucene file name.
         file: String,

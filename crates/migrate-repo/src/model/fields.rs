@@ -33,7 +33,10 @@ impl Fields {
     pub(crate) fn of(value: Value, path: &str) -> Result<Self, Problem> {
         match value {
             Value::Object(object) => Ok(Self::new(object, path)),
-            other => Err(shape(path, format!("is {}, expected an object", other.kind()))),
+            other => Err(shape(
+                path,
+                format!("is {}, expected an object", other.kind()),
+            )),
         }
     }
 
@@ -138,7 +141,10 @@ pub(crate) fn shape(path: &str, reason: impl Into<String>) -> Problem {
 pub(crate) fn as_string(value: Value, path: &str) -> Result<String, Problem> {
     match value {
         Value::String(s) => Ok(s),
-        other => Err(shape(path, format!("is {}, expected a string", other.kind()))),
+        other => Err(shape(
+            path,
+            format!("is {}, expected a string", other.kind()),
+        )),
     }
 }
 
@@ -168,13 +174,12 @@ pub(crate) fn assemble(
     for name in &order.0 {
         if let Some(at) = pending.iter().position(|(n, _)| n == name) {
             out.0.push(pending.remove(at));
-        } else if let Some(slot) = extras
+        } else if let Some(field) = extras
             .iter_mut()
             .find(|slot| slot.as_ref().is_some_and(|(n, _)| n == name))
+            .and_then(Option::take)
         {
-            if let Some(field) = slot.take() {
-                out.0.push(field);
-            }
+            out.0.push(field);
         }
     }
     out.0.extend(pending);

@@ -39,7 +39,12 @@ pub struct FileInfo {
 
 impl FileInfo {
     /// A file with no optional field set.
-    pub fn new(name: impl Into<String>, physical_name: impl Into<String>, length: u64, checksum: impl Into<String>) -> Self {
+    pub fn new(
+        name: impl Into<String>,
+        physical_name: impl Into<String>,
+        length: u64,
+        checksum: impl Into<String>,
+    ) -> Self {
         FileInfo {
             name: name.into(),
             physical_name: physical_name.into(),
@@ -112,7 +117,8 @@ impl FileInfo {
 }
 
 pub(crate) fn unsigned(value: i64, path: &str) -> Result<u64, Problem> {
-    u64::try_from(value).map_err(|_| super::fields::shape(path, format!("is {value}, expected a length ≥ 0")))
+    u64::try_from(value)
+        .map_err(|_| super::fields::shape(path, format!("is {value}, expected a length ≥ 0")))
 }
 
 /// A length as SMILE writes it (Java longs: saturated at `i64::MAX`).

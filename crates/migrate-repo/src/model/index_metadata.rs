@@ -10,7 +10,7 @@ use crate::error::Problem;
 use crate::smile::{Object, Value};
 use crate::xcontent;
 
-use super::fields::{FieldOrder, Fields, assemble, as_int, as_string, shape, strings};
+use super::fields::{FieldOrder, Fields, as_int, as_string, assemble, shape, strings};
 
 /// The content of an `indices/<id>/meta-*.dat` blob.
 #[derive(Debug, Clone, PartialEq)]
@@ -94,12 +94,18 @@ impl IndexMetadata {
                     match xcontent::parse(&raw)?.1 {
                         Value::Object(o) => o,
                         other => {
-                            return Err(shape(&path, format!("holds {}, expected an object", other.kind())));
+                            return Err(shape(
+                                &path,
+                                format!("holds {}, expected an object", other.kind()),
+                            ));
                         }
                     }
                 }
                 other => {
-                    return Err(shape(&path, format!("is {}, expected an object or binary", other.kind())));
+                    return Err(shape(
+                        &path,
+                        format!("is {}, expected an object or binary", other.kind()),
+                    ));
                 }
             };
             for (type_name, mapping) in object.0 {
@@ -114,10 +120,12 @@ impl IndexMetadata {
         let Value::Object(outer) = value else {
             return Err(shape("/", "is not an object"));
         };
-        let [(name, inner)]: [(String, Value); 1] = outer
-            .0
-            .try_into()
-            .map_err(|o: Vec<_>| shape("/", format!("has {} fields, expected one (the index name)", o.len())))?;
+        let [(name, inner)]: [(String, Value); 1] = outer.0.try_into().map_err(|o: Vec<_>| {
+            shape(
+                "/",
+                format!("has {} fields, expected one (the index name)", o.len()),
+            )
+        })?;
         let mut f = Fields::of(inner, &format!("/{name}"))?;
         let version = f.opt_int("version")?.unwrap_or(0);
         let mapping_version = f.opt_int("mapping_version")?;
@@ -141,7 +149,10 @@ impl IndexMetadata {
         for (shard, ids) in f.opt_object("in_sync_allocations")?.unwrap_or_default().0 {
             let path = format!("{sync_path}/{shard}");
             let Value::Array(ids) = ids else {
-                return Err(shape(&path, format!("is {}, expected an array", ids.kind())));
+                return Err(shape(
+                    &path,
+                    format!("is {}, expected an array", ids.kind()),
+                ));
             };
             let ids = ids
                 .into_iter()
@@ -181,14 +192,19 @@ impl IndexMetadata {
                 ("mapping_version", self.mapping_version.map(Value::from)),
                 ("settings_version", self.settings_version.map(Value::from)),
                 ("aliases_version", self.aliases_version.map(Value::from)),
-                ("routing_num_shards", self.routing_num_shards.map(Value::from)),
+                (
+                    "routing_num_shards",
+                    self.routing_num_shards.map(Value::from),
+                ),
                 ("state", Some(self.state.as_str().into())),
                 ("settings", Some(Value::Object(self.settings.clone()))),
                 ("mappings", Some(Value::Array(self.mappings.clone()))),
                 ("aliases", Some(Value::Object(self.aliases.clone()))),
                 (
                     "primary_terms",
-                    Some(Value::Array(self.primary_terms.iter().map(|t| Value::from(*t)).collect())),
+                    Some(Value::Array(
+                        self.primary_terms.iter().map(|t| Value::from(*t)).collect(),
+                    )),
                 ),
                 ("in_sync_allocations", Some(Value::Object(in_sync))),
             ],

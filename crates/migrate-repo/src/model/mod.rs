@@ -88,7 +88,11 @@ impl Document {
 
     /// The blob bytes of this document as kind `kind`.
     pub fn write(&self, kind: BlobKind) -> Vec<u8> {
-        envelope::wrap(kind.codec(), &xcontent::write(self.format, &self.value), self.compression)
+        envelope::wrap(
+            kind.codec(),
+            &xcontent::write(self.format, &self.value),
+            self.compression,
+        )
     }
 }
 
@@ -134,4 +138,10 @@ macro_rules! checksum_blob {
     )*};
 }
 
-checksum_blob!(SnapshotInfo, GlobalMetadata, IndexMetadata, ShardSnapshot, ShardSnapshots);
+checksum_blob!(
+    SnapshotInfo,
+    GlobalMetadata,
+    IndexMetadata,
+    ShardSnapshot,
+    ShardSnapshots
+);

@@ -71,7 +71,9 @@ impl ShardSnapshot {
                 ("total_size", Some(self.total_size.into())),
                 (
                     "files",
-                    Some(Value::Array(self.files.iter().map(FileInfo::to_value).collect())),
+                    Some(Value::Array(
+                        self.files.iter().map(FileInfo::to_value).collect(),
+                    )),
                 ),
             ],
             &self.extra,

@@ -91,7 +91,10 @@ impl ShardSnapshots {
                 let entry = assemble(
                     vec![
                         ("files", Some(strings(&s.files))),
-                        ("shard_state_id", s.shard_state_id.as_deref().map(Value::from)),
+                        (
+                            "shard_state_id",
+                            s.shard_state_id.as_deref().map(Value::from),
+                        ),
                     ],
                     &s.extra,
                     &s.order,
@@ -103,7 +106,9 @@ impl ShardSnapshots {
             vec![
                 (
                     "files",
-                    Some(Value::Array(self.files.iter().map(FileInfo::to_value).collect())),
+                    Some(Value::Array(
+                        self.files.iter().map(FileInfo::to_value).collect(),
+                    )),
                 ),
                 ("snapshots", Some(Value::Object(snapshots))),
             ],

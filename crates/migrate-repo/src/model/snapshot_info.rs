@@ -97,7 +97,10 @@ impl SnapshotInfo {
                 ("data_streams", self.data_streams.as_deref().map(strings)),
                 ("state", self.state.as_deref().map(Value::from)),
                 ("reason", self.reason.as_deref().map(Value::from)),
-                ("include_global_state", self.include_global_state.map(Value::from)),
+                (
+                    "include_global_state",
+                    self.include_global_state.map(Value::from),
+                ),
                 ("metadata", self.metadata.clone()),
                 ("start_time", Some(self.start_time.into())),
                 ("end_time", Some(self.end_time.into())),

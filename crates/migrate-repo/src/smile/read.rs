@@ -271,7 +271,7 @@ impl<'a> Reader<'a> {
                     unscaled: self.seven_bit("big decimal")?,
                 }
             }
-            0x40..=0x7F | 0x80..=0xBF => {
+            0x40..=0xBF => {
                 let len = if token < 0x80 {
                     usize::from(token - 0x3F)
                 } else {

@@ -176,16 +176,14 @@ impl Writer {
             self.out.push(0x20);
             return;
         }
-        if self.header.shared_names {
-            if let Some(ix) = self.names.find(name) {
-                if ix < 64 {
-                    self.out.push(0x40 | ix as u8);
-                } else {
-                    self.out.push(0x30 | (ix >> 8) as u8);
-                    self.out.push(ix as u8);
-                }
-                return;
+        if let Some(ix) = self.header.shared_names.then(|| self.names.find(name)).flatten() {
+            if ix < 64 {
+                self.out.push(0x40 | ix as u8);
+            } else {
+                self.out.push(0x30 | (ix >> 8) as u8);
+                self.out.push(ix as u8);
             }
+            return;
         }
         let units = name.encode_utf16().count();
         let short = units <= SHORT_NAME_MAX_UNITS
