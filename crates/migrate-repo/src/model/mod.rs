@@ -32,6 +32,7 @@ pub use snapshot_info::{SnapshotInfo, version_name};
 use crate::compress::Compression;
 use crate::envelope;
 use crate::error::{BlobError, Problem};
+use crate::layout::KeyClass;
 use crate::smile::Value;
 use crate::xcontent::{self, Format};
 
@@ -51,6 +52,19 @@ pub enum BlobKind {
 }
 
 impl BlobKind {
+    /// The kind of checksummed blob a repository key holds (`None` for other keys: data blobs,
+    /// root `index-N`, `index.latest`, …).
+    pub fn of_key(key: &str) -> Option<BlobKind> {
+        Some(match crate::layout::classify(key) {
+            KeyClass::SnapshotInfo => BlobKind::SnapshotInfo,
+            KeyClass::GlobalMetadata => BlobKind::GlobalMetadata,
+            KeyClass::IndexMetadata => BlobKind::IndexMetadata,
+            KeyClass::ShardSnapshot => BlobKind::ShardSnapshot,
+            KeyClass::ShardIndex => BlobKind::ShardSnapshots,
+            _ => return None,
+        })
+    }
+
     /// The codec name in the blob's Lucene header.
     pub fn codec(self) -> &'static str {
         match self {

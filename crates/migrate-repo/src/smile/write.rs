@@ -176,7 +176,12 @@ impl Writer {
             self.out.push(0x20);
             return;
         }
-        if let Some(ix) = self.header.shared_names.then(|| self.names.find(name)).flatten() {
+        if let Some(ix) = self
+            .header
+            .shared_names
+            .then(|| self.names.find(name))
+            .flatten()
+        {
             if ix < 64 {
                 self.out.push(0x40 | ix as u8);
             } else {
