@@ -1,6 +1,5 @@
 //! Every checksummed blob of every real repository decodes, and says what its repository holds.
 
-use migrate_repo::FsBlobs;
 use migrate_repo::model::{
     BlobKind, ChecksumBlob, Document, GlobalMetadata, IndexMetadata, RepositoryData, ShardSnapshot,
     ShardSnapshots, SnapshotInfo, version_name,
@@ -353,7 +352,6 @@ fn shard_file_lists_match_the_blobs_on_disk_and_name_lucene_files() {
         ]
     );
     assert_eq!(es56.file("_6.cfs").map(|f| f.length), Some(3297));
-    let _ = FsBlobs::new(repository("ES_5_6_Updates_Deletes"));
 }
 
 #[test]
