@@ -186,7 +186,11 @@ impl<'a> Reader<'a> {
         let raw_len = self.vint(10)?;
         let raw_len = usize::try_from(raw_len)
             .ok()
-            .filter(|len| bits::encoded_7bit_len(*len) <= self.input.len() - self.pos)
+            .filter(|len| {
+                // The raw length bounds the encoded one first, so the sum cannot overflow.
+                let remaining = self.input.len() - self.pos;
+                *len <= remaining && bits::encoded_7bit_len(*len) <= remaining
+            })
             .ok_or_else(|| {
                 self.error_at(
                     start,

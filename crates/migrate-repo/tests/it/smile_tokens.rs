@@ -181,6 +181,16 @@ fn raw_and_seven_bit_binary_follow_the_header() {
     );
     // Without the raw-binary flag, binary is 7-bit encoded: 0xFF → 7F 01.
     both_ways(0x01, &[0xE8, 0x81, 0x7F, 0x01], Value::Binary(vec![0xFF]));
+    // A 7-bit length near 2^64 is refused before any arithmetic or allocation.
+    let huge = [
+        0xE8, 0x03, 0x7F, 0x7F, 0x7F, 0x7F, 0x7F, 0x7F, 0x7F, 0x7F, 0xBF,
+    ];
+    let err = decode(&doc(0x01, &huge)).unwrap_err();
+    assert!(
+        err.reason
+            .starts_with("binary length 18446744073709551615 exceeds"),
+        "{err}"
+    );
     let err = decode(&doc(0x01, &[0xFD, 0x81, 0])).unwrap_err();
     assert!(err.reason.contains("does not allow raw binary"), "{err}");
     let err = decode(&doc(ES, &[0xFD, 0x01, 0x80])).unwrap_err();
