@@ -79,37 +79,43 @@ impl Fields {
         }
     }
 
-    pub(crate) fn opt_bool(&mut self, name: &str) -> Result<Option<bool>, Problem> {
+    /// An optional field of one kind: `pick` returns the value back when it is of another kind.
+    fn opt_kind<T>(
+        &mut self,
+        name: &str,
+        expected: &str,
+        pick: impl FnOnce(Value) -> Result<T, Value>,
+    ) -> Result<Option<T>, Problem> {
         match self.take(name) {
             None => Ok(None),
-            Some(Value::Bool(b)) => Ok(Some(b)),
-            Some(other) => Err(shape(
-                &self.path(name),
-                format!("is {}, expected a boolean", other.kind()),
-            )),
+            Some(value) => pick(value).map(Some).map_err(|other| {
+                shape(
+                    &self.path(name),
+                    format!("is {}, expected {expected}", other.kind()),
+                )
+            }),
         }
+    }
+
+    pub(crate) fn opt_bool(&mut self, name: &str) -> Result<Option<bool>, Problem> {
+        self.opt_kind(name, "a boolean", |v| match v {
+            Value::Bool(b) => Ok(b),
+            other => Err(other),
+        })
     }
 
     pub(crate) fn opt_object(&mut self, name: &str) -> Result<Option<Object>, Problem> {
-        match self.take(name) {
-            None => Ok(None),
-            Some(Value::Object(o)) => Ok(Some(o)),
-            Some(other) => Err(shape(
-                &self.path(name),
-                format!("is {}, expected an object", other.kind()),
-            )),
-        }
+        self.opt_kind(name, "an object", |v| match v {
+            Value::Object(o) => Ok(o),
+            other => Err(other),
+        })
     }
 
     pub(crate) fn opt_array(&mut self, name: &str) -> Result<Option<Vec<Value>>, Problem> {
-        match self.take(name) {
-            None => Ok(None),
-            Some(Value::Array(a)) => Ok(Some(a)),
-            Some(other) => Err(shape(
-                &self.path(name),
-                format!("is {}, expected an array", other.kind()),
-            )),
-        }
+        self.opt_kind(name, "an array", |v| match v {
+            Value::Array(a) => Ok(a),
+            other => Err(other),
+        })
     }
 
     pub(crate) fn opt_strings(&mut self, name: &str) -> Result<Option<Vec<String>>, Problem> {

@@ -233,7 +233,7 @@ impl<'a> Reader<'a> {
         let token = self.byte()?;
         Ok(match token {
             0x01..=0x1F => {
-                self.shared_value_enabled(at)?;
+                self.enabled(self.header.shared_values, at, "value")?;
                 Value::String(self.shared(
                     &self.values,
                     usize::from(token - 1),
@@ -293,7 +293,7 @@ impl<'a> Reader<'a> {
             0xE0 | 0xE4 => Value::String(self.until_end_marker()?),
             0xE8 => Value::Binary(self.seven_bit("binary")?),
             0xEC..=0xEF => {
-                self.shared_value_enabled(at)?;
+                self.enabled(self.header.shared_values, at, "value")?;
                 let index = (usize::from(token & 0x03) << 8) | usize::from(self.byte()?);
                 Value::String(self.shared(&self.values, index, at, "string value")?)
             }
@@ -315,13 +315,14 @@ impl<'a> Reader<'a> {
         })
     }
 
-    fn shared_value_enabled(&self, at: usize) -> Result<(), SmileError> {
-        if self.header.shared_values {
+    /// Refuses a back-reference of a kind the header disabled.
+    fn enabled(&self, enabled: bool, at: usize, what: &str) -> Result<(), SmileError> {
+        if enabled {
             Ok(())
         } else {
             Err(self.error_at(
                 at,
-                "shared string value reference although the header disables shared values",
+                format!("shared {what} reference although the header disables shared {what}s"),
             ))
         }
     }
@@ -356,12 +357,12 @@ impl<'a> Reader<'a> {
                 0xFB => return Ok(Value::Object(Object(fields))),
                 0x20 => String::new(),
                 0x30..=0x33 => {
-                    self.shared_names_enabled(key_at)?;
+                    self.enabled(self.header.shared_names, key_at, "name")?;
                     let index = (usize::from(token & 0x03) << 8) | usize::from(self.byte()?);
                     self.shared(&self.names, index, key_at, "name")?
                 }
                 0x40..=0x7F => {
-                    self.shared_names_enabled(key_at)?;
+                    self.enabled(self.header.shared_names, key_at, "name")?;
                     self.shared(&self.names, usize::from(token & 0x3F), key_at, "name")?
                 }
                 0x34 | 0x80..=0xBF | 0xC0..=0xF7 => {
@@ -391,17 +392,6 @@ impl<'a> Reader<'a> {
             };
             let value = self.value(depth)?;
             fields.push((name, value));
-        }
-    }
-
-    fn shared_names_enabled(&self, at: usize) -> Result<(), SmileError> {
-        if self.header.shared_names {
-            Ok(())
-        } else {
-            Err(self.error_at(
-                at,
-                "shared name reference although the header disables shared names",
-            ))
         }
     }
 }
