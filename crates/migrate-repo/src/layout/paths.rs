@@ -20,7 +20,7 @@ pub fn global_metadata(snapshot_uuid: &str) -> String {
 
 /// `indices/<index-id>/meta-<blob-id>.dat`: an index's metadata. `blob_id` is the snapshot uuid in
 /// 5.x/6.x layouts and the index metadata identifier in 7.x layouts
-/// (see [`super::RepositoryData::index_metadata_blob_id`]).
+/// (see [`crate::model::RepositoryData::index_metadata_blob_id`]).
 pub fn index_metadata(index_id: &str, blob_id: &str) -> String {
     format!("indices/{index_id}/meta-{blob_id}.dat")
 }

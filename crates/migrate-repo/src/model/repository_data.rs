@@ -41,12 +41,12 @@ pub struct SnapshotEntry {
     /// The snapshot state (absent in some 5.x repositories).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<SnapshotState>,
-    /// 7.x: the version of the cluster that took the snapshot.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub version: Option<String>,
     /// 7.x: index id → index metadata identifier (see [`RepositoryData::index_metadata_identifiers`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub index_metadata_lookup: Option<BTreeMap<String, String>>,
+    /// 7.x: the version of the cluster that took the snapshot.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
     /// Fields not named above, kept verbatim.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -163,7 +163,7 @@ impl RepositoryData {
 
     /// The blob id of the index metadata of `index_id` in `snapshot`: the 7.x identifier when the
     /// snapshot has an `index_metadata_lookup`, else (5.x/6.x) the snapshot uuid.
-    /// The key is [`super::paths::index_metadata`]`(index_id, blob_id)`.
+    /// The key is [`crate::layout::paths::index_metadata`]`(index_id, blob_id)`.
     pub fn index_metadata_blob_id<'a>(
         &'a self,
         snapshot: &'a SnapshotEntry,
