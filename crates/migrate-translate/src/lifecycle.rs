@@ -96,17 +96,6 @@ pub(crate) fn translate(cx: &mut Cx, input: &Value, base: &Ptr) -> Value {
         }
         return input.clone();
     }
-    if cx.on(&rules::ILM_UNAVAILABLE) {
-        cx.error(
-            &rules::ILM_UNAVAILABLE,
-            &pp,
-            format!(
-                "{} has no index lifecycle management (ILM arrived in 6.6)",
-                cx.dst
-            ),
-        );
-        return input.clone();
-    }
     if !cx.on(&rules::ILM_TO_ISM) {
         return input.clone();
     }

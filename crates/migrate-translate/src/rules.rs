@@ -301,8 +301,5 @@ table! {
         source: ELASTICSEARCH, destination: OPENSEARCH,
         "ILM actions with no ISM equivalent (`searchable_snapshot`, `freeze`, `downsample`, `wait_for_snapshot`, `migrate`, `unfollow` with a follower) are refused with the reason.",
         docs: [ES_ILM_ACTIONS, OS_ISM_OPERATIONS];
-    ILM_UNAVAILABLE = "ilm-unavailable", Reject, [LifecyclePolicy],
-        source: ELASTICSEARCH, destination: &[es(0, 0).before(6, 6)],
-        "ILM arrived in ES 6.6: an older destination has no lifecycle management.",
-        docs: ["https://www.elastic.co/guide/en/elasticsearch/reference/6.6/index-lifecycle-management.html"];
+
 }

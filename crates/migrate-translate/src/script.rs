@@ -62,6 +62,13 @@ pub(crate) fn translate(cx: &mut Cx, input: &Value, base: &Ptr) -> Value {
             script.insert("code".into(), code);
         }
     }
+    let lang_ptr = if script.contains_key("lang") {
+        sp.key("lang")
+    } else if outer_lang.is_some() {
+        base.key("lang")
+    } else {
+        sp.clone()
+    };
     if !script.contains_key("lang")
         && let Some(lang) = outer_lang
     {
@@ -75,7 +82,7 @@ pub(crate) fn translate(cx: &mut Cx, input: &Value, base: &Ptr) -> Value {
     if REMOVED_LANGUAGES.contains(&lang.as_str()) && cx.on(&rules::SCRIPT_LANGUAGE_REMOVED) {
         cx.error(
             &rules::SCRIPT_LANGUAGE_REMOVED,
-            &sp.key("lang"),
+            &lang_ptr,
             format!(
                 "`{lang}` scripts do not run on {}: rewrite it in Painless",
                 cx.dst

@@ -90,7 +90,7 @@ pub(crate) fn translate(
         .iter()
         .filter_map(|(k, v)| v.as_object().map(|m| (k.clone(), base.key(k), m.clone())))
         .collect();
-    types::merge_default(cx, &mut typed);
+    types::merge_default(cx, &mut typed, needs);
     if typed.len() > 1 && cx.on(&rules::MULTI_TYPE) {
         return types::several(cx, typed, base, allow_split, needs);
     }

@@ -13,14 +13,15 @@ type Typed = Vec<(String, Ptr, Map<String, Value>)>;
 
 /// Merges `_default_` under each real type (the type's own settings win); alone, it becomes the
 /// mapping (a 5.x/6.x template usually holds only `_default_`).
-pub(super) fn merge_default(cx: &mut Cx, typed: &mut Typed) {
+/// `_default_` is translated once, where it is (so findings point into it), before the merge.
+pub(super) fn merge_default(cx: &mut Cx, typed: &mut Typed, needs: &mut Needs) {
     let Some(pos) = typed.iter().position(|(n, _, _)| n == "_default_") else {
         return;
     };
     if !cx.on(&rules::DEFAULT_MAPPING) {
         return;
     }
-    let (_, ptr, default) = typed.remove(pos);
+    let (_, ptr, mut default) = typed.remove(pos);
     if typed.is_empty() {
         cx.info(
             &rules::DEFAULT_MAPPING,
@@ -30,6 +31,7 @@ pub(super) fn merge_default(cx: &mut Cx, typed: &mut Typed) {
         typed.push(("_default_".to_string(), ptr, default));
         return;
     }
+    root::translate(cx, &mut default, &ptr, needs);
     for (name, _, body) in typed.iter_mut() {
         let mut merged = default.clone();
         deep_merge(&mut merged, body);

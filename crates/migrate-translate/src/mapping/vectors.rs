@@ -80,7 +80,7 @@ fn engine(dst: Target) -> &'static str {
 
 fn dense_vector(cx: &mut Cx, name: &str, f: &mut Map<String, Value>, p: &Ptr, needs: &mut Needs) {
     let Some(dims) = f.get("dims").and_then(Value::as_u64) else {
-        cx.error(&rules::DENSE_VECTOR_TO_KNN_VECTOR, &p.key("dims"), format!("`{name}`: a `dense_vector` without `dims` cannot become a `knn_vector` (which needs `dimension`): set it"));
+        cx.error(&rules::DENSE_VECTOR_TO_KNN_VECTOR, p, format!("`{name}`: a `dense_vector` without `dims` cannot become a `knn_vector` (which needs `dimension`): set it"));
         return;
     };
     let element = f
