@@ -44,7 +44,7 @@ pub(crate) fn translate(cx: &mut Cx, input: &Value, base: &Ptr) -> Value {
         _ => {
             cx.error(
                 &rules::MALFORMED_OBJECT,
-                &sp,
+                base,
                 "a stored script needs `script` (a string or an object)",
             );
             return input.clone();

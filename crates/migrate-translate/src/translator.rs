@@ -135,7 +135,7 @@ fn index(cx: &mut Cx, object: &Value, root: &Ptr) -> Output {
     let settings = settings::translate(
         cx,
         obj.get("settings").unwrap_or(&empty),
-        &root.key("settings"),
+        &if obj.contains_key("settings") { root.key("settings") } else { root.clone() },
         Purpose::Index,
         needs.knn,
     );
