@@ -67,7 +67,11 @@ pub(crate) fn legacy(cx: &mut Cx, input: &Value, base: &Ptr) -> Value {
     let s = settings::translate(
         cx,
         &settings_in,
-        &if obj.contains_key("settings") { base.key("settings") } else { base.clone() },
+        &if obj.contains_key("settings") {
+            base.key("settings")
+        } else {
+            base.clone()
+        },
         Purpose::Template,
         needs.knn,
     );
@@ -109,7 +113,17 @@ fn block(cx: &mut Cx, t: &Value, base: &Ptr) -> Value {
             .unwrap_or_else(|| Value::Object(Map::new()));
         out.insert(
             "settings".into(),
-            settings::translate(cx, &s, &if obj.contains_key("settings") { base.key("settings") } else { base.clone() }, Purpose::Template, needs.knn),
+            settings::translate(
+                cx,
+                &s,
+                &if obj.contains_key("settings") {
+                    base.key("settings")
+                } else {
+                    base.clone()
+                },
+                Purpose::Template,
+                needs.knn,
+            ),
         );
     }
     if let Some(a) = obj.get("aliases") {

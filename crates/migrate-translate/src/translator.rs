@@ -135,7 +135,11 @@ fn index(cx: &mut Cx, object: &Value, root: &Ptr) -> Output {
     let settings = settings::translate(
         cx,
         obj.get("settings").unwrap_or(&empty),
-        &if obj.contains_key("settings") { root.key("settings") } else { root.clone() },
+        &if obj.contains_key("settings") {
+            root.key("settings")
+        } else {
+            root.clone()
+        },
         Purpose::Index,
         needs.knn,
     );

@@ -75,8 +75,16 @@ fn files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
 /// Every index and template of the real repositories.
 fn real() -> Vec<Object> {
     let root = shared_dir().join("fixtures/real-snapshots");
-    assert!(root.is_dir(), "missing {} (set MIGRATE_SHARED_DIR)", root.display());
-    let mut repos: Vec<_> = std::fs::read_dir(&root).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()).collect();
+    assert!(
+        root.is_dir(),
+        "missing {} (set MIGRATE_SHARED_DIR)",
+        root.display()
+    );
+    let mut repos: Vec<_> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
     repos.sort();
     let mut out = Vec::new();
     for repo in repos {
@@ -85,15 +93,32 @@ fn real() -> Vec<Object> {
         files(&repo, &mut all);
         all.sort();
         let mut created = None;
-        for path in all.iter().filter(|p| p.parent().and_then(|d| d.parent()).is_some_and(|d| d.ends_with("indices"))) {
+        for path in all.iter().filter(|p| {
+            p.parent()
+                .and_then(|d| d.parent())
+                .is_some_and(|d| d.ends_with("indices"))
+        }) {
             let name = path.file_name().unwrap().to_string_lossy();
             if !name.starts_with("meta-") {
                 continue;
             }
-            let key = path.strip_prefix(&repo).unwrap().to_string_lossy().to_string();
+            let key = path
+                .strip_prefix(&repo)
+                .unwrap()
+                .to_string_lossy()
+                .to_string();
             let meta = IndexMetadata::read(&key, &std::fs::read(path).unwrap()).unwrap();
-            let source = Target::parse(&migrate_repo::model::version_name(meta.version_created().unwrap())).unwrap();
-            created = Some(created.map_or(source, |c: Target| if c.major_minor() > source.major_minor() { c } else { source }));
+            let source = Target::parse(&migrate_repo::model::version_name(
+                meta.version_created().unwrap(),
+            ))
+            .unwrap();
+            created = Some(created.map_or(source, |c: Target| {
+                if c.major_minor() > source.major_minor() {
+                    c
+                } else {
+                    source
+                }
+            }));
             let mut mappings = Map::new();
             for m in meta.mappings().unwrap() {
                 mappings.insert(m.type_name, m.mapping);
@@ -103,7 +128,12 @@ fn real() -> Vec<Object> {
                 "mappings": mappings,
                 "aliases": json_of(&smile::Value::Object(meta.aliases.clone())),
             });
-            out.push(Object { name: format!("real-{repo_name}-index-{}", meta.name), source, kind: ObjectKind::Index, value });
+            out.push(Object {
+                name: format!("real-{repo_name}-index-{}", meta.name),
+                source,
+                kind: ObjectKind::Index,
+                value,
+            });
         }
         let Some(source) = created else { continue };
         for path in all.iter().filter(|p| p.parent() == Some(repo.as_path())) {
@@ -113,14 +143,44 @@ fn real() -> Vec<Object> {
             }
             let global = GlobalMetadata::read(&name, &std::fs::read(path).unwrap()).unwrap();
             for (t, v) in global.templates.iter() {
-                out.push(Object { name: format!("real-{repo_name}-legacy-template-{t}"), source, kind: ObjectKind::LegacyTemplate, value: json_of(v) });
+                out.push(Object {
+                    name: format!("real-{repo_name}-legacy-template-{t}"),
+                    source,
+                    kind: ObjectKind::LegacyTemplate,
+                    value: json_of(v),
+                });
             }
-            for (field, kind, inner) in [("index_template", ObjectKind::IndexTemplate, "index_template"), ("component_template", ObjectKind::ComponentTemplate, "component_template")] {
-                let Some(v) = global.extra.get(field) else { continue };
+            for (field, kind, inner) in [
+                (
+                    "index_template",
+                    ObjectKind::IndexTemplate,
+                    "index_template",
+                ),
+                (
+                    "component_template",
+                    ObjectKind::ComponentTemplate,
+                    "component_template",
+                ),
+            ] {
+                let Some(v) = global.extra.get(field) else {
+                    continue;
+                };
                 let v = json_of(v);
-                let Some(by_name) = v.get(field).and_then(|x| x.get(inner)).or_else(|| v.get(inner)).and_then(Value::as_object) else { continue };
+                let Some(by_name) = v
+                    .get(field)
+                    .and_then(|x| x.get(inner))
+                    .or_else(|| v.get(inner))
+                    .and_then(Value::as_object)
+                else {
+                    continue;
+                };
                 for (t, body) in by_name {
-                    out.push(Object { name: format!("real-{repo_name}-{}-{t}", kind.name()), source, kind, value: body.clone() });
+                    out.push(Object {
+                        name: format!("real-{repo_name}-{}-{t}", kind.name()),
+                        source,
+                        kind,
+                        value: body.clone(),
+                    });
                 }
             }
         }
@@ -131,7 +191,11 @@ fn real() -> Vec<Object> {
 #[test]
 fn the_corpus_translates_for_every_destination_as_its_golden_files_say() {
     let objects: Vec<Object> = authored().into_iter().chain(real()).collect();
-    assert!(objects.len() >= 20, "the corpus shrank: {} objects", objects.len());
+    assert!(
+        objects.len() >= 20,
+        "the corpus shrank: {} objects",
+        objects.len()
+    );
     let mut settings = insta::Settings::clone_current();
     settings.set_snapshot_path("golden");
     settings.set_prepend_module_to_snapshot(false);
@@ -152,11 +216,29 @@ fn the_corpus_translates_for_every_destination_as_its_golden_files_say() {
 fn the_real_repositories_give_indexes_and_templates_to_the_corpus() {
     let objects = real();
     let count = |k: ObjectKind| objects.iter().filter(|o| o.kind == k).count();
-    assert!(count(ObjectKind::Index) >= 10, "{} indexes", count(ObjectKind::Index));
-    assert!(count(ObjectKind::LegacyTemplate) >= 2, "{} legacy templates", count(ObjectKind::LegacyTemplate));
+    assert!(
+        count(ObjectKind::Index) >= 10,
+        "{} indexes",
+        count(ObjectKind::Index)
+    );
+    assert!(
+        count(ObjectKind::LegacyTemplate) >= 2,
+        "{} legacy templates",
+        count(ObjectKind::LegacyTemplate)
+    );
     assert!(count(ObjectKind::IndexTemplate) >= 1 && count(ObjectKind::ComponentTemplate) >= 1);
-    let es56 = objects.iter().find(|o| o.name.contains("es_5_6") && o.kind == ObjectKind::Index).unwrap();
+    let es56 = objects
+        .iter()
+        .find(|o| o.name.contains("es_5_6") && o.kind == ObjectKind::Index)
+        .unwrap();
     assert_eq!(es56.source.major, 5);
-    let t = Translator::new(es56.source, Target::os(2, 11), Options::default()).translate(ObjectKind::Index, &es56.value);
-    assert!(t.findings.iter().any(|f| f.rule == "multi-type" && f.severity == migrate_translate::Severity::Error), "{:?}", t.findings);
+    let t = Translator::new(es56.source, Target::os(2, 11), Options::default())
+        .translate(ObjectKind::Index, &es56.value);
+    assert!(
+        t.findings
+            .iter()
+            .any(|f| f.rule == "multi-type" && f.severity == migrate_translate::Severity::Error),
+        "{:?}",
+        t.findings
+    );
 }

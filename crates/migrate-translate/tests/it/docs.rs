@@ -20,13 +20,24 @@ fn splice(text: &str, (start, end): (&str, &str), body: &str) -> String {
 #[test]
 fn the_docs_page_holds_the_rule_table_and_the_ilm_mapping_generated_from_the_code() {
     let text = std::fs::read_to_string(page()).expect("docs/translation.md");
-    let want = splice(&splice(&text, RULES_MARKERS, &rules_markdown()), ILM_MARKERS, &ilm_markdown());
+    let want = splice(
+        &splice(&text, RULES_MARKERS, &rules_markdown()),
+        ILM_MARKERS,
+        &ilm_markdown(),
+    );
     if want != text && bless() {
         std::fs::write(page(), &want).unwrap();
         return;
     }
-    assert!(want == text, "docs/translation.md drifted from the rule table: run `TRANSLATE_BLESS=1 cargo test -p migrate-translate --test it docs`");
+    assert!(
+        want == text,
+        "docs/translation.md drifted from the rule table: run `TRANSLATE_BLESS=1 cargo test -p migrate-translate --test it docs`"
+    );
     for r in RULES {
-        assert!(text.contains(&format!("| `{}` |", r.id)), "rule `{}` is not documented", r.id);
+        assert!(
+            text.contains(&format!("| `{}` |", r.id)),
+            "rule `{}` is not documented",
+            r.id
+        );
     }
 }

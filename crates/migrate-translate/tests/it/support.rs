@@ -36,7 +36,8 @@ pub fn run(case: &Value) -> Translation {
         .get("options")
         .map(|o| serde_json::from_value(o.clone()).unwrap())
         .unwrap_or_default();
-    Translator::new(source, destination, options).translate(kind(case["kind"].as_str().unwrap()), &case["input"])
+    Translator::new(source, destination, options)
+        .translate(kind(case["kind"].as_str().unwrap()), &case["input"])
 }
 
 /// Is `TRANSLATE_BLESS=1` set (write expected outputs instead of comparing)?
