@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::context::{Cx, shown};
+use crate::context::Cx;
 use crate::finding::Ptr;
 use crate::rules;
 
@@ -18,15 +18,7 @@ fn removed_query(cx: &Cx, name: &str) -> bool {
 }
 
 pub(crate) fn translate(cx: &mut Cx, input: &Value, base: &Ptr) -> Value {
-    let Some(obj) = input.as_object() else {
-        cx.error(
-            &rules::MALFORMED_OBJECT,
-            base,
-            format!(
-                "aliases must be an object by alias name, found {}",
-                shown(input)
-            ),
-        );
+    let Some(obj) = cx.object(input, base, "aliases by alias name") else {
         return input.clone();
     };
     let mut out = Map::new();

@@ -46,6 +46,24 @@ impl<'a> Cx<'a> {
         self.push(rule, Severity::Warning, path, message.into());
     }
 
+    /// `input` as an object, or a `malformed-object` error naming `what`.
+    pub fn object<'v>(
+        &mut self,
+        input: &'v serde_json::Value,
+        base: &Ptr,
+        what: &str,
+    ) -> Option<&'v serde_json::Map<String, serde_json::Value>> {
+        let obj = input.as_object();
+        if obj.is_none() {
+            self.error(
+                &crate::rules::MALFORMED_OBJECT,
+                base,
+                format!("{what} must be an object, found {}", shown(input)),
+            );
+        }
+        obj
+    }
+
     pub fn error(&mut self, rule: &Rule, path: &Ptr, message: impl Into<String>) {
         self.push(rule, Severity::Error, path, message.into());
     }

@@ -5,7 +5,7 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::context::{Cx, shown};
+use crate::context::Cx;
 use crate::finding::Ptr;
 use crate::rules;
 
@@ -70,15 +70,7 @@ pub const ACTIONS: &[(&str, Option<&str>, &str)] = &[
 ];
 
 pub(crate) fn translate(cx: &mut Cx, input: &Value, base: &Ptr) -> Value {
-    let Some(obj) = input.as_object() else {
-        cx.error(
-            &rules::MALFORMED_OBJECT,
-            base,
-            format!(
-                "a lifecycle policy must be an object, found {}",
-                shown(input)
-            ),
-        );
+    let Some(obj) = cx.object(input, base, "a lifecycle policy") else {
         return input.clone();
     };
     let (policy, pp) = match obj.get("policy") {

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::context::{Cx, shown};
+use crate::context::Cx;
 use crate::finding::Ptr;
 use crate::rules;
 
@@ -71,12 +71,7 @@ const OPENSEARCH_ONLY: &[&str] = &[
 ];
 
 pub(crate) fn translate(cx: &mut Cx, input: &Value, base: &Ptr) -> Value {
-    let Some(obj) = input.as_object() else {
-        cx.error(
-            &rules::MALFORMED_OBJECT,
-            base,
-            format!("a pipeline must be an object, found {}", shown(input)),
-        );
+    let Some(obj) = cx.object(input, base, "a pipeline") else {
         return input.clone();
     };
     for list in ["processors", "on_failure"] {

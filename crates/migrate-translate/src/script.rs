@@ -4,19 +4,14 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::context::{Cx, shown};
+use crate::context::Cx;
 use crate::finding::Ptr;
 use crate::rules;
 
 const REMOVED_LANGUAGES: &[&str] = &["groovy", "javascript", "python"];
 
 pub(crate) fn translate(cx: &mut Cx, input: &Value, base: &Ptr) -> Value {
-    let Some(obj) = input.as_object() else {
-        cx.error(
-            &rules::MALFORMED_OBJECT,
-            base,
-            format!("a stored script must be an object, found {}", shown(input)),
-        );
+    let Some(obj) = cx.object(input, base, "a stored script") else {
         return input.clone();
     };
     let outer_lang = obj.get("lang").and_then(Value::as_str);

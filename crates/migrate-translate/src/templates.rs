@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::context::{Cx, shown};
+use crate::context::Cx;
 use crate::finding::Ptr;
 use crate::mapping::{self, Mapped, Needs};
 use crate::settings::{self, Purpose};
@@ -17,12 +17,7 @@ const ES_ONLY_FIELDS: &[&str] = &[
 ];
 
 pub(crate) fn legacy(cx: &mut Cx, input: &Value, base: &Ptr) -> Value {
-    let Some(obj) = input.as_object() else {
-        cx.error(
-            &rules::MALFORMED_OBJECT,
-            base,
-            format!("a template must be an object, found {}", shown(input)),
-        );
+    let Some(obj) = cx.object(input, base, "a template") else {
         return input.clone();
     };
     let mut out = Map::new();
@@ -60,21 +55,7 @@ pub(crate) fn legacy(cx: &mut Cx, input: &Value, base: &Ptr) -> Value {
         };
         out.insert("mappings".into(), mapped);
     }
-    let settings_in = obj
-        .get("settings")
-        .cloned()
-        .unwrap_or_else(|| Value::Object(Map::new()));
-    let s = settings::translate(
-        cx,
-        &settings_in,
-        &if obj.contains_key("settings") {
-            base.key("settings")
-        } else {
-            base.clone()
-        },
-        Purpose::Template,
-        needs.knn,
-    );
+    let s = settings_of(cx, obj, base, needs.knn);
     if s.as_object().is_some_and(|m| !m.is_empty()) || obj.contains_key("settings") {
         out.insert("settings".into(), s);
     }
@@ -85,6 +66,15 @@ pub(crate) fn legacy(cx: &mut Cx, input: &Value, base: &Ptr) -> Value {
         );
     }
     Value::Object(out)
+}
+
+/// A template's settings (or none, pointing at the template), translated for templates.
+fn settings_of(cx: &mut Cx, obj: &Map<String, Value>, base: &Ptr, needs_knn: bool) -> Value {
+    let (input, at) = match obj.get("settings") {
+        Some(s) => (s.clone(), base.key("settings")),
+        None => (Value::Object(Map::new()), base.clone()),
+    };
+    settings::translate(cx, &input, &at, Purpose::Template, needs_knn)
 }
 
 /// The `template` block of composable and component templates.
@@ -107,24 +97,7 @@ fn block(cx: &mut Cx, t: &Value, base: &Ptr) -> Value {
         out.insert("mappings".into(), mapped);
     }
     if obj.contains_key("settings") || needs.knn {
-        let s = obj
-            .get("settings")
-            .cloned()
-            .unwrap_or_else(|| Value::Object(Map::new()));
-        out.insert(
-            "settings".into(),
-            settings::translate(
-                cx,
-                &s,
-                &if obj.contains_key("settings") {
-                    base.key("settings")
-                } else {
-                    base.clone()
-                },
-                Purpose::Template,
-                needs.knn,
-            ),
-        );
+        out.insert("settings".into(), settings_of(cx, obj, base, needs.knn));
     }
     if let Some(a) = obj.get("aliases") {
         out.insert(
@@ -136,12 +109,7 @@ fn block(cx: &mut Cx, t: &Value, base: &Ptr) -> Value {
 }
 
 pub(crate) fn composable(cx: &mut Cx, input: &Value, base: &Ptr, component: bool) -> Value {
-    let Some(obj) = input.as_object() else {
-        cx.error(
-            &rules::MALFORMED_OBJECT,
-            base,
-            format!("a template must be an object, found {}", shown(input)),
-        );
+    let Some(obj) = cx.object(input, base, "a template") else {
         return input.clone();
     };
     if cx.on(&rules::COMPOSABLE_TEMPLATE_UNAVAILABLE) {

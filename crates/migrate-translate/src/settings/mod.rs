@@ -54,12 +54,7 @@ pub(crate) fn translate(
     purpose: Purpose,
     needs_knn: bool,
 ) -> Value {
-    let Some(obj) = input.as_object() else {
-        cx.error(
-            &rules::MALFORMED_OBJECT,
-            base,
-            format!("settings must be an object, found {}", shown(input)),
-        );
+    let Some(obj) = cx.object(input, base, "settings") else {
         return input.clone();
     };
     let mut tree = Tree::read(obj, base);
