@@ -1,0 +1,220 @@
+//! The doc-values metadata (`.dvm`) of `Lucene70DocValuesFormat` (Lucene 7), `Lucene80…` (8) and
+//! `Lucene90…` (9), parsed far enough to find which documents have a value for one numeric
+//! field: its `docsWithField` (offset and length of an `IndexedDISI` in the `.dvd`, or -1 for
+//! every document, -2 for none) and value count.
+//!
+//! The metadata is a list of entries (field number int, type byte, entry) ended by -1; the
+//! entries of other fields are parsed only to be skipped, so every entry kind of each version is
+//! known here.
+
+use crate::error::Result;
+use crate::field_infos::FieldInfos;
+use crate::input::Input;
+use crate::packed::MonotonicMeta;
+
+/// Which format wrote the metadata.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum DvFormat {
+    Lucene70,
+    /// With its version: 1 compresses binary values, 2 makes that a per-field choice.
+    Lucene80(i32),
+    Lucene90,
+}
+
+/// Where a numeric field's documents-with-a-value live.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct NumericDocs {
+    /// -2: no document; -1: every document; else the offset of an `IndexedDISI` in the `.dvd`.
+    pub(crate) offset: i64,
+    pub(crate) length: i64,
+    /// -1 when the `IndexedDISI` has no rank tables (Lucene 7, or Lucene 8+ without).
+    pub(crate) dense_rank_power: i8,
+    pub(crate) num_values: i64,
+}
+
+/// Finds the numeric entry of `field` in the metadata after its header.
+pub(crate) fn find_numeric(
+    input: &mut Input<'_>,
+    format: DvFormat,
+    infos: &FieldInfos,
+    field: u32,
+) -> Result<Option<NumericDocs>> {
+    let mut found = None;
+    loop {
+        let number = input.i32()?;
+        if number == -1 {
+            return Ok(found);
+        }
+        let info = u32::try_from(number)
+            .ok()
+            .and_then(|n| infos.by_number(n))
+            .ok_or_else(|| input.corrupt(format!("doc values of unknown field number {number}")))?;
+        let kind = input.u8()?;
+        match kind {
+            0 => {
+                let docs = numeric(input, format)?;
+                if info.number == field {
+                    found = Some(docs);
+                }
+            }
+            1 => {
+                let compressed = match format {
+                    DvFormat::Lucene80(v) if v >= 2 => {
+                        info.attribute("Lucene80DocValuesFormat.mode") == Some("BEST_COMPRESSION")
+                    }
+                    DvFormat::Lucene80(v) => v >= 1,
+                    _ => false,
+                };
+                binary(input, format, compressed)?;
+            }
+            2 => sorted(input, format)?,
+            3 => match input.u8()? {
+                0 => sorted(input, format)?,
+                1 => sorted_set(input, format)?,
+                b => return Err(input.corrupt(format!("invalid multi-valued flag {b}"))),
+            },
+            4 => sorted_numeric(input, format).map(|_| ())?,
+            t => return Err(input.corrupt(format!("invalid doc-values entry type {t}"))),
+        }
+    }
+}
+
+fn numeric(input: &mut Input<'_>, format: DvFormat) -> Result<NumericDocs> {
+    let offset = input.i64()?;
+    let length = input.i64()?;
+    let dense_rank_power = if format == DvFormat::Lucene70 {
+        -1
+    } else {
+        let _jump_table_entries = input.i16()?;
+        input.u8()? as i8
+    };
+    let num_values = input.i64()?;
+    let table = input.i32()?;
+    if table > 256 {
+        return Err(input.corrupt(format!("invalid table size {table}")));
+    }
+    if table > 0 {
+        input.skip(table as usize * 8)?;
+    }
+    let _bits = input.u8()?;
+    // min value, gcd, values offset, values length
+    input.skip(32)?;
+    if format != DvFormat::Lucene70 {
+        let _value_jump_table = input.i64()?;
+    }
+    Ok(NumericDocs {
+        offset,
+        length,
+        dense_rank_power,
+        num_values,
+    })
+}
+
+/// Docs-with-field offset/length, plus the jump table and rank of Lucene 8+.
+fn docs_with_field(input: &mut Input<'_>, format: DvFormat) -> Result<()> {
+    input.skip(16)?;
+    if format != DvFormat::Lucene70 {
+        input.skip(3)?;
+    }
+    Ok(())
+}
+
+fn monotonic(input: &mut Input<'_>, count: i64) -> Result<()> {
+    let shift = input.vint()?;
+    let count =
+        u64::try_from(count).map_err(|_| input.corrupt(format!("invalid value count {count}")))?;
+    MonotonicMeta::read(input, count, shift)?;
+    Ok(())
+}
+
+fn binary(input: &mut Input<'_>, format: DvFormat, compressed: bool) -> Result<()> {
+    input.skip(16)?; // data offset, length
+    docs_with_field(input, format)?;
+    let docs = input.i32()?;
+    let min_len = input.i32()?;
+    let max_len = input.i32()?;
+    if (compressed && docs > 0) || min_len < max_len {
+        let _addresses_offset = input.i64()?;
+        let mut count = i64::from(docs) + 1;
+        if compressed {
+            count = i64::from(input.vint()?);
+            let _docs_per_chunk_shift = input.vint()?;
+            let _max_chunk_size = input.vint()?;
+        }
+        monotonic(input, count)?;
+        let _addresses_length = input.i64()?;
+    }
+    Ok(())
+}
+
+fn sorted(input: &mut Input<'_>, format: DvFormat) -> Result<()> {
+    if format == DvFormat::Lucene90 {
+        numeric(input, format)?;
+    } else {
+        docs_with_field(input, format)?;
+        let _docs = input.i32()?;
+        let _bits = input.u8()?;
+        input.skip(16)?; // ords offset, length
+    }
+    terms_dict(input, format)
+}
+
+fn sorted_set(input: &mut Input<'_>, format: DvFormat) -> Result<()> {
+    if format == DvFormat::Lucene90 {
+        sorted_numeric(input, format)?;
+    } else {
+        docs_with_field(input, format)?;
+        let _bits = input.u8()?;
+        input.skip(16)?; // ords offset, length
+        let docs = input.i32()?;
+        let _addresses_offset = input.i64()?;
+        monotonic(input, i64::from(docs) + 1)?;
+        let _addresses_length = input.i64()?;
+    }
+    terms_dict(input, format)
+}
+
+fn sorted_numeric(input: &mut Input<'_>, format: DvFormat) -> Result<NumericDocs> {
+    let entry = numeric(input, format)?;
+    let docs = input.i32()?;
+    if i64::from(docs) != entry.num_values {
+        let _addresses_offset = input.i64()?;
+        monotonic(input, i64::from(docs) + 1)?;
+        let _addresses_length = input.i64()?;
+    }
+    Ok(entry)
+}
+
+fn shifted_count(input: &Input<'_>, size: i64, shift: i32) -> Result<u64> {
+    let (Ok(size), Ok(shift)) = (u64::try_from(size), u32::try_from(shift)) else {
+        return Err(input.corrupt(format!(
+            "invalid terms dictionary size {size} or shift {shift}"
+        )));
+    };
+    if shift > 40 {
+        return Err(input.corrupt(format!("invalid terms dictionary shift {shift}")));
+    }
+    Ok(size.div_ceil(1u64 << shift))
+}
+
+fn terms_dict(input: &mut Input<'_>, format: DvFormat) -> Result<()> {
+    let size = input.vlong()?;
+    let (block_shift, address_count) = if format == DvFormat::Lucene90 {
+        let block_shift = input.i32()?;
+        (block_shift, shifted_count(input, size, 6)?)
+    } else {
+        let dict_block_shift = input.i32()?;
+        let block_shift = input.i32()?;
+        (block_shift, shifted_count(input, size, dict_block_shift)?)
+    };
+    MonotonicMeta::read(input, address_count, block_shift)?;
+    let _max_term_length = input.i32()?;
+    if format == DvFormat::Lucene90 {
+        let _max_block_length = input.i32()?;
+    }
+    input.skip(32)?; // terms data and addresses offsets and lengths
+    let index_shift = input.i32()?;
+    let index_count = shifted_count(input, size, index_shift)?;
+    MonotonicMeta::read(input, index_count + 1, block_shift)?;
+    input.skip(32) // terms index and its addresses, offsets and lengths
+}
