@@ -4,7 +4,7 @@
 //! or terminal is measured); `render-*-string` builds the whole output as one `String` (55 MB of JSON
 //! for the snapshot plan), which adds the first touch of every page of it.
 
-#[path = "../tests/common/mod.rs"]
+#[path = "../tests/it/common/mod.rs"]
 mod common;
 
 use criterion::{Criterion, criterion_group, criterion_main};

@@ -1,0 +1,12 @@
+//! The integration tests of `migrate-cli`: one binary (one link on CI), one module per area.
+
+mod apply;
+mod crash;
+mod faults;
+mod help;
+mod plan_dry_run;
+mod remote_state;
+mod repo_ls;
+mod runbooks;
+mod support;
+mod validate;

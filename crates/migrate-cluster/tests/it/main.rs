@@ -1,0 +1,11 @@
+//! The integration tests of `migrate-cluster`: one binary (one link on CI), one module per area.
+
+mod aws_chain;
+mod canary;
+mod common;
+mod sandbox;
+mod sandbox_snapshot;
+mod sigv4_s3;
+mod sigv4_suite;
+mod tls;
+mod wire;

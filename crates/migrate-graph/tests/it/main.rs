@@ -1,0 +1,8 @@
+//! The integration tests of `migrate-graph`: one binary (one link on CI), one module per area.
+
+mod common;
+mod compile;
+mod from_plan;
+mod properties;
+mod render;
+mod requests;

@@ -1,0 +1,7 @@
+//! The integration tests of `migrate-plan`: one binary (one link on CI), one module per area.
+
+mod diagnostics;
+mod fuzz;
+mod generated;
+mod model;
+mod plans;

@@ -1,0 +1,13 @@
+//! The integration tests of `migrate-sandbox`: one binary (one link on CI), one module per area.
+
+mod auth_faults;
+mod binary;
+mod conformance;
+mod core_api;
+mod mappings;
+mod reindex;
+mod route_spec;
+mod search_cluster;
+mod snapshot_http;
+mod snapshot_repository;
+mod task_results;

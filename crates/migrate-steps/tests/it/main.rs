@@ -1,0 +1,12 @@
+//! The integration tests of `migrate-steps`: one binary (one link on CI), one module per area.
+
+mod canary;
+mod common;
+mod faults;
+mod finished_orphan;
+mod plan_fields;
+mod preflight;
+mod reattach;
+mod reindex;
+mod snapshot;
+mod snapshot_s3;

@@ -1,0 +1,8 @@
+//! The integration tests of `migrate-store`: one binary (one link on CI), one module per area.
+
+mod common;
+mod probe;
+mod repository;
+mod s3_server;
+mod transfer_fs;
+mod transfer_s3;
