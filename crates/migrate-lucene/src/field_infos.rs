@@ -51,6 +51,8 @@ impl FieldInfo {
 
 #[derive(Debug, Clone, Default)]
 pub(crate) struct FieldInfos {
+    /// The file they were read from.
+    pub(crate) file: String,
     pub(crate) fields: Vec<FieldInfo>,
 }
 
@@ -139,5 +141,8 @@ pub(crate) fn read_field_infos(
             input.remaining().saturating_sub(16)
         )));
     }
-    Ok(FieldInfos { fields })
+    Ok(FieldInfos {
+        file: file.name().to_string(),
+        fields,
+    })
 }

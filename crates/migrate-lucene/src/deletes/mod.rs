@@ -163,7 +163,7 @@ fn soft_deleted_docs(
     let Some(field) = field.filter(|f| f.doc_values != DocValuesType::None) else {
         return Ok(None);
     };
-    let where_ = format!("{}.fnm", commit.name);
+    let where_ = infos.file.clone();
     if field.doc_values != DocValuesType::Numeric {
         return Err(Error::unsupported(
             where_,
