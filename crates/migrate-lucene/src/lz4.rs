@@ -2,8 +2,8 @@
 //!
 //! Lucene writes LZ4 blocks without their compressed length and decodes until the expected
 //! number of bytes came out, stopping after the literals or the match that reaches it. So the
-//! decoder here takes the expected length, appends to an output that may already hold a preset
-//! dictionary (matches may reach back into it), and reports how many input bytes it used.
+//! decoder here takes the expected length, appends to an output, may be given a preset
+//! dictionary that matches reach back into, and reports how many input bytes it used.
 //! Every offset and length is checked: corrupt input is an error, never a panic.
 
 /// Why a block did not decode.
@@ -35,66 +35,112 @@ impl std::fmt::Display for Lz4Error {
     }
 }
 
-/// Decodes one block from `src` until `len` more bytes have been appended to `out`, and returns
-/// the number of `src` bytes used. Bytes already in `out` (a preset dictionary) can be matched.
-pub(crate) fn decompress(src: &[u8], len: usize, out: &mut Vec<u8>) -> Result<usize, Lz4Error> {
-    let end = out.len() + len;
-    out.reserve(len);
-    let mut pos = 0usize;
+/// Room left after the output so short copies can move 16 bytes at a time.
+const SLACK: usize = 32;
+
+/// Decodes one block from `src`, appending exactly `len` bytes to `out`, and returns the number
+/// of `src` bytes used. Matches may reach back past the start of this block's output into
+/// `dict`, the preset dictionary that precedes it (empty when there is none).
+pub(crate) fn decompress(
+    src: &[u8],
+    len: usize,
+    out: &mut Vec<u8>,
+    dict: &[u8],
+) -> Result<usize, Lz4Error> {
+    let base = out.len();
+    let end = base + len;
+    out.resize(end + SLACK, 0);
+    let result = decode(src, out, base, end, dict);
+    out.truncate(if result.is_ok() { end } else { base });
+    result
+}
+
+fn decode(
+    src: &[u8],
+    dst: &mut [u8],
+    base: usize,
+    end: usize,
+    dict: &[u8],
+) -> Result<usize, Lz4Error> {
+    let mut s = 0usize;
+    let mut d = base;
     loop {
-        let token = *src.get(pos).ok_or(Lz4Error::Truncated)?;
-        pos += 1;
+        let token = *src.get(s).ok_or(Lz4Error::Truncated)?;
+        s += 1;
         let mut literals = usize::from(token >> 4);
         if literals == 0x0f {
-            literals += read_length(src, &mut pos)?;
+            literals += read_length(src, &mut s)?;
         }
-        if literals > 0 {
-            let lit = src.get(pos..pos + literals).ok_or(Lz4Error::Truncated)?;
-            if out.len() + literals > end {
-                return Err(Lz4Error::TooLong {
-                    expected: len,
-                    actual: out.len() + literals - (end - len),
-                });
-            }
-            out.extend_from_slice(lit);
-            pos += literals;
+        if d + literals > end {
+            return Err(Lz4Error::TooLong {
+                expected: end - base,
+                actual: d + literals - base,
+            });
         }
-        if out.len() >= end {
-            return Ok(pos);
+        if literals <= 16 && s + 16 <= src.len() {
+            // dst has SLACK bytes past `end`: copy 16 and keep `literals`
+            let mut chunk = [0u8; 16];
+            chunk.copy_from_slice(&src[s..s + 16]);
+            dst[d..d + 16].copy_from_slice(&chunk);
+        } else {
+            let lit = src.get(s..s + literals).ok_or(Lz4Error::Truncated)?;
+            dst[d..d + literals].copy_from_slice(lit);
+        }
+        s += literals;
+        d += literals;
+        if d >= end {
+            return Ok(s);
         }
 
-        let offset_bytes = src.get(pos..pos + 2).ok_or(Lz4Error::Truncated)?;
+        let offset_bytes = src.get(s..s + 2).ok_or(Lz4Error::Truncated)?;
         let offset = usize::from(offset_bytes[0]) | (usize::from(offset_bytes[1]) << 8);
-        pos += 2;
+        s += 2;
         let mut match_len = usize::from(token & 0x0f);
         if match_len == 0x0f {
-            match_len += read_length(src, &mut pos)?;
+            match_len += read_length(src, &mut s)?;
         }
         match_len += 4;
-        if offset == 0 || offset > out.len() {
+        if d + match_len > end {
+            return Err(Lz4Error::TooLong {
+                expected: end - base,
+                actual: d + match_len - base,
+            });
+        }
+        let produced = d - base;
+        if offset == 0 || offset > produced + dict.len() {
             return Err(Lz4Error::BadOffset {
                 offset,
-                available: out.len(),
+                available: produced + dict.len(),
             });
         }
-        if out.len() + match_len > end {
-            return Err(Lz4Error::TooLong {
-                expected: len,
-                actual: out.len() + match_len - (end - len),
-            });
+        let mut copied = 0;
+        if offset > produced {
+            // the match starts in the dictionary
+            let from = dict.len() - (offset - produced);
+            let n = match_len.min(offset - produced);
+            dst[d..d + n].copy_from_slice(&dict[from..from + n]);
+            copied = n;
         }
-        let start = out.len() - offset;
-        if offset >= match_len {
-            out.extend_from_within(start..start + match_len);
-        } else {
-            // overlapping: the match repeats the last `offset` bytes
-            for i in 0..match_len {
-                let b = out[start + i];
-                out.push(b);
+        let at = d + copied;
+        let rest = match_len - copied;
+        let from = at - offset;
+        if rest > 0 {
+            if offset >= 16 && rest <= 16 {
+                let mut chunk = [0u8; 16];
+                chunk.copy_from_slice(&dst[from..from + 16]);
+                dst[at..at + 16].copy_from_slice(&chunk);
+            } else if offset >= rest {
+                dst.copy_within(from..from + rest, at);
+            } else {
+                // overlapping: the match repeats the last `offset` bytes
+                for i in 0..rest {
+                    dst[at + i] = dst[from + i];
+                }
             }
         }
-        if out.len() >= end {
-            return Ok(pos);
+        d += match_len;
+        if d >= end {
+            return Ok(s);
         }
     }
 }
@@ -120,7 +166,7 @@ mod tests {
         // token: 5 literals, no match; then unrelated bytes of the next block
         let src = [0x50, b'h', b'e', b'l', b'l', b'o', 0xaa, 0xbb];
         let mut out = Vec::new();
-        assert_eq!(decompress(&src, 5, &mut out), Ok(6));
+        assert_eq!(decompress(&src, 5, &mut out, &[]), Ok(6));
         assert_eq!(out, b"hello");
     }
 
@@ -129,7 +175,7 @@ mod tests {
         // "ab" then a match of offset 2, length 6 -> "abababab"
         let src = [0x22, b'a', b'b', 0x02, 0x00];
         let mut out = Vec::new();
-        assert_eq!(decompress(&src, 8, &mut out), Ok(5));
+        assert_eq!(decompress(&src, 8, &mut out, &[]), Ok(5));
         assert_eq!(out, b"abababab");
     }
 
@@ -140,30 +186,34 @@ mod tests {
         src.extend_from_slice(&[b'x'; 18]);
         src.extend_from_slice(&[0x01, 0x00, 0x00]);
         let mut out = Vec::new();
-        assert_eq!(decompress(&src, 37, &mut out), Ok(src.len()));
+        assert_eq!(decompress(&src, 37, &mut out, &[]), Ok(src.len()));
         assert_eq!(out, vec![b'x'; 37]);
     }
 
     #[test]
-    fn matches_may_reach_into_a_preset_dictionary() {
-        let mut out = b"dictionary".to_vec();
-        // match offset 10 (start of the dictionary) length 4, then 1 literal
+    fn matches_may_reach_into_a_preset_dictionary_and_across_its_end() {
+        let mut out = b"output so far:".to_vec();
+        // 1 literal "!", then 4 bytes from 10 back ("icti" of the dictionary), then 1 literal "?"
         let src = [0x10, b'!', 0x0a, 0x00, 0x10, b'?'];
-        // 1 literal "!", then 4 bytes from 10 back ("icti"), then 1 literal "?"
-        assert_eq!(decompress(&src, 6, &mut out), Ok(6));
-        assert_eq!(&out[10..], b"!icti?");
+        assert_eq!(decompress(&src, 6, &mut out, b"dictionary"), Ok(6));
+        assert_eq!(&out[14..], b"!icti?");
+        // 2 literals "ab", then 6 bytes from 4 back: "ry" of the dictionary, then "abry"
+        let mut out = Vec::new();
+        let src = [0x22, b'a', b'b', 0x04, 0x00];
+        assert_eq!(decompress(&src, 8, &mut out, b"dictionary"), Ok(5));
+        assert_eq!(out, b"abryabry");
     }
 
     #[test]
     fn corrupt_blocks_are_errors() {
         let mut out = Vec::new();
         assert_eq!(
-            decompress(&[0x50, b'a'], 5, &mut out),
+            decompress(&[0x50, b'a'], 5, &mut out, &[]),
             Err(Lz4Error::Truncated)
         );
         out.clear();
         assert_eq!(
-            decompress(&[0x10, b'a', 0x05, 0x00], 8, &mut out),
+            decompress(&[0x10, b'a', 0x05, 0x00], 8, &mut out, &[]),
             Err(Lz4Error::BadOffset {
                 offset: 5,
                 available: 1
@@ -171,10 +221,11 @@ mod tests {
         );
         out.clear();
         assert!(matches!(
-            decompress(&[0x50, b'a', b'b', b'c', b'd', b'e'], 3, &mut out),
+            decompress(&[0x50, b'a', b'b', b'c', b'd', b'e'], 3, &mut out, &[]),
             Err(Lz4Error::TooLong { .. })
         ));
         out.clear();
-        assert_eq!(decompress(&[], 1, &mut out), Err(Lz4Error::Truncated));
+        assert_eq!(decompress(&[], 1, &mut out, &[]), Err(Lz4Error::Truncated));
+        assert!(out.is_empty(), "a failed block leaves the output as it was");
     }
 }

@@ -12,6 +12,9 @@ use crate::field_infos::FieldInfos;
 use crate::input::Input;
 use crate::packed::MonotonicMeta;
 
+/// Lucene 8.9+: the terms dictionary is LZ4-compressed in blocks of 2^6 terms.
+const TERMS_DICT_BLOCK_LZ4_CODE: i32 = 6 << 16 | 1;
+
 /// Which format wrote the metadata.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum DvFormat {
@@ -199,17 +202,23 @@ fn shifted_count(input: &Input<'_>, size: i64, shift: i32) -> Result<u64> {
 
 fn terms_dict(input: &mut Input<'_>, format: DvFormat) -> Result<()> {
     let size = input.vlong()?;
-    let (block_shift, address_count) = if format == DvFormat::Lucene90 {
+    // Lucene 9 always LZ4-compresses the terms in blocks of 64; Lucene 8.9+ may, saying so with
+    // the code `6 << 16 | 1` in place of the block shift (no version bump)
+    let (block_shift, address_count, lz4_blocks) = if format == DvFormat::Lucene90 {
         let block_shift = input.i32()?;
-        (block_shift, shifted_count(input, size, 6)?)
+        (block_shift, shifted_count(input, size, 6)?, true)
     } else {
-        let dict_block_shift = input.i32()?;
+        let code = input.i32()?;
         let block_shift = input.i32()?;
-        (block_shift, shifted_count(input, size, dict_block_shift)?)
+        if code == TERMS_DICT_BLOCK_LZ4_CODE {
+            (block_shift, shifted_count(input, size, 6)?, true)
+        } else {
+            (block_shift, shifted_count(input, size, code)?, false)
+        }
     };
     MonotonicMeta::read(input, address_count, block_shift)?;
     let _max_term_length = input.i32()?;
-    if format == DvFormat::Lucene90 {
+    if lz4_blocks {
         let _max_block_length = input.i32()?;
     }
     input.skip(32)?; // terms data and addresses offsets and lengths

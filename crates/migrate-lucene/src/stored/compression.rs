@@ -54,7 +54,7 @@ impl Compression {
             return Ok(());
         }
         match self {
-            Compression::Lz4 => lz4_block(input, len, out, None),
+            Compression::Lz4 => lz4_block(input, len, out, &[], None),
             Compression::Deflate => inflate_block(input, len, out, None, &mut scratch.inflater),
             Compression::Lz4Dict => lz4_dict(input, len, out, scratch),
             Compression::DeflateDict => deflate_dict(input, len, out, scratch),
@@ -68,12 +68,13 @@ fn lz4_block(
     input: &mut Input<'_>,
     len: usize,
     out: &mut Vec<u8>,
+    dict: &[u8],
     exact: Option<usize>,
 ) -> Result<()> {
     let start = input.pos();
     let rest = input.bytes(exact.unwrap_or(input.remaining()))?;
     input.seek(start)?;
-    let used = lz4::decompress(rest, len, out).map_err(|e| input.corrupt(e))?;
+    let used = lz4::decompress(rest, len, out, dict).map_err(|e| input.corrupt(e))?;
     if exact.is_some_and(|n| n != used) {
         return Err(input.corrupt(format!(
             "LZ4 block used {used} of its {} compressed bytes",
@@ -148,14 +149,18 @@ fn lz4_dict(
         total += block_len;
     }
     scratch.block.clear();
-    lz4_block(input, dict_len, &mut scratch.block, Some(dict_compressed))?;
+    lz4_block(
+        input,
+        dict_len,
+        &mut scratch.block,
+        &[],
+        Some(dict_compressed),
+    )?;
     out.extend_from_slice(&scratch.block);
     let mut remaining = len - dict_len;
     for &compressed in &scratch.lengths {
         let n = remaining.min(block_len);
-        scratch.block.truncate(dict_len);
-        lz4_block(input, n, &mut scratch.block, Some(compressed))?;
-        out.extend_from_slice(&scratch.block[dict_len..]);
+        lz4_block(input, n, out, &scratch.block, Some(compressed))?;
         remaining -= n;
     }
     Ok(())
