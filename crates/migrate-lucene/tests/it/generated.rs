@@ -6,7 +6,9 @@ use std::sync::Arc;
 
 use migrate_lucene::{FsDirectory, Shard};
 
-use crate::support::{all_fixtures, assert_documents, fixture, memory, read_all};
+use crate::support::{
+    all_fixtures, assert_documents, assert_documents_of, fixture, memory, read_all,
+};
 
 macro_rules! fixture_test {
     ($test:ident, $name:literal) => {
@@ -44,6 +46,10 @@ fixture_test!(
 );
 fixture_test!(lucene8_es5_uid_gives_type_and_id, "lucene8-es5-uid");
 fixture_test!(
+    lucene8_two_commits_are_read_at_the_newest_by_default,
+    "lucene8-two-commits"
+);
+fixture_test!(
     lucene9_best_speed_yields_exactly_its_live_documents,
     "lucene9-best-speed"
 );
@@ -70,12 +76,36 @@ fn every_generated_fixture_has_a_test_above() {
         "lucene8-lz4-plain",
         "lucene8-soft-deletes",
         "lucene8-soft-deletes-merged",
+        "lucene8-two-commits",
         "lucene9-best-compression-compound",
         "lucene9-best-speed",
         "lucene9-soft-deletes",
         "lucene9-soft-deletes-merged",
     ];
     assert_eq!(all_fixtures(), covered);
+}
+
+#[test]
+fn an_older_commit_yields_the_documents_it_held() {
+    let name = "lucene8-two-commits";
+    let shard = Shard::open_commit(Arc::new(memory(name)), "segments_1").unwrap();
+    assert_eq!(shard.commit().generation(), 1);
+    let docs: Vec<_> = shard.documents().map(|d| d.unwrap()).collect();
+    assert_documents_of(name, "expected-segments_1.jsonl", &docs);
+    let newest = Shard::open(Arc::new(memory(name))).unwrap();
+    assert_eq!(newest.commit().file_name(), "segments_2");
+}
+
+#[test]
+fn a_commit_name_that_is_not_segments_n_is_refused() {
+    let err = Shard::open_commit(Arc::new(memory("lucene8-two-commits")), "_0.si")
+        .err()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        err,
+        "`_0.si`: not a commit point: the name must be `segments_N` (N in base 36)"
+    );
 }
 
 #[test]

@@ -52,8 +52,8 @@ pub struct Expectations {
     pub absent: Vec<(Option<String>, String)>,
 }
 
-pub fn expectations(name: &str) -> Expectations {
-    let text = std::fs::read_to_string(fixture(name).join("expected.jsonl")).unwrap();
+pub fn expectations(name: &str, file: &str) -> Expectations {
+    let text = std::fs::read_to_string(fixture(name).join(file)).unwrap();
     let mut live = BTreeMap::new();
     let mut absent = Vec::new();
     for line in text.lines() {
@@ -94,7 +94,12 @@ pub fn read_all(dir: impl Directory + 'static) -> Vec<Document> {
 /// Asserts that `docs` are exactly the expected live documents: each once, with its routing,
 /// type and source bytes, and none of the absent ones.
 pub fn assert_documents(name: &str, docs: &[Document]) {
-    let expected = expectations(name);
+    assert_documents_of(name, "expected.jsonl", docs);
+}
+
+/// [`assert_documents`] against another expectations file of the fixture.
+pub fn assert_documents_of(name: &str, file: &str, docs: &[Document]) {
+    let expected = expectations(name, file);
     let mut seen = BTreeMap::new();
     for doc in docs {
         let key = (doc.doc_type.clone(), doc.id.clone());
