@@ -8,10 +8,10 @@
 
 use std::collections::HashMap;
 
-use crate::codec::{Expect, ID_LEN, check_index_header};
+use crate::codec::{Expect, ID_LEN};
 use crate::error::{Error, Result};
 use crate::file::LuceneFile;
-use crate::input::{Endian, Input};
+use crate::input::Endian;
 
 const ENTRIES: &[(&str, i32, i32)] = &[
     ("Lucene50CompoundEntries", 0, 0),
@@ -32,19 +32,14 @@ impl Compound {
         segment: &str,
         id: &[u8; ID_LEN],
     ) -> Result<Self> {
-        let bytes = cfe.read_verified()?;
-        let mut input = Input::new(&bytes, cfe.name(), Endian::Big);
-        let header = check_index_header(
-            &mut input,
-            &Expect {
-                codecs: ENTRIES,
-                id,
-                suffix: "",
-            },
-        )?;
-        if header.codec.starts_with("Lucene90") {
-            input.set_endian(Endian::Little);
-        }
+        let entries_file = cfe.read_checked(&Expect {
+            codecs: ENTRIES,
+            id,
+            suffix: "",
+        })?;
+        let header = &entries_file.header;
+        let lucene9 = header.codec.starts_with("Lucene90");
+        let mut input = entries_file.body(if lucene9 { Endian::Little } else { Endian::Big });
         let count = input.vlen("compound entry count")?;
         let mut entries = HashMap::new();
         let mut total: u64 = 0;
@@ -64,18 +59,13 @@ impl Compound {
         // the data file: header, sub-files, footer, nothing else
         let data_name = header.codec.replace("Entries", "Data");
         let data_codec = [(data_name.as_str(), 0, 0)];
-        let mut head = vec![0u8; (cfs.len().min(512)) as usize];
-        cfs.read_into(0, &mut head)?;
-        let mut input = Input::new(&head, cfs.name(), Endian::Big);
-        check_index_header(
-            &mut input,
-            &Expect {
+        let data_start = cfs
+            .check_head(&Expect {
                 codecs: &data_codec,
                 id,
                 suffix: "",
-            },
-        )?;
-        let data_start = input.pos() as u64;
+            })?
+            .body_offset() as u64;
         let data_end = cfs.len().saturating_sub(16);
         if let Some((name, _)) = entries.iter().find(|(_, (offset, len))| {
             *offset < data_start || offset.saturating_add(*len) > data_end

@@ -6,10 +6,10 @@
 //! dimension and similarity) and `Lucene94FieldInfos` 0–1 (9.4+, adds vector encoding), the
 //! latter two little-endian. The whole file must parse exactly up to its footer.
 
-use crate::codec::{Expect, ID_LEN, check_index_header};
+use crate::codec::{Expect, ID_LEN};
 use crate::error::Result;
 use crate::file::LuceneFile;
-use crate::input::{Endian, Input};
+use crate::input::Endian;
 
 const CODECS: &[(&str, i32, i32)] = &[
     ("Lucene60FieldInfos", 0, 2),
@@ -72,20 +72,14 @@ pub(crate) fn read_field_infos(
     id: &[u8; ID_LEN],
     suffix: &str,
 ) -> Result<FieldInfos> {
-    let bytes = file.read_verified()?;
-    let mut input = Input::new(&bytes, file.name(), Endian::Big);
-    let header = check_index_header(
-        &mut input,
-        &Expect {
-            codecs: CODECS,
-            id,
-            suffix,
-        },
-    )?;
+    let checked = file.read_checked(&Expect {
+        codecs: CODECS,
+        id,
+        suffix,
+    })?;
+    let header = &checked.header;
     let lucene9 = header.codec != "Lucene60FieldInfos";
-    if lucene9 {
-        input.set_endian(Endian::Little);
-    }
+    let mut input = checked.body(if lucene9 { Endian::Little } else { Endian::Big });
     let count = input.vlen("field count")?;
     if count > input.remaining() {
         return Err(input.corrupt(format!("{count} fields cannot fit in the file")));

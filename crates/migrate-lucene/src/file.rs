@@ -3,9 +3,12 @@
 
 use std::sync::Arc;
 
-use crate::codec::{FOOTER_LEN, check_crc, read_footer, verify_checksum};
+use crate::codec::{
+    Expect, FOOTER_LEN, IndexHeader, check_crc, check_index_header, read_footer, verify_checksum,
+};
 use crate::directory::{DirFile, Directory};
 use crate::error::{Error, Result};
+use crate::input::{Endian, Input};
 
 /// Reads of more than this many bytes at once are streamed in blocks of this size.
 const BLOCK: usize = 1 << 20;
@@ -118,6 +121,19 @@ impl LuceneFile {
         Ok(buf)
     }
 
+    /// Reads the whole file, verifies its checksum and checks its index header.
+    pub(crate) fn read_checked(&self, expect: &Expect<'_>) -> Result<CheckedFile> {
+        CheckedFile::new(self.name(), self.read_verified()?, expect)
+    }
+
+    /// Checks the index header at the start of the file, reading only its first bytes (for a
+    /// large file whose checksum the caller verifies with [`LuceneFile::verify`]).
+    pub(crate) fn check_head(&self, expect: &Expect<'_>) -> Result<CheckedFile> {
+        let mut bytes = vec![0u8; self.len.min(512) as usize];
+        self.read_into(0, &mut bytes)?;
+        CheckedFile::new(self.name(), bytes, expect)
+    }
+
     /// Verifies the footer and the CRC32 of the whole file, streaming it in blocks.
     pub(crate) fn verify(&self) -> Result<()> {
         if self.len < FOOTER_LEN as u64 {
@@ -143,5 +159,42 @@ impl LuceneFile {
             at += n as u64;
         }
         check_crc(self.name(), expected, hasher.finalize())
+    }
+}
+
+/// A file (or its first bytes) whose index header has been checked.
+pub(crate) struct CheckedFile {
+    name: String,
+    bytes: Vec<u8>,
+    pub(crate) header: IndexHeader,
+    body: usize,
+}
+
+impl CheckedFile {
+    fn new(name: &str, bytes: Vec<u8>, expect: &Expect<'_>) -> Result<Self> {
+        let mut input = Input::new(&bytes, name, Endian::Big);
+        let header = check_index_header(&mut input, expect)?;
+        let body = input.pos();
+        Ok(Self {
+            name: name.to_string(),
+            bytes,
+            header,
+            body,
+        })
+    }
+
+    /// A cursor just after the header, reading fixed-width numbers in `endian` order.
+    pub(crate) fn body(&self, endian: Endian) -> Input<'_> {
+        Input::at(&self.bytes, &self.name, endian, self.body)
+    }
+
+    /// The bytes read (the whole file for [`LuceneFile::read_checked`]).
+    pub(crate) fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// Where the body starts.
+    pub(crate) fn body_offset(&self) -> usize {
+        self.body
     }
 }

@@ -34,6 +34,16 @@ impl<'a> Input<'a> {
         }
     }
 
+    /// A cursor at `pos` (at most the end of `bytes`).
+    pub(crate) fn at(bytes: &'a [u8], name: &'a str, endian: Endian, pos: usize) -> Self {
+        Self {
+            bytes,
+            pos: pos.min(bytes.len()),
+            name,
+            endian,
+        }
+    }
+
     pub(crate) fn name(&self) -> &'a str {
         self.name
     }
@@ -44,10 +54,6 @@ impl<'a> Input<'a> {
 
     pub(crate) fn remaining(&self) -> usize {
         self.bytes.len() - self.pos
-    }
-
-    pub(crate) fn set_endian(&mut self, endian: Endian) {
-        self.endian = endian;
     }
 
     pub(crate) fn corrupt(&self, detail: impl std::fmt::Display) -> Error {

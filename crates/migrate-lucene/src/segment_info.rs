@@ -6,10 +6,10 @@
 //! from 9.9 on a has-blocks byte follows the compound flag). The index sort that ends the file is
 //! not needed to read documents and is not parsed (the checksum still covers it).
 
-use crate::codec::{Expect, ID_LEN, check_index_header};
+use crate::codec::{Expect, ID_LEN};
 use crate::error::Result;
 use crate::file::LuceneFile;
-use crate::input::{Endian, Input};
+use crate::input::Endian;
 
 const CODECS: &[(&str, i32, i32)] = &[
     ("Lucene62SegmentInfo", 0, 1),
@@ -28,20 +28,14 @@ pub(crate) struct SegmentInfo {
 }
 
 pub(crate) fn read_segment_info(file: &LuceneFile, id: &[u8; ID_LEN]) -> Result<SegmentInfo> {
-    let bytes = file.read_verified()?;
-    let mut input = Input::new(&bytes, file.name(), Endian::Big);
-    let header = check_index_header(
-        &mut input,
-        &Expect {
-            codecs: CODECS,
-            id,
-            suffix: "",
-        },
-    )?;
+    let file = file.read_checked(&Expect {
+        codecs: CODECS,
+        id,
+        suffix: "",
+    })?;
+    let header = &file.header;
     let lucene9 = header.codec == "Lucene90SegmentInfo";
-    if lucene9 {
-        input.set_endian(Endian::Little);
-    }
+    let mut input = file.body(if lucene9 { Endian::Little } else { Endian::Big });
     let version = [input.i32()?, input.i32()?, input.i32()?];
     if header.codec != "Lucene62SegmentInfo" {
         match input.u8()? {

@@ -11,7 +11,7 @@ mod doc_values;
 
 use self::disi::read_disi;
 use self::doc_values::{DvFormat, find_numeric};
-use crate::codec::{Expect, ID_LEN, check_index_header};
+use crate::codec::{Expect, ID_LEN};
 use crate::commit::{SegmentCommit, radix36};
 use crate::error::{Error, Result};
 use crate::field_infos::{DocValuesType, FieldInfos};
@@ -53,19 +53,13 @@ pub(crate) fn read_live_docs(
         let generation = radix36(commit.del_gen as u64);
         let name = format!("{}_{generation}.liv", commit.name);
         let file = files.open(&name, "segments_N")?;
-        let bytes = file.read_verified()?;
-        let mut input = Input::new(&bytes, file.name(), Endian::Big);
-        let header = check_index_header(
-            &mut input,
-            &Expect {
-                codecs: &[("Lucene50LiveDocs", 0, 0), ("Lucene90LiveDocs", 0, 0)],
-                id,
-                suffix: &generation,
-            },
-        )?;
-        if header.codec == "Lucene90LiveDocs" {
-            input.set_endian(Endian::Little);
-        }
+        let checked = file.read_checked(&Expect {
+            codecs: &[("Lucene50LiveDocs", 0, 0), ("Lucene90LiveDocs", 0, 0)],
+            id,
+            suffix: &generation,
+        })?;
+        let lucene9 = checked.header.codec == "Lucene90LiveDocs";
+        let mut input = checked.body(if lucene9 { Endian::Little } else { Endian::Big });
         let mut bits = Vec::with_capacity(words.min(input.remaining() / 8));
         for _ in 0..words {
             bits.push(input.i64()? as u64);
@@ -206,24 +200,20 @@ fn soft_deleted_docs(
     let meta_file = files.open(&meta_name, &where_)?;
     let data_file = files.open(&data_name, &where_)?;
 
-    let meta = meta_file.read_verified()?;
-    let mut input = Input::new(&meta, meta_file.name(), Endian::Big);
     let meta_codec = format!("{dv_format}Metadata");
     let max_version = if format == "Lucene80" { 2 } else { 0 };
-    let header = check_index_header(
-        &mut input,
-        &Expect {
-            codecs: &[(meta_codec.as_str(), 0, max_version)],
-            id,
-            suffix: &segment_suffix,
-        },
-    )?;
+    let meta = meta_file.read_checked(&Expect {
+        codecs: &[(meta_codec.as_str(), 0, max_version)],
+        id,
+        suffix: &segment_suffix,
+    })?;
+    let version = meta.header.version;
     let (dv, endian) = match format {
         "Lucene70" => (DvFormat::Lucene70, Endian::Big),
-        "Lucene80" => (DvFormat::Lucene80(header.version), Endian::Big),
+        "Lucene80" => (DvFormat::Lucene80(version), Endian::Big),
         _ => (DvFormat::Lucene90, Endian::Little),
     };
-    input.set_endian(endian);
+    let mut input = meta.body(endian);
     let Some(entry) = find_numeric(&mut input, dv, infos, field.number)? else {
         return Err(Error::corrupt(
             meta_file.name(),
@@ -239,22 +229,26 @@ fn soft_deleted_docs(
     match entry.offset {
         -2 => {}
         -1 => {
+            if entry.num_values != i64::from(max_doc) {
+                return Err(Error::corrupt(
+                    meta_file.name(),
+                    format!(
+                        "every doc has a `{}` value, but the metadata counts {} of {max_doc}",
+                        field.name, entry.num_values
+                    ),
+                ));
+            }
             soft.fill(u64::MAX);
             mask_tail(&mut soft, max_doc);
         }
         offset => {
             data_file.verify()?;
             let data_codec = format!("{dv_format}Data");
-            let mut head = vec![0u8; data_file.len().min(256) as usize];
-            data_file.read_into(0, &mut head)?;
-            check_index_header(
-                &mut Input::new(&head, data_file.name(), Endian::Big),
-                &Expect {
-                    codecs: &[(data_codec.as_str(), header.version, header.version)],
-                    id,
-                    suffix: &segment_suffix,
-                },
-            )?;
+            data_file.check_head(&Expect {
+                codecs: &[(data_codec.as_str(), version, version)],
+                id,
+                suffix: &segment_suffix,
+            })?;
             let (Ok(offset), Ok(length)) = (u64::try_from(offset), usize::try_from(entry.length))
             else {
                 return Err(Error::corrupt(

@@ -8,7 +8,7 @@
 //!   block shift, chunk count, and `DirectMonotonicReader` metadata of the chunks' first doc and
 //!   start pointer, whose data sit in the `.fdx`; then the end of the chunks.
 
-use crate::codec::{Expect, ID_LEN, check_index_header};
+use crate::codec::{Expect, ID_LEN};
 use crate::error::Result;
 use crate::file::LuceneFile;
 use crate::input::{Endian, Input};
@@ -109,20 +109,19 @@ pub(crate) fn read_fields_index(
     let starts_end = meta.i64()?;
     let end = meta.i64()?;
 
-    let bytes = fdx.read_verified()?;
-    let mut input = Input::new(&bytes, fdx.name(), endian);
-    check_index_header(
-        &mut input,
-        &Expect {
-            codecs: &[(codec, 0, 0)],
-            id,
-            suffix: "",
-        },
-    )?;
+    let checked = fdx.read_checked(&Expect {
+        codecs: &[(codec, 0, 0)],
+        id,
+        suffix: "",
+    })?;
+    let bytes = checked.bytes();
+    let base = checked.body_offset();
     let slice = |from: i64, to: i64| -> Result<&[u8]> {
         let range = usize::try_from(from).ok().zip(usize::try_from(to).ok());
         match range {
-            Some((from, to)) if from <= to && to <= bytes.len() - 16 => Ok(&bytes[from..to]),
+            Some((from, to)) if base <= from && from <= to && to <= bytes.len() - 16 => {
+                Ok(&bytes[from..to])
+            }
             _ => Err(meta.corrupt(format!(
                 "stored-fields index data at {from}..{to} lies outside `{}`",
                 fdx.name()

@@ -15,7 +15,7 @@ pub(crate) use chunk::{Chunk, Value, visit_fields};
 use self::chunk::ChunkDecoder;
 use self::compression::Compression;
 use self::index::{ChunkIndex, read_fields_index, read_legacy};
-use crate::codec::{Expect, ID_LEN, check_index_header};
+use crate::codec::{Expect, ID_LEN};
 use crate::error::{Error, Result};
 use crate::file::LuceneFile;
 use crate::input::{Endian, Input};
@@ -50,20 +50,15 @@ impl StoredFields {
     pub(crate) fn open(files: StoredFiles, id: &[u8; ID_LEN], max_doc: u32) -> Result<Self> {
         let StoredFiles { fdt, fdx, fdm } = files;
         fdt.verify()?;
-        let mut head = vec![0u8; fdt.len().min(512) as usize];
-        fdt.read_into(0, &mut head)?;
-        let mut input = Input::new(&head, fdt.name(), Endian::Big);
-        let header = check_index_header(
-            &mut input,
-            &Expect {
-                codecs: DATA_CODECS,
-                id,
-                suffix: "",
-            },
-        )?;
+        let head = fdt.check_head(&Expect {
+            codecs: DATA_CODECS,
+            id,
+            suffix: "",
+        })?;
+        let header = &head.header;
         let lucene9 = header.codec.starts_with("Lucene90");
         let endian = if lucene9 { Endian::Little } else { Endian::Big };
-        input.set_endian(endian);
+        let mut input = head.body(endian);
         let compression = match (
             header.codec.starts_with("Lucene50"),
             header.codec.contains("Fast"),
@@ -82,22 +77,17 @@ impl StoredFields {
                     referenced_by: fdt.name().to_string(),
                 });
             };
-            let meta_bytes = fdm.read_verified()?;
-            let mut meta = Input::new(&meta_bytes, fdm.name(), Endian::Big);
             let (meta_codec, idx_codec) = if lucene9 {
                 ("Lucene90FieldsIndexMeta", "Lucene90FieldsIndexIdx")
             } else {
                 ("Lucene85FieldsIndexMeta", "Lucene85FieldsIndexIdx")
             };
-            check_index_header(
-                &mut meta,
-                &Expect {
-                    codecs: &[(meta_codec, 0, version)],
-                    id,
-                    suffix: "",
-                },
-            )?;
-            meta.set_endian(endian);
+            let meta_file = fdm.read_checked(&Expect {
+                codecs: &[(meta_codec, 0, version)],
+                id,
+                suffix: "",
+            })?;
+            let mut meta = meta_file.body(endian);
             let chunk_size = if lucene9 || version >= 3 {
                 let size = meta.vlen("chunk size")?;
                 if !lucene9 {
@@ -114,18 +104,16 @@ impl StoredFields {
         } else {
             let chunk_size = input.vlen("chunk size")?;
             packed_version(&mut input)?;
-            let bytes = fdx.read_verified()?;
-            let mut idx = Input::new(&bytes, fdx.name(), Endian::Big);
             let idx_codec = header.codec.replace("Data", "Index");
-            check_index_header(
-                &mut idx,
-                &Expect {
-                    codecs: &[(idx_codec.as_str(), version, version)],
-                    id,
-                    suffix: "",
-                },
-            )?;
-            (chunk_size, read_legacy(&mut idx, max_doc)?)
+            let idx_file = fdx.read_checked(&Expect {
+                codecs: &[(idx_codec.as_str(), version, version)],
+                id,
+                suffix: "",
+            })?;
+            (
+                chunk_size,
+                read_legacy(&mut idx_file.body(Endian::Big), max_doc)?,
+            )
         };
         if index.end > fdt.len().saturating_sub(16)
             || index
