@@ -227,3 +227,278 @@ fn terms_dict(input: &mut Input<'_>, format: DvFormat) -> Result<()> {
     MonotonicMeta::read(input, index_count + 1, block_shift)?;
     input.skip(32) // terms index and its addresses, offsets and lengths
 }
+
+#[cfg(test)]
+mod tests {
+    //! Hand-built metadata of each format, with one entry of every kind before and after the
+    //! numeric field sought: the skipping must land exactly on each next entry.
+
+    use super::*;
+    use crate::field_infos::{DocValuesType, FieldInfo};
+    use crate::input::Endian;
+
+    struct W {
+        out: Vec<u8>,
+        endian: Endian,
+    }
+
+    impl W {
+        fn i64(&mut self, v: i64) {
+            match self.endian {
+                Endian::Big => self.out.extend_from_slice(&v.to_be_bytes()),
+                Endian::Little => self.out.extend_from_slice(&v.to_le_bytes()),
+            }
+        }
+        fn i32(&mut self, v: i32) {
+            match self.endian {
+                Endian::Big => self.out.extend_from_slice(&v.to_be_bytes()),
+                Endian::Little => self.out.extend_from_slice(&v.to_le_bytes()),
+            }
+        }
+        fn i16(&mut self, v: i16) {
+            match self.endian {
+                Endian::Big => self.out.extend_from_slice(&v.to_be_bytes()),
+                Endian::Little => self.out.extend_from_slice(&v.to_le_bytes()),
+            }
+        }
+        fn u8(&mut self, v: u8) {
+            self.out.push(v);
+        }
+        fn vint(&mut self, mut v: u32) {
+            while v >= 0x80 {
+                self.out.push((v as u8) | 0x80);
+                v >>= 7;
+            }
+            self.out.push(v as u8);
+        }
+        /// Metadata of a monotonic reader of `count` values in blocks of 2^16.
+        fn monotonic(&mut self, count: u64) {
+            for _ in 0..count.div_ceil(1 << 16) {
+                self.i64(0);
+                self.i32(0);
+                self.i64(0);
+                self.u8(0);
+            }
+        }
+        fn docs_with_field(&mut self, format: DvFormat) {
+            self.i64(-1);
+            self.i64(0);
+            if format != DvFormat::Lucene70 {
+                self.i16(-1);
+                self.u8(0xff);
+            }
+        }
+        fn numeric(&mut self, format: DvFormat, offset: i64, length: i64, values: i64) {
+            self.i64(offset);
+            self.i64(length);
+            if format != DvFormat::Lucene70 {
+                self.i16(-1);
+                self.u8(9);
+            }
+            self.i64(values);
+            self.i32(2); // a table of two values
+            self.i64(7);
+            self.i64(8);
+            self.u8(1);
+            for v in [0, 1, 100, 16] {
+                self.i64(v);
+            }
+            if format != DvFormat::Lucene70 {
+                self.i64(-1);
+            }
+        }
+        fn terms_dict(&mut self, format: DvFormat, size: u32, lz4: bool) {
+            self.vint(size);
+            if format != DvFormat::Lucene90 {
+                self.i32(if lz4 { TERMS_DICT_BLOCK_LZ4_CODE } else { 4 });
+            }
+            self.i32(16);
+            let shift = if lz4 || format == DvFormat::Lucene90 {
+                6
+            } else {
+                4
+            };
+            self.monotonic(u64::from(size).div_ceil(1 << shift));
+            self.i32(12);
+            if lz4 || format == DvFormat::Lucene90 {
+                self.i32(300);
+            }
+            for _ in 0..4 {
+                self.i64(0);
+            }
+            self.i32(10);
+            self.monotonic(1 + u64::from(size).div_ceil(1 << 10));
+            for _ in 0..4 {
+                self.i64(0);
+            }
+        }
+    }
+
+    fn infos() -> FieldInfos {
+        let field = |number: u32, doc_values| FieldInfo {
+            name: format!("f{number}"),
+            number,
+            soft_deletes: number == 2,
+            doc_values,
+            dv_gen: -1,
+            attributes: vec![(
+                "Lucene80DocValuesFormat.mode".into(),
+                "BEST_COMPRESSION".into(),
+            )],
+        };
+        FieldInfos {
+            file: "_0.fnm".into(),
+            fields: vec![
+                field(0, DocValuesType::SortedSet),
+                field(1, DocValuesType::Binary),
+                field(2, DocValuesType::Numeric),
+                field(3, DocValuesType::Sorted),
+                field(4, DocValuesType::SortedNumeric),
+            ],
+        }
+    }
+
+    fn metadata(format: DvFormat, lz4_terms: bool) -> Vec<u8> {
+        let endian = if format == DvFormat::Lucene90 {
+            Endian::Little
+        } else {
+            Endian::Big
+        };
+        let mut w = W {
+            out: Vec::new(),
+            endian,
+        };
+        // field 0: multi-valued sorted set
+        w.i32(0);
+        w.u8(3);
+        w.u8(1);
+        if format == DvFormat::Lucene90 {
+            w.numeric(format, -1, 0, 70_000);
+            w.i32(40);
+            w.i64(0);
+            w.vint(16);
+            w.monotonic(41);
+            w.i64(0);
+        } else {
+            w.docs_with_field(format);
+            w.u8(4);
+            w.i64(0);
+            w.i64(0);
+            w.i32(40);
+            w.i64(0);
+            w.vint(16);
+            w.monotonic(41);
+            w.i64(0);
+        }
+        w.terms_dict(format, 1000, lz4_terms);
+        // field 1: binary of varying lengths
+        w.i32(1);
+        w.u8(1);
+        w.i64(0);
+        w.i64(0);
+        w.docs_with_field(format);
+        w.i32(30);
+        w.i32(1);
+        w.i32(9);
+        w.i64(0);
+        if matches!(format, DvFormat::Lucene80(_)) {
+            // compressed: chunk count, docs-per-chunk shift, max chunk size
+            w.vint(1);
+            w.vint(5);
+            w.vint(1000);
+            w.vint(16);
+            w.monotonic(1);
+        } else {
+            w.vint(16);
+            w.monotonic(31);
+        }
+        w.i64(0);
+        // field 2: the numeric field sought
+        w.i32(2);
+        w.u8(0);
+        w.numeric(format, 1234, 56, 78);
+        // field 3: single-valued sorted
+        w.i32(3);
+        w.u8(2);
+        if format == DvFormat::Lucene90 {
+            w.numeric(format, -1, 0, 10);
+        } else {
+            w.docs_with_field(format);
+            w.i32(10);
+            w.u8(2);
+            w.i64(0);
+            w.i64(0);
+        }
+        w.terms_dict(format, 3, false);
+        // field 4: multi-valued sorted numeric
+        w.i32(4);
+        w.u8(4);
+        w.numeric(format, -1, 0, 50);
+        w.i32(20);
+        w.i64(0);
+        w.vint(16);
+        w.monotonic(21);
+        w.i64(0);
+        w.i32(-1);
+        w.out
+    }
+
+    #[test]
+    fn the_numeric_entry_is_found_among_entries_of_every_kind_in_every_format() {
+        for (format, lz4) in [
+            (DvFormat::Lucene70, false),
+            (DvFormat::Lucene80(2), false),
+            (DvFormat::Lucene80(2), true),
+            (DvFormat::Lucene90, false),
+        ] {
+            let bytes = metadata(format, lz4);
+            let endian = if format == DvFormat::Lucene90 {
+                Endian::Little
+            } else {
+                Endian::Big
+            };
+            let mut input = Input::new(&bytes, "_0.dvm", endian);
+            let found = find_numeric(&mut input, format, &infos(), 2).unwrap();
+            let rank = if format == DvFormat::Lucene70 { -1 } else { 9 };
+            assert_eq!(
+                found,
+                Some(NumericDocs {
+                    offset: 1234,
+                    length: 56,
+                    dense_rank_power: rank,
+                    num_values: 78,
+                }),
+                "{format:?} lz4 terms {lz4}"
+            );
+            assert_eq!(input.remaining(), 0, "{format:?}: every entry consumed");
+        }
+    }
+
+    #[test]
+    fn an_entry_of_an_unknown_field_or_type_is_an_error() {
+        let mut bytes = Vec::new();
+        bytes.extend_from_slice(&9i32.to_be_bytes());
+        bytes.push(0);
+        let err = find_numeric(
+            &mut Input::new(&bytes, "_0.dvm", Endian::Big),
+            DvFormat::Lucene70,
+            &infos(),
+            2,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("unknown field number 9"), "{err}");
+        let mut bytes = Vec::new();
+        bytes.extend_from_slice(&0i32.to_be_bytes());
+        bytes.push(7);
+        let err = find_numeric(
+            &mut Input::new(&bytes, "_0.dvm", Endian::Big),
+            DvFormat::Lucene70,
+            &infos(),
+            2,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("invalid doc-values entry type 7"), "{err}");
+    }
+}
