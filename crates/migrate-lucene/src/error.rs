@@ -23,6 +23,13 @@ pub enum Error {
     /// A well-formed file in a format (codec, version) this reader does not know.
     #[error("`{file}`: {detail}")]
     Unsupported { file: String, detail: String },
+    /// A segment name the commit does not list.
+    #[error("commit `{commit}` has no segment `{segment}` (segments: {segments})")]
+    NoSuchSegment {
+        segment: String,
+        commit: String,
+        segments: String,
+    },
     /// A resume position that does not fit the commit being read.
     #[error("cannot resume after segment `{segment}` doc {doc}: {detail}")]
     BadPosition {

@@ -36,9 +36,10 @@ impl Shard {
     /// Opens one segment of the commit by name, verifying its files.
     pub fn segment(&self, name: &str) -> Result<Segment> {
         let Some(commit) = self.commit.segments.iter().find(|s| s.name == name) else {
-            return Err(Error::Missing {
-                file: format!("segment `{name}`"),
-                referenced_by: self.commit.file_name.clone(),
+            return Err(Error::NoSuchSegment {
+                segment: name.to_string(),
+                commit: self.commit.file_name.clone(),
+                segments: self.commit.segment_names().collect::<Vec<_>>().join(", "),
             });
         };
         Segment::open(&self.dir, commit, &self.commit.file_name)

@@ -111,6 +111,35 @@ fn an_unknown_segment_info_codec_is_an_unsupported_error() {
 }
 
 #[test]
+fn a_chunk_whose_header_disagrees_with_the_index_is_an_error_naming_the_chunk() {
+    let mut dir = memory("lucene8-lz4-plain");
+    edit(&mut dir, "_0.fdt", |b| {
+        // the first chunk starts right after the header; its first vint is its first doc
+        let header = 4 + 1 + usize::from(b[4]) + 4 + 16 + 1;
+        let at = header + usize::from(b[header - 1]);
+        assert_eq!(b[at], 0, "the first chunk starts at doc 0");
+        b[at] = 5;
+        reseal(b);
+    });
+    let err = read(dir).unwrap_err().to_string();
+    assert!(err.starts_with("`_0.fdt (chunk 0 at byte "), "{err}");
+    assert!(
+        err.contains("chunk holds docs 5..") && err.contains("the stored-fields index says 0.."),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_segment_the_commit_does_not_list_is_named_with_the_ones_it_does() {
+    let shard = Shard::open(Arc::new(memory("lucene8-es5-uid"))).unwrap();
+    let err = shard.segment("_9").err().unwrap().to_string();
+    assert_eq!(
+        err,
+        "commit `segments_1` has no segment `_9` (segments: _0, _1, _2)"
+    );
+}
+
+#[test]
 fn a_missing_file_is_named_with_the_file_that_needs_it() {
     let mut dir = memory("lucene8-soft-deletes");
     dir.remove("_2_2_Lucene80_0.dvd").unwrap();
