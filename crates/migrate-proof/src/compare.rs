@@ -166,7 +166,7 @@ fn judge<'a>(index: &'a str, s: &'a [Owned], d: &'a [Owned]) -> Option<Finding<'
             (false, true, false) => &[ROUTING],
             _ => &[CONTENT],
         };
-        if routing_differs {
+        if d[0].routing != s[0].routing {
             finding.destination_routing = d[0].routing.as_deref();
         }
     }

@@ -29,10 +29,6 @@ impl Digests {
         }
     }
 
-    pub fn log2(&self) -> u8 {
-        self.log2
-    }
-
     /// Adds one record hash to its bucket.
     pub fn add(&mut self, bucket: u32, record: u128) {
         let b = bucket as usize;

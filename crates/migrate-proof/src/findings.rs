@@ -3,8 +3,9 @@
 //!
 //! A line: `{"index":"movies","id":"42","kind":"missing","routing":"r"}`; `kind` is `missing` (on
 //! the destination), `extra` (on the destination) or `differing`, which adds `differs` (any of
-//! `content`, `routing`, `copies`) and, when the routing differs, `destination_routing`. `routing`
-//! is the source's (the destination's for `extra`). A document the run dead-lettered carries
+//! `content`, `routing`, `copies`) and the destination's routing as `destination_routing` when it
+//! differs from the source's (absent: the destination has none). `routing` is the source's (the
+//! destination's for `extra`); `copies` means one side holds the id more often (several shards). A document the run dead-lettered carries
 //! `"dead_lettered": true` and is counted apart: a known gap, not a failure.
 
 use std::collections::{BTreeSet, HashSet};
