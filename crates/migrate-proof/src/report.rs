@@ -20,7 +20,7 @@ pub enum Level {
     /// Every id and every document's content, both directions.
     Proof,
     /// A sample of documents compared.
-    Sampled { documents: u64 },
+    Sampled { sample_size: u64 },
     /// Only the counts compared.
     Counts,
 }
@@ -83,7 +83,15 @@ pub struct IndexReport {
     pub verdict: Verdict,
 }
 
-fn examples(c: &crate::report::Column) -> String {
+fn documents(n: u64) -> String {
+    if n == 1 {
+        "1 document".into()
+    } else {
+        format!("{n} documents")
+    }
+}
+
+fn examples(c: &Column) -> String {
     let mut s: Vec<String> = c.examples.iter().map(|e| format!("`{e}`")).collect();
     if c.count > c.examples.len() as u64 {
         s.push("…".into());
@@ -132,13 +140,14 @@ impl IndexReport {
             (&d.differing, "differing"),
         ] {
             if c.count > 0 {
-                failed.push(format!("{} documents {what} ({})", c.count, examples(c)));
+                failed.push(format!("{} {what} ({})", documents(c.count), examples(c)));
             }
         }
         if self.level == Level::Counts && d.source_docs != d.destination_docs {
             failed.push(format!(
-                "{} documents on the source, {} on the destination",
-                d.source_docs, d.destination_docs
+                "{} on the source, {} on the destination",
+                documents(d.source_docs),
+                documents(d.destination_docs)
             ));
         }
         for (m, what) in [
@@ -147,8 +156,11 @@ impl IndexReport {
             (&self.aliases, "aliases"),
         ] {
             if let MetaCheck::Differs { count, examples } = m {
-                let first = examples.first().map_or("", String::as_str);
-                failed.push(format!("{what}: {count} differences (first: {first})"));
+                let n = if *count == 1 { "difference" } else { "differences" };
+                match examples.first() {
+                    Some(first) => failed.push(format!("{what}: {count} {n} (first: {first})")),
+                    None => failed.push(format!("{what}: {count} {n}")),
+                }
             }
         }
         if !failed.is_empty() {
@@ -157,8 +169,9 @@ impl IndexReport {
         let mut findings = Vec::new();
         match self.level {
             Level::Proof => {}
-            Level::Sampled { documents } => findings.push(format!(
-                "not proven: {documents} documents sampled (the plan chose `sampled` verification)"
+            Level::Sampled { sample_size } => findings.push(format!(
+                "not proven: {} sampled (the plan chose `sampled` verification)",
+                documents(sample_size)
             )),
             Level::Counts => findings.push(
                 "not proven: only document counts compared (the plan chose `counts` verification)"
@@ -167,8 +180,8 @@ impl IndexReport {
         }
         if d.dead_lettered.count > 0 {
             findings.push(format!(
-                "not proven: {} dead-lettered documents differ ({})",
-                d.dead_lettered.count,
+                "not proven: {} dead-lettered, differing ({})",
+                documents(d.dead_lettered.count),
                 examples(&d.dead_lettered)
             ));
         }
