@@ -4,10 +4,12 @@
 //! The text is parsed once by `serde_json` straight into hashes (a `DeserializeSeed` per node), so no
 //! tree is built and no string is copied unless it holds escapes. The rules:
 //!
-//! - **Objects** are order independent: each member is hashed as `h(h(key), h(value))` and the
-//!   object's hash is `h(Σ members mod 2¹²⁸, member count)`. A sum, not a xor, so that a repeated
-//!   member does not cancel itself out; a member with a different value changes its term.
-//! - **Arrays** are ordered: the hash of the sequence of element hashes.
+//! - **Objects** are order independent: each member is `mix(h(key) ⊕ rot(h(value)))` (`mix` a
+//!   bijective 128-bit mixer) and the object's hash is `h(Σ members mod 2¹²⁸, member count)`. A sum,
+//!   not a xor, so that a repeated member does not cancel itself out; a member with a different
+//!   value changes its term.
+//! - **Arrays** are ordered: element hashes folded in turn (`acc = mix(acc ⊕ h(element))`), then
+//!   hashed with the element count.
 //! - **Strings** are compared after unescaping (`"\u00e9"` equals `"é"`), byte for byte after that
 //!   (no Unicode normalisation: ES does none either).
 //! - **Numbers** are compared the way Elasticsearch itself re-serialises `_source` when a remote
@@ -30,17 +32,17 @@ use std::fmt;
 
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use thiserror::Error;
-use xxhash_rust::xxh3::{Xxh3, xxh3_128_with_seed};
+use xxhash_rust::xxh3::xxh3_128_with_seed;
 
 /// Seeds that keep the kinds apart (a string and a key with the same text hash differently, etc.).
 const SEED_STRING: u64 = 0x5354_5249_4e47;
-const SEED_KEY: u64 = 0x4b45_59;
-const SEED_INTEGER: u64 = 0x494e_54;
-const SEED_DOUBLE: u64 = 0x4442_4c;
-const SEED_ARRAY: u64 = 0x4152_52;
-const SEED_OBJECT: u64 = 0x4f42_4a;
-const SEED_MEMBER: u64 = 0x4d45_4d;
-const SEED_LITERAL: u64 = 0x4c49_54;
+const SEED_KEY: u64 = 0x004b_4559;
+const SEED_INTEGER: u64 = 0x0049_4e54;
+const SEED_DOUBLE: u64 = 0x0044_424c;
+const SEED_ARRAY: u64 = 0x0041_5252;
+const SEED_OBJECT: u64 = 0x004f_424a;
+const SEED_MEMBER: u64 = 0x004d_454d;
+const SEED_LITERAL: u64 = 0x004c_4954;
 /// The content hash of a document whose `_source` is not available (disabled in the mapping, or
 /// not returned): such documents are compared by `_id` and `_routing` only.
 pub const NO_SOURCE: u128 = 0x6e6f_2d73_6f75_7263_6500_0000_0000_0001;
@@ -110,11 +112,28 @@ fn double(v: f64) -> u128 {
     xxh3_128_with_seed(&v.to_bits().to_le_bytes(), SEED_DOUBLE)
 }
 
+/// A bijective 128-bit mixer (xorshift-multiply rounds with odd multipliers): combines hashes
+/// that xxh3 already produced, where a full xxh3 call per member or element would cost more than
+/// the parsing.
+fn mix(mut x: u128) -> u128 {
+    const K1: u128 = 0x9e37_79b9_7f4a_7c15_f39c_c060_5ced_c835;
+    const K2: u128 = 0xbf58_476d_1ce4_e5b9_94d0_49bb_1331_11eb;
+    x ^= x >> 64;
+    x = x.wrapping_mul(K1);
+    x ^= x >> 61;
+    x = x.wrapping_mul(K2);
+    x ^ (x >> 64)
+}
+
+/// One object member: its key hash and value hash bound together (the halves of the value hash
+/// swapped, so that `h(k) == h(v)` members do not vanish).
 fn member(key: u128, value: u128) -> u128 {
-    let mut pair = [0u8; 32];
-    pair[..16].copy_from_slice(&key.to_le_bytes());
-    pair[16..].copy_from_slice(&value.to_le_bytes());
-    xxh3_128_with_seed(&pair, SEED_MEMBER)
+    mix(key ^ value.rotate_left(64) ^ SEED_MEMBER as u128)
+}
+
+/// One more array element folded into the running hash (ordered: each step mixes).
+fn element(acc: u128, value: u128) -> u128 {
+    mix(acc ^ value)
 }
 
 fn object(sum: u128, members: u64) -> u128 {
@@ -167,11 +186,15 @@ impl<'de> Visitor<'de> for Node {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<u128, A::Error> {
-        let mut h = Xxh3::with_seed(SEED_ARRAY);
-        while let Some(element) = seq.next_element_seed(Node)? {
-            h.update(&element.to_le_bytes());
+        let (mut acc, mut n) = (u128::from(SEED_ARRAY), 0u64);
+        while let Some(value) = seq.next_element_seed(Node)? {
+            acc = element(acc, value);
+            n += 1;
         }
-        Ok(h.digest128())
+        let mut buf = [0u8; 24];
+        buf[..16].copy_from_slice(&acc.to_le_bytes());
+        buf[16..].copy_from_slice(&n.to_le_bytes());
+        Ok(xxh3_128_with_seed(&buf, SEED_ARRAY))
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<u128, A::Error> {

@@ -62,7 +62,10 @@ pub(crate) fn compare<W: Write>(
     let mut rest = &bad[..];
     while let Some(&first) = rest.first() {
         let p = cfg.partition_of(first);
-        let n = rest.iter().take_while(|&&b| cfg.partition_of(b) == p).count();
+        let n = rest
+            .iter()
+            .take_while(|&&b| cfg.partition_of(b) == p)
+            .count();
         let (here, after) = rest.split_at(n);
         rest = after;
         let keep = |b: u32| here.binary_search(&b).is_ok();

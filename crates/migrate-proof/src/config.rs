@@ -9,13 +9,13 @@ pub struct ProofConfig {
     /// `2^partitions_log2` spill partitions per side; a drill-down holds one partition of both
     /// sides in memory at a time (only the records of its differing buckets).
     pub partitions_log2: u8,
-    /// Bytes of encoded records a side keeps in memory before it writes them to spill files; below
-    /// it, nothing touches the disk.
+    /// Bytes of encoded records of committed slices a side keeps in memory before it writes them
+    /// to spill files. A side whose slices each stay under `slice_memory` and whose total stays
+    /// under this never touches the disk.
     pub side_memory: usize,
-    /// Bytes a slice buffers before it writes its own spill files.
+    /// Bytes a slice buffers before it writes its own spill files (each live slice has its own
+    /// buffers, so a proof holds at most `side_memory` per side plus `slice_memory` per slice).
     pub slice_memory: usize,
-    /// Example ids kept per column of the report (the full lists go to the findings file).
-    pub examples: usize,
 }
 
 impl Default for ProofConfig {
@@ -25,7 +25,6 @@ impl Default for ProofConfig {
             partitions_log2: 8,
             side_memory: 32 << 20,
             slice_memory: 2 << 20,
-            examples: 5,
         }
     }
 }

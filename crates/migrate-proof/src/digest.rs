@@ -68,7 +68,12 @@ mod tests {
     #[test]
     fn any_order_and_any_split_give_one_digest() {
         let records: Vec<(u32, u128)> = (0..1000u128)
-            .map(|i| ((i % 16) as u32, i.wrapping_mul(0x9e37_79b9_7f4a_7c15_f39c_c060_5ced_c835)))
+            .map(|i| {
+                (
+                    (i % 16) as u32,
+                    i.wrapping_mul(0x9e37_79b9_7f4a_7c15_f39c_c060_5ced_c835),
+                )
+            })
             .collect();
         let mut forward = Digests::new(4);
         records.iter().for_each(|&(b, h)| forward.add(b, h));

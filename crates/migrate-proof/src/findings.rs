@@ -79,7 +79,8 @@ pub struct Findings<W: Write> {
 impl Findings<BufWriter<File>> {
     /// A findings file at `path` (created or truncated).
     pub fn create(path: &Path, examples: usize) -> Result<Self, ProofError> {
-        let file = File::create(path).map_err(|e| ProofError::io("creating findings file", path, e))?;
+        let file =
+            File::create(path).map_err(|e| ProofError::io("creating findings file", path, e))?;
         Ok(Findings::new(BufWriter::new(file), examples))
     }
 }
@@ -99,7 +100,11 @@ impl<W: Write> Findings<W> {
     }
 
     /// Writes one finding and counts it in `column`.
-    pub(crate) fn record(&mut self, f: &Finding<'_>, column: &mut Column) -> Result<(), ProofError> {
+    pub(crate) fn record(
+        &mut self,
+        f: &Finding<'_>,
+        column: &mut Column,
+    ) -> Result<(), ProofError> {
         serde_json::to_writer(&mut self.out, f).map_err(|e| ProofError::Findings(e.into()))?;
         self.out.write_all(b"\n").map_err(ProofError::Findings)?;
         self.lines += 1;

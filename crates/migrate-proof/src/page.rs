@@ -157,8 +157,9 @@ mod tests {
 
     #[test]
     fn an_error_body_is_a_page_error() {
-        let e = Page::parse(br#"{"error":{"type":"search_context_missing_exception"},"status":404}"#)
-            .unwrap_err();
+        let e =
+            Page::parse(br#"{"error":{"type":"search_context_missing_exception"},"status":404}"#)
+                .unwrap_err();
         assert!(e.message.contains("missing field `hits`"), "{e}");
     }
 }

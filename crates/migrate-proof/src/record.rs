@@ -11,7 +11,7 @@ use xxhash_rust::xxh3::{xxh3_64_with_seed, xxh3_128_with_seed};
 use crate::canonical::{NO_SOURCE, SourceError, source_hash};
 
 const SEED_BUCKET: u64 = 0x4255_434b;
-const SEED_RECORD: u64 = 0x5245_43;
+const SEED_RECORD: u64 = 0x0052_4543;
 /// Bytes before the id: bucket, content, the two lengths.
 pub(crate) const HEADER: usize = 4 + 16 + 4 + 4;
 const NO_ROUTING: u32 = u32::MAX;
@@ -71,7 +71,10 @@ pub(crate) fn encode(
     id: &str,
     routing: Option<&str>,
 ) -> Result<u128, RecordError> {
-    for (what, len) in [("`_id`", id.len()), ("`_routing`", routing.map_or(0, str::len))] {
+    for (what, len) in [
+        ("`_id`", id.len()),
+        ("`_routing`", routing.map_or(0, str::len)),
+    ] {
         if len > MAX_KEY_BYTES {
             return Err(RecordError::TooLong {
                 id: id.chars().take(64).collect(),

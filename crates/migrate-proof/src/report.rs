@@ -156,7 +156,11 @@ impl IndexReport {
             (&self.aliases, "aliases"),
         ] {
             if let MetaCheck::Differs { count, examples } = m {
-                let n = if *count == 1 { "difference" } else { "differences" };
+                let n = if *count == 1 {
+                    "difference"
+                } else {
+                    "differences"
+                };
                 match examples.first() {
                     Some(first) => failed.push(format!("{what}: {count} {n} (first: {first})")),
                     None => failed.push(format!("{what}: {count} {n}")),

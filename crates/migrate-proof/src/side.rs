@@ -160,7 +160,10 @@ impl Slice<'_> {
     /// Adds this slice to its side. Until then, nothing it took counts.
     pub fn commit(mut self) -> Result<(), ProofError> {
         let side_memory = self.feed.cfg.side_memory;
-        let spill = std::mem::replace(&mut self.spill, Spill::new(&self.feed.dir, String::new(), 0));
+        let spill = std::mem::replace(
+            &mut self.spill,
+            Spill::new(&self.feed.dir, String::new(), 0),
+        );
         let mut state = self
             .feed
             .state

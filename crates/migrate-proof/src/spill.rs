@@ -111,9 +111,14 @@ impl Spill {
         let memory = Path::new("<memory>");
         decode(&self.bufs[p][..], memory, &keep, &mut out)?;
         for path in &self.files[p] {
-            let file = fs::File::open(path)
-                .map_err(|e| ProofError::io("opening spill file", path, e))?;
-            decode(BufReader::with_capacity(1 << 16, file), path, &keep, &mut out)?;
+            let file =
+                fs::File::open(path).map_err(|e| ProofError::io("opening spill file", path, e))?;
+            decode(
+                BufReader::with_capacity(1 << 16, file),
+                path,
+                &keep,
+                &mut out,
+            )?;
         }
         Ok(out)
     }
@@ -135,7 +140,9 @@ fn decode(
         what,
     };
     loop {
-        match fill(&mut r, &mut header).map_err(|e| ProofError::io("reading spill file", path, e))? {
+        match fill(&mut r, &mut header)
+            .map_err(|e| ProofError::io("reading spill file", path, e))?
+        {
             0 => return Ok(()),
             n if n < HEADER => return Err(damaged(offset, "a record header is cut short".into())),
             _ => {}

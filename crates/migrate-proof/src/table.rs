@@ -20,7 +20,11 @@ fn ids(c: &Column) -> String {
     if c.count == 0 {
         return "0".into();
     }
-    let more = if c.count > c.examples.len() as u64 { ", …" } else { "" };
+    let more = if c.count > c.examples.len() as u64 {
+        ", …"
+    } else {
+        ""
+    };
     format!("{} ({}{more})", c.count, c.examples.join(", "))
 }
 

@@ -18,7 +18,10 @@ fn differ(a: &str, b: &str) {
 
 #[test]
 fn key_order_and_whitespace_do_not_matter_at_any_depth() {
-    same(r#"{"a":1,"b":{"c":[1,{"d":2,"e":3}]}}"#, "{ \"b\" : {\"c\":[1,{\"e\":3,\n\"d\":2}]},\t\"a\":1 }");
+    same(
+        r#"{"a":1,"b":{"c":[1,{"d":2,"e":3}]}}"#,
+        "{ \"b\" : {\"c\":[1,{\"e\":3,\n\"d\":2}]},\t\"a\":1 }",
+    );
     same("{}", " { } ");
     same("[ ]", "[]");
 }
@@ -108,7 +111,17 @@ fn broken_json_is_refused_with_line_and_column() {
         "`_source` is not valid JSON at line 1, column 9: trailing characters"
     );
     let e = source_hash(b"{\"a\":").unwrap_err();
-    assert!(matches!(e, SourceError::Invalid { line: 1, column: 5, .. }), "{e:?}");
+    assert!(
+        matches!(
+            e,
+            SourceError::Invalid {
+                line: 1,
+                column: 5,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
     // A lone surrogate is not a Unicode string: refused rather than guessed.
     let e = source_hash(br#"{"k":"\ud800"}"#).unwrap_err();
     assert!(matches!(e, SourceError::Invalid { line: 1, .. }), "{e:?}");

@@ -65,7 +65,12 @@ fn settings_compare_flat_and_nested_and_leave_ignored_keys_out() {
         "version": {"created": "7100099"}, "provided_name": "i",
         "analysis": {"analyzer": {"a": {"type": "standard"}}}
     }});
-    let ignore = KeyFilter::new(["index.uuid", "index.creation_date", "index.provided_name", "index.version.*"]);
+    let ignore = KeyFilter::new([
+        "index.uuid",
+        "index.creation_date",
+        "index.provided_name",
+        "index.version.*",
+    ]);
     assert_eq!(
         described(&diff_settings(&intended, &actual, &ignore)),
         ["`index.refresh_interval`: `1s` on the source, `30s` on the destination"]

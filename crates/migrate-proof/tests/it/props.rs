@@ -16,7 +16,9 @@ fn value() -> impl Strategy<Value = Value> {
         any::<i64>().prop_map(Value::from),
         any::<u64>().prop_map(Value::from),
         // Finite, and not -0.0 (which `Value` equates with 0.0 but the hash does not).
-        (-1e12f64..1e12).prop_filter("not -0", |f| *f != 0.0 || f.is_sign_positive()).prop_map(Value::from),
+        (-1e12f64..1e12)
+            .prop_filter("not -0", |f| *f != 0.0 || f.is_sign_positive())
+            .prop_map(Value::from),
         "[a-zé\"\\\\/\\n😀]{0,6}".prop_map(Value::from),
     ];
     leaf.prop_recursive(4, 40, 6, |inner| {
@@ -152,7 +154,7 @@ proptest! {
             dst.reverse();
         }
         let cfg = if spill {
-            ProofConfig { side_memory: 0, slice_memory: 512, partitions_log2: 2, buckets_log2: 6, ..ProofConfig::default() }
+            ProofConfig { side_memory: 0, slice_memory: 512, partitions_log2: 2, buckets_log2: 6 }
         } else {
             ProofConfig::default()
         };

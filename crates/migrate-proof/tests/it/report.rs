@@ -19,7 +19,15 @@ fn docs(n: u64) -> DocDiff {
 }
 
 fn report(name: &str, level: Level, d: DocDiff) -> IndexReport {
-    IndexReport::new(name, name, level, d, MetaCheck::Same, MetaCheck::Same, MetaCheck::NotChecked)
+    IndexReport::new(
+        name,
+        name,
+        level,
+        d,
+        MetaCheck::Same,
+        MetaCheck::Same,
+        MetaCheck::NotChecked,
+    )
 }
 
 #[test]
@@ -41,11 +49,16 @@ fn weaker_levels_and_dead_letters_are_clean_with_findings_never_clean() {
     let dead = report(
         "a",
         Level::Proof,
-        DocDiff { dead_lettered: col(1, &["x"]), ..docs(10) },
+        DocDiff {
+            dead_lettered: col(1, &["x"]),
+            ..docs(10)
+        },
     );
     assert_eq!(
         dead.verdict,
-        Verdict::CleanWithFindings(vec!["not proven: 1 document dead-lettered, differing (`x`)".into()])
+        Verdict::CleanWithFindings(vec![
+            "not proven: 1 document dead-lettered, differing (`x`)".into()
+        ])
     );
 }
 
@@ -64,7 +77,15 @@ fn any_difference_fails_with_every_reason() {
         }],
         3,
     );
-    let r = IndexReport::new("a", "b", Level::Proof, d, mappings, MetaCheck::Same, MetaCheck::Same);
+    let r = IndexReport::new(
+        "a",
+        "b",
+        Level::Proof,
+        d,
+        mappings,
+        MetaCheck::Same,
+        MetaCheck::Same,
+    );
     assert_eq!(
         r.verdict,
         Verdict::Failed(vec![
@@ -73,13 +94,25 @@ fn any_difference_fails_with_every_reason() {
             "mappings: 1 difference (first: `properties.t.type`: `keyword` on the source, `text` on the destination)".into(),
         ])
     );
-    let counted = report("c", Level::Counts, DocDiff { destination_docs: 9, ..docs(10) });
+    let counted = report(
+        "c",
+        Level::Counts,
+        DocDiff {
+            destination_docs: 9,
+            ..docs(10)
+        },
+    );
     assert_eq!(
         counted.verdict,
-        Verdict::Failed(vec!["10 documents on the source, 9 documents on the destination".into()])
+        Verdict::Failed(vec![
+            "10 documents on the source, 9 documents on the destination".into()
+        ])
     );
     let broken = report("a", Level::Proof, docs(1)).fail("reading the source: timed out");
-    assert_eq!(broken.verdict, Verdict::Failed(vec!["reading the source: timed out".into()]));
+    assert_eq!(
+        broken.verdict,
+        Verdict::Failed(vec!["reading the source: timed out".into()])
+    );
 }
 
 fn run() -> RunReport {
@@ -97,7 +130,10 @@ fn run() -> RunReport {
                     extra: col(1, &["l-500"]),
                     ..DocDiff::default()
                 },
-                MetaCheck::Differs { count: 2, examples: vec![] },
+                MetaCheck::Differs {
+                    count: 2,
+                    examples: vec![],
+                },
                 MetaCheck::Same,
                 MetaCheck::NotChecked,
             ),

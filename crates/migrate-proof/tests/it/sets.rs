@@ -16,7 +16,10 @@ fn equal_sets_in_different_orders_and_split_across_threads_are_clean() {
     for threads in [1, 3] {
         let o = prove_with(ProofConfig::default(), &src, &dst, threads, &NoDeadLetters);
         assert!(o.lines.is_empty(), "{:?}", &o.lines[..o.lines.len().min(3)]);
-        assert_eq!((o.diff.source_docs, o.diff.destination_docs), (20_000, 20_000));
+        assert_eq!(
+            (o.diff.source_docs, o.diff.destination_docs),
+            (20_000, 20_000)
+        );
         assert_eq!(o.diff.buckets_drilled, 0);
         assert_eq!(o.diff.failures(), 0);
     }
@@ -44,9 +47,19 @@ fn content_changed_first_middle_and_last_of_100_000_is_named_exactly() {
 fn a_missing_document_is_named_missing_with_its_routing() {
     let src: Vec<Doc> = docs(1_000)
         .into_iter()
-        .map(|d| if d.id == "doc-0000500" { d.routed("r7") } else { d })
+        .map(|d| {
+            if d.id == "doc-0000500" {
+                d.routed("r7")
+            } else {
+                d
+            }
+        })
         .collect();
-    let dst: Vec<Doc> = src.iter().filter(|d| d.id != "doc-0000500").cloned().collect();
+    let dst: Vec<Doc> = src
+        .iter()
+        .filter(|d| d.id != "doc-0000500")
+        .cloned()
+        .collect();
     let o = prove(&src, &dst);
     assert_eq!(
         o.lines,
@@ -94,7 +107,11 @@ fn two_ids_with_swapped_contents_are_both_differing() {
     dst[9_000].source = a;
     let o = prove(&src, &dst);
     assert_eq!(o.ids("differing"), ["doc-0000010", "doc-0009000"]);
-    assert!(o.lines[0].ends_with(r#""differs":["content"]}"#), "{}", o.lines[0]);
+    assert!(
+        o.lines[0].ends_with(r#""differs":["content"]}"#),
+        "{}",
+        o.lines[0]
+    );
 }
 
 #[test]

@@ -42,7 +42,11 @@ fn a_tiny_budget_spills_to_files_and_gives_the_in_memory_result() {
     assert_eq!(in_memory.diff.spilled_bytes, 0);
     let spilled = prove_with(tiny(), &src, &dst, 3, &NoDeadLetters);
     // Every record of both sides went to disk (28-byte header + id each).
-    assert!(spilled.diff.spilled_bytes > 9_999 * 28, "{}", spilled.diff.spilled_bytes);
+    assert!(
+        spilled.diff.spilled_bytes > 9_999 * 28,
+        "{}",
+        spilled.diff.spilled_bytes
+    );
     let mut a = in_memory.lines.clone();
     let mut b = spilled.lines.clone();
     a.sort();
@@ -50,8 +54,16 @@ fn a_tiny_budget_spills_to_files_and_gives_the_in_memory_result() {
     assert_eq!(a, b);
     assert_eq!(a.len(), 4);
     assert_eq!(
-        (in_memory.diff.missing.count, in_memory.diff.extra.count, in_memory.diff.differing.count),
-        (spilled.diff.missing.count, spilled.diff.extra.count, spilled.diff.differing.count)
+        (
+            in_memory.diff.missing.count,
+            in_memory.diff.extra.count,
+            in_memory.diff.differing.count
+        ),
+        (
+            spilled.diff.missing.count,
+            spilled.diff.extra.count,
+            spilled.diff.differing.count
+        )
     );
 }
 
@@ -72,7 +84,10 @@ fn spill_files_live_under_the_given_directory_and_go_with_the_proof() {
     let spill = proof.spill_dir().to_owned();
     assert!(spill.starts_with(dir.path()));
     let names = files_in(&spill);
-    assert!(names.iter().any(|n| n.starts_with("src-slice")), "{names:?}");
+    assert!(
+        names.iter().any(|n| n.starts_with("src-slice")),
+        "{names:?}"
+    );
     assert!(names.iter().all(|n| n.ends_with(".bin")), "{names:?}");
     let mut findings = Findings::new(Vec::new(), 3);
     let diff = proof.compare("idx", &mut findings, &NoDeadLetters).unwrap();
@@ -95,9 +110,18 @@ fn a_damaged_spill_file_is_an_error_naming_the_file() {
         .set_len(len - 3)
         .unwrap();
     let mut findings = Findings::new(Vec::new(), 3);
-    let e = proof.compare("idx", &mut findings, &NoDeadLetters).unwrap_err();
-    assert!(matches!(&e, ProofError::Damaged { path, .. } if *path == victim), "{e}");
-    assert!(e.to_string().contains("is cut short; run the verification again"), "{e}");
+    let e = proof
+        .compare("idx", &mut findings, &NoDeadLetters)
+        .unwrap_err();
+    assert!(
+        matches!(&e, ProofError::Damaged { path, .. } if *path == victim),
+        "{e}"
+    );
+    assert!(
+        e.to_string()
+            .contains("is cut short; run the verification again"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -111,6 +135,12 @@ fn a_spill_file_claiming_a_huge_id_is_refused_before_allocating() {
     bytes[20..24].copy_from_slice(&u32::MAX.wrapping_sub(1).to_le_bytes());
     fs::write(&victim, bytes).unwrap();
     let mut findings = Findings::new(Vec::new(), 3);
-    let e = proof.compare("idx", &mut findings, &NoDeadLetters).unwrap_err();
-    assert!(e.to_string().contains("at byte 0: a record claims an id of 4294967294 bytes"), "{e}");
+    let e = proof
+        .compare("idx", &mut findings, &NoDeadLetters)
+        .unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("at byte 0: a record claims an id of 4294967294 bytes"),
+        "{e}"
+    );
 }

@@ -41,7 +41,11 @@ pub fn docs(n: usize) -> Vec<Doc> {
         .map(|i| {
             Doc::new(
                 &format!("doc-{i:07}"),
-                &format!(r#"{{"title":"title {i}","n":{i},"tags":["a","b{}"],"nested":{{"x":{}.5}}}}"#, i % 7, i % 100),
+                &format!(
+                    r#"{{"title":"title {i}","n":{i},"tags":["a","b{}"],"nested":{{"x":{}.5}}}}"#,
+                    i % 7,
+                    i % 100
+                ),
             )
         })
         .collect()
