@@ -96,23 +96,26 @@ fn spill_files_live_under_the_given_directory_and_go_with_the_proof() {
     assert!(files_in(dir.path()).is_empty());
 }
 
-#[test]
-fn a_damaged_spill_file_is_an_error_naming_the_file() {
+/// Spills a source side, lets `damage` rewrite its first spill file, and returns the compare's
+/// error with the damaged path.
+fn compare_after(damage: impl FnOnce(&mut Vec<u8>)) -> (ProofError, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let proof = Proof::new(tiny(), dir.path()).unwrap();
     feed(&proof, Side::Source, &docs(2_000), 1);
     let victim = proof.spill_dir().join(&files_in(proof.spill_dir())[0]);
-    let len = fs::metadata(&victim).unwrap().len();
-    fs::OpenOptions::new()
-        .write(true)
-        .open(&victim)
-        .unwrap()
-        .set_len(len - 3)
-        .unwrap();
+    let mut bytes = fs::read(&victim).unwrap();
+    damage(&mut bytes);
+    fs::write(&victim, bytes).unwrap();
     let mut findings = Findings::new(Vec::new(), 3);
     let e = proof
         .compare("idx", &mut findings, &NoDeadLetters)
         .unwrap_err();
+    (e, victim)
+}
+
+#[test]
+fn a_damaged_spill_file_is_an_error_naming_the_file() {
+    let (e, victim) = compare_after(|b| b.truncate(b.len() - 3));
     assert!(
         matches!(&e, ProofError::Damaged { path, .. } if *path == victim),
         "{e}"
@@ -126,18 +129,8 @@ fn a_damaged_spill_file_is_an_error_naming_the_file() {
 
 #[test]
 fn a_spill_file_claiming_a_huge_id_is_refused_before_allocating() {
-    let dir = tempfile::tempdir().unwrap();
-    let proof = Proof::new(tiny(), dir.path()).unwrap();
-    feed(&proof, Side::Source, &docs(2_000), 1);
-    let victim = proof.spill_dir().join(&files_in(proof.spill_dir())[0]);
-    let mut bytes = fs::read(&victim).unwrap();
     // The first record's id length (after bucket u32 and content u128).
-    bytes[20..24].copy_from_slice(&u32::MAX.wrapping_sub(1).to_le_bytes());
-    fs::write(&victim, bytes).unwrap();
-    let mut findings = Findings::new(Vec::new(), 3);
-    let e = proof
-        .compare("idx", &mut findings, &NoDeadLetters)
-        .unwrap_err();
+    let (e, _) = compare_after(|b| b[20..24].copy_from_slice(&(u32::MAX - 1).to_le_bytes()));
     assert!(
         e.to_string()
             .contains("at byte 0: a record claims an id of 4294967294 bytes"),
