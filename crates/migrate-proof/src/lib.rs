@@ -3,7 +3,24 @@
 //!
 //! The caller streams both sides (PIT/search_after or sliced scroll pages) into a [`Proof`] from as
 //! many threads as it likes, then compares; see `proof` for the flow and `canonical` for what
-//! "equal content" means.
+//! "equal content" means. A cluster-side caller, per index pair:
+//!
+//! ```text
+//! let proof = Proof::new(ProofConfig::for_documents(source_count), state_dir)?;
+//! for side in [Source, Destination], for slice k of n (both sides at once, any n per side):
+//!     let mut s = proof.side(side).slice();          // Send + 'static
+//!     loop {                                          // PIT + `slice:{id:k,max:n}` + search_after,
+//!         let body = search(page request).await?;    //   or a sliced scroll on 5.x/6.x;
+//!         let (s2, cursor) = spawn_blocking(move || { let c = s.add_page(&body); (s, c) }).await;
+//!         s = s2; let cursor = cursor?;              // hashing is CPU work: off the runtime
+//!         if cursor.hits == 0 { break }              // next: cursor.last_sort / scroll_id / pit_id
+//!     }
+//!     s.commit()?;                                    // scroll lost? drop `s`, restart the slice
+//! let mut findings = Findings::create(&state_dir.join("verify-findings.jsonl"), 5)?;
+//! let docs = proof.compare(index, &mut findings, &dead_letters)?;
+//! let report = IndexReport::new(src, dst, Level::Proof, docs,
+//!     MetaCheck::from_diffs(&metadata::diff_mappings(&intended, &actual), 5), …);
+//! ```
 
 pub mod canonical;
 mod compare;

@@ -83,8 +83,8 @@ impl Proof {
         findings: &mut Findings<W>,
         dead: &dyn DeadLetters,
     ) -> Result<DocDiff, ProofError> {
-        let src = self.source.into_collected();
-        let dst = self.destination.into_collected();
+        let src = self.source.take();
+        let dst = self.destination.take();
         compare(&self.cfg, index, &src, &dst, findings, dead)
     }
 }

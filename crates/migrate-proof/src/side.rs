@@ -7,8 +7,9 @@
 //! twice. Feed each document once per committed slice: a page fetched again after a retry must be
 //! fed once.
 
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use crate::config::ProofConfig;
 use crate::digest::Digests;
@@ -52,44 +53,58 @@ pub(crate) struct Collected {
     pub without_source: u64,
 }
 
-/// One side of one index.
+/// One side of one index: a cheap handle (clone it into threads or blocking tasks).
+#[derive(Debug, Clone)]
+pub struct SideFeed(Arc<Shared>);
+
 #[derive(Debug)]
-pub struct SideFeed {
+struct Shared {
     side: Side,
     cfg: ProofConfig,
-    dir: std::path::PathBuf,
+    dir: PathBuf,
     next_slice: AtomicU64,
     state: Mutex<Collected>,
 }
 
+impl Collected {
+    fn empty(side: Side, cfg: &ProofConfig, dir: &Path) -> Collected {
+        Collected {
+            digests: Digests::new(cfg.buckets_log2),
+            spill: Spill::new(dir, format!("{}-side", side.tag()), cfg.partitions()),
+            without_source: 0,
+        }
+    }
+}
+
 impl SideFeed {
-    pub(crate) fn new(side: Side, cfg: &ProofConfig, dir: &std::path::Path) -> SideFeed {
-        let name = format!("{}-side", side.tag());
-        SideFeed {
+    pub(crate) fn new(side: Side, cfg: &ProofConfig, dir: &Path) -> SideFeed {
+        SideFeed(Arc::new(Shared {
             side,
             cfg: cfg.clone(),
             dir: dir.to_owned(),
             next_slice: AtomicU64::new(0),
-            state: Mutex::new(Collected {
-                digests: Digests::new(cfg.buckets_log2),
-                spill: Spill::new(dir, name, cfg.partitions()),
-                without_source: 0,
-            }),
-        }
+            state: Mutex::new(Collected::empty(side, cfg, dir)),
+        }))
+    }
+
+    fn state(&self) -> MutexGuard<'_, Collected> {
+        self.0.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     pub fn side(&self) -> Side {
-        self.side
+        self.0.side
     }
 
-    /// A new stream of documents for this side.
-    pub fn slice(&self) -> Slice<'_> {
-        let n = self.next_slice.fetch_add(1, Ordering::Relaxed);
-        let name = format!("{}-slice{n}", self.side.tag());
+    /// A new stream of documents for this side (`Send + 'static`: it may move between threads
+    /// with its pages).
+    pub fn slice(&self) -> Slice {
+        let sh = &self.0;
+        let n = sh.next_slice.fetch_add(1, Ordering::Relaxed);
+        let name = format!("{}-slice{n}", sh.side.tag());
         Slice {
-            feed: self,
-            digests: Digests::new(self.cfg.buckets_log2),
-            spill: Spill::new(&self.dir, name, self.cfg.partitions()),
+            feed: self.clone(),
+            digests: Digests::new(sh.cfg.buckets_log2),
+            spill: Spill::new(&sh.dir, name, sh.cfg.partitions()),
             without_source: 0,
             committed: false,
         }
@@ -97,7 +112,7 @@ impl SideFeed {
 
     /// What the committed slices collected so far.
     pub fn stats(&self) -> SideStats {
-        let s = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        let s = self.state();
         SideStats {
             records: s.digests.total(),
             without_source: s.without_source,
@@ -105,27 +120,31 @@ impl SideFeed {
         }
     }
 
-    pub(crate) fn into_collected(self) -> Collected {
-        self.state
-            .into_inner()
-            .unwrap_or_else(PoisonError::into_inner)
+    /// Takes what the committed slices collected; a slice committing later adds to an empty side
+    /// that nothing reads.
+    pub(crate) fn take(&self) -> Collected {
+        let sh = &self.0;
+        std::mem::replace(
+            &mut *self.state(),
+            Collected::empty(sh.side, &sh.cfg, &sh.dir),
+        )
     }
 }
 
 /// One stream of documents into a side; commit it when the stream is complete.
 #[derive(Debug)]
-pub struct Slice<'s> {
-    feed: &'s SideFeed,
+pub struct Slice {
+    feed: SideFeed,
     digests: Digests,
     spill: Spill,
     without_source: u64,
     committed: bool,
 }
 
-impl Slice<'_> {
+impl Slice {
     /// Takes one document.
     pub fn add(&mut self, record: Record<'_>) -> Result<(), ProofError> {
-        let cfg = &self.feed.cfg;
+        let cfg = &self.feed.0.cfg;
         let content = record.content_hash()?;
         if record.source.is_none() {
             self.without_source += 1;
@@ -159,16 +178,11 @@ impl Slice<'_> {
 
     /// Adds this slice to its side. Until then, nothing it took counts.
     pub fn commit(mut self) -> Result<(), ProofError> {
-        let side_memory = self.feed.cfg.side_memory;
-        let spill = std::mem::replace(
-            &mut self.spill,
-            Spill::new(&self.feed.dir, String::new(), 0),
-        );
-        let mut state = self
-            .feed
-            .state
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
+        let side_memory = self.feed.0.cfg.side_memory;
+        let empty = Spill::new(&self.feed.0.dir, String::new(), 0);
+        let spill = std::mem::replace(&mut self.spill, empty);
+        let feed = self.feed.clone();
+        let mut state = feed.state();
         state.digests.merge(&self.digests);
         state.without_source += self.without_source;
         state.spill.absorb(spill);
@@ -180,7 +194,7 @@ impl Slice<'_> {
     }
 }
 
-impl Drop for Slice<'_> {
+impl Drop for Slice {
     fn drop(&mut self) {
         if !self.committed {
             self.spill.discard();

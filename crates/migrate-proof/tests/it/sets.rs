@@ -256,3 +256,42 @@ fn a_document_that_is_not_json_is_an_error_naming_its_id() {
         "document `bad-1`: `_source` is not valid JSON at line 1, column 5: EOF while parsing a value"
     );
 }
+
+#[test]
+fn a_slice_moves_into_a_detached_thread_and_back_like_a_blocking_task() {
+    let dir = tempfile::tempdir().unwrap();
+    let proof = Proof::new(ProofConfig::default(), dir.path()).unwrap();
+    let src = docs(300);
+    let mut slice = proof.source().slice();
+    // What an async caller does per page: move the slice into `spawn_blocking`, get it back.
+    for chunk in src.chunks(100) {
+        let chunk = chunk.to_vec();
+        slice = std::thread::spawn(move || {
+            for d in &chunk {
+                slice.add(d.record()).unwrap();
+            }
+            slice
+        })
+        .join()
+        .unwrap();
+    }
+    slice.commit().unwrap();
+    let feed = proof.destination().clone();
+    let src2 = src.clone();
+    std::thread::spawn(move || {
+        let mut s = feed.slice();
+        src2.iter().for_each(|d| s.add(d.record()).unwrap());
+        s.commit().unwrap();
+    })
+    .join()
+    .unwrap();
+    // A slice still open at compare time is not part of the comparison.
+    let mut open = proof.destination().slice();
+    open.add(Doc::new("late", "{}").record()).unwrap();
+    let mut findings = Findings::new(Vec::new(), 3);
+    let diff = proof.compare("idx", &mut findings, &NoDeadLetters).unwrap();
+    assert_eq!(
+        (diff.source_docs, diff.destination_docs, diff.failures()),
+        (300, 300, 0)
+    );
+}
