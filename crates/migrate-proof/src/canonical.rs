@@ -89,7 +89,7 @@ fn other_format(bytes: &[u8]) -> Option<&'static str> {
 }
 
 /// `serde_json` appends " at line L column C"; the error says it once, in its own words.
-fn strip_position(message: &str) -> String {
+pub(crate) fn strip_position(message: &str) -> String {
     match message.rfind(" at line ") {
         Some(at) => message[..at].to_owned(),
         None => message.to_owned(),

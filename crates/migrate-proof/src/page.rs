@@ -11,6 +11,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 use thiserror::Error;
 
+use crate::canonical::strip_position;
 use crate::record::Record;
 
 /// The body is not a search response with hits.
@@ -104,7 +105,7 @@ impl<'a> Page<'a> {
         let r: Response<'a> = serde_json::from_slice(body).map_err(|e| PageError {
             line: e.line(),
             column: e.column(),
-            message: e.to_string(),
+            message: strip_position(&e.to_string()),
         })?;
         let last_sort = r.hits.hits.last().and_then(|h| h.sort).map(RawValue::get);
         Ok(Page {

@@ -63,26 +63,36 @@ pub fn bucket_of(id: &str, log2: u8) -> u32 {
     (xxh3_64_with_seed(id.as_bytes(), SEED_BUCKET) >> (64 - u32::from(log2))) as u32
 }
 
-/// Appends the encoded record to `out`; returns its record hash.
+impl Record<'_> {
+    /// Everything that can refuse a record, done before it is taken: the key lengths, then the
+    /// content hash.
+    pub(crate) fn prepare(&self) -> Result<u128, RecordError> {
+        let lengths = [
+            ("`_id`", self.id.len()),
+            ("`_routing`", self.routing.map_or(0, str::len)),
+        ];
+        for (what, len) in lengths {
+            if len > MAX_KEY_BYTES {
+                return Err(RecordError::TooLong {
+                    id: self.id.chars().take(64).collect(),
+                    what,
+                    len,
+                });
+            }
+        }
+        self.content_hash()
+    }
+}
+
+/// Appends the encoded record to `out` (keys checked by [`Record::prepare`]); returns its record
+/// hash.
 pub(crate) fn encode(
     out: &mut Vec<u8>,
     bucket: u32,
     content: u128,
     id: &str,
     routing: Option<&str>,
-) -> Result<u128, RecordError> {
-    for (what, len) in [
-        ("`_id`", id.len()),
-        ("`_routing`", routing.map_or(0, str::len)),
-    ] {
-        if len > MAX_KEY_BYTES {
-            return Err(RecordError::TooLong {
-                id: id.chars().take(64).collect(),
-                what,
-                len,
-            });
-        }
-    }
+) -> u128 {
     let start = out.len();
     out.extend_from_slice(&bucket.to_le_bytes());
     out.extend_from_slice(&content.to_le_bytes());
@@ -91,7 +101,7 @@ pub(crate) fn encode(
     out.extend_from_slice(&routing_len.to_le_bytes());
     out.extend_from_slice(id.as_bytes());
     out.extend_from_slice(routing.unwrap_or("").as_bytes());
-    Ok(xxh3_128_with_seed(&out[start + 4..], SEED_RECORD))
+    xxh3_128_with_seed(&out[start + 4..], SEED_RECORD)
 }
 
 /// A decoded record, owned: what the drill-down sorts and joins.
@@ -164,7 +174,7 @@ mod tests {
     #[test]
     fn encode_then_parse_gives_the_record_back() {
         let mut buf = Vec::new();
-        encode(&mut buf, 7, 99, "id-1", Some("r")).unwrap();
+        encode(&mut buf, 7, 99, "id-1", Some("r"));
         let header: [u8; HEADER] = buf[..HEADER].try_into().unwrap();
         let h = Header::parse(&header).unwrap();
         assert_eq!(h.body_len(), 5);
@@ -183,8 +193,8 @@ mod tests {
     #[test]
     fn no_routing_and_empty_routing_hash_differently() {
         let mut buf = Vec::new();
-        let a = encode(&mut buf, 0, 1, "x", None).unwrap();
-        let b = encode(&mut buf, 0, 1, "x", Some("")).unwrap();
+        let a = encode(&mut buf, 0, 1, "x", None);
+        let b = encode(&mut buf, 0, 1, "x", Some(""));
         assert_ne!(a, b);
     }
 

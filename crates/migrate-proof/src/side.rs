@@ -144,15 +144,20 @@ pub struct Slice {
 impl Slice {
     /// Takes one document.
     pub fn add(&mut self, record: Record<'_>) -> Result<(), ProofError> {
+        let content = record.prepare()?;
+        self.take(&record, content)
+    }
+
+    /// Takes one document whose content is hashed already.
+    fn take(&mut self, record: &Record<'_>, content: u128) -> Result<(), ProofError> {
         let cfg = &self.feed.0.cfg;
-        let content = record.content_hash()?;
         if record.source.is_none() {
             self.without_source += 1;
         }
         let bucket = bucket_of(record.id, cfg.buckets_log2);
         let buf = self.spill.buf(cfg.partition_of(bucket));
         let before = buf.len();
-        let hash = encode(buf, bucket, content, record.id, record.routing)?;
+        let hash = encode(buf, bucket, content, record.id, record.routing);
         let grew = buf.len() - before;
         self.digests.add(bucket, hash);
         self.spill.grew(grew);
@@ -162,11 +167,18 @@ impl Slice {
         Ok(())
     }
 
-    /// Takes every hit of a search response page; returns where to continue.
+    /// Takes every hit of a search response page; returns where to continue. Every `_source` is
+    /// hashed before any hit is taken, so a page that fails is not taken at all (and may be fed
+    /// again).
     pub fn add_page(&mut self, body: &[u8]) -> Result<Cursor, ProofError> {
         let page = Page::parse(body)?;
-        for hit in &page.hits {
-            self.add(hit.record())?;
+        let records: Vec<Record<'_>> = page.hits.iter().map(|h| h.record()).collect();
+        let contents = records
+            .iter()
+            .map(Record::prepare)
+            .collect::<Result<Vec<u128>, _>>()?;
+        for (record, content) in records.iter().zip(contents) {
+            self.take(record, content)?;
         }
         Ok(Cursor::from(&page))
     }

@@ -295,3 +295,51 @@ fn a_slice_moves_into_a_detached_thread_and_back_like_a_blocking_task() {
         (300, 300, 0)
     );
 }
+
+#[test]
+fn a_page_whose_source_cannot_be_hashed_names_the_document_and_takes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let proof = Proof::new(ProofConfig::default(), dir.path()).unwrap();
+    let body = br#"{"hits":{"hits":[
+        {"_id":"fine","_source":{"a":1}},
+        {"_id":"broken","_source":{"k":"\ud800"}}]}}"#;
+    let mut slice = proof.source().slice();
+    let e = slice.add_page(body).unwrap_err();
+    assert!(
+        e.to_string()
+            .starts_with("document `broken`: `_source` is not valid JSON at line 1, column 13:"),
+        "{e}"
+    );
+    assert_eq!(slice.records(), 0);
+    let e = slice
+        .add_page(br#"{"hits":{"hits":[{"_id":"x"}]},"#)
+        .unwrap_err();
+    assert!(
+        e.to_string()
+            .starts_with("the search response is not a page of hits (line 1, column 31): EOF while parsing a value; "),
+        "{e}"
+    );
+}
+
+#[test]
+fn an_id_longer_than_the_limit_is_refused_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let proof = Proof::new(ProofConfig::default(), dir.path()).unwrap();
+    let long = "x".repeat(migrate_proof::MAX_KEY_BYTES + 1);
+    let e = proof
+        .source()
+        .slice()
+        .add(migrate_proof::Record {
+            id: &long,
+            routing: None,
+            source: Some(b"{}"),
+        })
+        .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        format!(
+            "document `{}`: its `_id` is 65537 bytes, more than the 65536 accepted",
+            "x".repeat(64)
+        )
+    );
+}
