@@ -343,3 +343,40 @@ fn an_id_longer_than_the_limit_is_refused_naming_it() {
         )
     );
 }
+
+#[test]
+fn findings_go_to_the_file_the_caller_names_one_json_line_each() {
+    let state = tempfile::tempdir().unwrap();
+    let path = state.path().join("verify-findings.jsonl");
+    let mut findings = Findings::create(&path, 2).unwrap();
+    for index in ["a", "b"] {
+        let proof = Proof::new(ProofConfig::default(), state.path()).unwrap();
+        crate::support::feed(&proof, Side::Source, &docs(3), 1);
+        let diff = proof.compare(index, &mut findings, &NoDeadLetters).unwrap();
+        assert_eq!(diff.missing.examples.len(), 2);
+    }
+    findings.finish().unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 6);
+    assert!(
+        lines.contains(&r#"{"index":"b","id":"doc-0000002","kind":"missing"}"#),
+        "{text}"
+    );
+    // Only the findings file is left in the state directory: spill directories went with their proofs.
+    assert_eq!(std::fs::read_dir(state.path()).unwrap().count(), 1);
+}
+
+#[test]
+fn a_findings_file_that_cannot_be_created_says_where_and_what_to_check() {
+    let state = tempfile::tempdir().unwrap();
+    let path = state.path().join("missing-dir/findings.jsonl");
+    let e = Findings::create(&path, 2).err().unwrap();
+    assert_eq!(
+        e.to_string(),
+        format!(
+            "creating findings file `{}`: No such file or directory (os error 2); check that the state directory is writable and has free space",
+            path.display()
+        )
+    );
+}
