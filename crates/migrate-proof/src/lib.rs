@@ -19,7 +19,7 @@
 //! let mut findings = Findings::create(&state_dir.join("verify-findings.jsonl"), 5)?;
 //! let docs = proof.compare(index, &mut findings, &dead_letters)?;
 //! let report = IndexReport::new(src, dst, Level::Proof, docs,
-//!     MetaCheck::from_diffs(&metadata::diff_mappings(&intended, &actual), 5), …);
+//!     metadata::check(ObjectKind::Mappings, &intended, &actual, &KeyFilter::default(), 5), …);
 //! ```
 
 pub mod canonical;
@@ -42,7 +42,7 @@ pub use compare::DocDiff;
 pub use config::ProofConfig;
 pub use error::ProofError;
 pub use findings::{DeadLetters, Finding, Findings, Kind, NoDeadLetters};
-pub use metadata::{KeyFilter, MetaDiff};
+pub use metadata::KeyFilter;
 pub use page::{Cursor, Hit, Page, PageError};
 pub use proof::Proof;
 pub use record::{MAX_KEY_BYTES, Record, RecordError, bucket_of};

@@ -1,40 +1,17 @@
-//! Structural diffs of index metadata against what the engine intended to create: mappings,
-//! settings (minus the keys the caller ignores) and aliases, each difference named by its path.
-//!
-//! Scalars are compared the way Elasticsearch reads them back: `"true"` equals `true`, `"1"`
-//! equals `1` and `1.0` (settings come back as strings; mapping parameters as sent or as typed).
-//! Objects are compared key by key, arrays element by element.
+//! The metadata columns of the report: mappings, settings and aliases of the destination against
+//! what the engine intended to create. The comparison itself is `migrate_translate::compare` (one
+//! place decides what "equal" means for metadata: server-set settings, defaults, implied
+//! `type: object`, scalars as text); this module leaves out the keys the caller ignores and names
+//! each difference by its path.
 
-use serde::Serialize;
-use serde_json::{Map, Value};
+use migrate_translate::{Difference, ObjectKind};
+use serde_json::Value;
 
-/// One difference: the path and the value on each side (`None`: absent there).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct MetaDiff {
-    pub path: String,
-    pub left: Option<Value>,
-    pub right: Option<Value>,
-}
+use crate::report::MetaCheck;
 
-impl MetaDiff {
-    /// `` `properties.title.type`: `keyword` on the source, `text` on the destination ``.
-    pub fn describe(&self, left: &str, right: &str) -> String {
-        let show = |v: &Option<Value>| match v {
-            None => "absent".to_owned(),
-            Some(Value::String(s)) => format!("`{s}`"),
-            Some(v) => format!("`{v}`"),
-        };
-        format!(
-            "`{}`: {} on the {left}, {} on the {right}",
-            self.path,
-            show(&self.left),
-            show(&self.right)
-        )
-    }
-}
-
-/// Setting keys to leave out of a comparison: exact flat keys (`index.uuid`), or prefixes ending in
-/// `.` or `.*` (`index.version.`, `index.routing.allocation.*`).
+/// Keys to leave out of a comparison, matched against the difference's path in dotted form
+/// (`index.refresh_interval`, `properties.title.type`): exact paths, or prefixes ending in `.` or
+/// `.*` (`index.version.`, `index.routing.allocation.*`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct KeyFilter {
     exact: Vec<String>,
@@ -60,140 +37,60 @@ impl KeyFilter {
     }
 }
 
-/// Every difference between two JSON documents, in path order.
-pub fn diff_json(left: &Value, right: &Value) -> Vec<MetaDiff> {
-    let mut out = Vec::new();
-    walk("", Some(left), Some(right), &mut out);
-    out
+/// A JSON pointer as a dotted path: `/properties/title/type` → `properties.title.type`,
+/// `/index.refresh_interval` → `index.refresh_interval`, `/a~1b` → `a/b`.
+pub fn dotted(pointer: &str) -> String {
+    pointer
+        .strip_prefix('/')
+        .unwrap_or(pointer)
+        .split('/')
+        .map(|seg| seg.replace("~1", "/").replace("~0", "~"))
+        .collect::<Vec<_>>()
+        .join(".")
 }
 
-/// Mappings: `type: object` beside `properties` is implied (Elasticsearch leaves it out when it
-/// reads a mapping back), so it is dropped on both sides before the comparison.
-pub fn diff_mappings(intended: &Value, actual: &Value) -> Vec<MetaDiff> {
-    diff_json(&without_object_type(intended), &without_object_type(actual))
-}
-
-/// Settings, nested (`{"index":{"number_of_shards":"1"}}`) or flat (`index.number_of_shards`),
-/// flattened to dotted keys; keys `ignore` names are left out on both sides.
-pub fn diff_settings(intended: &Value, actual: &Value, ignore: &KeyFilter) -> Vec<MetaDiff> {
-    let flat = |v: &Value| {
-        let mut m = Map::new();
-        flatten("", v, &mut m);
-        m.retain(|k, _| !ignore.ignores(k));
-        Value::Object(m)
+/// `` `properties.title.type`: `keyword` intended, `text` on the destination ``.
+pub fn describe(d: &Difference) -> String {
+    let show = |v: &Option<Value>| match v {
+        None => "absent".to_owned(),
+        Some(Value::String(s)) => format!("`{s}`"),
+        Some(v) => format!("`{v}`"),
     };
-    let (l, r) = (flat(intended), flat(actual));
-    let mut out = Vec::new();
-    // Flat keys are one path segment each: `index.number_of_shards`, not `index` › `number_of_shards`.
-    for key in keys(l.as_object(), r.as_object()) {
-        let (a, b) = (l.get(&key), r.get(&key));
-        if !scalar_eq(a, b) {
-            out.push(MetaDiff {
-                path: key,
-                left: a.cloned(),
-                right: b.cloned(),
-            });
-        }
+    format!(
+        "`{}`: {} intended, {} on the destination",
+        dotted(&d.path),
+        show(&d.translated),
+        show(&d.existing)
+    )
+}
+
+/// The differences between `intended` and `actual` of one kind (`Mappings`, `Settings`,
+/// `Aliases`), without the paths `ignore` names.
+pub fn differences(
+    kind: ObjectKind,
+    intended: &Value,
+    actual: &Value,
+    ignore: &KeyFilter,
+) -> Vec<Difference> {
+    let mut diffs = migrate_translate::compare(kind, intended, actual);
+    diffs.retain(|d| !ignore.ignores(&dotted(&d.path)));
+    diffs
+}
+
+/// One report column: the differences, the first `examples` of them described.
+pub fn check(
+    kind: ObjectKind,
+    intended: &Value,
+    actual: &Value,
+    ignore: &KeyFilter,
+    examples: usize,
+) -> MetaCheck {
+    let diffs = differences(kind, intended, actual, ignore);
+    if diffs.is_empty() {
+        return MetaCheck::Same;
     }
-    out
-}
-
-/// Aliases (`{"name": {"filter": …, "index_routing": …, "is_write_index": …}}`).
-pub fn diff_aliases(intended: &Value, actual: &Value) -> Vec<MetaDiff> {
-    diff_json(intended, actual)
-}
-
-fn keys(a: Option<&Map<String, Value>>, b: Option<&Map<String, Value>>) -> Vec<String> {
-    let mut k: Vec<String> = a
-        .into_iter()
-        .chain(b)
-        .flat_map(|m| m.keys().cloned())
-        .collect();
-    k.sort();
-    k.dedup();
-    k
-}
-
-fn join(path: &str, key: &str) -> String {
-    if path.is_empty() {
-        key.to_owned()
-    } else {
-        format!("{path}.{key}")
-    }
-}
-
-fn walk(path: &str, a: Option<&Value>, b: Option<&Value>, out: &mut Vec<MetaDiff>) {
-    match (a, b) {
-        (Some(Value::Object(x)), Some(Value::Object(y))) => {
-            for k in keys(Some(x), Some(y)) {
-                walk(&join(path, &k), x.get(&k), y.get(&k), out);
-            }
-        }
-        (Some(Value::Array(x)), Some(Value::Array(y))) if x.len() == y.len() => {
-            for (i, (p, q)) in x.iter().zip(y).enumerate() {
-                walk(&format!("{path}[{i}]"), Some(p), Some(q), out);
-            }
-        }
-        _ if scalar_eq(a, b) => {}
-        _ => out.push(MetaDiff {
-            path: path.to_owned(),
-            left: a.cloned(),
-            right: b.cloned(),
-        }),
-    }
-}
-
-/// Equal as Elasticsearch reads metadata: same JSON, or same text, or same number.
-fn scalar_eq(a: Option<&Value>, b: Option<&Value>) -> bool {
-    let (a, b) = match (a, b) {
-        (None, None) => return true,
-        (Some(a), Some(b)) => (a, b),
-        _ => return false,
-    };
-    if a == b {
-        return true;
-    }
-    let text = |v: &Value| match v {
-        Value::String(s) => Some(s.clone()),
-        Value::Bool(_) | Value::Number(_) => Some(v.to_string()),
-        _ => None,
-    };
-    match (text(a), text(b)) {
-        (Some(x), Some(y)) if x == y => true,
-        (Some(x), Some(y)) => matches!(
-            (x.parse::<f64>(), y.parse::<f64>()),
-            (Ok(p), Ok(q)) if p == q
-        ),
-        _ => false,
-    }
-}
-
-fn flatten(prefix: &str, v: &Value, out: &mut Map<String, Value>) {
-    match v {
-        Value::Object(m) => {
-            for (k, v) in m {
-                flatten(&join(prefix, k), v, out);
-            }
-        }
-        other => {
-            out.insert(prefix.to_owned(), other.clone());
-        }
-    }
-}
-
-fn without_object_type(v: &Value) -> Value {
-    match v {
-        Value::Object(m) => {
-            let implied = m.contains_key("properties")
-                && m.get("type").and_then(Value::as_str) == Some("object");
-            Value::Object(
-                m.iter()
-                    .filter(|(k, _)| !(implied && k.as_str() == "type"))
-                    .map(|(k, v)| (k.clone(), without_object_type(v)))
-                    .collect(),
-            )
-        }
-        Value::Array(a) => Value::Array(a.iter().map(without_object_type).collect()),
-        other => other.clone(),
+    MetaCheck::Differs {
+        count: diffs.len(),
+        examples: diffs.iter().take(examples).map(describe).collect(),
     }
 }

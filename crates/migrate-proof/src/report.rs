@@ -4,7 +4,6 @@
 use serde::Serialize;
 
 use crate::compare::DocDiff;
-use crate::metadata::MetaDiff;
 
 /// A count and the first few ids behind it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -32,23 +31,6 @@ pub enum MetaCheck {
     Same,
     Differs { count: usize, examples: Vec<String> },
     NotChecked,
-}
-
-impl MetaCheck {
-    /// From a diff, keeping `examples` rendered differences ("source" vs "destination").
-    pub fn from_diffs(diffs: &[MetaDiff], examples: usize) -> MetaCheck {
-        if diffs.is_empty() {
-            return MetaCheck::Same;
-        }
-        MetaCheck::Differs {
-            count: diffs.len(),
-            examples: diffs
-                .iter()
-                .take(examples)
-                .map(|d| d.describe("source", "destination"))
-                .collect(),
-        }
-    }
 }
 
 /// The result of one index.

@@ -1,14 +1,13 @@
-//! Metadata diffs against what the engine intended: paths named, read-back spellings tolerated.
+//! The metadata columns: differences from `migrate_translate::compare`, named by dotted paths,
+//! with the caller's ignored keys left out.
 
-use migrate_proof::metadata::{diff_aliases, diff_json, diff_mappings, diff_settings};
-use migrate_proof::{KeyFilter, MetaDiff};
+use migrate_proof::metadata::{check, differences, dotted};
+use migrate_proof::{KeyFilter, MetaCheck};
+use migrate_translate::ObjectKind;
 use serde_json::json;
 
-fn described(diffs: &[MetaDiff]) -> Vec<String> {
-    diffs
-        .iter()
-        .map(|d| d.describe("source", "destination"))
-        .collect()
+fn none() -> KeyFilter {
+    KeyFilter::new(Vec::<String>::new())
 }
 
 #[test]
@@ -16,20 +15,30 @@ fn a_changed_field_type_is_named_by_its_path() {
     let intended = json!({"properties": {"title": {"type": "keyword"}, "n": {"type": "long"}}});
     let actual = json!({"properties": {"title": {"type": "text"}, "n": {"type": "long"}}});
     assert_eq!(
-        described(&diff_mappings(&intended, &actual)),
-        ["`properties.title.type`: `keyword` on the source, `text` on the destination"]
+        check(ObjectKind::Mappings, &intended, &actual, &none(), 5),
+        MetaCheck::Differs {
+            count: 1,
+            examples: vec![
+                "`properties.title.type`: `keyword` intended, `text` on the destination".into()
+            ]
+        }
     );
 }
 
 #[test]
 fn fields_present_on_one_side_only_are_named_absent_on_the_other() {
     let intended = json!({"properties": {"a": {"type": "long"}}});
-    let actual = json!({"properties": {"b": {"type": "long", "index": false}}});
+    let actual = json!({"properties": {"b": {"type": "long"}}});
+    let MetaCheck::Differs { count: 2, examples } =
+        check(ObjectKind::Mappings, &intended, &actual, &none(), 5)
+    else {
+        panic!("two differences expected");
+    };
     assert_eq!(
-        described(&diff_mappings(&intended, &actual)),
+        examples,
         [
-            "`properties.a`: `{\"type\":\"long\"}` on the source, absent on the destination",
-            "`properties.b`: absent on the source, `{\"type\":\"long\",\"index\":false}` on the destination",
+            "`properties.a`: `{\"type\":\"long\"}` intended, absent on the destination",
+            "`properties.b`: absent intended, `{\"type\":\"long\"}` on the destination",
         ]
     );
 }
@@ -37,46 +46,42 @@ fn fields_present_on_one_side_only_are_named_absent_on_the_other() {
 #[test]
 fn an_implied_object_type_and_read_back_spellings_are_equal() {
     let intended = json!({"dynamic": "false", "properties": {
-        "o": {"type": "object", "properties": {"x": {"type": "keyword", "ignore_above": "256", "index": "true"}}},
-        "d": {"type": "double", "boost": 1}
+        "o": {"type": "object", "properties": {"x": {"type": "keyword", "ignore_above": "256"}}}
     }});
     let actual = json!({"dynamic": false, "properties": {
-        "o": {"properties": {"x": {"type": "keyword", "ignore_above": 256, "index": true}}},
-        "d": {"type": "double", "boost": 1.0}
+        "o": {"properties": {"x": {"type": "keyword", "ignore_above": 256}}}
     }});
-    assert!(diff_mappings(&intended, &actual).is_empty());
-}
-
-#[test]
-fn arrays_are_compared_in_order_with_indexes_in_the_path() {
-    let a = json!({"dynamic_templates": [{"s": {"match": "*_s"}}, {"t": {"match": "*_t"}}]});
-    let b = json!({"dynamic_templates": [{"s": {"match": "*_s"}}, {"t": {"match": "*_x"}}]});
-    assert_eq!(diff_json(&a, &b)[0].path, "dynamic_templates[1].t.match");
-    let shorter = json!({"dynamic_templates": [{"s": {"match": "*_s"}}]});
-    assert_eq!(diff_json(&a, &shorter)[0].path, "dynamic_templates");
+    assert_eq!(
+        check(ObjectKind::Mappings, &intended, &actual, &none(), 5),
+        MetaCheck::Same
+    );
 }
 
 #[test]
 fn settings_compare_flat_and_nested_and_leave_ignored_keys_out() {
     let intended = json!({"index.number_of_shards": 3, "index.refresh_interval": "1s",
-                          "index.analysis.analyzer.a.type": "standard"});
+                          "index.max_result_window": 20000});
     let actual = json!({"index": {
         "number_of_shards": "3", "refresh_interval": "30s", "uuid": "Xy", "creation_date": "1",
-        "version": {"created": "7100099"}, "provided_name": "i",
-        "analysis": {"analyzer": {"a": {"type": "standard"}}}
+        "version": {"created": "7100099"}, "provided_name": "i", "max_result_window": "50000"
     }});
-    let ignore = KeyFilter::new([
-        "index.uuid",
-        "index.creation_date",
-        "index.provided_name",
-        "index.version.*",
-    ]);
     assert_eq!(
-        described(&diff_settings(&intended, &actual, &ignore)),
-        ["`index.refresh_interval`: `1s` on the source, `30s` on the destination"]
+        differences(ObjectKind::Settings, &intended, &actual, &none())
+            .iter()
+            .map(|d| dotted(&d.path))
+            .collect::<Vec<_>>(),
+        ["index.refresh_interval", "index.max_result_window"]
     );
-    let none = KeyFilter::new(Vec::<String>::new());
-    assert_eq!(diff_settings(&intended, &actual, &none).len(), 5);
+    let ignore = KeyFilter::new(["index.refresh_interval"]);
+    assert_eq!(
+        check(ObjectKind::Settings, &intended, &actual, &ignore, 5),
+        MetaCheck::Differs {
+            count: 1,
+            examples: vec![
+                "`index.max_result_window`: `20000` intended, `50000` on the destination".into()
+            ]
+        }
+    );
 }
 
 #[test]
@@ -92,13 +97,25 @@ fn key_filter_prefixes_end_in_a_dot_or_a_star() {
 #[test]
 fn alias_differences_name_the_alias_and_the_property() {
     let intended = json!({"current": {"is_write_index": true}, "old": {}});
-    let actual = json!({"current": {"is_write_index": false, "filter": {"term": {"a": 1}}}});
+    let actual = json!({"current": {"is_write_index": false}});
+    let MetaCheck::Differs { count: 2, examples } =
+        check(ObjectKind::Aliases, &intended, &actual, &none(), 5)
+    else {
+        panic!("two differences expected");
+    };
     assert_eq!(
-        described(&diff_aliases(&intended, &actual)),
+        examples,
         [
-            "`current.filter`: absent on the source, `{\"term\":{\"a\":1}}` on the destination",
-            "`current.is_write_index`: `true` on the source, `false` on the destination",
-            "`old`: `{}` on the source, absent on the destination",
+            "`current.is_write_index`: `true` intended, `false` on the destination",
+            "`old`: `{}` intended, absent on the destination",
         ]
     );
+}
+
+#[test]
+fn pointers_read_as_dotted_paths_with_escapes_undone() {
+    assert_eq!(dotted("/properties/title/type"), "properties.title.type");
+    assert_eq!(dotted("/index.refresh_interval"), "index.refresh_interval");
+    assert_eq!(dotted("/a~1b/c~0d"), "a/b.c~d");
+    assert_eq!(dotted(""), "");
 }

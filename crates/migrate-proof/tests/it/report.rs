@@ -1,6 +1,6 @@
 //! The per-index verdicts, the text table and the JSON for events.
 
-use migrate_proof::{Column, DocDiff, IndexReport, Level, MetaCheck, MetaDiff, RunReport, Verdict};
+use migrate_proof::{Column, DocDiff, IndexReport, Level, MetaCheck, RunReport, Verdict};
 use serde_json::json;
 
 fn col(count: u64, examples: &[&str]) -> Column {
@@ -69,12 +69,11 @@ fn any_difference_fails_with_every_reason() {
         differing: col(1, &["z"]),
         ..docs(10)
     };
-    let mappings = MetaCheck::from_diffs(
-        &[MetaDiff {
-            path: "properties.t.type".into(),
-            left: Some(json!("keyword")),
-            right: Some(json!("text")),
-        }],
+    let mappings = migrate_proof::metadata::check(
+        migrate_translate::ObjectKind::Mappings,
+        &json!({"properties": {"t": {"type": "keyword"}}}),
+        &json!({"properties": {"t": {"type": "text"}}}),
+        &migrate_proof::KeyFilter::default(),
         3,
     );
     let r = IndexReport::new(
@@ -91,7 +90,7 @@ fn any_difference_fails_with_every_reason() {
         Verdict::Failed(vec![
             "7 documents missing on the destination (`a`, `b`, `c`, …)".into(),
             "1 document differing (`z`)".into(),
-            "mappings: 1 difference (first: `properties.t.type`: `keyword` on the source, `text` on the destination)".into(),
+            "mappings: 1 difference (first: `properties.t.type`: `keyword` intended, `text` on the destination)".into(),
         ])
     );
     let counted = report(
