@@ -7,6 +7,7 @@
 
 pub mod diagnostic;
 mod docs;
+mod extent;
 mod limits;
 mod load;
 pub mod model;

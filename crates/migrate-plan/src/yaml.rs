@@ -11,6 +11,7 @@ use yaml_rust2::parser::{Event, Parser};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
 
 use crate::diagnostic::PlanDiagnostic;
+use crate::extent;
 use crate::limits::{MAX_DEPTH, MAX_NODES};
 use crate::node::{Entry, Node, NodeValue, Span};
 
@@ -36,35 +37,11 @@ impl<'a> Offsets<'a> {
         }
     }
 
-    /// The span of a scalar starting at `start`: its written form up to the end of the line.
+    /// The span of a scalar starting at `start`: its whole written form (see [`extent`]).
     fn scalar_span(&self, start: usize, value: &str, style: TScalarStyle) -> Span {
-        let rest = &self.text[start.min(self.text.len())..];
-        let line = rest.split(['\n', '\r']).next().unwrap_or("");
-        let len = match style {
-            TScalarStyle::Plain => value.len().min(line.len()),
-            TScalarStyle::SingleQuoted => quoted_len(line, '\''),
-            TScalarStyle::DoubleQuoted => quoted_len(line, '"'),
-            _ => line.chars().next().map_or(0, char::len_utf8),
-        };
-        Span::new(start, len)
+        let rest = self.text.get(start..).unwrap_or("");
+        Span::new(start, extent::scalar_len(rest, value, style))
     }
-}
-
-/// Length of a quoted scalar written on one line (the whole rest of the line if it continues).
-fn quoted_len(line: &str, quote: char) -> usize {
-    let mut chars = line.char_indices().skip(1).peekable();
-    while let Some((i, c)) = chars.next() {
-        if quote == '"' && c == '\\' {
-            chars.next();
-        } else if c == quote {
-            if quote == '\'' && chars.peek().is_some_and(|&(_, n)| n == '\'') {
-                chars.next();
-                continue;
-            }
-            return i + 1;
-        }
-    }
-    line.len()
 }
 
 enum FrameKind {
