@@ -45,9 +45,13 @@ fn quoted_len(rest: &str, quote: u8) -> usize {
     b.len()
 }
 
-/// A block scalar: the header (`|`, `>` with chomping and indentation indicators, a comment) and
-/// the content lines up to the value's last character.
+/// A block scalar: the content lines up to the value's last character, after the header (`|`, `>`
+/// with chomping and indentation indicators, a comment) when the scalar is said to start there
+/// (the parser marks the start of the content).
 fn block_len(rest: &str, value: &str) -> usize {
+    if !rest.starts_with(['|', '>']) {
+        return matched_len(rest, value).unwrap_or(0);
+    }
     let header = rest
         .bytes()
         .take_while(|b| matches!(b, b'|' | b'>' | b'-' | b'+' | b'0'..=b'9'))
@@ -141,6 +145,12 @@ mod tests {
             ">2+ # folded\n   a\n   b"
         );
         assert_eq!(written("|\nnext: 1\n", "", TScalarStyle::Literal), "|");
+        // Where the parser marks it: at the first character of the content.
+        let s = "one\n    two\n  extra: 1\n";
+        assert_eq!(
+            written(s, "one\ntwo", TScalarStyle::Literal),
+            "one\n    two"
+        );
     }
 
     #[test]

@@ -7,6 +7,7 @@
 
 pub mod diagnostic;
 mod docs;
+mod excerpt;
 mod extent;
 mod limits;
 mod load;
@@ -14,9 +15,11 @@ pub mod model;
 mod node;
 mod render;
 mod schema;
+mod secrets;
 mod semantic;
 mod shape;
 mod suggest;
+mod text;
 pub mod wire;
 mod yaml;
 
