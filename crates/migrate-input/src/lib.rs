@@ -94,6 +94,17 @@ impl ReadError {
         }
     }
 
+    /// Why, without the path: for callers whose own message names the file
+    /// (`cannot read secret file `…`: it is a FIFO (named pipe), not a regular file`).
+    pub fn reason(&self) -> String {
+        match self {
+            ReadError::NotAFile { kind, .. } => format!("it is {kind}, not a regular file"),
+            ReadError::TooLarge { limit, .. } => format!("it is larger than {}", human(*limit)),
+            ReadError::NotText { .. } => "it is not UTF-8 text".to_owned(),
+            ReadError::Io { reason, .. } => reason.clone(),
+        }
+    }
+
     fn io(path: &Path, e: &io::Error) -> ReadError {
         let reason = match e.kind() {
             io::ErrorKind::NotFound => "no such file".to_owned(),
