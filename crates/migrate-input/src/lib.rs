@@ -15,6 +15,8 @@ use std::path::{Path, PathBuf};
 /// What a path turned out to be when a regular file was expected.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileKind {
+    /// A regular file (what the readers here accept).
+    File,
     Directory,
     Fifo,
     CharDevice,
@@ -27,18 +29,23 @@ pub enum FileKind {
 impl fmt::Display for FileKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
+            FileKind::File => "a regular file",
             FileKind::Directory => "a directory",
             FileKind::Fifo => "a FIFO (named pipe)",
             FileKind::CharDevice => "a character device",
             FileKind::BlockDevice => "a block device",
             FileKind::Socket => "a socket",
-            FileKind::Other => "not a regular file",
+            FileKind::Other => "a special file",
         })
     }
 }
 
 impl FileKind {
-    fn of(t: &FileType) -> FileKind {
+    /// What a file type is (from `std::fs::metadata`, which never blocks, even on a FIFO).
+    pub fn of(t: &FileType) -> FileKind {
+        if t.is_file() {
+            return FileKind::File;
+        }
         if t.is_dir() {
             return FileKind::Directory;
         }
@@ -153,10 +160,20 @@ fn open(path: &Path) -> io::Result<File> {
     options.open(path)
 }
 
-/// Reads the regular file at `path`, at most `limit` bytes. FIFOs, devices, sockets and
-/// directories are refused before a byte is read; a larger file is refused without reading more
-/// than `limit + 1` bytes.
-pub fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
+/// Checks, without reading it, that `path` is a regular file of at most `limit` bytes: for files
+/// another library will read (the AWS SDK's config and credentials files), so that a FIFO or a
+/// device named there is refused instead of blocking that library.
+pub fn check_limited(path: &Path, limit: u64) -> Result<(), ReadError> {
+    opened(path, limit).map(drop)
+}
+
+/// Opens `path` without blocking and checks that it is a regular file of at most `limit` bytes:
+/// for callers that need the open file itself (its metadata); read it with `take(limit + 1)`.
+pub fn open_limited(path: &Path, limit: u64) -> Result<File, ReadError> {
+    opened(path, limit)
+}
+
+fn opened(path: &Path, limit: u64) -> Result<File, ReadError> {
     let file = open(path).map_err(|e| ReadError::io(path, &e))?;
     let meta = file.metadata().map_err(|e| ReadError::io(path, &e))?;
     if !meta.is_file() {
@@ -165,20 +182,31 @@ pub fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
             kind: FileKind::of(&meta.file_type()),
         });
     }
-    let too_large = || ReadError::TooLarge {
-        path: path.to_owned(),
-        limit,
-    };
     if meta.len() > limit {
-        return Err(too_large());
+        return Err(ReadError::TooLarge {
+            path: path.to_owned(),
+            limit,
+        });
     }
+    Ok(file)
+}
+
+/// Reads the regular file at `path`, at most `limit` bytes. FIFOs, devices, sockets and
+/// directories are refused before a byte is read; a larger file is refused without reading more
+/// than `limit + 1` bytes.
+pub fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
+    let file = opened(path, limit)?;
     // The size is a hint only (the file may grow, `/proc` files say 0): the read is bounded.
-    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    let hint = file.metadata().map_or(0, |m| m.len().min(limit));
+    let mut bytes = Vec::with_capacity(usize::try_from(hint).unwrap_or(0));
     file.take(limit.saturating_add(1))
         .read_to_end(&mut bytes)
         .map_err(|e| ReadError::io(path, &e))?;
     if bytes.len() as u64 > limit {
-        return Err(too_large());
+        return Err(ReadError::TooLarge {
+            path: path.to_owned(),
+            limit,
+        });
     }
     Ok(bytes)
 }
@@ -285,5 +313,7 @@ mod tests {
             err.to_string(),
             "`/dev/zero` is a character device, not a regular file"
         );
+        let err = check_limited(Path::new("/dev/zero"), 1024).expect_err("a device");
+        assert_eq!(err.reason(), "it is a character device, not a regular file");
     }
 }
