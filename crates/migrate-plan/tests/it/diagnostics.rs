@@ -160,11 +160,7 @@ fn a_missing_file_names_the_path() {
 fn a_fifo_a_device_or_a_directory_is_refused_naming_what_it_is() {
     let dir = tempfile::tempdir().expect("tempdir");
     let fifo = dir.path().join("plan.yaml");
-    let made = std::process::Command::new("mkfifo")
-        .arg(&fifo)
-        .status()
-        .expect("mkfifo");
-    assert!(made.success());
+    crate::hostile::mkfifo(&fifo);
     let load = |p: &std::path::Path| {
         let err = migrate_plan::load_file(p, &LoadOptions::default()).expect_err("refused");
         rendered(&err).replace(&dir.path().display().to_string(), "[TMP]")

@@ -255,3 +255,13 @@ pub fn with_control(plan: &str, at: usize, c: char) -> Vec<u8> {
     text.insert(at, c);
     text.into_bytes()
 }
+
+/// Makes a FIFO at `path` (with `mkfifo`: no unsafe code in tests either).
+#[cfg(unix)]
+pub fn mkfifo(path: &std::path::Path) {
+    let made = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success(), "mkfifo {}", path.display());
+}
