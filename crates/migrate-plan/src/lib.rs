@@ -15,6 +15,7 @@ pub mod model;
 mod node;
 mod render;
 mod schema;
+mod schema_type;
 mod secrets;
 mod semantic;
 mod shape;

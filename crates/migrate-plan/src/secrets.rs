@@ -436,3 +436,139 @@ pub(crate) fn masked(text: &str, secrets: &[Span]) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use serde_json::Value;
+
+    use super::*;
+
+    /// Every property name in the generated schema.
+    fn schema_keys(v: &Value, out: &mut BTreeSet<String>) {
+        match v {
+            Value::Object(m) => {
+                if let Some(Value::Object(props)) = m.get("properties") {
+                    out.extend(props.keys().cloned());
+                }
+                m.values().for_each(|x| schema_keys(x, out));
+            }
+            Value::Array(a) => a.iter().for_each(|x| schema_keys(x, out)),
+            _ => {}
+        }
+    }
+
+    #[test]
+    fn of_the_format_only_the_secret_fields_count_as_secret_keys() {
+        let mut keys = BTreeSet::new();
+        schema_keys(crate::schema::schema(), &mut keys);
+        assert!(keys.len() > 50, "{keys:?}");
+        let secret: Vec<&str> = keys
+            .iter()
+            .map(String::as_str)
+            .filter(|k| is_secret_key(k))
+            .collect();
+        assert_eq!(
+            secret,
+            [
+                "access_key_id",
+                "access_key_secret",
+                "api_key",
+                "credentials",
+                "key",
+                "password",
+                "secret_access_key",
+                "security_token",
+                "session_token",
+                "token"
+            ]
+        );
+        let containers: Vec<&str> = keys
+            .iter()
+            .map(String::as_str)
+            .filter(|k| is_container_key(k))
+            .collect();
+        assert_eq!(containers, ["auth", "credentials", "remote_auth"]);
+    }
+
+    #[test]
+    fn misspelled_secret_and_container_keys_are_still_caught() {
+        for k in [
+            "pasword",
+            "passwrd",
+            "Password",
+            "tokne",
+            "acess_key_id",
+            "secret_acces_key",
+            "db_passwd",
+            "client_secret",
+        ] {
+            assert!(is_secret_key(k), "{k}");
+        }
+        for k in ["atuh", "auht", "credentails", "remote_atuh"] {
+            assert!(is_container_key(k), "{k}");
+        }
+        for k in [
+            "path",
+            "name",
+            "keys",
+            "username",
+            "region",
+            "bucket",
+            "base_path",
+        ] {
+            assert!(!is_secret_key(k) && !is_container_key(k), "{k}");
+        }
+    }
+
+    fn masked_text(text: &str) -> String {
+        masked(text, &in_text(text).spans)
+    }
+
+    #[test]
+    fn broken_text_is_masked_below_a_secret_key_and_until_what_it_opened_closes() {
+        // Lines indented below `auth:` are masked; the `{` and the quote opened there carry the
+        // masking over the next lines until they close.
+        let text = "source:\n  auth:\n    basic: { username: u,\n  password: \"a\nb\" }\n    x: 1\ndestination: d\n";
+        assert_eq!(
+            masked_text(text),
+            "source:\n  auth:\n    *********************\n**************\n****\n    ****\ndestination: d\n"
+        );
+        // What never closes masks the rest: better too much than a piece of a secret.
+        assert_eq!(
+            masked_text("password: [a,\nname: b\n"),
+            "password:****\n*******\n"
+        );
+    }
+
+    #[test]
+    fn an_anchor_aliased_from_a_secret_key_is_masked_where_it_is_written() {
+        let text = "name: &pw hunter22\npassword: *pw\n: [\n";
+        assert_eq!(
+            masked_text(text),
+            "name: &pw*********\npassword:****\n: [\n"
+        );
+    }
+
+    #[test]
+    fn url_passwords_and_control_characters_are_masked_in_any_line() {
+        assert_eq!(
+            masked_text("url: http://u:pw@h:1 and https://x@y\nname: a\u{1b}b\n"),
+            "url: http://****@h:1 and https://*@y\nname: a?b\n"
+        );
+    }
+
+    #[test]
+    fn scrubbing_takes_long_values_anywhere_and_short_ones_where_quoted() {
+        let s = Secrets {
+            values: vec!["hunter22".into(), "pw".into()],
+            ..Secrets::default()
+        };
+        let scrub = s.scrubber();
+        assert_eq!(
+            scrub.scrub("a hunter22b `pw` pwd `hunter22`"),
+            "a <redacted>b `<redacted>` pwd `<redacted>`"
+        );
+    }
+}

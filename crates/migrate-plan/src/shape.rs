@@ -13,7 +13,8 @@ use serde_json::{Map, Value};
 
 use crate::diagnostic::PlanDiagnostic;
 use crate::node::{Entry, Node, NodeValue, Span};
-use crate::suggest::{did_you_mean, one_of};
+use crate::schema_type::{accepts, accepts_object, expected_from_type, type_matches};
+use crate::suggest::{did_you_mean, join_or, one_of};
 use crate::text::Found;
 
 /// Checks `doc` against `schema` (the root of the generated schema) and returns every finding
@@ -571,69 +572,4 @@ fn plural(n: u64, one: &str, many: &str) -> String {
     } else {
         many.to_owned()
     }
-}
-
-fn join_or(items: &[String]) -> String {
-    match items {
-        [] => "a different value".into(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} or {last}", init.join(", ")),
-    }
-}
-
-fn accepts_object(schema: &Value) -> bool {
-    match schema.get("type") {
-        Some(t) => type_names(t).contains(&"object"),
-        None => schema.get("properties").is_some(),
-    }
-}
-
-fn accepts(schema: &Value, node: &Node) -> bool {
-    match schema.get("type") {
-        Some(t) => type_matches(t, node),
-        None => matches!(node.value, NodeValue::Map(_)) && schema.get("properties").is_some(),
-    }
-}
-
-fn type_names(t: &Value) -> Vec<&str> {
-    match t {
-        Value::String(s) => vec![s.as_str()],
-        Value::Array(a) => a.iter().filter_map(Value::as_str).collect(),
-        _ => Vec::new(),
-    }
-}
-
-fn type_matches(t: &Value, node: &Node) -> bool {
-    type_names(t).iter().any(|name| {
-        matches!(
-            (*name, &node.value),
-            ("null", NodeValue::Null)
-                | ("boolean", NodeValue::Bool(_))
-                | ("integer", NodeValue::Int(_))
-                | ("number", NodeValue::Int(_) | NodeValue::Float(_))
-                | ("string", NodeValue::Str(_))
-                | ("array", NodeValue::Seq(_))
-                | ("object", NodeValue::Map(_))
-        )
-    })
-}
-
-fn expected_from_type(t: &Value) -> String {
-    let names: Vec<String> = type_names(t)
-        .into_iter()
-        .filter(|n| *n != "null")
-        .map(|n| {
-            match n {
-                "boolean" => "true or false",
-                "integer" => "a whole number",
-                "number" => "a number",
-                "string" => "a string",
-                "array" => "a list",
-                "object" => "a map",
-                _ => "a value",
-            }
-            .to_owned()
-        })
-        .collect();
-    join_or(&names)
 }
