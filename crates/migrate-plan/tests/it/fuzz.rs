@@ -268,7 +268,7 @@ fn hostile_input_campaign() {
     for (what, text) in &flows {
         let (took, shown) = t.run(what, text.as_bytes());
         timings.push(format!(
-            "  {what}: {:.1} MB, loaded and rendered in {} ms (unoptimised test build), {} KB shown",
+            "  {what}: {:.1} MB, loaded and rendered in {} ms (test build), {} KB shown",
             text.len() as f64 / (1024.0 * 1024.0),
             took.as_millis(),
             shown.len() / 1024
