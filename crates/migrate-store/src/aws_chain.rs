@@ -44,6 +44,7 @@ impl CredentialProvider for AwsChainProvider {
                 return Ok(Arc::clone(credential));
             }
         }
+        refuse_odd_files()?;
         let chain = self
             .chain
             .get_or_init(|| async {
@@ -58,6 +59,22 @@ impl CredentialProvider for AwsChainProvider {
             store: "S3",
             source: format!("no AWS credentials from the default chain (environment, profile, SSO, web identity, instance): {e}").into(),
         })?;
+        // Both go into HTTP headers, where the signer cannot take a line break (it would panic).
+        let unusable = |what: &str| {
+            object_store::Error::Generic {
+            store: "S3",
+            source: format!("the {what} from the AWS default chain holds characters an HTTP header cannot carry (check AWS_ACCESS_KEY_ID, AWS_SESSION_TOKEN and the profile)").into(),
+        }
+        };
+        if http::HeaderValue::from_str(credentials.access_key_id()).is_err() {
+            return Err(unusable("access key id"));
+        }
+        if credentials
+            .session_token()
+            .is_some_and(|t| http::HeaderValue::from_str(t).is_err())
+        {
+            return Err(unusable("session token"));
+        }
         let credential = Arc::new(AwsCredential {
             key_id: credentials.access_key_id().to_owned(),
             secret_key: credentials.secret_access_key().to_owned(),
@@ -66,4 +83,38 @@ impl CredentialProvider for AwsChainProvider {
         *cached = Some((Arc::clone(&credential), credentials.expiry()));
         Ok(credential)
     }
+}
+
+/// The files the AWS SDK reads for the chain must be regular files: a FIFO would block it and
+/// `/dev/zero` would have it read without end. Checked before the SDK opens them.
+fn refuse_odd_files() -> object_store::Result<()> {
+    let home = std::env::var_os("HOME").map(std::path::PathBuf::from);
+    let named = |var: &str, default: Option<&str>| {
+        std::env::var_os(var)
+            .map(std::path::PathBuf::from)
+            .or_else(|| Some(home.as_ref()?.join(default?)))
+            .map(|p| (var.to_owned(), p))
+    };
+    let files = [
+        named("AWS_CONFIG_FILE", Some(".aws/config")),
+        named("AWS_SHARED_CREDENTIALS_FILE", Some(".aws/credentials")),
+        named("AWS_WEB_IDENTITY_TOKEN_FILE", None),
+    ];
+    for (var, path) in files.into_iter().flatten() {
+        match migrate_input::check_limited(&path, 16 * 1024 * 1024) {
+            Ok(()) => {}
+            // A default file that is not there is the usual case; the SDK says if it needs one.
+            Err(migrate_input::ReadError::Io {
+                kind: std::io::ErrorKind::NotFound,
+                ..
+            }) => {}
+            Err(e) => {
+                return Err(object_store::Error::Generic {
+                    store: "S3",
+                    source: format!("the AWS configuration ({var}) cannot be used: {e}").into(),
+                });
+            }
+        }
+    }
+    Ok(())
 }

@@ -23,5 +23,5 @@ pub use open::{OpenError, open, open_write_once};
 pub use probe::{ProbeError, ProbeFailure, Reachable, probe};
 pub use secret::{Secret, SecretError, SecretSource};
 pub use spec::{BucketSpec, Credentials, FsSpec, StoreSpec};
-pub use store_url::UrlError;
+pub use store_url::{UrlError, redact_url};
 pub use transfer::{TransferError, TransferOptions, TransferProgress, TransferReport, transfer};

@@ -42,6 +42,34 @@ pub enum OpenError {
         /// `OSS` or `COS`.
         kind: &'static str,
     },
+    /// OSS and COS reach a bucket at `<bucket>.<endpoint host>`, which this endpoint cannot give.
+    #[error(
+        "`{location}`: OSS and COS reach a bucket at `<bucket>.<endpoint host>`, which endpoint `{endpoint}` cannot give (an IP address or an invalid name); use the endpoint's host name"
+    )]
+    NoBucketHost {
+        /// The store.
+        location: String,
+        /// The endpoint as given (credentials removed).
+        endpoint: String,
+    },
+    /// A region that is not a region name.
+    #[error("region {region:?} of `{location}` is not a region name (letters, digits and `-`)")]
+    BadRegion {
+        /// The store.
+        location: String,
+        /// The region as given.
+        region: String,
+    },
+    /// A credential holds characters no HTTP header can carry (a line break, a control character).
+    #[error(
+        "credentials for `{location}`: the {what} holds characters an HTTP header cannot carry (a line break or a control character?)"
+    )]
+    BadCredential {
+        /// The store.
+        location: String,
+        /// Which part: `access key id` or `session token`.
+        what: &'static str,
+    },
     /// The local directory could not be created or opened.
     #[error("local store `{location}`: {source}")]
     Local {
@@ -187,18 +215,35 @@ fn s3_builder(
 ) -> Result<AmazonS3Builder, OpenError> {
     let bad_endpoint = |endpoint: &str| OpenError::BadEndpoint {
         location: location.to_owned(),
-        endpoint: endpoint.to_owned(),
+        endpoint: crate::redact_url(endpoint),
     };
     let endpoint = match &spec.endpoint {
         Some(e) => {
             let url = Url::parse(e).map_err(|_| bad_endpoint(e))?;
-            if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+            // No credentials in an endpoint either: they would travel in every request's URL.
+            if !matches!(url.scheme(), "http" | "https")
+                || url.host_str().is_none()
+                || !url.username().is_empty()
+                || url.password().is_some()
+            {
                 return Err(bad_endpoint(e));
             }
             Some(url)
         }
         None => None,
     };
+    if let Some(region) = &spec.region
+        && (region.is_empty()
+            || !region
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_')))
+    {
+        // It goes into host names and the signature's scope (an HTTP header).
+        return Err(OpenError::BadRegion {
+            location: location.to_owned(),
+            region: region.clone(),
+        });
+    }
     let region = spec.region.clone().or_else(|| match flavour {
         Flavour::Aws => None,
         Flavour::Oss => endpoint.as_ref().and_then(|u| oss_region(u.host_str()?)),
@@ -248,8 +293,16 @@ fn s3_builder(
             } else {
                 format!("{}.{host}", spec.bucket)
             };
+            let endpoint = format!("{}://{bucket_host}{port}", url.scheme());
+            // `bucket.127.0.0.1` is no host name: refused here, not panicking in the signer.
+            if Url::parse(&endpoint).is_err() {
+                return Err(OpenError::NoBucketHost {
+                    location: location.to_owned(),
+                    endpoint: crate::redact_url(url.as_str()),
+                });
+            }
             builder
-                .with_endpoint(format!("{}://{bucket_host}{port}", url.scheme()))
+                .with_endpoint(endpoint)
                 .with_virtual_hosted_style_request(true)
                 .with_disable_tagging(true)
         }
@@ -282,6 +335,19 @@ fn s3_builder(
                     None => None,
                 },
             };
+            // Both go into HTTP headers, where the signer cannot take a line break.
+            let bad_credential = |what| OpenError::BadCredential {
+                location: location.to_owned(),
+                what,
+            };
+            if http::HeaderValue::from_str(&credential.key_id).is_err() {
+                return Err(bad_credential("access key id"));
+            }
+            if let Some(token) = &credential.token
+                && http::HeaderValue::from_str(token).is_err()
+            {
+                return Err(bad_credential("session token"));
+            }
             builder.with_credentials(Arc::new(StaticCredentialProvider::new(credential)))
         }
     };
@@ -377,6 +443,31 @@ mod tests {
         assert!(!shown(open(&oss).unwrap()).contains("x-oss-forbid-overwrite"));
         let s3 = StoreSpec::S3(bucket(Some("http://127.0.0.1:9")));
         assert!(!shown(open_write_once(&s3).unwrap()).contains("x-oss-forbid-overwrite"));
+    }
+
+    #[test]
+    fn refuses_what_would_make_the_signer_panic() {
+        // An IP endpoint cannot be prefixed with the bucket (virtual-hosted addressing).
+        let err = open(&StoreSpec::Oss(bucket(Some("http://127.0.0.1:9")))).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "`oss://b/snapshots/x`: OSS and COS reach a bucket at `<bucket>.<endpoint host>`, which endpoint `http://127.0.0.1:9/` cannot give (an IP address or an invalid name); use the endpoint's host name"
+        );
+        let mut spec = bucket(Some("http://127.0.0.1:9"));
+        spec.region = Some("eu\nwest".into());
+        let err = open(&StoreSpec::S3(spec)).unwrap_err();
+        assert!(matches!(err, OpenError::BadRegion { .. }), "{err}");
+        let mut spec = bucket(Some("http://127.0.0.1:9"));
+        spec.credentials = Credentials::Static {
+            access_key_id: SecretSource::Value(crate::Secret::new("AKID")),
+            secret_access_key: SecretSource::Value(crate::Secret::new("sekrit-value")),
+            session_token: Some(SecretSource::Value(crate::Secret::new("bad\ntoken"))),
+        };
+        let err = open(&StoreSpec::S3(spec)).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "credentials for `s3://b/snapshots/x`: the session token holds characters an HTTP header cannot carry (a line break or a control character?)"
+        );
     }
 
     #[test]

@@ -5,6 +5,9 @@ use std::path::PathBuf;
 
 use thiserror::Error;
 
+/// Largest secret file read (a key or a token is far smaller).
+const MAX_SECRET_BYTES: u64 = 64 * 1024;
+
 /// A secret value. Its `Debug` and `Display` print `***`, so it cannot leak into logs or errors.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Secret(String);
@@ -67,11 +70,13 @@ impl SecretSource {
             SecretSource::Env(name) => std::env::var(name)
                 .map(Secret)
                 .map_err(|_| SecretError::MissingEnv(name.clone())),
-            SecretSource::File(path) => std::fs::read_to_string(path)
+            // A regular file of bounded size, opened without blocking: a FIFO or a device
+            // (`/dev/zero`) is refused at once. The reason never holds the contents.
+            SecretSource::File(path) => migrate_input::read_text_limited(path, MAX_SECRET_BYTES)
                 .map(|s| Secret(s.trim_end_matches(['\r', '\n']).to_owned()))
                 .map_err(|e| SecretError::File {
                     path: path.clone(),
-                    reason: e.kind().to_string(),
+                    reason: e.reason(),
                 }),
             SecretSource::Value(secret) => Ok(secret.clone()),
         }
@@ -109,6 +114,34 @@ mod tests {
         assert!(
             err.to_string().starts_with("cannot read secret file `"),
             "{err}"
+        );
+    }
+
+    #[test]
+    fn a_fifo_or_a_device_is_refused_at_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("fifo");
+        assert!(
+            std::process::Command::new("mkfifo")
+                .arg(&fifo)
+                .status()
+                .unwrap()
+                .success()
+        );
+        let err = SecretSource::File(fifo.clone()).resolve().unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "cannot read secret file `{}`: it is a FIFO (named pipe), not a regular file",
+                fifo.display()
+            )
+        );
+        let err = SecretSource::File("/dev/zero".into())
+            .resolve()
+            .unwrap_err();
+        assert!(
+            err.to_string()
+                .ends_with("it is a character device, not a regular file")
         );
     }
 }

@@ -25,6 +25,11 @@ pub enum UrlError {
     /// No bucket in an s3/oss/cos URL.
     #[error("`{0}` names no bucket")]
     NoBucket(String),
+    /// User information (`user:password@`): credentials never come from a store URL.
+    #[error(
+        "`{0}` carries credentials; they are not read from a store URL but from the AWS default chain (environment, profile, instance role)"
+    )]
+    Credentials(String),
     /// A query parameter this tool does not know, or one given to a `file://` URL.
     #[error("unknown parameter `{key}` in `{url}` (known: endpoint, region)")]
     Parameter {
@@ -35,10 +40,58 @@ pub enum UrlError {
     },
 }
 
+/// A URL (or what was meant to be one) as it may be shown: user information and query values
+/// replaced with `…`, control characters escaped, at most 200 characters. Store URLs carry no
+/// credentials, but an operator may still paste some into one.
+pub fn redact_url(input: &str) -> String {
+    let (head, rest) = match input.find("://") {
+        Some(i) => input.split_at(i + 3),
+        None => ("", input),
+    };
+    let authority = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let rest = match rest[..authority].rfind('@') {
+        Some(at) => format!("…@{}", &rest[at + 1..]),
+        None => rest.to_owned(),
+    };
+    let rest = match rest.split_once('?') {
+        Some((path, query)) => {
+            let keys: Vec<String> = query
+                .split('&')
+                .map(|kv| match kv.split_once('=') {
+                    Some((k, _)) => format!("{k}=…"),
+                    None => kv.to_owned(),
+                })
+                .collect();
+            format!("{path}?{}", keys.join("&"))
+        }
+        None => rest,
+    };
+    let mut shown: String = format!("{head}{rest}")
+        .chars()
+        .flat_map(|c| {
+            let escaped: Vec<char> = if c.is_control() {
+                c.escape_default().collect()
+            } else {
+                vec![c]
+            };
+            escaped
+        })
+        .take(200)
+        .collect();
+    if shown.chars().count() == 200 {
+        shown.push('…');
+    }
+    shown
+}
+
 impl StoreSpec {
-    /// Parses a store URL.
+    /// Parses a store URL. Errors show it through [`redact_url`].
     pub fn from_url(input: &str) -> Result<StoreSpec, UrlError> {
-        let url = Url::parse(input).map_err(|_| UrlError::Malformed(input.to_owned()))?;
+        let shown = || redact_url(input);
+        let url = Url::parse(input).map_err(|_| UrlError::Malformed(shown()))?;
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(UrlError::Credentials(shown()));
+        }
         let mut endpoint = None;
         let mut region = None;
         for (key, value) in url.query_pairs() {
@@ -48,7 +101,7 @@ impl StoreSpec {
                 _ => {
                     return Err(UrlError::Parameter {
                         key: key.into_owned(),
-                        url: input.to_owned(),
+                        url: shown(),
                     });
                 }
             }
@@ -56,7 +109,7 @@ impl StoreSpec {
         if url.scheme() == "file" {
             let root = url
                 .to_file_path()
-                .map_err(|_| UrlError::Malformed(input.to_owned()))?;
+                .map_err(|_| UrlError::Malformed(shown()))?;
             return Ok(StoreSpec::Fs(FsSpec {
                 root,
                 base_path: String::new(),
@@ -65,7 +118,7 @@ impl StoreSpec {
         let bucket = url
             .host_str()
             .filter(|h| !h.is_empty())
-            .ok_or_else(|| UrlError::NoBucket(input.to_owned()))?;
+            .ok_or_else(|| UrlError::NoBucket(shown()))?;
         let spec = BucketSpec {
             bucket: bucket.to_owned(),
             region,
@@ -79,7 +132,7 @@ impl StoreSpec {
             "cos" => Ok(StoreSpec::Cos(spec)),
             other => Err(UrlError::Scheme {
                 scheme: other.to_owned(),
-                url: input.to_owned(),
+                url: shown(),
             }),
         }
     }
@@ -131,7 +184,7 @@ mod tests {
         );
         assert_eq!(
             StoreSpec::from_url("s3://b?acl=x").unwrap_err().to_string(),
-            "unknown parameter `acl` in `s3://b?acl=x` (known: endpoint, region)"
+            "unknown parameter `acl` in `s3://b?acl=…` (known: endpoint, region)"
         );
         assert!(matches!(
             StoreSpec::from_url("/tmp/x"),
@@ -141,5 +194,23 @@ mod tests {
             StoreSpec::from_url("file:///x?region=a"),
             Err(UrlError::Parameter { .. })
         ));
+    }
+
+    #[test]
+    fn errors_never_show_credentials_or_query_values() {
+        assert_eq!(
+            StoreSpec::from_url("s3://b/p?secret_access_key=hunter22")
+                .unwrap_err()
+                .to_string(),
+            "unknown parameter `secret_access_key` in `s3://b/p?secret_access_key=…` (known: endpoint, region)"
+        );
+        assert_eq!(
+            StoreSpec::from_url("s3://AKID:hunter22@b/p")
+                .unwrap_err()
+                .to_string(),
+            "`s3://…@b/p` carries credentials; they are not read from a store URL but from the AWS default chain (environment, profile, instance role)"
+        );
+        assert_eq!(redact_url("s3://b/\u{1b}[2J"), "s3://b/\\u{1b}[2J");
+        assert_eq!(redact_url(&"x".repeat(500)).chars().count(), 201);
     }
 }

@@ -28,9 +28,31 @@ pub fn location(plan: &Plan, arg: &StateArg) -> Result<Option<StateLocation>, u8
         return Ok(None);
     };
     match parse_state_url(text) {
+        // Something that is there but no directory (`file:///x` gives `/x/`: compared without
+        // the trailing separator).
+        Ok(StateLocation::Dir(dir))
+            if std::fs::metadata(dir.components().collect::<std::path::PathBuf>())
+                .is_ok_and(|m| !m.is_dir()) =>
+        {
+            let plain: std::path::PathBuf = dir.components().collect();
+            let kind = std::fs::metadata(&plain)
+                .map(|m| migrate_input::FileKind::of(&m.file_type()).to_string())
+                .unwrap_or_else(|_| "not a directory".to_owned());
+            eprintln!(
+                "error: the state location `{}` is {kind}, not a directory",
+                plain.display()
+            );
+            eprintln!(
+                "help: give the directory that holds (or will hold) `<plan>.state.json`, or an object-store URL"
+            );
+            Err(EXIT_BAD_INPUT)
+        }
         Ok(loc) => Ok(Some(loc)),
         Err(e) => {
-            eprintln!("error: the state location `{text}`: {e}");
+            eprintln!(
+                "error: the state location `{}`: {e}",
+                migrate_store::redact_url(text)
+            );
             eprintln!(
                 "help: use a directory, or s3://bucket/prefix?region=…, oss://bucket/prefix?endpoint=…, cos://bucket/prefix?region=…"
             );
