@@ -3,12 +3,14 @@
 use crate::config::{Timeouts, TlsConfig};
 use crate::error::ClusterError;
 
+/// A PEM file: a regular file of at most 4 MiB, opened without blocking (a FIFO or a device is
+/// refused at once).
 fn read(path: &std::path::Path, what: &str) -> Result<Vec<u8>, ClusterError> {
-    std::fs::read(path).map_err(|e| {
+    migrate_input::read_limited(path, 4 * 1024 * 1024).map_err(|e| {
         ClusterError::Config(format!(
             "cannot read {what} `{}`: {}",
             path.display(),
-            e.kind()
+            e.reason()
         ))
     })
 }

@@ -12,6 +12,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// What a resolved secret renders as everywhere.
 pub const REDACTED: &str = "***";
 
+/// Largest secret file read (a password, a key or a token is far smaller).
+pub const MAX_SECRET_BYTES: u64 = 64 * 1024;
+
 /// Where a secret's value comes from. `Display` is the redacted placeholder every preview shows
 /// (`<redacted: env NAME>`); `Serialize` (fingerprints) writes the reference, never a literal value.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -58,11 +61,15 @@ impl SecretRef {
                 }
             },
             SecretRef::File(path) => {
-                let mut text = std::fs::read_to_string(path).map_err(|e| SecretError::File {
-                    path: path.clone(),
-                    // io::Error text is about the file (not found, permission), never its contents.
-                    reason: e.kind().to_string(),
-                })?;
+                // A regular file of bounded size, opened without blocking: a FIFO or a device
+                // (`/dev/zero`) is refused at once. The reason never holds the contents.
+                let mut text =
+                    migrate_input::read_text_limited(path, MAX_SECRET_BYTES).map_err(|e| {
+                        SecretError::File {
+                            path: path.clone(),
+                            reason: e.reason(),
+                        }
+                    })?;
                 if text.ends_with('\n') {
                     text.pop();
                     if text.ends_with('\r') {
@@ -261,6 +268,28 @@ impl Redactor {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_device_or_an_oversized_file_is_refused_without_reading_it() {
+        let err = SecretRef::File("/dev/zero".into()).resolve().unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "cannot read secret file `/dev/zero`: it is a character device, not a regular file"
+        );
+        let dir = std::env::temp_dir().join(format!("mc-secret-big-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let big = dir.join("big");
+        std::fs::write(&big, vec![b'x'; MAX_SECRET_BYTES as usize + 1]).unwrap();
+        let err = SecretRef::File(big.clone()).resolve().unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "cannot read secret file `{}`: it is larger than 64 KiB",
+                big.display()
+            )
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 
     #[test]
     fn references_show_where_the_value_comes_from_never_the_value() {

@@ -1,11 +1,13 @@
 //! One finding about a plan (an error or a warning) with labelled spans and a help line, and the
-//! miette `Diagnostic` implementation that renders it with the file name, line, column and snippet.
+//! miette `Diagnostic` implementation that renders it with the file name, line, column and snippet
+//! (from its [`Excerpt`] of the plan, never the whole file).
 
 use std::fmt;
 use std::sync::Arc;
 
-use miette::{LabeledSpan, NamedSource, SourceCode};
+use miette::{LabeledSpan, SourceCode};
 
+use crate::excerpt::Excerpt;
 use crate::node::Span;
 
 /// How serious a finding is.
@@ -24,9 +26,6 @@ pub struct Label {
     pub text: String,
 }
 
-/// The plan text a diagnostic points into, shared by all diagnostics of one load.
-pub type Source = Arc<NamedSource<Arc<str>>>;
-
 /// One error or warning about a plan.
 #[derive(Debug, Clone)]
 pub struct PlanDiagnostic {
@@ -40,7 +39,7 @@ pub struct PlanDiagnostic {
     pub labels: Vec<Label>,
     /// How to fix it.
     pub help: Option<String>,
-    source: Option<Source>,
+    source: Option<Arc<Excerpt>>,
 }
 
 impl PlanDiagnostic {
@@ -77,26 +76,21 @@ impl PlanDiagnostic {
         self
     }
 
+    /// Attaches what the diagnostic shows of the plan (built by the loader).
     #[must_use]
-    pub fn with_source(mut self, source: Source) -> Self {
-        self.source = Some(source);
+    pub(crate) fn with_excerpt(mut self, excerpt: Excerpt) -> Self {
+        self.source = Some(Arc::new(excerpt));
         self
     }
 
     /// The file name the diagnostic points into, if it has a source.
     pub fn file_name(&self) -> Option<&str> {
-        self.source.as_deref().map(NamedSource::name)
+        self.source.as_deref().map(Excerpt::name)
     }
 
     /// 1-based line and column of the primary label, if any.
     pub fn line_col(&self) -> Option<(usize, usize)> {
-        let source = self.source.as_ref()?;
-        let span = self.labels.first()?.span;
-        let text: &str = source.inner();
-        let before = text.get(..span.start.min(text.len()))?;
-        let line = before.matches('\n').count() + 1;
-        let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-        Some((line, col))
+        self.source.as_deref().and_then(Excerpt::line_col)
     }
 
     pub fn is_error(&self) -> bool {
@@ -138,17 +132,21 @@ impl miette::Diagnostic for PlanDiagnostic {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        if self.labels.is_empty() || self.source.is_none() {
+        let excerpt = self.source.as_deref()?;
+        if self.labels.is_empty() {
             return None;
         }
-        Some(Box::new(self.labels.iter().enumerate().map(|(i, l)| {
-            let text = (!l.text.is_empty()).then(|| l.text.clone());
-            if i == 0 {
-                LabeledSpan::new_primary_with_span(text, l.span)
-            } else {
-                LabeledSpan::new_with_span(text, l.span)
-            }
-        })))
+        Some(Box::new(self.labels.iter().enumerate().filter_map(
+            move |(i, l)| {
+                let span = excerpt.label(i)?;
+                let text = (!l.text.is_empty()).then(|| l.text.clone());
+                Some(if i == 0 {
+                    LabeledSpan::new_primary_with_span(text, span)
+                } else {
+                    LabeledSpan::new_with_span(text, span)
+                })
+            },
+        )))
     }
 }
 

@@ -7,15 +7,20 @@
 
 pub mod diagnostic;
 mod docs;
+mod excerpt;
+mod extent;
 mod limits;
 mod load;
 pub mod model;
 mod node;
 mod render;
 mod schema;
+mod schema_type;
+mod secrets;
 mod semantic;
 mod shape;
 mod suggest;
+mod text;
 pub mod wire;
 mod yaml;
 

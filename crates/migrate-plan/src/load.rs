@@ -1,20 +1,28 @@
-//! The loading pipeline: bytes → limits and encoding checks → YAML tree with spans → shape check
-//! against the generated schema (plus an independent `jsonschema` validation) → wire types →
-//! semantic checks → [`Plan`]. Every stage reports all it finds; a later stage runs only on input
-//! the earlier ones accepted.
+//! The loading pipeline: a regular file of bounded size (read without blocking) → size and
+//! encoding checks → control characters and tabs → YAML tree with spans → shape check against the
+//! generated schema (plus an independent `jsonschema` validation) → wire types → semantic checks →
+//! [`Plan`]. Every stage reports all it finds (up to [`MAX_DIAGNOSTICS`], then a count of the
+//! rest); a later stage runs only on input the earlier ones accepted.
+//!
+//! Every finding is shown against the text with its literal secrets blanked (`secrets.rs`): found
+//! exactly in the parsed document, or conservatively line by line when the text did not parse. Each
+//! finding carries a small excerpt of that text (`excerpt.rs`), so showing findings costs time
+//! linear in the file whatever its shape.
 
-use std::io::Read;
 use std::path::Path;
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
-use miette::NamedSource;
+use migrate_input::ReadError;
 
-use crate::diagnostic::{Diagnostics, PlanDiagnostic, Severity, Source};
+use crate::diagnostic::{Diagnostics, PlanDiagnostic, Severity};
+use crate::excerpt::Shown;
 use crate::limits::{MAX_BYTES, MAX_DIAGNOSTICS};
 use crate::model::Plan;
 use crate::node::{Node, NodeValue, Span};
 use crate::schema::schema;
+use crate::secrets::{self, Secrets};
 use crate::semantic::{Cx, build};
+use crate::text::{self, Found};
 use crate::wire::PlanWire;
 use crate::{shape, yaml};
 
@@ -32,31 +40,38 @@ pub struct Loaded {
     pub warnings: Diagnostics,
 }
 
-/// Reads and loads a plan file. The error holds every finding (errors and warnings).
+/// Reads and loads a plan file: a regular file of at most [`MAX_BYTES`] (a FIFO, a device or a
+/// directory is refused without waiting or reading). The error holds every finding (errors and
+/// warnings).
 pub fn load_file(path: &Path, opts: &LoadOptions) -> Result<Loaded, Diagnostics> {
-    let name = path.display().to_string();
-    let fail = |message: String, help: &str| {
-        Err(Diagnostics::new(vec![
-            PlanDiagnostic::error("plan::read", message).help(help),
-        ]))
-    };
-    let file = match fs_err::File::open(path) {
-        Ok(f) => f,
-        Err(e) => {
-            return fail(
-                e.to_string(),
-                "check the path; `migrate validate` reads `plan.yaml` when no file is given",
-            );
+    match migrate_input::read_limited(path, MAX_BYTES as u64) {
+        Ok(bytes) => load_bytes(&path.display().to_string(), &bytes, opts),
+        Err(e) => Err(Diagnostics::new(vec![read_error(&e)])),
+    }
+}
+
+/// A plan file that could not be read, said as the operator needs it.
+fn read_error(e: &ReadError) -> PlanDiagnostic {
+    let help = match e {
+        ReadError::NotAFile { .. } => {
+            "give the path of the plan file itself: a plan is read whole, so pipes, devices and directories are refused"
+        }
+        ReadError::TooLarge { .. } => {
+            "a plan is a few kilobytes; check that this is the right file"
+        }
+        ReadError::Io {
+            kind: std::io::ErrorKind::NotFound,
+            ..
+        } => "check the path; `migrate validate` reads `plan.yaml` when no file is given",
+        ReadError::NotText { .. } | ReadError::Io { .. } => {
+            "check that the path is a readable file"
         }
     };
-    let mut bytes = Vec::new();
-    if let Err(e) = file.take(MAX_BYTES as u64 + 1).read_to_end(&mut bytes) {
-        return fail(
-            format!("cannot read `{name}`: {e}"),
-            "check that the path is a readable file",
-        );
-    }
-    load_bytes(&name, &bytes, opts)
+    let code = match e {
+        ReadError::TooLarge { .. } => "plan::limit",
+        _ => "plan::read",
+    };
+    PlanDiagnostic::error(code, e.to_string()).help(help)
 }
 
 /// Loads a plan from text; `name` is shown in diagnostics.
@@ -66,9 +81,9 @@ pub fn load_str(name: &str, text: &str, opts: &LoadOptions) -> Result<Loaded, Di
 
 /// Loads a plan from bytes (checked for size and UTF-8 first); `name` is shown in diagnostics.
 pub fn load_bytes(name: &str, bytes: &[u8], opts: &LoadOptions) -> Result<Loaded, Diagnostics> {
-    let mut diags = Stage::new(name);
+    let mut stage = Stage::new(name);
     if bytes.len() > MAX_BYTES {
-        return Err(diags.fail(
+        return Err(stage.fail(
             PlanDiagnostic::error(
                 "plan::limit",
                 format!("`{name}` is larger than {} MiB", MAX_BYTES / (1024 * 1024)),
@@ -80,9 +95,10 @@ pub fn load_bytes(name: &str, bytes: &[u8], opts: &LoadOptions) -> Result<Loaded
         Ok(t) => t,
         Err(e) => {
             let at = e.valid_up_to();
+            // Offsets up to the first bad byte are the same in the lossy text.
             let lossy = String::from_utf8_lossy(bytes);
-            diags.source = source(name, &lossy, &[]);
-            return Err(diags.fail(
+            stage.show_text(&lossy);
+            return Err(stage.fail(
                 PlanDiagnostic::error(
                     "plan::encoding",
                     format!("`{name}` is not valid UTF-8 (byte 0x{:02x})", bytes[at]),
@@ -93,37 +109,39 @@ pub fn load_bytes(name: &str, bytes: &[u8], opts: &LoadOptions) -> Result<Loaded
         }
     };
     if text.trim_start_matches('\u{feff}').trim().is_empty() {
-        return Err(diags.fail(
+        return Err(stage.fail(
             PlanDiagnostic::error("plan::empty", format!("`{name}` is empty"))
                 .help("a plan starts with `version: 1`; see the examples in `plans/`, and `migrate schema` for the format"),
         ));
     }
-    diags.source = source(name, text, &[]);
-    let tabs = tab_indents(text);
-    if !tabs.is_empty() {
-        return Err(diags.fail_all(tabs));
+    for check in [text::control_chars, text::tab_indents] {
+        let found = check(text);
+        if !found.is_empty() {
+            stage.show_text(text);
+            return Err(stage.finish(found));
+        }
     }
     let doc = match yaml::parse(text) {
         Ok(Some(doc)) => doc,
         Ok(None) => {
-            return Err(diags.fail(
+            return Err(stage.fail(
                 PlanDiagnostic::error("plan::empty", format!("`{name}` holds no YAML document"))
                     .help("a plan starts with `version: 1`; see the examples in `plans/`"),
             ));
         }
         Err(errors) => {
-            diags.source = source(name, text, &secret_spans_in_text(text));
-            return Err(diags.fail_all(errors));
+            stage.show_text(text);
+            return Err(stage.finish(errors));
         }
     };
-    diags.source = source(name, text, &secret_spans(&doc));
+    stage.show(text, secrets::in_document(&doc, text));
     if let Some(e) = unsupported_version(&doc) {
-        return Err(diags.fail(e));
+        return Err(stage.fail(e));
     }
     // The independent validator decides; the shape walker explains what it rejects (and anything
     // it cannot explain is reported as the validator words it).
     let json = doc.to_json();
-    let mut found = Vec::new();
+    let mut found = Found::default();
     if !validator().is_some_and(|v| v.is_valid(&json)) {
         found = shape::check(schema(), &doc);
         if found.is_empty() {
@@ -131,7 +149,7 @@ pub fn load_bytes(name: &str, bytes: &[u8], opts: &LoadOptions) -> Result<Loaded
         }
     }
     if !found.is_empty() {
-        return Err(diags.fail_all(found));
+        return Err(stage.finish(found));
     }
     let wire: PlanWire = match serde_json::from_value(json) {
         Ok(w) => w,
@@ -140,9 +158,9 @@ pub fn load_bytes(name: &str, bytes: &[u8], opts: &LoadOptions) -> Result<Loaded
             // walker, which is strict about them, points at the exact value.
             let found = shape::check(schema(), &doc);
             if !found.is_empty() {
-                return Err(diags.fail_all(found));
+                return Err(stage.finish(found));
             }
-            return Err(diags.fail(
+            return Err(stage.fail(
                 PlanDiagnostic::error(
                     "plan::schema",
                     format!("the plan does not match its format: {e}"),
@@ -166,7 +184,10 @@ pub fn load_bytes(name: &str, bytes: &[u8], opts: &LoadOptions) -> Result<Loaded
             });
         }
     }
-    let all = diags.finish(found);
+    let all = stage.finish(Found {
+        items: found,
+        more: 0,
+    });
     match plan {
         Some(plan) if !all.has_errors() => Ok(Loaded {
             plan,
@@ -176,144 +197,86 @@ pub fn load_bytes(name: &str, bytes: &[u8], opts: &LoadOptions) -> Result<Loaded
     }
 }
 
-/// Collects findings and attaches the source to each.
+/// Collects findings and shows each against the plan's text with its secrets blanked.
 struct Stage {
-    source: Option<Source>,
+    name: String,
+    shown: Option<Shown>,
+    secrets: Secrets,
 }
 
 impl Stage {
-    fn new(_name: &str) -> Self {
-        Stage { source: None }
+    fn new(name: &str) -> Self {
+        Stage {
+            name: name.to_owned(),
+            shown: None,
+            secrets: Secrets::default(),
+        }
+    }
+
+    /// Shows `text` with the secrets found in it.
+    fn show(&mut self, text: &str, secrets: Secrets) {
+        self.shown = Some(Shown::new(
+            &self.name,
+            secrets::masked(text, &secrets.spans),
+        ));
+        self.secrets = secrets;
+    }
+
+    /// Shows text that did not parse, with its secrets found line by line.
+    fn show_text(&mut self, text: &str) {
+        self.show(text, secrets::in_text(text));
     }
 
     fn fail(&self, d: PlanDiagnostic) -> Diagnostics {
-        self.finish(vec![d])
+        self.finish(Found {
+            items: vec![d],
+            more: 0,
+        })
     }
 
-    fn fail_all(&self, ds: Vec<PlanDiagnostic>) -> Diagnostics {
-        self.finish(ds)
-    }
-
-    fn finish(&self, mut ds: Vec<PlanDiagnostic>) -> Diagnostics {
+    /// In document order, at most [`MAX_DIAGNOSTICS`] and a count of the rest; secret values
+    /// scrubbed from every text; each with its excerpt.
+    fn finish(&self, found: Found) -> Diagnostics {
+        let Found {
+            items: mut ds,
+            mut more,
+        } = found;
         ds.sort_by_key(|d| d.labels.first().map_or(0, |l| l.span.start));
         if ds.len() > MAX_DIAGNOSTICS {
-            let more = ds.len() - MAX_DIAGNOSTICS;
+            more += ds.len() - MAX_DIAGNOSTICS;
             ds.truncate(MAX_DIAGNOSTICS);
+        }
+        if more > 0 {
             ds.push(
-                PlanDiagnostic::error("plan::too-many", format!("… and {more} more findings"))
-                    .help("fix the ones above and validate again"),
+                PlanDiagnostic::error(
+                    "plan::too-many",
+                    format!("… and {more} more findings, not shown"),
+                )
+                .help("fix the ones above and validate again"),
             );
         }
+        let scrubber = (!self.secrets.spans.is_empty()).then(|| self.secrets.scrubber());
         Diagnostics::new(
             ds.into_iter()
-                .map(|d| match &self.source {
-                    Some(s) => d.with_source(Arc::clone(s)),
-                    None => d,
+                .map(|mut d| {
+                    if let Some(s) = &scrubber {
+                        d.message = s.scrub(&d.message);
+                        d.help = d.help.map(|h| s.scrub(&h));
+                        for l in &mut d.labels {
+                            l.text = s.scrub(&l.text);
+                        }
+                    }
+                    match &self.shown {
+                        Some(s) if !d.labels.is_empty() => {
+                            let excerpt = s.excerpt(&d.labels);
+                            d.with_excerpt(excerpt)
+                        }
+                        _ => d,
+                    }
                 })
                 .collect(),
         )
     }
-}
-
-/// The text diagnostics show, with every secret's bytes replaced by `*` (offsets stay valid).
-fn source(name: &str, text: &str, secrets: &[Span]) -> Option<Source> {
-    let mut bytes = text.as_bytes().to_vec();
-    for s in secrets {
-        let end = (s.start + s.len).min(bytes.len());
-        for b in bytes.get_mut(s.start.min(end)..end).into_iter().flatten() {
-            if *b != b'\n' {
-                *b = b'*';
-            }
-        }
-    }
-    // Masking whole bytes can split a multi-byte character; lossy conversion keeps it printable.
-    let masked = String::from_utf8_lossy(&bytes).into_owned();
-    Some(Arc::new(NamedSource::new(name, Arc::<str>::from(masked))))
-}
-
-/// Keys whose plain string values are secrets.
-const SECRET_KEYS: &[&str] = &[
-    "password",
-    "key",
-    "token",
-    "access_key_id",
-    "secret_access_key",
-    "access_key_secret",
-    "security_token",
-    "session_token",
-];
-
-/// Spans of literal secrets in the document: values of secret keys, and credentials inside URLs.
-fn secret_spans(doc: &Node) -> Vec<Span> {
-    let mut out = Vec::new();
-    let mut stack = vec![doc];
-    while let Some(n) = stack.pop() {
-        match &n.value {
-            NodeValue::Map(entries) => {
-                for e in entries {
-                    if let NodeValue::Str(s) = &e.value.value {
-                        if SECRET_KEYS.contains(&e.key.as_str()) {
-                            out.push(e.value.span);
-                        } else if let Some(userinfo) = url_userinfo(s) {
-                            out.push(Span::new(e.value.span.start + userinfo.0, userinfo.1));
-                        }
-                    }
-                    stack.push(&e.value);
-                }
-            }
-            NodeValue::Seq(items) => stack.extend(items.iter()),
-            _ => {}
-        }
-    }
-    out
-}
-
-/// The same, line by line, for text that did not parse: `password: x`-style lines and URL userinfo.
-fn secret_spans_in_text(text: &str) -> Vec<Span> {
-    let mut out = Vec::new();
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        let body = line.trim_end_matches(['\n', '\r']);
-        for key in SECRET_KEYS {
-            let pat = format!("{key}:");
-            if let Some(i) = body.find(&pat) {
-                let start = i + pat.len();
-                out.push(Span::new(offset + start, body.len() - start));
-            }
-        }
-        if let Some((s, l)) = url_userinfo(body) {
-            out.push(Span::new(offset + s, l));
-        }
-        offset += line.len();
-    }
-    out
-}
-
-/// Offset and length of `user:pass` in `scheme://user:pass@host`.
-fn url_userinfo(s: &str) -> Option<(usize, usize)> {
-    let start = s.find("://")? + 3;
-    let rest = &s[start..];
-    let end = rest.find(['/', ' ', '"', '\'']).unwrap_or(rest.len());
-    let at = rest[..end].rfind('@')?;
-    Some((start, at))
-}
-
-/// Tabs in indentation: YAML forbids them, and the parser's own message is obscure.
-fn tab_indents(text: &str) -> Vec<PlanDiagnostic> {
-    let mut out = Vec::new();
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
-        if let Some(i) = line[..indent].find('\t') {
-            out.push(
-                PlanDiagnostic::error("plan::tab", "tab character in indentation")
-                    .label(Span::new(offset + i, 1), "tab")
-                    .help("YAML indentation must use spaces: replace the tab with spaces"),
-            );
-        }
-        offset += line.len();
-    }
-    out
 }
 
 /// A `version` other than 1: reported alone, since the rest of the file may follow another format.
@@ -338,15 +301,17 @@ fn validator() -> Option<&'static jsonschema::Validator> {
 }
 
 /// Independent validation with the `jsonschema` crate, for anything the shape walker let through.
-fn jsonschema_errors(json: &serde_json::Value, doc: &Node) -> Vec<PlanDiagnostic> {
+fn jsonschema_errors(json: &serde_json::Value, doc: &Node) -> Found {
+    let mut found = Found::default();
     let Some(v) = validator() else {
-        return vec![
+        found.push(|| {
             PlanDiagnostic::error("plan::schema", "the plan schema failed to compile")
-                .help("this is a bug in migrate; please report it"),
-        ];
+                .help("this is a bug in migrate; please report it")
+        });
+        return found;
     };
-    v.iter_errors(json)
-        .map(|e| {
+    for e in v.iter_errors(json) {
+        found.push(|| {
             let path: Vec<String> = e
                 .instance_path()
                 .as_str()
@@ -371,8 +336,9 @@ fn jsonschema_errors(json: &serde_json::Value, doc: &Node) -> Vec<PlanDiagnostic
             PlanDiagnostic::error("plan::schema", format!("{shown}: {e}"))
                 .label(place.value_span(), "does not match the schema")
                 .help("compare it with `migrate schema` and the examples in `plans/`")
-        })
-        .collect()
+        });
+    }
+    found
 }
 
 #[cfg(test)]
@@ -385,7 +351,7 @@ mod tests {
         // on the offending key, through list indexes and map keys.
         let text = "version: 1\nindexes:\n  - a\n  - { name: b, bogus: 1 }\n";
         let doc = yaml::parse(text).expect("parses").expect("document");
-        let found = jsonschema_errors(&doc.to_json(), &doc);
+        let found = jsonschema_errors(&doc.to_json(), &doc).items;
         let bogus = found
             .iter()
             .find(|d| d.message.starts_with("`indexes.1`"))

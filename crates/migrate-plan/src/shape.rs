@@ -13,13 +13,16 @@ use serde_json::{Map, Value};
 
 use crate::diagnostic::PlanDiagnostic;
 use crate::node::{Entry, Node, NodeValue, Span};
-use crate::suggest::{did_you_mean, one_of};
+use crate::schema_type::{accepts, accepts_object, expected_from_type, type_matches};
+use crate::suggest::{did_you_mean, join_or, one_of};
+use crate::text::Found;
 
-/// Checks `doc` against `schema` (the root of the generated schema) and returns every finding.
-pub(crate) fn check(schema: &Value, doc: &Node) -> Vec<PlanDiagnostic> {
+/// Checks `doc` against `schema` (the root of the generated schema) and returns every finding
+/// (the first ones in full, a count of the rest).
+pub(crate) fn check(schema: &Value, doc: &Node) -> Found {
     let mut w = Walker {
         root: schema,
-        out: Vec::new(),
+        out: Found::default(),
     };
     let ctx = Ctx {
         path: String::new(),
@@ -32,7 +35,7 @@ pub(crate) fn check(schema: &Value, doc: &Node) -> Vec<PlanDiagnostic> {
 
 struct Walker<'s> {
     root: &'s Value,
-    out: Vec<PlanDiagnostic>,
+    out: Found,
 }
 
 /// Where the walker is: the dotted path for messages and the key the node is the value of.
@@ -139,21 +142,18 @@ impl<'s> Walker<'s> {
         let props = s.get("properties").and_then(Value::as_object);
         let additional = s.get("additionalProperties");
         for e in entries {
-            let child = Ctx {
+            let child = |description| Ctx {
                 path: ctx.child_path(&e.key),
                 key_span: Some(e.key_span),
-                description: None,
+                description,
             };
             if let Some(p) = props.and_then(|m| m.get(&e.key)) {
-                let child = Ctx {
-                    description: p.get("description").and_then(Value::as_str),
-                    ..child
-                };
-                self.node(p, &e.value, &child);
+                let description = p.get("description").and_then(Value::as_str);
+                self.node(p, &e.value, &child(description));
             } else {
                 match additional {
                     Some(Value::Bool(false)) => self.unknown_key(e, props, ctx),
-                    Some(a @ Value::Object(_)) => self.node(a, &e.value, &child),
+                    Some(a @ Value::Object(_)) => self.node(a, &e.value, &child(None)),
                     _ => {}
                 }
             }
@@ -180,7 +180,7 @@ impl<'s> Walker<'s> {
                 Some(d) => format!("add `{r}:` — {d}"),
                 None => format!("add `{r}:`"),
             };
-            self.out.push(
+            self.out.add(
                 PlanDiagnostic::error(
                     "plan::missing-key",
                     format!("missing key `{r}` in {}", ctx.name()),
@@ -192,6 +192,11 @@ impl<'s> Walker<'s> {
     }
 
     fn unknown_key(&mut self, e: &Entry, props: Option<&Map<String, Value>>, ctx: &Ctx<'s>) {
+        if self.out.full() {
+            // Past the limit findings are only counted: skip the suggestions.
+            self.out.more += 1;
+            return;
+        }
         let keys: Vec<&str> = props
             .into_iter()
             .flat_map(|m| m.keys())
@@ -202,7 +207,7 @@ impl<'s> Walker<'s> {
             None if keys.is_empty() => format!("{} takes no keys", ctx.name()),
             None => format!("the keys of {} are {}", ctx.name(), one_of(&keys)),
         };
-        self.out.push(
+        self.out.add(
             PlanDiagnostic::error(
                 "plan::unknown-key",
                 format!("unknown key `{}` in {}", e.key, ctx.name()),
@@ -216,7 +221,7 @@ impl<'s> Walker<'s> {
         if let Some(min) = s.get("minItems").and_then(Value::as_u64)
             && (items.len() as u64) < min
         {
-            self.out.push(
+            self.out.add(
                 PlanDiagnostic::error(
                     "plan::range",
                     format!(
@@ -261,7 +266,7 @@ impl<'s> Walker<'s> {
                 (None, Some(b)) => format!("must be at most {b}"),
                 (None, None) => unreachable_bounds(),
             };
-            self.out.push(
+            self.out.add(
                 PlanDiagnostic::error("plan::range", format!("{} {bounds}", ctx.name()))
                     .label(node.span, "out of range")
                     .help(
@@ -277,7 +282,7 @@ impl<'s> Walker<'s> {
         if let Some(min) = s.get("minLength").and_then(Value::as_u64)
             && len < min
         {
-            self.out.push(
+            self.out.add(
                 PlanDiagnostic::error("plan::range", format!("{} must not be empty", ctx.name()))
                     .label(node.span, "empty")
                     .help(
@@ -289,7 +294,7 @@ impl<'s> Walker<'s> {
         if let Some(max) = s.get("maxLength").and_then(Value::as_u64)
             && len > max
         {
-            self.out.push(
+            self.out.add(
                 PlanDiagnostic::error(
                     "plan::range",
                     format!("{} is {len} characters long, more than {max}", ctx.name()),
@@ -390,7 +395,7 @@ impl<'s> Walker<'s> {
                         };
                         self.node(sub, &e.value, &child);
                     } else if units.contains(&e.key.as_str()) {
-                        self.out.push(
+                        self.out.add(
                             PlanDiagnostic::error(
                                 "plan::type",
                                 format!("`{}` in {} takes no settings", e.key, ctx.name()),
@@ -407,7 +412,7 @@ impl<'s> Walker<'s> {
                             ),
                             None => format!("{} is one of {}", ctx.name(), one_of(&all_names)),
                         };
-                        self.out.push(
+                        self.out.add(
                             PlanDiagnostic::error(
                                 "plan::unknown-variant",
                                 format!("unknown kind `{}` in {}", e.key, ctx.name()),
@@ -425,7 +430,7 @@ impl<'s> Walker<'s> {
                     } else {
                         one_of(&keys).replace(" or ", " and ")
                     };
-                    self.out.push(
+                    self.out.add(
                         PlanDiagnostic::error(
                             "plan::one-of",
                             format!("{} must name exactly one kind, found {found}", ctx.name()),
@@ -448,7 +453,7 @@ impl<'s> Walker<'s> {
                         plural(tags.len() as u64, "one", &format!("{}", tags.len()))
                     ));
                 }
-                self.out.push(
+                self.out.add(
                     PlanDiagnostic::error(
                         "plan::enum",
                         format!("`{s}` is not a valid value for {}", ctx.name()),
@@ -485,6 +490,11 @@ impl<'s> Walker<'s> {
     }
 
     fn wrong_type(&mut self, expected: &str, node: &Node, ctx: &Ctx<'s>) {
+        if self.out.full() {
+            // Past the limit findings are only counted: skip the suggestions.
+            self.out.more += 1;
+            return;
+        }
         let found = match &node.value {
             NodeValue::Str(s) if s.len() <= 40 => format!("the string `{s}`"),
             NodeValue::Int(i) => format!("the number `{i}`"),
@@ -516,7 +526,7 @@ impl<'s> Walker<'s> {
             (None, Some(d)) => d.to_owned(),
             (None, None) => format!("write {expected}"),
         };
-        self.out.push(
+        self.out.add(
             PlanDiagnostic::error(
                 "plan::type",
                 format!("{} must be {expected}, found {found}", ctx.name()),
@@ -527,6 +537,11 @@ impl<'s> Walker<'s> {
     }
 
     fn not_allowed(&mut self, node: &Node, ctx: &Ctx<'s>, allowed: &[String]) {
+        if self.out.full() {
+            // Past the limit findings are only counted: skip the suggestions.
+            self.out.more += 1;
+            return;
+        }
         let shown = match &node.value {
             NodeValue::Str(s) => s.clone(),
             _ => node.to_json().to_string(),
@@ -536,7 +551,7 @@ impl<'s> Walker<'s> {
             None => String::new(),
         };
         help.push_str(&format!("allowed: {}", one_of(allowed)));
-        self.out.push(
+        self.out.add(
             PlanDiagnostic::error(
                 "plan::enum",
                 format!("`{shown}` is not a valid value for {}", ctx.name()),
@@ -557,69 +572,4 @@ fn plural(n: u64, one: &str, many: &str) -> String {
     } else {
         many.to_owned()
     }
-}
-
-fn join_or(items: &[String]) -> String {
-    match items {
-        [] => "a different value".into(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} or {last}", init.join(", ")),
-    }
-}
-
-fn accepts_object(schema: &Value) -> bool {
-    match schema.get("type") {
-        Some(t) => type_names(t).contains(&"object"),
-        None => schema.get("properties").is_some(),
-    }
-}
-
-fn accepts(schema: &Value, node: &Node) -> bool {
-    match schema.get("type") {
-        Some(t) => type_matches(t, node),
-        None => matches!(node.value, NodeValue::Map(_)) && schema.get("properties").is_some(),
-    }
-}
-
-fn type_names(t: &Value) -> Vec<&str> {
-    match t {
-        Value::String(s) => vec![s.as_str()],
-        Value::Array(a) => a.iter().filter_map(Value::as_str).collect(),
-        _ => Vec::new(),
-    }
-}
-
-fn type_matches(t: &Value, node: &Node) -> bool {
-    type_names(t).iter().any(|name| {
-        matches!(
-            (*name, &node.value),
-            ("null", NodeValue::Null)
-                | ("boolean", NodeValue::Bool(_))
-                | ("integer", NodeValue::Int(_))
-                | ("number", NodeValue::Int(_) | NodeValue::Float(_))
-                | ("string", NodeValue::Str(_))
-                | ("array", NodeValue::Seq(_))
-                | ("object", NodeValue::Map(_))
-        )
-    })
-}
-
-fn expected_from_type(t: &Value) -> String {
-    let names: Vec<String> = type_names(t)
-        .into_iter()
-        .filter(|n| *n != "null")
-        .map(|n| {
-            match n {
-                "boolean" => "true or false",
-                "integer" => "a whole number",
-                "number" => "a number",
-                "string" => "a string",
-                "array" => "a list",
-                "object" => "a map",
-                _ => "a value",
-            }
-            .to_owned()
-        })
-        .collect();
-    join_or(&names)
 }

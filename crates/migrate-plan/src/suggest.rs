@@ -27,6 +27,15 @@ pub(crate) fn one_of<S: AsRef<str>>(items: &[S]) -> String {
     }
 }
 
+/// "a, b or c" for phrases already formatted.
+pub(crate) fn join_or(items: &[String]) -> String {
+    match items {
+        [] => "a different value".into(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

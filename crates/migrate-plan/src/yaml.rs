@@ -11,8 +11,10 @@ use yaml_rust2::parser::{Event, Parser};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
 
 use crate::diagnostic::PlanDiagnostic;
+use crate::extent;
 use crate::limits::{MAX_DEPTH, MAX_NODES};
 use crate::node::{Entry, Node, NodeValue, Span};
+use crate::text::Found;
 
 /// Maps the parser's character offsets to byte offsets.
 struct Offsets<'a> {
@@ -36,35 +38,11 @@ impl<'a> Offsets<'a> {
         }
     }
 
-    /// The span of a scalar starting at `start`: its written form up to the end of the line.
+    /// The span of a scalar starting at `start`: its whole written form (see [`extent`]).
     fn scalar_span(&self, start: usize, value: &str, style: TScalarStyle) -> Span {
-        let rest = &self.text[start.min(self.text.len())..];
-        let line = rest.split(['\n', '\r']).next().unwrap_or("");
-        let len = match style {
-            TScalarStyle::Plain => value.len().min(line.len()),
-            TScalarStyle::SingleQuoted => quoted_len(line, '\''),
-            TScalarStyle::DoubleQuoted => quoted_len(line, '"'),
-            _ => line.chars().next().map_or(0, char::len_utf8),
-        };
-        Span::new(start, len)
+        let rest = self.text.get(start..).unwrap_or("");
+        Span::new(start, extent::scalar_len(rest, value, style))
     }
-}
-
-/// Length of a quoted scalar written on one line (the whole rest of the line if it continues).
-fn quoted_len(line: &str, quote: char) -> usize {
-    let mut chars = line.char_indices().skip(1).peekable();
-    while let Some((i, c)) = chars.next() {
-        if quote == '"' && c == '\\' {
-            chars.next();
-        } else if c == quote {
-            if quote == '\'' && chars.peek().is_some_and(|&(_, n)| n == '\'') {
-                chars.next();
-                continue;
-            }
-            return i + 1;
-        }
-    }
-    line.len()
 }
 
 enum FrameKind {
@@ -90,21 +68,21 @@ struct Builder<'a> {
     root: Option<Node>,
     anchors: HashMap<usize, (Node, usize)>,
     nodes: usize,
-    errors: Vec<PlanDiagnostic>,
+    errors: Found,
 }
 
 /// Why parsing stopped early.
 struct Stop;
 
 /// Parses one YAML document. Errors are returned without a source; the loader attaches it.
-pub(crate) fn parse(text: &str) -> Result<Option<Node>, Vec<PlanDiagnostic>> {
+pub(crate) fn parse(text: &str) -> Result<Option<Node>, Found> {
     let mut b = Builder {
         offsets: Offsets::new(text),
         stack: Vec::new(),
         root: None,
         anchors: HashMap::new(),
         nodes: 0,
-        errors: Vec::new(),
+        errors: Found::default(),
     };
     let mut parser = Parser::new_from_str(text);
     let mut documents = 0usize;
@@ -113,7 +91,7 @@ pub(crate) fn parse(text: &str) -> Result<Option<Node>, Vec<PlanDiagnostic>> {
             Ok(t) => t,
             Err(e) => {
                 let at = b.offsets.byte(e.marker());
-                b.errors.push(syntax_error(at, e.info()));
+                b.errors.add(syntax_error(at, e.info()));
                 break;
             }
         };
@@ -123,7 +101,7 @@ pub(crate) fn parse(text: &str) -> Result<Option<Node>, Vec<PlanDiagnostic>> {
             Event::DocumentStart => {
                 documents += 1;
                 if documents > 1 {
-                    b.errors.push(
+                    b.errors.add(
                         PlanDiagnostic::error(
                             "plan::yaml",
                             "the file holds more than one YAML document",
@@ -174,7 +152,7 @@ impl Builder<'_> {
     fn count(&mut self, n: usize, at: usize) -> Result<(), Stop> {
         self.nodes = self.nodes.saturating_add(n);
         if self.nodes > MAX_NODES {
-            self.errors.push(
+            self.errors.add(
                 PlanDiagnostic::error(
                     "plan::limit",
                     format!("the document expands to more than {MAX_NODES} values"),
@@ -219,7 +197,7 @@ impl Builder<'_> {
                 entries.iter().find(|e| e.key == raw).map(|e| e.key_span)
             };
             let discard = if let Some(first) = earlier {
-                self.errors.push(
+                self.errors.add(
                     PlanDiagnostic::error("plan::duplicate-key", format!("duplicate key `{raw}`"))
                         .label(span, "defined again here")
                         .label(first, "first defined here")
@@ -250,7 +228,7 @@ impl Builder<'_> {
 
     fn alias(&mut self, id: usize, at: usize) -> Result<(), Stop> {
         let Some((node, n)) = self.anchors.get(&id) else {
-            self.errors.push(syntax_error(at, "unknown anchor"));
+            self.errors.add(syntax_error(at, "unknown anchor"));
             return Err(Stop);
         };
         let (node, n) = (node.clone(), *n);
@@ -264,7 +242,7 @@ impl Builder<'_> {
             ..
         }) = self.stack.last()
         {
-            self.errors.push(
+            self.errors.add(
                 PlanDiagnostic::error(
                     "plan::yaml",
                     "a key must be a plain string, not a list or a map",
@@ -275,7 +253,7 @@ impl Builder<'_> {
             return Err(Stop);
         }
         if self.stack.len() >= MAX_DEPTH {
-            self.errors.push(
+            self.errors.add(
                 PlanDiagnostic::error(
                     "plan::limit",
                     format!("the document is nested more than {MAX_DEPTH} levels deep"),
@@ -362,7 +340,7 @@ impl Builder<'_> {
                 }
                 None => {
                     // An alias used as a key.
-                    self.errors.push(
+                    self.errors.add(
                         PlanDiagnostic::error(
                             "plan::yaml",
                             "a key must be a plain string, not an alias",

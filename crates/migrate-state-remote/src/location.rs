@@ -223,7 +223,7 @@ mod tests {
             parse_state_url("s3://b/x?secret=abc")
                 .unwrap_err()
                 .to_string(),
-            "state location: unknown parameter `secret` in `s3://b/x?secret=abc` (known: endpoint, region)"
+            "state location: unknown parameter `secret` in `s3://b/x?secret=…` (known: endpoint, region)"
         );
         assert_eq!(
             parse_state_url("  ").unwrap_err().to_string(),

@@ -31,6 +31,18 @@ use crate::lock::{LockAcquired, LockInfo};
 use crate::state::State;
 use crate::store::{Changes, StateStore, check_successor};
 
+/// Largest state or journal file read.
+const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Why a state file cannot be read, as the I/O error the state errors carry.
+fn unreadable(e: &migrate_input::ReadError) -> io::Error {
+    let kind = match e {
+        migrate_input::ReadError::Io { kind, .. } => *kind,
+        _ => io::ErrorKind::InvalidInput,
+    };
+    io::Error::new(kind, e.reason())
+}
+
 /// Commits between compactions by default.
 const COMPACT_EVERY: usize = 4096;
 
@@ -188,10 +200,14 @@ impl FileStore {
     }
 
     fn read_optional(path: &Path) -> Result<Option<Vec<u8>>, StateError> {
-        match std::fs::read(path) {
+        // A regular file of bounded size: a FIFO or a device is refused, never waited on.
+        match migrate_input::read_limited(path, MAX_FILE_BYTES) {
             Ok(bytes) => Ok(Some(bytes)),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(StateError::io("read", path, e)),
+            Err(migrate_input::ReadError::Io {
+                kind: io::ErrorKind::NotFound,
+                ..
+            }) => Ok(None),
+            Err(e) => Err(StateError::io("read", path, unreadable(&e))),
         }
     }
 
@@ -199,17 +215,29 @@ impl FileStore {
     fn read_state_file(&self) -> Result<Option<(Vec<u8>, Stamp)>, StateError> {
         use std::io::Read;
         let path = &self.state_path;
-        let mut file = match std::fs::File::open(path) {
+        // A regular file of bounded size: a FIFO or a device is refused, never waited on.
+        let file = match migrate_input::open_limited(path, MAX_FILE_BYTES) {
             Ok(f) => f,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(StateError::io("read", path, e)),
+            Err(migrate_input::ReadError::Io {
+                kind: io::ErrorKind::NotFound,
+                ..
+            }) => return Ok(None),
+            Err(e) => return Err(StateError::io("read", path, unreadable(&e))),
         };
         let meta = file
             .metadata()
             .map_err(|e| StateError::io("inspect", path, e))?;
         let mut bytes = Vec::with_capacity(meta.len() as usize);
-        file.read_to_end(&mut bytes)
+        file.take(MAX_FILE_BYTES + 1)
+            .read_to_end(&mut bytes)
             .map_err(|e| StateError::io("read", path, e))?;
+        if bytes.len() as u64 > MAX_FILE_BYTES {
+            let e = migrate_input::ReadError::TooLarge {
+                path: path.clone(),
+                limit: MAX_FILE_BYTES,
+            };
+            return Err(StateError::io("read", path, unreadable(&e)));
+        }
         Ok(Some((bytes, Stamp::of(&meta))))
     }
 

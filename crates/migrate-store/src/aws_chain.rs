@@ -44,6 +44,7 @@ impl CredentialProvider for AwsChainProvider {
                 return Ok(Arc::clone(credential));
             }
         }
+        refuse_odd_files()?;
         let chain = self
             .chain
             .get_or_init(|| async {
@@ -58,6 +59,22 @@ impl CredentialProvider for AwsChainProvider {
             store: "S3",
             source: format!("no AWS credentials from the default chain (environment, profile, SSO, web identity, instance): {e}").into(),
         })?;
+        // Both go into HTTP headers, where the signer cannot take a line break (it would panic).
+        let unusable = |what: &str| {
+            object_store::Error::Generic {
+            store: "S3",
+            source: format!("the {what} from the AWS default chain holds characters an HTTP header cannot carry (check AWS_ACCESS_KEY_ID, AWS_SESSION_TOKEN and the profile)").into(),
+        }
+        };
+        if http::HeaderValue::from_str(credentials.access_key_id()).is_err() {
+            return Err(unusable("access key id"));
+        }
+        if credentials
+            .session_token()
+            .is_some_and(|t| http::HeaderValue::from_str(t).is_err())
+        {
+            return Err(unusable("session token"));
+        }
         let credential = Arc::new(AwsCredential {
             key_id: credentials.access_key_id().to_owned(),
             secret_key: credentials.secret_access_key().to_owned(),
@@ -66,4 +83,21 @@ impl CredentialProvider for AwsChainProvider {
         *cached = Some((Arc::clone(&credential), credentials.expiry()));
         Ok(credential)
     }
+}
+
+/// The files the AWS SDK reads for the chain must be regular files (see [`crate::chain_files`]).
+fn refuse_odd_files() -> object_store::Result<()> {
+    crate::chain_files::check(&[
+        ("AWS_CONFIG_FILE", Some(".aws/config")),
+        ("AWS_SHARED_CREDENTIALS_FILE", Some(".aws/credentials")),
+        ("AWS_WEB_IDENTITY_TOKEN_FILE", None),
+    ])
+    .map_err(|e| object_store::Error::Generic {
+        store: "S3",
+        source: format!(
+            "the AWS configuration ({}) cannot be used: {}",
+            e.var, e.reason
+        )
+        .into(),
+    })
 }

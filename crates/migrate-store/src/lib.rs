@@ -9,6 +9,7 @@
 //! migrate-test-support.
 
 mod aws_chain;
+mod chain_files;
 pub mod inspect;
 pub mod kinds;
 mod open;
@@ -25,5 +26,5 @@ pub use open::{OpenError, open, open_write_once};
 pub use probe::{ProbeError, ProbeFailure, Reachable, probe};
 pub use secret::{Secret, SecretError, SecretSource};
 pub use spec::{AzureCredentials, AzureSpec, BucketSpec, Credentials, FsSpec, GcsSpec, StoreSpec};
-pub use store_url::UrlError;
+pub use store_url::{UrlError, redact_url};
 pub use transfer::{TransferError, TransferOptions, TransferProgress, TransferReport, transfer};

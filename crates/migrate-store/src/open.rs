@@ -39,6 +39,46 @@ pub enum OpenError {
         /// `OSS` or `COS`.
         kind: &'static str,
     },
+    /// OSS and COS reach a bucket at `<bucket>.<endpoint host>`, which this endpoint cannot give.
+    #[error(
+        "`{location}`: OSS and COS reach a bucket at `<bucket>.<endpoint host>`, which endpoint `{endpoint}` cannot give (an IP address or an invalid name); use the endpoint's host name"
+    )]
+    NoBucketHost {
+        /// The store.
+        location: String,
+        /// The endpoint as given (credentials removed).
+        endpoint: String,
+    },
+    /// A region that is not a region name.
+    #[error("region {region:?} of `{location}` is not a region name (letters, digits and `-`)")]
+    BadRegion {
+        /// The store.
+        location: String,
+        /// The region as given.
+        region: String,
+    },
+    /// A credential holds characters no HTTP header can carry (a line break, a control character).
+    #[error(
+        "credentials for `{location}`: the {what} holds characters an HTTP header cannot carry (a line break or a control character?)"
+    )]
+    BadCredential {
+        /// The store.
+        location: String,
+        /// Which part: `access key id` or `session token`.
+        what: &'static str,
+    },
+    /// A file the provider's credential chain would read is no regular file of bounded size.
+    #[error("`{location}`: the {provider} configuration ({var}) cannot be used: {reason}")]
+    ChainFile {
+        /// The store.
+        location: String,
+        /// `Google` or `Azure`.
+        provider: &'static str,
+        /// The variable naming the file, or whose default place it is.
+        var: &'static str,
+        /// What the file is instead.
+        reason: String,
+    },
     /// The local directory could not be created or opened.
     #[error("local store `{location}`: {source}")]
     Local {
@@ -158,6 +198,31 @@ mod tests {
         assert!(!shown(open(&oss).unwrap()).contains("x-oss-forbid-overwrite"));
         let s3 = StoreSpec::S3(bucket(Some("http://127.0.0.1:9")));
         assert!(!shown(open_write_once(&s3).unwrap()).contains("x-oss-forbid-overwrite"));
+    }
+
+    #[test]
+    fn refuses_what_would_make_the_signer_panic() {
+        // An IP endpoint cannot be prefixed with the bucket (virtual-hosted addressing).
+        let err = open(&StoreSpec::Oss(bucket(Some("http://127.0.0.1:9")))).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "`oss://b/snapshots/x`: OSS and COS reach a bucket at `<bucket>.<endpoint host>`, which endpoint `http://127.0.0.1:9/` cannot give (an IP address or an invalid name); use the endpoint's host name"
+        );
+        let mut spec = bucket(Some("http://127.0.0.1:9"));
+        spec.region = Some("eu\nwest".into());
+        let err = open(&StoreSpec::S3(spec)).unwrap_err();
+        assert!(matches!(err, OpenError::BadRegion { .. }), "{err}");
+        let mut spec = bucket(Some("http://127.0.0.1:9"));
+        spec.credentials = Credentials::Static {
+            access_key_id: SecretSource::Value(crate::Secret::new("AKID")),
+            secret_access_key: SecretSource::Value(crate::Secret::new("sekrit-value")),
+            session_token: Some(SecretSource::Value(crate::Secret::new("bad\ntoken"))),
+        };
+        let err = open(&StoreSpec::S3(spec)).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "credentials for `s3://b/snapshots/x`: the session token holds characters an HTTP header cannot carry (a line break or a control character?)"
+        );
     }
 
     #[test]

@@ -61,4 +61,32 @@ mod tests {
             "{err}"
         );
     }
+
+    #[test]
+    fn a_fifo_or_a_device_is_refused_at_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("fifo");
+        assert!(
+            std::process::Command::new("mkfifo")
+                .arg(&fifo)
+                .status()
+                .unwrap()
+                .success()
+        );
+        let err = SecretSource::File(fifo.clone()).resolve().unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "cannot read secret file `{}`: it is a FIFO (named pipe), not a regular file",
+                fifo.display()
+            )
+        );
+        let err = SecretSource::File("/dev/zero".into())
+            .resolve()
+            .unwrap_err();
+        assert!(
+            err.to_string()
+                .ends_with("it is a character device, not a regular file")
+        );
+    }
 }

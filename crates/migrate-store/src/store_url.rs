@@ -3,8 +3,8 @@
 //! `azure://container/prefix?account=…`, `gs://bucket/prefix`. Credentials come from each
 //! provider's default chain (AWS, Azure, Google), never from the URL.
 
-pub use migrate_core::store::url::UrlError;
 use migrate_core::store::url::parse;
+pub use migrate_core::store::url::{UrlError, redact_url};
 
 use crate::kinds;
 use crate::spec::StoreSpec;
@@ -64,7 +64,7 @@ mod tests {
         );
         assert_eq!(
             StoreSpec::from_url("s3://b?acl=x").unwrap_err().to_string(),
-            "unknown parameter `acl` in `s3://b?acl=x` (known: endpoint, region)"
+            "unknown parameter `acl` in `s3://b?acl=…` (known: endpoint, region)"
         );
         assert!(matches!(
             StoreSpec::from_url("/tmp/x"),
@@ -74,5 +74,23 @@ mod tests {
             StoreSpec::from_url("file:///x?region=a"),
             Err(UrlError::Parameter { .. })
         ));
+    }
+
+    #[test]
+    fn errors_never_show_credentials_or_query_values() {
+        assert_eq!(
+            StoreSpec::from_url("s3://b/p?secret_access_key=hunter22")
+                .unwrap_err()
+                .to_string(),
+            "unknown parameter `secret_access_key` in `s3://b/p?secret_access_key=…` (known: endpoint, region)"
+        );
+        assert_eq!(
+            StoreSpec::from_url("s3://AKID:hunter22@b/p")
+                .unwrap_err()
+                .to_string(),
+            "`s3://…@b/p` carries credentials; they are not read from a store URL but from the provider's chain (environment, profile, instance role)"
+        );
+        assert_eq!(redact_url("s3://b/\u{1b}[2J"), "s3://b/\\u{1b}[2J");
+        assert_eq!(redact_url(&"x".repeat(500)).chars().count(), 201);
     }
 }

@@ -142,8 +142,14 @@ fn read_recorded(
 /// Reads step statuses from a hand-written state file: `{"steps": {id: {"status", "fingerprint"?}}}` or a plain
 /// object of id -> entry, where an entry is such an object or just a status string.
 pub fn read_state(path: &Path) -> Result<StatusMap, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read state file `{}`: {e}", path.display()))?;
+    // A regular file (a FIFO or a device is refused at once), at most 256 MiB.
+    let text = migrate_input::read_text_limited(path, 256 * 1024 * 1024).map_err(|e| {
+        format!(
+            "cannot read state file `{}`: {}",
+            path.display(),
+            e.reason()
+        )
+    })?;
     let doc: Value = serde_json::from_str(&text)
         .map_err(|e| format!("state file `{}` is not JSON: {e}", path.display()))?;
     let steps = match doc.get("steps") {

@@ -113,7 +113,7 @@ fn copy(path: &Path, arg: &StateArg, other: &str, dir: Direction, force: bool) -
     {
         Ok(b) => b,
         Err(e) => {
-            eprintln!("error: `{other}`: {e}");
+            eprintln!("error: `{}`: {e}", migrate_store::redact_url(other));
             return ExitCode::from(EXIT_BAD_INPUT);
         }
     };

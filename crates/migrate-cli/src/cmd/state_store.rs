@@ -11,7 +11,9 @@ use std::sync::Arc;
 use clap::Args;
 use migrate_plan::Plan;
 use migrate_state::StateStore;
-use migrate_state_remote::{ResolvedState, StateBackend, open_state_backend, resolve_state};
+use migrate_state_remote::{
+    ResolvedState, StateBackend, StateLocation, open_state_backend, resolve_state,
+};
 
 use super::load::EXIT_BAD_INPUT;
 
@@ -35,7 +37,10 @@ pub fn resolve_or_message(
     let setting = plan.settings.state.as_deref();
     resolve_state(flag, setting, plan_path).map_err(|e| {
         let text = flag.or(setting).unwrap_or_default();
-        format!("the state location `{text}`: {e}")
+        format!(
+            "the state location `{}`: {e}",
+            migrate_store::redact_url(text)
+        )
     })
 }
 
@@ -53,6 +58,9 @@ pub fn resolve(plan_path: &Path, plan: &Plan, flag: Option<&str>) -> Result<Reso
 /// Opens the backend for `plan` (nothing is written until the executor commits).
 pub fn open_backend(plan_path: &Path, plan: &Plan, arg: &StateArg) -> Result<StateBackend, u8> {
     let resolved = resolve(plan_path, plan, arg.location.as_deref())?;
+    if let StateLocation::Dir(dir) = &resolved.location {
+        not_a_directory(dir)?;
+    }
     open_state_backend(&resolved.location, &plan.name).map_err(|e| {
         eprintln!("error: {e}");
         EXIT_BAD_INPUT
@@ -66,4 +74,25 @@ pub fn open_state(
     arg: &StateArg,
 ) -> Result<Arc<dyn StateStore>, u8> {
     open_backend(plan_path, plan, arg).map(StateBackend::into_store)
+}
+
+/// Refuses a directory location where something else is (`file:///x` gives `/x/`: compared
+/// without the trailing separator).
+fn not_a_directory(dir: &Path) -> Result<(), u8> {
+    let plain: std::path::PathBuf = dir.components().collect();
+    let Ok(meta) = std::fs::metadata(&plain) else {
+        return Ok(());
+    };
+    if meta.is_dir() {
+        return Ok(());
+    }
+    let kind = migrate_input::FileKind::of(&meta.file_type()).to_string();
+    eprintln!(
+        "error: the state location `{}` is {kind}, not a directory",
+        plain.display()
+    );
+    eprintln!(
+        "help: give the directory that holds (or will hold) `<plan>.state.json`, a `<plan>.state.json` file, or an object-store URL"
+    );
+    Err(EXIT_BAD_INPUT)
 }

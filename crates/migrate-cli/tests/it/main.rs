@@ -4,6 +4,7 @@ mod apply;
 mod crash;
 mod faults;
 mod help;
+mod hostile_args;
 mod plan_dry_run;
 mod remote_state;
 mod repo_ls;

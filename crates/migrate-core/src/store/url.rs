@@ -97,7 +97,7 @@ pub enum UrlError {
     Missing { key: &'static str, url: String },
     /// User information in the URL.
     #[error(
-        "`{0}` carries credentials; they come from the provider's chain or the environment, never from a URL"
+        "`{0}` carries credentials; they are not read from a store URL but from the provider's chain (environment, profile, instance role)"
     )]
     Credentials(String),
     /// A `file://` URL that is not absolute.
@@ -105,35 +105,33 @@ pub enum UrlError {
     Relative(String),
 }
 
-/// Parses a store URL.
+/// Parses a store URL. Errors show it through [`redact_url`].
 pub fn parse(input: &str) -> Result<StoreUrl, UrlError> {
-    let url = Url::parse(input).map_err(|_| UrlError::Malformed(input.to_owned()))?;
+    let shown = || redact_url(input);
+    let url = Url::parse(input).map_err(|_| UrlError::Malformed(shown()))?;
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(UrlError::Credentials(shown()));
+    }
     let scheme = Scheme::from_str(url.scheme()).ok_or_else(|| UrlError::Scheme {
         scheme: url.scheme().to_owned(),
-        url: input.to_owned(),
+        url: shown(),
     })?;
-    if !url.username().is_empty() || url.password().is_some() {
-        return Err(UrlError::Credentials(input.to_owned()));
-    }
     let params: BTreeMap<String, String> = url.query_pairs().into_owned().collect();
     let known = scheme.params();
     if let Some(key) = params.keys().find(|k| !known.contains(&k.as_str())) {
         return Err(UrlError::Parameter {
             key: key.clone(),
-            url: input.to_owned(),
+            url: shown(),
             known: known.join(", "),
         });
     }
     if let Some(key) = scheme.required().iter().find(|k| !params.contains_key(**k)) {
-        return Err(UrlError::Missing {
-            key,
-            url: input.to_owned(),
-        });
+        return Err(UrlError::Missing { key, url: shown() });
     }
     if scheme == Scheme::File {
         let path = url
             .to_file_path()
-            .map_err(|_| UrlError::Relative(input.to_owned()))?;
+            .map_err(|_| UrlError::Relative(shown()))?;
         return Ok(StoreUrl {
             input: input.to_owned(),
             scheme,
@@ -145,7 +143,7 @@ pub fn parse(input: &str) -> Result<StoreUrl, UrlError> {
     let bucket = url
         .host_str()
         .filter(|h| !h.is_empty())
-        .ok_or_else(|| UrlError::NoBucket(input.to_owned()))?;
+        .ok_or_else(|| UrlError::NoBucket(shown()))?;
     Ok(StoreUrl {
         input: input.to_owned(),
         scheme,
@@ -153,6 +151,50 @@ pub fn parse(input: &str) -> Result<StoreUrl, UrlError> {
         path: url.path().trim_matches('/').to_owned(),
         params,
     })
+}
+
+/// A URL (or what was meant to be one) as it may be shown: user information and query values
+/// replaced with `…`, control characters escaped, at most 200 characters. Store URLs carry no
+/// credentials, but an operator may still paste some into one.
+pub fn redact_url(input: &str) -> String {
+    let (head, rest) = match input.find("://") {
+        Some(i) => input.split_at(i + 3),
+        None => ("", input),
+    };
+    let authority = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let rest = match rest[..authority].rfind('@') {
+        Some(at) => format!("…@{}", &rest[at + 1..]),
+        None => rest.to_owned(),
+    };
+    let rest = match rest.split_once('?') {
+        Some((path, query)) => {
+            let keys: Vec<String> = query
+                .split('&')
+                .map(|kv| match kv.split_once('=') {
+                    Some((k, _)) => format!("{k}=…"),
+                    None => kv.to_owned(),
+                })
+                .collect();
+            format!("{path}?{}", keys.join("&"))
+        }
+        None => rest,
+    };
+    let mut shown: String = format!("{head}{rest}")
+        .chars()
+        .flat_map(|c| {
+            let escaped: Vec<char> = if c.is_control() {
+                c.escape_default().collect()
+            } else {
+                vec![c]
+            };
+            escaped
+        })
+        .take(200)
+        .collect();
+    if shown.chars().count() == 200 {
+        shown.push('…');
+    }
+    shown
 }
 
 /// A state location as the plan's `settings.state` or `--state` gives it: a store URL, or
@@ -193,7 +235,7 @@ mod tests {
         );
         assert_eq!(
             err("s3://b?acl=x"),
-            "unknown parameter `acl` in `s3://b?acl=x` (known: endpoint, region)"
+            "unknown parameter `acl` in `s3://b?acl=…` (known: endpoint, region)"
         );
         assert_eq!(err("azure://c"), "`azure://c` needs `account=…`");
         assert!(err("s3://key:secret@b").contains("carries credentials"));

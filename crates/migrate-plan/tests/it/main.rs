@@ -3,5 +3,6 @@
 mod diagnostics;
 mod fuzz;
 mod generated;
+mod hostile;
 mod model;
 mod plans;

@@ -57,7 +57,11 @@ pub(super) fn open(a: &AzureSpec, location: &str) -> Result<Arc<dyn ObjectStore>
     // The chain: the `AZURE_*` environment (account key, SAS, service principal, …), then a
     // managed identity; a plan's key or SAS token replaces it.
     let base = match a.credentials {
-        AzureCredentials::Chain => MicrosoftAzureBuilder::from_env(),
+        AzureCredentials::Chain => {
+            // Workload identity reads this token file at each token request.
+            super::chain_files(location, "Azure", &[("AZURE_FEDERATED_TOKEN_FILE", None)])?;
+            MicrosoftAzureBuilder::from_env()
+        }
         _ => MicrosoftAzureBuilder::new(),
     };
     let mut b = base
@@ -70,7 +74,7 @@ pub(super) fn open(a: &AzureSpec, location: &str) -> Result<Arc<dyn ObjectStore>
                 .with_allow_http(allow_http),
         );
     if let Some(e) = &a.endpoint {
-        b = b.with_endpoint(e.trim_end_matches('/').to_owned());
+        b = b.with_endpoint(super::endpoint(e, location)?);
     }
     b = match &a.credentials {
         AzureCredentials::Chain => b,

@@ -47,7 +47,23 @@ pub(super) fn open(g: &GcsSpec, location: &str) -> Result<Arc<dyn ObjectStore>, 
     // Without a plan key: the `GOOGLE_*` environment (service account file or key), then the
     // application-default credentials.
     let base = match g.credentials {
-        None => GoogleCloudStorageBuilder::from_env(),
+        None => {
+            // The builder reads these files itself when it is built.
+            super::chain_files(
+                location,
+                "Google",
+                &[
+                    ("GOOGLE_SERVICE_ACCOUNT", None),
+                    ("GOOGLE_SERVICE_ACCOUNT_PATH", None),
+                    ("SERVICE_ACCOUNT", None),
+                    (
+                        "GOOGLE_APPLICATION_CREDENTIALS",
+                        Some(".config/gcloud/application_default_credentials.json"),
+                    ),
+                ],
+            )?;
+            GoogleCloudStorageBuilder::from_env()
+        }
         Some(_) => GoogleCloudStorageBuilder::new(),
     };
     let mut b = base.with_bucket_name(&g.bucket).with_client_options(
@@ -57,7 +73,7 @@ pub(super) fn open(g: &GcsSpec, location: &str) -> Result<Arc<dyn ObjectStore>, 
             .with_allow_http(allow_http),
     );
     if let Some(e) = &g.endpoint {
-        b = b.with_base_url(e.trim_end_matches('/'));
+        b = b.with_base_url(&super::endpoint(e, location)?);
     }
     if let Some(c) = &g.credentials {
         let key = c.resolve().map_err(|source| OpenError::Secret {

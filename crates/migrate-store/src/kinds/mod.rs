@@ -96,5 +96,38 @@ pub(crate) fn required(
         .ok_or_else(|| format!("`{field}` ({}) was not resolved", r.origin()))
 }
 
+/// An Azure or GCS endpoint as given, trimmed: an `http(s)://host` URL without credentials (they
+/// would travel in every request's URL).
+pub(crate) fn endpoint(e: &str, location: &str) -> Result<String, OpenError> {
+    let ok = url::Url::parse(e).is_ok_and(|u| {
+        matches!(u.scheme(), "http" | "https")
+            && u.host_str().is_some()
+            && u.username().is_empty()
+            && u.password().is_none()
+    });
+    if !ok {
+        return Err(OpenError::BadEndpoint {
+            location: location.to_owned(),
+            endpoint: crate::redact_url(e),
+        });
+    }
+    Ok(e.trim_end_matches('/').to_owned())
+}
+
+/// Refuses to open a store whose provider chain would read an odd file (see
+/// [`crate::chain_files`]).
+pub(crate) fn chain_files(
+    location: &str,
+    provider: &'static str,
+    files: &[(&'static str, Option<&str>)],
+) -> Result<(), OpenError> {
+    crate::chain_files::check(files).map_err(|e| OpenError::ChainFile {
+        location: location.to_owned(),
+        provider,
+        var: e.var,
+        reason: e.reason.reason(),
+    })
+}
+
 #[cfg(test)]
 mod tests;

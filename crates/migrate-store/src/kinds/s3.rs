@@ -127,18 +127,35 @@ pub(crate) fn s3_builder(
 ) -> Result<AmazonS3Builder, OpenError> {
     let bad_endpoint = |endpoint: &str| OpenError::BadEndpoint {
         location: location.to_owned(),
-        endpoint: endpoint.to_owned(),
+        endpoint: crate::redact_url(endpoint),
     };
     let endpoint = match &spec.endpoint {
         Some(e) => {
             let url = Url::parse(e).map_err(|_| bad_endpoint(e))?;
-            if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+            // No credentials in an endpoint either: they would travel in every request's URL.
+            if !matches!(url.scheme(), "http" | "https")
+                || url.host_str().is_none()
+                || !url.username().is_empty()
+                || url.password().is_some()
+            {
                 return Err(bad_endpoint(e));
             }
             Some(url)
         }
         None => None,
     };
+    if let Some(region) = &spec.region
+        && (region.is_empty()
+            || !region
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_')))
+    {
+        // It goes into host names and the signature's scope (an HTTP header).
+        return Err(OpenError::BadRegion {
+            location: location.to_owned(),
+            region: region.clone(),
+        });
+    }
     let region = spec.region.clone().or_else(|| match flavour {
         S3Flavour::Aws => None,
         S3Flavour::Oss => endpoint
@@ -192,8 +209,16 @@ pub(crate) fn s3_builder(
             } else {
                 format!("{}.{host}", spec.bucket)
             };
+            let endpoint = format!("{}://{bucket_host}{port}", url.scheme());
+            // `bucket.127.0.0.1` is no host name: refused here, not panicking in the signer.
+            if Url::parse(&endpoint).is_err() {
+                return Err(OpenError::NoBucketHost {
+                    location: location.to_owned(),
+                    endpoint: crate::redact_url(url.as_str()),
+                });
+            }
             builder
-                .with_endpoint(format!("{}://{bucket_host}{port}", url.scheme()))
+                .with_endpoint(endpoint)
                 .with_virtual_hosted_style_request(true)
                 .with_disable_tagging(true)
         }
@@ -226,6 +251,19 @@ pub(crate) fn s3_builder(
                     None => None,
                 },
             };
+            // Both go into HTTP headers, where the signer cannot take a line break.
+            let bad_credential = |what| OpenError::BadCredential {
+                location: location.to_owned(),
+                what,
+            };
+            if http::HeaderValue::from_str(&credential.key_id).is_err() {
+                return Err(bad_credential("access key id"));
+            }
+            if let Some(token) = &credential.token
+                && http::HeaderValue::from_str(token).is_err()
+            {
+                return Err(bad_credential("session token"));
+            }
             builder.with_credentials(Arc::new(StaticCredentialProvider::new(credential)))
         }
     };

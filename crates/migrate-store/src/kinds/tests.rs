@@ -112,7 +112,7 @@ fn azure_and_gcs_urls_name_their_container_and_bucket() {
         StoreSpec::from_url("gs://bkt?region=x")
             .unwrap_err()
             .to_string(),
-        "unknown parameter `region` in `gs://bkt?region=x` (known: endpoint)"
+        "unknown parameter `region` in `gs://bkt?region=…` (known: endpoint)"
     );
 }
 
