@@ -12,7 +12,7 @@ use bytes::Bytes;
 use serde_json::Value;
 
 use crate::error::{ApiError, ApiResult};
-use crate::server::Shared;
+use crate::state::Shared;
 
 /// A handler's answer.
 #[derive(Debug)]

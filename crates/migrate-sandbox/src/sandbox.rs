@@ -16,9 +16,10 @@ use crate::flavor::{Flavor, Product, Version};
 use crate::model::Cluster;
 use crate::model::settings::{FlatSettings, flatten};
 use crate::request_log::RequestLog;
-use crate::server::{Shared, dispatch};
+use crate::server::{Server, dispatch};
 use crate::snapshot::registry::NodeConfig;
 use crate::snapshot::service::SnapshotService;
+use crate::state::Shared;
 use crate::tasks::TaskRegistry;
 
 /// Entry point.
@@ -203,14 +204,15 @@ impl SandboxBuilder {
             log: RequestLog::default(),
             faults: Faults::new(self.seed),
             auth: self.auth,
-            routes,
             http,
             snapshots: SnapshotService::new(snapshot_node),
         });
         let _ = shared.publish_address.set(addr.to_string());
-        let app = axum::Router::new()
-            .fallback(dispatch)
-            .with_state(shared.clone());
+        let server = Arc::new(Server {
+            shared: shared.clone(),
+            routes,
+        });
+        let app = axum::Router::new().fallback(dispatch).with_state(server);
         let (tx, rx) = oneshot::channel::<()>();
         let handle = tokio::spawn(async move {
             let _ = axum::serve(listener, app)

@@ -1,8 +1,8 @@
-//! The HTTP front: shared state, and the one axum handler that logs, injects faults, checks auth,
+//! The HTTP front: the one axum handler that logs, injects faults, checks auth,
 //! routes through the [`RouteTable`] and renders replies and errors.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+use std::sync::Arc;
 use std::time::{Instant, SystemTime};
 
 use axum::body::Body;
@@ -11,68 +11,20 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::response::Response;
 use serde_json::json;
 
-use crate::auth::Auth;
 use crate::error::ApiError;
-use crate::faults::{FaultAction, Faults};
-use crate::flavor::{Flavor, Product};
-use crate::model::Cluster;
-use crate::request_log::{LoggedRequest, RequestLog};
+use crate::faults::FaultAction;
+use crate::flavor::Flavor;
+use crate::request_log::LoggedRequest;
 use crate::router::{Ctx, Match, Reply, RouteTable, percent_decode};
-use crate::tasks::TaskRegistry;
 
-/// Largest accepted body (`http.max_content_length` default, 100 MB).
-pub const MAX_BODY: usize = 100 * 1024 * 1024;
+pub use crate::state::{MAX_BODY, Shared};
 
-/// State shared by all handlers of one sandbox.
-pub struct Shared {
-    /// Flavour and version.
-    pub product: Product,
-    /// `cluster.name`.
-    pub cluster_name: String,
-    /// Cluster UUID.
-    pub cluster_uuid: String,
-    /// Node id.
-    pub node_id: String,
-    /// Node name.
-    pub node_name: String,
-    /// `host:port` the sandbox listens on (set once bound).
-    pub publish_address: OnceLock<String>,
-    /// The cluster model.
-    pub cluster: Mutex<Cluster>,
-    /// Tasks.
-    pub tasks: Mutex<TaskRegistry>,
-    /// Request log.
-    pub log: RequestLog,
-    /// Fault rules.
-    pub faults: Faults,
-    /// Required authentication.
-    pub auth: Option<Auth>,
+/// What the axum handler is given: the shared state and the route table.
+pub struct Server {
+    /// The state handlers share.
+    pub shared: Arc<Shared>,
     /// Routes.
     pub routes: RouteTable,
-    /// HTTP client for remote reindex.
-    pub http: reqwest::Client,
-    /// Snapshot state (repositories, running snapshots, restores), used by the snapshot APIs.
-    pub snapshots: crate::snapshot::service::SnapshotService,
-}
-
-impl Shared {
-    /// Locks the cluster (a poisoned lock is recovered: state stays usable after a panicked handler).
-    pub fn cluster(&self) -> MutexGuard<'_, Cluster> {
-        self.cluster.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// Locks the task registry.
-    pub fn tasks(&self) -> MutexGuard<'_, TaskRegistry> {
-        self.tasks.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// `host:port`.
-    pub fn address(&self) -> String {
-        self.publish_address
-            .get()
-            .cloned()
-            .unwrap_or_else(|| "127.0.0.1:9200".into())
-    }
 }
 
 fn json_response(status: StatusCode, body: Vec<u8>, content_type: &'static str) -> Response {
@@ -126,7 +78,8 @@ fn dropped() -> Response {
 }
 
 /// The single axum handler.
-pub async fn dispatch(State(shared): State<Arc<Shared>>, req: Request) -> Response {
+pub async fn dispatch(State(server): State<Arc<Server>>, req: Request) -> Response {
+    let shared = &server.shared;
     let start = Instant::now();
     let at = SystemTime::now();
     let (parts, body) = req.into_parts();
@@ -185,7 +138,7 @@ pub async fn dispatch(State(shared): State<Arc<Shared>>, req: Request) -> Respon
     let query: HashMap<String, String> = url::form_urlencoded::parse(query_str.as_bytes())
         .into_owned()
         .collect();
-    let result = match shared.routes.find(&method, &path) {
+    let result = match server.routes.find(&method, &path) {
         Match::Found(route, params) => {
             let ctx = Ctx {
                 shared: shared.clone(),

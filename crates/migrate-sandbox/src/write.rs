@@ -291,7 +291,7 @@ impl WriteResult {
 
     /// Writes the body (with `status` for bulk items) as JSON.
     pub fn write_json(&self, out: &mut Vec<u8>, with_status: bool) {
-        use crate::search::exec::write_str;
+        use crate::json::write_str;
         out.extend_from_slice(b"{\"_index\":");
         write_str(out, &self.index);
         if let Some(t) = &self.ty {

@@ -6,7 +6,8 @@ use serde_json::{Map, Value, json};
 use super::indices::resolve_opts;
 use super::{Ctx, Reply};
 use crate::error::{ApiError, ApiResult};
-use crate::model::cluster::{Resolve, glob};
+use crate::model::cluster::Resolve;
+use crate::names::glob;
 use crate::router::RouteTable;
 
 /// Registers the routes.

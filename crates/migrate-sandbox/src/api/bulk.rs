@@ -10,10 +10,10 @@ use serde_json::{Map, Value, json};
 use super::{Ctx, Reply};
 use crate::error::{ApiError, ApiResult};
 use crate::flavor::Product;
+use crate::json::write_json;
 use crate::model::Cluster;
 use crate::model::index::merge;
 use crate::router::RouteTable;
-use crate::search::exec::write_json;
 use crate::write::{DocWrite, WriteResult, delete_doc, index_doc};
 use serde::Deserialize;
 

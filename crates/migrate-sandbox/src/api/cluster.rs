@@ -274,7 +274,7 @@ async fn nodes(ctx: Ctx) -> ApiResult<Reply> {
         );
     }
     if want("http") {
-        node.insert("http".into(), json!({"bound_address": [addr], "publish_address": addr, "max_content_length_in_bytes": crate::server::MAX_BODY}));
+        node.insert("http".into(), json!({"bound_address": [addr], "publish_address": addr, "max_content_length_in_bytes": crate::state::MAX_BODY}));
     }
     if want("os") || all {
         node.insert("os".into(), json!({"name": "Linux", "arch": "amd64", "available_processors": 2, "allocated_processors": 2}));

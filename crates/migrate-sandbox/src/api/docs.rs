@@ -6,8 +6,8 @@ use serde_json::{Value, json};
 use super::{Ctx, Reply};
 use crate::error::{ApiError, ApiResult};
 use crate::flavor::TypeMode;
+use crate::json::write_json;
 use crate::router::RouteTable;
-use crate::search::exec::write_json;
 use crate::search::source::SourceFilter;
 use crate::write::{DocWrite, delete_doc, index_doc};
 

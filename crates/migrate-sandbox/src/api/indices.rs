@@ -6,10 +6,11 @@ use serde_json::{Map, Value, json};
 use super::{Ctx, Reply, shards};
 use crate::error::{ApiError, ApiResult};
 use crate::flavor::{Product, TypeMode};
-use crate::model::cluster::{Resolve, glob};
+use crate::model::cluster::Resolve;
 use crate::model::index::empty_mapping;
 use crate::model::settings::{flatten, normalize_index_keys, render};
 use crate::model::{Index, IndexState, RecoverySource};
+use crate::names::glob;
 use crate::router::RouteTable;
 use crate::write::{PRIVATE_SETTINGS, create_index, mapping_bodies};
 

@@ -9,12 +9,12 @@ use serde_json::{Value, json};
 use super::indices::resolve_opts;
 use super::{Ctx, Reply, shards};
 use crate::error::{ApiError, ApiResult};
+use crate::json::write_json;
 use crate::model::Cluster;
 use crate::router::RouteTable;
+use crate::search::context::HitRef;
 use crate::search::context::{PitContext, ScrollContext, parse_time};
-use crate::search::exec::{
-    self, HitRef, SearchRequest, TrackTotal, render_hits, total_value, write_json,
-};
+use crate::search::exec::{self, SearchRequest, TrackTotal, render_hits, total_value};
 
 /// Registers the routes.
 pub fn register(t: &mut RouteTable) {

@@ -6,7 +6,7 @@ use std::sync::atomic::Ordering;
 
 use super::{Ctx, Reply};
 use crate::error::{ApiError, ApiResult};
-use crate::model::cluster::glob;
+use crate::names::glob;
 use crate::router::RouteTable;
 
 /// Registers the routes.

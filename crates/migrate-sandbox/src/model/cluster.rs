@@ -8,6 +8,7 @@ use serde_json::Value;
 use super::index::Index;
 use super::settings::FlatSettings;
 use crate::error::{ApiError, ApiResult};
+use crate::names::glob;
 use crate::search::context::{PitContext, ScrollContext};
 
 /// The whole mutable state of one sandbox.
@@ -56,31 +57,6 @@ impl Default for Resolve {
     }
 }
 
-/// Simple `*` glob matching.
-pub fn glob(pattern: &str, text: &str) -> bool {
-    let parts: Vec<&str> = pattern.split('*').collect();
-    if parts.len() == 1 {
-        return pattern == text;
-    }
-    let mut rest = text;
-    for (i, part) in parts.iter().enumerate() {
-        if i == 0 {
-            match rest.strip_prefix(part) {
-                Some(r) => rest = r,
-                None => return false,
-            }
-        } else if i + 1 == parts.len() {
-            return rest.ends_with(part);
-        } else {
-            match rest.find(part) {
-                Some(p) => rest = &rest[p + part.len()..],
-                None => return false,
-            }
-        }
-    }
-    true
-}
-
 impl Cluster {
     /// Resolves a comma-separated index expression (names, aliases, wildcards, `_all`, `-exclusions`)
     /// to concrete index names, in name order, without duplicates.
@@ -104,10 +80,7 @@ impl Cluster {
             }
             if item.contains('*') {
                 for (name, idx) in &self.indices {
-                    if self.hide_system
-                        && crate::task_results::is_system(name)
-                        && !item.starts_with('.')
-                    {
+                    if self.hide_system && crate::names::is_system(name) && !item.starts_with('.') {
                         continue;
                     }
                     if glob(item, name) && (opts.include_closed || idx.is_open()) {
@@ -204,15 +177,6 @@ impl Cluster {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn glob_matches() {
-        assert!(glob("logs-*", "logs-2024"));
-        assert!(glob("*-2024", "logs-2024"));
-        assert!(glob("l*s-*4", "logs-2024"));
-        assert!(!glob("logs-*", "metrics"));
-        assert!(glob("*", "anything"));
-    }
 
     #[test]
     fn missing_concrete_name_is_index_not_found() {

@@ -13,8 +13,9 @@ use super::request::{ReindexRequest, check_allowlist};
 use crate::error::ApiError;
 use crate::flavor::TypeMode;
 use crate::model::cluster::Resolve;
-use crate::search::exec::{self, RenderOptions, SearchRequest, TrackTotal};
-use crate::server::Shared;
+use crate::search::context::RenderOptions;
+use crate::search::exec::{self, SearchRequest, TrackTotal};
+use crate::state::Shared;
 use crate::tasks::Progress;
 use crate::write::{DocWrite, index_doc};
 

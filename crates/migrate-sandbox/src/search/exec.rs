@@ -5,11 +5,13 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
+use super::context::{HitRef, RenderOptions};
 use super::query::Query;
 use super::sort::{self, SortField};
 use super::source::SourceFilter;
 use crate::error::{ApiError, ApiResult};
 use crate::flavor::{Product, TypeMode};
+use crate::json::write_json;
 use crate::model::{Cluster, Doc, Index};
 
 /// How total hits are tracked.
@@ -44,34 +46,6 @@ pub struct SearchRequest {
     pub pit: Option<(String, Option<String>)>,
     /// Mapping types to restrict to (typed search on 5.x/6.x); empty: all.
     pub types: Vec<String>,
-}
-
-/// How hits are rendered.
-#[derive(Debug, Clone, Default)]
-pub struct RenderOptions {
-    /// `_source` filter.
-    pub source: SourceFilter,
-    /// Include `_version`.
-    pub version: bool,
-    /// Include `_seq_no` and `_primary_term`.
-    pub seq_no_primary_term: bool,
-    /// Include `_type`.
-    pub with_type: bool,
-    /// Hits carry `sort` values.
-    pub with_sort: bool,
-    /// `_score` is null (sorted by field).
-    pub null_score: bool,
-}
-
-/// A reference to a hit: index position in the request's index list, slot, and sort values.
-#[derive(Debug, Clone)]
-pub struct HitRef {
-    /// Position in the index list.
-    pub index: u32,
-    /// Slot in the index's doc store.
-    pub slot: u32,
-    /// Sort values (empty unless sorted).
-    pub sort: Vec<Value>,
 }
 
 fn param_usize(params: &HashMap<String, String>, key: &str) -> ApiResult<Option<usize>> {
@@ -358,18 +332,6 @@ pub fn render_hits(
     }
     out.push(b']');
     out
-}
-
-/// Writes a JSON string.
-pub fn write_str(out: &mut Vec<u8>, s: &str) {
-    // Writing into a Vec cannot fail.
-    let _ = serde_json::to_writer(&mut *out, s);
-}
-
-/// Serialises a value into a buffer.
-pub fn write_json(out: &mut Vec<u8>, v: &Value) {
-    // Writing into a Vec cannot fail.
-    let _ = serde_json::to_writer(&mut *out, v);
 }
 
 /// The `hits.total` value for a count under a tracking mode.
