@@ -6,6 +6,7 @@ mod conformance;
 mod core_api;
 mod mappings;
 mod reindex;
+mod rest_yaml;
 mod route_spec;
 mod search_cluster;
 mod snapshot_http;
