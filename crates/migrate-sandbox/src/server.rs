@@ -187,10 +187,13 @@ pub async fn dispatch(State(server): State<Arc<Server>>, req: Request) -> Respon
             };
             json_response(status, bytes, ct)
         }
-        Ok(Reply::Empty(status)) => json_response(status, Vec::new(), "text/plain; charset=UTF-8"),
+        // HEAD answers carry the JSON content type of the GET they mirror, with no body.
+        Ok(Reply::Empty(status)) => {
+            json_response(status, Vec::new(), "application/json; charset=UTF-8")
+        }
         Err(e) => {
             if method == axum::http::Method::HEAD {
-                json_response(e.status, Vec::new(), "text/plain; charset=UTF-8")
+                json_response(e.status, Vec::new(), "application/json; charset=UTF-8")
             } else {
                 error_response(&e)
             }

@@ -2,7 +2,7 @@
 
 mod auth_faults;
 mod binary;
-mod conformance;
+
 mod core_api;
 mod mappings;
 mod reindex;
@@ -11,4 +11,5 @@ mod route_spec;
 mod search_cluster;
 mod snapshot_http;
 mod snapshot_repository;
+mod stories;
 mod task_results;
