@@ -9,6 +9,7 @@ pub mod flavor;
 pub mod json;
 pub mod model;
 pub mod names;
+pub mod params;
 pub mod reindex;
 pub mod request_log;
 pub mod router;

@@ -140,6 +140,12 @@ pub async fn dispatch(State(server): State<Arc<Server>>, req: Request) -> Respon
         .collect();
     let result = match server.routes.find(&method, &path) {
         Match::Found(route, params) => {
+            if let Err(e) =
+                crate::params::check(&shared.product, route.api, &raw_path, query.keys())
+            {
+                shared.log.push(log(e.status.as_u16()));
+                return error_response(&e);
+            }
             let ctx = Ctx {
                 shared: shared.clone(),
                 method: method.clone(),

@@ -2,9 +2,9 @@
 
 mod auth_faults;
 mod binary;
-
 mod core_api;
 mod mappings;
+mod param_tables;
 mod reindex;
 mod rest_yaml;
 mod route_spec;
