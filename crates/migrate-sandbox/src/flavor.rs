@@ -165,6 +165,12 @@ impl Product {
         }
     }
 
+    /// Whether several snapshots may run at once (Elasticsearch 7.7+, every OpenSearch); older
+    /// versions refuse a second one with `concurrent_snapshot_execution_exception` (503).
+    pub fn concurrent_snapshots(&self) -> bool {
+        self.is_opensearch() || self.version >= Version::new(7, 7, 0)
+    }
+
     /// The name of the remote reindex allowlist setting.
     pub fn allowlist_setting(&self) -> &'static str {
         if self.flavor == Flavor::OpenSearch && self.version.major >= 2 {

@@ -21,6 +21,7 @@ pub mod snapshot;
 pub mod state;
 pub mod task_results;
 pub mod tasks;
+pub mod update;
 pub mod write;
 
 pub use auth::Auth;

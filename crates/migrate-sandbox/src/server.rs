@@ -47,12 +47,11 @@ fn error_response(e: &ApiError) -> Response {
     r
 }
 
-fn fault_error(status: u16) -> ApiError {
+fn fault_error(status: u16, opensearch: bool) -> ApiError {
     let code = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     match status {
-        429 => ApiError::new(
-            code,
-            "es_rejected_execution_exception",
+        429 => ApiError::rejected(
+            opensearch,
             "rejected execution of coordinating operation [sandbox fault injection]",
         ),
         503 => ApiError::new(
@@ -117,7 +116,7 @@ pub async fn dispatch(State(server): State<Arc<Server>>, req: Request) -> Respon
         match action {
             FaultAction::Latency(d) => tokio::time::sleep(d).await,
             FaultAction::Status(s) => {
-                let e = fault_error(s);
+                let e = fault_error(s, shared.product.is_opensearch());
                 shared.log.push(log(s));
                 return error_response(&e);
             }
@@ -125,6 +124,7 @@ pub async fn dispatch(State(server): State<Arc<Server>>, req: Request) -> Respon
                 shared.log.push(log(0));
                 return dropped();
             }
+            FaultAction::RejectItem => {}
         }
     }
 

@@ -3,6 +3,7 @@
 use axum::http::{Method, StatusCode};
 use serde_json::{Map, Value, json};
 
+use super::cat::{Table, render};
 use super::indices::resolve_opts;
 use super::{Ctx, Reply};
 use crate::error::{ApiError, ApiResult};
@@ -35,6 +36,13 @@ pub fn register(t: &mut RouteTable) {
         exists,
     );
     t.route(Method::GET, "/_aliases", "indices.get_alias", get);
+    t.route(Method::GET, "/_cat/aliases", "cat.aliases", cat_aliases);
+    t.route(
+        Method::GET,
+        "/_cat/aliases/{name}",
+        "cat.aliases",
+        cat_aliases,
+    );
     t.route(Method::GET, "/{index}/_aliases", "indices.get_alias", get);
     t.route(Method::PUT, "/{index}/_alias", "indices.put_alias", put);
     t.route(Method::POST, "/{index}/_alias", "indices.put_alias", put);
@@ -292,4 +300,63 @@ async fn exists(ctx: Ctx) -> ApiResult<Reply> {
     } else {
         StatusCode::NOT_FOUND
     }))
+}
+
+/// `_cat/aliases`: alias, index, filter (`*` when filtered), routing, write flag.
+async fn cat_aliases(ctx: Ctx) -> ApiResult<Reply> {
+    let pattern = ctx.param("name").to_string();
+    let mut rows = Vec::new();
+    {
+        let c = ctx.shared.cluster();
+        for (index, i) in &c.indices {
+            for (alias, meta) in &i.aliases {
+                if !pattern.is_empty() && !pattern.split(',').any(|p| glob(p, alias)) {
+                    continue;
+                }
+                let text = |k: &str| {
+                    meta.get(k)
+                        .map(|v| match v {
+                            Value::String(s) => s.clone(),
+                            other => other.to_string(),
+                        })
+                        .unwrap_or_else(|| "-".into())
+                };
+                rows.push(vec![
+                    alias.clone(),
+                    index.clone(),
+                    if meta.get("filter").is_some() {
+                        "*".into()
+                    } else {
+                        "-".into()
+                    },
+                    text("index_routing"),
+                    text("search_routing"),
+                    text("is_write_index"),
+                ]);
+            }
+        }
+    }
+    rows.sort();
+    render(
+        &ctx,
+        Table {
+            columns: vec![
+                ("alias", &["a"]),
+                ("index", &["i", "idx"]),
+                ("filter", &["f", "fi"]),
+                ("routing.index", &["ri", "routingIndex"]),
+                ("routing.search", &["rs", "routingSearch"]),
+                ("is_write_index", &["w", "isWriteIndex"]),
+            ],
+            defaults: vec![
+                "alias",
+                "index",
+                "filter",
+                "routing.index",
+                "routing.search",
+                "is_write_index",
+            ],
+            rows,
+        },
+    )
 }

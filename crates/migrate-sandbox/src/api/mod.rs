@@ -20,6 +20,7 @@ pub mod sandbox_ext;
 pub mod search;
 pub mod snapshot;
 pub mod tasks;
+pub mod update;
 
 use crate::router::RouteTable;
 #[allow(unused_imports)]
@@ -39,6 +40,7 @@ pub fn routes() -> RouteTable {
     search::register(&mut t);
     reindex::register(&mut t);
     tasks::register(&mut t);
+    update::register(&mut t);
     recovery::register(&mut t);
     snapshot::register(&mut t);
     t

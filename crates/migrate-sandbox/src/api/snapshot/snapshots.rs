@@ -162,7 +162,11 @@ pub(super) async fn create(ctx: Ctx) -> ApiResult<Reply> {
                 .set(&image.name, shard, ShardStatus::init(start_time));
         }
     }
-    if shared.snapshots.start(Arc::clone(&running)).is_err() {
+    if shared
+        .snapshots
+        .start(Arc::clone(&running), shared.product.concurrent_snapshots())
+        .is_err()
+    {
         return Err(ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
             "concurrent_snapshot_execution_exception",
@@ -174,6 +178,8 @@ pub(super) async fn create(ctx: Ctx) -> ApiResult<Reply> {
         let shared = Arc::clone(&shared);
         let registered = Arc::clone(&registered);
         tokio::spawn(async move {
+            let writer = shared.snapshots.writer(&registered.name);
+            let _turn = writer.lock().await;
             let outcome =
                 create_snapshot(&registered.repository, &spec, &images, &running.progress)
                     .await
@@ -264,6 +270,8 @@ pub(super) async fn delete(ctx: Ctx) -> ApiResult<Reply> {
             "[{repository}] cannot delete snapshot from a readonly repository"
         )));
     }
+    let writer = shared.snapshots.writer(&repository);
+    let _turn = writer.lock().await;
     for name in names(ctx.param("snapshot")) {
         if shared.snapshots.running(&repository, name).is_some() {
             return Err(ApiError::new(
