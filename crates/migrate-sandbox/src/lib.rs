@@ -3,6 +3,8 @@
 
 pub mod api;
 pub mod auth;
+pub mod dates;
+pub mod doc_check;
 pub mod error;
 pub mod faults;
 pub mod flavor;

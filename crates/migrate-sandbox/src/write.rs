@@ -404,6 +404,7 @@ pub fn index_doc(
             format!("required seqNo [{seq}], primary term [{term}] but no document was found");
         return Err(ApiError::version_conflict(&id, &tail, &name, &index.uuid));
     }
+    crate::doc_check::check_document(product, index, &ty, &parsed, &id)?;
     dynamic_mapping(index, &ty, &parsed);
     let term = index.primary_term;
     let (outcome, doc) = index.docs.put(&id, ty.clone(), w.source, term);

@@ -50,6 +50,7 @@ async fn delete_by_query(ctx: Ctx) -> ApiResult<Reply> {
                 }
             }
         }
+        exec::validate(&c, &names, &req)?;
         let hits = exec::run(&c, &names, &req);
         progress.total.store(hits.len() as u64, Ordering::SeqCst);
         let mut deleted = 0u64;

@@ -177,6 +177,7 @@ async fn search(ctx: Ctx) -> ApiResult<Reply> {
         }
         None => (targets(&c, &ctx, ctx.param("index"))?, None),
     };
+    exec::validate(&c, &names, &req)?;
     let all = exec::run(&c, &names, &req);
     let total = all.len();
     let shard_count = total_shards(&c, &names);
@@ -255,6 +256,7 @@ async fn count(ctx: Ctx) -> ApiResult<Reply> {
     req.types = url_types(&ctx)?;
     let c = ctx.shared.cluster();
     let names = targets(&c, &ctx, ctx.param("index"))?;
+    exec::validate(&c, &names, &req)?;
     let n = exec::run(&c, &names, &req).len();
     Reply::ok(json!({"count": n, "_shards": shards(total_shards(&c, &names))}))
 }

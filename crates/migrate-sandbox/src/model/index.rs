@@ -132,6 +132,17 @@ impl Index {
         true
     }
 
+    /// The mapping of a field path, if mapped (`properties` walk; dotted paths).
+    pub fn field_mapping(&self, field: &str) -> Option<&Value> {
+        self.mappings.values().find_map(|m| {
+            let mut node = m;
+            for part in field.split('.') {
+                node = node.get("properties")?.get(part)?;
+            }
+            Some(node)
+        })
+    }
+
     /// The mapping type of a field path, if mapped (`properties` walk; dotted paths).
     pub fn field_type(&self, field: &str) -> Option<String> {
         for m in self.mappings.values() {

@@ -65,6 +65,7 @@ fn local_docs(shared: &Shared, req: &ReindexRequest) -> Result<Vec<PulledDoc>, A
         pit: None,
         types: Vec::new(),
     };
+    exec::validate(&c, &names, &search)?;
     let hits = exec::run(&c, &names, &search);
     let limit = req.max_docs.map(|m| m as usize).unwrap_or(usize::MAX);
     let mut out = Vec::with_capacity(hits.len().min(limit));

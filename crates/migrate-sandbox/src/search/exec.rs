@@ -198,6 +198,33 @@ fn parse_q(q: &str) -> Query {
     }
 }
 
+/// Refuses a search the servers refuse before running it: a range bound a date field's format
+/// cannot read fails every shard (`search_phase_execution_exception` 400, root cause
+/// `parse_exception`).
+pub fn validate(cluster: &Cluster, names: &[String], req: &SearchRequest) -> ApiResult<()> {
+    for name in names {
+        let Some(index) = cluster.indices.get(name) else {
+            continue;
+        };
+        if let Err(reason) = req.query.check_dates(index) {
+            let cause = serde_json::json!({"type": "parse_exception", "reason": reason});
+            return Err(ApiError::new(
+                axum::http::StatusCode::BAD_REQUEST,
+                "search_phase_execution_exception",
+                "all shards failed",
+            )
+            .with("root_cause", serde_json::json!([cause]))
+            .with("phase", "query")
+            .with("grouped", true)
+            .with(
+                "failed_shards",
+                serde_json::json!([{"shard": 0, "index": name, "reason": cause}]),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// All matching hits, sorted, before paging. Closed indexes must have been rejected by the caller.
 pub fn run(cluster: &Cluster, names: &[String], req: &SearchRequest) -> Vec<HitRef> {
     let mut hits = Vec::new();
