@@ -171,6 +171,20 @@ impl Product {
         self.is_opensearch() || self.version >= Version::new(7, 7, 0)
     }
 
+    /// A `Warning` header value carrying a deprecation message, as the server's deprecation logger
+    /// writes it (`299 <Product>-<version>-<build> "<message>"`).
+    pub fn warning_header(&self, message: &str) -> String {
+        let agent = match self.flavor {
+            Flavor::Elasticsearch => "Elasticsearch",
+            Flavor::OpenSearch => "OpenSearch",
+        };
+        format!(
+            "299 {agent}-{}-sandbox \"{}\"",
+            self.version,
+            message.replace('\\', "\\\\").replace('"', "\\\"")
+        )
+    }
+
     /// The name of the remote reindex allowlist setting.
     pub fn allowlist_setting(&self) -> &'static str {
         if self.flavor == Flavor::OpenSearch && self.version.major >= 2 {

@@ -23,6 +23,8 @@ pub enum Reply {
     Raw(StatusCode, Vec<u8>, &'static str),
     /// Status only (HEAD).
     Empty(StatusCode),
+    /// Another reply with `Warning` headers (deprecations), messages only.
+    Warned(Box<Reply>, Vec<String>),
 }
 
 impl Reply {

@@ -171,6 +171,10 @@ pub async fn dispatch(State(server): State<Arc<Server>>, req: Request) -> Respon
             format!("request [{raw_path}] contains unrecognized parameters or path"),
         )),
     };
+    let (result, warnings) = match result {
+        Ok(Reply::Warned(inner, w)) => (Ok(*inner), w),
+        other => (other, Vec::new()),
+    };
     let mut response = match result {
         Ok(Reply::Json(status, v)) => {
             let pretty = query_has(&query_str, "pretty");
@@ -194,6 +198,14 @@ pub async fn dispatch(State(server): State<Arc<Server>>, req: Request) -> Respon
             json_response(status, bytes, ct)
         }
         // HEAD answers carry the JSON content type of the GET they mirror, with no body.
+        Ok(Reply::Warned(inner, _)) => {
+            let _ = inner;
+            json_response(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                Vec::new(),
+                "application/json",
+            )
+        }
         Ok(Reply::Empty(status)) => {
             json_response(status, Vec::new(), "application/json; charset=UTF-8")
         }
@@ -212,6 +224,11 @@ pub async fn dispatch(State(server): State<Arc<Server>>, req: Request) -> Respon
             "x-elastic-product",
             HeaderValue::from_static("Elasticsearch"),
         );
+    }
+    for w in warnings {
+        if let Ok(v) = HeaderValue::from_str(&shared.product.warning_header(&w)) {
+            response.headers_mut().append("warning", v);
+        }
     }
     let warning = crate::task_results::access_warning(&shared.product, &shared.cluster(), &path);
     if let Some(w) = warning.and_then(|w| HeaderValue::from_str(&w).ok()) {

@@ -155,13 +155,8 @@ pub fn access_warning(product: &Product, cluster: &Cluster, path: &str) -> Optio
     if named.is_empty() {
         return None;
     }
-    let agent = match product.flavor {
-        Flavor::Elasticsearch => "Elasticsearch",
-        Flavor::OpenSearch => "OpenSearch",
-    };
-    Some(format!(
-        "299 {agent}-{}-sandbox \"this request accesses system indices: [{}], but in a future major version, direct access to system indices will be prevented by default\"",
-        product.version,
+    Some(product.warning_header(&format!(
+        "this request accesses system indices: [{}], but in a future major version, direct access to system indices will be prevented by default",
         named.join(", ")
-    ))
+    )))
 }
