@@ -181,7 +181,7 @@ fn iso(s: &str) -> Option<f64> {
     let rest = rest.strip_prefix('T')?;
     let mut p = String::from("yyyy-MM-dd'T'HH");
     let time_len = rest
-        .find(|c: char| c == 'Z' || c == '+' || c == '-')
+        .find(['Z', '+', '-'])
         .unwrap_or(rest.len());
     let time = &rest[..time_len];
     if time.len() >= 5 {
