@@ -180,9 +180,7 @@ fn iso(s: &str) -> Option<f64> {
     let (date, rest) = s.split_at_checked(10)?;
     let rest = rest.strip_prefix('T')?;
     let mut p = String::from("yyyy-MM-dd'T'HH");
-    let time_len = rest
-        .find(['Z', '+', '-'])
-        .unwrap_or(rest.len());
+    let time_len = rest.find(['Z', '+', '-']).unwrap_or(rest.len());
     let time = &rest[..time_len];
     if time.len() >= 5 {
         p.push_str(":mm");

@@ -45,14 +45,32 @@ const KNOWN: &[&str] = &[
     "shadow_replicas",
     "shared_filesystem",
     "verified_before_close",
-    "replication.type",
-    "number_of_search_replicas",
-    "auto_expand_search_replicas",
-    "knn",
     "mode",
     "append_only.enabled",
     "mapper.dynamic",
 ];
+
+/// OpenSearch-only single settings, with the first version that has them.
+const OPENSEARCH_ONLY: &[(&str, Version)] = &[
+    ("replication.type", Version::new(2, 0, 0)),
+    ("knn", Version::new(1, 0, 0)),
+    ("number_of_search_replicas", Version::new(2, 17, 0)),
+    ("auto_expand_search_replicas", Version::new(2, 17, 0)),
+];
+
+/// The single settings this version knows.
+fn singles(product: &Product) -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = KNOWN.to_vec();
+    if product.is_opensearch() {
+        out.extend(
+            OPENSEARCH_ONLY
+                .iter()
+                .filter(|(_, since)| product.version >= *since)
+                .map(|(k, _)| *k),
+        );
+    }
+    out
+}
 
 /// Setting families: any key under these prefixes is accepted (their members vary by plugin and
 /// version: analysis chains, similarities, allocation filters, slow logs, merge and translog
@@ -122,9 +140,8 @@ fn known(product: &Product, key: &str) -> bool {
 }
 
 /// The `unknown setting` error, with the server's suggestion.
-fn unknown(key: &str, settings: &FlatSettings) -> ApiError {
-    let _ = settings;
-    let mut close: Vec<(f64, String)> = KNOWN
+fn unknown(product: &Product, key: &str) -> ApiError {
+    let mut close: Vec<(f64, String)> = singles(product)
         .iter()
         .map(|k| format!("index.{k}"))
         .map(|k| (strsim::normalized_levenshtein(key, &k), k))
@@ -145,7 +162,7 @@ fn unknown(key: &str, settings: &FlatSettings) -> ApiError {
 /// Checks every key is a setting of this version.
 pub fn check_known(product: &Product, settings: &FlatSettings) -> ApiResult<()> {
     match settings.keys().find(|k| !known(product, k)) {
-        Some(k) => Err(unknown(k, settings)),
+        Some(k) => Err(unknown(product, k)),
         None => Ok(()),
     }
 }

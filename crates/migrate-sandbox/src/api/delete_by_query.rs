@@ -50,6 +50,7 @@ async fn delete_by_query(ctx: Ctx) -> ApiResult<Reply> {
                 }
             }
         }
+        req.alias_filters = crate::search::alias_filter::alias_filters(&c, &expr)?;
         exec::validate(&c, &names, &req)?;
         let hits = exec::run(&c, &names, &req);
         progress.total.store(hits.len() as u64, Ordering::SeqCst);

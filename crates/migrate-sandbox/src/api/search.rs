@@ -12,6 +12,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::json::write_json;
 use crate::model::Cluster;
 use crate::router::RouteTable;
+use crate::search::alias_filter::alias_filters;
 use crate::search::context::HitRef;
 use crate::search::context::{PitContext, ScrollContext, parse_time};
 use crate::search::exec::{self, SearchRequest, TrackTotal, render_hits, total_value};
@@ -177,6 +178,9 @@ async fn search(ctx: Ctx) -> ApiResult<Reply> {
         }
         None => (targets(&c, &ctx, ctx.param("index"))?, None),
     };
+    if pit_id.is_none() {
+        req.alias_filters = alias_filters(&c, ctx.param("index"))?;
+    }
     exec::validate(&c, &names, &req)?;
     let all = exec::run(&c, &names, &req);
     let total = all.len();
@@ -256,6 +260,7 @@ async fn count(ctx: Ctx) -> ApiResult<Reply> {
     req.types = url_types(&ctx)?;
     let c = ctx.shared.cluster();
     let names = targets(&c, &ctx, ctx.param("index"))?;
+    req.alias_filters = alias_filters(&c, ctx.param("index"))?;
     exec::validate(&c, &names, &req)?;
     let n = exec::run(&c, &names, &req).len();
     Reply::ok(json!({"count": n, "_shards": shards(total_shards(&c, &names))}))

@@ -64,6 +64,10 @@ fn local_docs(shared: &Shared, req: &ReindexRequest) -> Result<Vec<PulledDoc>, A
         track_total: TrackTotal::Exact,
         pit: None,
         types: Vec::new(),
+        alias_filters: crate::search::alias_filter::alias_filters(
+            &c,
+            &req.source_indices.join(","),
+        )?,
     };
     exec::validate(&c, &names, &search)?;
     let hits = exec::run(&c, &names, &search);

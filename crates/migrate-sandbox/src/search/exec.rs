@@ -46,6 +46,8 @@ pub struct SearchRequest {
     pub pit: Option<(String, Option<String>)>,
     /// Mapping types to restrict to (typed search on 5.x/6.x); empty: all.
     pub types: Vec<String>,
+    /// Filters of filtered aliases the request went through, per concrete index.
+    pub alias_filters: HashMap<String, Query>,
 }
 
 fn param_usize(params: &HashMap<String, String>, key: &str) -> ApiResult<Option<usize>> {
@@ -177,6 +179,7 @@ impl SearchRequest {
             track_total,
             pit,
             types: Vec::new(),
+            alias_filters: HashMap::new(),
         })
     }
 }
@@ -229,6 +232,7 @@ pub fn validate(cluster: &Cluster, names: &[String], req: &SearchRequest) -> Api
 pub fn run(cluster: &Cluster, names: &[String], req: &SearchRequest) -> Vec<HitRef> {
     let mut hits = Vec::new();
     let needs_source = req.query.needs_source()
+        || req.alias_filters.values().any(Query::needs_source)
         || req
             .sort
             .iter()
@@ -237,6 +241,7 @@ pub fn run(cluster: &Cluster, names: &[String], req: &SearchRequest) -> Vec<HitR
         let Some(index) = cluster.indices.get(name) else {
             continue;
         };
+        let alias_filter = req.alias_filters.get(name);
         let date_fields: Vec<bool> = req
             .sort
             .iter()
@@ -260,7 +265,9 @@ pub fn run(cluster: &Cluster, names: &[String], req: &SearchRequest) -> Vec<HitR
                 None
             };
             let src = parsed.as_ref().unwrap_or(&Value::Null);
-            if !req.query.matches(&doc.id, src, index) {
+            if !req.query.matches(&doc.id, src, index)
+                || alias_filter.is_some_and(|f| !f.matches(&doc.id, src, index))
+            {
                 continue;
             }
             let doc_number = ((pos as u64) << 32) | slot as u64;

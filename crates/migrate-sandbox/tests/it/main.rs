@@ -12,4 +12,5 @@ mod search_cluster;
 mod snapshot_http;
 mod snapshot_repository;
 mod stories;
+mod strictness;
 mod task_results;
