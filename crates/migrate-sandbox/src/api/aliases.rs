@@ -44,6 +44,11 @@ pub fn register(t: &mut RouteTable) {
         cat_aliases,
     );
     t.route(Method::GET, "/{index}/_aliases", "indices.get_alias", get);
+    t.route(Method::PUT, "/_alias", "indices.put_alias", put);
+    for m in [Method::PUT, Method::POST] {
+        t.route(m.clone(), "/_alias/{name}", "indices.put_alias", put);
+        t.route(m.clone(), "/_aliases/{name}", "indices.put_alias", put);
+    }
     t.route(Method::PUT, "/{index}/_alias", "indices.put_alias", put);
     t.route(Method::POST, "/{index}/_alias", "indices.put_alias", put);
     t.route(Method::PUT, "/{index}/_aliases", "indices.put_alias", put);
@@ -200,24 +205,81 @@ async fn update(ctx: Ctx) -> ApiResult<Reply> {
     Reply::ok(json!({"acknowledged": true}))
 }
 
+/// The fields a put-alias body may have.
+const PUT_FIELDS: &[&str] = &[
+    "index",
+    "indices",
+    "alias",
+    "aliases",
+    "filter",
+    "routing",
+    "index_routing",
+    "search_routing",
+    "is_write_index",
+    "is_hidden",
+];
+
+/// Refuses alias names the servers refuse (wildcard and file-name characters, a leading `_`, `-`
+/// or `+`, the name of an index).
+fn check_alias_name(c: &crate::model::Cluster, alias: &str) -> ApiResult<()> {
+    let bad = |why: String| {
+        Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_alias_name_exception",
+            format!("Invalid alias name [{alias}]: {why}"),
+        ))
+    };
+    if alias.contains(['\\', '/', '*', '?', '"', '<', '>', '|', ' ', ',', '#', ':']) {
+        return bad(
+            "must not contain the following characters [ , \", *, \\, <, |, ,, >, /, ?]".into(),
+        );
+    }
+    if alias.starts_with(['_', '-', '+']) {
+        return bad("must not start with '_', '-', or '+'".into());
+    }
+    if c.indices.contains_key(alias) {
+        return bad("an index or data stream exists with the same name as the alias".into());
+    }
+    Ok(())
+}
+
 async fn put(ctx: Ctx) -> ApiResult<Reply> {
     let body = ctx.json()?.unwrap_or(json!({}));
+    if let Some(k) = body
+        .as_object()
+        .and_then(|m| m.keys().find(|k| !PUT_FIELDS.contains(&k.as_str())))
+    {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "x_content_parse_exception",
+            format!("[1:2] [alias] unknown field [{k}]"),
+        ));
+    }
+    // The body's index and alias take precedence over the path's.
+    let mut indices = strings(body.get("index"));
+    indices.extend(strings(body.get("indices")));
+    let expr = if indices.is_empty() {
+        ctx.param("index").to_string()
+    } else {
+        indices.join(",")
+    };
+    if expr.is_empty() {
+        return Err(ApiError::validation(&["index is missing".into()]));
+    }
+    let alias = match body.get("alias").and_then(Value::as_str) {
+        Some(a) => a.to_string(),
+        None if !ctx.param("name").is_empty() => ctx.param("name").to_string(),
+        None => return Err(ApiError::validation(&["[name] is missing".into()])),
+    };
     let mut c = ctx.shared.cluster();
+    check_alias_name(&c, &alias)?;
     let names = c.resolve(
-        ctx.param("index"),
+        &expr,
         Resolve {
             include_closed: true,
             ..Default::default()
         },
     )?;
-    let alias = match ctx.param("name") {
-        "" => body
-            .get("alias")
-            .and_then(Value::as_str)
-            .map(str::to_string)
-            .ok_or_else(|| ApiError::validation(&["[name] is missing".into()]))?,
-        n => n.to_string(),
-    };
     for n in names {
         if let Some(i) = c.indices.get_mut(&n) {
             i.aliases.insert(alias.clone(), meta_of(&body));

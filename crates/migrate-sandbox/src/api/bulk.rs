@@ -155,7 +155,14 @@ async fn bulk(ctx: Ctx) -> ApiResult<Reply> {
             .shared
             .faults
             .reject_item(ctx.method.as_str(), &ctx.path);
+        let empty_id = id.as_deref() == Some("") && op != "delete";
         let result = match op {
+            _ if empty_id => {
+                it.next();
+                Err(ApiError::validation(&[
+                    "if _id is specified it must not be empty".into(),
+                ]))
+            }
             _ if rejected => {
                 if op != "delete" {
                     it.next();

@@ -226,7 +226,7 @@ async fn put_settings(ctx: Ctx) -> ApiResult<Reply> {
             scope.into(),
             render(
                 &updates.into_iter().filter(|(_, v)| !v.is_null()).collect(),
-                false,
+                ctx.flag("flat_settings"),
             ),
         );
     }

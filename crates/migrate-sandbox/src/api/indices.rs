@@ -134,6 +134,7 @@ pub fn resolve_opts(ctx: &Ctx, include_closed: bool) -> Resolve {
         ignore_unavailable: ctx.flag("ignore_unavailable"),
         include_closed: include_closed || expand.contains("closed") || expand.contains("all"),
         allow_no_indices: ctx.q("allow_no_indices") != Some("false"),
+        include_hidden: expand.contains("hidden") || expand.contains("all"),
     }
 }
 

@@ -182,8 +182,7 @@ async fn search(ctx: Ctx) -> ApiResult<Reply> {
         req.alias_filters = alias_filters(&c, ctx.param("index"))?;
     }
     exec::validate(&c, &names, &req)?;
-    let all = exec::run(&c, &names, &req);
-    let total = all.len();
+    let (total, all) = exec::run_counted(&c, &names, &req);
     let shard_count = total_shards(&c, &names);
     let first: Vec<HitRef> = all
         .iter()

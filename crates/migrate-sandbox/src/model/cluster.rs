@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use serde_json::Value;
 
 use super::index::Index;
-use super::settings::FlatSettings;
+use super::settings::{FlatSettings, is_true};
 use crate::error::{ApiError, ApiResult};
 use crate::names::glob;
 use crate::search::context::{PitContext, ScrollContext};
@@ -45,6 +45,8 @@ pub struct Resolve {
     pub include_closed: bool,
     /// Whether an empty result is an error for concrete names (always false for wildcards).
     pub allow_no_indices: bool,
+    /// Whether wildcards match hidden indexes (`index.hidden`) too (`expand_wildcards=hidden|all`).
+    pub include_hidden: bool,
 }
 
 impl Default for Resolve {
@@ -53,6 +55,7 @@ impl Default for Resolve {
             ignore_unavailable: false,
             include_closed: false,
             allow_no_indices: true,
+            include_hidden: false,
         }
     }
 }
@@ -81,6 +84,13 @@ impl Cluster {
             if item.contains('*') {
                 for (name, idx) in &self.indices {
                     if self.hide_system && crate::names::is_system(name) && !item.starts_with('.') {
+                        continue;
+                    }
+                    // Hidden indexes stay out of wildcards, except a `.` pattern for dot-names.
+                    if is_true(&idx.settings, "index.hidden")
+                        && !opts.include_hidden
+                        && !(item.starts_with('.') && name.starts_with('.'))
+                    {
                         continue;
                     }
                     if glob(item, name) && (opts.include_closed || idx.is_open()) {

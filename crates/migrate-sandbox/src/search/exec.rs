@@ -230,6 +230,16 @@ pub fn validate(cluster: &Cluster, names: &[String], req: &SearchRequest) -> Api
 
 /// All matching hits, sorted, before paging. Closed indexes must have been rejected by the caller.
 pub fn run(cluster: &Cluster, names: &[String], req: &SearchRequest) -> Vec<HitRef> {
+    run_counted(cluster, names, req).1
+}
+
+/// The number of documents the query matches (what `hits.total` counts: `search_after` does not
+/// change it) and the hits after `search_after`, sorted, before paging.
+pub fn run_counted(
+    cluster: &Cluster,
+    names: &[String],
+    req: &SearchRequest,
+) -> (usize, Vec<HitRef>) {
     let mut hits = Vec::new();
     let needs_source = req.query.needs_source()
         || req.alias_filters.values().any(Query::needs_source)
@@ -289,10 +299,11 @@ pub fn run(cluster: &Cluster, names: &[String], req: &SearchRequest) -> Vec<HitR
     if !doc_order {
         hits.sort_by(|a, b| sort::compare(&req.sort, &a.sort, &b.sort));
     }
+    let matched = hits.len();
     if let Some(after) = &req.search_after {
         hits.retain(|h| sort::compare(&req.sort, &h.sort, after) == std::cmp::Ordering::Greater);
     }
-    hits
+    (matched, hits)
 }
 
 /// Appends one hit's JSON to `out`.

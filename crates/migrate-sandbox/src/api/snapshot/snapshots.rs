@@ -112,6 +112,8 @@ pub(super) async fn create(ctx: Ctx) -> ApiResult<Reply> {
             ignore_unavailable: truthy(body.get("ignore_unavailable"), false),
             include_closed: false,
             allow_no_indices: true,
+            // Snapshots take hidden indexes too (`expand_wildcards` defaults to `all`).
+            include_hidden: true,
         };
         let selected = cluster.resolve(&expr, opts)?;
         selected
