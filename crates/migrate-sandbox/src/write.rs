@@ -151,14 +151,9 @@ pub fn create_index(
     }
     if let Some(Value::Object(aliases)) = body.get("aliases") {
         for (alias, meta) in aliases {
-            index.aliases.insert(
-                alias.clone(),
-                if meta.is_object() {
-                    meta.clone()
-                } else {
-                    json!({})
-                },
-            );
+            index
+                .aliases
+                .insert(alias.clone(), crate::model::index::alias_metadata(meta));
         }
     }
     cluster.indices.insert(name.to_string(), index);

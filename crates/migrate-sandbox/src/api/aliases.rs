@@ -92,23 +92,7 @@ pub fn register(t: &mut RouteTable) {
 }
 
 fn meta_of(body: &Value) -> Value {
-    let mut m = Map::new();
-    for k in [
-        "filter",
-        "index_routing",
-        "search_routing",
-        "is_write_index",
-        "is_hidden",
-    ] {
-        if let Some(v) = body.get(k) {
-            m.insert(k.into(), v.clone());
-        }
-    }
-    if let Some(r) = body.get("routing") {
-        m.insert("index_routing".into(), r.clone());
-        m.insert("search_routing".into(), r.clone());
-    }
-    Value::Object(m)
+    crate::model::index::alias_metadata(body)
 }
 
 fn strings(v: Option<&Value>) -> Vec<String> {

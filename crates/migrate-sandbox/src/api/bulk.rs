@@ -142,6 +142,7 @@ async fn bulk(ctx: Ctx) -> ApiResult<Reply> {
                 ));
             }
         };
+        let meta_create = meta.op_type.as_deref() == Some("create");
         let index = meta.index.unwrap_or_else(|| default_index.clone());
         let ty = meta.ty.or_else(|| default_type.clone());
         let id = meta.id.map(|v| match v {
@@ -159,9 +160,9 @@ async fn bulk(ctx: Ctx) -> ApiResult<Reply> {
         let result = match op {
             _ if empty_id => {
                 it.next();
-                Err(ApiError::validation(&[
-                    "if _id is specified it must not be empty".into(),
-                ]))
+                Err(ApiError::illegal_argument(
+                    "if _id is specified it must not be empty",
+                ))
             }
             _ if rejected => {
                 if op != "delete" {
@@ -216,7 +217,13 @@ async fn bulk(ctx: Ctx) -> ApiResult<Reply> {
         if !items.is_empty() {
             items.push(b',');
         }
-        items.extend_from_slice(format!("{{\"{op}\":").as_bytes());
+        // An `index` action with `op_type: create` is reported as a `create`.
+        let shown = if op == "index" && meta_create {
+            "create"
+        } else {
+            op
+        };
+        items.extend_from_slice(format!("{{\"{shown}\":").as_bytes());
         match result {
             Ok(r) => r.write_json(&mut items, true),
             Err(e) => {

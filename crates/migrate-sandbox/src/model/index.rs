@@ -186,3 +186,25 @@ pub fn merge(dst: &mut Value, src: &Value) {
 pub fn empty_mapping() -> Value {
     Value::Object(Map::new())
 }
+
+/// The metadata kept for an alias from an alias definition: `filter`, `index_routing`,
+/// `search_routing` (`routing` sets both), `is_write_index`, `is_hidden`.
+pub fn alias_metadata(body: &Value) -> Value {
+    let mut m = Map::new();
+    for k in [
+        "filter",
+        "index_routing",
+        "search_routing",
+        "is_write_index",
+        "is_hidden",
+    ] {
+        if let Some(v) = body.get(k) {
+            m.insert(k.into(), v.clone());
+        }
+    }
+    if let Some(r) = body.get("routing") {
+        m.insert("index_routing".into(), r.clone());
+        m.insert("search_routing".into(), r.clone());
+    }
+    Value::Object(m)
+}
