@@ -266,20 +266,24 @@ impl Query {
     pub fn needs_source(&self) -> bool {
         match self {
             Query::MatchAll | Query::MatchNone | Query::Ids(_) => false,
+            Query::Bool { .. } => self.clauses().any(Query::needs_source),
+            _ => true,
+        }
+    }
+
+    /// The clauses of a `bool` query (none for a leaf).
+    fn clauses(&self) -> impl Iterator<Item = &Query> {
+        let lists: [&[Query]; 4] = match self {
             Query::Bool {
                 must,
                 filter,
                 must_not,
                 should,
                 ..
-            } => must
-                .iter()
-                .chain(filter)
-                .chain(must_not)
-                .chain(should)
-                .any(Query::needs_source),
-            _ => true,
-        }
+            } => [must, filter, must_not, should],
+            _ => [&[], &[], &[], &[]],
+        };
+        lists.into_iter().flatten()
     }
 
     /// The field a leaf query looks at.
@@ -464,18 +468,7 @@ impl Query {
                 }
                 Ok(())
             }
-            Query::Bool {
-                must,
-                filter,
-                must_not,
-                should,
-                ..
-            } => must
-                .iter()
-                .chain(filter)
-                .chain(must_not)
-                .chain(should)
-                .try_for_each(|q| q.check_dates(index)),
+            Query::Bool { .. } => self.clauses().try_for_each(|q| q.check_dates(index)),
             _ => Ok(()),
         }
     }

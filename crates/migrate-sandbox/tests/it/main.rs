@@ -3,6 +3,7 @@
 mod auth_faults;
 mod binary;
 mod core_api;
+mod http;
 mod mappings;
 mod param_tables;
 mod reindex;

@@ -1,23 +1,9 @@
 //! Remote and local `_reindex` between sandboxes over real HTTP: ES 5.x → ES 7.x, ES 7.x → OpenSearch 2.x,
 //! the allowlist refusal per flavour, tasks, conflicts, max_docs, query and `_source` filtering.
 
+use super::http::call;
 use migrate_sandbox::{Flavor, RunningSandbox, Sandbox};
 use serde_json::{Value, json};
-
-async fn call(
-    sb: &RunningSandbox,
-    method: reqwest::Method,
-    path: &str,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut req = reqwest::Client::new().request(method, format!("{}{}", sb.url(), path));
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    let resp = req.send().await.expect("request");
-    let status = resp.status().as_u16();
-    (status, resp.json().await.unwrap_or(Value::Null))
-}
 
 async fn seed(sb: &RunningSandbox, index: &str, ty: Option<&str>, n: usize) {
     let mut nd = String::new();

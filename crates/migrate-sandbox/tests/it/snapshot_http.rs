@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
+use super::http::{call, ok};
 use migrate_sandbox::{Flavor, RunningSandbox, Sandbox};
 use migrate_store::test_support::S3Server;
 use migrate_store::{FsSpec, StoreSpec, TransferOptions, TransferReport};
@@ -22,31 +23,6 @@ async fn start(version: &str, path_repo: &std::path::Path) -> RunningSandbox {
         .start()
         .await
         .expect("sandbox starts")
-}
-
-async fn call(
-    sb: &RunningSandbox,
-    method: Method,
-    path: &str,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut req = reqwest::Client::new().request(method, format!("{}{}", sb.url(), path));
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    let resp = req.send().await.expect("request");
-    let status = resp.status().as_u16();
-    let text = resp.text().await.expect("body");
-    (
-        status,
-        serde_json::from_str(&text).unwrap_or(Value::String(text)),
-    )
-}
-
-async fn ok(sb: &RunningSandbox, method: Method, path: &str, body: Option<Value>) -> Value {
-    let (status, value) = call(sb, method, path, body).await;
-    assert_eq!(status, 200, "{path}: {value}");
-    value
 }
 
 /// Indexes documents `range` into `movies` (type `movie`) with `_bulk`.
