@@ -25,6 +25,40 @@ async fn start(version: &str, path_repo: &std::path::Path) -> RunningSandbox {
         .expect("sandbox starts")
 }
 
+/// Restores `movies` from `repository`/`snapshot` into `dest` (waiting), then checks it holds
+/// `count` documents with the same sources as `source`'s `movies`.
+async fn restore_movies_like(
+    dest: &RunningSandbox,
+    repository: &str,
+    snapshot: &str,
+    source: &RunningSandbox,
+    count_wanted: u64,
+) {
+    ok(
+        dest,
+        Method::POST,
+        &format!("/_snapshot/{repository}/{snapshot}/_restore?wait_for_completion=true"),
+        Some(json!({"indices": "movies"})),
+    )
+    .await;
+    assert_eq!(count(dest, "movies").await, count_wanted);
+    assert_eq!(
+        sources(dest, "movies").await,
+        sources(source, "movies").await
+    );
+}
+
+/// Creates `movies` with this many shards and replicas.
+async fn create_movies(sb: &RunningSandbox, shards: u32, replicas: u32) {
+    ok(
+        sb,
+        Method::PUT,
+        "/movies",
+        Some(json!({"settings": {"number_of_shards": shards, "number_of_replicas": replicas}})),
+    )
+    .await;
+}
+
 /// Indexes documents `range` into `movies` (type `movie`) with `_bulk`.
 async fn index_movies(sb: &RunningSandbox, range: std::ops::Range<usize>) {
     let mut ndjson = String::new();
@@ -109,13 +143,7 @@ async fn fs_round_trip_es5_to_es68_with_an_incremental_round() {
     let source = start("5.5.2", dir_a.path()).await;
     let dest = start("6.8.23", dir_b.path()).await;
 
-    ok(
-        &source,
-        Method::PUT,
-        "/movies",
-        Some(json!({"settings": {"number_of_shards": 2, "number_of_replicas": 1}})),
-    )
-    .await;
+    create_movies(&source, 2, 1).await;
     index_movies(&source, 0..1500).await;
 
     // Registration: outside path.repo is refused with the real error; inside is verified.
@@ -367,13 +395,7 @@ async fn newer_snapshots_cannot_be_restored_and_async_restore_progresses() {
     let dir = tempfile::tempdir().unwrap();
     let es7 = start("7.10.2", dir.path()).await;
     let es5 = start("5.6.16", dir.path()).await;
-    ok(
-        &es7,
-        Method::PUT,
-        "/movies",
-        Some(json!({"settings": {"number_of_shards": 1, "number_of_replicas": 0}})),
-    )
-    .await;
+    create_movies(&es7, 1, 0).await;
     let (status, _) = call(
         &es7,
         Method::PUT,
@@ -626,18 +648,7 @@ async fn s3_to_oss_through_a_real_s3_server() {
         !shown.contains("sandbox-secret-key") && !shown.contains("AKIDSANDBOX"),
         "{shown}"
     );
-    ok(
-        &dest,
-        Method::POST,
-        "/_snapshot/ossrepo/round-1/_restore?wait_for_completion=true",
-        Some(json!({"indices": "movies"})),
-    )
-    .await;
-    assert_eq!(count(&dest, "movies").await, 700);
-    assert_eq!(
-        sources(&dest, "movies").await,
-        sources(&source, "movies").await
-    );
+    restore_movies_like(&dest, "ossrepo", "round-1", &source, 700).await;
 }
 
 #[tokio::test]
@@ -805,16 +816,5 @@ async fn cos_repository_writes_and_restores_through_a_real_s3_server() {
         .await
         .to_string();
     assert!(!shown.contains("cos-secret-key"), "{shown}");
-    ok(
-        &dest,
-        Method::POST,
-        "/_snapshot/cos/s1/_restore?wait_for_completion=true",
-        Some(json!({"indices": "movies"})),
-    )
-    .await;
-    assert_eq!(count(&dest, "movies").await, 250);
-    assert_eq!(
-        sources(&dest, "movies").await,
-        sources(&source, "movies").await
-    );
+    restore_movies_like(&dest, "cos", "s1", &source, 250).await;
 }
