@@ -12,6 +12,8 @@ mod route_spec;
 mod search_cluster;
 mod snapshot_http;
 mod snapshot_repository;
+mod snapshot_stores;
+mod snapshot_support;
 mod stories;
 mod strictness;
 mod task_results;
