@@ -66,6 +66,10 @@ struct Args {
     /// Serve the request log at `GET /_sandbox/requests` (sandbox-only; `DELETE` clears it).
     #[arg(long)]
     expose_request_log: bool,
+    /// Bytes per second snapshot uploads and restore downloads move at, so their in-progress
+    /// states can be watched (default: at once).
+    #[arg(long, value_name = "BYTES_PER_SEC")]
+    byte_rate: Option<u64>,
     /// Free disk space `_nodes/stats/fs` reports, in bytes (default 1 TiB), e.g. to test disk
     /// preflight checks.
     #[arg(long, value_name = "BYTES")]
@@ -117,6 +121,9 @@ async fn main() -> std::process::ExitCode {
         .seed(args.seed)
         .expose_request_log(args.expose_request_log)
         .remote_allowlist(args.remote_allowlist.clone());
+    if let Some(rate) = args.byte_rate {
+        b = b.byte_rate(rate);
+    }
     if let Some(bytes) = args.disk_available {
         b = b.disk_available(bytes);
     }

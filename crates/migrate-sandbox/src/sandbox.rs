@@ -41,6 +41,7 @@ impl Sandbox {
             expose_request_log: false,
             missing_plugins: Default::default(),
             disk_available: None,
+            byte_rate: None,
         }
     }
 }
@@ -60,6 +61,7 @@ pub struct SandboxBuilder {
     expose_request_log: bool,
     missing_plugins: std::collections::BTreeSet<String>,
     disk_available: Option<u64>,
+    byte_rate: Option<u64>,
 }
 
 impl SandboxBuilder {
@@ -151,6 +153,13 @@ impl SandboxBuilder {
         self
     }
 
+    /// Bytes per second snapshot uploads and restore downloads move at, so their STARTED/INDEX
+    /// windows can be observed (default: at once; 0 also means at once).
+    pub fn byte_rate(mut self, bytes_per_second: u64) -> Self {
+        self.byte_rate = Some(bytes_per_second).filter(|r| *r > 0);
+        self
+    }
+
     /// Binds and serves.
     pub async fn start(self) -> Result<RunningSandbox, SandboxError> {
         let version: Version = self.version.parse().map_err(SandboxError::Config)?;
@@ -205,6 +214,7 @@ impl SandboxBuilder {
             faults: Faults::new(self.seed),
             auth: self.auth,
             http,
+            byte_rate: self.byte_rate,
             snapshots: SnapshotService::new(snapshot_node),
         });
         let _ = shared.publish_address.set(addr.to_string());

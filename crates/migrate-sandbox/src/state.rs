@@ -40,6 +40,8 @@ pub struct Shared {
     pub auth: Option<Auth>,
     /// HTTP client for remote reindex.
     pub http: reqwest::Client,
+    /// Bytes per second snapshot uploads and restore downloads move at (`None`: at once).
+    pub byte_rate: Option<u64>,
     /// Snapshot state (repositories, running snapshots, restores), used by the snapshot APIs.
     pub snapshots: crate::snapshot::service::SnapshotService,
 }

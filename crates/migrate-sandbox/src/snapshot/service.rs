@@ -80,6 +80,8 @@ pub struct Restore {
     pub files: u64,
     /// Bytes to recover.
     pub bytes: u64,
+    /// Bytes recovered so far.
+    pub recovered: u64,
     /// Documents recovered.
     pub documents: u64,
     /// Whether it failed.

@@ -5,6 +5,7 @@ mod binary;
 mod core_api;
 mod http;
 mod mappings;
+mod pacing;
 mod param_tables;
 mod reindex;
 mod rest_yaml;

@@ -11,6 +11,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::model::{Index, IndexState, RecoverySource};
 use crate::snapshot::IndexImage;
 use crate::snapshot::info::{iso, now_millis};
+use crate::snapshot::pace::Pace;
 use crate::snapshot::read;
 use crate::snapshot::registry::Registered;
 use crate::snapshot::restore::{self, PlanError};
@@ -194,6 +195,7 @@ pub(super) async fn restore(ctx: Ctx) -> ApiResult<Reply> {
                     stop_time: 0,
                     files: 0,
                     bytes: 0,
+                    recovered: 0,
                     documents: 0,
                     failed: None,
                 },
@@ -239,7 +241,11 @@ pub(super) async fn recover(
     p: &Planned,
 ) {
     let service = &shared.snapshots;
-    service.update_restore(&p.target, |r| r.stage = RecoveryStage::Index);
+    let pace = Pace::new(shared.byte_rate);
+    service.update_restore(&p.target, |r| {
+        r.stage = RecoveryStage::Index;
+        r.bytes = 0;
+    });
     let mut documents = Vec::new();
     let mut files = 0;
     let mut bytes = 0;
@@ -249,6 +255,11 @@ pub(super) async fn recover(
                 .await?;
             files += s.number_of_files;
             bytes += s.total_size;
+            service.update_restore(&p.target, |r| r.bytes += s.total_size);
+            pace.transfer(s.total_size, |n| {
+                service.update_restore(&p.target, |r| r.recovered += n);
+            })
+            .await;
             read::shard_documents(&registered.repository, data, entry, &p.image.name, shard).await
         }
         .await;
@@ -297,6 +308,17 @@ pub fn patch_recovery(shared: &Shared, index: &str, entries: &mut [Value]) {
             continue;
         }
         entry["stage"] = json!(r.stage.as_str());
+        if r.stage != RecoveryStage::Done {
+            let percent = if r.bytes == 0 {
+                0.0
+            } else {
+                r.recovered as f64 * 100.0 / r.bytes as f64
+            };
+            entry["index"]["size"] = json!({
+                "total_in_bytes": r.bytes, "reused_in_bytes": 0,
+                "recovered_in_bytes": r.recovered, "percent": format!("{percent:.1}%")
+            });
+        }
         entry["start_time_in_millis"] = json!(r.start_time);
         entry["start_time"] = json!(iso(r.start_time));
         if r.stage == RecoveryStage::Done {

@@ -154,7 +154,7 @@ pub(super) async fn create(ctx: Ctx) -> ApiResult<Reply> {
     let running = Arc::new(RunningSnapshot {
         repository: repository.clone(),
         info,
-        progress: SnapshotProgress::default(),
+        progress: SnapshotProgress::paced(shared.byte_rate),
         done,
     });
     for image in &images {
