@@ -9,7 +9,9 @@ use migrate_store::test_support::S3Server;
 use reqwest::Method;
 use serde_json::json;
 
-use super::snapshot_support::{copy, index_movies, restore_movies_like, start};
+use super::snapshot_support::{
+    copy, count, create_movies, index_movies, restore_movies_like, sources, start,
+};
 
 #[tokio::test]
 async fn s3_to_oss_through_a_real_s3_server() {
@@ -240,4 +242,56 @@ async fn cos_repository_writes_and_restores_through_a_real_s3_server() {
         .to_string();
     assert!(!shown.contains("cos-secret-key"), "{shown}");
     restore_movies_like(&dest, "cos", "s1", &source, 250).await;
+}
+
+#[tokio::test]
+async fn a_clone_holds_the_chosen_indexes_and_restores_like_its_source() {
+    let dir = tempfile::tempdir().unwrap();
+    let sb = start("7.10.2", dir.path()).await;
+    create_movies(&sb, 1, 0).await;
+    index_movies(&sb, 0..30).await;
+    ok(&sb, Method::PUT, "/other", None).await;
+    let repo = json!({"type": "fs", "settings": {"location": dir.path().join("r")}});
+    ok(&sb, Method::PUT, "/_snapshot/r", Some(repo)).await;
+    ok(
+        &sb,
+        Method::PUT,
+        "/_snapshot/r/s1?wait_for_completion=true",
+        None,
+    )
+    .await;
+    ok(
+        &sb,
+        Method::PUT,
+        "/_snapshot/r/s1/_clone/c1",
+        Some(json!({"indices": "mov*"})),
+    )
+    .await;
+    let listed = ok(&sb, Method::GET, "/_snapshot/r/c1", None).await;
+    assert_eq!(
+        listed["snapshots"][0]["indices"],
+        json!(["movies"]),
+        "{listed}"
+    );
+    assert_eq!(listed["snapshots"][0]["state"], "SUCCESS");
+    let again = call(
+        &sb,
+        Method::PUT,
+        "/_snapshot/r/s1/_clone/c1",
+        Some(json!({"indices": "*"})),
+    )
+    .await;
+    assert_eq!(
+        (again.0, again.1["error"]["type"].clone()),
+        (400, json!("invalid_snapshot_name_exception"))
+    );
+    ok(
+        &sb,
+        Method::POST,
+        "/_snapshot/r/c1/_restore?wait_for_completion=true",
+        Some(json!({"rename_pattern": "movies", "rename_replacement": "copy"})),
+    )
+    .await;
+    assert_eq!(count(&sb, "copy").await, 30);
+    assert_eq!(sources(&sb, "copy").await, sources(&sb, "movies").await);
 }

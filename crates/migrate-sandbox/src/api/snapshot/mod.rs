@@ -4,6 +4,7 @@
 //! itself is in [`crate::snapshot`]; this module holds the routes and the errors they share.
 
 mod cat;
+mod clone;
 mod repositories;
 mod restores;
 mod snapshots;
@@ -117,6 +118,12 @@ pub fn register(t: &mut RouteTable) {
         "/_snapshot/{repository}/{snapshot}/_restore",
         "snapshot.restore",
         restore,
+    );
+    t.route(
+        Method::PUT,
+        "/_snapshot/{repository}/{snapshot}/_clone/{target_snapshot}",
+        "snapshot.clone",
+        clone::clone,
     );
     t.route(
         Method::GET,
