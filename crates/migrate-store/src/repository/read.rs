@@ -7,9 +7,8 @@ use object_store::path::Path;
 use object_store::{ObjectStore, ObjectStoreExt};
 use thiserror::Error;
 
-use super::key::{KeyClass, classify};
 use super::latest::{self, INDEX_LATEST, LatestLengthError};
-use super::{RepositoryData, RepositoryDataError, paths};
+use super::{KeyClass, RepositoryData, RepositoryDataError, classify, paths};
 
 /// A repository as read at one instant.
 #[derive(Debug, Clone, PartialEq)]

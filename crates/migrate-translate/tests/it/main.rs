@@ -1,0 +1,9 @@
+//! The one integration-test binary of migrate-translate.
+
+mod api;
+mod corpus;
+mod docs;
+mod equality;
+mod props;
+mod rules;
+mod support;
