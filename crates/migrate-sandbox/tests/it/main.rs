@@ -7,6 +7,7 @@ mod http;
 mod mappings;
 mod pacing;
 mod param_tables;
+mod real_repositories;
 mod reindex;
 mod rest_yaml;
 mod route_spec;
