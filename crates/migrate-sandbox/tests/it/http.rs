@@ -21,7 +21,12 @@ pub async fn call(
     path: &str,
     body: Option<Value>,
 ) -> (u16, Value) {
-    let mut req = reqwest::Client::new().request(method, format!("{}{}", sb.url(), path));
+    call_url(&sb.url(), method, path, body).await
+}
+
+/// [`call`] for a server known by its URL (e.g. a sandbox in another process).
+pub async fn call_url(url: &str, method: Method, path: &str, body: Option<Value>) -> (u16, Value) {
+    let mut req = reqwest::Client::new().request(method, format!("{url}{path}"));
     if let Some(b) = body {
         req = req.json(&b);
     }
