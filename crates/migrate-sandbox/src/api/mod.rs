@@ -7,6 +7,7 @@
 
 pub mod aliases;
 pub mod bulk;
+pub mod by_query;
 pub mod cat;
 pub mod cat_binary;
 pub mod cluster;
@@ -21,6 +22,7 @@ pub mod search;
 pub mod snapshot;
 pub mod tasks;
 pub mod update;
+pub mod update_by_query;
 
 use crate::router::RouteTable;
 #[allow(unused_imports)]
@@ -36,6 +38,7 @@ pub fn routes() -> RouteTable {
     aliases::register(&mut t);
     docs::register(&mut t);
     delete_by_query::register(&mut t);
+    update_by_query::register(&mut t);
     bulk::register(&mut t);
     search::register(&mut t);
     reindex::register(&mut t);

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use super::spec::Api;
-use super::values::{Stash, as_regex, length, matches, number, scalar, truthy};
+use super::values::{Stash, as_catch_regex, java_string, length, matches, number, scalar, truthy};
 
 /// What a section runs against.
 pub struct Env<'a> {
@@ -213,7 +213,8 @@ async fn run_do(env: &Env<'_>, arg: &Value, stash: &mut Stash) -> Result<(), Str
         }
     }
     // A blank path part is a missing one (the clients refuse to build such a request).
-    params.retain(|_, v| !v.is_empty());
+    let all_parts: Vec<String> = api.paths.iter().flat_map(|p| p.parts.clone()).collect();
+    params.retain(|k, v| !(v.is_empty() && all_parts.contains(k)));
     let Some((method, path, parts)) = api.pick(&params, body.is_some()) else {
         return if catch.as_deref() == Some("param") {
             Ok(())
@@ -322,10 +323,12 @@ async fn run_do(env: &Env<'_>, arg: &Value, stash: &mut Stash) -> Result<(), Str
                     return Err(format!("{api_name}: expected an unknown-parameter error"));
                 }
                 None => {
-                    let re = as_regex(&Value::String(c.to_string()))
+                    let re = as_catch_regex(&Value::String(c.to_string()))
                         .ok_or_else(|| format!("unknown catch `{c}`"))?;
-                    if !re.is_match(&text) {
-                        return Err(format!("{api_name}: error {text} does not match {c}"));
+                    // As the Java runner: the `error` of the response, as Java prints a map.
+                    let error = java_string(&stash.body["error"]);
+                    if !re.is_match(&error) {
+                        return Err(format!("{api_name}: error {error} does not match {c}"));
                     }
                 }
             }

@@ -141,6 +141,25 @@ pub fn scalar(v: &Value) -> String {
     }
 }
 
+/// Java's `toString` of a parsed value (`{key=value, ...}`, strings unquoted): what the Java
+/// runner matches a `catch` regex against (the response's `error`).
+pub fn java_string(v: &Value) -> String {
+    match v {
+        Value::Object(m) => format!(
+            "{{{}}}",
+            m.iter()
+                .map(|(k, x)| format!("{k}={}", java_string(x)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Value::Array(a) => format!(
+            "[{}]",
+            a.iter().map(java_string).collect::<Vec<_>>().join(", ")
+        ),
+        other => scalar(other),
+    }
+}
+
 /// `is_true`: present and not `false`, `0`, `""`, `"false"` or `null`.
 pub fn truthy(v: Option<&Value>) -> bool {
     match v {
@@ -152,13 +171,22 @@ pub fn truthy(v: Option<&Value>) -> bool {
     }
 }
 
-/// A `/regex/` expectation (with the `x` flag: whitespace and `#` comments ignored).
+/// A `/regex/` expectation of `match` (with the `x` flag: whitespace and `#` comments ignored).
 pub fn as_regex(expected: &Value) -> Option<Regex> {
+    regex_with(expected, "(?sx)")
+}
+
+/// A `/regex/` of `catch` (no `x` flag: its spaces are literal, as in the Java runner).
+pub fn as_catch_regex(expected: &Value) -> Option<Regex> {
+    regex_with(expected, "(?s)")
+}
+
+fn regex_with(expected: &Value, flags: &str) -> Option<Regex> {
     let s = expected.as_str()?.trim();
     if s.len() < 2 || !s.starts_with('/') || !s.ends_with('/') {
         return None;
     }
-    Regex::new(&format!("(?sx){}", &s[1..s.len() - 1])).ok()
+    Regex::new(&format!("{flags}{}", &s[1..s.len() - 1])).ok()
 }
 
 /// `match`: equal (numbers by value), or the regex matches the text.
