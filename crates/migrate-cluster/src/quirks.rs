@@ -89,6 +89,16 @@ impl Quirks {
             .then_some(("track_total_hits", "true"))
     }
 
+    /// Whether `_cat/indices` takes `expand_wildcards` (ES ≥ 7.7 and OpenSearch). Earlier versions
+    /// refuse it (`contains unrecognized parameter: [expand_wildcards]`) and list closed indexes
+    /// anyway; hidden indexes only exist from 7.7.
+    pub fn cat_indices_expand_wildcards(&self) -> bool {
+        match self.flavour {
+            Flavour::Elasticsearch => self.version.is_none_or(|v| v >= Version::new(7, 7, 0)),
+            Flavour::OpenSearch | Flavour::OpenSearchServerless => true,
+        }
+    }
+
     /// Whether snapshots and remote reindex exist (not on Serverless).
     pub fn supports_snapshots(&self) -> bool {
         self.flavour != Flavour::OpenSearchServerless

@@ -145,10 +145,13 @@ pub fn requests(kind: &StepKind, secrets: &dyn Secrets) -> Vec<Request> {
             ];
             if strategy == "snapshot" {
                 let cat = "/_cat/indices?format=json&bytes=b&expand_wildcards=all";
-                out.push(req(Read, D, Get, cat.into(), None));
+                out.push(runtime(
+                    req(Read, D, Get, cat.into(), None),
+                    "`expand_wildcards=all` only on Elasticsearch >= 7.7 and OpenSearch (earlier versions refuse it and list closed indexes anyway)",
+                ));
                 out.push(runtime(
                     req(Read, S, Get, cat.into(), None),
-                    "only when the destination has closed indexes: their primary shard counts must match the source's",
+                    "only when the destination has closed indexes: their primary shard counts must match the source's; `expand_wildcards=all` as above",
                 ));
                 out.push(runtime(
                     req(Read, D, Get, "/_cat/plugins?format=json".into(), None),
@@ -748,6 +751,7 @@ impl Serialize for QueryBody<'_> {
             gte: &'static str,
             #[serde(skip_serializing_if = "Option::is_none")]
             lt: Option<&'static str>,
+            format: &'static str,
         }
         #[derive(Serialize)]
         struct Exists<'a> {
@@ -767,6 +771,7 @@ impl Serialize for QueryBody<'_> {
                 let bounds = Bounds {
                     gte: "<run time: start of the previous pass>",
                     lt: bounded.then_some("<run time: start of this pass>"),
+                    format: "<run time: epoch_millis on a date field (the bounds are epoch milliseconds, whatever the field's own format); absent on a numeric field>",
                 };
                 let mut inner = BTreeMap::new();
                 inner.insert(*field, bounds);

@@ -111,19 +111,20 @@ impl ClusterClient {
         }
     }
 
-    /// `GET _cat/indices[/{pattern}]?format=json&bytes=b`.
+    /// `GET _cat/indices[/{pattern}]?format=json&bytes=b[&expand_wildcards=all]` (the last where the
+    /// version takes it, see [`crate::Quirks::cat_indices_expand_wildcards`]).
     pub async fn cat_indices(&self, pattern: Option<&str>) -> Result<Vec<CatIndex>, ClusterError> {
         let path = match pattern {
             Some(p) => format!("/_cat/indices/{}", enc(p)),
             None => "/_cat/indices".to_owned(),
         };
-        self.json(
-            Request::get(path)
-                .query("format", "json")
-                .query("bytes", "b")
-                .query("expand_wildcards", "all"),
-        )
-        .await
+        let mut req = Request::get(path)
+            .query("format", "json")
+            .query("bytes", "b");
+        if self.quirks().await?.cat_indices_expand_wildcards() {
+            req = req.query("expand_wildcards", "all");
+        }
+        self.json(req).await
     }
 
     /// `GET _cluster/settings?include_defaults&flat_settings`: persistent, transient and defaults.

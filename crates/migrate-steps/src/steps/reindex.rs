@@ -45,7 +45,7 @@ use serde_json::{Value, json};
 use super::finished_orphan::finished_orphan;
 use crate::resolve::{Pair, pairs};
 use crate::runner::Cx;
-use crate::watermark::{bound, is_numeric_type, iso, now_millis};
+use crate::watermark::{bound, is_numeric_type, iso, now_millis, range_format};
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 struct Handle {
@@ -295,12 +295,20 @@ fn to_value(h: &Handle) -> Value {
     serde_json::to_value(h).unwrap_or(Value::Null)
 }
 
+/// The range of an incremental pass, as sent.
+pub(crate) struct Bounds {
+    pub from: Option<Value>,
+    pub to: Option<Value>,
+    /// The range's `format` (`epoch_millis` on a date field).
+    pub format: Option<&'static str>,
+}
+
 /// The pass's body for one concrete index: the dry-run's body with real secrets and, for range
-/// passes, the bounds filled in.
+/// passes, the [`Bounds`] filled in.
 pub(crate) fn body(
     kind: &StepKind,
     p: &Pair,
-    range: Option<(Option<Value>, Option<Value>)>,
+    range: Option<Bounds>,
     secrets: &dyn migrate_graph::requests::Secrets,
 ) -> Value {
     let mut concrete = kind.clone();
@@ -320,7 +328,7 @@ pub(crate) fn body(
         .map(|b| b.to_value())
         .unwrap_or(Value::Null);
     if let (
-        Some((from, to)),
+        Some(Bounds { from, to, format }),
         StepKind::Reindex {
             update_field: Some(field),
             ..
@@ -333,6 +341,9 @@ pub(crate) fn body(
         }
         if let Some(t) = to {
             bounds.insert("lt".into(), t);
+        }
+        if let Some(f) = format {
+            bounds.insert("format".into(), Value::from(f));
         }
         body["source"]["query"] = json!({"range": {field.as_str(): Value::Object(bounds)}});
     }
@@ -390,11 +401,10 @@ async fn start(
             ..
         }
     );
-    let bounds = range.then(|| {
-        (
-            h.from.map(|f| bound(f, h.numeric)),
-            upper.then(|| bound(h.to, h.numeric)),
-        )
+    let bounds = range.then(|| Bounds {
+        from: h.from.map(bound),
+        to: upper.then(|| bound(h.to)),
+        format: range_format(h.numeric),
     });
     let body = body(&cx.step.kind, p, bounds, &cx.env.secrets);
     let mut req = Request::new(reqwest::Method::POST, "/_reindex")
@@ -605,8 +615,14 @@ mod tests {
             want["source"]["query"]["range"]["updated_at"]["gte"],
             "<run time: start of the previous pass>"
         );
-        want["source"]["query"] = json!({"range": {"updated_at": {"gte": 5, "lt": 9}}});
-        let got = body(&k, &p, Some((Some(json!(5)), Some(json!(9)))), &Redacted);
+        want["source"]["query"] =
+            json!({"range": {"updated_at": {"gte": 5, "lt": 9, "format": "epoch_millis"}}});
+        let bounds = Bounds {
+            from: Some(json!(5)),
+            to: Some(json!(9)),
+            format: Some("epoch_millis"),
+        };
+        let got = body(&k, &p, Some(bounds), &Redacted);
         assert_eq!(got, want);
         assert_eq!(got["conflicts"], "proceed");
 
@@ -621,6 +637,11 @@ mod tests {
         want["source"]["index"] = json!("logs-1");
         want["dest"]["index"] = json!("logs-1");
         want["source"]["query"] = json!({"range": {"updated_at": {"gte": 5}}});
-        assert_eq!(body(&k, &p, Some((Some(json!(5)), None)), &Redacted), want);
+        let bounds = Bounds {
+            from: Some(json!(5)),
+            to: None,
+            format: None,
+        };
+        assert_eq!(body(&k, &p, Some(bounds), &Redacted), want);
     }
 }
