@@ -163,6 +163,18 @@ impl ApiError {
         )
     }
 
+    /// A thread-pool rejection (429): `es_rejected_execution_exception` on Elasticsearch,
+    /// `rejected_execution_exception` on OpenSearch (its exception names drop the `OpenSearch`
+    /// prefix of `OpenSearchRejectedExecutionException`).
+    pub fn rejected(opensearch: bool, reason: impl Into<String>) -> Self {
+        let kind = if opensearch {
+            "rejected_execution_exception"
+        } else {
+            "es_rejected_execution_exception"
+        };
+        ApiError::new(StatusCode::TOO_MANY_REQUESTS, kind, reason)
+    }
+
     /// `security_exception` (401) for missing or wrong credentials.
     pub fn unauthorized(reason: impl Into<String>) -> Self {
         ApiError::new(StatusCode::UNAUTHORIZED, "security_exception", reason)

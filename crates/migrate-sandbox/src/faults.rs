@@ -16,6 +16,9 @@ pub enum FaultAction {
     Latency(Duration),
     /// Close the connection without a complete response.
     Drop,
+    /// Reject single `_bulk` items with 429 (the write thread pool's queue is full), the request
+    /// itself answering 200 with `errors: true`; decided per item, never per request.
+    RejectItem,
 }
 
 /// When a fault fires.
@@ -59,6 +62,11 @@ impl FaultRule {
     /// A rule that drops the connection.
     pub fn drop_connection() -> Self {
         Self::new(FaultAction::Drop)
+    }
+
+    /// A rule that rejects single `_bulk` items with 429.
+    pub fn reject_item() -> Self {
+        Self::new(FaultAction::RejectItem)
     }
 
     fn new(action: FaultAction) -> Self {
@@ -154,6 +162,8 @@ impl std::str::FromStr for FaultRule {
         };
         let mut rule = if action.eq_ignore_ascii_case("drop") {
             FaultRule::drop_connection()
+        } else if action.eq_ignore_ascii_case("item429") {
+            FaultRule::reject_item()
         } else if let Some(d) = action.strip_prefix("latency=") {
             FaultRule::latency(
                 parse_duration(d)
@@ -164,7 +174,7 @@ impl std::str::FromStr for FaultRule {
                 Ok(status) if (400..=599).contains(&status) => FaultRule::status(status),
                 _ => {
                     return Err(err(
-                        "the action must be an HTTP status 400-599, `drop` or `latency=DURATION`",
+                        "the action must be an HTTP status 400-599, `drop`, `item429` or `latency=DURATION`",
                     ));
                 }
             }
@@ -239,7 +249,10 @@ impl Faults {
             return vec![];
         };
         let mut out = Vec::new();
-        for rule in rules.iter_mut().filter(|r| r.matches(method, path)) {
+        for rule in rules
+            .iter_mut()
+            .filter(|r| r.action != FaultAction::RejectItem && r.matches(method, path))
+        {
             rule.seen += 1;
             let fire = match rule.trigger {
                 Trigger::Always => true,
@@ -252,6 +265,29 @@ impl Faults {
             }
         }
         out
+    }
+}
+
+impl Faults {
+    /// Whether this `_bulk` item is rejected (item rules only; each item counts as one call).
+    pub fn reject_item(&self, method: &str, path: &str) -> bool {
+        let (Ok(mut rules), Ok(mut rng)) = (self.rules.lock(), self.rng.lock()) else {
+            return false;
+        };
+        let mut reject = false;
+        for rule in rules
+            .iter_mut()
+            .filter(|r| r.action == FaultAction::RejectItem && r.matches(method, path))
+        {
+            rule.seen += 1;
+            reject |= match rule.trigger {
+                Trigger::Always => true,
+                Trigger::Rate(p) => rng.random_bool(p.clamp(0.0, 1.0)),
+                Trigger::Nth(n) => rule.seen == n,
+                Trigger::FirstN(n) => rule.seen <= n,
+            };
+        }
+        reject
     }
 }
 

@@ -165,6 +165,26 @@ impl Product {
         }
     }
 
+    /// Whether several snapshots may run at once (Elasticsearch 7.7+, every OpenSearch); older
+    /// versions refuse a second one with `concurrent_snapshot_execution_exception` (503).
+    pub fn concurrent_snapshots(&self) -> bool {
+        self.is_opensearch() || self.version >= Version::new(7, 7, 0)
+    }
+
+    /// A `Warning` header value carrying a deprecation message, as the server's deprecation logger
+    /// writes it (`299 <Product>-<version>-<build> "<message>"`).
+    pub fn warning_header(&self, message: &str) -> String {
+        let agent = match self.flavor {
+            Flavor::Elasticsearch => "Elasticsearch",
+            Flavor::OpenSearch => "OpenSearch",
+        };
+        format!(
+            "299 {agent}-{}-sandbox \"{}\"",
+            self.version,
+            message.replace('\\', "\\\\").replace('"', "\\\"")
+        )
+    }
+
     /// The name of the remote reindex allowlist setting.
     pub fn allowlist_setting(&self) -> &'static str {
         if self.flavor == Flavor::OpenSearch && self.version.major >= 2 {

@@ -3,10 +3,17 @@
 
 pub mod api;
 pub mod auth;
+pub mod dates;
+pub mod doc_check;
 pub mod error;
 pub mod faults;
 pub mod flavor;
+pub mod index_settings;
+pub mod json;
+pub mod mapping_body;
 pub mod model;
+pub mod names;
+pub mod params;
 pub mod reindex;
 pub mod request_log;
 pub mod router;
@@ -15,8 +22,10 @@ pub mod search;
 pub mod seed;
 pub mod server;
 pub mod snapshot;
+pub mod state;
 pub mod task_results;
 pub mod tasks;
+pub mod update;
 pub mod write;
 
 pub use auth::Auth;

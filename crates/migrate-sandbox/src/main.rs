@@ -66,6 +66,18 @@ struct Args {
     /// Serve the request log at `GET /_sandbox/requests` (sandbox-only; `DELETE` clears it).
     #[arg(long)]
     expose_request_log: bool,
+    /// Bytes per second snapshot uploads and restore downloads move at, so their in-progress
+    /// states can be watched (default: at once).
+    #[arg(long, value_name = "BYTES_PER_SEC")]
+    byte_rate: Option<u64>,
+    /// Free disk space `_nodes/stats/fs` reports, in bytes (default 1 TiB), e.g. to test disk
+    /// preflight checks.
+    #[arg(long, value_name = "BYTES")]
+    disk_available: Option<u64>,
+    /// Leave a repository plugin out of `_cat/plugins`, as if not installed (`repository-s3`,
+    /// `elasticsearch-repository-oss`, `repository-cos`); repeatable.
+    #[arg(long = "without-plugin", value_name = "NAME")]
+    without_plugin: Vec<String>,
     /// Seed N small documents into `--seed-index` (0: none).
     #[arg(long, default_value_t = 0)]
     seed_docs: usize,
@@ -109,6 +121,15 @@ async fn main() -> std::process::ExitCode {
         .seed(args.seed)
         .expose_request_log(args.expose_request_log)
         .remote_allowlist(args.remote_allowlist.clone());
+    if let Some(rate) = args.byte_rate {
+        b = b.byte_rate(rate);
+    }
+    if let Some(bytes) = args.disk_available {
+        b = b.disk_available(bytes);
+    }
+    for plugin in &args.without_plugin {
+        b = b.without_plugin(plugin);
+    }
     if !args.path_repo.is_empty() {
         let dirs: Vec<String> = args
             .path_repo
@@ -215,11 +236,17 @@ mod tests {
             "latency=5ms",
             "--keystore",
             "s3.client.default.access_key=AK",
+            "--disk-available",
+            "1000",
+            "--without-plugin",
+            "repository-s3",
         ])
         .expect("parses");
         assert_eq!(a.path_repo.len(), 2);
         assert_eq!(a.fault.len(), 2);
         assert_eq!(a.keystore.len(), 1);
+        assert_eq!(a.disk_available, Some(1000));
+        assert_eq!(a.without_plugin, vec!["repository-s3".to_string()]);
         let bad = Args::try_parse_from(["migrate-sandbox", "--fault", "teapot"]);
         assert!(bad.is_err());
         assert_eq!(keystore_entry("k=v=w"), Ok(("k", "v=w")));

@@ -12,7 +12,7 @@ use bytes::Bytes;
 use serde_json::Value;
 
 use crate::error::{ApiError, ApiResult};
-use crate::server::Shared;
+use crate::state::Shared;
 
 /// A handler's answer.
 #[derive(Debug)]
@@ -23,6 +23,8 @@ pub enum Reply {
     Raw(StatusCode, Vec<u8>, &'static str),
     /// Status only (HEAD).
     Empty(StatusCode),
+    /// Another reply with `Warning` headers (deprecations), messages only.
+    Warned(Box<Reply>, Vec<String>),
 }
 
 impl Reply {

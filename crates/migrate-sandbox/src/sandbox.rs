@@ -16,9 +16,10 @@ use crate::flavor::{Flavor, Product, Version};
 use crate::model::Cluster;
 use crate::model::settings::{FlatSettings, flatten};
 use crate::request_log::RequestLog;
-use crate::server::{Shared, dispatch};
+use crate::server::{Server, dispatch};
 use crate::snapshot::registry::NodeConfig;
 use crate::snapshot::service::SnapshotService;
+use crate::state::Shared;
 use crate::tasks::TaskRegistry;
 
 /// Entry point.
@@ -40,6 +41,7 @@ impl Sandbox {
             expose_request_log: false,
             missing_plugins: Default::default(),
             disk_available: None,
+            byte_rate: None,
         }
     }
 }
@@ -59,6 +61,7 @@ pub struct SandboxBuilder {
     expose_request_log: bool,
     missing_plugins: std::collections::BTreeSet<String>,
     disk_available: Option<u64>,
+    byte_rate: Option<u64>,
 }
 
 impl SandboxBuilder {
@@ -150,6 +153,13 @@ impl SandboxBuilder {
         self
     }
 
+    /// Bytes per second snapshot uploads and restore downloads move at, so their STARTED/INDEX
+    /// windows can be observed (default: at once; 0 also means at once).
+    pub fn byte_rate(mut self, bytes_per_second: u64) -> Self {
+        self.byte_rate = Some(bytes_per_second).filter(|r| *r > 0);
+        self
+    }
+
     /// Binds and serves.
     pub async fn start(self) -> Result<RunningSandbox, SandboxError> {
         let version: Version = self.version.parse().map_err(SandboxError::Config)?;
@@ -203,14 +213,16 @@ impl SandboxBuilder {
             log: RequestLog::default(),
             faults: Faults::new(self.seed),
             auth: self.auth,
-            routes,
             http,
+            byte_rate: self.byte_rate,
             snapshots: SnapshotService::new(snapshot_node),
         });
         let _ = shared.publish_address.set(addr.to_string());
-        let app = axum::Router::new()
-            .fallback(dispatch)
-            .with_state(shared.clone());
+        let server = Arc::new(Server {
+            shared: shared.clone(),
+            routes,
+        });
+        let app = axum::Router::new().fallback(dispatch).with_state(server);
         let (tx, rx) = oneshot::channel::<()>();
         let handle = tokio::spawn(async move {
             let _ = axum::serve(listener, app)

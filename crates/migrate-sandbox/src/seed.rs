@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 
-use crate::server::Shared;
+use crate::state::Shared;
 use crate::write::{DocWrite, index_doc};
 
 /// Indexes `n` documents `{"n": i, "title": "doc i", "updated_at": ...}` with ids `0..n` into `index`.

@@ -1,8 +1,8 @@
-//! The HTTP front: shared state, and the one axum handler that logs, injects faults, checks auth,
+//! The HTTP front: the one axum handler that logs, injects faults, checks auth,
 //! routes through the [`RouteTable`] and renders replies and errors.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+use std::sync::Arc;
 use std::time::{Instant, SystemTime};
 
 use axum::body::Body;
@@ -11,68 +11,20 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::response::Response;
 use serde_json::json;
 
-use crate::auth::Auth;
 use crate::error::ApiError;
-use crate::faults::{FaultAction, Faults};
-use crate::flavor::{Flavor, Product};
-use crate::model::Cluster;
-use crate::request_log::{LoggedRequest, RequestLog};
+use crate::faults::FaultAction;
+use crate::flavor::Flavor;
+use crate::request_log::LoggedRequest;
 use crate::router::{Ctx, Match, Reply, RouteTable, percent_decode};
-use crate::tasks::TaskRegistry;
 
-/// Largest accepted body (`http.max_content_length` default, 100 MB).
-pub const MAX_BODY: usize = 100 * 1024 * 1024;
+pub use crate::state::{MAX_BODY, Shared};
 
-/// State shared by all handlers of one sandbox.
-pub struct Shared {
-    /// Flavour and version.
-    pub product: Product,
-    /// `cluster.name`.
-    pub cluster_name: String,
-    /// Cluster UUID.
-    pub cluster_uuid: String,
-    /// Node id.
-    pub node_id: String,
-    /// Node name.
-    pub node_name: String,
-    /// `host:port` the sandbox listens on (set once bound).
-    pub publish_address: OnceLock<String>,
-    /// The cluster model.
-    pub cluster: Mutex<Cluster>,
-    /// Tasks.
-    pub tasks: Mutex<TaskRegistry>,
-    /// Request log.
-    pub log: RequestLog,
-    /// Fault rules.
-    pub faults: Faults,
-    /// Required authentication.
-    pub auth: Option<Auth>,
+/// What the axum handler is given: the shared state and the route table.
+pub struct Server {
+    /// The state handlers share.
+    pub shared: Arc<Shared>,
     /// Routes.
     pub routes: RouteTable,
-    /// HTTP client for remote reindex.
-    pub http: reqwest::Client,
-    /// Snapshot state (repositories, running snapshots, restores), used by the snapshot APIs.
-    pub snapshots: crate::snapshot::service::SnapshotService,
-}
-
-impl Shared {
-    /// Locks the cluster (a poisoned lock is recovered: state stays usable after a panicked handler).
-    pub fn cluster(&self) -> MutexGuard<'_, Cluster> {
-        self.cluster.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// Locks the task registry.
-    pub fn tasks(&self) -> MutexGuard<'_, TaskRegistry> {
-        self.tasks.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// `host:port`.
-    pub fn address(&self) -> String {
-        self.publish_address
-            .get()
-            .cloned()
-            .unwrap_or_else(|| "127.0.0.1:9200".into())
-    }
 }
 
 fn json_response(status: StatusCode, body: Vec<u8>, content_type: &'static str) -> Response {
@@ -95,12 +47,11 @@ fn error_response(e: &ApiError) -> Response {
     r
 }
 
-fn fault_error(status: u16) -> ApiError {
+fn fault_error(status: u16, opensearch: bool) -> ApiError {
     let code = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     match status {
-        429 => ApiError::new(
-            code,
-            "es_rejected_execution_exception",
+        429 => ApiError::rejected(
+            opensearch,
             "rejected execution of coordinating operation [sandbox fault injection]",
         ),
         503 => ApiError::new(
@@ -126,7 +77,8 @@ fn dropped() -> Response {
 }
 
 /// The single axum handler.
-pub async fn dispatch(State(shared): State<Arc<Shared>>, req: Request) -> Response {
+pub async fn dispatch(State(server): State<Arc<Server>>, req: Request) -> Response {
+    let shared = &server.shared;
     let start = Instant::now();
     let at = SystemTime::now();
     let (parts, body) = req.into_parts();
@@ -172,7 +124,7 @@ pub async fn dispatch(State(shared): State<Arc<Shared>>, req: Request) -> Respon
         match action {
             FaultAction::Latency(d) => tokio::time::sleep(d).await,
             FaultAction::Status(s) => {
-                let e = fault_error(s);
+                let e = fault_error(s, shared.product.is_opensearch());
                 shared.log.push(log(s));
                 return error_response(&e);
             }
@@ -180,6 +132,7 @@ pub async fn dispatch(State(shared): State<Arc<Shared>>, req: Request) -> Respon
                 shared.log.push(log(0));
                 return dropped();
             }
+            FaultAction::RejectItem => {}
         }
     }
 
@@ -193,8 +146,14 @@ pub async fn dispatch(State(shared): State<Arc<Shared>>, req: Request) -> Respon
     let query: HashMap<String, String> = url::form_urlencoded::parse(query_str.as_bytes())
         .into_owned()
         .collect();
-    let result = match shared.routes.find(&method, &path) {
+    let result = match server.routes.find(&method, &path) {
         Match::Found(route, params) => {
+            if let Err(e) =
+                crate::params::check(&shared.product, route.api, &raw_path, query.keys())
+            {
+                shared.log.push(log(e.status.as_u16()));
+                return error_response(&e);
+            }
             let ctx = Ctx {
                 shared: shared.clone(),
                 method: method.clone(),
@@ -220,6 +179,10 @@ pub async fn dispatch(State(shared): State<Arc<Shared>>, req: Request) -> Respon
             format!("request [{raw_path}] contains unrecognized parameters or path"),
         )),
     };
+    let (result, warnings) = match result {
+        Ok(Reply::Warned(inner, w)) => (Ok(*inner), w),
+        other => (other, Vec::new()),
+    };
     let mut response = match result {
         Ok(Reply::Json(status, v)) => {
             let pretty = query_has(&query_str, "pretty");
@@ -242,10 +205,21 @@ pub async fn dispatch(State(shared): State<Arc<Shared>>, req: Request) -> Respon
             };
             json_response(status, bytes, ct)
         }
-        Ok(Reply::Empty(status)) => json_response(status, Vec::new(), "text/plain; charset=UTF-8"),
+        // HEAD answers carry the JSON content type of the GET they mirror, with no body.
+        Ok(Reply::Warned(inner, _)) => {
+            let _ = inner;
+            json_response(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                Vec::new(),
+                "application/json",
+            )
+        }
+        Ok(Reply::Empty(status)) => {
+            json_response(status, Vec::new(), "application/json; charset=UTF-8")
+        }
         Err(e) => {
             if method == axum::http::Method::HEAD {
-                json_response(e.status, Vec::new(), "text/plain; charset=UTF-8")
+                json_response(e.status, Vec::new(), "application/json; charset=UTF-8")
             } else {
                 error_response(&e)
             }
@@ -258,6 +232,11 @@ pub async fn dispatch(State(shared): State<Arc<Shared>>, req: Request) -> Respon
             "x-elastic-product",
             HeaderValue::from_static("Elasticsearch"),
         );
+    }
+    for w in warnings {
+        if let Ok(v) = HeaderValue::from_str(&shared.product.warning_header(&w)) {
+            response.headers_mut().append("warning", v);
+        }
     }
     let warning = crate::task_results::access_warning(&shared.product, &shared.cluster(), &path);
     if let Some(w) = warning.and_then(|w| HeaderValue::from_str(&w).ok()) {

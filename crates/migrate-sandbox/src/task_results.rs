@@ -18,11 +18,11 @@ use serde_json::{Value, json};
 
 use crate::flavor::{Flavor, Product, TypeMode, Version};
 use crate::model::Cluster;
-use crate::server::Shared;
+use crate::state::Shared;
 use crate::write::{DocWrite, create_index, index_doc};
 
 /// The index name.
-pub const TASK_INDEX: &str = ".tasks";
+pub use crate::names::TASK_INDEX;
 
 /// The `.tasks` mapping of ES 6.x–8.x and OpenSearch (`_meta.version` 3).
 pub fn mapping() -> Value {
@@ -49,11 +49,6 @@ pub fn mapping() -> Value {
             "error": off
         }
     })
-}
-
-/// Whether `name` is a system index this sandbox knows.
-pub fn is_system(name: &str) -> bool {
-    name == TASK_INDEX
 }
 
 /// Whether wildcard expansion leaves system indexes out (ES 8+), unless the pattern starts with `.`.
@@ -150,23 +145,18 @@ pub fn access_warning(product: &Product, cluster: &Cluster, path: &str) -> Optio
         .indices
         .keys()
         .map(String::as_str)
-        .filter(|n| is_system(n))
+        .filter(|n| crate::names::is_system(n))
         .filter(|n| {
-            target.split(',').any(|item| {
-                *n == item || (item.starts_with('.') && crate::model::cluster::glob(item, n))
-            })
+            target
+                .split(',')
+                .any(|item| *n == item || (item.starts_with('.') && crate::names::glob(item, n)))
         })
         .collect();
     if named.is_empty() {
         return None;
     }
-    let agent = match product.flavor {
-        Flavor::Elasticsearch => "Elasticsearch",
-        Flavor::OpenSearch => "OpenSearch",
-    };
-    Some(format!(
-        "299 {agent}-{}-sandbox \"this request accesses system indices: [{}], but in a future major version, direct access to system indices will be prevented by default\"",
-        product.version,
+    Some(product.warning_header(&format!(
+        "this request accesses system indices: [{}], but in a future major version, direct access to system indices will be prevented by default",
         named.join(", ")
-    ))
+    )))
 }

@@ -9,6 +9,7 @@ use serde_json::{Map, Value, json};
 
 use crate::error::{ApiError, ApiResult};
 use crate::flavor::{Product, TypeMode};
+use crate::mapping_body::mapping_bodies;
 use crate::model::index::empty_mapping;
 use crate::model::settings::{FlatSettings, flatten, normalize_index_keys};
 use crate::model::{Cluster, DocStore, Index, IndexState, RecoverySource, WriteOutcome};
@@ -57,80 +58,6 @@ pub fn validate_index_name(name: &str) -> ApiResult<()> {
     Ok(())
 }
 
-/// Unwraps the mapping body of a create/put-mapping request into `(type, mapping)` pairs per version.
-pub fn mapping_bodies(
-    product: &Product,
-    mappings: &Value,
-    include_type_name: bool,
-    url_type: Option<&str>,
-) -> ApiResult<Vec<(String, Value)>> {
-    let Some(m) = mappings.as_object() else {
-        return Err(ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "mapper_parsing_exception",
-            "Failed to parse mapping: mappings must be an object",
-        ));
-    };
-    if m.is_empty() {
-        return Ok(vec![]);
-    }
-    let typed = match product.type_mode() {
-        TypeMode::Multi | TypeMode::Single => url_type.is_none(),
-        TypeMode::TypelessWithDoc => include_type_name && url_type.is_none(),
-        TypeMode::None => false,
-    };
-    let known_root = |k: &str| {
-        matches!(
-            k,
-            "properties"
-                | "dynamic"
-                | "_source"
-                | "_routing"
-                | "_meta"
-                | "dynamic_templates"
-                | "date_detection"
-                | "numeric_detection"
-                | "enabled"
-                | "_all"
-                | "_field_names"
-                | "dynamic_date_formats"
-                | "runtime"
-        )
-    };
-    if let Some(t) = url_type {
-        return Ok(vec![(t.to_string(), mappings.clone())]);
-    }
-    if typed {
-        let out: Vec<(String, Value)> = m.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
-        if product.type_mode() == TypeMode::Single && out.len() > 1 {
-            let names: Vec<&str> = out.iter().map(|(k, _)| k.as_str()).collect();
-            return Err(ApiError::illegal_argument(format!(
-                "Rejecting mapping update to [index] as the final mapping would have more than 1 type: [{}]",
-                names.join(", ")
-            )));
-        }
-        return Ok(out);
-    }
-    // Typeless: tolerate a `_doc` wrapper on 7.x.
-    if product.type_mode() == TypeMode::TypelessWithDoc
-        && m.len() == 1
-        && let Some(inner) = m.get("_doc")
-    {
-        return Ok(vec![("_doc".into(), inner.clone())]);
-    }
-    if let Some(bad) = m.keys().find(|k| !known_root(k)) {
-        return Err(ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "mapper_parsing_exception",
-            format!(
-                "Root mapping definition has unsupported parameters:  [{bad} : {}]",
-                m[bad]
-            ),
-        ));
-    }
-    Ok(vec![("_doc".into(), mappings.clone())])
-}
-
 /// Creates an index from a create-index body.
 pub fn create_index(
     cluster: &mut Cluster,
@@ -173,6 +100,7 @@ pub fn create_index(
             ),
         ));
     }
+    crate::index_settings::check_create(product, name, &settings)?;
     let shards = settings
         .get("index.number_of_shards")
         .and_then(|v| v.as_str())
@@ -217,20 +145,15 @@ pub fn create_index(
         creation_date: created,
     };
     if let Some(m) = body.get("mappings") {
-        for (ty, mapping) in mapping_bodies(product, m, include_type_name, None)? {
+        for (ty, mapping) in mapping_bodies(product, m, include_type_name, None, false)? {
             index.merge_mapping(&ty, &mapping);
         }
     }
     if let Some(Value::Object(aliases)) = body.get("aliases") {
         for (alias, meta) in aliases {
-            index.aliases.insert(
-                alias.clone(),
-                if meta.is_object() {
-                    meta.clone()
-                } else {
-                    json!({})
-                },
-            );
+            index
+                .aliases
+                .insert(alias.clone(), crate::model::index::alias_metadata(meta));
         }
     }
     cluster.indices.insert(name.to_string(), index);
@@ -291,7 +214,7 @@ impl WriteResult {
 
     /// Writes the body (with `status` for bulk items) as JSON.
     pub fn write_json(&self, out: &mut Vec<u8>, with_status: bool) {
-        use crate::search::exec::write_str;
+        use crate::json::write_str;
         out.extend_from_slice(b"{\"_index\":");
         write_str(out, &self.index);
         if let Some(t) = &self.ty {
@@ -404,6 +327,7 @@ pub fn index_doc(
             format!("required seqNo [{seq}], primary term [{term}] but no document was found");
         return Err(ApiError::version_conflict(&id, &tail, &name, &index.uuid));
     }
+    crate::doc_check::check_document(product, index, &ty, &parsed, &id)?;
     dynamic_mapping(index, &ty, &parsed);
     let term = index.primary_term;
     let (outcome, doc) = index.docs.put(&id, ty.clone(), w.source, term);

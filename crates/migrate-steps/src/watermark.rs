@@ -1,6 +1,7 @@
-//! Watermarks of incremental reindex passes: epoch milliseconds, written into range queries as the
-//! update-time field's mapping wants them (an ISO-8601 UTC date for `date` fields, a number for
-//! numeric fields holding epoch milliseconds).
+//! Watermarks of incremental reindex passes: epoch milliseconds, written into range queries as
+//! numbers; on a `date` field the range says `"format": "epoch_millis"`, so the bounds are read the
+//! same way whatever `format` the field's mapping declares (an ISO bound on a field whose format is
+//! `epoch_millis` or `yyyy-MM-dd HH:mm:ss` fails the search on a real cluster).
 
 use serde_json::Value;
 use time::OffsetDateTime;
@@ -21,13 +22,16 @@ pub(crate) fn iso(ms: i64) -> String {
     t.format(&Rfc3339).unwrap_or_else(|_| ms.to_string())
 }
 
-/// The bound as the field's type wants it.
-pub(crate) fn bound(ms: i64, numeric: bool) -> Value {
-    if numeric {
-        Value::from(ms)
-    } else {
-        Value::from(iso(ms))
-    }
+/// A range bound: epoch milliseconds (with `format: epoch_millis` on date fields, see
+/// [`range_format`]).
+pub(crate) fn bound(ms: i64) -> Value {
+    Value::from(ms)
+}
+
+/// The range query's `format` for the update-time field: `epoch_millis` on a date field, none on a
+/// numeric one.
+pub(crate) fn range_format(numeric: bool) -> Option<&'static str> {
+    (!numeric).then_some("epoch_millis")
 }
 
 /// Whether a mapping type holds numbers (epoch milliseconds) rather than dates.
@@ -53,7 +57,9 @@ mod tests {
     #[test]
     fn formats_utc_with_millis() {
         assert_eq!(iso(1_700_000_000_123), "2023-11-14T22:13:20.123Z");
-        assert_eq!(bound(5, true), Value::from(5));
+        assert_eq!(bound(5), Value::from(5));
+        assert_eq!(range_format(false), Some("epoch_millis"));
+        assert_eq!(range_format(true), None);
         assert!(is_numeric_type("long") && !is_numeric_type("date"));
     }
 }

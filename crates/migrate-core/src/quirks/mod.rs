@@ -75,7 +75,7 @@ pub const RULES: &[Rule] = &[
     },
     Rule {
         name: "cat_indices_expand_wildcards",
-        summary: "`_cat/indices` accepts `expand_wildcards` (ES 7+, OpenSearch); ES 5.x/6.x reject it",
+        summary: "`_cat/indices` accepts `expand_wildcards` (ES 7.7+, OpenSearch); earlier versions reject it and list closed indexes anyway",
         value: |q| q.cat_indices_expand_wildcards().to_string(),
     },
     Rule {
@@ -220,9 +220,11 @@ impl Quirks {
         !self.es() || self.major() >= 7
     }
 
-    /// `_cat/indices` accepts `expand_wildcards` (ES ≥ 7, OpenSearch); ES 5.x/6.x answer 400.
+    /// `_cat/indices` accepts `expand_wildcards` (ES ≥ 7.7, OpenSearch). Earlier versions answer
+    /// 400 (`contains unrecognized parameter: [expand_wildcards]`) and list closed indexes anyway;
+    /// hidden indexes only exist from 7.7.
     pub fn cat_indices_expand_wildcards(&self) -> bool {
-        !self.es() || self.major() >= 7
+        !self.es() || self.at_least(7, 7)
     }
 
     /// Whether `index.soft_deletes.enabled` may be given at index creation.
@@ -384,10 +386,11 @@ mod tests {
     }
 
     #[test]
-    fn elasticsearch_5_and_6_get_no_expand_wildcards_on_cat_indices() {
+    fn elasticsearch_before_7_7_gets_no_expand_wildcards_on_cat_indices() {
         assert!(!q(Es, 5, 6).cat_indices_expand_wildcards());
         assert!(!q(Es, 6, 8).cat_indices_expand_wildcards());
-        assert!(q(Es, 7, 0).cat_indices_expand_wildcards());
+        assert!(!q(Es, 7, 6).cat_indices_expand_wildcards());
+        assert!(q(Es, 7, 7).cat_indices_expand_wildcards());
         assert!(q(Os, 1, 3).cat_indices_expand_wildcards());
     }
 

@@ -122,9 +122,9 @@ impl Condition {
     pub fn about(self) -> Option<&'static str> {
         match self {
             Condition::Always => None,
-            Condition::CatIndicesExpandWildcards => {
-                Some("not sent to Elasticsearch 5.x/6.x, which reject it")
-            }
+            Condition::CatIndicesExpandWildcards => Some(
+                "not sent to Elasticsearch before 7.7, which rejects it (and lists closed indexes anyway)",
+            ),
         }
     }
 }

@@ -2,8 +2,6 @@
 //! API; a task an interrupted attempt started is found again by its `X-Opaque-Id` among the running
 //! tasks or in `.tasks`.
 
-use std::collections::BTreeMap;
-
 use migrate_core::Side;
 use migrate_core::request::{Body, Method, MutatingCall, Request, Role, Segment};
 use serde::Serialize;
@@ -11,7 +9,7 @@ use serde_json::{Value, json};
 
 use super::Secrets;
 use super::endpoint::mapping;
-use super::slots::{OPAQUE_ID, PAGE_FROM, PASS_FROM, PASS_TO, TASK};
+use super::slots::{OPAQUE_ID, PAGE_FROM, PASS_FORMAT, PASS_FROM, PASS_TO, TASK};
 use crate::kind::{Pass, Remote, RemoteAuth};
 
 /// Hits per page of the `.tasks` search.
@@ -73,7 +71,7 @@ pub fn reindex(p: &PassInputs<'_>, secrets: &dyn Secrets) -> Reindex {
                 Side::Source,
                 Segment::Name(p.source_index.to_owned()),
             )
-            .note("the update-time field's type decides whether the bounds are dates or epoch milliseconds")
+            .note("the update-time field's type decides the range's format: epoch_millis on a date field, none on a numeric one")
         }),
         running: dst(Role::Check, Method::Get)
             .at("_tasks")
@@ -179,11 +177,12 @@ fn body(p: &PassInputs<'_>, secrets: &dyn Secrets) -> Value {
     }
     let field = p.update_field.unwrap_or("");
     let range = |bounded: bool| {
-        let mut bounds = BTreeMap::new();
-        bounds.insert("gte", PASS_FROM.placeholder());
+        let mut bounds = serde_json::Map::new();
+        bounds.insert("gte".into(), PASS_FROM.placeholder().into());
         if bounded {
-            bounds.insert("lt", PASS_TO.placeholder());
+            bounds.insert("lt".into(), PASS_TO.placeholder().into());
         }
+        bounds.insert("format".into(), PASS_FORMAT.placeholder().into());
         json!({"range": {field: bounds}})
     };
     let query = match p.pass {

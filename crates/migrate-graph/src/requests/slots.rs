@@ -45,6 +45,11 @@ pub const PASS_FROM: Slot = Slot::new(
 );
 /// The upper bound of an incremental reindex pass.
 pub const PASS_TO: Slot = Slot::new("to", "start of this pass");
+/// The date format of an incremental reindex pass's bounds.
+pub const PASS_FORMAT: Slot = Slot::new(
+    "format",
+    "epoch_millis on a date field (the bounds are epoch milliseconds, whatever the field's own format); absent on a numeric field",
+);
 /// The `X-Opaque-Id` a `_reindex` is sent with, to find the task again after a crash.
 pub const OPAQUE_ID: Slot = Slot::new(
     "opaque id",

@@ -110,7 +110,11 @@ fn reindex_passes_query_what_they_should() {
     let (_, _, _, body) = act(&g, "reindex/movies/pass-2");
     assert_eq!(
         body["source"]["query"],
-        json!({"range": {"update_time": {"gte": "<run time: start of the previous pass (left out when no earlier pass recorded one)>", "lt": "<run time: start of this pass>"}}})
+        json!({"range": {"update_time": {
+            "gte": "<run time: start of the previous pass (left out when no earlier pass recorded one)>",
+            "lt": "<run time: start of this pass>",
+            "format": "<run time: epoch_millis on a date field (the bounds are epoch milliseconds, whatever the field's own format); absent on a numeric field>",
+        }}})
     );
     for id in [
         "reindex/movies/missing-field",

@@ -3,10 +3,12 @@
 use axum::http::{Method, StatusCode};
 use serde_json::{Map, Value, json};
 
+use super::cat::{Table, render};
 use super::indices::resolve_opts;
 use super::{Ctx, Reply};
 use crate::error::{ApiError, ApiResult};
-use crate::model::cluster::{Resolve, glob};
+use crate::model::cluster::Resolve;
+use crate::names::glob;
 use crate::router::RouteTable;
 
 /// Registers the routes.
@@ -34,7 +36,19 @@ pub fn register(t: &mut RouteTable) {
         exists,
     );
     t.route(Method::GET, "/_aliases", "indices.get_alias", get);
+    t.route(Method::GET, "/_cat/aliases", "cat.aliases", cat_aliases);
+    t.route(
+        Method::GET,
+        "/_cat/aliases/{name}",
+        "cat.aliases",
+        cat_aliases,
+    );
     t.route(Method::GET, "/{index}/_aliases", "indices.get_alias", get);
+    t.route(Method::PUT, "/_alias", "indices.put_alias", put);
+    for m in [Method::PUT, Method::POST] {
+        t.route(m.clone(), "/_alias/{name}", "indices.put_alias", put);
+        t.route(m.clone(), "/_aliases/{name}", "indices.put_alias", put);
+    }
     t.route(Method::PUT, "/{index}/_alias", "indices.put_alias", put);
     t.route(Method::POST, "/{index}/_alias", "indices.put_alias", put);
     t.route(Method::PUT, "/{index}/_aliases", "indices.put_alias", put);
@@ -78,23 +92,7 @@ pub fn register(t: &mut RouteTable) {
 }
 
 fn meta_of(body: &Value) -> Value {
-    let mut m = Map::new();
-    for k in [
-        "filter",
-        "index_routing",
-        "search_routing",
-        "is_write_index",
-        "is_hidden",
-    ] {
-        if let Some(v) = body.get(k) {
-            m.insert(k.into(), v.clone());
-        }
-    }
-    if let Some(r) = body.get("routing") {
-        m.insert("index_routing".into(), r.clone());
-        m.insert("search_routing".into(), r.clone());
-    }
-    Value::Object(m)
+    crate::model::index::alias_metadata(body)
 }
 
 fn strings(v: Option<&Value>) -> Vec<String> {
@@ -191,24 +189,81 @@ async fn update(ctx: Ctx) -> ApiResult<Reply> {
     Reply::ok(json!({"acknowledged": true}))
 }
 
+/// The fields a put-alias body may have.
+const PUT_FIELDS: &[&str] = &[
+    "index",
+    "indices",
+    "alias",
+    "aliases",
+    "filter",
+    "routing",
+    "index_routing",
+    "search_routing",
+    "is_write_index",
+    "is_hidden",
+];
+
+/// Refuses alias names the servers refuse (wildcard and file-name characters, a leading `_`, `-`
+/// or `+`, the name of an index).
+fn check_alias_name(c: &crate::model::Cluster, alias: &str) -> ApiResult<()> {
+    let bad = |why: String| {
+        Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_alias_name_exception",
+            format!("Invalid alias name [{alias}]: {why}"),
+        ))
+    };
+    if alias.contains(['\\', '/', '*', '?', '"', '<', '>', '|', ' ', ',', '#', ':']) {
+        return bad(
+            "must not contain the following characters [ , \", *, \\, <, |, ,, >, /, ?]".into(),
+        );
+    }
+    if alias.starts_with(['_', '-', '+']) {
+        return bad("must not start with '_', '-', or '+'".into());
+    }
+    if c.indices.contains_key(alias) {
+        return bad("an index or data stream exists with the same name as the alias".into());
+    }
+    Ok(())
+}
+
 async fn put(ctx: Ctx) -> ApiResult<Reply> {
     let body = ctx.json()?.unwrap_or(json!({}));
+    if let Some(k) = body
+        .as_object()
+        .and_then(|m| m.keys().find(|k| !PUT_FIELDS.contains(&k.as_str())))
+    {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "x_content_parse_exception",
+            format!("[1:2] [alias] unknown field [{k}]"),
+        ));
+    }
+    // The body's index and alias take precedence over the path's.
+    let mut indices = strings(body.get("index"));
+    indices.extend(strings(body.get("indices")));
+    let expr = if indices.is_empty() {
+        ctx.param("index").to_string()
+    } else {
+        indices.join(",")
+    };
+    if expr.is_empty() {
+        return Err(ApiError::validation(&["index is missing".into()]));
+    }
+    let alias = match body.get("alias").and_then(Value::as_str) {
+        Some(a) => a.to_string(),
+        None if !ctx.param("name").is_empty() => ctx.param("name").to_string(),
+        None => return Err(ApiError::validation(&["[name] is missing".into()])),
+    };
     let mut c = ctx.shared.cluster();
+    check_alias_name(&c, &alias)?;
     let names = c.resolve(
-        ctx.param("index"),
+        &expr,
         Resolve {
             include_closed: true,
             ..Default::default()
         },
     )?;
-    let alias = match ctx.param("name") {
-        "" => body
-            .get("alias")
-            .and_then(Value::as_str)
-            .map(str::to_string)
-            .ok_or_else(|| ApiError::validation(&["[name] is missing".into()]))?,
-        n => n.to_string(),
-    };
     for n in names {
         if let Some(i) = c.indices.get_mut(&n) {
             i.aliases.insert(alias.clone(), meta_of(&body));
@@ -291,4 +346,63 @@ async fn exists(ctx: Ctx) -> ApiResult<Reply> {
     } else {
         StatusCode::NOT_FOUND
     }))
+}
+
+/// `_cat/aliases`: alias, index, filter (`*` when filtered), routing, write flag.
+async fn cat_aliases(ctx: Ctx) -> ApiResult<Reply> {
+    let pattern = ctx.param("name").to_string();
+    let mut rows = Vec::new();
+    {
+        let c = ctx.shared.cluster();
+        for (index, i) in &c.indices {
+            for (alias, meta) in &i.aliases {
+                if !pattern.is_empty() && !pattern.split(',').any(|p| glob(p, alias)) {
+                    continue;
+                }
+                let text = |k: &str| {
+                    meta.get(k)
+                        .map(|v| match v {
+                            Value::String(s) => s.clone(),
+                            other => other.to_string(),
+                        })
+                        .unwrap_or_else(|| "-".into())
+                };
+                rows.push(vec![
+                    alias.clone(),
+                    index.clone(),
+                    if meta.get("filter").is_some() {
+                        "*".into()
+                    } else {
+                        "-".into()
+                    },
+                    text("index_routing"),
+                    text("search_routing"),
+                    text("is_write_index"),
+                ]);
+            }
+        }
+    }
+    rows.sort();
+    render(
+        &ctx,
+        Table {
+            columns: vec![
+                ("alias", &["a"]),
+                ("index", &["i", "idx"]),
+                ("filter", &["f", "fi"]),
+                ("routing.index", &["ri", "routingIndex"]),
+                ("routing.search", &["rs", "routingSearch"]),
+                ("is_write_index", &["w", "isWriteIndex"]),
+            ],
+            defaults: vec![
+                "alias",
+                "index",
+                "filter",
+                "routing.index",
+                "routing.search",
+                "is_write_index",
+            ],
+            rows,
+        },
+    )
 }

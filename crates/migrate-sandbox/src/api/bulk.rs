@@ -10,11 +10,10 @@ use serde_json::{Map, Value, json};
 use super::{Ctx, Reply};
 use crate::error::{ApiError, ApiResult};
 use crate::flavor::Product;
-use crate::model::Cluster;
-use crate::model::index::merge;
+use crate::json::write_json;
 use crate::router::RouteTable;
-use crate::search::exec::write_json;
-use crate::write::{DocWrite, WriteResult, delete_doc, index_doc};
+use crate::update::update;
+use crate::write::{DocWrite, delete_doc, index_doc};
 use serde::Deserialize;
 
 /// Registers the routes.
@@ -143,6 +142,7 @@ async fn bulk(ctx: Ctx) -> ApiResult<Reply> {
                 ));
             }
         };
+        let meta_create = meta.op_type.as_deref() == Some("create");
         let index = meta.index.unwrap_or_else(|| default_index.clone());
         let ty = meta.ty.or_else(|| default_type.clone());
         let id = meta.id.map(|v| match v {
@@ -152,7 +152,29 @@ async fn bulk(ctx: Ctx) -> ApiResult<Reply> {
         if index.is_empty() {
             return Err(ApiError::validation(&["index is missing".into()]));
         }
+        let rejected = ctx
+            .shared
+            .faults
+            .reject_item(ctx.method.as_str(), &ctx.path);
+        let empty_id = id.as_deref() == Some("") && op != "delete";
         let result = match op {
+            _ if empty_id => {
+                it.next();
+                Err(ApiError::illegal_argument(
+                    "if _id is specified it must not be empty",
+                ))
+            }
+            _ if rejected => {
+                if op != "delete" {
+                    it.next();
+                }
+                Err(ApiError::rejected(
+                    p.is_opensearch(),
+                    format!(
+                        "rejected execution of primary operation [shard_detail=[{index}][0][P], shard_max_coordinating_and_primary_bytes=0, shard_max_replica_bytes=0] on the write thread pool (sandbox fault injection)"
+                    ),
+                ))
+            }
             "index" | "create" => {
                 let Some(source) = it.next() else {
                     return Err(ApiError::illegal_argument(
@@ -195,7 +217,13 @@ async fn bulk(ctx: Ctx) -> ApiResult<Reply> {
         if !items.is_empty() {
             items.push(b',');
         }
-        items.extend_from_slice(format!("{{\"{op}\":").as_bytes());
+        // An `index` action with `op_type: create` is reported as a `create`.
+        let shown = if op == "index" && meta_create {
+            "create"
+        } else {
+            op
+        };
+        items.extend_from_slice(format!("{{\"{shown}\":").as_bytes());
         match result {
             Ok(r) => r.write_json(&mut items, true),
             Err(e) => {
@@ -224,65 +252,4 @@ async fn bulk(ctx: Ctx) -> ApiResult<Reply> {
         out,
         "application/json; charset=UTF-8",
     ))
-}
-
-/// A partial update (`doc`, `doc_as_upsert`, `upsert`).
-fn update(
-    c: &mut Cluster,
-    p: &Product,
-    index: &str,
-    ty: Option<&str>,
-    id: &str,
-    body: &[u8],
-) -> ApiResult<WriteResult> {
-    let req: Value = serde_json::from_slice(body)
-        .map_err(|e| ApiError::parse(format!("failed to parse update request: {e}")))?;
-    let concrete = c.write_index(index)?;
-    let existing = concrete
-        .as_ref()
-        .and_then(|n| c.indices.get(n))
-        .and_then(|i| i.docs.get(ty.unwrap_or("_doc"), id))
-        .map(|d| d.source.clone());
-    let merged = match (existing, req.get("doc"), req.get("upsert")) {
-        (Some(src), Some(doc), _) => {
-            let mut v: Value = serde_json::from_slice(&src).unwrap_or(json!({}));
-            merge(&mut v, doc);
-            v
-        }
-        (None, Some(doc), _) if req.get("doc_as_upsert").and_then(Value::as_bool) == Some(true) => {
-            doc.clone()
-        }
-        (None, _, Some(up)) => up.clone(),
-        (None, _, None) => {
-            let uuid = concrete
-                .as_ref()
-                .and_then(|n| c.indices.get(n))
-                .map(|i| i.uuid.clone())
-                .unwrap_or_else(|| "_na_".into());
-            return Err(ApiError::new(
-                StatusCode::NOT_FOUND,
-                "document_missing_exception",
-                format!("[{}][{id}]: document missing", ty.unwrap_or("_doc")),
-            )
-            .with("index_uuid", uuid)
-            .with("shard", "0")
-            .with("index", index));
-        }
-        (Some(_), None, _) => {
-            return Err(ApiError::validation(&["script or doc is missing".into()]));
-        }
-    };
-    let bytes = Bytes::from(serde_json::to_vec(&merged).unwrap_or_default());
-    index_doc(
-        c,
-        p,
-        DocWrite {
-            index,
-            ty,
-            id: Some(id.to_string()),
-            source: bytes,
-            create_only: false,
-            if_seq_no: None,
-        },
-    )
 }

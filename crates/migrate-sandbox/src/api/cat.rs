@@ -153,9 +153,21 @@ async fn indices(ctx: Ctx) -> ApiResult<Reply> {
     let c = ctx.shared.cluster();
     let names = c.resolve(ctx.param("index"), resolve_opts(&ctx, true))?;
     let unit = ctx.q("bytes");
+    let health = match ctx.q("health") {
+        None => None,
+        Some(h @ ("green" | "yellow" | "red")) => Some(h),
+        Some(other) => {
+            return Err(crate::error::ApiError::illegal_argument(format!(
+                "unknown health status [{other}]"
+            )));
+        }
+    };
     let mut rows = Vec::new();
     for n in names {
         let Some(i) = c.indices.get(&n) else { continue };
+        if health.is_some_and(|h| !i.is_open() || i.health() != h) {
+            continue;
+        }
         let bytes = i.docs.source_bytes() + 230 * i.shards() as usize;
         let open = i.is_open();
         let dash = |s: String| if open { s } else { String::new() };

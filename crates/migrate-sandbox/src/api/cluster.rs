@@ -55,16 +55,27 @@ fn rank(s: &str) -> u8 {
     }
 }
 
-fn health_body(ctx: &Ctx) -> ApiResult<(Value, &'static str)> {
+/// The health body, its status, and whether a named index is missing.
+fn health_body(ctx: &Ctx) -> ApiResult<(Value, &'static str, bool)> {
     let s = &ctx.shared;
     let c = s.cluster();
     let idx_expr = ctx.param("index");
     let names = if idx_expr.is_empty() {
         c.indices.keys().cloned().collect()
     } else {
-        c.resolve(idx_expr, resolve_opts(ctx, true))?
+        let mut opts = resolve_opts(ctx, true);
+        opts.ignore_unavailable = true;
+        c.resolve(idx_expr, opts)?
     };
-    let mut status = "green";
+    // A named index that does not exist (yet) is red: the server waits for it until the timeout.
+    let missing = idx_expr.split(',').map(str::trim).any(|item| {
+        !item.is_empty()
+            && !item.contains('*')
+            && item != "_all"
+            && !item.starts_with('-')
+            && c.resolve(item, resolve_opts(ctx, true)).is_err()
+    });
+    let mut status = if missing { "red" } else { "green" };
     let (mut pri, mut unassigned) = (0u32, 0u32);
     let mut per_index = Map::new();
     for n in &names {
@@ -126,7 +137,7 @@ fn health_body(ctx: &Ctx) -> ApiResult<(Value, &'static str)> {
     if matches!(ctx.q("level"), Some("indices") | Some("shards")) {
         m.insert("indices".into(), Value::Object(per_index));
     }
-    Ok((Value::Object(m), status))
+    Ok((Value::Object(m), status, missing))
 }
 
 async fn health(ctx: Ctx) -> ApiResult<Reply> {
@@ -137,15 +148,15 @@ async fn health(ctx: Ctx) -> ApiResult<Reply> {
         .unwrap_or(Duration::from_secs(30));
     let deadline = Instant::now() + timeout;
     loop {
-        let (mut body, status) = health_body(&ctx)?;
-        match &wanted {
-            Some(w) if rank(status) > rank(w) => {
-                if Instant::now() >= deadline {
-                    body["timed_out"] = json!(true);
-                    return Ok(Reply::Json(StatusCode::REQUEST_TIMEOUT, body));
-                }
-            }
-            _ => return Reply::ok(body),
+        let (mut body, status, missing) = health_body(&ctx)?;
+        // A missing index is waited for even without `wait_for_status`: it must at least exist.
+        let unmet = missing || wanted.as_deref().is_some_and(|w| rank(status) > rank(w));
+        if !unmet {
+            return Reply::ok(body);
+        }
+        if Instant::now() >= deadline {
+            body["timed_out"] = json!(true);
+            return Ok(Reply::Json(StatusCode::REQUEST_TIMEOUT, body));
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
@@ -215,7 +226,7 @@ async fn put_settings(ctx: Ctx) -> ApiResult<Reply> {
             scope.into(),
             render(
                 &updates.into_iter().filter(|(_, v)| !v.is_null()).collect(),
-                false,
+                ctx.flag("flat_settings"),
             ),
         );
     }
@@ -274,7 +285,7 @@ async fn nodes(ctx: Ctx) -> ApiResult<Reply> {
         );
     }
     if want("http") {
-        node.insert("http".into(), json!({"bound_address": [addr], "publish_address": addr, "max_content_length_in_bytes": crate::server::MAX_BODY}));
+        node.insert("http".into(), json!({"bound_address": [addr], "publish_address": addr, "max_content_length_in_bytes": crate::state::MAX_BODY}));
     }
     if want("os") || all {
         node.insert("os".into(), json!({"name": "Linux", "arch": "amd64", "available_processors": 2, "allocated_processors": 2}));

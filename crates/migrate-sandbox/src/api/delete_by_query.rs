@@ -26,7 +26,15 @@ async fn delete_by_query(ctx: Ctx) -> ApiResult<Reply> {
     let start = Instant::now();
     let p = ctx.shared.product;
     let body = ctx.json()?;
-    let mut req = SearchRequest::parse(body.as_ref(), &Default::default(), &p)?;
+    let opts = super::by_query::ByQuery::parse(body.as_ref(), &ctx.query)?;
+    let query_body = body.as_ref().map(|b| {
+        let mut q = serde_json::Map::new();
+        if let Some(v) = b.get("query") {
+            q.insert("query".into(), v.clone());
+        }
+        Value::Object(q)
+    });
+    let mut req = SearchRequest::parse(query_body.as_ref(), &Default::default(), &p)?;
     req.sort.clear();
     let expr = ctx.param("index").to_string();
     let (id, progress) = ctx.shared.tasks().start(
@@ -50,7 +58,12 @@ async fn delete_by_query(ctx: Ctx) -> ApiResult<Reply> {
                 }
             }
         }
-        let hits = exec::run(&c, &names, &req);
+        req.alias_filters = crate::search::alias_filter::alias_filters(&c, &expr)?;
+        exec::validate(&c, &names, &req)?;
+        let mut hits = exec::run(&c, &names, &req);
+        if let Some(m) = opts.max_docs {
+            hits.truncate(usize::try_from(m).unwrap_or(usize::MAX));
+        }
         progress.total.store(hits.len() as u64, Ordering::SeqCst);
         let mut deleted = 0u64;
         for h in hits {

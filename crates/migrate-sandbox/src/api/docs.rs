@@ -5,9 +5,10 @@ use serde_json::{Value, json};
 
 use super::{Ctx, Reply};
 use crate::error::{ApiError, ApiResult};
-use crate::flavor::TypeMode;
+use crate::flavor::{Product, TypeMode};
+use crate::json::write_json;
+use crate::model::Cluster;
 use crate::router::RouteTable;
-use crate::search::exec::write_json;
 use crate::search::source::SourceFilter;
 use crate::write::{DocWrite, delete_doc, index_doc};
 
@@ -104,8 +105,41 @@ async fn create_doc(ctx: Ctx) -> ApiResult<Reply> {
 async fn get_doc(ctx: Ctx) -> ApiResult<Reply> {
     let p = ctx.shared.product;
     let ty = url_type(&ctx)?;
+    let mut filter = SourceFilter::default();
+    filter.apply_params(
+        ctx.q("_source"),
+        ctx.q("_source_includes").or(ctx.q("_source_include")),
+        ctx.q("_source_excludes").or(ctx.q("_source_exclude")),
+    );
     let c = ctx.shared.cluster();
-    let name = ctx.param("index");
+    let (found, out) = get_json(
+        &c,
+        &p,
+        ctx.param("index"),
+        ty.as_deref(),
+        ctx.param("id"),
+        &filter,
+    )?;
+    let status = if found {
+        StatusCode::OK
+    } else {
+        StatusCode::NOT_FOUND
+    };
+    if ctx.method == Method::HEAD {
+        return Ok(Reply::Empty(status));
+    }
+    Ok(Reply::Raw(status, out, "application/json; charset=UTF-8"))
+}
+
+/// The body of a get (also each entry of `_mget`): whether the document exists, and the JSON.
+pub fn get_json(
+    c: &Cluster,
+    p: &Product,
+    name: &str,
+    ty: Option<&str>,
+    id: &str,
+    filter: &SourceFilter,
+) -> ApiResult<(bool, Vec<u8>)> {
     let concrete = c
         .write_index(name)?
         .ok_or_else(|| ApiError::index_not_found(name))?;
@@ -116,19 +150,11 @@ async fn get_doc(ctx: Ctx) -> ApiResult<Reply> {
     if !index.is_open() {
         return Err(ApiError::index_closed(&index.name, &index.uuid));
     }
-    let id = ctx.param("id");
-    let doc = match ty.as_deref() {
+    let doc = match ty {
         Some(t) if t != "_all" => index.docs.get(t, id).filter(|d| *d.ty == *t),
         _ if index.docs.typed => index.mappings.keys().find_map(|t| index.docs.get(t, id)),
         _ => index.docs.get("_doc", id),
     };
-    if ctx.method == Method::HEAD {
-        return Ok(Reply::Empty(if doc.is_some() {
-            StatusCode::OK
-        } else {
-            StatusCode::NOT_FOUND
-        }));
-    }
     let mut out = Vec::with_capacity(256);
     out.extend_from_slice(b"{\"_index\":");
     write_json(&mut out, &json!(concrete));
@@ -136,7 +162,7 @@ async fn get_doc(ctx: Ctx) -> ApiResult<Reply> {
         out.extend_from_slice(b",\"_type\":");
         let t = doc
             .map(|d| d.ty.to_string())
-            .or(ty)
+            .or(ty.map(str::to_string))
             .unwrap_or_else(|| "_doc".into());
         write_json(&mut out, &json!(t));
     }
@@ -144,11 +170,7 @@ async fn get_doc(ctx: Ctx) -> ApiResult<Reply> {
     write_json(&mut out, &json!(id));
     let Some(doc) = doc else {
         out.extend_from_slice(b",\"found\":false}");
-        return Ok(Reply::Raw(
-            StatusCode::NOT_FOUND,
-            out,
-            "application/json; charset=UTF-8",
-        ));
+        return Ok((false, out));
     };
     out.extend_from_slice(format!(",\"_version\":{}", doc.version).as_bytes());
     if p.es_major() >= 6 {
@@ -161,12 +183,6 @@ async fn get_doc(ctx: Ctx) -> ApiResult<Reply> {
         );
     }
     out.extend_from_slice(b",\"found\":true");
-    let mut filter = SourceFilter::default();
-    filter.apply_params(
-        ctx.q("_source"),
-        ctx.q("_source_includes").or(ctx.q("_source_include")),
-        ctx.q("_source_excludes").or(ctx.q("_source_exclude")),
-    );
     if !filter.disabled {
         out.extend_from_slice(b",\"_source\":");
         if filter.is_identity() {
@@ -177,11 +193,7 @@ async fn get_doc(ctx: Ctx) -> ApiResult<Reply> {
         }
     }
     out.push(b'}');
-    Ok(Reply::Raw(
-        StatusCode::OK,
-        out,
-        "application/json; charset=UTF-8",
-    ))
+    Ok((true, out))
 }
 
 async fn del_doc(ctx: Ctx) -> ApiResult<Reply> {

@@ -6,12 +6,14 @@ use serde_json::{Map, Value, json};
 use super::{Ctx, Reply, shards};
 use crate::error::{ApiError, ApiResult};
 use crate::flavor::{Product, TypeMode};
-use crate::model::cluster::{Resolve, glob};
+use crate::mapping_body::mapping_bodies;
+use crate::model::cluster::Resolve;
 use crate::model::index::empty_mapping;
 use crate::model::settings::{flatten, normalize_index_keys, render};
 use crate::model::{Index, IndexState, RecoverySource};
+use crate::names::glob;
 use crate::router::RouteTable;
-use crate::write::{PRIVATE_SETTINGS, create_index, mapping_bodies};
+use crate::write::{PRIVATE_SETTINGS, create_index};
 
 /// Registers the routes.
 pub fn register(t: &mut RouteTable) {
@@ -132,6 +134,7 @@ pub fn resolve_opts(ctx: &Ctx, include_closed: bool) -> Resolve {
         ignore_unavailable: ctx.flag("ignore_unavailable"),
         include_closed: include_closed || expand.contains("closed") || expand.contains("all"),
         allow_no_indices: ctx.q("allow_no_indices") != Some("false"),
+        include_hidden: expand.contains("hidden") || expand.contains("all"),
     }
 }
 
@@ -150,6 +153,12 @@ async fn create(ctx: Ctx) -> ApiResult<Reply> {
         ));
     }
     let name = ctx.param("index").to_string();
+    let requested = body
+        .as_ref()
+        .and_then(|b| b.get("settings"))
+        .map(|s| normalize_index_keys(flatten(s)))
+        .unwrap_or_default();
+    let warnings = crate::index_settings::check_create(&p, &name, &requested)?;
     {
         let mut c = ctx.shared.cluster();
         create_index(&mut c, &p, &name, body.as_ref(), include_type_name(&ctx))?;
@@ -160,7 +169,12 @@ async fn create(ctx: Ctx) -> ApiResult<Reply> {
     if p.es_major() >= 6 || p.is_opensearch() {
         out.insert("index".into(), json!(name));
     }
-    Reply::ok(Value::Object(out))
+    let reply = Reply::Json(StatusCode::OK, Value::Object(out));
+    if warnings.is_empty() {
+        Ok(reply)
+    } else {
+        Ok(Reply::Warned(Box::new(reply), warnings))
+    }
 }
 
 /// Renders an index's mappings for this version.
@@ -315,6 +329,7 @@ async fn put_settings(ctx: Ctx) -> ApiResult<Reply> {
     if updates.is_empty() {
         return Err(ApiError::validation(&["no settings to update".into()]));
     }
+    crate::index_settings::check_known(&ctx.shared.product, &updates)?;
     let mut c = ctx.shared.cluster();
     let names = c.resolve(ctx.param("index"), resolve_opts(&ctx, true))?;
     for key in updates.keys() {
@@ -421,7 +436,13 @@ async fn put_mapping(ctx: Ctx) -> ApiResult<Reply> {
             Some(t.to_string())
         }
     };
-    let bodies = mapping_bodies(&p, &body, include_type_name(&ctx), url_type.as_deref())?;
+    let bodies = mapping_bodies(
+        &p,
+        &body,
+        include_type_name(&ctx),
+        url_type.as_deref(),
+        true,
+    )?;
     let mut c = ctx.shared.cluster();
     let names = c.resolve(ctx.param("index"), resolve_opts(&ctx, false))?;
     for n in &names {

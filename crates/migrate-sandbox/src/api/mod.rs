@@ -7,6 +7,7 @@
 
 pub mod aliases;
 pub mod bulk;
+pub mod by_query;
 pub mod cat;
 pub mod cat_binary;
 pub mod cluster;
@@ -20,6 +21,8 @@ pub mod sandbox_ext;
 pub mod search;
 pub mod snapshot;
 pub mod tasks;
+pub mod update;
+pub mod update_by_query;
 
 use crate::router::RouteTable;
 #[allow(unused_imports)]
@@ -35,10 +38,12 @@ pub fn routes() -> RouteTable {
     aliases::register(&mut t);
     docs::register(&mut t);
     delete_by_query::register(&mut t);
+    update_by_query::register(&mut t);
     bulk::register(&mut t);
     search::register(&mut t);
     reindex::register(&mut t);
     tasks::register(&mut t);
+    update::register(&mut t);
     recovery::register(&mut t);
     snapshot::register(&mut t);
     t

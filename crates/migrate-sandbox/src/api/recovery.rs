@@ -4,6 +4,7 @@
 use axum::http::Method;
 use serde_json::{Map, Value, json};
 
+use super::cat::{Table, render};
 use super::indices::resolve_opts;
 use super::{Ctx, Reply};
 use crate::error::ApiResult;
@@ -18,6 +19,13 @@ pub fn register(t: &mut RouteTable) {
         "/{index}/_recovery",
         "indices.recovery",
         recovery,
+    );
+    t.route(Method::GET, "/_cat/recovery", "cat.recovery", cat_recovery);
+    t.route(
+        Method::GET,
+        "/_cat/recovery/{index}",
+        "cat.recovery",
+        cat_recovery,
     );
 }
 
@@ -58,11 +66,12 @@ pub fn shard_entries(index: &Index, node_id: &str, node_name: &str, address: &st
         .collect()
 }
 
-async fn recovery(ctx: Ctx) -> ApiResult<Reply> {
+/// Every index's shard recovery entries, in name order (`active_only`: unfinished ones only).
+fn entries(ctx: &Ctx) -> ApiResult<Vec<(String, Vec<Value>)>> {
     let s = &ctx.shared;
     let c = s.cluster();
-    let names = c.resolve(ctx.param("index"), resolve_opts(&ctx, false))?;
-    let mut out = Map::new();
+    let names = c.resolve(ctx.param("index"), resolve_opts(ctx, false))?;
+    let mut out = Vec::new();
     for n in names {
         let Some(i) = c.indices.get(&n) else { continue };
         let mut entries = shard_entries(i, &s.node_id, &s.node_name, &s.address());
@@ -73,7 +82,94 @@ async fn recovery(ctx: Ctx) -> ApiResult<Reply> {
                 continue;
             }
         }
+        out.push((n, entries));
+    }
+    Ok(out)
+}
+
+async fn recovery(ctx: Ctx) -> ApiResult<Reply> {
+    let mut out = Map::new();
+    for (n, entries) in entries(&ctx)? {
         out.insert(n, json!({"shards": entries}));
     }
     Reply::ok(Value::Object(out))
+}
+
+/// `_cat/recovery`: one row per shard recovery, from the same entries as `_recovery`.
+async fn cat_recovery(ctx: Ctx) -> ApiResult<Reply> {
+    let text = |v: &Value| match v {
+        Value::String(s) => s.clone(),
+        Value::Null => "n/a".to_string(),
+        other => other.to_string(),
+    };
+    let mut rows = Vec::new();
+    for (n, entries) in entries(&ctx)? {
+        for e in entries {
+            let src = &e["source"];
+            rows.push(vec![
+                n.clone(),
+                text(&e["id"]),
+                format!("{}ms", text(&e["total_time_in_millis"])),
+                text(&e["type"])
+                    .to_lowercase()
+                    .replace('_', " ")
+                    .replace(' ', "_"),
+                text(&e["stage"]).to_lowercase(),
+                src.get("host").map(text).unwrap_or_else(|| "n/a".into()),
+                src.get("name").map(text).unwrap_or_else(|| "n/a".into()),
+                text(&e["target"]["host"]),
+                text(&e["target"]["name"]),
+                src.get("repository")
+                    .map(text)
+                    .unwrap_or_else(|| "n/a".into()),
+                src.get("snapshot")
+                    .map(text)
+                    .unwrap_or_else(|| "n/a".into()),
+                text(&e["index"]["files"]["total"]),
+                text(&e["index"]["files"]["recovered"]),
+                text(&e["index"]["files"]["percent"]),
+                text(&e["index"]["files"]["total"]),
+                text(&e["index"]["size"]["total_in_bytes"]),
+                text(&e["index"]["size"]["recovered_in_bytes"]),
+                text(&e["index"]["size"]["percent"]),
+                text(&e["index"]["size"]["total_in_bytes"]),
+                text(&e["translog"]["total"]),
+                text(&e["translog"]["recovered"]),
+                text(&e["translog"]["percent"]),
+            ]);
+        }
+    }
+    let columns: Vec<(&'static str, &'static [&'static str])> = vec![
+        ("index", &["i", "idx"]),
+        ("shard", &["s", "sh"]),
+        ("time", &["t", "ti"]),
+        ("type", &["ty"]),
+        ("stage", &["st"]),
+        ("source_host", &["shost"]),
+        ("source_node", &["snode"]),
+        ("target_host", &["thost"]),
+        ("target_node", &["tnode"]),
+        ("repository", &["rep"]),
+        ("snapshot", &["snap"]),
+        ("files", &["f"]),
+        ("files_recovered", &["fr"]),
+        ("files_percent", &["fp"]),
+        ("files_total", &["tf"]),
+        ("bytes", &["b"]),
+        ("bytes_recovered", &["br"]),
+        ("bytes_percent", &["bp"]),
+        ("bytes_total", &["tb"]),
+        ("translog_ops", &["to"]),
+        ("translog_ops_recovered", &["tor"]),
+        ("translog_ops_percent", &["top"]),
+    ];
+    let defaults = columns.iter().map(|(c, _)| *c).collect();
+    render(
+        &ctx,
+        Table {
+            columns,
+            defaults,
+            rows,
+        },
+    )
 }

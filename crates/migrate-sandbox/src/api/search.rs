@@ -9,12 +9,13 @@ use serde_json::{Value, json};
 use super::indices::resolve_opts;
 use super::{Ctx, Reply, shards};
 use crate::error::{ApiError, ApiResult};
+use crate::json::write_json;
 use crate::model::Cluster;
 use crate::router::RouteTable;
+use crate::search::alias_filter::alias_filters;
+use crate::search::context::HitRef;
 use crate::search::context::{PitContext, ScrollContext, parse_time};
-use crate::search::exec::{
-    self, HitRef, SearchRequest, TrackTotal, render_hits, total_value, write_json,
-};
+use crate::search::exec::{self, SearchRequest, TrackTotal, render_hits, total_value};
 
 /// Registers the routes.
 pub fn register(t: &mut RouteTable) {
@@ -177,8 +178,11 @@ async fn search(ctx: Ctx) -> ApiResult<Reply> {
         }
         None => (targets(&c, &ctx, ctx.param("index"))?, None),
     };
-    let all = exec::run(&c, &names, &req);
-    let total = all.len();
+    if pit_id.is_none() {
+        req.alias_filters = alias_filters(&c, ctx.param("index"))?;
+    }
+    exec::validate(&c, &names, &req)?;
+    let (total, all) = exec::run_counted(&c, &names, &req);
     let shard_count = total_shards(&c, &names);
     let first: Vec<HitRef> = all
         .iter()
@@ -255,6 +259,8 @@ async fn count(ctx: Ctx) -> ApiResult<Reply> {
     req.types = url_types(&ctx)?;
     let c = ctx.shared.cluster();
     let names = targets(&c, &ctx, ctx.param("index"))?;
+    req.alias_filters = alias_filters(&c, ctx.param("index"))?;
+    exec::validate(&c, &names, &req)?;
     let n = exec::run(&c, &names, &req).len();
     Reply::ok(json!({"count": n, "_shards": shards(total_shards(&c, &names))}))
 }

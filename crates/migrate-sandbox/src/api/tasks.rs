@@ -6,7 +6,7 @@ use std::sync::atomic::Ordering;
 
 use super::{Ctx, Reply};
 use crate::error::{ApiError, ApiResult};
-use crate::model::cluster::glob;
+use crate::names::glob;
 use crate::router::RouteTable;
 
 /// Registers the routes.
@@ -18,6 +18,12 @@ pub fn register(t: &mut RouteTable) {
         "/_tasks/{task_id}/_cancel",
         "tasks.cancel",
         cancel,
+    );
+    t.route(
+        Method::POST,
+        "/_tasks/_cancel",
+        "tasks.cancel",
+        cancel_matching,
     );
 }
 
@@ -114,6 +120,39 @@ async fn cancel(ctx: Ctx) -> ApiResult<Reply> {
         nodes.insert(
             s.node_id.clone(),
             json!({"name": s.node_name, "tasks": {raw.clone(): t.info(&s.node_id, true)}}),
+        );
+    }
+    Reply::ok(json!({"nodes": Value::Object(nodes)}))
+}
+
+/// `POST /_tasks/_cancel?actions=..&nodes=..`: cancels every running cancellable task that matches.
+async fn cancel_matching(ctx: Ctx) -> ApiResult<Reply> {
+    let actions: Vec<String> = ctx
+        .q("actions")
+        .map(|a| a.split(',').map(str::to_string).collect())
+        .unwrap_or_default();
+    let s = &ctx.shared;
+    if let Some(nodes) = ctx.q("nodes")
+        && !nodes
+            .split(',')
+            .any(|n| n == s.node_id || n == "_all" || n == "_local" || glob(n, &s.node_name))
+    {
+        return Reply::ok(json!({"nodes": {}}));
+    }
+    let tasks = s.tasks();
+    let mut cancelled = Map::new();
+    for t in tasks.tasks.values().filter(|t| !t.completed()) {
+        if !actions.is_empty() && !actions.iter().any(|a| glob(a, &t.action)) {
+            continue;
+        }
+        t.progress.cancelled.store(true, Ordering::SeqCst);
+        cancelled.insert(format!("{}:{}", s.node_id, t.id), t.info(&s.node_id, true));
+    }
+    let mut nodes = Map::new();
+    if !cancelled.is_empty() {
+        nodes.insert(
+            s.node_id.clone(),
+            json!({"name": s.node_name, "tasks": Value::Object(cancelled)}),
         );
     }
     Reply::ok(json!({"nodes": Value::Object(nodes)}))

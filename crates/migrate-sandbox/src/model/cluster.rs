@@ -6,8 +6,9 @@ use std::collections::{BTreeMap, HashMap};
 use serde_json::Value;
 
 use super::index::Index;
-use super::settings::FlatSettings;
+use super::settings::{FlatSettings, is_true};
 use crate::error::{ApiError, ApiResult};
+use crate::names::glob;
 use crate::search::context::{PitContext, ScrollContext};
 
 /// The whole mutable state of one sandbox.
@@ -44,6 +45,8 @@ pub struct Resolve {
     pub include_closed: bool,
     /// Whether an empty result is an error for concrete names (always false for wildcards).
     pub allow_no_indices: bool,
+    /// Whether wildcards match hidden indexes (`index.hidden`) too (`expand_wildcards=hidden|all`).
+    pub include_hidden: bool,
 }
 
 impl Default for Resolve {
@@ -52,33 +55,9 @@ impl Default for Resolve {
             ignore_unavailable: false,
             include_closed: false,
             allow_no_indices: true,
+            include_hidden: false,
         }
     }
-}
-
-/// Simple `*` glob matching.
-pub fn glob(pattern: &str, text: &str) -> bool {
-    let parts: Vec<&str> = pattern.split('*').collect();
-    if parts.len() == 1 {
-        return pattern == text;
-    }
-    let mut rest = text;
-    for (i, part) in parts.iter().enumerate() {
-        if i == 0 {
-            match rest.strip_prefix(part) {
-                Some(r) => rest = r,
-                None => return false,
-            }
-        } else if i + 1 == parts.len() {
-            return rest.ends_with(part);
-        } else {
-            match rest.find(part) {
-                Some(p) => rest = &rest[p + part.len()..],
-                None => return false,
-            }
-        }
-    }
-    true
 }
 
 impl Cluster {
@@ -104,9 +83,13 @@ impl Cluster {
             }
             if item.contains('*') {
                 for (name, idx) in &self.indices {
-                    if self.hide_system
-                        && crate::task_results::is_system(name)
-                        && !item.starts_with('.')
+                    if self.hide_system && crate::names::is_system(name) && !item.starts_with('.') {
+                        continue;
+                    }
+                    // Hidden indexes stay out of wildcards, except a `.` pattern for dot-names.
+                    if is_true(&idx.settings, "index.hidden")
+                        && !opts.include_hidden
+                        && !(item.starts_with('.') && name.starts_with('.'))
                     {
                         continue;
                     }
@@ -204,15 +187,6 @@ impl Cluster {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn glob_matches() {
-        assert!(glob("logs-*", "logs-2024"));
-        assert!(glob("*-2024", "logs-2024"));
-        assert!(glob("l*s-*4", "logs-2024"));
-        assert!(!glob("logs-*", "metrics"));
-        assert!(glob("*", "anything"));
-    }
 
     #[test]
     fn missing_concrete_name_is_index_not_found() {

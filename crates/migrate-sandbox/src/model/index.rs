@@ -132,6 +132,17 @@ impl Index {
         true
     }
 
+    /// The mapping of a field path, if mapped (`properties` walk; dotted paths).
+    pub fn field_mapping(&self, field: &str) -> Option<&Value> {
+        self.mappings.values().find_map(|m| {
+            let mut node = m;
+            for part in field.split('.') {
+                node = node.get("properties")?.get(part)?;
+            }
+            Some(node)
+        })
+    }
+
     /// The mapping type of a field path, if mapped (`properties` walk; dotted paths).
     pub fn field_type(&self, field: &str) -> Option<String> {
         for m in self.mappings.values() {
@@ -174,4 +185,26 @@ pub fn merge(dst: &mut Value, src: &Value) {
 /// An empty mapping object.
 pub fn empty_mapping() -> Value {
     Value::Object(Map::new())
+}
+
+/// The metadata kept for an alias from an alias definition: `filter`, `index_routing`,
+/// `search_routing` (`routing` sets both), `is_write_index`, `is_hidden`.
+pub fn alias_metadata(body: &Value) -> Value {
+    let mut m = Map::new();
+    for k in [
+        "filter",
+        "index_routing",
+        "search_routing",
+        "is_write_index",
+        "is_hidden",
+    ] {
+        if let Some(v) = body.get(k) {
+            m.insert(k.into(), v.clone());
+        }
+    }
+    if let Some(r) = body.get("routing") {
+        m.insert("index_routing".into(), r.clone());
+        m.insert("search_routing".into(), r.clone());
+    }
+    Value::Object(m)
 }

@@ -1,5 +1,5 @@
 //! The in-memory cluster model: indexes (settings, mappings, state, aliases, documents), cluster settings,
-//! scroll and point-in-time contexts. Everything lives behind one lock in [`crate::server::Shared`].
+//! scroll and point-in-time contexts. Everything lives behind one lock in [`crate::state::Shared`].
 
 pub mod cluster;
 pub mod docs;

@@ -4,7 +4,7 @@ use serde_json::Value;
 use std::collections::HashMap;
 
 use crate::error::{ApiError, ApiResult};
-use crate::model::cluster::glob;
+use crate::names::glob;
 use crate::search::query::Query;
 use crate::search::source::SourceFilter;
 

@@ -13,8 +13,9 @@ use super::request::{ReindexRequest, check_allowlist};
 use crate::error::ApiError;
 use crate::flavor::TypeMode;
 use crate::model::cluster::Resolve;
-use crate::search::exec::{self, RenderOptions, SearchRequest, TrackTotal};
-use crate::server::Shared;
+use crate::search::context::RenderOptions;
+use crate::search::exec::{self, SearchRequest, TrackTotal};
+use crate::state::Shared;
 use crate::tasks::Progress;
 use crate::write::{DocWrite, index_doc};
 
@@ -63,7 +64,12 @@ fn local_docs(shared: &Shared, req: &ReindexRequest) -> Result<Vec<PulledDoc>, A
         track_total: TrackTotal::Exact,
         pit: None,
         types: Vec::new(),
+        alias_filters: crate::search::alias_filter::alias_filters(
+            &c,
+            &req.source_indices.join(","),
+        )?,
     };
+    exec::validate(&c, &names, &search)?;
     let hits = exec::run(&c, &names, &search);
     let limit = req.max_docs.map(|m| m as usize).unwrap_or(usize::MAX);
     let mut out = Vec::with_capacity(hits.len().min(limit));

@@ -2,7 +2,37 @@
 
 use std::time::{Duration, Instant};
 
-use super::exec::{HitRef, RenderOptions};
+use serde_json::Value;
+
+use super::source::SourceFilter;
+
+/// How hits are rendered.
+#[derive(Debug, Clone, Default)]
+pub struct RenderOptions {
+    /// `_source` filter.
+    pub source: SourceFilter,
+    /// Include `_version`.
+    pub version: bool,
+    /// Include `_seq_no` and `_primary_term`.
+    pub seq_no_primary_term: bool,
+    /// Include `_type`.
+    pub with_type: bool,
+    /// Hits carry `sort` values.
+    pub with_sort: bool,
+    /// `_score` is null (sorted by field).
+    pub null_score: bool,
+}
+
+/// A reference to a hit: index position in the request's index list, slot, and sort values.
+#[derive(Debug, Clone)]
+pub struct HitRef {
+    /// Position in the index list.
+    pub index: u32,
+    /// Slot in the index's doc store.
+    pub slot: u32,
+    /// Sort values (empty unless sorted).
+    pub sort: Vec<Value>,
+}
 
 /// An open scroll: the full ordered hit list frozen at the first request, and a cursor.
 #[derive(Debug)]

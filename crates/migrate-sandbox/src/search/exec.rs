@@ -5,11 +5,13 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
+use super::context::{HitRef, RenderOptions};
 use super::query::Query;
 use super::sort::{self, SortField};
 use super::source::SourceFilter;
 use crate::error::{ApiError, ApiResult};
 use crate::flavor::{Product, TypeMode};
+use crate::json::write_json;
 use crate::model::{Cluster, Doc, Index};
 
 /// How total hits are tracked.
@@ -44,34 +46,8 @@ pub struct SearchRequest {
     pub pit: Option<(String, Option<String>)>,
     /// Mapping types to restrict to (typed search on 5.x/6.x); empty: all.
     pub types: Vec<String>,
-}
-
-/// How hits are rendered.
-#[derive(Debug, Clone, Default)]
-pub struct RenderOptions {
-    /// `_source` filter.
-    pub source: SourceFilter,
-    /// Include `_version`.
-    pub version: bool,
-    /// Include `_seq_no` and `_primary_term`.
-    pub seq_no_primary_term: bool,
-    /// Include `_type`.
-    pub with_type: bool,
-    /// Hits carry `sort` values.
-    pub with_sort: bool,
-    /// `_score` is null (sorted by field).
-    pub null_score: bool,
-}
-
-/// A reference to a hit: index position in the request's index list, slot, and sort values.
-#[derive(Debug, Clone)]
-pub struct HitRef {
-    /// Position in the index list.
-    pub index: u32,
-    /// Slot in the index's doc store.
-    pub slot: u32,
-    /// Sort values (empty unless sorted).
-    pub sort: Vec<Value>,
+    /// Filters of filtered aliases the request went through, per concrete index.
+    pub alias_filters: HashMap<String, Query>,
 }
 
 fn param_usize(params: &HashMap<String, String>, key: &str) -> ApiResult<Option<usize>> {
@@ -203,6 +179,7 @@ impl SearchRequest {
             track_total,
             pit,
             types: Vec::new(),
+            alias_filters: HashMap::new(),
         })
     }
 }
@@ -224,10 +201,48 @@ fn parse_q(q: &str) -> Query {
     }
 }
 
+/// Refuses a search the servers refuse before running it: a range bound a date field's format
+/// cannot read fails every shard (`search_phase_execution_exception` 400, root cause
+/// `parse_exception`).
+pub fn validate(cluster: &Cluster, names: &[String], req: &SearchRequest) -> ApiResult<()> {
+    for name in names {
+        let Some(index) = cluster.indices.get(name) else {
+            continue;
+        };
+        if let Err(reason) = req.query.check_dates(index) {
+            let cause = serde_json::json!({"type": "parse_exception", "reason": reason});
+            return Err(ApiError::new(
+                axum::http::StatusCode::BAD_REQUEST,
+                "search_phase_execution_exception",
+                "all shards failed",
+            )
+            .with("root_cause", serde_json::json!([cause]))
+            .with("phase", "query")
+            .with("grouped", true)
+            .with(
+                "failed_shards",
+                serde_json::json!([{"shard": 0, "index": name, "reason": cause}]),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// All matching hits, sorted, before paging. Closed indexes must have been rejected by the caller.
 pub fn run(cluster: &Cluster, names: &[String], req: &SearchRequest) -> Vec<HitRef> {
+    run_counted(cluster, names, req).1
+}
+
+/// The number of documents the query matches (what `hits.total` counts: `search_after` does not
+/// change it) and the hits after `search_after`, sorted, before paging.
+pub fn run_counted(
+    cluster: &Cluster,
+    names: &[String],
+    req: &SearchRequest,
+) -> (usize, Vec<HitRef>) {
     let mut hits = Vec::new();
     let needs_source = req.query.needs_source()
+        || req.alias_filters.values().any(Query::needs_source)
         || req
             .sort
             .iter()
@@ -236,6 +251,7 @@ pub fn run(cluster: &Cluster, names: &[String], req: &SearchRequest) -> Vec<HitR
         let Some(index) = cluster.indices.get(name) else {
             continue;
         };
+        let alias_filter = req.alias_filters.get(name);
         let date_fields: Vec<bool> = req
             .sort
             .iter()
@@ -259,7 +275,9 @@ pub fn run(cluster: &Cluster, names: &[String], req: &SearchRequest) -> Vec<HitR
                 None
             };
             let src = parsed.as_ref().unwrap_or(&Value::Null);
-            if !req.query.matches(&doc.id, src, index) {
+            if !req.query.matches(&doc.id, src, index)
+                || alias_filter.is_some_and(|f| !f.matches(&doc.id, src, index))
+            {
                 continue;
             }
             let doc_number = ((pos as u64) << 32) | slot as u64;
@@ -281,10 +299,11 @@ pub fn run(cluster: &Cluster, names: &[String], req: &SearchRequest) -> Vec<HitR
     if !doc_order {
         hits.sort_by(|a, b| sort::compare(&req.sort, &a.sort, &b.sort));
     }
+    let matched = hits.len();
     if let Some(after) = &req.search_after {
         hits.retain(|h| sort::compare(&req.sort, &h.sort, after) == std::cmp::Ordering::Greater);
     }
-    hits
+    (matched, hits)
 }
 
 /// Appends one hit's JSON to `out`.
@@ -358,18 +377,6 @@ pub fn render_hits(
     }
     out.push(b']');
     out
-}
-
-/// Writes a JSON string.
-pub fn write_str(out: &mut Vec<u8>, s: &str) {
-    // Writing into a Vec cannot fail.
-    let _ = serde_json::to_writer(&mut *out, s);
-}
-
-/// Serialises a value into a buffer.
-pub fn write_json(out: &mut Vec<u8>, v: &Value) {
-    // Writing into a Vec cannot fail.
-    let _ = serde_json::to_writer(&mut *out, v);
 }
 
 /// The `hits.total` value for a count under a tracking mode.

@@ -1,5 +1,6 @@
 //! Search: the query DSL subset, sorting, `_source` filtering, execution over indexes, and scroll/PIT contexts.
 
+pub mod alias_filter;
 pub mod context;
 pub mod exec;
 pub mod fields;

@@ -4,6 +4,7 @@
 use serde_json::{Map, Value};
 
 use super::fields::{Key, NumUnit, key_of, term_eq, values};
+use crate::dates::DateFormats;
 use crate::error::{ApiError, ApiResult};
 use crate::model::Index;
 
@@ -38,6 +39,8 @@ pub enum Query {
         bounds: Vec<(RangeOp, Value)>,
         /// `format` says numbers are epoch seconds.
         unit: NumUnit,
+        /// The query's date `format` (bounds are read with it, else with the field's).
+        format: Option<String>,
     },
     /// The field has a non-null value.
     Exists(String),
@@ -171,6 +174,7 @@ impl Query {
                 let (field, val) = single_field(kind, body)?;
                 let mut bounds = Vec::new();
                 let mut unit = NumUnit::Millis;
+                let mut format = None;
                 if let Some(m) = val.as_object() {
                     for (k, b) in m {
                         let op = match k.as_str() {
@@ -182,6 +186,7 @@ impl Query {
                                 if b.as_str().is_some_and(|f| f.contains("epoch_second")) {
                                     unit = NumUnit::Seconds;
                                 }
+                                format = b.as_str().map(str::to_string);
                                 continue;
                             }
                             _ => continue,
@@ -195,6 +200,7 @@ impl Query {
                     field: field.clone(),
                     bounds,
                     unit,
+                    format,
                 })
             }
             "exists" => {
@@ -260,20 +266,24 @@ impl Query {
     pub fn needs_source(&self) -> bool {
         match self {
             Query::MatchAll | Query::MatchNone | Query::Ids(_) => false,
+            Query::Bool { .. } => self.clauses().any(Query::needs_source),
+            _ => true,
+        }
+    }
+
+    /// The clauses of a `bool` query (none for a leaf).
+    fn clauses(&self) -> impl Iterator<Item = &Query> {
+        let lists: [&[Query]; 4] = match self {
             Query::Bool {
                 must,
                 filter,
                 must_not,
                 should,
                 ..
-            } => must
-                .iter()
-                .chain(filter)
-                .chain(must_not)
-                .chain(should)
-                .any(Query::needs_source),
-            _ => true,
-        }
+            } => [must, filter, must_not, should],
+            _ => [&[], &[], &[], &[]],
+        };
+        lists.into_iter().flatten()
     }
 
     /// The field a leaf query looks at.
@@ -323,22 +333,25 @@ impl Query {
                 field,
                 bounds,
                 unit,
+                format,
             } => {
-                let ftype = index.field_type(field);
-                let date = match ftype.as_deref() {
-                    Some("date") | Some("date_nanos") => true,
-                    Some(_) => false,
-                    None => bounds.iter().any(|(_, b)| {
-                        b.as_str()
-                            .is_some_and(|s| super::fields::parse_date_millis(s).is_some())
-                    }),
-                };
+                if let Some((field_fmt, bound_fmt)) = date_formats(index, field, bounds, format) {
+                    return values(src, field).iter().any(|v| {
+                        let Some(k) = field_fmt.parse_value(v) else {
+                            return false;
+                        };
+                        bounds.iter().all(|(op, b)| {
+                            date_bound(b, &bound_fmt)
+                                .is_some_and(|bk| in_bound(&Key::Num(k), *op, &Key::Num(bk)))
+                        })
+                    });
+                }
                 values(src, field).iter().any(|v| {
-                    let Some(k) = key_of(v, date, NumUnit::Millis) else {
+                    let Some(k) = key_of(v, false, NumUnit::Millis) else {
                         return false;
                     };
                     bounds.iter().all(|(op, b)| {
-                        let Some(bk) = key_of(b, date, *unit) else {
+                        let Some(bk) = key_of(b, false, *unit) else {
                             return false;
                         };
                         in_bound(&k, *op, &bk)
@@ -372,6 +385,91 @@ impl Query {
             Query::Prefix { field, prefix } => values(src, field)
                 .iter()
                 .any(|v| v.as_str().is_some_and(|s| s.starts_with(prefix.as_str()))),
+        }
+    }
+}
+
+/// The date formats of a range on a date field: the field's (for document values) and the query's
+/// or else the field's (for bounds); `None` when the field is not a date.
+fn date_formats(
+    index: &Index,
+    field: &str,
+    bounds: &[(RangeOp, Value)],
+    format: &Option<String>,
+) -> Option<(DateFormats, DateFormats)> {
+    let mapping = index.field_mapping(field);
+    let is_date = match mapping.and_then(|m| m.get("type")).and_then(Value::as_str) {
+        Some("date") | Some("date_nanos") => true,
+        Some(_) => false,
+        None => bounds.iter().any(|(_, b)| {
+            b.as_str()
+                .is_some_and(|s| super::fields::parse_date_millis(s).is_some())
+        }),
+    };
+    if !is_date {
+        return None;
+    }
+    let field_fmt = DateFormats::of_field(
+        mapping
+            .and_then(|m| m.get("format"))
+            .and_then(Value::as_str),
+    );
+    let bound_fmt = match format {
+        Some(f) => DateFormats::parse(f).ok()?,
+        None => field_fmt.clone(),
+    };
+    Some((field_fmt, bound_fmt))
+}
+
+/// A range bound on a date field: date math from `now`, else the value read with the formats (an
+/// anchor before `||` date math is read the same way).
+fn date_bound(b: &Value, formats: &DateFormats) -> Option<f64> {
+    if let Some(s) = b.as_str() {
+        if s.starts_with("now") {
+            return super::fields::parse_date_millis(s);
+        }
+        let anchor = s.split("||").next().unwrap_or(s);
+        return formats.parse_str(anchor);
+    }
+    formats.parse_value(b)
+}
+
+impl Query {
+    /// Refuses bounds a date field's format cannot read (the server fails the search with a
+    /// `parse_exception`): returns the reason.
+    pub fn check_dates(&self, index: &Index) -> Result<(), String> {
+        match self {
+            Query::Range {
+                field,
+                bounds,
+                format,
+                ..
+            } => {
+                let Some((_, bound_fmt)) = date_formats(index, field, bounds, format) else {
+                    if let Some(f) = format
+                        && let Err(e) = DateFormats::parse(f)
+                    {
+                        return Err(e);
+                    }
+                    return Ok(());
+                };
+                for (_, b) in bounds {
+                    if date_bound(b, &bound_fmt).is_none() {
+                        let text = match b {
+                            Value::String(s) => s.clone(),
+                            other => other.to_string(),
+                        };
+                        let inner = format!(
+                            "failed to parse date field [{text}] with format [{}]",
+                            bound_fmt.spec
+                        );
+                        return Err(format!("{inner}: [{inner}]"));
+                    }
+                }
+                Ok(())
+            }
+            Query::Bool { .. } => self.clauses().try_for_each(|q| q.check_dates(index)),
+            _ => Ok(()),
         }
     }
 }

@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::model::cluster::glob;
+use crate::names::glob;
 
 /// What part of `_source` to return.
 #[derive(Debug, Clone, Default)]

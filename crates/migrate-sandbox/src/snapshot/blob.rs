@@ -1,19 +1,14 @@
-//! The envelope of repository `.dat` blobs and shard `index-<gen>` files: a Lucene codec header, the
-//! content, and a footer with a CRC32 of everything before it — the same framing Elasticsearch's
-//! `ChecksumBlobStoreFormat` writes. The content is JSON (Elasticsearch writes SMILE there; it
-//! detects the content type, and only the sandbox reads these contents back).
+//! The envelope of repository `.dat` blobs and shard `index-<gen>` files as Elasticsearch's
+//! `ChecksumBlobStoreFormat` writes them: a Lucene codec header, a SMILE body, and a footer with a
+//! CRC32 of everything before it — built and checked by `migrate_repo`, so the sandbox writes the
+//! bytes real clusters write and reads theirs.
 
+use migrate_repo::compress::Compression;
+use migrate_repo::envelope;
+use migrate_repo::smile::Value as SmileValue;
+use migrate_repo::xcontent::{self, Format};
 use serde_json::Value;
 use thiserror::Error;
-
-/// `CodecUtil.CODEC_MAGIC`.
-const CODEC_MAGIC: u32 = 0x3fd7_6c17;
-/// `CodecUtil.FOOTER_MAGIC` (`!CODEC_MAGIC`).
-const FOOTER_MAGIC: u32 = !CODEC_MAGIC;
-/// The format version Elasticsearch writes in the header.
-const FORMAT_VERSION: u32 = 1;
-/// Footer: magic (4) + algorithm id (4) + checksum (8).
-const FOOTER_LEN: usize = 16;
 
 /// The codec names Elasticsearch uses for each kind of blob.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,96 +34,34 @@ impl Codec {
     }
 }
 
-/// A blob that is not a well-formed envelope.
+/// A blob that is not a well-formed envelope, or whose body is no x-content.
 #[derive(Debug, Error, PartialEq, Eq)]
 pub enum BlobError {
-    /// Too short or wrong header magic.
-    #[error("not a repository blob: bad codec header")]
-    Header,
-    /// The header names another codec.
-    #[error("expected codec `{expected}`, found `{found}`")]
-    Codec {
-        /// The codec expected.
-        expected: &'static str,
-        /// The codec found.
-        found: String,
-    },
-    /// Footer magic or checksum mismatch: the blob is truncated or corrupted.
-    #[error("checksum failed: the blob is truncated or corrupted")]
-    Checksum,
-    /// The content is not JSON.
-    #[error("the blob content is not JSON: {0}")]
+    /// The envelope (header, codec name, footer, checksum) is wrong.
+    #[error("{0}")]
+    Envelope(String),
+    /// The body is neither SMILE nor JSON.
+    #[error("the blob content is not x-content: {0}")]
     Content(String),
 }
 
-/// Frames `content` as a `codec` blob.
+/// Frames `content` as a `codec` blob the way Elasticsearch writes it: SMILE inside the Lucene codec
+/// header and CRC32 footer (`migrate_repo`'s envelope and SMILE codec, the same the engine reads).
 pub fn encode(codec: Codec, content: &Value) -> Vec<u8> {
-    // Serialising a `Value` cannot fail.
-    let body = serde_json::to_vec(content).unwrap_or_default();
-    let name = codec.name().as_bytes();
-    let mut out = Vec::with_capacity(body.len() + name.len() + 32);
-    out.extend_from_slice(&CODEC_MAGIC.to_be_bytes());
-    write_vint(&mut out, name.len());
-    out.extend_from_slice(name);
-    out.extend_from_slice(&FORMAT_VERSION.to_be_bytes());
-    out.extend_from_slice(&body);
-    out.extend_from_slice(&FOOTER_MAGIC.to_be_bytes());
-    out.extend_from_slice(&0u32.to_be_bytes());
-    let crc = crc32fast::hash(&out);
-    out.extend_from_slice(&u64::from(crc).to_be_bytes());
-    out
+    let body = xcontent::write(Format::ELASTICSEARCH, &SmileValue::from_json(content));
+    envelope::wrap(codec.name(), &body, Compression::None)
 }
 
-/// Checks the framing and checksum of a `codec` blob and parses its content.
+/// Checks the framing and checksum of a `codec` blob and reads its body (SMILE as real clusters
+/// write it, or JSON), inflating a compressed one.
 pub fn decode(codec: Codec, bytes: &[u8]) -> Result<Value, BlobError> {
-    if bytes.len() < 4 + 1 + 4 + FOOTER_LEN || bytes[..4] != CODEC_MAGIC.to_be_bytes() {
-        return Err(BlobError::Header);
-    }
-    let (name_len, mut at) = read_vint(bytes, 4).ok_or(BlobError::Header)?;
-    let name_end = at.checked_add(name_len).ok_or(BlobError::Header)?;
-    let body_start = name_end.checked_add(4).ok_or(BlobError::Header)?;
-    if body_start > bytes.len() - FOOTER_LEN {
-        return Err(BlobError::Header);
-    }
-    let found = String::from_utf8_lossy(&bytes[at..name_end]);
-    if found != codec.name() {
-        return Err(BlobError::Codec {
-            expected: codec.name(),
-            found: found.into_owned(),
-        });
-    }
-    at = body_start;
-    let footer = bytes.len() - FOOTER_LEN;
-    if bytes[footer..footer + 4] != FOOTER_MAGIC.to_be_bytes() {
-        return Err(BlobError::Checksum);
-    }
-    let mut stored = [0u8; 8];
-    stored.copy_from_slice(&bytes[footer + 8..]);
-    if u64::from_be_bytes(stored) != u64::from(crc32fast::hash(&bytes[..footer + 8])) {
-        return Err(BlobError::Checksum);
-    }
-    serde_json::from_slice(&bytes[at..footer]).map_err(|e| BlobError::Content(e.to_string()))
-}
-
-fn write_vint(out: &mut Vec<u8>, mut value: usize) {
-    while value >= 0x80 {
-        out.push((value & 0x7f) as u8 | 0x80);
-        value >>= 7;
-    }
-    out.push(value as u8);
-}
-
-fn read_vint(bytes: &[u8], mut at: usize) -> Option<(usize, usize)> {
-    let mut value = 0usize;
-    for shift in (0..35).step_by(7) {
-        let byte = *bytes.get(at)?;
-        at += 1;
-        value |= usize::from(byte & 0x7f) << shift;
-        if byte & 0x80 == 0 {
-            return Some((value, at));
-        }
-    }
-    None
+    let unwrapped = envelope::unwrap(codec.name(), codec.name(), bytes)
+        .map_err(|e| BlobError::Envelope(e.problem.to_string()))?;
+    let (_, value) =
+        xcontent::parse(&unwrapped.body).map_err(|e| BlobError::Content(e.to_string()))?;
+    // Binary values (file hashes in shard snapshots) become base64 strings, as Jackson's JSON
+    // generator writes them.
+    Ok(value.to_json_base64())
 }
 
 #[cfg(test)]
@@ -137,11 +70,13 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn round_trips_with_the_lucene_framing() {
-        let content = json!({"snapshot": {"name": "s1", "uuid": "U"}});
+    fn round_trips_as_smile_in_the_lucene_framing() {
+        let content = json!({"snapshot": {"name": "s1", "uuid": "U", "indices": ["a"]}});
         let bytes = encode(Codec::Snapshot, &content);
         assert_eq!(&bytes[..4], &[0x3f, 0xd7, 0x6c, 0x17]);
         assert_eq!(&bytes[4..13], b"\x08snapshot");
+        // The body after the 4-byte format version is SMILE (`:)\n`), as Elasticsearch writes it.
+        assert_eq!(&bytes[17..20], b":)\n");
         let footer = bytes.len() - 16;
         assert_eq!(
             &bytes[footer..footer + 8],
@@ -151,47 +86,38 @@ mod tests {
     }
 
     #[test]
-    fn the_checksum_matches_a_real_elasticsearch_blob() {
-        // The footer of a real ES 5.6 `snap-*.dat` checks with the same algorithm.
+    fn a_real_elasticsearch_blob_decodes() {
+        // A `snap-*.dat` written by a real ES 5.6 cluster: SMILE inside the envelope.
         let path = concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/../../../shared/fixtures/real-snapshots/ES_5_6_Updates_Deletes/snap-FGgvQ_1CTymrGgoBFrwNTg.dat"
         );
         let bytes = std::fs::read(path).expect("fixture");
-        let footer = bytes.len() - 16;
-        let mut stored = [0u8; 8];
-        stored.copy_from_slice(&bytes[footer + 8..]);
-        assert_eq!(
-            u64::from_be_bytes(stored),
-            u64::from(crc32fast::hash(&bytes[..footer + 8]))
-        );
-        // Its content is SMILE, which this envelope reports as not JSON rather than panicking.
-        assert!(matches!(
-            decode(Codec::Snapshot, &bytes),
-            Err(BlobError::Content(_))
-        ));
+        let value = decode(Codec::Snapshot, &bytes).expect("decodes");
+        assert!(value["snapshot"]["name"].is_string(), "{value}");
+        assert!(value["snapshot"]["indices"].is_array(), "{value}");
     }
 
     #[test]
     fn rejects_corruption_truncation_and_the_wrong_codec() {
         let mut bytes = encode(Codec::IndexMetadata, &json!({"i": {}}));
-        assert_eq!(
+        assert!(matches!(
             decode(Codec::Snapshot, &bytes),
-            Err(BlobError::Codec {
-                expected: "snapshot",
-                found: "index-metadata".into()
-            })
-        );
+            Err(BlobError::Envelope(_))
+        ));
         let middle = bytes.len() / 2;
         bytes[middle] ^= 1;
-        assert_eq!(
+        assert!(matches!(
             decode(Codec::IndexMetadata, &bytes),
-            Err(BlobError::Checksum)
-        );
-        assert_eq!(
+            Err(BlobError::Envelope(_))
+        ));
+        assert!(matches!(
             decode(Codec::IndexMetadata, &bytes[..10]),
-            Err(BlobError::Header)
-        );
-        assert_eq!(decode(Codec::IndexMetadata, b""), Err(BlobError::Header));
+            Err(BlobError::Envelope(_))
+        ));
+        assert!(matches!(
+            decode(Codec::IndexMetadata, b""),
+            Err(BlobError::Envelope(_))
+        ));
     }
 }

@@ -114,8 +114,16 @@ pub async fn create_snapshot(
                     let length = bytes.len() as u64;
                     let index_name = index.name.as_str();
                     async move {
+                        progress
+                            .pace()
+                            .transfer(length, |n| {
+                                progress.update(index_name, shard, |s| {
+                                    s.processed.size_in_bytes += n;
+                                });
+                            })
+                            .await;
                         repo.put(&key, bytes).await?;
-                        progress.update(index_name, shard, |s| s.processed.add(length));
+                        progress.update(index_name, shard, |s| s.processed.file_count += 1);
                         Ok::<(), RepositoryError>(())
                     }
                 })

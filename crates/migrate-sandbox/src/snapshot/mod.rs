@@ -12,6 +12,7 @@ pub mod create;
 pub mod delete;
 pub mod info;
 pub mod model;
+pub mod pace;
 pub mod progress;
 pub mod read;
 pub mod registry;

@@ -3,6 +3,8 @@
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 
+use super::pace::Pace;
+
 /// Where one shard's snapshot is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ShardStage {
@@ -85,13 +87,27 @@ impl ShardStatus {
     }
 }
 
-/// The shards of a running snapshot, by index name and shard number.
+/// The shards of a running snapshot, by index name and shard number, and the pace of its uploads.
 #[derive(Debug, Default)]
 pub struct SnapshotProgress {
     shards: Mutex<BTreeMap<(String, u32), ShardStatus>>,
+    pace: Pace,
 }
 
 impl SnapshotProgress {
+    /// Progress of a snapshot whose uploads move at `byte_rate` bytes per second.
+    pub fn paced(byte_rate: Option<u64>) -> Self {
+        SnapshotProgress {
+            shards: Mutex::default(),
+            pace: Pace::new(byte_rate),
+        }
+    }
+
+    /// The pace of the uploads.
+    pub fn pace(&self) -> &Pace {
+        &self.pace
+    }
+
     /// Sets a shard's status.
     pub fn set(&self, index: &str, shard: u32, status: ShardStatus) {
         if let Ok(mut shards) = self.shards.lock() {

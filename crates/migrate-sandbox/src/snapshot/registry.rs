@@ -390,8 +390,8 @@ mod tests {
             "{}",
             empty.0
         );
-        let unknown = register("r", &json!({"type": "azure"}), &node(dir.path())).unwrap_err();
-        assert_eq!(unknown.0, "[r] repository type [azure] does not exist");
+        let unknown = register("r", &json!({"type": "hdfs"}), &node(dir.path())).unwrap_err();
+        assert_eq!(unknown.0, "[r] repository type [hdfs] does not exist");
     }
 
     #[test]

@@ -80,6 +80,8 @@ pub struct Restore {
     pub files: u64,
     /// Bytes to recover.
     pub bytes: u64,
+    /// Bytes recovered so far.
+    pub recovered: u64,
     /// Documents recovered.
     pub documents: u64,
     /// Whether it failed.
@@ -93,6 +95,7 @@ pub struct SnapshotService {
     repositories: Mutex<BTreeMap<String, Arc<Registered>>>,
     running: Mutex<BTreeMap<(String, String), Arc<RunningSnapshot>>>,
     restores: Mutex<BTreeMap<String, Restore>>,
+    writers: Mutex<BTreeMap<String, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -133,11 +136,15 @@ impl SnapshotService {
         lock(&self.repositories).remove(name).is_some()
     }
 
-    /// Records a running snapshot; `Err` with the running one when the repository is busy
-    /// (5.x–7.x run one snapshot operation at a time).
-    pub fn start(&self, running: Arc<RunningSnapshot>) -> Result<(), Arc<RunningSnapshot>> {
+    /// Records a running snapshot. Without `concurrent` (Elasticsearch before 7.7 runs one snapshot
+    /// at a time in the whole cluster) `Err` with the running one when any snapshot runs.
+    pub fn start(
+        &self,
+        running: Arc<RunningSnapshot>,
+        concurrent: bool,
+    ) -> Result<(), Arc<RunningSnapshot>> {
         let mut all = lock(&self.running);
-        if let Some(busy) = all.values().find(|r| r.repository == running.repository) {
+        if !concurrent && let Some(busy) = all.values().next() {
             return Err(Arc::clone(busy));
         }
         all.insert(
@@ -145,6 +152,16 @@ impl SnapshotService {
             running,
         );
         Ok(())
+    }
+
+    /// The lock that serialises writes to one repository (concurrent snapshots of 7.7+ and
+    /// OpenSearch queue their repository work behind each other, as the real finalisation does).
+    pub fn writer(&self, repository: &str) -> Arc<tokio::sync::Mutex<()>> {
+        Arc::clone(
+            lock(&self.writers)
+                .entry(repository.to_owned())
+                .or_default(),
+        )
     }
 
     /// Forgets a finished snapshot.

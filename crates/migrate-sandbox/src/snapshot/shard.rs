@@ -41,9 +41,11 @@ pub struct ShardSnapshot {
     pub number_of_files: u64,
     /// Bytes referenced.
     pub total_size: u64,
-    /// Files this snapshot uploaded.
+    /// Files this snapshot uploaded (absent in 5.x blobs, whose counts are per snapshot).
+    #[serde(default)]
     pub incremental_file_count: u64,
-    /// Bytes this snapshot uploaded.
+    /// Bytes this snapshot uploaded (absent in 5.x blobs).
+    #[serde(default)]
     pub incremental_size: u64,
     /// The files, in document order.
     pub files: Vec<FileInfo>,

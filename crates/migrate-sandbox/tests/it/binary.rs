@@ -8,7 +8,9 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use reqwest::Method;
-use serde_json::{Value, json};
+use serde_json::json;
+
+use super::http::call_url as call;
 
 const CANARY: &str = "CANARY-sandbox-secret-7f3a";
 
@@ -60,20 +62,6 @@ fn spawn(args: &[&str]) -> Child_ {
         .to_string();
     assert!(url.starts_with("http://127.0.0.1:"), "{url}");
     Child_ { child, url }
-}
-
-async fn call(url: &str, method: Method, path: &str, body: Option<Value>) -> (u16, Value) {
-    let mut req = reqwest::Client::new().request(method, format!("{url}{path}"));
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    let resp = req.send().await.expect("request");
-    let status = resp.status().as_u16();
-    let text = resp.text().await.expect("body");
-    (
-        status,
-        serde_json::from_str(&text).unwrap_or(Value::String(text)),
-    )
 }
 
 #[tokio::test]

@@ -1,36 +1,8 @@
 //! End-to-end tests of the core APIs over real HTTP, per flavour and version.
 
-use migrate_sandbox::{Flavor, RunningSandbox, Sandbox};
+use super::http::{call, start};
+use migrate_sandbox::{Flavor, RunningSandbox};
 use serde_json::{Value, json};
-
-async fn start(flavor: Flavor, version: &str) -> RunningSandbox {
-    Sandbox::builder()
-        .flavor(flavor)
-        .version(version)
-        .start()
-        .await
-        .expect("sandbox starts")
-}
-
-async fn call(
-    sb: &RunningSandbox,
-    method: reqwest::Method,
-    path: &str,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let client = reqwest::Client::new();
-    let mut req = client.request(method, format!("{}{}", sb.url(), path));
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    let resp = req.send().await.expect("request");
-    let status = resp.status().as_u16();
-    let text = resp.text().await.expect("body");
-    (
-        status,
-        serde_json::from_str(&text).unwrap_or(Value::String(text)),
-    )
-}
 
 async fn bulk(sb: &RunningSandbox, ndjson: &str) -> (u16, Value) {
     let resp = reqwest::Client::new()

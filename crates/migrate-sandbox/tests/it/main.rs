@@ -2,12 +2,20 @@
 
 mod auth_faults;
 mod binary;
-mod conformance;
 mod core_api;
+mod http;
 mod mappings;
+mod pacing;
+mod param_tables;
+mod real_repositories;
 mod reindex;
+mod rest_yaml;
 mod route_spec;
 mod search_cluster;
 mod snapshot_http;
 mod snapshot_repository;
+mod snapshot_stores;
+mod snapshot_support;
+mod stories;
+mod strictness;
 mod task_results;

@@ -3,43 +3,10 @@
 //! the version has mapping types (`/{index}/{type}/_mapping`, `/{index}/_mapping/{type}`) and are
 //! refused where it does not.
 
-use migrate_sandbox::{Flavor, RunningSandbox, Sandbox};
+use super::http::{call, ok, start};
+use migrate_sandbox::Flavor;
 use reqwest::Method;
-use serde_json::{Value, json};
-
-async fn start(flavor: Flavor, version: &str) -> RunningSandbox {
-    Sandbox::builder()
-        .flavor(flavor)
-        .version(version)
-        .start()
-        .await
-        .expect("sandbox starts")
-}
-
-async fn call(
-    sb: &RunningSandbox,
-    method: Method,
-    path: &str,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut req = reqwest::Client::new().request(method, format!("{}{}", sb.url(), path));
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    let resp = req.send().await.expect("request");
-    let status = resp.status().as_u16();
-    let text = resp.text().await.expect("body");
-    (
-        status,
-        serde_json::from_str(&text).unwrap_or(Value::String(text)),
-    )
-}
-
-async fn ok(sb: &RunningSandbox, method: Method, path: &str, body: Option<Value>) -> Value {
-    let (status, v) = call(sb, method, path, body).await;
-    assert_eq!(status, 200, "{path}: {v}");
-    v
-}
+use serde_json::json;
 
 #[tokio::test]
 async fn es7_typeless_put_merges_and_refuses_type_changes() {

@@ -1,23 +1,9 @@
 //! Remote and local `_reindex` between sandboxes over real HTTP: ES 5.x → ES 7.x, ES 7.x → OpenSearch 2.x,
 //! the allowlist refusal per flavour, tasks, conflicts, max_docs, query and `_source` filtering.
 
+use super::http::{call, start};
 use migrate_sandbox::{Flavor, RunningSandbox, Sandbox};
 use serde_json::{Value, json};
-
-async fn call(
-    sb: &RunningSandbox,
-    method: reqwest::Method,
-    path: &str,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut req = reqwest::Client::new().request(method, format!("{}{}", sb.url(), path));
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    let resp = req.send().await.expect("request");
-    let status = resp.status().as_u16();
-    (status, resp.json().await.unwrap_or(Value::Null))
-}
 
 async fn seed(sb: &RunningSandbox, index: &str, ty: Option<&str>, n: usize) {
     let mut nd = String::new();
@@ -38,17 +24,29 @@ async fn seed(sb: &RunningSandbox, index: &str, ty: Option<&str>, n: usize) {
     assert_eq!(v["errors"], false, "{v}");
 }
 
+/// `POST /_reindex` from `index` on `src` (remote) into `dest`.
+async fn remote_reindex(
+    sb: &RunningSandbox,
+    src: &RunningSandbox,
+    index: &str,
+    dest: &str,
+) -> (u16, Value) {
+    call(
+        sb,
+        reqwest::Method::POST,
+        "/_reindex",
+        Some(remote_body(src, index, dest)),
+    )
+    .await
+}
+
 fn remote_body(src: &RunningSandbox, index: &str, dest: &str) -> Value {
     json!({"source": {"remote": {"host": src.url()}, "index": index, "size": 7}, "dest": {"index": dest}})
 }
 
 #[tokio::test]
 async fn es5_to_es7_remote_reindex_pulls_over_http_with_scroll() {
-    let src = Sandbox::builder()
-        .version("5.6.16")
-        .start()
-        .await
-        .expect("src");
+    let src = start(Flavor::Elasticsearch, "5.6.16").await;
     seed(&src, "logs", Some("event"), 30).await;
     let dst = Sandbox::builder()
         .version("7.10.2")
@@ -57,13 +55,7 @@ async fn es5_to_es7_remote_reindex_pulls_over_http_with_scroll() {
         .await
         .expect("dst");
     src.request_log().clear();
-    let (s, v) = call(
-        &dst,
-        reqwest::Method::POST,
-        "/_reindex",
-        Some(remote_body(&src, "logs", "logs")),
-    )
-    .await;
+    let (s, v) = remote_reindex(&dst, &src, "logs", "logs").await;
     assert_eq!(s, 200, "{v}");
     assert_eq!(
         (
@@ -104,11 +96,7 @@ async fn es5_to_es7_remote_reindex_pulls_over_http_with_scroll() {
 
 #[tokio::test]
 async fn es7_to_opensearch2_remote_reindex_with_query_and_source_filter() {
-    let src = Sandbox::builder()
-        .version("7.10.2")
-        .start()
-        .await
-        .expect("src");
+    let src = start(Flavor::Elasticsearch, "7.10.2").await;
     seed(&src, "items", None, 40).await;
     let dst = Sandbox::builder()
         .flavor(Flavor::OpenSearch)
@@ -130,24 +118,10 @@ async fn es7_to_opensearch2_remote_reindex_with_query_and_source_filter() {
 
 #[tokio::test]
 async fn allowlist_refusal_texts_per_flavour_and_startup_or_cluster_setting() {
-    let src = Sandbox::builder()
-        .version("7.10.2")
-        .start()
-        .await
-        .expect("src");
+    let src = start(Flavor::Elasticsearch, "7.10.2").await;
     seed(&src, "a", None, 3).await;
-    let es = Sandbox::builder()
-        .version("7.10.2")
-        .start()
-        .await
-        .expect("es");
-    let (s, v) = call(
-        &es,
-        reqwest::Method::POST,
-        "/_reindex",
-        Some(remote_body(&src, "a", "a")),
-    )
-    .await;
+    let es = start(Flavor::Elasticsearch, "7.10.2").await;
+    let (s, v) = remote_reindex(&es, &src, "a", "a").await;
     assert_eq!(s, 400);
     assert_eq!(v["error"]["type"], "illegal_argument_exception");
     assert_eq!(
@@ -157,19 +131,8 @@ async fn allowlist_refusal_texts_per_flavour_and_startup_or_cluster_setting() {
             src.host_port()
         )
     );
-    let os = Sandbox::builder()
-        .flavor(Flavor::OpenSearch)
-        .version("2.11.0")
-        .start()
-        .await
-        .expect("os");
-    let (s, v) = call(
-        &os,
-        reqwest::Method::POST,
-        "/_reindex",
-        Some(remote_body(&src, "a", "a")),
-    )
-    .await;
+    let os = start(Flavor::OpenSearch, "2.11.0").await;
+    let (s, v) = remote_reindex(&os, &src, "a", "a").await;
     assert_eq!(s, 400);
     assert_eq!(
         v["error"]["reason"],
@@ -187,13 +150,7 @@ async fn allowlist_refusal_texts_per_flavour_and_startup_or_cluster_setting() {
     )
     .await;
     assert_eq!(s, 200);
-    let (s, v) = call(
-        &os,
-        reqwest::Method::POST,
-        "/_reindex",
-        Some(remote_body(&src, "a", "a")),
-    )
-    .await;
+    let (s, v) = remote_reindex(&os, &src, "a", "a").await;
     assert_eq!((s, v["created"].clone()), (200, json!(3)));
     // Slices are refused for remote sources.
     let (s, v) = call(
@@ -212,11 +169,7 @@ async fn allowlist_refusal_texts_per_flavour_and_startup_or_cluster_setting() {
 
 #[tokio::test]
 async fn local_reindex_conflicts_max_docs_and_async_task() {
-    let sb = Sandbox::builder()
-        .version("7.10.2")
-        .start()
-        .await
-        .expect("sb");
+    let sb = start(Flavor::Elasticsearch, "7.10.2").await;
     seed(&sb, "src", None, 10).await;
     seed(&sb, "dst", None, 2).await;
     let body = json!({"source": {"index": "src"}, "dest": {"index": "dst", "op_type": "create"}});
@@ -277,11 +230,7 @@ async fn local_reindex_conflicts_max_docs_and_async_task() {
 
 #[tokio::test]
 async fn throttled_task_is_visible_running_and_rethrottle_speeds_it_up() {
-    let src = Sandbox::builder()
-        .version("7.10.2")
-        .start()
-        .await
-        .expect("src");
+    let src = start(Flavor::Elasticsearch, "7.10.2").await;
     seed(&src, "a", None, 20).await;
     let dst = Sandbox::builder()
         .version("7.10.2")
@@ -336,11 +285,7 @@ async fn throttled_task_is_visible_running_and_rethrottle_speeds_it_up() {
 
 #[tokio::test]
 async fn remote_search_rejections_are_retried_and_counted() {
-    let src = Sandbox::builder()
-        .version("7.10.2")
-        .start()
-        .await
-        .expect("src");
+    let src = start(Flavor::Elasticsearch, "7.10.2").await;
     seed(&src, "a", None, 20).await;
     src.faults().add(
         migrate_sandbox::FaultRule::status(429)
@@ -353,13 +298,7 @@ async fn remote_search_rejections_are_retried_and_counted() {
         .start()
         .await
         .expect("dst");
-    let (s, v) = call(
-        &dst,
-        reqwest::Method::POST,
-        "/_reindex",
-        Some(remote_body(&src, "a", "b")),
-    )
-    .await;
+    let (s, v) = remote_reindex(&dst, &src, "a", "b").await;
     assert_eq!(s, 200, "{v}");
     assert_eq!(
         (v["created"].clone(), v["retries"]["search"].clone()),
@@ -369,12 +308,6 @@ async fn remote_search_rejections_are_retried_and_counted() {
     src.faults().clear();
     src.faults()
         .add(migrate_sandbox::FaultRule::status(503).path("/_search"));
-    let (s, v) = call(
-        &dst,
-        reqwest::Method::POST,
-        "/_reindex",
-        Some(remote_body(&src, "a", "c")),
-    )
-    .await;
+    let (s, v) = remote_reindex(&dst, &src, "a", "c").await;
     assert_eq!(s, 503, "{v}");
 }

@@ -41,7 +41,7 @@ use migrate_core::Side;
 use migrate_core::request::Fills;
 use migrate_exec::{Outcome, StepCtx, StepError, StepProgress};
 use migrate_graph::requests::reindex::{PassInputs, Reindex, is_range, reindex as planned};
-use migrate_graph::requests::slots::{OPAQUE_ID, PASS_FROM, PASS_TO, TASK};
+use migrate_graph::requests::slots::{OPAQUE_ID, PASS_FORMAT, PASS_FROM, PASS_TO, TASK};
 use migrate_graph::{Pass, StepKind};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -51,7 +51,7 @@ use crate::cx::{Cx, none};
 use crate::fields::field_type;
 use crate::json::to_value;
 use crate::pairs::{Pair, pairs};
-use crate::watermark::{bound, is_numeric_type, iso, now_millis};
+use crate::watermark::{bound, is_numeric_type, iso, now_millis, range_format};
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 struct Handle {
@@ -342,8 +342,9 @@ async fn start(
     let mut fills = Fills::new().set(OPAQUE_ID, opaque);
     if range {
         fills = fills
-            .maybe(PASS_FROM, h.from.map(|f| bound(f, h.numeric)))
-            .maybe(PASS_TO, upper.then(|| bound(h.to, h.numeric)));
+            .maybe(PASS_FROM, h.from.map(bound))
+            .maybe(PASS_TO, upper.then(|| bound(h.to)))
+            .maybe(PASS_FORMAT, range_format(h.numeric).map(Value::from));
     }
     let doing = format!(
         "starting the reindex of `{}` into `{}`",
