@@ -6,7 +6,7 @@
 use std::sync::RwLock;
 
 use bytes::Bytes;
-use migrate_core::request::{Fills, Method as PlannedMethod, Request, Role, Wire};
+use migrate_core::request::{Fills, Method as PlannedMethod, Request, Wire};
 use migrate_core::{Product, Quirks, Redactor, Side};
 use reqwest::Method;
 use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
@@ -103,7 +103,7 @@ impl ClusterClient {
         self.info
             .get_or_try_init(|| async {
                 // Sent directly: filling a request may itself need the server's version.
-                let req = Request::new(Role::Read, self.side, PlannedMethod::Get);
+                let req = Request::root(self.side);
                 let wire = req
                     .fill(&Fills::new())
                     .map_err(|e| ClusterError::Fill(e.to_string()))?;

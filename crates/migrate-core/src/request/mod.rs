@@ -171,6 +171,12 @@ impl Request {
         }
     }
 
+    /// `GET /`: the flavour and version a cluster answers with. The client sends it before any
+    /// other request (filling one may need the version); the dry run shows it in preflight.
+    pub fn root(side: Side) -> Self {
+        Request::new(Role::Read, side, Method::Get)
+    }
+
     /// Appends an API word to the path.
     pub fn at(mut self, word: &'static str) -> Self {
         self.path.push(Segment::Fixed(word));

@@ -39,7 +39,7 @@ pub struct ReindexChecks {
 }
 
 pub fn versions(strategy: &str) -> Versions {
-    let root = |side| Request::new(Role::Read, side, Method::Get);
+    let root = Request::root;
     let snapshot = strategy == "snapshot";
     Versions {
         roots: [
