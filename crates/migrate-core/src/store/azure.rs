@@ -122,6 +122,12 @@ impl StoreKind for AzureStore {
         location("azure", &self.container, self.base_path.as_deref())
     }
 
+    fn transfer_target(&self) -> Vec<(&'static str, &str)> {
+        let mut out = vec![("account", self.account.as_str())];
+        out.extend(self.endpoint.as_deref().map(|e| ("endpoint", e)));
+        out
+    }
+
     fn credentials(&self) -> Credentials {
         Credentials {
             fields: &["key", "sas_token"],

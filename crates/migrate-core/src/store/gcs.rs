@@ -100,6 +100,14 @@ impl StoreKind for GcsStore {
         location("gs", &self.bucket, self.base_path.as_deref())
     }
 
+    fn transfer_target(&self) -> Vec<(&'static str, &str)> {
+        self.endpoint
+            .as_deref()
+            .map(|e| ("endpoint", e))
+            .into_iter()
+            .collect()
+    }
+
     fn credentials(&self) -> Credentials {
         Credentials {
             fields: &["credentials"],

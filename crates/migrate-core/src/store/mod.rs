@@ -113,8 +113,9 @@ impl Store {
             .map(|(_, r)| r.origin())
     }
 
-    /// What a fingerprint hashes: the kind, the repository settings (secrets as references) and
-    /// the secrets migrate itself uses for transfers.
+    /// What a fingerprint hashes: the kind, the repository settings (secrets as references), the
+    /// secrets migrate itself uses for transfers and where its transfer connects beyond the
+    /// repository settings.
     pub fn fingerprint(&self) -> StoreFingerprint<'_> {
         let settings = self.settings();
         let transfer: BTreeMap<&'static str, &SecretRef> = self
@@ -126,6 +127,7 @@ impl Store {
             kind: self.repository_type(),
             settings,
             credentials: transfer,
+            target: self.kind().transfer_target().into_iter().collect(),
         }
     }
 }
@@ -138,6 +140,8 @@ pub struct StoreFingerprint<'a> {
     settings: BTreeMap<String, Setting>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     credentials: BTreeMap<&'static str, &'a SecretRef>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    target: BTreeMap<&'static str, &'a str>,
 }
 
 /// What each store kind knows about itself.
@@ -159,6 +163,12 @@ pub trait StoreKind {
     /// The plan fields that carry migrate's own credentials for this kind, and what it uses
     /// without them.
     fn credentials(&self) -> Credentials;
+    /// Where migrate's own transfer connects that the repository settings do not say (an Azure
+    /// account and endpoint, a GCS endpoint: the cluster takes those from its keystore client),
+    /// fingerprinted so that moving it runs the transfer again.
+    fn transfer_target(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
+    }
 }
 
 /// Where migrate's credentials for a store come from, for messages.

@@ -2,6 +2,7 @@
 
 mod common;
 mod compile;
+mod field_effects;
 mod from_plan;
 mod properties;
 mod render;
