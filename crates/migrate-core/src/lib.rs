@@ -21,7 +21,7 @@ mod side;
 pub mod store;
 mod version;
 
-pub use quirks::{MappingTypes, Quirks, restore_compatibility};
+pub use quirks::{MappingTypes, Quirks, reindex_compatibility, restore_compatibility};
 pub use request::{Method, MutatingCall, Mutation, Request, Role};
 pub use secret::{InlineSecret, REDACTED, Redactor, Secret, SecretError, SecretRef};
 pub use side::Side;

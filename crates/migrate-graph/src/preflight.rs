@@ -50,9 +50,10 @@ pub fn repository_name_problem(name: &str) -> Option<String> {
     None
 }
 
-/// Whether a cluster at `into` can restore indexes a cluster at `from` wrote (the quirks table's
-/// pairwise rule, re-exported where the dry run and preflight look for it).
-pub use migrate_core::restore_compatibility;
+/// Whether a cluster at `into` can restore indexes a cluster at `from` wrote, and whether remote
+/// reindex can copy between them (the quirks table's pairwise rules, re-exported where the dry run
+/// and preflight look for them).
+pub use migrate_core::{reindex_compatibility, restore_compatibility};
 
 #[cfg(test)]
 mod tests {

@@ -1,8 +1,13 @@
 //! Flavour (Elasticsearch or OpenSearch) and version, and every version-dependent behaviour derived from them.
+//!
+//! Where the engine's quirks table (`migrate_core::Quirks`) holds the same rule (mapping types,
+//! `hits.total`, task headers, point in time, the remote allowlist), the sandbox reads it there;
+//! this module's tests pin each rule's value per version, so a change to the table shows here.
 
 use std::fmt;
 use std::str::FromStr;
 
+use migrate_core::{MappingTypes, Quirks, Release};
 use serde_json::{Value, json};
 
 /// Which product the sandbox impersonates.
@@ -137,32 +142,41 @@ impl Product {
         }
     }
 
+    /// The engine's quirks table for this product.
+    pub fn quirks(&self) -> Quirks {
+        let flavor = match self.flavor {
+            Flavor::Elasticsearch => migrate_core::Flavor::Elasticsearch,
+            Flavor::OpenSearch => migrate_core::Flavor::OpenSearch,
+        };
+        let v = self.version;
+        Quirks::new(migrate_core::Product::Release(Release::new(
+            flavor, v.major, v.minor, v.patch,
+        )))
+    }
+
     /// Mapping-type behaviour.
     pub fn type_mode(&self) -> TypeMode {
-        match (self.flavor, self.version.major) {
-            (Flavor::Elasticsearch, 5) => TypeMode::Multi,
-            (Flavor::Elasticsearch, 6) => TypeMode::Single,
-            (Flavor::Elasticsearch, 7) | (Flavor::OpenSearch, 1) => TypeMode::TypelessWithDoc,
-            _ => TypeMode::None,
+        match self.quirks().mapping_types() {
+            MappingTypes::Multiple => TypeMode::Multi,
+            MappingTypes::Single => TypeMode::Single,
+            MappingTypes::TypelessWithParam => TypeMode::TypelessWithDoc,
+            MappingTypes::Typeless => TypeMode::None,
         }
     }
 
     /// Whether `hits.total` is an object `{value, relation}` by default (7.x onward, all OpenSearch).
     pub fn total_hits_object(&self) -> bool {
-        self.es_major() >= 7
+        self.quirks().hits_total_is_object()
     }
 
     /// Whether tasks keep the request's `X-Opaque-Id` under `headers` (ES 6.2+, all OpenSearch).
     pub fn task_headers(&self) -> bool {
-        self.is_opensearch() || self.version >= Version::new(6, 2, 0)
+        self.quirks().task_headers()
     }
 
     /// Whether point-in-time search exists (ES 7.10+, OpenSearch 2.4+).
     pub fn has_pit(&self) -> bool {
-        match self.flavor {
-            Flavor::Elasticsearch => self.version >= Version::new(7, 10, 0),
-            Flavor::OpenSearch => self.version >= Version::new(2, 4, 0),
-        }
+        self.quirks().point_in_time()
     }
 
     /// Whether several snapshots may run at once (Elasticsearch 7.7+, every OpenSearch); older
@@ -187,20 +201,12 @@ impl Product {
 
     /// The name of the remote reindex allowlist setting.
     pub fn allowlist_setting(&self) -> &'static str {
-        if self.flavor == Flavor::OpenSearch && self.version.major >= 2 {
-            "reindex.remote.allowlist"
-        } else {
-            "reindex.remote.whitelist"
-        }
+        self.quirks().remote_allowlist_setting()
     }
 
     /// The verb used in the allowlist rejection message.
     pub fn allowlist_verb(&self) -> &'static str {
-        if self.flavor == Flavor::OpenSearch && self.version.major >= 2 {
-            "allowlisted"
-        } else {
-            "whitelisted"
-        }
+        self.quirks().remote_allowlist_verb()
     }
 
     /// Lucene version shipped with this release.
@@ -349,6 +355,31 @@ mod tests {
         assert_eq!(os1.allowlist_setting(), "reindex.remote.whitelist");
         assert_eq!(os2.allowlist_setting(), "reindex.remote.allowlist");
         assert!(Product::new(Flavor::OpenSearch, Version::new(3, 0, 0)).is_err());
+    }
+
+    #[test]
+    fn version_rules_read_from_the_quirks_table_hold_per_version() {
+        let p = |f, major, minor| Product::new(f, Version::new(major, minor, 0)).unwrap();
+        let (es, os) = (Flavor::Elasticsearch, Flavor::OpenSearch);
+        let modes = [
+            (p(es, 5, 6), TypeMode::Multi),
+            (p(es, 6, 8), TypeMode::Single),
+            (p(es, 7, 17), TypeMode::TypelessWithDoc),
+            (p(os, 1, 3), TypeMode::TypelessWithDoc),
+            (p(es, 8, 11), TypeMode::None),
+            (p(os, 2, 11), TypeMode::None),
+        ];
+        for (product, mode) in modes {
+            assert_eq!(product.type_mode(), mode, "{product}");
+        }
+        assert!(!p(es, 6, 8).total_hits_object() && p(es, 7, 0).total_hits_object());
+        assert!(p(os, 1, 0).total_hits_object());
+        assert!(!p(es, 6, 1).task_headers() && p(es, 6, 2).task_headers());
+        assert!(p(os, 1, 0).task_headers());
+        assert!(!p(es, 7, 9).has_pit() && p(es, 7, 10).has_pit());
+        assert!(!p(os, 2, 3).has_pit() && p(os, 2, 4).has_pit());
+        assert_eq!(p(os, 2, 0).allowlist_verb(), "allowlisted");
+        assert_eq!(p(es, 8, 11).allowlist_verb(), "whitelisted");
     }
 
     #[test]

@@ -6,8 +6,10 @@
 //! [`RULES`] lists every rule with its summary; `table()` renders them over representative releases
 //! (docs/versions.md is generated from it).
 
+mod reindex;
 mod restore;
 
+pub use reindex::reindex_compatibility;
 pub use restore::restore_compatibility;
 
 use crate::version::{Flavor, Product, Release, Version};

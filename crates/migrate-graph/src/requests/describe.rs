@@ -14,11 +14,20 @@ pub fn describe(kind: &StepKind) -> String {
             let mut s = format!(
                 "detect both cluster versions and check the {strategy} strategy can move data between them"
             );
-            if let (Some(from), Some(into)) = (declared_source, declared_destination)
-                && strategy == "snapshot"
-            {
-                match crate::preflight::restore_compatibility(*from, *into) {
-                    Ok(()) => s.push_str(&format!(" (declared: {from} -> {into}, compatible)")),
+            if let (Some(from), Some(into)) = (declared_source, declared_destination) {
+                let judged = if strategy == "snapshot" {
+                    crate::preflight::restore_compatibility(*from, *into).map(|()| Vec::new())
+                } else {
+                    crate::preflight::reindex_compatibility(*from, *into)
+                };
+                match judged {
+                    Ok(notes) if notes.is_empty() => {
+                        s.push_str(&format!(" (declared: {from} -> {into}, compatible)"));
+                    }
+                    Ok(notes) => s.push_str(&format!(
+                        " (declared: {from} -> {into}, compatible; {})",
+                        notes.join("; ")
+                    )),
                     Err(why) => s.push_str(&format!(" (declared: INCOMPATIBLE: {why})")),
                 }
             }

@@ -192,6 +192,26 @@ mod tests {
     }
 
     #[test]
+    fn the_spec_tables_and_the_engines_quirk_agree_on_cat_indices_expand_wildcards() {
+        let names = ["expand_wildcards".to_string()];
+        for (flavor, versions) in [
+            (
+                Flavor::Elasticsearch,
+                &[
+                    "5.6.16", "6.8.23", "7.0.0", "7.6.2", "7.7.0", "7.17.0", "8.11.0",
+                ][..],
+            ),
+            (Flavor::OpenSearch, &["1.0.0", "1.3.0", "2.11.0"][..]),
+        ] {
+            for v in versions {
+                let p = product(flavor, v);
+                let taken = check(&p, "cat.indices", "/_cat/indices", names.iter()).is_ok();
+                assert_eq!(taken, p.quirks().cat_indices_expand_wildcards(), "{p}");
+            }
+        }
+    }
+
+    #[test]
     fn a_near_miss_gets_a_suggestion() {
         let p = product(Flavor::OpenSearch, "2.11.0");
         let names = ["expand_wildcard".to_string()];

@@ -71,37 +71,21 @@ impl Release {
         !self.opensearch && self.version >= (7, 12, 0)
     }
 
-    /// Whether a cluster running `self` can restore an index from a snapshot taken by `snapshot`.
+    /// Whether a cluster running `self` can restore an index from a snapshot taken by `snapshot`:
+    /// the engine's restore-compatibility rule (`migrate_core::restore_compatibility`), pinned
+    /// per pair by this module's tests.
     pub fn can_restore(&self, snapshot: &Release) -> bool {
-        let (major, minor, _) = self.version;
-        let s = snapshot.version;
-        if snapshot.opensearch && !self.opensearch {
-            return false;
-        }
-        if snapshot.opensearch == self.opensearch && snapshot.version > self.version {
-            return false;
-        }
-        if self.opensearch {
-            return match major {
-                1 => {
-                    (!snapshot.opensearch && (s.0 == 6 || (s.0 == 7 && s <= (7, 10, 2))))
-                        || (snapshot.opensearch && s.0 == 1)
-                }
-                2 => {
-                    (!snapshot.opensearch && s.0 == 7 && s < (7, 12, 0))
-                        || (snapshot.opensearch && (1..=2).contains(&s.0))
-                }
-                _ => snapshot.opensearch && (2..=3).contains(&s.0),
-            };
-        }
-        match major {
-            5 => s.0 == 2 || s.0 == 5,
-            6 => s.0 == 5 || s.0 == 6,
-            7 if minor <= 1 => (s.0 == 6 && s.1 <= 7) || s.0 == 7,
-            7 => s.0 == 6 || s.0 == 7,
-            8 => s.0 == 7 || s.0 == 8,
-            _ => s.0 == major || s.0 + 1 == major,
-        }
+        migrate_core::restore_compatibility(snapshot.core(), self.core()).is_ok()
+    }
+
+    fn core(&self) -> migrate_core::Release {
+        let flavor = if self.opensearch {
+            migrate_core::Flavor::OpenSearch
+        } else {
+            migrate_core::Flavor::Elasticsearch
+        };
+        let (major, minor, patch) = self.version;
+        migrate_core::Release::new(flavor, major, minor, patch)
     }
 }
 

@@ -21,10 +21,12 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use migrate_cluster::api::cluster::CatIndex;
 use migrate_core::request::{Fills, Request};
-use migrate_core::{Flavor, Release, Side};
+use migrate_core::{Release, Side};
 use migrate_exec::{Outcome, StepError};
 use migrate_graph::StepKind;
-use migrate_graph::preflight::{repository_name_problem, restore_compatibility};
+use migrate_graph::preflight::{
+    reindex_compatibility, repository_name_problem, restore_compatibility,
+};
 use migrate_graph::requests::preflight::versions as planned;
 use migrate_graph::requests::slots::INDEX;
 use serde_json::{Map, Value, json};
@@ -78,20 +80,7 @@ pub(super) async fn versions(
                 ))
             })?;
         } else {
-            let key = |r: Release| (r.version.major, r.version.minor, r.version.patch);
-            if from.flavor == into.flavor && key(into) < key(from) {
-                return Err(cx.permanent(format!(
-                    "the destination ({into}) is older than the source ({from}); reindexing into an older version is not supported: upgrade the destination"
-                )));
-            }
-            if from.flavor == Flavor::Elasticsearch
-                && into.flavor == Flavor::OpenSearch
-                && key(from) > (7, 10, 2)
-            {
-                notes.push(format!(
-                    "{from} is newer than the Elasticsearch 7.10.2 OpenSearch forked from: check mappings for field types OpenSearch lacks"
-                ));
-            }
+            notes = reindex_compatibility(from, into).map_err(|why| cx.permanent(why))?;
         }
     }
     // The plan's indexes exist on the source (patterns resolved).
