@@ -4,6 +4,7 @@
 
 use std::path::PathBuf;
 
+pub use crate::kinds::{AzureCredentials, AzureSpec, GcsSpec};
 use crate::secret::SecretSource;
 
 /// One object store location: a bucket (or directory) and a base path inside it.
@@ -21,45 +22,6 @@ pub enum StoreSpec {
     Gcs(GcsSpec),
     /// A local directory.
     Fs(FsSpec),
-}
-
-/// An Azure Blob Storage container.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AzureSpec {
-    /// The storage account name.
-    pub account: String,
-    /// The container.
-    pub container: String,
-    /// The blob service endpoint, when not `https://<account>.blob.core.windows.net`.
-    pub endpoint: Option<String>,
-    /// The prefix inside the container (`""` for its root).
-    pub base_path: String,
-    /// How requests are authorised.
-    pub credentials: AzureCredentials,
-}
-
-/// How requests to Azure Blob Storage are authorised.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum AzureCredentials {
-    /// The Azure credential chain (environment, managed identity, Azure CLI).
-    Chain,
-    /// The account key.
-    Key(SecretSource),
-    /// A shared access signature (its query string).
-    Sas(SecretSource),
-}
-
-/// A Google Cloud Storage bucket.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct GcsSpec {
-    /// The bucket.
-    pub bucket: String,
-    /// The storage endpoint, when not `https://storage.googleapis.com`.
-    pub endpoint: Option<String>,
-    /// The prefix inside the bucket (`""` for its root).
-    pub base_path: String,
-    /// The service account's JSON key; Application Default Credentials when `None`.
-    pub credentials: Option<SecretSource>,
 }
 
 /// A bucket in an S3-compatible store.

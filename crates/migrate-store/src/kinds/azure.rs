@@ -12,8 +12,34 @@ use object_store::{ClientOptions, ObjectStore};
 use super::{Resolve, required};
 use crate::open::OpenError;
 use crate::secret::SecretSource;
-use crate::spec::{AzureCredentials, AzureSpec, StoreSpec};
+use crate::spec::StoreSpec;
 use migrate_core::store::url::{StoreUrl, UrlError};
+
+/// An Azure Blob Storage container.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AzureSpec {
+    /// The storage account name.
+    pub account: String,
+    /// The container.
+    pub container: String,
+    /// The blob service endpoint, when not `https://<account>.blob.core.windows.net`.
+    pub endpoint: Option<String>,
+    /// The prefix inside the container (`""` for its root).
+    pub base_path: String,
+    /// How requests are authorised.
+    pub credentials: AzureCredentials,
+}
+
+/// How requests to Azure Blob Storage are authorised.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AzureCredentials {
+    /// The Azure credential chain (environment, managed identity, Azure CLI).
+    Chain,
+    /// The account key.
+    Key(SecretSource),
+    /// A shared access signature (its query string).
+    Sas(SecretSource),
+}
 
 /// An Azure store of a plan.
 pub(super) fn spec(s: &AzureStore, resolve: Resolve<'_>) -> Result<StoreSpec, String> {

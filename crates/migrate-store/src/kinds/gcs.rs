@@ -11,8 +11,22 @@ use object_store::{ClientOptions, ObjectStore};
 
 use super::{Resolve, required};
 use crate::open::OpenError;
-use crate::spec::{GcsSpec, StoreSpec};
+use crate::secret::SecretSource;
+use crate::spec::StoreSpec;
 use migrate_core::store::url::{StoreUrl, UrlError};
+
+/// A Google Cloud Storage bucket.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GcsSpec {
+    /// The bucket.
+    pub bucket: String,
+    /// The storage endpoint, when not `https://storage.googleapis.com`.
+    pub endpoint: Option<String>,
+    /// The prefix inside the bucket (`""` for its root).
+    pub base_path: String,
+    /// The service account's JSON key; Application Default Credentials when `None`.
+    pub credentials: Option<SecretSource>,
+}
 
 /// A GCS store of a plan.
 pub(super) fn spec(s: &GcsStore, resolve: Resolve<'_>) -> Result<StoreSpec, String> {

@@ -2,8 +2,9 @@
 //! its pure half) to a [`StoreSpec`] with resolved credentials, from a store URL (`repo ls`,
 //! `--state`) to one, and from one to an `object_store` client.
 //!
-//! Adding a store: a file here (`spec`, `from_url`, `open`), a variant in [`StoreSpec`] and a
-//! line in each dispatch below; its plan type in `migrate-core/src/store/`.
+//! Adding a store: a file here (its spec type, `spec`, `from_url`, `open`), a variant in
+//! [`StoreSpec`] with a line in each of its methods and a line in each dispatch below; its plan
+//! type in `migrate-core/src/store/` (and its URL scheme in `migrate-core/src/store/url.rs`).
 
 mod azure;
 mod cos;
@@ -21,6 +22,8 @@ use object_store::ObjectStore;
 use crate::open::OpenError;
 use crate::spec::StoreSpec;
 
+pub use azure::{AzureCredentials, AzureSpec};
+pub use gcs::GcsSpec;
 pub(crate) use s3::{S3Flavour, client_options, open_s3, s3_builder};
 
 /// Resolves a plan secret to its value; `None` when it was not resolved.
