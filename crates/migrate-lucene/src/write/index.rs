@@ -234,7 +234,8 @@ impl IndexWriter {
         self.next_segment += 1;
         let name = format!("_{}", radix36(number));
         let id = (self.ids)();
-        let docs: Vec<OwnedDocument> = pending.iter().map(|p| p.doc.clone()).collect();
+        let docs: Vec<&OwnedDocument> = pending.iter().map(|p| &p.doc).collect();
+        let max_doc = docs.len() as u32;
         let flushed = write_segment(self.layout.format, self.layout.ids, &name, &id, &docs);
         for (doc, p) in pending.into_iter().enumerate() {
             self.live
@@ -246,7 +247,7 @@ impl IndexWriter {
             Segment {
                 name,
                 id,
-                max_doc: docs.len() as u32,
+                max_doc,
                 files: flushed
                     .files
                     .into_iter()

@@ -83,7 +83,7 @@ pub(crate) fn write_segment(
     ids: IdEncoding,
     name: &str,
     id: &[u8; ID_LEN],
-    docs: &[OwnedDocument],
+    docs: &[&OwnedDocument],
 ) -> FlushedSegment {
     let has_source = docs.iter().any(|d| d.source.is_some());
     let has_routing = docs.iter().any(|d| d.routing.is_some());
