@@ -68,10 +68,13 @@ struct ShardStore {
     last: Option<Commit>,
 }
 
+/// A shard: its index's uuid and its number.
+type ShardKey = (String, u32);
+
 /// The shards' Lucene indexes of one sandbox, by index uuid and shard number.
 #[derive(Default)]
 pub struct ShardStores {
-    stores: Mutex<HashMap<(String, u32), Arc<Mutex<ShardStore>>>>,
+    stores: Mutex<HashMap<ShardKey, Arc<Mutex<ShardStore>>>>,
 }
 
 impl std::fmt::Debug for ShardStores {

@@ -12,7 +12,8 @@ use reqwest::Method;
 use serde_json::json;
 
 use super::snapshot_support::{
-    copy, count, create_movies, fs_store, index_movies, sources, start, wait_for_snapshot,
+    copy, count, create_movies, data_blobs, fs_store, index_movies, sources, start,
+    wait_for_snapshot,
 };
 
 #[tokio::test]
@@ -254,18 +255,6 @@ async fn fs_round_trip_es5_to_es68_with_an_incremental_round() {
             .is_some_and(|l| l.starts_with("repo") && l.trim_end().ends_with("fs")),
         "{cat}"
     );
-}
-
-async fn data_blobs(store: &dyn ObjectStore) -> Vec<String> {
-    use futures::TryStreamExt;
-    let metas: Vec<_> = store.list(None).try_collect().await.unwrap();
-    metas
-        .into_iter()
-        .map(|m| m.location.to_string())
-        .filter(|k| {
-            migrate_store::repository::classify(k) == migrate_store::repository::KeyClass::DataBlob
-        })
-        .collect()
 }
 
 #[tokio::test]

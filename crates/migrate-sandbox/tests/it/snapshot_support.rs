@@ -132,3 +132,16 @@ pub(super) fn fs_store(root: &std::path::Path, base: &str) -> Arc<dyn ObjectStor
     }))
     .expect("open")
 }
+
+/// The data blob keys (`indices/<id>/<shard>/__…`) of a repository.
+pub(super) async fn data_blobs(store: &dyn ObjectStore) -> Vec<String> {
+    use futures::TryStreamExt;
+    let metas: Vec<_> = store.list(None).try_collect().await.unwrap();
+    metas
+        .into_iter()
+        .map(|m| m.location.to_string())
+        .filter(|k| {
+            migrate_store::repository::classify(k) == migrate_store::repository::KeyClass::DataBlob
+        })
+        .collect()
+}
