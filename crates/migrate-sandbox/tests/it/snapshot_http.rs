@@ -7,7 +7,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::http::{call, ok};
-use object_store::ObjectStore;
 use reqwest::Method;
 use serde_json::json;
 
