@@ -133,7 +133,21 @@ pub(crate) fn write_segment(
     let mut names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
     names.push(&si_name);
     names.sort_unstable();
-    let si = segment_info(format, id, docs.len() as u32, &names);
+    let version_name = format.version_name();
+    let si = segment_info(
+        format,
+        id,
+        &SegmentInfoSpec {
+            max_doc: docs.len() as u32,
+            compound: false,
+            diagnostics: &[
+                ("lucene.version", version_name.as_str()),
+                ("source", "flush"),
+            ],
+            files: &names,
+            attributes: &[(format.stored().mode_key, "BEST_SPEED")],
+        },
+    );
     files.push((si_name, si));
     FlushedSegment { files }
 }
@@ -162,8 +176,21 @@ fn field_infos(format: LuceneFormat, id: &[u8; ID_LEN], fields: &[&str]) -> Vec<
     out.finish()
 }
 
-/// The `.si` of a non-compound segment of `max_doc` documents and `files`.
-fn segment_info(format: LuceneFormat, id: &[u8; ID_LEN], max_doc: u32, files: &[&str]) -> Vec<u8> {
+/// What a `.si` records.
+pub(crate) struct SegmentInfoSpec<'a> {
+    pub(crate) max_doc: u32,
+    pub(crate) compound: bool,
+    pub(crate) diagnostics: &'a [(&'a str, &'a str)],
+    pub(crate) files: &'a [&'a str],
+    pub(crate) attributes: &'a [(&'a str, &'a str)],
+}
+
+/// The `.si` of a segment (its minimum version is its version).
+pub(crate) fn segment_info(
+    format: LuceneFormat,
+    id: &[u8; ID_LEN],
+    spec: &SegmentInfoSpec<'_>,
+) -> Vec<u8> {
     let (codec, version) = format.segment_info_codec();
     let lucene = format.version();
     let mut out = Output::new(format.endian());
@@ -177,18 +204,15 @@ fn segment_info(format: LuceneFormat, id: &[u8; ID_LEN], max_doc: u32, files: &[
             out.int(v);
         }
     }
-    out.int(max_doc as i32);
-    out.byte(0xff); // SegmentInfo.NO: not a compound file
+    out.int(spec.max_doc as i32);
+    // SegmentInfo.YES / NO
+    out.byte(if spec.compound { 1 } else { 0xff });
     if format.is_lucene9() {
         out.byte(0xff); // no document blocks
     }
-    let version_name = format.version_name();
-    out.map_of_strings(&[
-        ("lucene.version", version_name.as_str()),
-        ("source", "flush"),
-    ]);
-    out.set_of_strings(files);
-    out.map_of_strings(&[(format.stored().mode_key, "BEST_SPEED")]);
+    out.map_of_strings(spec.diagnostics);
+    out.set_of_strings(spec.files);
+    out.map_of_strings(spec.attributes);
     out.vint(0); // no index sort
     out.finish()
 }
