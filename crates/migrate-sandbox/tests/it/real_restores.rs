@@ -176,30 +176,31 @@ async fn es_5_6_with_hard_deletes_restores_what_the_same_history_gives_in_6_8() 
     assert_documents(&docs, &FIVE_X_HISTORY);
 }
 
-/// The blog posts of the `*_Single` repositories: (index, [(id, contents)]).
-fn posts<'a>(
-    first: &'a str,
-    second: [(&'a str, &'a str); 3],
-) -> [(&'static str, Vec<(&'a str, &'a str)>); 2] {
-    [
+/// A `*_Single` repository restored on `version`: its two indexes of blog posts, the first with
+/// one post (`first`), the second with three (id, contents).
+async fn assert_single_repository(
+    repository: &str,
+    version: &str,
+    first: &str,
+    second: [(&str, &str); 3],
+) {
+    let dir = tempfile::tempdir().unwrap();
+    let (sb, snapshot) = with_repository(repository, version, &dir).await;
+    let indexes = [
         (
             "posts_2023_02_25",
             vec![(first, "This is a sample blog post content.")],
         ),
         ("posts_2024_01_01", second.to_vec()),
-    ]
-}
-
-async fn assert_posts(sb: &RunningSandbox, snapshot: &str, indexes: &[(&str, Vec<(&str, &str)>)]) {
-    for (index, expected) in indexes {
-        let docs = restore_and_search(sb, snapshot, index).await;
+    ];
+    for (index, mut expected) in indexes {
+        let docs = restore_and_search(&sb, &snapshot, index).await;
         let found: Vec<(&str, &str)> = docs
             .iter()
             .map(|(id, (_, source))| (id.as_str(), source["contents"].as_str().unwrap_or("")))
             .collect();
-        let mut expected = expected.clone();
         expected.sort_unstable();
-        assert_eq!(found, expected, "{index}");
+        assert_eq!(found, expected, "{repository} {index}");
         for (_, source) in docs.values() {
             assert_eq!(source["tags"].as_array().map(Vec::is_empty), Some(false));
         }
@@ -209,9 +210,9 @@ async fn assert_posts(sb: &RunningSandbox, snapshot: &str, indexes: &[(&str, Vec
 #[tokio::test]
 async fn es_6_8_single_restores_every_blog_post_on_7_10() {
     // taken by 6.8.24: a 7.x cluster restores 6.x indexes
-    let dir = tempfile::tempdir().unwrap();
-    let (sb, snapshot) = with_repository("ES_6_8_Single", "7.10.2", &dir).await;
-    let indexes = posts(
+    assert_single_repository(
+        "ES_6_8_Single",
+        "7.10.2",
         "AE0-Zo4B7T-RS_C5iG5e",
         [
             (
@@ -221,15 +222,15 @@ async fn es_6_8_single_restores_every_blog_post_on_7_10() {
             ("Ak0_Zo4B7T-RS_C58m7a", "My Time in the Blue Man Group"),
             ("A01AZo4B7T-RS_C5Am6z", "The Other Man In Me"),
         ],
-    );
-    assert_posts(&sb, &snapshot, &indexes).await;
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn es_7_10_single_restores_every_blog_post() {
-    let dir = tempfile::tempdir().unwrap();
-    let (sb, snapshot) = with_repository("ES_7_10_Single", "7.10.2", &dir).await;
-    let indexes = posts(
+    assert_single_repository(
+        "ES_7_10_Single",
+        "7.10.2",
         "dkO8Zo4B5P7rRiUeuFRC",
         [
             (
@@ -239,8 +240,8 @@ async fn es_7_10_single_restores_every_blog_post() {
             ("eEO-Zo4B5P7rRiUeCFSo", "My Time in the Blue Man Group"),
             ("eUO-Zo4B5P7rRiUeCFTz", "The Other Man In Me"),
         ],
-    );
-    assert_posts(&sb, &snapshot, &indexes).await;
+    )
+    .await;
 }
 
 #[tokio::test]

@@ -6,23 +6,15 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use super::http::ok;
-use super::snapshot_support::{count, data_blobs, fs_store, sources, start};
+use super::snapshot_support::{bulk, count, data_blobs, fs_store, sources, start};
 
-async fn bulk(sb: &migrate_sandbox::RunningSandbox, lines: &[Value]) {
+async fn bulk_lines(sb: &migrate_sandbox::RunningSandbox, lines: &[Value]) {
     let mut ndjson = String::new();
     for line in lines {
         ndjson.push_str(&line.to_string());
         ndjson.push('\n');
     }
-    let resp = reqwest::Client::new()
-        .post(format!("{}/_bulk?refresh=true", sb.url()))
-        .header("content-type", "application/x-ndjson")
-        .body(ndjson)
-        .send()
-        .await
-        .expect("bulk");
-    let body: Value = resp.json().await.expect("json");
-    assert_eq!(body["errors"], false, "{body}");
+    bulk(sb, ndjson).await;
 }
 
 fn index(range: std::ops::Range<usize>, edition: u32) -> Vec<Value> {
@@ -47,7 +39,7 @@ async fn a_second_snapshot_uploads_only_the_new_segment_and_deletion_files_and_b
         Some(json!({"settings": {"number_of_shards": 2, "number_of_replicas": 0}})),
     )
     .await;
-    bulk(&sb, &index(0..500, 1)).await;
+    bulk_lines(&sb, &index(0..500, 1)).await;
     let location = dir.path().join("repo");
     ok(
         &sb,
@@ -77,7 +69,7 @@ async fn a_second_snapshot_uploads_only_the_new_segment_and_deletion_files_and_b
         (100..120).map(|i| json!({"delete": {"_index": "movies", "_id": format!("m{i}")}})),
     );
     changes.extend(index(500..600, 1));
-    bulk(&sb, &changes).await;
+    bulk_lines(&sb, &changes).await;
     ok(
         &sb,
         Method::PUT,

@@ -65,6 +65,11 @@ pub(super) async fn index_movies(sb: &RunningSandbox, range: std::ops::Range<usi
             1900 + i % 120
         ));
     }
+    bulk(sb, ndjson).await;
+}
+
+/// Sends `ndjson` to `_bulk?refresh=true`; every item must succeed.
+pub(super) async fn bulk(sb: &RunningSandbox, ndjson: String) {
     let resp = reqwest::Client::new()
         .post(format!("{}/_bulk?refresh=true", sb.url()))
         .header("content-type", "application/x-ndjson")
