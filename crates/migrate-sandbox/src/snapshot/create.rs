@@ -42,6 +42,40 @@ pub struct NewSnapshot {
     pub metadata: Option<Value>,
     /// Start, ms since the epoch.
     pub start_time: u64,
+    /// The repository's `chunk_size`: files longer than this go into `.part0`, `.part1`, … blobs.
+    pub part_size: Option<u64>,
+}
+
+/// The repository's `chunk_size` setting in bytes (`512mb`, `1gb`, `100kb`, `4096`), if set.
+pub fn part_size(settings: &serde_json::Map<String, Value>) -> Result<Option<u64>, String> {
+    let Some(value) = settings.get("chunk_size") else {
+        return Ok(None);
+    };
+    let text = match value {
+        Value::String(s) => s.trim().to_ascii_lowercase(),
+        Value::Number(n) => n.to_string(),
+        other => return Err(format!("failed to parse chunk_size [{other}]")),
+    };
+    let split = text
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let factor: u64 = match unit.trim() {
+        "" | "b" => 1,
+        "k" | "kb" => 1 << 10,
+        "m" | "mb" => 1 << 20,
+        "g" | "gb" => 1 << 30,
+        "t" | "tb" => 1 << 40,
+        "p" | "pb" => 1 << 50,
+        _ => return Err(format!("failed to parse chunk_size [{text}]: unknown unit")),
+    };
+    let bytes = number
+        .parse::<f64>()
+        .ok()
+        .map(|n| n * factor as f64)
+        .filter(|b| *b >= 1.0 && *b < u64::MAX as f64)
+        .ok_or_else(|| format!("failed to parse chunk_size [{text}]"))?;
+    Ok(Some(bytes as u64))
 }
 
 /// Takes the snapshot of `indices` (each shard's Lucene files) and commits it; returns the
@@ -95,7 +129,7 @@ pub async fn create_snapshot(
                     .as_deref()
                     .zip(existing.as_ref())
                     .map(|(generation, index)| PreviousShard { generation, index }),
-                None,
+                snapshot.part_size,
                 None,
                 &mut new_id,
             )
@@ -295,4 +329,31 @@ fn index_metadata(index: &IndexImage, release: Release) -> Value {
                 .collect::<serde_json::Map<String, Value>>(),
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(v: Value) -> Result<Option<u64>, String> {
+        part_size(json!({ "chunk_size": v }).as_object().unwrap())
+    }
+
+    #[test]
+    fn chunk_sizes_parse_like_elasticsearch_byte_sizes() {
+        assert_eq!(part_size(&serde_json::Map::new()), Ok(None));
+        assert_eq!(parse(json!("4kb")), Ok(Some(4096)));
+        assert_eq!(parse(json!("1GB")), Ok(Some(1 << 30)));
+        assert_eq!(parse(json!("1.5m")), Ok(Some(3 << 19)));
+        assert_eq!(parse(json!(4096)), Ok(Some(4096)));
+        assert_eq!(
+            parse(json!("12xb")),
+            Err("failed to parse chunk_size [12xb]: unknown unit".into())
+        );
+        assert_eq!(
+            parse(json!("0b")),
+            Err("failed to parse chunk_size [0b]".into())
+        );
+        assert!(parse(json!(true)).is_err());
+    }
 }

@@ -51,6 +51,7 @@ fn new_snapshot(name: &str, release: Release) -> NewSnapshot {
         global_metadata: json!({"templates": {}}),
         metadata: None,
         start_time: 1_700_000_000_000,
+        part_size: None,
     }
 }
 

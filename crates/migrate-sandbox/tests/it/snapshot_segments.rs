@@ -109,3 +109,58 @@ async fn a_second_snapshot_uploads_only_the_new_segment_and_deletion_files_and_b
         assert_eq!(&sources(&sb, target).await, expected, "{snapshot}");
     }
 }
+
+#[tokio::test]
+async fn a_repository_chunk_size_splits_files_into_parts_that_restore() {
+    let dir = tempfile::tempdir().unwrap();
+    let sb = start("7.10.2", dir.path()).await;
+    let mut lines = Vec::new();
+    for i in 0..200u64 {
+        // letters that do not compress much, so the stored fields span several kilobytes
+        let mut x = i + 1;
+        let text: String = (0..200)
+            .map(|_| {
+                x = x
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                char::from(b'a' + (x >> 59) as u8 % 26)
+            })
+            .collect();
+        lines.push(json!({"index": {"_index": "movies", "_id": format!("m{i}")}}));
+        lines.push(json!({"title": text}));
+    }
+    bulk_lines(&sb, &lines).await;
+    let location = dir.path().join("repo");
+    ok(
+        &sb,
+        Method::PUT,
+        "/_snapshot/repo",
+        Some(json!({"type": "fs", "settings": {"location": location, "chunk_size": "4kb"}})),
+    )
+    .await;
+    ok(
+        &sb,
+        Method::PUT,
+        "/_snapshot/repo/s1?wait_for_completion=true",
+        Some(json!({"indices": "movies"})),
+    )
+    .await;
+    let blobs = data_blobs(fs_store(&location, "").as_ref()).await;
+    let parts = blobs.iter().filter(|k| k.contains(".part")).count();
+    assert!(parts >= 2, "{blobs:?}");
+    for key in &blobs {
+        let size = std::fs::metadata(location.join(key)).unwrap().len();
+        assert!(size <= 4096, "{key}: {size} bytes");
+    }
+    let expected = sources(&sb, "movies").await;
+    ok(
+        &sb,
+        Method::POST,
+        "/_snapshot/repo/s1/_restore?wait_for_completion=true",
+        Some(
+            json!({"indices": "movies", "rename_pattern": "movies", "rename_replacement": "copy"}),
+        ),
+    )
+    .await;
+    assert_eq!(sources(&sb, "copy").await, expected);
+}

@@ -75,6 +75,8 @@ pub(super) async fn clone(ctx: Ctx) -> ApiResult<Reply> {
         }
         indices.push(SnapshotIndex { image, shards });
     }
+    let part_size = crate::snapshot::create::part_size(&registered.settings)
+        .map_err(|reason| repository_exception(format!("[{repository}] {reason}")))?;
     let spec = NewSnapshot {
         name: target.to_string(),
         uuid: crate::snapshot::repository::new_id(),
@@ -83,6 +85,7 @@ pub(super) async fn clone(ctx: Ctx) -> ApiResult<Reply> {
         global_metadata: json!({"cluster_uuid": ctx.shared.cluster_uuid}),
         metadata: None,
         start_time: now_millis(),
+        part_size,
     };
     let writer = ctx.shared.snapshots.writer(&repository);
     let _turn = writer.lock().await;

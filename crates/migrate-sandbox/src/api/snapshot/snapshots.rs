@@ -125,6 +125,8 @@ pub(super) async fn create(ctx: Ctx) -> ApiResult<Reply> {
     };
     let release = release(&shared.product);
     let start_time = now_millis();
+    let part_size = crate::snapshot::create::part_size(&registered.settings)
+        .map_err(|reason| repository_exception(format!("[{repository}] {reason}")))?;
     let spec = NewSnapshot {
         name: name.clone(),
         uuid: crate::snapshot::repository::new_id(),
@@ -133,6 +135,7 @@ pub(super) async fn create(ctx: Ctx) -> ApiResult<Reply> {
         global_metadata: json!({"cluster_uuid": shared.cluster_uuid, "persistent": Value::Object(shared.cluster().persistent.clone().into_iter().collect())}),
         metadata: body.get("metadata").cloned(),
         start_time,
+        part_size,
     };
     let mut indices: Vec<String> = images.iter().map(|i| i.name.clone()).collect();
     indices.sort();
