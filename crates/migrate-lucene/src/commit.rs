@@ -39,6 +39,19 @@ pub struct Commit {
     pub(crate) generation: u64,
     pub(crate) lucene_version: String,
     pub(crate) segments: Vec<SegmentCommit>,
+    /// What the writer's exactness tests rebuild the file from.
+    #[cfg(test)]
+    pub(crate) raw: RawCommit,
+}
+
+/// The parts of a commit the reader does not need.
+#[cfg(test)]
+#[derive(Debug, Clone)]
+pub(crate) struct RawCommit {
+    pub(crate) id: [u8; ID_LEN],
+    pub(crate) version: i64,
+    pub(crate) counter: i64,
+    pub(crate) user_data: Vec<(String, String)>,
 }
 
 impl Commit {
@@ -115,8 +128,8 @@ pub(crate) fn read_commit(dir: &dyn Directory, file_name: &str) -> Result<Commit
     if format >= VERSION_70 {
         let _index_created_major = input.vint()?;
     }
-    let _version = input.be_i64()?;
-    let _counter = if format >= VERSION_72 {
+    let version = input.be_i64()?;
+    let counter = if format >= VERSION_72 {
         input.vlong()?
     } else {
         i64::from(input.be_i32()?)
@@ -135,18 +148,27 @@ pub(crate) fn read_commit(dir: &dyn Directory, file_name: &str) -> Result<Commit
     for _ in 0..count {
         segments.push(read_segment(&mut input, format)?);
     }
-    let _user_data = input.map_of_strings()?;
+    let user_data = input.map_of_strings()?;
     if input.remaining() != 16 {
         return Err(input.corrupt(format!(
             "{} unexpected bytes before the footer",
             input.remaining().saturating_sub(16)
         )));
     }
+    #[cfg(not(test))]
+    let _ = (version, counter, user_data);
     Ok(Commit {
         file_name: file_name.to_string(),
         generation,
         lucene_version,
         segments,
+        #[cfg(test)]
+        raw: RawCommit {
+            id,
+            version,
+            counter,
+            user_data,
+        },
     })
 }
 

@@ -28,6 +28,9 @@
 //! header (name, version, segment id, suffix) and its CRC32 footer before use; corrupt or
 //! truncated input is an error naming the file, never a panic, and no allocation is sized by an
 //! unchecked length.
+//!
+//! [`write`] is the other direction: an [`write::IndexWriter`] that writes real Lucene indexes of
+//! documents in each family's format (for the test sandbox's snapshots and round-trip tests).
 
 mod codec;
 mod commit;
@@ -47,6 +50,7 @@ mod segment_info;
 mod shard;
 mod stored;
 pub mod uid;
+pub mod write;
 
 pub use commit::Commit;
 pub use directory::{DirFile, Directory, FsDirectory, MemoryDirectory};

@@ -123,8 +123,9 @@ fn decode(
         }
         let at = d + copied;
         let rest = match_len - copied;
-        let from = at - offset;
         if rest > 0 {
+            // what is left starts in this block's output (at or after its start)
+            let from = at - offset;
             if offset >= 16 && rest <= 16 {
                 let mut chunk = [0u8; 16];
                 chunk.copy_from_slice(&dst[from..from + 16]);
@@ -202,6 +203,15 @@ mod tests {
         let src = [0x22, b'a', b'b', 0x04, 0x00];
         assert_eq!(decompress(&src, 8, &mut out, b"dictionary"), Ok(5));
         assert_eq!(out, b"abryabry");
+    }
+
+    #[test]
+    fn a_match_wholly_inside_the_dictionary_decodes_into_an_empty_output() {
+        // 1 literal "!", then 4 bytes from 9 back ("ctio"): all four in the dictionary
+        let src = [0x10, b'!', 0x09, 0x00, 0x10, b'?'];
+        let mut out = Vec::new();
+        assert_eq!(decompress(&src, 6, &mut out, b"dictionary"), Ok(6));
+        assert_eq!(out, b"!ctio?");
     }
 
     #[test]

@@ -25,6 +25,18 @@ pub(crate) struct SegmentInfo {
     pub(crate) version: [i32; 3],
     pub(crate) max_doc: u32,
     pub(crate) compound: bool,
+    /// What the writer's exactness tests rebuild the file from.
+    #[cfg(test)]
+    pub(crate) raw: RawSegmentInfo,
+}
+
+/// The parts of a `.si` the reader does not need.
+#[cfg(test)]
+#[derive(Debug, Clone)]
+pub(crate) struct RawSegmentInfo {
+    pub(crate) diagnostics: Vec<(String, String)>,
+    pub(crate) files: Vec<String>,
+    pub(crate) attributes: Vec<(String, String)>,
 }
 
 pub(crate) fn read_segment_info(file: &LuceneFile, id: &[u8; ID_LEN]) -> Result<SegmentInfo> {
@@ -58,12 +70,20 @@ pub(crate) fn read_segment_info(file: &LuceneFile, id: &[u8; ID_LEN]) -> Result<
     if lucene9 && version >= [9, 9, 0] {
         let _has_blocks = input.u8()?;
     }
-    let _diagnostics = input.map_of_strings()?;
-    let _files = input.set_of_strings()?;
-    let _attributes = input.map_of_strings()?;
+    let diagnostics = input.map_of_strings()?;
+    let files = input.set_of_strings()?;
+    let attributes = input.map_of_strings()?;
+    #[cfg(not(test))]
+    let _ = (diagnostics, files, attributes);
     Ok(SegmentInfo {
         version,
         max_doc,
         compound,
+        #[cfg(test)]
+        raw: RawSegmentInfo {
+            diagnostics,
+            files,
+            attributes,
+        },
     })
 }

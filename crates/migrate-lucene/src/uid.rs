@@ -26,6 +26,57 @@ pub enum UidError {
     BadUtf8,
 }
 
+/// Encodes an id the way Elasticsearch stores it in `_id` (`Uid.encodeId`): all digits as packed
+/// decimal, canonical URL-safe base64 (no padding) as its decoded bytes (escaped when the first
+/// byte would read as a marker), anything else as marked UTF-8. An empty id encodes as a lone
+/// UTF-8 marker; Elasticsearch refuses empty ids before they get here.
+pub fn encode_id(id: &str) -> Vec<u8> {
+    let bytes = id.as_bytes();
+    if bytes.is_empty() {
+        return vec![UTF8];
+    }
+    if bytes.iter().all(u8::is_ascii_digit) {
+        let mut out = Vec::with_capacity(1 + bytes.len().div_ceil(2));
+        out.push(NUMERIC);
+        for pair in bytes.chunks(2) {
+            let high = pair[0] - b'0';
+            let low = pair.get(1).map_or(0x0f, |d| d - b'0');
+            out.push((high << 4) | low);
+        }
+        return out;
+    }
+    if is_canonical_base64(bytes)
+        && let Ok(decoded) = URL_SAFE_NO_PAD.decode(bytes)
+    {
+        if decoded.first().is_some_and(|&b| b >= BASE64_ESCAPE) {
+            let mut out = Vec::with_capacity(decoded.len() + 1);
+            out.push(BASE64_ESCAPE);
+            out.extend_from_slice(&decoded);
+            return out;
+        }
+        return decoded;
+    }
+    let mut out = Vec::with_capacity(bytes.len() + 1);
+    out.push(UTF8);
+    out.extend_from_slice(bytes);
+    out
+}
+
+/// Whether `id` is URL-safe base64 without padding whose last symbol carries no unused bits (so
+/// decoding and re-encoding gives the same text).
+fn is_canonical_base64(id: &[u8]) -> bool {
+    let last_ok = match (id.len() % 4, id.last()) {
+        (0, _) => true,
+        (2, Some(c)) => b"AQgw".contains(c),
+        (3, Some(c)) => b"AEIMQUYcgkosw048".contains(c),
+        _ => false,
+    };
+    last_ok
+        && id
+            .iter()
+            .all(|c| c.is_ascii_alphanumeric() || *c == b'-' || *c == b'_')
+}
+
 /// Decodes a stored `_id` into the id a user sees.
 pub fn decode_id(bytes: &[u8]) -> Result<String, UidError> {
     match bytes.first() {
@@ -97,6 +148,30 @@ mod tests {
         assert_eq!(decode_id(&[0xfd, 0xff, 0xef, 0x00]).unwrap(), "_-8A");
         // a decoded first byte of 0xfd is escaped too
         assert_eq!(decode_id(&[0xfd, 0xfd, 0x00]).unwrap(), "_QA");
+    }
+
+    #[test]
+    fn ids_encode_like_elasticsearch_and_decode_back() {
+        assert_eq!(encode_id("42"), [0xfe, 0x42]);
+        assert_eq!(encode_id("12345"), [0xfe, 0x12, 0x34, 0x5f]);
+        assert_eq!(encode_id("AAAA"), [0, 0, 0]);
+        assert_eq!(encode_id("_-8A"), [0xfd, 0xff, 0xef, 0x00]);
+        // `YWJ` is not canonical (its last symbol has unused bits set): UTF-8
+        assert_eq!(encode_id("YWJ"), [0xff, b'Y', b'W', b'J']);
+        assert_eq!(encode_id("a"), [0xff, b'a']);
+        for id in [
+            "0",
+            "007",
+            "Xk9fZ3QBk2mB_pLwq1aZ",
+            "naïve-日本語 🙂",
+            "a#b",
+            "AQ",
+            "_QA",
+            "-",
+            "x y",
+        ] {
+            assert_eq!(decode_id(&encode_id(id)).unwrap(), id, "{id}");
+        }
     }
 
     #[test]

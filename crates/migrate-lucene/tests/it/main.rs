@@ -4,3 +4,4 @@ mod corrupt;
 mod generated;
 mod real;
 mod support;
+mod written;

@@ -1,5 +1,6 @@
-//! Taking a snapshot: uploads the data blobs the repository does not have yet, writes shard, index
-//! and snapshot metadata, then commits a new root `index-N` and `index.latest`.
+//! Taking a snapshot: uploads the shard files the repository does not have yet (named, split and
+//! inlined as the version family does, through `migrate_repo`'s writer), writes shard, index and
+//! snapshot metadata, then commits a new root `index-N` and `index.latest`.
 
 use std::collections::BTreeMap;
 
@@ -8,14 +9,18 @@ use migrate_store::repository::{IndexEntry, SnapshotEntry, SnapshotState, paths}
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
+use migrate_repo::compress::Compression;
+use migrate_repo::model::ChecksumBlob;
+use migrate_repo::writer::{Family, PreviousShard, write_shard};
+
 use super::blob::Codec;
-use super::chunk;
 use super::info::{SnapshotInfo, now_millis};
+use super::lucene::SnapshotIndex;
 use super::model::IndexImage;
-use super::progress::{ShardStage, ShardStatus, SnapshotProgress};
+use super::progress::{FileStats, ShardStage, ShardStatus, SnapshotProgress};
 use super::release::Release;
 use super::repository::{BlobRepository, RepositoryError, new_id};
-use super::shard::{self, FileInfo, ShardSnapshot};
+use super::shard;
 
 /// Data blobs uploaded at once per shard.
 const UPLOADS_IN_FLIGHT: usize = 8;
@@ -37,20 +42,55 @@ pub struct NewSnapshot {
     pub metadata: Option<Value>,
     /// Start, ms since the epoch.
     pub start_time: u64,
+    /// The repository's `chunk_size`: files longer than this go into `.part0`, `.part1`, … blobs.
+    pub part_size: Option<u64>,
 }
 
-/// Takes the snapshot of `indices` and commits it; returns the stored info.
+/// The repository's `chunk_size` setting in bytes (`512mb`, `1gb`, `100kb`, `4096`), if set.
+pub fn part_size(settings: &serde_json::Map<String, Value>) -> Result<Option<u64>, String> {
+    let Some(value) = settings.get("chunk_size") else {
+        return Ok(None);
+    };
+    let text = match value {
+        Value::String(s) => s.trim().to_ascii_lowercase(),
+        Value::Number(n) => n.to_string(),
+        other => return Err(format!("failed to parse chunk_size [{other}]")),
+    };
+    let split = text
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let factor: u64 = match unit.trim() {
+        "" | "b" => 1,
+        "k" | "kb" => 1 << 10,
+        "m" | "mb" => 1 << 20,
+        "g" | "gb" => 1 << 30,
+        "t" | "tb" => 1 << 40,
+        "p" | "pb" => 1 << 50,
+        _ => return Err(format!("failed to parse chunk_size [{text}]: unknown unit")),
+    };
+    let bytes = number
+        .parse::<f64>()
+        .ok()
+        .map(|n| n * factor as f64)
+        .filter(|b| *b >= 1.0 && *b < u64::MAX as f64)
+        .ok_or_else(|| format!("failed to parse chunk_size [{text}]"))?;
+    Ok(Some(bytes as u64))
+}
+
+/// Takes the snapshot of `indices` (each shard's Lucene files) and commits it; returns the
+/// stored info.
 pub async fn create_snapshot(
     repo: &BlobRepository,
     snapshot: &NewSnapshot,
-    indices: &[IndexImage],
+    indices: &[SnapshotIndex],
     progress: &SnapshotProgress,
 ) -> Result<SnapshotInfo, RepositoryError> {
     let current = repo.current().await?;
     let mut data = current.data.clone();
     let seven = snapshot.release.writes_shard_generations();
-    let written_by = snapshot.release.number();
-    for index in indices {
+    let family = family(snapshot.release);
+    for SnapshotIndex { image: index, .. } in indices {
         for shard in 0..index.number_of_shards.max(1) {
             progress.set(&index.name, shard, ShardStatus::init(snapshot.start_time));
         }
@@ -59,12 +99,16 @@ pub async fn create_snapshot(
     let mut lookup = BTreeMap::new();
     let mut identifiers = data.index_metadata_identifiers.clone().unwrap_or_default();
     let mut total_shards = 0;
-    for index in indices {
+    for SnapshotIndex {
+        image: index,
+        shards,
+    } in indices
+    {
         let previous = data.indices.get(&index.name).cloned();
         let index_id = previous.as_ref().map_or_else(new_id, |e| e.id.clone());
         let mut generations = Vec::new();
         let mut old_shard_indexes = Vec::new();
-        for (shard, documents) in index.shards().into_iter().enumerate() {
+        for (shard, files) in shards.iter().enumerate() {
             let shard = u32::try_from(shard).unwrap_or(u32::MAX);
             total_shards += 1;
             let from_root = previous
@@ -74,41 +118,37 @@ pub async fn create_snapshot(
             let generation =
                 shard::current_generation(repo, &index_id, shard, from_root.as_deref()).await?;
             let existing = shard::read_index(repo, &index_id, shard, generation.as_deref()).await?;
-            let have: std::collections::BTreeSet<String> = existing
-                .blob_names()
-                .into_iter()
-                .map(str::to_owned)
-                .collect();
-
             let started = now_millis();
             progress.update(&index.name, shard, |s| s.stage = ShardStage::Started);
-            let chunks = chunk::chunk(documents);
-            let mut files = Vec::with_capacity(chunks.len());
-            let mut uploads = Vec::new();
-            for (i, chunk) in chunks.into_iter().enumerate() {
-                let name = format!("__{}", chunk.name);
-                let length = chunk.bytes.len() as u64;
-                files.push(FileInfo {
-                    name: name.clone(),
-                    physical_name: format!("_{i}.jsonl"),
-                    length,
-                    checksum: shard::checksum(&chunk.bytes),
-                    written_by: written_by.clone(),
-                });
-                let is_new = !have.contains(&name) && !uploads.iter().any(|(n, _)| n == &name);
-                progress.update(&index.name, shard, |s| {
-                    s.total.add(length);
-                    if is_new {
-                        s.incremental.add(length);
-                    }
-                });
-                if is_new {
-                    uploads.push((name, chunk.bytes));
+            let mut write = write_shard(
+                family,
+                &snapshot.name,
+                i64::try_from(started).unwrap_or(i64::MAX),
+                files,
+                generation
+                    .as_deref()
+                    .zip(existing.as_ref())
+                    .map(|(generation, index)| PreviousShard { generation, index }),
+                snapshot.part_size,
+                None,
+                &mut new_id,
+            )
+            .map_err(|e| RepositoryError::Malformed {
+                key: format!("indices/{index_id}/{shard}"),
+                reason: e.to_string(),
+            })?;
+            let uploaded = u64::try_from(write.snapshot.number_of_files).unwrap_or(0);
+            let uploaded_bytes = u64::try_from(write.snapshot.total_size).unwrap_or(0);
+            progress.update(&index.name, shard, |s| {
+                for file in files {
+                    s.total.add(file.content.len() as u64);
                 }
-            }
-            let incremental_file_count = uploads.len() as u64;
-            let incremental_size: u64 = uploads.iter().map(|(_, b)| b.len() as u64).sum();
-            futures::stream::iter(uploads)
+                s.incremental = FileStats {
+                    file_count: uploaded,
+                    size_in_bytes: uploaded_bytes,
+                };
+            });
+            futures::stream::iter(std::mem::take(&mut write.data_blobs))
                 .map(|(name, bytes)| {
                     let key = format!("indices/{index_id}/{shard}/{name}");
                     let length = bytes.len() as u64;
@@ -132,46 +172,25 @@ pub async fn create_snapshot(
                 .await?;
 
             progress.update(&index.name, shard, |s| s.stage = ShardStage::Finalize);
-            let shard_snapshot = ShardSnapshot {
-                name: snapshot.name.clone(),
-                index_version: 0,
-                start_time: started,
-                time: now_millis().saturating_sub(started),
-                number_of_files: files.len() as u64,
-                total_size: files.iter().map(|f| f.length).sum(),
-                incremental_file_count,
-                incremental_size,
-                files,
-            };
-            repo.put_framed(
+            write.snapshot.time = i64::try_from(now_millis().saturating_sub(started)).unwrap_or(0);
+            repo.put(
                 &paths::shard_snapshot(&index_id, shard, &snapshot.uuid),
-                Codec::Snapshot,
-                &shard::to_value(&shard_snapshot),
+                write.snapshot.write(Compression::None),
             )
             .await?;
-            let next = if seven {
-                new_id()
-            } else {
-                generation
-                    .as_deref()
-                    .and_then(|g| g.parse::<u64>().ok())
-                    .map_or(0, |n| n + 1)
-                    .to_string()
-            };
-            let updated = existing.with(&shard_snapshot);
-            repo.put_framed(
-                &paths::shard_index(&index_id, shard, &next),
-                Codec::Snapshots,
-                &shard::to_value(&updated),
+            repo.put(
+                &paths::shard_index(&index_id, shard, &write.generation),
+                write.index.write(Compression::None),
             )
             .await?;
             if let Some(old) = generation {
                 old_shard_indexes.push(paths::shard_index(&index_id, shard, &old));
             }
-            generations.push(Some(next));
+            generations.push(Some(write.generation));
             let finished = now_millis();
             progress.update(&index.name, shard, |s| {
                 s.stage = ShardStage::Done;
+                s.processed = s.incremental;
                 s.time_in_millis = finished.saturating_sub(s.start_time_in_millis);
             });
         }
@@ -231,7 +250,7 @@ pub async fn create_snapshot(
         &json!({ "meta-data": snapshot.global_metadata }),
     )
     .await?;
-    let mut names: Vec<String> = indices.iter().map(|i| i.name.clone()).collect();
+    let mut names: Vec<String> = indices.iter().map(|i| i.image.name.clone()).collect();
     names.sort();
     let info = SnapshotInfo {
         name: snapshot.name.clone(),
@@ -275,6 +294,17 @@ pub async fn create_snapshot(
     Ok(info)
 }
 
+/// The repository layout family of a release.
+fn family(release: Release) -> Family {
+    if release.writes_shard_generations() {
+        Family::Es7
+    } else if !release.opensearch && release.version.0 <= 5 {
+        Family::Es5
+    } else {
+        Family::Es6
+    }
+}
+
 /// The content of `indices/<id>/meta-<id>.dat`: `{"<name>": {version, state, settings, mappings, aliases}}`.
 fn index_metadata(index: &IndexImage, release: Release) -> Value {
     let mut settings = index.settings.clone();
@@ -299,4 +329,31 @@ fn index_metadata(index: &IndexImage, release: Release) -> Value {
                 .collect::<serde_json::Map<String, Value>>(),
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(v: Value) -> Result<Option<u64>, String> {
+        part_size(json!({ "chunk_size": v }).as_object().unwrap())
+    }
+
+    #[test]
+    fn chunk_sizes_parse_like_elasticsearch_byte_sizes() {
+        assert_eq!(part_size(&serde_json::Map::new()), Ok(None));
+        assert_eq!(parse(json!("4kb")), Ok(Some(4096)));
+        assert_eq!(parse(json!("1GB")), Ok(Some(1 << 30)));
+        assert_eq!(parse(json!("1.5m")), Ok(Some(3 << 19)));
+        assert_eq!(parse(json!(4096)), Ok(Some(4096)));
+        assert_eq!(
+            parse(json!("12xb")),
+            Err("failed to parse chunk_size [12xb]: unknown unit".into())
+        );
+        assert_eq!(
+            parse(json!("0b")),
+            Err("failed to parse chunk_size [0b]".into())
+        );
+        assert!(parse(json!(true)).is_err());
+    }
 }

@@ -1,8 +1,12 @@
 //! Deleting a snapshot: commits repository data without it, then removes the blobs only it used.
 
+use std::collections::BTreeSet;
+
+use migrate_repo::compress::Compression;
+use migrate_repo::model::{ChecksumBlob, ShardSnapshots};
+use migrate_repo::reassemble::{FileSource, plan};
 use migrate_store::repository::paths;
 
-use super::blob::Codec;
 use super::read;
 use super::release::Release;
 use super::repository::{BlobRepository, RepositoryError, new_id};
@@ -59,10 +63,12 @@ pub async fn delete_snapshot(
                 .and_then(|g| g.get(shard as usize).cloned().flatten());
             let generation =
                 shard::current_generation(repo, &id, shard, from_root.as_deref()).await?;
-            let mut index_blob = shard::read_index(repo, &id, shard, generation.as_deref()).await?;
-            for blob in index_blob.without(&snapshot.name) {
-                garbage.push(format!("indices/{id}/{shard}/{blob}"));
-            }
+            let Some(mut index_blob) =
+                shard::read_index(repo, &id, shard, generation.as_deref()).await?
+            else {
+                continue;
+            };
+            garbage.extend(drop_snapshot(&mut index_blob, &snapshot.name, &id, shard)?);
             garbage.push(paths::shard_snapshot(&id, shard, &snapshot.uuid));
             let next = if seven {
                 new_id()
@@ -73,10 +79,9 @@ pub async fn delete_snapshot(
                     .map_or(0, |n| n + 1)
                     .to_string()
             };
-            repo.put_framed(
+            repo.put(
                 &paths::shard_index(&id, shard, &next),
-                Codec::Snapshots,
-                &shard::to_value(&index_blob),
+                index_blob.write(Compression::None),
             )
             .await?;
             if let Some(old) = generation {
@@ -119,6 +124,38 @@ pub async fn delete_snapshot(
         repo.delete_folder(&folder).await?;
     }
     Ok(())
+}
+
+/// Removes snapshot `name` from a shard's `index-<gen>`; returns the keys of the blobs of the
+/// files no remaining snapshot uses (every part of a split file; `v__` files have none).
+fn drop_snapshot(
+    index: &mut ShardSnapshots,
+    name: &str,
+    index_id: &str,
+    shard: u32,
+) -> Result<Vec<String>, RepositoryError> {
+    index.snapshots.retain(|s| s.snapshot != name);
+    let used: BTreeSet<String> = index
+        .snapshots
+        .iter()
+        .flat_map(|s| s.files.iter().cloned())
+        .collect();
+    let (keep, unused): (Vec<_>, Vec<_>) = std::mem::take(&mut index.files)
+        .into_iter()
+        .partition(|f| used.contains(&f.name));
+    index.files = keep;
+    let folder = format!("indices/{index_id}/{shard}");
+    let mut garbage = Vec::new();
+    for file in &unused {
+        let planned = plan(&folder, file).map_err(|e| RepositoryError::Malformed {
+            key: folder.clone(),
+            reason: e.to_string(),
+        })?;
+        if let FileSource::Blobs(keys) = planned.source {
+            garbage.extend(keys);
+        }
+    }
+    Ok(garbage)
 }
 
 async fn count_shard_folders(repo: &BlobRepository, id: &str) -> Result<usize, RepositoryError> {

@@ -1,16 +1,16 @@
 //! Snapshot repositories as Elasticsearch writes them: the real layout (root `index-N` +
 //! `index.latest`, `snap-`/`meta-` blobs, `indices/<id>/meta-*.dat`, shard `snap-*.dat`, `index-<gen>`
-//! and write-once `__<id>` data blobs) in any object store, with incremental snapshots (documents in
-//! content-addressed chunks, so unchanged chunks are never uploaded twice), deletion, and reading back
-//! for restores. The repository data model is `migrate_store::repository`'s, so the same parser reads
-//! what real clusters and the sandbox write.
+//! and write-once `__<id>` data blobs) in any object store, with shard data as real Lucene files of
+//! the version family ([`lucene`]), incremental snapshots (a shard's untouched segments keep their
+//! files, so their blobs are never uploaded twice), deletion, and reading back for restores through
+//! `migrate_repo`'s reassembly and `migrate_lucene`'s reader — the code path real repositories take.
 
 pub mod blob;
-pub mod chunk;
 pub mod cleanup;
 pub mod create;
 pub mod delete;
 pub mod info;
+pub mod lucene;
 pub mod model;
 pub mod pace;
 pub mod progress;
@@ -26,6 +26,7 @@ pub use cleanup::{CleanupResult, cleanup};
 pub use create::{NewSnapshot, create_snapshot};
 pub use delete::delete_snapshot;
 pub use info::SnapshotInfo;
+pub use lucene::{ShardFiles, ShardStores, SnapshotIndex};
 pub use model::{Document, IndexImage};
 pub use progress::{FileStats, ShardStage, ShardStatus, SnapshotProgress};
 pub use release::Release;

@@ -18,9 +18,8 @@ pub struct IndexImage {
     pub aliases: Map<String, Value>,
     /// The number of primary shards.
     pub number_of_shards: u32,
-    /// The documents, in the order they were last written (oldest first). The order decides how
-    /// documents group into data blobs: like Lucene segments, unchanged old documents keep landing in
-    /// the same blobs, so a later snapshot re-uses them.
+    /// The documents, in the order they were last written (oldest first), the order they enter a
+    /// new Lucene segment at snapshot time.
     pub documents: Vec<Document>,
 }
 
@@ -35,6 +34,9 @@ pub struct Document {
     pub routing: Option<String>,
     /// `_version`.
     pub version: u64,
+    /// `_seq_no` of the write that produced this version: a snapshot rewrites a document into its
+    /// shard's Lucene index only when it moved since the last snapshot.
+    pub seq_no: u64,
     /// `_source`, as raw JSON text.
     pub source: String,
 }

@@ -1,14 +1,25 @@
-//! Reading a snapshot back: its info, and each index's definition and documents for a restore.
+//! Reading a snapshot back: its info, each index's definition, and each shard's Lucene files and
+//! documents for a restore — the same reassembly and Lucene reader for repositories the sandbox
+//! wrote and for repositories real clusters wrote.
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use bytes::Bytes;
 use futures::{StreamExt, TryStreamExt};
+use migrate_lucene::{MemoryDirectory, Shard};
+use migrate_repo::BlobSource;
+use migrate_repo::model::ShardSnapshot;
+use migrate_repo::reassemble::{FileSource, plan, reassemble};
+use migrate_repo::writer::LuceneFile;
 use migrate_store::repository::{RepositoryData, SnapshotEntry, paths};
 use serde_json::{Map, Value};
 
 use super::blob::Codec;
-use super::chunk;
+use super::lucene::ShardFiles;
 use super::model::{Document, IndexImage};
 use super::repository::{BlobRepository, RepositoryError};
-use super::shard::{self, ShardSnapshot};
+use super::shard;
 
 /// Data blobs downloaded at once per shard.
 const DOWNLOADS_IN_FLIGHT: usize = 8;
@@ -100,32 +111,134 @@ pub async fn shard_snapshot(
     shard::read_snapshot(repo, id, shard, &snapshot.uuid).await
 }
 
-/// The documents of one shard of an index in a snapshot.
-pub async fn shard_documents(
+/// Blobs fetched ahead of reassembly.
+struct Fetched(HashMap<String, Bytes>);
+
+impl BlobSource for Fetched {
+    fn read(&self, key: &str) -> std::io::Result<Vec<u8>> {
+        self.0.get(key).map(|b| b.to_vec()).ok_or_else(|| {
+            std::io::Error::new(std::io::ErrorKind::NotFound, format!("`{key}` not fetched"))
+        })
+    }
+}
+
+/// The Lucene files of one shard of an index in a snapshot, rebuilt from their blobs (parts
+/// joined, `v__` files from the metadata) and checked against the recorded lengths and checksums.
+pub async fn shard_files(
     repo: &BlobRepository,
     data: &RepositoryData,
     snapshot: &SnapshotEntry,
     index: &str,
     shard: u32,
-) -> Result<Vec<Document>, RepositoryError> {
+) -> Result<ShardFiles, RepositoryError> {
     let id = data
         .indices
         .get(index)
         .map(|e| e.id.clone())
         .ok_or_else(|| RepositoryError::SnapshotMissing(snapshot.name.clone()))?;
     let shard_snapshot = shard::read_snapshot(repo, &id, shard, &snapshot.uuid).await?;
-    let chunks: Vec<Vec<Document>> = futures::stream::iter(shard_snapshot.files)
-        .map(|file| {
-            let key = format!("indices/{id}/{shard}/{}", file.name);
-            async move {
-                let bytes = repo.get(&key).await?;
-                chunk::decode(&bytes).map_err(|source| RepositoryError::Chunk { key, source })
-            }
+    let folder = format!("indices/{id}/{shard}");
+    let malformed = |reason: String| RepositoryError::Malformed {
+        key: folder.clone(),
+        reason,
+    };
+    let mut keys = Vec::new();
+    for file in &shard_snapshot.files {
+        if let FileSource::Blobs(blobs) = plan(&folder, file)
+            .map_err(|e| malformed(e.to_string()))?
+            .source
+        {
+            keys.extend(blobs);
+        }
+    }
+    let fetched: HashMap<String, Bytes> = futures::stream::iter(keys)
+        .map(|key| async move {
+            let bytes = repo.get(&key).await?;
+            Ok::<_, RepositoryError>((key, bytes))
         })
         .buffered(DOWNLOADS_IN_FLIGHT)
         .try_collect()
         .await?;
-    Ok(chunks.into_iter().flatten().collect())
+    let fetched = Fetched(fetched);
+    shard_snapshot
+        .files
+        .iter()
+        .map(|file| {
+            let content =
+                reassemble(&fetched, &folder, file).map_err(|e| malformed(e.to_string()))?;
+            Ok(LuceneFile {
+                physical_name: file.physical_name.clone(),
+                content,
+                written_by: file.written_by.clone().unwrap_or_default(),
+            })
+        })
+        .collect()
+}
+
+/// The live documents of one shard of an index in a snapshot, read from its Lucene files by
+/// `migrate_lucene` (the reader the engine uses on real repositories). Documents of indexes that
+/// keep one type in their mapping get that type.
+pub async fn shard_documents(
+    repo: &BlobRepository,
+    data: &RepositoryData,
+    snapshot: &SnapshotEntry,
+    index: &IndexImage,
+    shard: u32,
+) -> Result<Vec<Document>, RepositoryError> {
+    let files = shard_files(repo, data, snapshot, &index.name, shard).await?;
+    let key = format!(
+        "indices/{}/{shard}",
+        data.indices.get(&index.name).map_or("?", |e| e.id.as_str())
+    );
+    let default_type = match &index.mappings {
+        Value::Object(types) if types.len() == 1 => types.keys().next().cloned(),
+        _ => None,
+    };
+    let read = tokio::task::spawn_blocking(move || lucene_documents(files, default_type)).await;
+    match read {
+        Ok(Ok(documents)) => Ok(documents),
+        Ok(Err(reason)) => Err(RepositoryError::Malformed { key, reason }),
+        Err(e) => Err(RepositoryError::Malformed {
+            key,
+            reason: format!("reading the shard's Lucene files stopped: {e}"),
+        }),
+    }
+}
+
+fn lucene_documents(
+    files: ShardFiles,
+    default_type: Option<String>,
+) -> Result<Vec<Document>, String> {
+    let mut dir = MemoryDirectory::new();
+    for file in files {
+        dir.insert(file.physical_name, file.content);
+    }
+    let lucene = Shard::open(Arc::new(dir)).map_err(|e| e.to_string())?;
+    let mut documents = Vec::new();
+    for doc in lucene.documents() {
+        let doc = doc.map_err(|e| e.to_string())?;
+        let Some(source) = doc.source else {
+            return Err(format!(
+                "document `{}` has no `_source` (the sandbox keeps documents as their source)",
+                doc.id
+            ));
+        };
+        let source = String::from_utf8(source).map_err(|_| {
+            format!(
+                "the `_source` of document `{}` is not UTF-8 JSON (SMILE or CBOR sources are not supported)",
+                doc.id
+            )
+        })?;
+        documents.push(Document {
+            id: doc.id,
+            doc_type: doc.doc_type.or_else(|| default_type.clone()),
+            routing: doc.routing,
+            version: 1,
+            seq_no: 0,
+            source,
+        });
+    }
+    Ok(documents)
 }
 
 /// An index with all its documents.
@@ -137,7 +250,7 @@ pub async fn index_with_documents(
 ) -> Result<IndexImage, RepositoryError> {
     let mut image = index_definition(repo, data, snapshot, index).await?;
     for shard in 0..image.number_of_shards {
-        let documents = shard_documents(repo, data, snapshot, index, shard).await?;
+        let documents = shard_documents(repo, data, snapshot, &image, shard).await?;
         image.documents.extend(documents);
     }
     Ok(image)

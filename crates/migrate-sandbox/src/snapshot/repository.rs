@@ -18,7 +18,6 @@ use serde_json::Value;
 use thiserror::Error;
 
 use super::blob::{self, BlobError, Codec};
-use super::chunk::ChunkError;
 use super::info::SnapshotInfo;
 
 /// A repository operation failed.
@@ -38,15 +37,6 @@ pub enum RepositoryError {
         /// What is wrong.
         #[source]
         source: BlobError,
-    },
-    /// A data blob is malformed.
-    #[error("[{key}] {source}")]
-    Chunk {
-        /// The key.
-        key: String,
-        /// What is wrong.
-        #[source]
-        source: ChunkError,
     },
     /// A blob's content does not have the expected fields.
     #[error("[{key}] {reason}")]

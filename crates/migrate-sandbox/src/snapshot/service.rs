@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use tokio::sync::watch;
 
 use super::info::SnapshotInfo;
+use super::lucene::ShardStores;
 use super::progress::SnapshotProgress;
 use super::registry::{NodeConfig, Registered};
 
@@ -96,6 +97,7 @@ pub struct SnapshotService {
     running: Mutex<BTreeMap<(String, String), Arc<RunningSnapshot>>>,
     restores: Mutex<BTreeMap<String, Restore>>,
     writers: Mutex<BTreeMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    lucene: ShardStores,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -109,6 +111,11 @@ impl SnapshotService {
             node,
             ..SnapshotService::default()
         }
+    }
+
+    /// The shards' Lucene indexes snapshots copy.
+    pub fn lucene(&self) -> &ShardStores {
+        &self.lucene
     }
 
     /// Node configuration.

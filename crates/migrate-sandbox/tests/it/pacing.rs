@@ -56,7 +56,17 @@ async fn a_paced_snapshot_and_restore_show_their_in_progress_states_then_finish(
         bulk.push_str(&format!(
             "{{\"index\":{{\"_index\":\"movies\",\"_id\":\"{i}\"}}}}\n"
         ));
-        bulk.push_str(&format!("{{\"title\":\"{}\"}}\n", "x".repeat(180)));
+        // letters no compressor shrinks much: the stored fields stay about as large as the JSON
+        let mut x = i as u64 + 1;
+        let title: String = (0..180)
+            .map(|_| {
+                x = x
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                char::from(b'a' + (x >> 59) as u8 % 26)
+            })
+            .collect();
+        bulk.push_str(&format!("{{\"title\":\"{title}\"}}\n"));
     }
     let resp = reqwest::Client::new()
         .post(format!("{}/_bulk?refresh=true", sb.url()))

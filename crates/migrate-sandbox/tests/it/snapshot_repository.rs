@@ -1,13 +1,15 @@
 //! The snapshot repository writer and reader against object stores: the layout is the real one
-//! (read by `migrate_store`'s parser and inspector, no dangling references), snapshots are
-//! incremental, restores read back what was written, deletes clean up.
+//! (read by `migrate_store`'s parser and inspector, no dangling references), shard data are Lucene
+//! files, snapshots are incremental (a second snapshot uploads only the new segment's files),
+//! restores read back what was written, deletes clean up.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use futures::TryStreamExt;
 use migrate_sandbox::snapshot::{
-    self, BlobRepository, Document, IndexImage, NewSnapshot, Release, SnapshotProgress, read,
+    self, BlobRepository, Document, IndexImage, NewSnapshot, Release, ShardStores, SnapshotIndex,
+    SnapshotProgress, read,
 };
 use migrate_store::repository::{KeyClass, classify, missing_blobs, read_repository};
 use object_store::ObjectStore;
@@ -33,6 +35,7 @@ fn image(name: &str, shards: u32, docs: std::ops::Range<usize>) -> IndexImage {
                 doc_type: Some("movie".into()),
                 routing: None,
                 version: 1,
+                seq_no: i as u64,
                 source: format!(r#"{{"title":"movie {i}","year":{}}}"#, 1900 + i % 120),
             })
             .collect(),
@@ -48,6 +51,7 @@ fn new_snapshot(name: &str, release: Release) -> NewSnapshot {
         global_metadata: json!({"templates": {}}),
         metadata: None,
         start_time: 1_700_000_000_000,
+        part_size: None,
     }
 }
 
@@ -76,14 +80,26 @@ async fn assert_consistent(store: &dyn ObjectStore) {
     );
 }
 
+fn flush(stores: &ShardStores, images: &[IndexImage], release: Release) -> Vec<SnapshotIndex> {
+    images
+        .iter()
+        .map(|i| stores.snapshot_index(i.clone(), release).unwrap())
+        .collect()
+}
+
 async fn round_trip(store: Arc<dyn ObjectStore>, release: Release) {
     let repo = BlobRepository::new(Arc::clone(&store));
     let progress = SnapshotProgress::default();
+    let stores = ShardStores::default();
     let first = vec![image("movies", 2, 0..5000), image("logs", 1, 0..10)];
-    let info =
-        snapshot::create_snapshot(&repo, &new_snapshot("snap-1", release), &first, &progress)
-            .await
-            .unwrap();
+    let info = snapshot::create_snapshot(
+        &repo,
+        &new_snapshot("snap-1", release),
+        &flush(&stores, &first, release),
+        &progress,
+    )
+    .await
+    .unwrap();
     assert_eq!(info.state, "SUCCESS");
     assert_eq!(info.total_shards, 3);
     assert_eq!(info.indices, ["logs", "movies"]);
@@ -109,41 +125,73 @@ async fn round_trip(store: Arc<dyn ObjectStore>, release: Release) {
         .filter(|k| classify(k) == KeyClass::DataBlob)
         .collect();
 
-    // 100 more documents: the second snapshot uploads only the chunks that changed.
+    // 100 more documents: the second snapshot uploads only the new segment of each movies shard
+    // (and, in 5.x/6.x layouts, the new commit point; 7.x keeps it and the segment infos inline).
     let second = vec![image("movies", 2, 0..5100), image("logs", 1, 0..10)];
-    snapshot::create_snapshot(&repo, &new_snapshot("snap-2", release), &second, &progress)
-        .await
-        .unwrap();
+    snapshot::create_snapshot(
+        &repo,
+        &new_snapshot("snap-2", release),
+        &flush(&stores, &second, release),
+        &progress,
+    )
+    .await
+    .unwrap();
     assert_consistent(store.as_ref()).await;
     let after = keys(store.as_ref()).await;
     let new_data: Vec<&String> = after
         .keys()
         .filter(|k| classify(k) == KeyClass::DataBlob && !data_blobs_before.contains(k))
         .collect();
-    assert!(!new_data.is_empty());
-    assert!(
-        new_data.len() <= 4,
-        "only the tail chunk of each movies shard changes: {new_data:?}"
-    );
     assert!(data_blobs_before.iter().all(|k| after.contains_key(*k)));
-    // Shard statistics say the same.
     let current = repo.current().await.unwrap();
     assert_eq!(current.generation, 1);
+    let snap1 = read::find(&current.data, "snap-1").unwrap();
     let snap2 = read::find(&current.data, "snap-2").unwrap();
-    let mut incremental = 0;
-    let mut total = 0;
-    for shard in 0..2 {
-        let s = read::shard_snapshot(&repo, &current.data, snap2, "movies", shard)
-            .await
-            .unwrap();
-        incremental += s.incremental_file_count;
-        total += s.number_of_files;
+    let per_segment = if release.writes_shard_generations() {
+        [".fnm", ".fdt", ".fdx", ".fdm"].as_slice()
+    } else {
+        [".fnm", ".fdt", ".fdx", ".si"].as_slice()
+    };
+    let mut uploaded_files = 0;
+    for (index, shards) in [("movies", 2), ("logs", 1)] {
+        for shard in 0..shards {
+            let before = read::shard_snapshot(&repo, &current.data, snap1, index, shard)
+                .await
+                .unwrap();
+            let s = read::shard_snapshot(&repo, &current.data, snap2, index, shard)
+                .await
+                .unwrap();
+            let mut new: Vec<&str> = s
+                .files
+                .iter()
+                .filter(|f| !before.files.iter().any(|b| b.name == f.name))
+                .filter(|f| !f.is_virtual())
+                .map(|f| f.physical_name.as_str())
+                .collect();
+            new.sort_unstable();
+            let mut expected: Vec<String> = if index == "movies" {
+                per_segment.iter().map(|ext| format!("_1{ext}")).collect()
+            } else {
+                Vec::new()
+            };
+            if index == "movies" && !release.writes_shard_generations() {
+                expected.push("segments_2".into());
+            }
+            expected.sort_unstable();
+            assert_eq!(new, expected, "{index}/{shard}: files uploaded by snap-2");
+            uploaded_files += new.len();
+            // the blob records what this snapshot added, its file list all it holds
+            let added = s
+                .files
+                .iter()
+                .filter(|f| !before.files.iter().any(|b| b.name == f.name));
+            assert_eq!(s.number_of_files as usize, added.count());
+            assert!(s.files.len() > new.len());
+        }
     }
-    assert_eq!(incremental as usize, new_data.len());
-    assert!(total > incremental);
+    assert_eq!(new_data.len(), uploaded_files, "{new_data:?}");
 
     // Restore reads back every document and the definition.
-    let snap1 = read::find(&current.data, "snap-1").unwrap();
     let movies1 = read::index_with_documents(&repo, &current.data, snap1, "movies")
         .await
         .unwrap();
@@ -181,17 +229,26 @@ async fn round_trip(store: Arc<dyn ObjectStore>, release: Release) {
         .await
         .unwrap();
     assert_eq!(movies.documents.len(), 5100);
-    let remaining = keys(store.as_ref()).await;
-    assert!(
-        remaining
-            .keys()
-            .filter(|k| classify(k) == KeyClass::DataBlob)
-            .count()
-            < after
-                .keys()
-                .filter(|k| classify(k) == KeyClass::DataBlob)
-                .count()
-    );
+    // The data blobs left are exactly those snap-2 uses (in 5.x/6.x layouts snap-1's commit
+    // points go; in 7.x those are inline and every segment file is still used).
+    let remaining: BTreeSet<String> = keys(store.as_ref())
+        .await
+        .into_keys()
+        .filter(|k| classify(k) == KeyClass::DataBlob)
+        .collect();
+    let mut used = BTreeSet::new();
+    for (index, shards) in [("movies", 2), ("logs", 1)] {
+        let id = &current.data.indices[index].id;
+        for shard in 0..shards {
+            let s = read::shard_snapshot(&repo, &current.data, snap2, index, shard)
+                .await
+                .unwrap();
+            for file in s.files.iter().filter(|f| !f.is_virtual()) {
+                used.insert(format!("indices/{id}/{shard}/{}", file.name));
+            }
+        }
+    }
+    assert_eq!(remaining, used);
 
     snapshot::delete_snapshot(&repo, "snap-2", release)
         .await

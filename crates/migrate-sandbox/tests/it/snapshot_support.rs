@@ -65,6 +65,11 @@ pub(super) async fn index_movies(sb: &RunningSandbox, range: std::ops::Range<usi
             1900 + i % 120
         ));
     }
+    bulk(sb, ndjson).await;
+}
+
+/// Sends `ndjson` to `_bulk?refresh=true`; every item must succeed.
+pub(super) async fn bulk(sb: &RunningSandbox, ndjson: String) {
     let resp = reqwest::Client::new()
         .post(format!("{}/_bulk?refresh=true", sb.url()))
         .header("content-type", "application/x-ndjson")
@@ -131,4 +136,17 @@ pub(super) fn fs_store(root: &std::path::Path, base: &str) -> Arc<dyn ObjectStor
         base_path: base.into(),
     }))
     .expect("open")
+}
+
+/// The data blob keys (`indices/<id>/<shard>/__…`) of a repository.
+pub(super) async fn data_blobs(store: &dyn ObjectStore) -> Vec<String> {
+    use futures::TryStreamExt;
+    let metas: Vec<_> = store.list(None).try_collect().await.unwrap();
+    metas
+        .into_iter()
+        .map(|m| m.location.to_string())
+        .filter(|k| {
+            migrate_store::repository::classify(k) == migrate_store::repository::KeyClass::DataBlob
+        })
+        .collect()
 }

@@ -1,6 +1,6 @@
 //! `PUT _snapshot/<repo>/<snapshot>/_clone/<target>` (Elasticsearch 7.10+, every OpenSearch): a new
-//! snapshot in the same repository with the indexes of an existing one (`indices` patterns), written
-//! from the stored documents, so its data blobs are the ones already there.
+//! snapshot in the same repository with the indexes of an existing one (`indices` patterns): the
+//! same Lucene files of every shard, so its data blobs are the ones already there.
 
 use axum::http::StatusCode;
 use serde_json::json;
@@ -12,7 +12,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::flavor::{Flavor, Version};
 use crate::names::glob;
 use crate::snapshot::info::now_millis;
-use crate::snapshot::{NewSnapshot, SnapshotProgress, create_snapshot, read};
+use crate::snapshot::{NewSnapshot, SnapshotIndex, SnapshotProgress, create_snapshot, read};
 
 pub(super) async fn clone(ctx: Ctx) -> ApiResult<Reply> {
     let p = ctx.shared.product;
@@ -56,25 +56,27 @@ pub(super) async fn clone(ctx: Ctx) -> ApiResult<Reply> {
         .snapshot_info(&entry.uuid)
         .await
         .map_err(|e| store_error(&repository, &e))?;
-    let mut images = Vec::new();
+    let mut indices = Vec::new();
     for index in info
         .indices
         .iter()
         .filter(|i| patterns.split(',').any(|p| glob(p.trim(), i)))
     {
-        let mut image =
-            read::index_definition(&registered.repository, &current.data, &entry, index)
-                .await
-                .map_err(|e| store_error(&repository, &e))?;
+        let image = read::index_definition(&registered.repository, &current.data, &entry, index)
+            .await
+            .map_err(|e| store_error(&repository, &e))?;
+        let mut shards = Vec::new();
         for shard in 0..image.number_of_shards {
-            let docs =
-                read::shard_documents(&registered.repository, &current.data, &entry, index, shard)
+            shards.push(
+                read::shard_files(&registered.repository, &current.data, &entry, index, shard)
                     .await
-                    .map_err(|e| store_error(&repository, &e))?;
-            image.documents.extend(docs);
+                    .map_err(|e| store_error(&repository, &e))?,
+            );
         }
-        images.push(image);
+        indices.push(SnapshotIndex { image, shards });
     }
+    let part_size = crate::snapshot::create::part_size(&registered.settings)
+        .map_err(|reason| repository_exception(format!("[{repository}] {reason}")))?;
     let spec = NewSnapshot {
         name: target.to_string(),
         uuid: crate::snapshot::repository::new_id(),
@@ -83,13 +85,14 @@ pub(super) async fn clone(ctx: Ctx) -> ApiResult<Reply> {
         global_metadata: json!({"cluster_uuid": ctx.shared.cluster_uuid}),
         metadata: None,
         start_time: now_millis(),
+        part_size,
     };
     let writer = ctx.shared.snapshots.writer(&repository);
     let _turn = writer.lock().await;
     create_snapshot(
         &registered.repository,
         &spec,
-        &images,
+        &indices,
         &SnapshotProgress::paced(ctx.shared.byte_rate),
     )
     .await

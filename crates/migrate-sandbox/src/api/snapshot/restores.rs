@@ -8,14 +8,15 @@ use serde_json::{Map, Value, json};
 use super::{lookup, release, restore_exception, snapshot_missing, store_error, truthy};
 use crate::api::{Ctx, Reply};
 use crate::error::{ApiError, ApiResult};
-use crate::model::{Index, IndexState, RecoverySource};
+use crate::flavor::TypeMode;
+use crate::model::{DocStore, Index, IndexState, RecoverySource};
 use crate::snapshot::IndexImage;
 use crate::snapshot::info::{iso, now_millis};
 use crate::snapshot::pace::Pace;
-use crate::snapshot::read;
 use crate::snapshot::registry::Registered;
 use crate::snapshot::restore::{self, PlanError};
 use crate::snapshot::service::{RecoveryStage, Restore};
+use crate::snapshot::{read, shard};
 use crate::state::Shared;
 
 /// One index to restore.
@@ -172,7 +173,8 @@ pub(super) async fn restore(ctx: Ctx) -> ApiResult<Reply> {
                 mappings,
                 state: IndexState::Open,
                 aliases,
-                docs: Default::default(),
+                // 5.x indexes key documents by type and id
+                docs: DocStore::new(shared.product.type_mode() == TypeMode::Multi),
                 primary_term: 1,
                 recovery: RecoverySource::Snapshot {
                     repository: repository.clone(),
@@ -253,14 +255,15 @@ pub(super) async fn recover(
         let loaded = async {
             let s = read::shard_snapshot(&registered.repository, data, entry, &p.image.name, shard)
                 .await?;
-            files += s.number_of_files;
-            bytes += s.total_size;
-            service.update_restore(&p.target, |r| r.bytes += s.total_size);
-            pace.transfer(s.total_size, |n| {
+            let (shard_files, shard_bytes) = shard::totals(&s);
+            files += shard_files;
+            bytes += shard_bytes;
+            service.update_restore(&p.target, |r| r.bytes += shard_bytes);
+            pace.transfer(shard_bytes, |n| {
                 service.update_restore(&p.target, |r| r.recovered += n);
             })
             .await;
-            read::shard_documents(&registered.repository, data, entry, &p.image.name, shard).await
+            read::shard_documents(&registered.repository, data, entry, &p.image, shard).await
         }
         .await;
         match loaded {

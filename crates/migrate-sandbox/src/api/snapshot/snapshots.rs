@@ -62,6 +62,7 @@ pub(super) fn image_of(index: &Index) -> IndexImage {
                     doc_type: Some(d.ty.to_string()),
                     routing: None,
                     version: d.version,
+                    seq_no: d.seq_no,
                     source: String::from_utf8_lossy(&d.source).into_owned(),
                 },
             )
@@ -124,6 +125,8 @@ pub(super) async fn create(ctx: Ctx) -> ApiResult<Reply> {
     };
     let release = release(&shared.product);
     let start_time = now_millis();
+    let part_size = crate::snapshot::create::part_size(&registered.settings)
+        .map_err(|reason| repository_exception(format!("[{repository}] {reason}")))?;
     let spec = NewSnapshot {
         name: name.clone(),
         uuid: crate::snapshot::repository::new_id(),
@@ -132,6 +135,7 @@ pub(super) async fn create(ctx: Ctx) -> ApiResult<Reply> {
         global_metadata: json!({"cluster_uuid": shared.cluster_uuid, "persistent": Value::Object(shared.cluster().persistent.clone().into_iter().collect())}),
         metadata: body.get("metadata").cloned(),
         start_time,
+        part_size,
     };
     let mut indices: Vec<String> = images.iter().map(|i| i.name.clone()).collect();
     indices.sort();
@@ -182,10 +186,26 @@ pub(super) async fn create(ctx: Ctx) -> ApiResult<Reply> {
         tokio::spawn(async move {
             let writer = shared.snapshots.writer(&registered.name);
             let _turn = writer.lock().await;
-            let outcome =
-                create_snapshot(&registered.repository, &spec, &images, &running.progress)
-                    .await
-                    .map_err(|e| e.to_string());
+            // Flush every shard into its Lucene index (CPU work, off the async threads).
+            let flushed = {
+                let shared = Arc::clone(&shared);
+                tokio::task::spawn_blocking(move || {
+                    images
+                        .into_iter()
+                        .map(|image| shared.snapshots.lucene().snapshot_index(image, release))
+                        .collect::<Result<Vec<_>, _>>()
+                })
+                .await
+            };
+            let outcome = match flushed {
+                Ok(Ok(indices)) => {
+                    create_snapshot(&registered.repository, &spec, &indices, &running.progress)
+                        .await
+                        .map_err(|e| e.to_string())
+                }
+                Ok(Err(e)) => Err(format!("flushing the shards failed: {e}")),
+                Err(e) => Err(format!("flushing the shards stopped: {e}")),
+            };
             shared.snapshots.finish(&registered.name, &spec.name);
             let _ = running.done.send(Some(outcome));
         })

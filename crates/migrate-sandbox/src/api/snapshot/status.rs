@@ -5,8 +5,8 @@ use serde_json::{Map, Value, json};
 use super::{lookup, names, release, repository_missing, snapshot_missing, store_error};
 use crate::api::{Ctx, Reply};
 use crate::error::ApiResult;
-use crate::snapshot::read;
 use crate::snapshot::{Release, ShardStage, ShardStatus, SnapshotInfo};
+use crate::snapshot::{read, shard};
 
 pub(super) fn stats_json(
     release: &Release,
@@ -184,14 +184,14 @@ pub(super) async fn status(ctx: Ctx) -> ApiResult<Reply> {
                 )
                 .await
                 .map_err(|e| store_error(&repository, &e))?;
-                let mut status = ShardStatus::init(s.start_time);
+                let mut status = ShardStatus::init(u64::try_from(s.start_time).unwrap_or(0));
                 status.stage = ShardStage::Done;
-                status.time_in_millis = s.time;
-                status.incremental.file_count = s.incremental_file_count;
-                status.incremental.size_in_bytes = s.incremental_size;
+                status.time_in_millis = u64::try_from(s.time).unwrap_or(0);
+                // the blob counts what the snapshot uploaded; the file list is all it holds
+                status.incremental.file_count = u64::try_from(s.number_of_files).unwrap_or(0);
+                status.incremental.size_in_bytes = u64::try_from(s.total_size).unwrap_or(0);
                 status.processed = status.incremental;
-                status.total.file_count = s.number_of_files;
-                status.total.size_in_bytes = s.total_size;
+                (status.total.file_count, status.total.size_in_bytes) = shard::totals(&s);
                 shards.insert((index.clone(), shard), status);
             }
         }
