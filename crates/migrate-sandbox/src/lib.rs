@@ -13,6 +13,7 @@ pub mod json;
 pub mod mapping_body;
 pub mod model;
 pub mod names;
+pub mod painless;
 pub mod params;
 pub mod reindex;
 pub mod request_log;

@@ -1,5 +1,6 @@
 //! Partial updates (`_update` and `_bulk`'s `update`): `doc` merged into the stored source (a merge
-//! that changes nothing is a `noop`), `doc_as_upsert`, `upsert`; scripts are refused.
+//! that changes nothing is a `noop`), `doc_as_upsert`, `upsert`, or a Painless `script` over `ctx`
+//! (`ctx.op` `none`/`noop` changes nothing, `delete` deletes).
 
 use axum::http::StatusCode;
 use bytes::Bytes;
@@ -23,11 +24,16 @@ pub fn update(
     let req: Value = serde_json::from_slice(body)
         .map_err(|e| ApiError::parse(format!("failed to parse update request: {e}")))?;
     let concrete = c.write_index(index)?;
-    let existing = concrete
+    let current = concrete
         .as_ref()
         .and_then(|n| c.indices.get(n))
         .and_then(|i| i.docs.get(ty.unwrap_or("_doc"), id))
-        .map(|d| d.source.clone());
+        .cloned();
+    let existing = current.as_ref().map(|d| d.source.clone());
+    let script = match req.get("script") {
+        Some(v) => Some(crate::painless::Script::from_request(v, c)?),
+        None => None,
+    };
     let detect_noop = req.get("detect_noop").and_then(Value::as_bool) != Some(false);
     let merged = match (existing, req.get("doc"), req.get("upsert")) {
         (Some(src), Some(doc), _) => {
@@ -58,10 +64,22 @@ pub fn update(
             .with("shard", "0")
             .with("index", index));
         }
-        (Some(_), None, _) if req.get("script").is_some() => {
-            return Err(ApiError::illegal_argument(
-                "the sandbox runs no scripts: use `doc` for partial updates",
-            ));
+        (Some(src), None, _) if script.is_some() => {
+            let (Some(script), Some(doc)) = (&script, &current) else {
+                return Err(ApiError::validation(&["script or doc is missing".into()]));
+            };
+            let source: Value = serde_json::from_slice(&src).unwrap_or(json!({}));
+            let ctx = json!({
+                "_index": concrete.clone().unwrap_or_default(), "_id": id,
+                "_version": doc.version, "_routing": doc.routing.as_deref(),
+                "_source": source, "op": "index",
+            });
+            let out = script.execute(ctx)?;
+            match out.get("op").and_then(Value::as_str).unwrap_or("index") {
+                "none" | "noop" => return noop(c, p, index, ty, id),
+                "delete" => return crate::write::delete_doc(c, p, index, ty, id),
+                _ => out["_source"].clone(),
+            }
         }
         (Some(_), None, _) => {
             return Err(ApiError::validation(&["script or doc is missing".into()]));
@@ -78,6 +96,7 @@ pub fn update(
             source: bytes,
             create_only: false,
             if_seq_no: None,
+            ..Default::default()
         },
     )
 }

@@ -12,7 +12,9 @@ use crate::flavor::{Product, TypeMode};
 use crate::mapping_body::mapping_bodies;
 use crate::model::index::empty_mapping;
 use crate::model::settings::{FlatSettings, flatten, normalize_index_keys};
-use crate::model::{Cluster, DocStore, Index, IndexState, RecoverySource, WriteOutcome};
+use crate::model::{
+    Cluster, DocStore, Index, IndexState, RecoverySource, VersionSet, WriteOutcome,
+};
 
 /// Settings nobody may set explicitly.
 pub const PRIVATE_SETTINGS: &[&str] = &[
@@ -166,8 +168,47 @@ pub fn new_uuid() -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(uuid::Uuid::new_v4().as_bytes())
 }
 
+/// `version` with `version_type=external` (`gte: false`) or `external_gte` (`gte: true`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExternalVersion {
+    /// The version the document gets.
+    pub version: u64,
+    /// `external_gte`: an equal current version is accepted.
+    pub gte: bool,
+}
+
+impl ExternalVersion {
+    /// The conflict message when `current` refuses this version, `None` when it is accepted.
+    pub fn refuses(&self, current: u64) -> Option<String> {
+        if self.gte && current > self.version {
+            Some(format!(
+                "current version [{current}] is higher than the one provided [{}]",
+                self.version
+            ))
+        } else if !self.gte && current >= self.version {
+            Some(format!(
+                "current version [{current}] is higher or equal to the one provided [{}]",
+                self.version
+            ))
+        } else {
+            None
+        }
+    }
+}
+
+/// Refuses an `_id` longer than 512 bytes, as every version since 5.0 does.
+pub fn check_id(id: &str) -> ApiResult<()> {
+    if id.len() > 512 {
+        return Err(ApiError::validation(&[format!(
+            "id [{id}] is too long, must be no longer than 512 bytes but was: {}",
+            id.len()
+        )]));
+    }
+    Ok(())
+}
+
 /// One document write.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct DocWrite<'a> {
     /// Target index, alias or name to auto-create.
     pub index: &'a str,
@@ -181,6 +222,12 @@ pub struct DocWrite<'a> {
     pub create_only: bool,
     /// `if_seq_no` / `if_primary_term`.
     pub if_seq_no: Option<(u64, u64)>,
+    /// `routing`.
+    pub routing: Option<String>,
+    /// `version` with an external `version_type`.
+    pub version: Option<ExternalVersion>,
+    /// `require_alias`: the target must be an alias (no automatic index creation).
+    pub require_alias: bool,
 }
 
 /// The result of a write, rendered like the real response (and bulk item).
@@ -289,6 +336,17 @@ pub fn index_doc(
             "failed to parse, document is empty",
         ));
     }
+    if w.require_alias
+        && !cluster
+            .indices
+            .values()
+            .any(|i| i.aliases.contains_key(w.index))
+    {
+        return Err(ApiError::index_not_found(w.index).reason_tail(&format!(
+            " and [require_alias] request flag is [true] and [{}] is not an alias",
+            w.index
+        )));
+    }
     let name = write_target(cluster, product, w.index)?;
     let Some(index) = cluster.indices.get_mut(&name) else {
         return Err(ApiError::index_not_found(w.index));
@@ -322,6 +380,9 @@ pub fn index_doc(
             );
             return Err(ApiError::version_conflict(&id, &tail, &name, &index.uuid));
         }
+        if let Some(tail) = w.version.and_then(|v| v.refuses(existing.version)) {
+            return Err(ApiError::version_conflict(&id, &tail, &name, &index.uuid));
+        }
     } else if let Some((seq, term)) = w.if_seq_no {
         let tail =
             format!("required seqNo [{seq}], primary term [{term}] but no document was found");
@@ -330,7 +391,13 @@ pub fn index_doc(
     crate::doc_check::check_document(product, index, &ty, &parsed, &id)?;
     dynamic_mapping(index, &ty, &parsed);
     let term = index.primary_term;
-    let (outcome, doc) = index.docs.put(&id, ty.clone(), w.source, term);
+    let version = w
+        .version
+        .map_or(VersionSet::Next, |v| VersionSet::Exactly(v.version));
+    let routing = w.routing.map(Arc::from);
+    let (outcome, doc) = index
+        .docs
+        .put_with(&id, ty.clone(), w.source, term, routing, version);
     let created = outcome == WriteOutcome::Created;
     let with_seq = product.es_major() >= 6;
     Ok(WriteResult {

@@ -14,7 +14,6 @@ use crate::json::write_json;
 use crate::router::RouteTable;
 use crate::update::update;
 use crate::write::{DocWrite, delete_doc, index_doc};
-use serde::Deserialize;
 
 /// Registers the routes.
 pub fn register(t: &mut RouteTable) {
@@ -26,10 +25,13 @@ pub fn register(t: &mut RouteTable) {
     t.route(Method::PUT, "/{index}/{type}/_bulk", "bulk", bulk);
 }
 
-fn lines(body: &Bytes) -> impl Iterator<Item = Bytes> + '_ {
+/// Non-blank lines with their 1-based line numbers.
+fn lines(body: &Bytes) -> impl Iterator<Item = (usize, Bytes)> + '_ {
     let mut start = 0;
+    let mut n = 0;
     std::iter::from_fn(move || {
         while start < body.len() {
+            n += 1;
             let end = body[start..]
                 .iter()
                 .position(|b| *b == b'\n')
@@ -38,7 +40,7 @@ fn lines(body: &Bytes) -> impl Iterator<Item = Bytes> + '_ {
             let line = body.slice(start..end);
             start = end + 1;
             if !line.iter().all(u8::is_ascii_whitespace) {
-                return Some(line);
+                return Some((n, line));
             }
         }
         None
@@ -58,34 +60,102 @@ fn item_error(e: &ApiError, index: &str, ty: Option<&str>, id: &str, product: &P
 }
 
 /// Metadata of one bulk action.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default)]
 struct Meta {
-    #[serde(rename = "_index")]
     index: Option<String>,
-    #[serde(rename = "_type")]
     ty: Option<String>,
-    #[serde(rename = "_id")]
-    id: Option<IdValue>,
+    id: Option<String>,
     op_type: Option<String>,
     if_seq_no: Option<u64>,
     if_primary_term: Option<u64>,
+    routing: Option<String>,
+    version: Option<String>,
+    version_type: Option<String>,
+    require_alias: Option<bool>,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
-enum IdValue {
-    Str(String),
-    Num(serde_json::Number),
+/// The metadata keys an action line may hold (anything else is refused, as `_version` and
+/// `_routing` have been since 7.0).
+const META_KEYS: &[&str] = &[
+    "_index",
+    "_type",
+    "_id",
+    "op_type",
+    "if_seq_no",
+    "if_primary_term",
+    "routing",
+    "version",
+    "version_type",
+    "require_alias",
+    "retry_on_conflict",
+    "pipeline",
+    "_source",
+];
+
+fn scalar(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
 }
 
-/// An action line: exactly one of the four operations.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ActionLine {
-    index: Option<Meta>,
-    create: Option<Meta>,
-    delete: Option<Meta>,
-    update: Option<Meta>,
+/// Parses an action line into the operation and its metadata.
+fn parse_action(line: &[u8], n: usize) -> ApiResult<(&'static str, Meta)> {
+    let v: Value = serde_json::from_slice(line).map_err(|e| {
+        malformed(
+            n,
+            &format!("expected one of [create, delete, index, update] but found [{e}]"),
+        )
+    })?;
+    let Value::Object(m) = v else {
+        return Err(malformed(n, "expected START_OBJECT"));
+    };
+    let mut it = m.into_iter();
+    let Some((op, meta)) = it.next() else {
+        return Err(malformed(n, "expected FIELD_NAME but found [END_OBJECT]"));
+    };
+    let op = match op.as_str() {
+        "index" => "index",
+        "create" => "create",
+        "delete" => "delete",
+        "update" => "update",
+        other => {
+            return Err(ApiError::illegal_argument(format!(
+                "Malformed action/metadata line [{n}], expected one of [create, delete, index, update] but found [{other}]"
+            )));
+        }
+    };
+    if it.next().is_some() {
+        return Err(malformed(n, "expected END_OBJECT but found [FIELD_NAME]"));
+    }
+    let Value::Object(meta) = meta else {
+        return Err(malformed(n, "expected START_OBJECT"));
+    };
+    let mut out = Meta::default();
+    for (k, v) in &meta {
+        if !META_KEYS.contains(&k.as_str()) {
+            return Err(ApiError::illegal_argument(format!(
+                "Action/metadata line [{n}] contains an unknown parameter [{k}]"
+            )));
+        }
+        let text = scalar(v);
+        match k.as_str() {
+            "_index" => out.index = text,
+            "_type" => out.ty = text,
+            "_id" => out.id = text,
+            "op_type" => out.op_type = text,
+            "if_seq_no" => out.if_seq_no = v.as_u64(),
+            "if_primary_term" => out.if_primary_term = v.as_u64(),
+            "routing" => out.routing = text,
+            "version" => out.version = text,
+            "version_type" => out.version_type = text,
+            "require_alias" => out.require_alias = v.as_bool().or(text.map(|t| t == "true")),
+            _ => {}
+        }
+    }
+    Ok((op, out))
 }
 
 fn malformed(n: usize, what: &str) -> ApiError {
@@ -98,57 +168,20 @@ async fn bulk(ctx: Ctx) -> ApiResult<Reply> {
     let default_index = ctx.param("index").to_string();
     let default_type = Some(ctx.param("type").to_string()).filter(|t| !t.is_empty());
     let mut items: Vec<u8> = Vec::with_capacity(ctx.body.len() / 2);
-    let mut count = 0usize;
     let mut errors = false;
+    let default_routing = ctx.q("routing").map(str::to_string);
+    let require_alias = ctx.flag("require_alias");
     let mut it = lines(&ctx.body);
     let mut c = ctx.shared.cluster();
-    while let Some(action_line) = it.next() {
-        count += 1;
-        let action: ActionLine = serde_json::from_slice(&action_line).map_err(|e| {
-            malformed(
-                count,
-                &format!("expected one of [create, delete, index, update] but found [{e}]"),
-            )
-        })?;
-        let (op, meta) = match action {
-            ActionLine {
-                index: Some(m),
-                create: None,
-                delete: None,
-                update: None,
-            } => ("index", m),
-            ActionLine {
-                index: None,
-                create: Some(m),
-                delete: None,
-                update: None,
-            } => ("create", m),
-            ActionLine {
-                index: None,
-                create: None,
-                delete: Some(m),
-                update: None,
-            } => ("delete", m),
-            ActionLine {
-                index: None,
-                create: None,
-                delete: None,
-                update: Some(m),
-            } => ("update", m),
-            _ => {
-                return Err(malformed(
-                    count,
-                    "expected FIELD_NAME but found [END_OBJECT]",
-                ));
-            }
-        };
+    while let Some((line_no, action_line)) = it.next() {
+        let (op, meta) = parse_action(&action_line, line_no)?;
         let meta_create = meta.op_type.as_deref() == Some("create");
         let index = meta.index.unwrap_or_else(|| default_index.clone());
         let ty = meta.ty.or_else(|| default_type.clone());
-        let id = meta.id.map(|v| match v {
-            IdValue::Str(s) => s,
-            IdValue::Num(n) => n.to_string(),
-        });
+        let id = meta.id.clone();
+        if let Some(id) = &id {
+            crate::write::check_id(id)?;
+        }
         if index.is_empty() {
             return Err(ApiError::validation(&["index is missing".into()]));
         }
@@ -176,7 +209,7 @@ async fn bulk(ctx: Ctx) -> ApiResult<Reply> {
                 ))
             }
             "index" | "create" => {
-                let Some(source) = it.next() else {
+                let Some((_, source)) = it.next() else {
                     return Err(ApiError::illegal_argument(
                         "The bulk request must be terminated by a newline [\\n]",
                     ));
@@ -195,6 +228,12 @@ async fn bulk(ctx: Ctx) -> ApiResult<Reply> {
                         source: Bytes::copy_from_slice(&source),
                         create_only,
                         if_seq_no: if_seq,
+                        routing: meta.routing.clone().or(default_routing.clone()),
+                        version: crate::api::docs::external_version(
+                            meta.version.as_deref(),
+                            meta.version_type.as_deref(),
+                        )?,
+                        require_alias: meta.require_alias.unwrap_or(require_alias),
                     },
                 )
             }
@@ -203,7 +242,7 @@ async fn bulk(ctx: Ctx) -> ApiResult<Reply> {
                 None => Err(ApiError::validation(&["id is missing".into()])),
             },
             _ => {
-                let Some(body) = it.next() else {
+                let Some((_, body)) = it.next() else {
                     return Err(ApiError::illegal_argument(
                         "The bulk request must be terminated by a newline [\\n]",
                     ));

@@ -16,6 +16,8 @@ pub struct ByQuery {
     pub proceed: bool,
     /// The most documents to process.
     pub max_docs: Option<u64>,
+    /// Documents per search batch (`scroll_size`, default 1000).
+    pub scroll_size: u64,
 }
 
 fn negative(v: &str) -> ApiError {
@@ -89,14 +91,19 @@ impl ByQuery {
                 "[max_docs] should be >= [slices]".to_string()
             ]));
         }
-        if let Some(s) = params.get("scroll_size")
-            && s.parse::<u32>().is_err()
-        {
-            return Err(ApiError::illegal_argument(format!(
-                "Failed to parse int parameter [scroll_size] with value [{s}]"
-            )));
-        }
+        let scroll_size = match params.get("scroll_size") {
+            Some(s) => s.parse::<u32>().map_err(|_| {
+                ApiError::illegal_argument(format!(
+                    "Failed to parse int parameter [scroll_size] with value [{s}]"
+                ))
+            })?,
+            None => 1000,
+        };
         parse_rps(params.get("requests_per_second").map(String::as_str))?;
-        Ok(ByQuery { proceed, max_docs })
+        Ok(ByQuery {
+            proceed,
+            max_docs,
+            scroll_size: u64::from(scroll_size.max(1)),
+        })
     }
 }

@@ -18,6 +18,7 @@ pub mod recovery;
 pub mod reindex;
 pub mod root;
 pub mod sandbox_ext;
+pub mod scripts;
 pub mod search;
 pub mod snapshot;
 pub mod tasks;
@@ -41,6 +42,7 @@ pub fn routes() -> RouteTable {
     update_by_query::register(&mut t);
     bulk::register(&mut t);
     search::register(&mut t);
+    scripts::register(&mut t);
     reindex::register(&mut t);
     tasks::register(&mut t);
     update::register(&mut t);

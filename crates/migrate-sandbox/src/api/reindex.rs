@@ -42,7 +42,13 @@ async fn reindex(ctx: Ctx) -> ApiResult<Reply> {
             "destination index is missing".into(),
         ])
     })?;
-    let req = ReindexRequest::parse(&body, &ctx.query)?;
+    let mut req = ReindexRequest::parse(&body, &ctx.query)?;
+    if let Some(v) = body.get("script") {
+        req.script = Some(crate::painless::Script::from_request(
+            v,
+            &ctx.shared.cluster(),
+        )?);
+    }
     let shared = ctx.shared.clone();
     let (id, progress) = shared.tasks().start(
         "indices:data/write/reindex",

@@ -5,7 +5,7 @@
 use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use super::docs::get_json;
+use super::docs::{GetOptions, get_json};
 use super::{Ctx, Reply};
 use crate::error::{ApiError, ApiResult};
 use crate::flavor::TypeMode;
@@ -146,7 +146,11 @@ async fn mget(ctx: Ctx) -> ApiResult<Reply> {
         if n > 0 {
             out.push(b',');
         }
-        match get_json(&c, &p, index, ty.as_deref(), id, filter) {
+        let opts = GetOptions {
+            filter: filter.clone(),
+            ..Default::default()
+        };
+        match get_json(&c, &p, index, ty.as_deref(), id, &opts) {
             Ok((_, doc)) => out.extend_from_slice(&doc),
             Err(e) => {
                 let mut item = serde_json::Map::new();

@@ -34,6 +34,8 @@ pub struct Cluster {
     pub disk_available: Option<u64>,
     /// Wildcards skip system indexes (`.tasks`) unless the pattern starts with `.` (ES 8+).
     pub hide_system: bool,
+    /// Stored scripts by id: `{"lang": .., "source": ..}`.
+    pub scripts: BTreeMap<String, Value>,
 }
 
 /// How to expand an index expression.

@@ -7,5 +7,5 @@ pub mod index;
 pub mod settings;
 
 pub use cluster::Cluster;
-pub use docs::{Doc, DocStore, WriteOutcome};
+pub use docs::{Doc, DocStore, VersionSet, WriteOutcome};
 pub use index::{Index, IndexState, RecoverySource};

@@ -20,7 +20,7 @@ use crate::tasks::Progress;
 const SEARCH_ATTEMPTS: u32 = 6;
 
 /// One document pulled from a source.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct PulledDoc {
     /// `_id`.
     pub id: String,
@@ -28,6 +28,8 @@ pub struct PulledDoc {
     pub ty: Option<String>,
     /// Raw `_source`.
     pub source: Bytes,
+    /// Source index, version and routing (what a script sees as `ctx._index` …).
+    pub meta: Option<(String, u64, Option<String>)>,
 }
 
 #[derive(Deserialize)]
@@ -130,6 +132,7 @@ fn parse_page(body: &[u8]) -> ApiResult<(Option<String>, u64, Vec<PulledDoc>)> {
                 .source
                 .map(|s| Bytes::copy_from_slice(s.get().as_bytes()))
                 .unwrap_or_else(|| Bytes::from_static(b"{}")),
+            meta: None,
         })
         .collect();
     Ok((resp.scroll_id, total, docs))

@@ -62,6 +62,8 @@ pub struct ReindexRequest {
     pub requests_per_second: Option<f64>,
     /// `wait_for_completion`.
     pub wait_for_completion: bool,
+    /// The Painless `script` (compiled by the handler, which sees stored scripts).
+    pub script: Option<crate::painless::Script>,
 }
 
 fn strings(v: Option<&Value>) -> Vec<String> {
@@ -248,6 +250,7 @@ impl ReindexRequest {
             requests_per_second: parse_rps(params.get("requests_per_second").map(String::as_str))?,
             wait_for_completion: params.get("wait_for_completion").map(String::as_str)
                 != Some("false"),
+            script: None,
         })
     }
 }

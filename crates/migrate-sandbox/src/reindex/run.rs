@@ -92,6 +92,11 @@ fn local_docs(shared: &Shared, req: &ReindexRequest) -> Result<Vec<PulledDoc>, A
             id: doc.id.to_string(),
             ty: Some(doc.ty.to_string()),
             source,
+            meta: Some((
+                idx.name.clone(),
+                doc.version,
+                doc.routing.as_deref().map(str::to_string),
+            )),
         });
     }
     Ok(out)
@@ -101,7 +106,7 @@ fn body(req: &ReindexRequest, p: &Progress, took: u128, failures: Vec<Value>) ->
     let g = |a: &std::sync::atomic::AtomicU64| a.load(Ordering::SeqCst);
     let mut v = json!({
         "took": took as u64, "timed_out": false, "total": g(&p.total), "updated": g(&p.updated), "created": g(&p.created),
-        "deleted": 0, "batches": g(&p.batches), "version_conflicts": g(&p.version_conflicts), "noops": 0,
+        "deleted": g(&p.deleted), "batches": g(&p.batches), "version_conflicts": g(&p.version_conflicts), "noops": g(&p.noops),
         "retries": {"bulk": g(&p.bulk_retries), "search": g(&p.search_retries)}, "throttled_millis": g(&p.throttled_millis),
         "requests_per_second": p.rps().unwrap_or(-1.0), "throttled_until_millis": 0, "failures": failures
     });
@@ -194,13 +199,37 @@ pub async fn run_reindex(
                         .or(Some("doc".into())),
                     _ => None,
                 };
+                let target = match scripted(req.script.as_ref(), d, &req.dest_index) {
+                    Ok(t) => t,
+                    Err(e) => {
+                        drop(c);
+                        return (e.status, e.body());
+                    }
+                };
+                let target = match target {
+                    Target::Noop => {
+                        progress.noops.fetch_add(1, Ordering::SeqCst);
+                        continue;
+                    }
+                    Target::Delete { index, id } => {
+                        if crate::write::delete_doc(&mut c, &product, &index, ty.as_deref(), &id)
+                            .is_ok_and(|r| r.result == "deleted")
+                        {
+                            progress.deleted.fetch_add(1, Ordering::SeqCst);
+                        }
+                        continue;
+                    }
+                    Target::Write(t) => t,
+                };
                 let w = DocWrite {
-                    index: &req.dest_index,
+                    index: &target.index,
                     ty: ty.as_deref(),
-                    id: Some(d.id.clone()),
-                    source: d.source.clone(),
+                    id: target.id,
+                    source: target.source,
                     create_only: req.create_only,
                     if_seq_no: None,
+                    routing: target.routing,
+                    ..Default::default()
                 };
                 match index_doc(&mut c, &product, w) {
                     Ok(r) if r.status == StatusCode::CREATED => {
@@ -266,4 +295,67 @@ fn failure(index: &str, id: &str, e: &ApiError, mode: TypeMode) -> Value {
         v["type"] = json!("_doc");
     }
     v
+}
+
+/// Where one pulled document goes after the script.
+enum Target {
+    Write(Write),
+    Noop,
+    Delete { index: String, id: String },
+}
+
+struct Write {
+    index: String,
+    id: Option<String>,
+    routing: Option<String>,
+    source: bytes::Bytes,
+}
+
+/// Runs the reindex script (if any) on a pulled document: `ctx._index`, `_id`, `_routing` choose
+/// the destination (`_id = null`: a generated id), `ctx.op` may skip or delete it.
+fn scripted(
+    script: Option<&crate::painless::Script>,
+    d: &PulledDoc,
+    dest: &str,
+) -> Result<Target, ApiError> {
+    let (src_index, version, routing) = d.meta.clone().unwrap_or_default();
+    let Some(script) = script else {
+        return Ok(Target::Write(Write {
+            index: dest.to_string(),
+            id: Some(d.id.clone()),
+            routing,
+            source: d.source.clone(),
+        }));
+    };
+    let source: Value = serde_json::from_slice(&d.source).unwrap_or(Value::Null);
+    let ctx = json!({
+        "_index": src_index, "_id": d.id, "_version": version, "_routing": routing,
+        "_source": source, "op": "index",
+    });
+    let out = script.execute(ctx)?;
+    let op = crate::painless::scroll_outcome(&out)?;
+    let text = |k: &str| {
+        out.get(k)
+            .filter(|v| !v.is_null())
+            .map(crate::painless::to_java_string)
+    };
+    // The destination index stays `dest` unless the script changed `_index`.
+    let index = match text("_index") {
+        Some(i) if i != src_index => i,
+        _ => dest.to_string(),
+    };
+    let id = text("_id");
+    Ok(match op {
+        crate::painless::ScrollOp::Noop => Target::Noop,
+        crate::painless::ScrollOp::Delete => Target::Delete {
+            index,
+            id: id.unwrap_or_default(),
+        },
+        crate::painless::ScrollOp::Index => Target::Write(Write {
+            index,
+            id,
+            routing: text("_routing"),
+            source: bytes::Bytes::from(serde_json::to_vec(&out["_source"]).unwrap_or_default()),
+        }),
+    })
 }

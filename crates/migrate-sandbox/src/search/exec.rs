@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use serde_json::Value;
 
 use super::context::{HitRef, RenderOptions};
+use super::fetch::FieldFetch;
 use super::query::Query;
 use super::sort::{self, SortField};
 use super::source::SourceFilter;
@@ -107,10 +108,19 @@ impl SearchRequest {
                 "Sort must contain at least one field.",
             ));
         }
+        let fetch = FieldFetch::parse(
+            body.get("stored_fields"),
+            body.get("docvalue_fields"),
+            params.get("stored_fields").map(String::as_str),
+            params.get("docvalue_fields").map(String::as_str),
+        )?;
         let mut source = body
             .get("_source")
             .map(SourceFilter::from_body)
             .unwrap_or_default();
+        if !fetch.keeps_source() && body.get("_source").is_none() {
+            source.disabled = true;
+        }
         source.apply_params(
             params.get("_source").map(String::as_str),
             params
@@ -174,6 +184,7 @@ impl SearchRequest {
                 with_type: product.type_mode() != TypeMode::None,
                 with_sort,
                 null_score,
+                fetch,
             },
             sort,
             track_total,
@@ -209,6 +220,7 @@ pub fn validate(cluster: &Cluster, names: &[String], req: &SearchRequest) -> Api
         let Some(index) = cluster.indices.get(name) else {
             continue;
         };
+        req.render.fetch.validate(index)?;
         if let Err(reason) = req.query.check_dates(index) {
             let cause = serde_json::json!({"type": "parse_exception", "reason": reason});
             return Err(ApiError::new(
@@ -333,14 +345,29 @@ pub fn render_hit(out: &mut Vec<u8>, index: &Index, doc: &Doc, hit: &HitRef, opt
     } else {
         out.extend_from_slice(b",\"_score\":1.0");
     }
+    if let Some(r) = &doc.routing {
+        out.extend_from_slice(b",\"_routing\":");
+        write_json(out, &Value::String(r.to_string()));
+    }
+    let needs_parse = !opts.source.is_identity()
+        || opts.fetch.stored.is_some()
+        || !opts.fetch.docvalue.is_empty();
+    let parsed: Value = if needs_parse {
+        serde_json::from_slice(&doc.source).unwrap_or(Value::Null)
+    } else {
+        Value::Null
+    };
     if !opts.source.disabled {
         out.extend_from_slice(b",\"_source\":");
         if opts.source.is_identity() {
             out.extend_from_slice(&doc.source);
         } else {
-            let parsed: Value = serde_json::from_slice(&doc.source).unwrap_or(Value::Null);
             write_json(out, &opts.source.filter(&parsed));
         }
+    }
+    if let Some(fields) = opts.fetch.render(index, &parsed) {
+        out.extend_from_slice(b",\"fields\":");
+        write_json(out, &fields);
     }
     if opts.with_sort {
         out.extend_from_slice(b",\"sort\":");

@@ -3,6 +3,7 @@
 pub mod alias_filter;
 pub mod context;
 pub mod exec;
+pub mod fetch;
 pub mod fields;
 pub mod query;
 pub mod sort;
