@@ -103,7 +103,7 @@ pub fn update(
 
 /// The answer to an update that changes nothing (`result: noop`, no new version or sequence number).
 fn noop(
-    c: &Cluster,
+    c: &mut Cluster,
     p: &Product,
     index: &str,
     ty: Option<&str>,
@@ -121,14 +121,17 @@ fn noop(
         .get(ty.unwrap_or("_doc"), id)
         .ok_or_else(|| ApiError::index_not_found(index))?;
     let with_seq = p.es_major() >= 6;
+    let (ty_name, version, seq) = (doc.ty.clone(), doc.version, (doc.seq_no, doc.primary_term));
+    let uuid = i.uuid.clone();
+    c.stats.entry(uuid).or_default().noop_update_total += 1;
     Ok(WriteResult {
         status: StatusCode::OK,
         index: name,
-        ty: (p.type_mode() != TypeMode::None).then(|| doc.ty.clone()),
+        ty: (p.type_mode() != TypeMode::None).then_some(ty_name),
         id: id.to_string(),
-        version: doc.version,
+        version,
         result: "noop",
-        seq_no: with_seq.then_some((doc.seq_no, doc.primary_term)),
+        seq_no: with_seq.then_some(seq),
         legacy_flag: None,
     })
 }

@@ -395,9 +395,16 @@ pub fn index_doc(
         .version
         .map_or(VersionSet::Next, |v| VersionSet::Exactly(v.version));
     let routing = w.routing.map(Arc::from);
+    let bytes = w.source.len() as u64;
     let (outcome, doc) = index
         .docs
         .put_with(&id, ty.clone(), w.source, term, routing, version);
+    let uuid = index.uuid.clone();
+    cluster
+        .stats
+        .entry(uuid)
+        .or_default()
+        .record_write(bytes, false);
     let created = outcome == WriteOutcome::Created;
     let with_seq = product.es_major() >= 6;
     Ok(WriteResult {
@@ -436,6 +443,9 @@ pub fn delete_doc(
         Some(d) => (true, d.version, d.seq_no),
         None => (false, 1, index.docs.bump_seq_no()),
     };
+    let term = index.primary_term;
+    let uuid = index.uuid.clone();
+    cluster.stats.entry(uuid).or_default().record_write(0, true);
     let with_seq = product.es_major() >= 6;
     Ok(WriteResult {
         status: if found {
@@ -448,7 +458,7 @@ pub fn delete_doc(
         id: id.to_string(),
         version,
         result: if found { "deleted" } else { "not_found" },
-        seq_no: with_seq.then_some((seq_no, index.primary_term)),
+        seq_no: with_seq.then_some((seq_no, term)),
         legacy_flag: (!with_seq).then_some(("found", found)),
     })
 }

@@ -21,6 +21,7 @@ pub mod sandbox_ext;
 pub mod scripts;
 pub mod search;
 pub mod snapshot;
+pub mod stats;
 pub mod tasks;
 pub mod update;
 pub mod update_by_query;
@@ -43,6 +44,7 @@ pub fn routes() -> RouteTable {
     bulk::register(&mut t);
     search::register(&mut t);
     scripts::register(&mut t);
+    stats::register(&mut t);
     reindex::register(&mut t);
     tasks::register(&mut t);
     update::register(&mut t);

@@ -36,6 +36,10 @@ pub struct Cluster {
     pub hide_system: bool,
     /// Stored scripts by id: `{"lang": .., "source": ..}`.
     pub scripts: BTreeMap<String, Value>,
+    /// Operation counters per index UUID (`_stats`).
+    pub stats: HashMap<String, super::stats::IndexStats>,
+    /// Data nodes the sandbox stands for (0 or 1: one node, so replicas stay unassigned).
+    pub nodes: u32,
 }
 
 /// How to expand an index expression.
@@ -63,6 +67,11 @@ impl Default for Resolve {
 }
 
 impl Cluster {
+    /// Number of data nodes (at least 1).
+    pub fn node_count(&self) -> u64 {
+        u64::from(self.nodes.max(1))
+    }
+
     /// Resolves a comma-separated index expression (names, aliases, wildcards, `_all`, `-exclusions`)
     /// to concrete index names, in name order, without duplicates.
     pub fn resolve(&self, expr: &str, opts: Resolve) -> ApiResult<Vec<String>> {

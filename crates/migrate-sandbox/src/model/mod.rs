@@ -5,6 +5,7 @@ pub mod cluster;
 pub mod docs;
 pub mod index;
 pub mod settings;
+pub mod stats;
 
 pub use cluster::Cluster;
 pub use docs::{Doc, DocStore, VersionSet, WriteOutcome};
