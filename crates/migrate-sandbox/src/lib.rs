@@ -5,6 +5,7 @@ pub mod api;
 pub mod auth;
 pub mod dates;
 pub mod doc_check;
+pub mod dual_write;
 pub mod error;
 pub mod faults;
 pub mod flavor;

@@ -20,6 +20,7 @@ pub fn update(
     ty: Option<&str>,
     id: &str,
     body: &[u8],
+    if_seq_no: Option<(u64, u64)>,
 ) -> ApiResult<WriteResult> {
     let req: Value = serde_json::from_slice(body)
         .map_err(|e| ApiError::parse(format!("failed to parse update request: {e}")))?;
@@ -29,6 +30,21 @@ pub fn update(
         .and_then(|n| c.indices.get(n))
         .and_then(|i| i.docs.get(ty.unwrap_or("_doc"), id))
         .cloned();
+    if let (Some((seq, term)), Some(d)) = (if_seq_no, &current)
+        && (d.seq_no != seq || d.primary_term != term)
+    {
+        let tail = format!(
+            "required seqNo [{seq}], primary term [{term}]. current document has seqNo [{}] and primary term [{}]",
+            d.seq_no, d.primary_term
+        );
+        let name = concrete.clone().unwrap_or_default();
+        let uuid = c
+            .indices
+            .get(&name)
+            .map(|i| i.uuid.clone())
+            .unwrap_or_default();
+        return Err(ApiError::version_conflict(id, &tail, &name, &uuid));
+    }
     let existing = current.as_ref().map(|d| d.source.clone());
     let script = match req.get("script") {
         Some(v) => Some(crate::painless::Script::from_request(v, c)?),

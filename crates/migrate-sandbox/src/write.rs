@@ -431,12 +431,39 @@ pub fn delete_doc(
     ty: Option<&str>,
     id: &str,
 ) -> ApiResult<WriteResult> {
+    delete_doc_if(cluster, product, index_name, ty, id, None)
+}
+
+/// Deletes a document if its `_seq_no`/`_primary_term` are the given ones (409 otherwise).
+pub fn delete_doc_if(
+    cluster: &mut Cluster,
+    product: &Product,
+    index_name: &str,
+    ty: Option<&str>,
+    id: &str,
+    if_seq_no: Option<(u64, u64)>,
+) -> ApiResult<WriteResult> {
     let name = cluster
         .write_index(index_name)?
         .ok_or_else(|| ApiError::index_not_found(index_name))?;
     let Some(index) = cluster.indices.get_mut(&name) else {
         return Err(ApiError::index_not_found(index_name));
     };
+    if let Some((seq, term)) = if_seq_no {
+        let tail = match index.docs.get(&doc_type(product, ty), id) {
+            None => {
+                format!("required seqNo [{seq}], primary term [{term}] but no document was found")
+            }
+            Some(d) if d.seq_no != seq || d.primary_term != term => format!(
+                "required seqNo [{seq}], primary term [{term}]. current document has seqNo [{}] and primary term [{}]",
+                d.seq_no, d.primary_term
+            ),
+            Some(_) => String::new(),
+        };
+        if !tail.is_empty() {
+            return Err(ApiError::version_conflict(id, &tail, &name, &index.uuid));
+        }
+    }
     check_writable(index, product)?;
     let ty = doc_type(product, ty);
     let (found, version, seq_no) = match index.docs.delete(&ty, id) {

@@ -8,12 +8,13 @@ use bytes::Bytes;
 use serde_json::{Map, Value, json};
 
 use super::{Ctx, Reply};
+use crate::dual_write;
 use crate::error::{ApiError, ApiResult};
 use crate::flavor::Product;
 use crate::json::write_json;
 use crate::router::RouteTable;
 use crate::update::update;
-use crate::write::{DocWrite, delete_doc, index_doc};
+use crate::write::{DocWrite, WriteResult, delete_doc, index_doc};
 
 /// Registers the routes.
 pub fn register(t: &mut RouteTable) {
@@ -162,6 +163,36 @@ fn malformed(n: usize, what: &str) -> ApiError {
     ApiError::illegal_argument(format!("Malformed action/metadata line [{n}], {what}"))
 }
 
+/// The concrete index a write went to (the fallback when it failed).
+fn index_of(r: &ApiResult<WriteResult>, fallback: &str) -> String {
+    r.as_ref()
+        .map_or_else(|_| fallback.to_string(), |w| w.index.clone())
+}
+
+/// Appends one item (`{"<op>": result-or-error}`) to the items array.
+fn push_item(
+    items: &mut Vec<u8>,
+    op: &str,
+    result: ApiResult<WriteResult>,
+    errors: &mut bool,
+    product: &Product,
+    names: impl FnOnce() -> (String, Option<String>, String),
+) {
+    if !items.is_empty() {
+        items.push(b',');
+    }
+    items.extend_from_slice(format!("{{\"{op}\":").as_bytes());
+    match result {
+        Ok(r) => r.write_json(items, true),
+        Err(e) => {
+            *errors = true;
+            let (index, ty, id) = names();
+            write_json(items, &item_error(&e, &index, ty.as_deref(), &id, product));
+        }
+    }
+    items.push(b'}');
+}
+
 async fn bulk(ctx: Ctx) -> ApiResult<Reply> {
     let start = Instant::now();
     let p = ctx.shared.product;
@@ -190,6 +221,7 @@ async fn bulk(ctx: Ctx) -> ApiResult<Reply> {
             .faults
             .reject_item(ctx.method.as_str(), &ctx.path);
         let empty_id = id.as_deref() == Some("") && op != "delete";
+        let if_seq = meta.if_seq_no.zip(meta.if_primary_term);
         let result = match op {
             _ if empty_id => {
                 it.next();
@@ -215,7 +247,6 @@ async fn bulk(ctx: Ctx) -> ApiResult<Reply> {
                     ));
                 };
                 let create_only = op == "create" || meta.op_type.as_deref() == Some("create");
-                let if_seq = meta.if_seq_no.zip(meta.if_primary_term);
                 index_doc(
                     &mut c,
                     &p,
@@ -238,6 +269,9 @@ async fn bulk(ctx: Ctx) -> ApiResult<Reply> {
                 )
             }
             "delete" => match &id {
+                Some(id) if if_seq.is_some() => {
+                    crate::write::delete_doc_if(&mut c, &p, &index, ty.as_deref(), id, if_seq)
+                }
                 Some(id) => delete_doc(&mut c, &p, &index, ty.as_deref(), id),
                 None => Err(ApiError::validation(&["id is missing".into()])),
             },
@@ -248,32 +282,57 @@ async fn bulk(ctx: Ctx) -> ApiResult<Reply> {
                     ));
                 };
                 match &id {
-                    Some(id) => update(&mut c, &p, &index, ty.as_deref(), id, &body),
+                    Some(id) => update(&mut c, &p, &index, ty.as_deref(), id, &body, if_seq),
                     None => Err(ApiError::validation(&["id is missing".into()])),
                 }
             }
         };
-        if !items.is_empty() {
-            items.push(b',');
-        }
         // An `index` action with `op_type: create` is reported as a `create`.
-        let shown = if op == "index" && meta_create {
+        let mut shown = if op == "index" && meta_create {
             "create"
         } else {
             op
         };
-        items.extend_from_slice(format!("{{\"{shown}\":").as_bytes());
-        match result {
-            Ok(r) => r.write_json(&mut items, true),
-            Err(e) => {
-                errors = true;
-                write_json(
-                    &mut items,
-                    &item_error(&e, &index, ty.as_deref(), id.as_deref().unwrap_or(""), &p),
-                );
+        // Dual write (OpenSearch 3.x): the mirrored item follows the source's; an update that
+        // wrote is reported as the index or create it became.
+        let mirror = match &result {
+            Ok(r) if op == "delete" => dual_write::mirror_delete(&mut c, &p, r).map(|m| {
+                (
+                    if m.as_ref()
+                        .is_ok_and(|m| m.result == "deleted" || m.result == "not_found")
+                    {
+                        "delete"
+                    } else {
+                        "index"
+                    },
+                    m,
+                )
+            }),
+            Ok(r) if r.result != "noop" => {
+                if op == "update" && dual_write::target(&c, &p, &r.index).is_some() {
+                    shown = if r.result == "created" {
+                        "create"
+                    } else {
+                        "index"
+                    };
+                }
+                dual_write::mirror_write(&mut c, &p, r, id.is_none()).map(|m| ("index", m))
             }
+            _ => None,
+        };
+        push_item(&mut items, shown, result, &mut errors, &p, || {
+            (index.clone(), ty.clone(), id.clone().unwrap_or_default())
+        });
+        if let Some((key, m)) = mirror {
+            let target = dual_write::target(&c, &p, &index_of(&m, &index)).map(|t| t.0);
+            push_item(&mut items, key, m, &mut errors, &p, || {
+                (
+                    target.clone().unwrap_or_default(),
+                    None,
+                    id.clone().unwrap_or_default(),
+                )
+            });
         }
-        items.push(b'}');
     }
     drop(c);
     let mut out = Vec::with_capacity(items.len() + 64);

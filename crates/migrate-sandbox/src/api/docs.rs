@@ -11,7 +11,7 @@ use crate::model::Cluster;
 use crate::router::RouteTable;
 use crate::search::fetch::FieldFetch;
 use crate::search::source::SourceFilter;
-use crate::write::{DocWrite, ExternalVersion, delete_doc, index_doc};
+use crate::write::{DocWrite, ExternalVersion, index_doc};
 
 /// Registers the routes.
 pub fn register(t: &mut RouteTable) {
@@ -55,7 +55,7 @@ fn url_type(ctx: &Ctx) -> ApiResult<Option<String>> {
     Ok(Some(t.to_string()))
 }
 
-fn if_seq_no(ctx: &Ctx) -> ApiResult<Option<(u64, u64)>> {
+pub fn if_seq_no(ctx: &Ctx) -> ApiResult<Option<(u64, u64)>> {
     match (ctx.q("if_seq_no"), ctx.q("if_primary_term")) {
         (None, None) => Ok(None),
         (Some(s), Some(t)) => match (s.parse(), t.parse()) {
@@ -131,9 +131,14 @@ async fn write(ctx: Ctx, id: Option<String>, create_only: bool) -> ApiResult<Rep
         version: external_version(ctx.q("version"), ctx.q("version_type"))?,
         require_alias: ctx.flag("require_alias"),
     };
+    let auto_id = w.id.is_none();
     let r = {
         let mut c = ctx.shared.cluster();
-        index_doc(&mut c, &p, w)?
+        let r = index_doc(&mut c, &p, w)?;
+        if let Some(m) = crate::dual_write::mirror_write(&mut c, &p, &r, auto_id) {
+            m?;
+        }
+        r
     };
     Ok(Reply::Json(r.status, forced_refresh(&ctx, r.body())))
 }
@@ -304,13 +309,18 @@ async fn del_doc(ctx: Ctx) -> ApiResult<Reply> {
     let ty = url_type(&ctx)?;
     let r = {
         let mut c = ctx.shared.cluster();
-        delete_doc(
+        let r = crate::write::delete_doc_if(
             &mut c,
             &p,
             ctx.param("index"),
             ty.as_deref(),
             ctx.param("id"),
-        )?
+            if_seq_no(&ctx)?,
+        )?;
+        if let Some(m) = crate::dual_write::mirror_delete(&mut c, &p, &r) {
+            m?;
+        }
+        r
     };
     Ok(Reply::Json(r.status, r.body()))
 }

@@ -5,7 +5,7 @@
 use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use super::docs::{GetOptions, get_json};
+use super::docs::{GetOptions, get_json, if_seq_no};
 use super::{Ctx, Reply};
 use crate::error::{ApiError, ApiResult};
 use crate::flavor::TypeMode;
@@ -63,6 +63,7 @@ async fn update_doc(ctx: Ctx) -> ApiResult<Reply> {
             ty.as_deref(),
             ctx.param("id"),
             &ctx.body,
+            if_seq_no(&ctx)?,
         )?
     };
     Ok(Reply::Json(r.status, r.body()))
