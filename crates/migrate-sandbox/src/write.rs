@@ -159,6 +159,7 @@ pub fn create_index(
         }
     }
     cluster.indices.insert(name.to_string(), index);
+    cluster.refresh_setting_changed(name);
     Ok(uuid)
 }
 

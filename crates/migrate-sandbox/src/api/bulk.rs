@@ -203,6 +203,7 @@ async fn bulk(ctx: Ctx) -> ApiResult<Reply> {
     let default_routing = ctx.q("routing").map(str::to_string);
     let require_alias = ctx.flag("require_alias");
     let mut it = lines(&ctx.body);
+    let mut touched: Vec<String> = Vec::new();
     let mut c = ctx.shared.cluster();
     while let Some((line_no, action_line)) = it.next() {
         let (op, meta) = parse_action(&action_line, line_no)?;
@@ -320,6 +321,11 @@ async fn bulk(ctx: Ctx) -> ApiResult<Reply> {
             }
             _ => None,
         };
+        if let Ok(r) = &result
+            && !touched.contains(&r.index)
+        {
+            touched.push(r.index.clone());
+        }
         push_item(&mut items, shown, result, &mut errors, &p, || {
             (index.clone(), ty.clone(), id.clone().unwrap_or_default())
         });
@@ -334,6 +340,8 @@ async fn bulk(ctx: Ctx) -> ApiResult<Reply> {
             });
         }
     }
+    let touched: Vec<&str> = touched.iter().map(String::as_str).collect();
+    c.refresh_for(ctx.q("refresh"), &touched);
     drop(c);
     let mut out = Vec::with_capacity(items.len() + 64);
     out.extend_from_slice(

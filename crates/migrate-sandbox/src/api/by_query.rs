@@ -51,14 +51,25 @@ impl ByQuery {
                 )));
             }
         };
-        let url = match (params.get("max_docs"), params.get("size")) {
-            (Some(v), _) | (None, Some(v)) => Some(
-                v.parse::<i64>()
-                    .ok()
-                    .filter(|n| *n >= 0)
-                    .map(|n| n as u64)
-                    .ok_or_else(|| negative(v))?,
-            ),
+        let url_value = |v: &String| {
+            v.parse::<i64>()
+                .ok()
+                .filter(|n| *n >= 0)
+                .map(|n| n as u64)
+                .ok_or_else(|| negative(v))
+        };
+        // `size` is read first, then `max_docs` (the REST handlers' order).
+        let url = match (params.get("size"), params.get("max_docs")) {
+            (Some(a), Some(b)) => {
+                let (a, b) = (url_value(a)?, url_value(b)?);
+                if a != b {
+                    return Err(ApiError::illegal_argument(format!(
+                        "[max_docs] set to two different values [{a}] and [{b}]"
+                    )));
+                }
+                Some(a)
+            }
+            (Some(v), None) | (None, Some(v)) => Some(url_value(v)?),
             (None, None) => None,
         };
         let in_body = match body.and_then(|b| b.get("max_docs").or_else(|| b.get("size"))) {

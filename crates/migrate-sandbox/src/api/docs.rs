@@ -138,6 +138,7 @@ async fn write(ctx: Ctx, id: Option<String>, create_only: bool) -> ApiResult<Rep
         if let Some(m) = crate::dual_write::mirror_write(&mut c, &p, &r, auto_id) {
             m?;
         }
+        c.refresh_for(ctx.q("refresh"), &[&r.index]);
         r
     };
     Ok(Reply::Json(r.status, forced_refresh(&ctx, r.body())))
@@ -180,8 +181,10 @@ async fn get_doc(ctx: Ctx) -> ApiResult<Reply> {
         filter,
         fetch,
         version,
+        stale: ctx.q("realtime") == Some("false"),
     };
-    let c = ctx.shared.cluster();
+    let mut c = ctx.shared.cluster();
+    c.refresh_for(ctx.q("refresh"), &[ctx.param("index")]);
     let (found, out) = get_json(
         &c,
         &p,
@@ -210,6 +213,8 @@ pub struct GetOptions {
     pub fetch: FieldFetch,
     /// `version`: the document must have exactly this version (409 otherwise).
     pub version: Option<u64>,
+    /// `realtime=false`: read what searches see (the last refresh), not the live document.
+    pub stale: bool,
 }
 
 /// The body of a get (also each entry of `_mget`): whether the document exists, and the JSON.
@@ -232,10 +237,15 @@ pub fn get_json(
     if !index.is_open() {
         return Err(ApiError::index_closed(&index.name, &index.uuid));
     }
+    let docs = if opts.stale {
+        c.searcher(index)
+    } else {
+        &index.docs
+    };
     let doc = match ty {
-        Some(t) if t != "_all" => index.docs.get(t, id).filter(|d| *d.ty == *t),
-        _ if index.docs.typed => index.mappings.keys().find_map(|t| index.docs.get(t, id)),
-        _ => index.docs.get("_doc", id),
+        Some(t) if t != "_all" => docs.get(t, id).filter(|d| *d.ty == *t),
+        _ if docs.typed => index.mappings.keys().find_map(|t| docs.get(t, id)),
+        _ => docs.get("_doc", id),
     };
     let mut out = Vec::with_capacity(256);
     out.extend_from_slice(b"{\"_index\":");
@@ -288,7 +298,7 @@ pub fn get_json(
     } else {
         serde_json::from_slice(&doc.source).unwrap_or(Value::Null)
     };
-    if !filter.disabled {
+    if !filter.disabled && index.stores_source() {
         out.extend_from_slice(b",\"_source\":");
         if filter.is_identity() {
             out.extend_from_slice(&doc.source);
@@ -320,6 +330,7 @@ async fn del_doc(ctx: Ctx) -> ApiResult<Reply> {
         if let Some(m) = crate::dual_write::mirror_delete(&mut c, &p, &r) {
             m?;
         }
+        c.refresh_for(ctx.q("refresh"), &[&r.index]);
         r
     };
     Ok(Reply::Json(r.status, r.body()))

@@ -376,6 +376,7 @@ async fn put_settings(ctx: Ctx) -> ApiResult<Reply> {
                 }
             }
         }
+        c.refresh_setting_changed(n);
     }
     Reply::ok(json!({"acknowledged": true}))
 }
@@ -560,8 +561,11 @@ async fn open(ctx: Ctx) -> ApiResult<Reply> {
 }
 
 async fn refresh(ctx: Ctx) -> ApiResult<Reply> {
-    let c = ctx.shared.cluster();
+    let mut c = ctx.shared.cluster();
     let names = c.resolve(ctx.param("index"), resolve_opts(&ctx, false))?;
+    for n in &names {
+        c.refresh(n);
+    }
     for n in &names {
         if let Some(i) = c.indices.get(n)
             && !i.is_open()

@@ -49,12 +49,22 @@ async fn reindex(ctx: Ctx) -> ApiResult<Reply> {
             &ctx.shared.cluster(),
         )?);
     }
+    let description = describe(&req);
+    start_task(&ctx, req, "indices:data/write/reindex", description).await
+}
+
+/// Runs a reindex-engine request (a reindex or an update by query) as a task: to completion, or in
+/// the background with `wait_for_completion=false` (the result then kept in `.tasks`).
+pub async fn start_task(
+    ctx: &Ctx,
+    req: ReindexRequest,
+    action: &str,
+    description: String,
+) -> ApiResult<Reply> {
     let shared = ctx.shared.clone();
-    let (id, progress) = shared.tasks().start(
-        "indices:data/write/reindex",
-        describe(&req),
-        req.requests_per_second,
-    );
+    let (id, progress) = shared
+        .tasks()
+        .start(action, description, req.requests_per_second);
     if shared.product.task_headers()
         && let Some(opaque) = ctx.headers.get("x-opaque-id").and_then(|v| v.to_str().ok())
     {

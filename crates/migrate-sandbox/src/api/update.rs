@@ -56,7 +56,7 @@ async fn update_doc(ctx: Ctx) -> ApiResult<Reply> {
     }
     let r = {
         let mut c = ctx.shared.cluster();
-        update(
+        let r = update(
             &mut c,
             &p,
             ctx.param("index"),
@@ -64,7 +64,9 @@ async fn update_doc(ctx: Ctx) -> ApiResult<Reply> {
             ctx.param("id"),
             &ctx.body,
             if_seq_no(&ctx)?,
-        )?
+        )?;
+        c.refresh_for(ctx.q("refresh"), &[&r.index]);
+        r
     };
     Ok(Reply::Json(r.status, r.body()))
 }

@@ -38,6 +38,8 @@ pub struct Cluster {
     pub scripts: BTreeMap<String, Value>,
     /// Operation counters per index UUID (`_stats`).
     pub stats: HashMap<String, super::stats::IndexStats>,
+    /// What searches see of indexes whose refresh is off, by UUID (see [`super::refresh`]).
+    pub searchers: HashMap<String, std::sync::Arc<super::DocStore>>,
     /// Data nodes the sandbox stands for (0 or 1: one node, so replicas stay unassigned).
     pub nodes: u32,
 }

@@ -45,7 +45,7 @@ pub enum WriteOutcome {
 }
 
 /// The documents of one index.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct DocStore {
     slots: Vec<Option<Doc>>,
     ids: HashMap<Arc<str>, u32>,

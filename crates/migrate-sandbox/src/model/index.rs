@@ -88,6 +88,14 @@ impl Index {
             || is_true(&self.settings, "index.blocks.read_only")
     }
 
+    /// False when the mapping turns `_source` off (`_source: {enabled: false}`).
+    pub fn stores_source(&self) -> bool {
+        !self
+            .mappings
+            .values()
+            .any(|m| m.get("_source").and_then(|s| s.get("enabled")) == Some(&Value::Bool(false)))
+    }
+
     /// True when open.
     pub fn is_open(&self) -> bool {
         self.state == IndexState::Open

@@ -19,6 +19,19 @@ use crate::tasks::Progress;
 /// Attempts per search request when the source rejects with 429 (as reindex's search retry policy).
 const SEARCH_ATTEMPTS: u32 = 6;
 
+/// Index, version, routing and sequence number of a document pulled from a local index.
+#[derive(Debug, Clone, Default)]
+pub struct Origin {
+    /// Concrete index.
+    pub index: String,
+    /// `_version`.
+    pub version: u64,
+    /// `_routing`.
+    pub routing: Option<String>,
+    /// `_seq_no` and `_primary_term` when read (an update by query writes only if they still hold).
+    pub seq_no: (u64, u64),
+}
+
 /// One document pulled from a source.
 #[derive(Debug, Clone, Default)]
 pub struct PulledDoc {
@@ -28,8 +41,8 @@ pub struct PulledDoc {
     pub ty: Option<String>,
     /// Raw `_source`.
     pub source: Bytes,
-    /// Source index, version and routing (what a script sees as `ctx._index` …).
-    pub meta: Option<(String, u64, Option<String>)>,
+    /// Where a local document came from (what a script sees as `ctx._index` …).
+    pub meta: Option<Origin>,
 }
 
 #[derive(Deserialize)]

@@ -64,6 +64,12 @@ pub struct ReindexRequest {
     pub wait_for_completion: bool,
     /// The Painless `script` (compiled by the handler, which sees stored scripts).
     pub script: Option<crate::painless::Script>,
+    /// `slices` (`0`: `auto`, one per source shard).
+    pub slices: u64,
+    /// An update by query: every document is written back to its own index.
+    pub by_query: bool,
+    /// `refresh`: refresh the written indexes at the end.
+    pub refresh: bool,
 }
 
 fn strings(v: Option<&Value>) -> Vec<String> {
@@ -251,6 +257,12 @@ impl ReindexRequest {
             wait_for_completion: params.get("wait_for_completion").map(String::as_str)
                 != Some("false"),
             script: None,
+            slices: slices as u64,
+            by_query: false,
+            refresh: matches!(
+                params.get("refresh").map(String::as_str),
+                Some("" | "true" | "wait_for")
+            ),
         })
     }
 }

@@ -8,8 +8,9 @@ use std::time::{Duration, Instant};
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
-use super::remote::{PulledDoc, RemoteScroll};
+use super::remote::{Origin, PulledDoc, RemoteScroll};
 use super::request::{ReindexRequest, check_allowlist};
+use super::script::{Target, target};
 use crate::error::ApiError;
 use crate::flavor::TypeMode;
 use crate::model::cluster::Resolve;
@@ -77,9 +78,15 @@ fn local_docs(shared: &Shared, req: &ReindexRequest) -> Result<Vec<PulledDoc>, A
         let Some(idx) = names.get(h.index as usize).and_then(|n| c.indices.get(n)) else {
             continue;
         };
-        let Some(doc) = idx.docs.slot(h.slot) else {
+        let Some(doc) = c.searcher(idx).slot(h.slot) else {
             continue;
         };
+        if !idx.stores_source() {
+            return Err(ApiError::illegal_argument(format!(
+                "[{}][{}] didn't store _source",
+                idx.name, doc.id
+            )));
+        }
         let source = if req.source_filter.is_identity() {
             doc.source.clone()
         } else {
@@ -92,11 +99,12 @@ fn local_docs(shared: &Shared, req: &ReindexRequest) -> Result<Vec<PulledDoc>, A
             id: doc.id.to_string(),
             ty: Some(doc.ty.to_string()),
             source,
-            meta: Some((
-                idx.name.clone(),
-                doc.version,
-                doc.routing.as_deref().map(str::to_string),
-            )),
+            meta: Some(Origin {
+                index: idx.name.clone(),
+                version: doc.version,
+                routing: doc.routing.as_deref().map(str::to_string),
+                seq_no: (doc.seq_no, doc.primary_term),
+            }),
         });
     }
     Ok(out)
@@ -113,7 +121,16 @@ fn body(req: &ReindexRequest, p: &Progress, took: u128, failures: Vec<Value>) ->
     if p.cancelled.load(Ordering::SeqCst) {
         v["canceled"] = json!("by user request");
     }
-    let _ = req;
+    if req.by_query
+        && let Value::Object(m) = &mut v
+    {
+        // By-query responses have no `created`.
+        m.remove("created");
+    }
+    let slices = p.slice_statuses();
+    if !slices.is_empty() {
+        v["slices"] = Value::Array(slices);
+    }
     v
 }
 
@@ -166,6 +183,135 @@ pub async fn run_reindex(
             Err(e) => return (e.status, e.body()),
         },
     };
+    let slices = match (&mut source, req.slices) {
+        (Source::Local { docs, .. }, n) if n != 1 => {
+            let docs = std::mem::take(docs);
+            let n = if n == 0 {
+                auto_slices(&shared, &req)
+            } else {
+                n
+            };
+            let mut parts: Vec<Vec<PulledDoc>> = vec![Vec::new(); n as usize];
+            for (i, d) in docs.into_iter().enumerate() {
+                parts[i % n as usize].push(d);
+            }
+            parts
+        }
+        _ => Vec::new(),
+    };
+    let mut outcome = Copied::default();
+    if slices.is_empty() {
+        let counters = Counters {
+            slice: &progress,
+            parent: None,
+        };
+        match copy(&shared, &req, &mut source, &counters, &progress, 1.0).await {
+            Ok(c) => outcome = c,
+            Err(e) => return e,
+        }
+    } else {
+        let n = slices.len();
+        let children: Vec<Arc<Progress>> = (0..n)
+            .map(|_| Arc::new(Progress::new(progress.rps().map(|r| r / n as f64))))
+            .collect();
+        for (child, docs) in children.iter().zip(&slices) {
+            child.total.store(docs.len() as u64, Ordering::SeqCst);
+        }
+        progress.set_slices(children.clone());
+        for (child, docs) in children.iter().zip(slices) {
+            let mut part = Source::Local { docs, pos: 0 };
+            let counters = Counters {
+                slice: child,
+                parent: Some(&progress),
+            };
+            match copy(&shared, &req, &mut part, &counters, &progress, n as f64).await {
+                Ok(c) => {
+                    outcome.failures.extend(c.failures);
+                    if c.aborted {
+                        outcome.aborted = true;
+                        break;
+                    }
+                }
+                Err(e) => return e,
+            }
+        }
+    }
+    let Copied { aborted, failures } = outcome;
+    if req.refresh {
+        let mut c = shared.cluster();
+        let written: Vec<String> = if req.by_query {
+            c.resolve(&req.source_indices.join(","), Resolve::default())
+                .unwrap_or_default()
+        } else {
+            vec![req.dest_index.clone()]
+        };
+        let written: Vec<&str> = written.iter().map(String::as_str).collect();
+        c.refresh_for(Some("true"), &written);
+    }
+    if let Source::Remote(s, _) = &mut source {
+        s.clear().await;
+    }
+    let status = if aborted {
+        failures
+            .first()
+            .and_then(|f| f["status"].as_u64())
+            .and_then(|s| StatusCode::from_u16(s as u16).ok())
+            .unwrap_or(StatusCode::CONFLICT)
+    } else {
+        StatusCode::OK
+    };
+    (
+        status,
+        body(&req, &progress, start.elapsed().as_millis(), failures),
+    )
+}
+
+/// What one run of the batch loop left: whether it stopped on failures, and the failures.
+#[derive(Default)]
+struct Copied {
+    aborted: bool,
+    failures: Vec<Value>,
+}
+
+/// The counters a batch loop bumps: its slice's, and the parent's when sliced.
+struct Counters<'a> {
+    slice: &'a Progress,
+    parent: Option<&'a Progress>,
+}
+
+impl Counters<'_> {
+    fn add(&self, field: fn(&Progress) -> &std::sync::atomic::AtomicU64, n: u64) {
+        field(self.slice).fetch_add(n, Ordering::SeqCst);
+        if let Some(p) = self.parent {
+            field(p).fetch_add(n, Ordering::SeqCst);
+        }
+    }
+}
+
+/// `slices=auto`: one slice per primary shard of the source (the fewest among several indexes).
+fn auto_slices(shared: &Shared, req: &ReindexRequest) -> u64 {
+    let c = shared.cluster();
+    c.resolve(&req.source_indices.join(","), Resolve::default())
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|n| c.indices.get(n))
+        .map(|i| u64::from(i.shards()))
+        .min()
+        .unwrap_or(1)
+}
+
+/// Copies batches from `source` until it is drained, `max_docs` is reached, the task is
+/// cancelled, or a failure stops it. `share`: the slice count (a slice runs at 1/share of the rate).
+async fn copy(
+    shared: &Shared,
+    req: &ReindexRequest,
+    source: &mut Source,
+    counters: &Counters<'_>,
+    control: &Progress,
+    share: f64,
+) -> Result<Copied, Outcome> {
+    let product = shared.product;
+    let progress = control;
     let limit = req.max_docs.unwrap_or(u64::MAX);
     let mut taken = 0u64;
     let mut failures: Vec<Value> = Vec::new();
@@ -175,10 +321,10 @@ pub async fn run_reindex(
         let mut batch = match source.next(req.batch_size).await {
             Ok(b) => b,
             Err(e) => {
-                if let Source::Remote(s, _) = &mut source {
+                if let Source::Remote(s, _) = source {
                     s.clear().await;
                 }
-                return (e.status, e.body());
+                return Err((e.status, e.body()));
             }
         };
         if batch.is_empty() {
@@ -199,27 +345,32 @@ pub async fn run_reindex(
                         .or(Some("doc".into())),
                     _ => None,
                 };
-                let target = match scripted(req.script.as_ref(), d, &req.dest_index) {
+                let target = match target(req, d) {
                     Ok(t) => t,
                     Err(e) => {
                         drop(c);
-                        return (e.status, e.body());
+                        return Err((e.status, e.body()));
                     }
                 };
                 let target = match target {
                     Target::Noop => {
-                        progress.noops.fetch_add(1, Ordering::SeqCst);
+                        counters.add(|p| &p.noops, 1);
                         continue;
                     }
                     Target::Delete { index, id } => {
                         if crate::write::delete_doc(&mut c, &product, &index, ty.as_deref(), &id)
                             .is_ok_and(|r| r.result == "deleted")
                         {
-                            progress.deleted.fetch_add(1, Ordering::SeqCst);
+                            counters.add(|p| &p.deleted, 1);
                         }
                         continue;
                     }
                     Target::Write(t) => t,
+                };
+                let ty = if req.by_query {
+                    d.ty.clone().filter(|_| ty.is_some())
+                } else {
+                    ty
                 };
                 let w = DocWrite {
                     index: &target.index,
@@ -227,66 +378,58 @@ pub async fn run_reindex(
                     id: target.id,
                     source: target.source,
                     create_only: req.create_only,
-                    if_seq_no: None,
+                    if_seq_no: target.if_seq_no,
                     routing: target.routing,
                     ..Default::default()
                 };
                 match index_doc(&mut c, &product, w) {
-                    Ok(r) if r.status == StatusCode::CREATED => {
-                        progress.created.fetch_add(1, Ordering::SeqCst);
+                    Ok(r) if r.status == StatusCode::CREATED && !req.by_query => {
+                        counters.add(|p| &p.created, 1);
                     }
                     Ok(_) => {
-                        progress.updated.fetch_add(1, Ordering::SeqCst);
+                        counters.add(|p| &p.updated, 1);
                     }
                     Err(e) if e.kind == "version_conflict_engine_exception" => {
-                        progress.version_conflicts.fetch_add(1, Ordering::SeqCst);
+                        counters.add(|p| &p.version_conflicts, 1);
                         if !req.proceed_on_conflict {
-                            failures.push(failure(&req.dest_index, &d.id, &e, product.type_mode()));
+                            failures.push(failure(&target.index, &d.id, &e, product.type_mode()));
                         }
                     }
-                    Err(e) => {
-                        failures.push(failure(&req.dest_index, &d.id, &e, product.type_mode()))
-                    }
+                    Err(e) => failures.push(failure(&target.index, &d.id, &e, product.type_mode())),
                 }
             }
         }
-        progress.batches.fetch_add(1, Ordering::SeqCst);
+        counters.add(|p| &p.batches, 1);
         if !failures.is_empty() {
             aborted = true;
             break;
         }
         // Throttle: wait until the batch has taken `docs / requests_per_second`; re-read the rate in
         // short slices so a rethrottle takes effect at once.
+        // A slice runs at its share of the rate. When a rethrottle changes the rate mid-wait, the
+        // servers reschedule the wait and count only the rescheduled delay.
         let worked = batch_start.elapsed();
+        let mut counted_from = worked;
+        let mut rate = progress.rps();
         while let Some(rps) = progress.rps() {
-            let wanted = Duration::from_secs_f64(batch.len() as f64 / rps);
+            if Some(rps) != rate {
+                rate = Some(rps);
+                counted_from = batch_start.elapsed();
+            }
+            let wanted = Duration::from_secs_f64(batch.len() as f64 * share / rps);
             let spent = batch_start.elapsed();
             if spent >= wanted || progress.cancelled.load(Ordering::SeqCst) {
                 break;
             }
             tokio::time::sleep((wanted - spent).min(Duration::from_millis(50))).await;
         }
-        let throttled = batch_start.elapsed().saturating_sub(worked);
-        progress
-            .throttled_millis
-            .fetch_add(throttled.as_millis() as u64, Ordering::SeqCst);
+        if progress.rps() != rate {
+            counted_from = batch_start.elapsed();
+        }
+        let throttled = batch_start.elapsed().saturating_sub(counted_from);
+        counters.add(|p| &p.throttled_millis, throttled.as_millis() as u64);
     }
-    if let Source::Remote(s, _) = &mut source {
-        s.clear().await;
-    }
-    let status = if aborted {
-        failures
-            .first()
-            .and_then(|f| f["status"].as_u64())
-            .and_then(|s| StatusCode::from_u16(s as u16).ok())
-            .unwrap_or(StatusCode::CONFLICT)
-    } else {
-        StatusCode::OK
-    };
-    (
-        status,
-        body(&req, &progress, start.elapsed().as_millis(), failures),
-    )
+    Ok(Copied { aborted, failures })
 }
 
 fn failure(index: &str, id: &str, e: &ApiError, mode: TypeMode) -> Value {
@@ -295,67 +438,4 @@ fn failure(index: &str, id: &str, e: &ApiError, mode: TypeMode) -> Value {
         v["type"] = json!("_doc");
     }
     v
-}
-
-/// Where one pulled document goes after the script.
-enum Target {
-    Write(Write),
-    Noop,
-    Delete { index: String, id: String },
-}
-
-struct Write {
-    index: String,
-    id: Option<String>,
-    routing: Option<String>,
-    source: bytes::Bytes,
-}
-
-/// Runs the reindex script (if any) on a pulled document: `ctx._index`, `_id`, `_routing` choose
-/// the destination (`_id = null`: a generated id), `ctx.op` may skip or delete it.
-fn scripted(
-    script: Option<&crate::painless::Script>,
-    d: &PulledDoc,
-    dest: &str,
-) -> Result<Target, ApiError> {
-    let (src_index, version, routing) = d.meta.clone().unwrap_or_default();
-    let Some(script) = script else {
-        return Ok(Target::Write(Write {
-            index: dest.to_string(),
-            id: Some(d.id.clone()),
-            routing,
-            source: d.source.clone(),
-        }));
-    };
-    let source: Value = serde_json::from_slice(&d.source).unwrap_or(Value::Null);
-    let ctx = json!({
-        "_index": src_index, "_id": d.id, "_version": version, "_routing": routing,
-        "_source": source, "op": "index",
-    });
-    let out = script.execute(ctx)?;
-    let op = crate::painless::scroll_outcome(&out)?;
-    let text = |k: &str| {
-        out.get(k)
-            .filter(|v| !v.is_null())
-            .map(crate::painless::to_java_string)
-    };
-    // The destination index stays `dest` unless the script changed `_index`.
-    let index = match text("_index") {
-        Some(i) if i != src_index => i,
-        _ => dest.to_string(),
-    };
-    let id = text("_id");
-    Ok(match op {
-        crate::painless::ScrollOp::Noop => Target::Noop,
-        crate::painless::ScrollOp::Delete => Target::Delete {
-            index,
-            id: id.unwrap_or_default(),
-        },
-        crate::painless::ScrollOp::Index => Target::Write(Write {
-            index,
-            id,
-            routing: text("_routing"),
-            source: bytes::Bytes::from(serde_json::to_vec(&out["_source"]).unwrap_or_default()),
-        }),
-    })
 }

@@ -274,7 +274,7 @@ pub fn run_counted(
                 )
             })
             .collect();
-        for (slot, doc) in index.docs.iter() {
+        for (slot, doc) in cluster.searcher(index).iter() {
             if !req.types.is_empty() && !req.types.iter().any(|t| **t == *doc.ty) {
                 continue;
             }
@@ -357,7 +357,7 @@ pub fn render_hit(out: &mut Vec<u8>, index: &Index, doc: &Doc, hit: &HitRef, opt
     } else {
         Value::Null
     };
-    if !opts.source.disabled {
+    if !opts.source.disabled && index.stores_source() {
         out.extend_from_slice(b",\"_source\":");
         if opts.source.is_identity() {
             out.extend_from_slice(&doc.source);
@@ -393,7 +393,7 @@ pub fn render_hits(
         else {
             continue;
         };
-        let Some(doc) = index.docs.slot(hit.slot) else {
+        let Some(doc) = cluster.searcher(index).slot(hit.slot) else {
             continue;
         };
         if !first {
