@@ -8,6 +8,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::flavor::{Product, TypeMode};
 use crate::json::write_json;
 use crate::model::Cluster;
+use crate::model::routing::shard_of;
 use crate::router::RouteTable;
 use crate::search::fetch::FieldFetch;
 use crate::search::source::SourceFilter;
@@ -182,6 +183,7 @@ async fn get_doc(ctx: Ctx) -> ApiResult<Reply> {
         fetch,
         version,
         stale: ctx.q("realtime") == Some("false"),
+        routing: ctx.q("routing").map(str::to_string),
     };
     let mut c = ctx.shared.cluster();
     c.refresh_for(ctx.q("refresh"), &[ctx.param("index")]);
@@ -215,6 +217,8 @@ pub struct GetOptions {
     pub version: Option<u64>,
     /// `realtime=false`: read what searches see (the last refresh), not the live document.
     pub stale: bool,
+    /// `routing`: the shard to look on (the `_id`'s when absent).
+    pub routing: Option<String>,
 }
 
 /// The body of a get (also each entry of `_mget`): whether the document exists, and the JSON.
@@ -247,6 +251,14 @@ pub fn get_json(
         _ if docs.typed => index.mappings.keys().find_map(|t| docs.get(t, id)),
         _ => docs.get("_doc", id),
     };
+    // A routing value other than the write's looks on another shard.
+    let doc = doc.filter(|d| {
+        let wanted = opts.routing.as_deref().unwrap_or(id);
+        let stored = d.routing.as_deref().unwrap_or(id);
+        index.shards() == 1
+            || wanted == stored
+            || shard_of(index, p, wanted) == shard_of(index, p, stored)
+    });
     let mut out = Vec::with_capacity(256);
     out.extend_from_slice(b"{\"_index\":");
     write_json(&mut out, &json!(concrete));

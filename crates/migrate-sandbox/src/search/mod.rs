@@ -6,5 +6,6 @@ pub mod exec;
 pub mod fetch;
 pub mod fields;
 pub mod query;
+pub mod scroll_rules;
 pub mod sort;
 pub mod source;

@@ -312,7 +312,11 @@ impl Query {
             Query::Ids(ids) => ids.iter().any(|i| i == id),
             Query::Term { field, value } => {
                 if field == "_id" {
-                    return value.as_str() == Some(id);
+                    return match value {
+                        Value::String(s) => s == id,
+                        Value::Number(n) => n.to_string() == id,
+                        _ => false,
+                    };
                 }
                 let text = index.field_type(field).as_deref() == Some("text");
                 values(src, field).iter().any(|v| term_eq(v, value, text))
