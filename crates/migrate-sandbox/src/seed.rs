@@ -24,7 +24,6 @@ pub fn seed_docs(shared: &Arc<Shared>, index: &str, n: usize) -> usize {
             source: Bytes::from(src),
             create_only: false,
             if_seq_no: None,
-            ..Default::default()
         };
         if index_doc(&mut c, &p, w).is_ok() {
             ok += 1;

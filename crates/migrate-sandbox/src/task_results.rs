@@ -97,7 +97,6 @@ pub fn store(shared: &Shared, id: u64, result: &Result<Value, Value>) {
         source: bytes::Bytes::from(serde_json::to_vec(&doc).unwrap_or_default()),
         create_only: false,
         if_seq_no: None,
-        ..Default::default()
     };
     if let Err(e) = index_doc(&mut c, &product, w) {
         tracing::warn!(error = %e.reason, "sandbox: could not store a task result in .tasks");

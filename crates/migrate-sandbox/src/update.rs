@@ -112,7 +112,6 @@ pub fn update(
             source: bytes,
             create_only: false,
             if_seq_no: None,
-            ..Default::default()
         },
     )
 }

@@ -223,6 +223,11 @@ pub struct DocWrite<'a> {
     pub create_only: bool,
     /// `if_seq_no` / `if_primary_term`.
     pub if_seq_no: Option<(u64, u64)>,
+}
+
+/// The options of a write beyond [`DocWrite`] (kept apart so `DocWrite` literals stay valid).
+#[derive(Debug, Clone, Default)]
+pub struct WriteOptions {
     /// `routing`.
     pub routing: Option<String>,
     /// `version` with an external `version_type`.
@@ -326,6 +331,16 @@ pub fn index_doc(
     product: &Product,
     w: DocWrite<'_>,
 ) -> ApiResult<WriteResult> {
+    index_doc_with(cluster, product, w, WriteOptions::default())
+}
+
+/// Indexes a document with routing, an external version or `require_alias`.
+pub fn index_doc_with(
+    cluster: &mut Cluster,
+    product: &Product,
+    w: DocWrite<'_>,
+    o: WriteOptions,
+) -> ApiResult<WriteResult> {
     let parsed: Value = serde_json::from_slice(&w.source).map_err(|e| {
         ApiError::new(StatusCode::BAD_REQUEST, "mapper_parsing_exception", "failed to parse")
             .with("caused_by", json!({"type": "not_x_content_exception", "reason": format!("Compressor detection can only be called on some xcontent bytes or compressed xcontent bytes: {e}")}))
@@ -337,7 +352,7 @@ pub fn index_doc(
             "failed to parse, document is empty",
         ));
     }
-    if w.require_alias
+    if o.require_alias
         && !cluster
             .indices
             .values()
@@ -381,7 +396,7 @@ pub fn index_doc(
             );
             return Err(ApiError::version_conflict(&id, &tail, &name, &index.uuid));
         }
-        if let Some(tail) = w.version.and_then(|v| v.refuses(existing.version)) {
+        if let Some(tail) = o.version.and_then(|v| v.refuses(existing.version)) {
             return Err(ApiError::version_conflict(&id, &tail, &name, &index.uuid));
         }
     } else if let Some((seq, term)) = w.if_seq_no {
@@ -392,10 +407,10 @@ pub fn index_doc(
     crate::doc_check::check_document(product, index, &ty, &parsed, &id)?;
     dynamic_mapping(index, &ty, &parsed);
     let term = index.primary_term;
-    let version = w
+    let version = o
         .version
         .map_or(VersionSet::Next, |v| VersionSet::Exactly(v.version));
-    let routing = w.routing.map(Arc::from);
+    let routing = o.routing.map(Arc::from);
     let bytes = w.source.len() as u64;
     let (outcome, doc) = index
         .docs

@@ -14,7 +14,7 @@ use crate::flavor::Product;
 use crate::json::write_json;
 use crate::router::RouteTable;
 use crate::update::update;
-use crate::write::{DocWrite, WriteResult, delete_doc, index_doc};
+use crate::write::{DocWrite, WriteOptions, WriteResult, delete_doc, index_doc_with};
 
 /// Registers the routes.
 pub fn register(t: &mut RouteTable) {
@@ -248,7 +248,7 @@ async fn bulk(ctx: Ctx) -> ApiResult<Reply> {
                     ));
                 };
                 let create_only = op == "create" || meta.op_type.as_deref() == Some("create");
-                index_doc(
+                index_doc_with(
                     &mut c,
                     &p,
                     DocWrite {
@@ -260,6 +260,8 @@ async fn bulk(ctx: Ctx) -> ApiResult<Reply> {
                         source: Bytes::copy_from_slice(&source),
                         create_only,
                         if_seq_no: if_seq,
+                    },
+                    WriteOptions {
                         routing: meta.routing.clone().or(default_routing.clone()),
                         version: crate::api::docs::external_version(
                             meta.version.as_deref(),

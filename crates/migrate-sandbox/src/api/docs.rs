@@ -12,7 +12,7 @@ use crate::model::routing::shard_of;
 use crate::router::RouteTable;
 use crate::search::fetch::FieldFetch;
 use crate::search::source::SourceFilter;
-use crate::write::{DocWrite, ExternalVersion, index_doc};
+use crate::write::{DocWrite, ExternalVersion, WriteOptions, index_doc_with};
 
 /// Registers the routes.
 pub fn register(t: &mut RouteTable) {
@@ -128,6 +128,8 @@ async fn write(ctx: Ctx, id: Option<String>, create_only: bool) -> ApiResult<Rep
         source: ctx.body.clone(),
         create_only,
         if_seq_no: if_seq_no(&ctx)?,
+    };
+    let o = WriteOptions {
         routing: ctx.q("routing").map(str::to_string),
         version: external_version(ctx.q("version"), ctx.q("version_type"))?,
         require_alias: ctx.flag("require_alias"),
@@ -135,7 +137,7 @@ async fn write(ctx: Ctx, id: Option<String>, create_only: bool) -> ApiResult<Rep
     let auto_id = w.id.is_none();
     let r = {
         let mut c = ctx.shared.cluster();
-        let r = index_doc(&mut c, &p, w)?;
+        let r = index_doc_with(&mut c, &p, w, o)?;
         if let Some(m) = crate::dual_write::mirror_write(&mut c, &p, &r, auto_id) {
             m?;
         }

@@ -18,7 +18,7 @@ use crate::search::context::RenderOptions;
 use crate::search::exec::{self, SearchRequest, TrackTotal};
 use crate::state::Shared;
 use crate::tasks::Progress;
-use crate::write::{DocWrite, index_doc};
+use crate::write::{DocWrite, WriteOptions, index_doc_with};
 
 /// The outcome: HTTP status and body (the reindex response, or an error body).
 pub type Outcome = (StatusCode, Value);
@@ -379,10 +379,12 @@ async fn copy(
                     source: target.source,
                     create_only: req.create_only,
                     if_seq_no: target.if_seq_no,
+                };
+                let o = WriteOptions {
                     routing: target.routing,
                     ..Default::default()
                 };
-                match index_doc(&mut c, &product, w) {
+                match index_doc_with(&mut c, &product, w, o) {
                     Ok(r) if r.status == StatusCode::CREATED && !req.by_query => {
                         counters.add(|p| &p.created, 1);
                     }
