@@ -170,6 +170,11 @@ pub struct TaskRegistry {
 }
 
 impl TaskRegistry {
+    /// The id the next task will get (a transient task such as a `_tasks` listing shows it).
+    pub fn peek_next(&self) -> u64 {
+        self.next + 1
+    }
+
     /// Registers a running task and returns its id and counters.
     pub fn start(
         &mut self,

@@ -30,8 +30,27 @@ pub struct Table {
     pub rows: Vec<Vec<String>>,
 }
 
-/// Renders a table per the request's `format`, `v`, `h` and `s`.
+/// Renders a table per the request's `format`, `v`, `h`, `s`, `ts` and `help`.
 pub fn render(ctx: &Ctx, t: Table) -> ApiResult<Reply> {
+    if ctx.flag("help") {
+        // One line per column: name | aliases | description (the sandbox describes a column by
+        // its name).
+        let w = t.columns.iter().map(|(c, _)| c.len()).max().unwrap_or(0);
+        let aliases: Vec<String> = t.columns.iter().map(|(_, a)| a.join(",")).collect();
+        let wa = aliases.iter().map(String::len).max().unwrap_or(0);
+        let mut text = String::new();
+        for ((c, _), a) in t.columns.iter().zip(&aliases) {
+            text.push_str(&format!(
+                "{c:<w$} | {a:<wa$} | {}\n",
+                c.replace(['.', '_'], " ")
+            ));
+        }
+        return Ok(Reply::Raw(
+            StatusCode::OK,
+            text.into_bytes(),
+            "text/plain; charset=UTF-8",
+        ));
+    }
     let wanted: Vec<usize> = match ctx.q("h") {
         Some(h) => h
             .split(',')
@@ -44,6 +63,8 @@ pub fn render(ctx: &Ctx, t: Table) -> ApiResult<Reply> {
         None => t
             .defaults
             .iter()
+            // `ts=false` drops the time columns.
+            .filter(|d| !(ctx.q("ts") == Some("false") && matches!(**d, "epoch" | "timestamp")))
             .filter_map(|d| t.columns.iter().position(|(c, _)| c == d))
             .collect(),
     };

@@ -265,19 +265,18 @@ async fn nodes(ctx: Ctx) -> ApiResult<Reply> {
         "build_hash".into(),
         json!("5a3d1c8b0f0e6d2c9a1b7e4f3c2d1e0f9a8b7c6d"),
     );
-    node.insert(
-        "roles".into(),
-        json!([
-            "data",
-            "ingest",
-            if p.is_opensearch() && p.version.major >= 2 {
-                "cluster_manager"
-            } else {
-                "master"
-            },
-            "remote_cluster_client"
-        ]),
-    );
+    node.insert("roles".into(), json!(node_roles(&p)));
+    if want("aggregations") && p.is_opensearch() && p.version.major >= 2 {
+        // The aggregation types a node supports and the value types each accepts (a subset).
+        let other = json!({"types": ["other"]});
+        let numeric = json!({"types": ["boolean", "date", "numeric"]});
+        node.insert(
+            "aggregations".into(),
+            json!({"filter": other, "filters": other, "global": other, "missing": {"types": ["boolean", "bytes", "date", "geopoint", "ip", "numeric", "range"]},
+                "avg": numeric, "max": numeric, "min": numeric, "sum": numeric,
+                "terms": {"types": ["boolean", "bytes", "date", "ip", "numeric"]}}),
+        );
+    }
     if want("settings") {
         node.insert(
             "settings".into(),
@@ -321,7 +320,7 @@ async fn nodes_stats(ctx: Ctx) -> ApiResult<Reply> {
         "name": s.node_name,
         "host": "127.0.0.1",
         "ip": "127.0.0.1",
-        "roles": ["data", "ingest", if s.product.is_opensearch() && s.product.version.major >= 2 { "cluster_manager" } else { "master" }],
+        "roles": node_roles(&s.product),
         "fs": fs,
     });
     let mut nodes = Map::new();
@@ -329,4 +328,23 @@ async fn nodes_stats(ctx: Ctx) -> ApiResult<Reply> {
     Reply::ok(
         json!({"_nodes": {"total": 1, "successful": 1, "failed": 0}, "cluster_name": s.cluster_name, "nodes": Value::Object(nodes)}),
     )
+}
+
+/// The node's roles as `_nodes` lists them: sorted from ES 7.8 and on OpenSearch (`master` is
+/// `cluster_manager` from OpenSearch 2), `remote_cluster_client` from ES 7.3.
+pub fn node_roles(p: &crate::flavor::Product) -> Vec<&'static str> {
+    use crate::flavor::Version;
+    let manager = if p.is_opensearch() && p.version.major >= 2 {
+        "cluster_manager"
+    } else {
+        "master"
+    };
+    let mut roles = vec![manager, "data", "ingest"];
+    if p.is_opensearch() || p.version >= Version::new(7, 3, 0) {
+        roles.push("remote_cluster_client");
+    }
+    if p.is_opensearch() || p.version >= Version::new(7, 8, 0) {
+        roles.sort_unstable();
+    }
+    roles
 }

@@ -120,6 +120,6 @@ async fn rethrottle(ctx: Ctx) -> ApiResult<Reply> {
     let addr = s.address();
     Ok(Reply::Json(
         StatusCode::OK,
-        json!({"nodes": {s.node_id.clone(): {"name": s.node_name, "transport_address": addr, "host": "127.0.0.1", "ip": addr, "roles": ["data", "ingest", "master"], "tasks": Value::Object(task_map)}}}),
+        json!({"nodes": {s.node_id.clone(): {"name": s.node_name, "transport_address": addr, "host": "127.0.0.1", "ip": addr, "roles": super::cluster::node_roles(&s.product), "tasks": Value::Object(task_map)}}}),
     ))
 }
