@@ -1,6 +1,7 @@
 //! migrate-sandbox: an Elasticsearch/OpenSearch-compatible HTTP server for tests and the demo
 //! (version-true responses, remote reindex, snapshots, request log, fault injection, optional auth).
 
+pub mod active_shards;
 pub mod api;
 pub mod auth;
 pub mod dates;

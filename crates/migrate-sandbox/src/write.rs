@@ -160,6 +160,8 @@ pub fn create_index(
     }
     cluster.indices.insert(name.to_string(), index);
     cluster.refresh_setting_changed(name);
+    let rate = cluster.byte_rate;
+    cluster.start_replica_recovery(name, rate);
     Ok(uuid)
 }
 

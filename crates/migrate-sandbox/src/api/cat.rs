@@ -199,7 +199,7 @@ async fn indices(ctx: Ctx) -> ApiResult<Reply> {
         // Closed indexes keep replicated shards (and a health) from ES 7.2 and on OpenSearch.
         let closed_health = p.is_opensearch() || p.version >= crate::flavor::Version::new(7, 2, 0);
         let shows_health = i.is_open() || closed_health;
-        if health.is_some_and(|h| !shows_health || i.health() != h) {
+        if health.is_some_and(|h| !shows_health || c.index_health(i) != h) {
             continue;
         }
         let bytes = i.docs.source_bytes() + 230 * i.shards() as usize;
@@ -207,7 +207,7 @@ async fn indices(ctx: Ctx) -> ApiResult<Reply> {
         let dash = |s: String| if open { s } else { String::new() };
         rows.push(vec![
             if shows_health {
-                i.health().to_string()
+                c.index_health(i).to_string()
             } else {
                 String::new()
             },
@@ -261,15 +261,17 @@ async fn indices(ctx: Ctx) -> ApiResult<Reply> {
 /// Cluster status colour and shard counts (shared with `_cluster/health`).
 pub fn cluster_counts(c: &crate::model::Cluster) -> (&'static str, u32, u32, u32) {
     let mut status = "green";
-    let (mut pri, mut unassigned) = (0, 0);
+    let (mut pri, mut active, mut unassigned) = (0, 0, 0);
     for i in c.indices.values().filter(|i| i.is_open()) {
-        pri += i.shards();
-        unassigned += i.shards() * i.replicas();
-        if i.replicas() > 0 {
+        let copies = c.copies(i);
+        pri += copies.primaries;
+        active += copies.active;
+        unassigned += copies.unassigned;
+        if c.index_health(i) == "yellow" {
             status = "yellow";
         }
     }
-    (status, pri, pri, unassigned)
+    (status, pri, active, unassigned)
 }
 
 fn epoch_row() -> (String, String) {

@@ -76,27 +76,30 @@ fn health_body(ctx: &Ctx) -> ApiResult<(Value, &'static str, bool)> {
             && c.resolve(item, resolve_opts(ctx, true)).is_err()
     });
     let mut status = if missing { "red" } else { "green" };
-    let (mut pri, mut unassigned) = (0u32, 0u32);
+    let (mut pri, mut active, mut init, mut unassigned) = (0u32, 0u32, 0u32, 0u32);
     let mut per_index = Map::new();
     for n in &names {
         let Some(i) = c.indices.get(n) else { continue };
         if !i.is_open() {
             continue;
         }
-        let h = s.snapshots.restoring_health(n).unwrap_or(i.health());
+        let h = s.snapshots.restoring_health(n).unwrap_or(c.index_health(i));
         if rank(h) > rank(status) {
             status = h;
         }
-        pri += i.shards();
-        unassigned += i.shards() * i.replicas();
+        let copies = c.copies(i);
+        pri += copies.primaries;
+        active += copies.active;
+        init += copies.initializing;
+        unassigned += copies.unassigned;
         per_index.insert(
             n.clone(),
-            json!({"status": h, "number_of_shards": i.shards(), "number_of_replicas": i.replicas(), "active_primary_shards": i.shards(),
-                   "active_shards": i.shards(), "relocating_shards": 0, "initializing_shards": 0, "unassigned_shards": i.shards() * i.replicas()}),
+            json!({"status": h, "number_of_shards": i.shards(), "number_of_replicas": i.replicas(), "active_primary_shards": copies.primaries,
+                   "active_shards": copies.active, "relocating_shards": 0, "initializing_shards": copies.initializing, "unassigned_shards": copies.unassigned}),
         );
     }
     if idx_expr.is_empty() {
-        let (st, p, _, u) = cluster_counts(&c);
+        let (st, _, _, _) = cluster_counts(&c);
         status = st;
         if c.indices
             .keys()
@@ -104,20 +107,19 @@ fn health_body(ctx: &Ctx) -> ApiResult<(Value, &'static str, bool)> {
         {
             status = "red";
         }
-        pri = p;
-        unassigned = u;
     }
-    let pct = if pri + unassigned == 0 {
+    let total = active + init + unassigned;
+    let pct = if total == 0 {
         100.0
     } else {
-        f64::from(pri) * 100.0 / f64::from(pri + unassigned)
+        f64::from(active) * 100.0 / f64::from(total)
     };
     let mut m = Map::new();
     m.insert("cluster_name".into(), json!(s.cluster_name));
     m.insert("status".into(), json!(status));
     m.insert("timed_out".into(), json!(false));
-    m.insert("number_of_nodes".into(), json!(1));
-    m.insert("number_of_data_nodes".into(), json!(1));
+    m.insert("number_of_nodes".into(), json!(c.node_count()));
+    m.insert("number_of_data_nodes".into(), json!(c.node_count()));
     if s.product.is_opensearch() {
         m.insert("discovered_master".into(), json!(true));
         if s.product.version.major >= 2 {
@@ -125,9 +127,9 @@ fn health_body(ctx: &Ctx) -> ApiResult<(Value, &'static str, bool)> {
         }
     }
     m.insert("active_primary_shards".into(), json!(pri));
-    m.insert("active_shards".into(), json!(pri));
+    m.insert("active_shards".into(), json!(active));
     m.insert("relocating_shards".into(), json!(0));
-    m.insert("initializing_shards".into(), json!(0));
+    m.insert("initializing_shards".into(), json!(init));
     m.insert("unassigned_shards".into(), json!(unassigned));
     m.insert("delayed_unassigned_shards".into(), json!(0));
     m.insert("number_of_pending_tasks".into(), json!(0));
@@ -150,7 +152,10 @@ async fn health(ctx: Ctx) -> ApiResult<Reply> {
     loop {
         let (mut body, status, missing) = health_body(&ctx)?;
         // A missing index is waited for even without `wait_for_status`: it must at least exist.
-        let unmet = missing || wanted.as_deref().is_some_and(|w| rank(status) > rank(w));
+        let initializing = body["initializing_shards"].as_u64().unwrap_or(0) > 0;
+        let unmet = missing
+            || wanted.as_deref().is_some_and(|w| rank(status) > rank(w))
+            || (ctx.flag("wait_for_no_initializing_shards") && initializing);
         if !unmet {
             return Reply::ok(body);
         }

@@ -135,6 +135,15 @@ async fn write(ctx: Ctx, id: Option<String>, create_only: bool) -> ApiResult<Rep
         require_alias: ctx.flag("require_alias"),
     };
     let auto_id = w.id.is_none();
+    let shown_id = w.id.clone().unwrap_or_default();
+    crate::active_shards::wait_for_active(
+        &ctx.shared,
+        w.index,
+        ctx.q("wait_for_active_shards"),
+        crate::active_shards::write_timeout(ctx.q("timeout"))?,
+        |i| format!("index {{[{i}][_doc][{shown_id}]}}"),
+    )
+    .await?;
     let r = {
         let mut c = ctx.shared.cluster();
         let r = index_doc_with(&mut c, &p, w, o)?;

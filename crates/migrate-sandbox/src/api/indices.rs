@@ -366,6 +366,7 @@ async fn put_settings(ctx: Ctx) -> ApiResult<Reply> {
         }
     }
     let preserve = ctx.flag("preserve_existing");
+    let replicas_changed = updates.contains_key("index.number_of_replicas");
     for n in &names {
         if let Some(i) = c.indices.get_mut(n) {
             for (k, v) in &updates {
@@ -377,6 +378,10 @@ async fn put_settings(ctx: Ctx) -> ApiResult<Reply> {
             }
         }
         c.refresh_setting_changed(n);
+        if replicas_changed {
+            let rate = c.byte_rate;
+            c.start_replica_recovery(n, rate);
+        }
     }
     Reply::ok(json!({"acknowledged": true}))
 }

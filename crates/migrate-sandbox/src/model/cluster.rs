@@ -42,6 +42,10 @@ pub struct Cluster {
     pub searchers: HashMap<String, std::sync::Arc<super::DocStore>>,
     /// Data nodes the sandbox stands for (0 or 1: one node, so replicas stay unassigned).
     pub nodes: u32,
+    /// Peer recoveries of replicas by index UUID (see [`super::replicas`]).
+    pub replica_recoveries: HashMap<String, super::replicas::ReplicaRecovery>,
+    /// Bytes per second transfers move at (`None`: at once).
+    pub byte_rate: Option<u64>,
 }
 
 /// How to expand an index expression.

@@ -5,6 +5,7 @@ pub mod cluster;
 pub mod docs;
 pub mod index;
 pub mod refresh;
+pub mod replicas;
 pub mod routing;
 pub mod settings;
 pub mod stats;

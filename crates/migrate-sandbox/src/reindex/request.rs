@@ -70,6 +70,10 @@ pub struct ReindexRequest {
     pub by_query: bool,
     /// `refresh`: refresh the written indexes at the end.
     pub refresh: bool,
+    /// `wait_for_active_shards` of the writes.
+    pub active_shards: Option<String>,
+    /// `timeout` of the writes (how long they wait for active shards).
+    pub timeout: std::time::Duration,
 }
 
 fn strings(v: Option<&Value>) -> Vec<String> {
@@ -263,6 +267,10 @@ impl ReindexRequest {
                 params.get("refresh").map(String::as_str),
                 Some("" | "true" | "wait_for")
             ),
+            active_shards: params.get("wait_for_active_shards").cloned(),
+            timeout: crate::active_shards::write_timeout(
+                params.get("timeout").map(String::as_str),
+            )?,
         })
     }
 }

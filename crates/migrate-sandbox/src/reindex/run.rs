@@ -333,6 +333,36 @@ async fn copy(
         let room = (limit - taken) as usize;
         batch.truncate(room);
         taken += batch.len() as u64;
+        // The batch's bulk waits for the destination's active copies.
+        let written = if req.by_query {
+            batch
+                .first()
+                .and_then(|d| d.meta.as_ref())
+                .map(|m| m.index.clone())
+        } else {
+            Some(req.dest_index.clone())
+        };
+        if let Some(ix) = written {
+            let n = batch.len();
+            let describe =
+                |i: &str| format!("BulkShardRequest [[{i}][0]] containing [{n}] requests");
+            if let Err(e) = crate::active_shards::wait_for_active(
+                shared,
+                &ix,
+                req.active_shards.as_deref(),
+                req.timeout,
+                describe,
+            )
+            .await
+            {
+                for d in &batch {
+                    failures.push(failure(&ix, &d.id, &e, product.type_mode()));
+                }
+                counters.add(|p| &p.batches, 1);
+                aborted = true;
+                break;
+            }
+        }
         {
             let mut c = shared.cluster();
             for d in batch.iter() {
