@@ -7,6 +7,7 @@ pub mod auth;
 pub mod dates;
 pub mod doc_check;
 pub mod dual_write;
+pub mod dynamic;
 pub mod error;
 pub mod faults;
 pub mod flavor;

@@ -5,12 +5,11 @@ use std::sync::Arc;
 
 use axum::http::StatusCode;
 use bytes::Bytes;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use crate::error::{ApiError, ApiResult};
 use crate::flavor::{Product, TypeMode};
 use crate::mapping_body::mapping_bodies;
-use crate::model::index::empty_mapping;
 use crate::model::settings::{FlatSettings, flatten, normalize_index_keys};
 use crate::model::{
     Cluster, DocStore, Index, IndexState, RecoverySource, VersionSet, WriteOutcome,
@@ -407,7 +406,8 @@ pub fn index_doc_with(
         return Err(ApiError::version_conflict(&id, &tail, &name, &index.uuid));
     }
     crate::doc_check::check_document(product, index, &ty, &parsed, &id)?;
-    dynamic_mapping(index, &ty, &parsed);
+    crate::dynamic::check(product, index, &ty, &parsed)?;
+    crate::dynamic::apply(index, &ty, &parsed);
     let term = index.primary_term;
     let version = o
         .version
@@ -505,71 +505,5 @@ pub fn delete_doc_if(
         result: if found { "deleted" } else { "not_found" },
         seq_no: with_seq.then_some((seq_no, term)),
         legacy_flag: (!with_seq).then_some(("found", found)),
-    })
-}
-
-/// Adds mappings for fields not mapped yet (dynamic mapping).
-fn dynamic_mapping(index: &mut Index, ty: &str, doc: &Value) {
-    let Value::Object(fields) = doc else { return };
-    let mapping = index
-        .mappings
-        .entry(ty.to_string())
-        .or_insert_with(empty_mapping);
-    if mapping.get("dynamic").and_then(Value::as_str) == Some("false") {
-        return;
-    }
-    add_fields(mapping, fields);
-}
-
-fn add_fields(mapping: &mut Value, fields: &Map<String, Value>) {
-    let Value::Object(m) = mapping else { return };
-    let props = m.entry("properties").or_insert_with(|| json!({}));
-    let Value::Object(props) = props else { return };
-    for (k, v) in fields {
-        if k.starts_with('_')
-            && matches!(
-                k.as_str(),
-                "_id" | "_index" | "_source" | "_type" | "_routing"
-            )
-        {
-            continue;
-        }
-        match props.get_mut(k) {
-            Some(existing) => {
-                if let (Value::Object(child), Some(_)) = (v, existing.get("properties")) {
-                    add_fields(existing, child);
-                }
-            }
-            None => {
-                if let Some(m) = infer(v) {
-                    props.insert(k.clone(), m);
-                }
-            }
-        }
-    }
-}
-
-fn infer(v: &Value) -> Option<Value> {
-    Some(match v {
-        Value::Null => return None,
-        Value::Bool(_) => json!({"type": "boolean"}),
-        Value::Number(n) if n.is_i64() || n.is_u64() => json!({"type": "long"}),
-        Value::Number(_) => json!({"type": "float"}),
-        Value::String(s) => {
-            if s.len() >= 10
-                && s.as_bytes()[4] == b'-'
-                && crate::search::fields::parse_date_millis(s).is_some()
-            {
-                json!({"type": "date"})
-            } else {
-                json!({"type": "text", "fields": {"keyword": {"type": "keyword", "ignore_above": 256}}})
-            }
-        }
-        Value::Array(a) => return a.iter().find_map(infer),
-        Value::Object(o) => {
-            let mut m = json!({});
-            add_fields(&mut m, o);
-            m
-        }
     })
 }

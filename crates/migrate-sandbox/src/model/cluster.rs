@@ -103,18 +103,22 @@ impl Cluster {
                     if self.hide_system && crate::names::is_system(name) && !item.starts_with('.') {
                         continue;
                     }
-                    // Hidden indexes stay out of wildcards, except a `.` pattern for dot-names.
-                    if is_true(&idx.settings, "index.hidden")
-                        && !opts.include_hidden
-                        && !(item.starts_with('.') && name.starts_with('.'))
-                    {
+                    if !(opts.include_closed || idx.is_open()) {
                         continue;
                     }
-                    if glob(item, name) && (opts.include_closed || idx.is_open()) {
+                    // Hidden indexes and hidden aliases stay out of wildcards, except a `.`
+                    // pattern for dot-names.
+                    let shown = |hidden: bool, n: &str| {
+                        !hidden
+                            || opts.include_hidden
+                            || (item.starts_with('.') && n.starts_with('.'))
+                    };
+                    if glob(item, name) && shown(is_true(&idx.settings, "index.hidden"), name) {
                         out.push(name.clone());
                     }
-                    for alias in idx.aliases.keys() {
-                        if glob(item, alias) && (opts.include_closed || idx.is_open()) {
+                    for (alias, meta) in &idx.aliases {
+                        let hidden = meta.get("is_hidden") == Some(&Value::Bool(true));
+                        if glob(item, alias) && shown(hidden, alias) {
                             out.push(name.clone());
                         }
                     }
