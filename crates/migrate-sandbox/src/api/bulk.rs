@@ -13,6 +13,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::flavor::Product;
 use crate::json::write_json;
 use crate::router::RouteTable;
+use crate::search::source::SourceFilter;
 use crate::update::update;
 use crate::write::{DocWrite, WriteOptions, WriteResult, delete_doc, index_doc_with};
 
@@ -73,6 +74,8 @@ struct Meta {
     version: Option<String>,
     version_type: Option<String>,
     require_alias: Option<bool>,
+    pipeline: Option<String>,
+    source: Option<Value>,
 }
 
 /// The metadata keys an action line may hold (anything else is refused, as `_version` and
@@ -153,6 +156,8 @@ fn parse_action(line: &[u8], n: usize) -> ApiResult<(&'static str, Meta)> {
             "version" => out.version = text,
             "version_type" => out.version_type = text,
             "require_alias" => out.require_alias = v.as_bool().or(text.map(|t| t == "true")),
+            "pipeline" => out.pipeline = text,
+            "_source" => out.source = Some(v.clone()),
             _ => {}
         }
     }
@@ -174,6 +179,7 @@ fn push_item(
     items: &mut Vec<u8>,
     op: &str,
     result: ApiResult<WriteResult>,
+    get: Option<Value>,
     errors: &mut bool,
     product: &Product,
     names: impl FnOnce() -> (String, Option<String>, String),
@@ -183,7 +189,15 @@ fn push_item(
     }
     items.extend_from_slice(format!("{{\"{op}\":").as_bytes());
     match result {
-        Ok(r) => r.write_json(items, true),
+        Ok(r) => {
+            r.write_json(items, true);
+            if let Some(g) = get {
+                items.pop();
+                items.extend_from_slice(b",\"get\":");
+                write_json(items, &g);
+                items.push(b'}');
+            }
+        }
         Err(e) => {
             *errors = true;
             let (index, ty, id) = names();
@@ -201,6 +215,7 @@ async fn bulk(ctx: Ctx) -> ApiResult<Reply> {
     let mut items: Vec<u8> = Vec::with_capacity(ctx.body.len() / 2);
     let mut errors = false;
     let default_routing = ctx.q("routing").map(str::to_string);
+    let default_pipeline = ctx.q("pipeline").map(str::to_string);
     let require_alias = ctx.flag("require_alias");
     let mut it = lines(&ctx.body);
     let mut touched: Vec<String> = Vec::new();
@@ -223,6 +238,7 @@ async fn bulk(ctx: Ctx) -> ApiResult<Reply> {
             .reject_item(ctx.method.as_str(), &ctx.path);
         let empty_id = id.as_deref() == Some("") && op != "delete";
         let if_seq = meta.if_seq_no.zip(meta.if_primary_term);
+        let mut get_block: Option<Value> = None;
         let result = match op {
             _ if empty_id => {
                 it.next();
@@ -240,6 +256,24 @@ async fn bulk(ctx: Ctx) -> ApiResult<Reply> {
                         "rejected execution of primary operation [shard_detail=[{index}][0][P], shard_max_coordinating_and_primary_bytes=0, shard_max_replica_bytes=0] on the write thread pool (sandbox fault injection)"
                     ),
                 ))
+            }
+            "index" | "create"
+                if meta
+                    .pipeline
+                    .clone()
+                    .or(default_pipeline.clone())
+                    .is_some_and(|p| p != "_none") =>
+            {
+                it.next();
+                // The sandbox has no ingest pipelines: any named one does not exist.
+                let name = meta
+                    .pipeline
+                    .clone()
+                    .or(default_pipeline.clone())
+                    .unwrap_or_default();
+                Err(ApiError::illegal_argument(format!(
+                    "pipeline with id [{name}] does not exist"
+                )))
             }
             "index" | "create" => {
                 let Some((_, source)) = it.next() else {
@@ -284,8 +318,18 @@ async fn bulk(ctx: Ctx) -> ApiResult<Reply> {
                         "The bulk request must be terminated by a newline [\\n]",
                     ));
                 };
+                // `_source` of the update (action line, body, or the request) asks for the
+                // document as updated in a `get` block.
+                let body_source = serde_json::from_slice::<Value>(&body)
+                    .ok()
+                    .and_then(|b| b.get("_source").cloned());
+                let wanted = meta.source.clone().or(body_source);
+                let filter = update_source_filter(&ctx, wanted.as_ref());
                 match &id {
-                    Some(id) => update(&mut c, &p, &index, ty.as_deref(), id, &body, if_seq),
+                    Some(id) => update(&mut c, &p, &index, ty.as_deref(), id, &body, if_seq)
+                        .inspect(|r| {
+                            get_block = filter.and_then(|f| updated_source(&c, r, &f));
+                        }),
                     None => Err(ApiError::validation(&["id is missing".into()])),
                 }
             }
@@ -328,12 +372,18 @@ async fn bulk(ctx: Ctx) -> ApiResult<Reply> {
         {
             touched.push(r.index.clone());
         }
-        push_item(&mut items, shown, result, &mut errors, &p, || {
-            (index.clone(), ty.clone(), id.clone().unwrap_or_default())
-        });
+        push_item(
+            &mut items,
+            shown,
+            result,
+            get_block,
+            &mut errors,
+            &p,
+            || (index.clone(), ty.clone(), id.clone().unwrap_or_default()),
+        );
         if let Some((key, m)) = mirror {
             let target = dual_write::target(&c, &p, &index_of(&m, &index)).map(|t| t.0);
-            push_item(&mut items, key, m, &mut errors, &p, || {
+            push_item(&mut items, key, m, None, &mut errors, &p, || {
                 (
                     target.clone().unwrap_or_default(),
                     None,
@@ -360,4 +410,38 @@ async fn bulk(ctx: Ctx) -> ApiResult<Reply> {
         out,
         "application/json; charset=UTF-8",
     ))
+}
+
+/// The `_source` filter an update's `get` block uses, if one is asked for.
+fn update_source_filter(ctx: &Ctx, wanted: Option<&Value>) -> Option<SourceFilter> {
+    match wanted {
+        Some(v) => {
+            let f = SourceFilter::from_body(v);
+            (!f.disabled).then_some(f)
+        }
+        None if ctx.q("_source").is_some()
+            || ctx.q("_source_includes").is_some()
+            || ctx.q("_source_excludes").is_some() =>
+        {
+            let mut f = SourceFilter::default();
+            f.apply_params(
+                ctx.q("_source"),
+                ctx.q("_source_includes"),
+                ctx.q("_source_excludes"),
+            );
+            (!f.disabled).then_some(f)
+        }
+        None => None,
+    }
+}
+
+/// The `get` block of an update item: the document as the update left it.
+fn updated_source(c: &crate::model::Cluster, r: &WriteResult, f: &SourceFilter) -> Option<Value> {
+    let i = c.indices.get(&r.index)?;
+    let d = i.docs.get(r.ty.as_deref().unwrap_or("_doc"), &r.id)?;
+    let src: Value = serde_json::from_slice(&d.source).ok()?;
+    Some(json!({
+        "_seq_no": d.seq_no, "_primary_term": d.primary_term, "found": true,
+        "_source": f.filter(&src),
+    }))
 }

@@ -121,6 +121,12 @@ async fn write(ctx: Ctx, id: Option<String>, create_only: bool) -> ApiResult<Rep
     if let Some(id) = &id {
         crate::write::check_id(id)?;
     }
+    // The sandbox has no ingest pipelines: any named one does not exist.
+    if let Some(name) = ctx.q("pipeline").filter(|p| *p != "_none") {
+        return Err(ApiError::illegal_argument(format!(
+            "pipeline with id [{name}] does not exist"
+        )));
+    }
     let w = DocWrite {
         index: ctx.param("index"),
         ty: ty.as_deref(),

@@ -264,15 +264,14 @@ pub fn run_counted(
             continue;
         };
         let alias_filter = req.alias_filters.get(name);
-        let date_fields: Vec<bool> = req
+        let field_types: Vec<Option<String>> = req
             .sort
             .iter()
-            .map(|s| {
-                matches!(
-                    index.field_type(&s.field).as_deref(),
-                    Some("date") | Some("date_nanos")
-                )
-            })
+            .map(|s| index.field_type(&s.field))
+            .collect();
+        let date_fields: Vec<bool> = field_types
+            .iter()
+            .map(|t| matches!(t.as_deref(), Some("date") | Some("date_nanos")))
             .collect();
         for (slot, doc) in cluster.searcher(index).iter() {
             if !req.types.is_empty() && !req.types.iter().any(|t| **t == *doc.ty) {
@@ -296,8 +295,11 @@ pub fn run_counted(
             let sort = req
                 .sort
                 .iter()
-                .zip(&date_fields)
-                .map(|(f, d)| sort::sort_value(f, &doc.id, doc_number, parsed.as_ref(), *d))
+                .zip(date_fields.iter().zip(&field_types))
+                .map(|(f, (d, t))| {
+                    let v = sort::sort_value(f, &doc.id, doc_number, parsed.as_ref(), *d);
+                    sort::with_precision(t.as_deref(), v)
+                })
                 .collect();
             hits.push(HitRef {
                 index: pos as u32,
