@@ -37,6 +37,12 @@ impl ApiError {
         self
     }
 
+    /// Appends to the reason (and keeps every other field).
+    pub fn reason_tail(mut self, tail: &str) -> Self {
+        self.reason.push_str(tail);
+        self
+    }
+
     /// The error object (without `root_cause`), as it appears inside `failures` lists.
     pub fn cause(&self) -> Value {
         let mut m = Map::new();

@@ -119,11 +119,11 @@ impl Product {
     pub fn new(flavor: Flavor, version: Version) -> Result<Self, String> {
         let ok = match flavor {
             Flavor::Elasticsearch => (5..=8).contains(&version.major),
-            Flavor::OpenSearch => (1..=2).contains(&version.major),
+            Flavor::OpenSearch => (1..=3).contains(&version.major),
         };
         if !ok {
             return Err(format!(
-                "{flavor} {version} is not supported: use Elasticsearch 5.x-8.x or OpenSearch 1.x-2.x"
+                "{flavor} {version} is not supported: use Elasticsearch 5.x-8.x or OpenSearch 1.x-3.x"
             ));
         }
         Ok(Product { flavor, version })
@@ -249,7 +249,11 @@ impl Product {
                 (2, 14..=16) => "9.10.0",
                 (2, 17..=18) => "9.11.1",
                 (2, _) => "9.12.1",
-                _ => "9.12.1",
+                // OpenSearch 3 moved to Lucene 10.
+                (3, 0) => "10.1.0",
+                (3, 1) => "10.2.1",
+                (3, 2) => "10.2.2",
+                _ => "10.3.1",
             },
         }
     }
@@ -261,7 +265,8 @@ impl Product {
             (Flavor::Elasticsearch, 6) => Some("5.6.0"),
             (Flavor::Elasticsearch, 7) | (Flavor::OpenSearch, 1) => Some("6.8.0"),
             (Flavor::Elasticsearch, _) => Some("7.17.0"),
-            (Flavor::OpenSearch, _) => Some("7.10.0"),
+            (Flavor::OpenSearch, 2) => Some("7.10.0"),
+            (Flavor::OpenSearch, _) => Some("2.19.0"),
         }
     }
 
@@ -272,7 +277,8 @@ impl Product {
             (Flavor::Elasticsearch, 6) => Some("5.0.0"),
             (Flavor::Elasticsearch, 7) | (Flavor::OpenSearch, 1) => Some("6.0.0-beta1"),
             (Flavor::Elasticsearch, _) => Some("7.0.0"),
-            (Flavor::OpenSearch, _) => Some("7.0.0"),
+            (Flavor::OpenSearch, 2) => Some("7.0.0"),
+            (Flavor::OpenSearch, _) => Some("2.0.0"),
         }
     }
 
@@ -354,7 +360,11 @@ mod tests {
         assert_eq!(es.allowlist_setting(), "reindex.remote.whitelist");
         assert_eq!(os1.allowlist_setting(), "reindex.remote.whitelist");
         assert_eq!(os2.allowlist_setting(), "reindex.remote.allowlist");
-        assert!(Product::new(Flavor::OpenSearch, Version::new(3, 0, 0)).is_err());
+        let os3 = Product::new(Flavor::OpenSearch, Version::new(3, 1, 0)).unwrap();
+        assert_eq!(os3.allowlist_setting(), "reindex.remote.allowlist");
+        assert_eq!(os3.lucene_version(), "10.2.1");
+        assert_eq!(os3.min_index(), Some("2.0.0"));
+        assert!(Product::new(Flavor::OpenSearch, Version::new(4, 0, 0)).is_err());
     }
 
     #[test]

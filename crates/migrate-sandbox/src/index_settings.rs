@@ -56,6 +56,10 @@ const OPENSEARCH_ONLY: &[(&str, Version)] = &[
     ("knn", Version::new(1, 0, 0)),
     ("number_of_search_replicas", Version::new(2, 17, 0)),
     ("auto_expand_search_replicas", Version::new(2, 17, 0)),
+    // Dual write (OpenSearch 3.x): index, update and delete requests on this index are mirrored
+    // to another index.
+    ("dual_write.index_name", Version::new(3, 0, 0)),
+    ("dual_write.soft_deletes_enabled", Version::new(3, 0, 0)),
 ];
 
 /// The single settings this version knows.
@@ -133,7 +137,7 @@ fn known(product: &Product, key: &str) -> bool {
     {
         return false;
     }
-    KNOWN.contains(&rest)
+    singles(product).contains(&rest)
         || FAMILIES
             .iter()
             .any(|f| rest.starts_with(f) || rest == f.trim_end_matches('.'))

@@ -1,10 +1,13 @@
 //! migrate-sandbox: an Elasticsearch/OpenSearch-compatible HTTP server for tests and the demo
 //! (version-true responses, remote reindex, snapshots, request log, fault injection, optional auth).
 
+pub mod active_shards;
 pub mod api;
 pub mod auth;
 pub mod dates;
 pub mod doc_check;
+pub mod dual_write;
+pub mod dynamic;
 pub mod error;
 pub mod faults;
 pub mod flavor;
@@ -13,6 +16,7 @@ pub mod json;
 pub mod mapping_body;
 pub mod model;
 pub mod names;
+pub mod painless;
 pub mod params;
 pub mod reindex;
 pub mod request_log;

@@ -70,6 +70,10 @@ struct Args {
     /// states can be watched (default: at once).
     #[arg(long, value_name = "BYTES_PER_SEC")]
     byte_rate: Option<u64>,
+    /// Data nodes (default 1: replicas unassigned, yellow); with more, replicas recover from
+    /// their primaries at the byte rate, then the index is green.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    nodes: u32,
     /// Free disk space `_nodes/stats/fs` reports, in bytes (default 1 TiB), e.g. to test disk
     /// preflight checks.
     #[arg(long, value_name = "BYTES")]
@@ -127,6 +131,7 @@ async fn main() -> std::process::ExitCode {
     if let Some(bytes) = args.disk_available {
         b = b.disk_available(bytes);
     }
+    b = b.nodes(args.nodes);
     for plugin in &args.without_plugin {
         b = b.without_plugin(plugin);
     }
@@ -240,12 +245,15 @@ mod tests {
             "1000",
             "--without-plugin",
             "repository-s3",
+            "--nodes",
+            "3",
         ])
         .expect("parses");
         assert_eq!(a.path_repo.len(), 2);
         assert_eq!(a.fault.len(), 2);
         assert_eq!(a.keystore.len(), 1);
         assert_eq!(a.disk_available, Some(1000));
+        assert_eq!(a.nodes, 3);
         assert_eq!(a.without_plugin, vec!["repository-s3".to_string()]);
         let bad = Args::try_parse_from(["migrate-sandbox", "--fault", "teapot"]);
         assert!(bad.is_err());

@@ -42,6 +42,7 @@ impl Sandbox {
             missing_plugins: Default::default(),
             disk_available: None,
             byte_rate: None,
+            nodes: 1,
         }
     }
 }
@@ -62,6 +63,7 @@ pub struct SandboxBuilder {
     missing_plugins: std::collections::BTreeSet<String>,
     disk_available: Option<u64>,
     byte_rate: Option<u64>,
+    nodes: u32,
 }
 
 impl SandboxBuilder {
@@ -160,6 +162,14 @@ impl SandboxBuilder {
         self
     }
 
+    /// Data nodes the sandbox stands for (default 1: replicas stay unassigned, indexes with
+    /// replicas are yellow). With more, replicas are assigned and recover from their primaries at
+    /// the byte rate before the index turns green.
+    pub fn nodes(mut self, n: u32) -> Self {
+        self.nodes = n.max(1);
+        self
+    }
+
     /// Binds and serves.
     pub async fn start(self) -> Result<RunningSandbox, SandboxError> {
         let version: Version = self.version.parse().map_err(SandboxError::Config)?;
@@ -169,6 +179,8 @@ impl SandboxBuilder {
             missing_plugins: self.missing_plugins,
             disk_available: self.disk_available,
             hide_system: crate::task_results::hides_system(&product),
+            nodes: self.nodes,
+            byte_rate: self.byte_rate,
             ..Default::default()
         };
         if !self.remote_allowlist.is_empty() {

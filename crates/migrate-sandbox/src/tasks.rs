@@ -35,6 +35,8 @@ pub struct Progress {
     pub rps_bits: AtomicU64,
     /// Set by `_tasks/<id>/_cancel`.
     pub cancelled: AtomicBool,
+    /// The slices' own counters when the task is sliced (`slices` in its status).
+    pub slices: std::sync::Mutex<Vec<Arc<Progress>>>,
 }
 
 impl Progress {
@@ -61,8 +63,38 @@ impl Progress {
         a.load(Ordering::SeqCst)
     }
 
+    /// Makes the task a sliced parent of these slices.
+    pub fn set_slices(&self, slices: Vec<Arc<Progress>>) {
+        if let Ok(mut s) = self.slices.lock() {
+            *s = slices;
+        }
+    }
+
+    /// The `slices` list of a sliced task's status (empty when not sliced).
+    pub fn slice_statuses(&self) -> Vec<Value> {
+        let slices = self.slices.lock().map(|s| s.clone()).unwrap_or_default();
+        slices
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let mut v = s.counts();
+                v["slice_id"] = json!(i);
+                v
+            })
+            .collect()
+    }
+
     /// The `status` object of `_tasks`.
     pub fn status(&self) -> Value {
+        let mut v = self.counts();
+        let slices = self.slice_statuses();
+        if !slices.is_empty() {
+            v["slices"] = Value::Array(slices);
+        }
+        v
+    }
+
+    fn counts(&self) -> Value {
         json!({
             "total": Self::g(&self.total),
             "updated": Self::g(&self.updated),
@@ -138,6 +170,11 @@ pub struct TaskRegistry {
 }
 
 impl TaskRegistry {
+    /// The id the next task will get (a transient task such as a `_tasks` listing shows it).
+    pub fn peek_next(&self) -> u64 {
+        self.next + 1
+    }
+
     /// Registers a running task and returns its id and counters.
     pub fn start(
         &mut self,

@@ -1,5 +1,6 @@
 //! Partial updates (`_update` and `_bulk`'s `update`): `doc` merged into the stored source (a merge
-//! that changes nothing is a `noop`), `doc_as_upsert`, `upsert`; scripts are refused.
+//! that changes nothing is a `noop`), `doc_as_upsert`, `upsert`, or a Painless `script` over `ctx`
+//! (`ctx.op` `none`/`noop` changes nothing, `delete` deletes).
 
 use axum::http::StatusCode;
 use bytes::Bytes;
@@ -19,15 +20,36 @@ pub fn update(
     ty: Option<&str>,
     id: &str,
     body: &[u8],
+    if_seq_no: Option<(u64, u64)>,
 ) -> ApiResult<WriteResult> {
     let req: Value = serde_json::from_slice(body)
         .map_err(|e| ApiError::parse(format!("failed to parse update request: {e}")))?;
     let concrete = c.write_index(index)?;
-    let existing = concrete
+    let current = concrete
         .as_ref()
         .and_then(|n| c.indices.get(n))
         .and_then(|i| i.docs.get(ty.unwrap_or("_doc"), id))
-        .map(|d| d.source.clone());
+        .cloned();
+    if let (Some((seq, term)), Some(d)) = (if_seq_no, &current)
+        && (d.seq_no != seq || d.primary_term != term)
+    {
+        let tail = format!(
+            "required seqNo [{seq}], primary term [{term}]. current document has seqNo [{}] and primary term [{}]",
+            d.seq_no, d.primary_term
+        );
+        let name = concrete.clone().unwrap_or_default();
+        let uuid = c
+            .indices
+            .get(&name)
+            .map(|i| i.uuid.clone())
+            .unwrap_or_default();
+        return Err(ApiError::version_conflict(id, &tail, &name, &uuid));
+    }
+    let existing = current.as_ref().map(|d| d.source.clone());
+    let script = match req.get("script") {
+        Some(v) => Some(crate::painless::Script::from_request(v, c)?),
+        None => None,
+    };
     let detect_noop = req.get("detect_noop").and_then(Value::as_bool) != Some(false);
     let merged = match (existing, req.get("doc"), req.get("upsert")) {
         (Some(src), Some(doc), _) => {
@@ -58,10 +80,22 @@ pub fn update(
             .with("shard", "0")
             .with("index", index));
         }
-        (Some(_), None, _) if req.get("script").is_some() => {
-            return Err(ApiError::illegal_argument(
-                "the sandbox runs no scripts: use `doc` for partial updates",
-            ));
+        (Some(src), None, _) if script.is_some() => {
+            let (Some(script), Some(doc)) = (&script, &current) else {
+                return Err(ApiError::validation(&["script or doc is missing".into()]));
+            };
+            let source: Value = serde_json::from_slice(&src).unwrap_or(json!({}));
+            let ctx = json!({
+                "_index": concrete.clone().unwrap_or_default(), "_id": id,
+                "_version": doc.version, "_routing": doc.routing.as_deref(),
+                "_source": source, "op": "index",
+            });
+            let out = script.execute(ctx)?;
+            match out.get("op").and_then(Value::as_str).unwrap_or("index") {
+                "none" | "noop" => return noop(c, p, index, ty, id),
+                "delete" => return crate::write::delete_doc(c, p, index, ty, id),
+                _ => out["_source"].clone(),
+            }
         }
         (Some(_), None, _) => {
             return Err(ApiError::validation(&["script or doc is missing".into()]));
@@ -84,7 +118,7 @@ pub fn update(
 
 /// The answer to an update that changes nothing (`result: noop`, no new version or sequence number).
 fn noop(
-    c: &Cluster,
+    c: &mut Cluster,
     p: &Product,
     index: &str,
     ty: Option<&str>,
@@ -102,14 +136,17 @@ fn noop(
         .get(ty.unwrap_or("_doc"), id)
         .ok_or_else(|| ApiError::index_not_found(index))?;
     let with_seq = p.es_major() >= 6;
+    let (ty_name, version, seq) = (doc.ty.clone(), doc.version, (doc.seq_no, doc.primary_term));
+    let uuid = i.uuid.clone();
+    c.stats.entry(uuid).or_default().noop_update_total += 1;
     Ok(WriteResult {
         status: StatusCode::OK,
         index: name,
-        ty: (p.type_mode() != TypeMode::None).then(|| doc.ty.clone()),
+        ty: (p.type_mode() != TypeMode::None).then_some(ty_name),
         id: id.to_string(),
-        version: doc.version,
+        version,
         result: "noop",
-        seq_no: with_seq.then_some((doc.seq_no, doc.primary_term)),
+        seq_no: with_seq.then_some(seq),
         legacy_flag: None,
     })
 }

@@ -5,14 +5,15 @@ use std::sync::Arc;
 
 use axum::http::StatusCode;
 use bytes::Bytes;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use crate::error::{ApiError, ApiResult};
 use crate::flavor::{Product, TypeMode};
 use crate::mapping_body::mapping_bodies;
-use crate::model::index::empty_mapping;
 use crate::model::settings::{FlatSettings, flatten, normalize_index_keys};
-use crate::model::{Cluster, DocStore, Index, IndexState, RecoverySource, WriteOutcome};
+use crate::model::{
+    Cluster, DocStore, Index, IndexState, RecoverySource, VersionSet, WriteOutcome,
+};
 
 /// Settings nobody may set explicitly.
 pub const PRIVATE_SETTINGS: &[&str] = &[
@@ -157,6 +158,9 @@ pub fn create_index(
         }
     }
     cluster.indices.insert(name.to_string(), index);
+    cluster.refresh_setting_changed(name);
+    let rate = cluster.byte_rate;
+    cluster.start_replica_recovery(name, rate);
     Ok(uuid)
 }
 
@@ -166,8 +170,47 @@ pub fn new_uuid() -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(uuid::Uuid::new_v4().as_bytes())
 }
 
+/// `version` with `version_type=external` (`gte: false`) or `external_gte` (`gte: true`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExternalVersion {
+    /// The version the document gets.
+    pub version: u64,
+    /// `external_gte`: an equal current version is accepted.
+    pub gte: bool,
+}
+
+impl ExternalVersion {
+    /// The conflict message when `current` refuses this version, `None` when it is accepted.
+    pub fn refuses(&self, current: u64) -> Option<String> {
+        if self.gte && current > self.version {
+            Some(format!(
+                "current version [{current}] is higher than the one provided [{}]",
+                self.version
+            ))
+        } else if !self.gte && current >= self.version {
+            Some(format!(
+                "current version [{current}] is higher or equal to the one provided [{}]",
+                self.version
+            ))
+        } else {
+            None
+        }
+    }
+}
+
+/// Refuses an `_id` longer than 512 bytes, as every version since 5.0 does.
+pub fn check_id(id: &str) -> ApiResult<()> {
+    if id.len() > 512 {
+        return Err(ApiError::validation(&[format!(
+            "id [{id}] is too long, must be no longer than 512 bytes but was: {}",
+            id.len()
+        )]));
+    }
+    Ok(())
+}
+
 /// One document write.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct DocWrite<'a> {
     /// Target index, alias or name to auto-create.
     pub index: &'a str,
@@ -181,6 +224,17 @@ pub struct DocWrite<'a> {
     pub create_only: bool,
     /// `if_seq_no` / `if_primary_term`.
     pub if_seq_no: Option<(u64, u64)>,
+}
+
+/// The options of a write beyond [`DocWrite`] (kept apart so `DocWrite` literals stay valid).
+#[derive(Debug, Clone, Default)]
+pub struct WriteOptions {
+    /// `routing`.
+    pub routing: Option<String>,
+    /// `version` with an external `version_type`.
+    pub version: Option<ExternalVersion>,
+    /// `require_alias`: the target must be an alias (no automatic index creation).
+    pub require_alias: bool,
 }
 
 /// The result of a write, rendered like the real response (and bulk item).
@@ -278,6 +332,16 @@ pub fn index_doc(
     product: &Product,
     w: DocWrite<'_>,
 ) -> ApiResult<WriteResult> {
+    index_doc_with(cluster, product, w, WriteOptions::default())
+}
+
+/// Indexes a document with routing, an external version or `require_alias`.
+pub fn index_doc_with(
+    cluster: &mut Cluster,
+    product: &Product,
+    w: DocWrite<'_>,
+    o: WriteOptions,
+) -> ApiResult<WriteResult> {
     let parsed: Value = serde_json::from_slice(&w.source).map_err(|e| {
         ApiError::new(StatusCode::BAD_REQUEST, "mapper_parsing_exception", "failed to parse")
             .with("caused_by", json!({"type": "not_x_content_exception", "reason": format!("Compressor detection can only be called on some xcontent bytes or compressed xcontent bytes: {e}")}))
@@ -288,6 +352,17 @@ pub fn index_doc(
             "mapper_parsing_exception",
             "failed to parse, document is empty",
         ));
+    }
+    if o.require_alias
+        && !cluster
+            .indices
+            .values()
+            .any(|i| i.aliases.contains_key(w.index))
+    {
+        return Err(ApiError::index_not_found(w.index).reason_tail(&format!(
+            " and [require_alias] request flag is [true] and [{}] is not an alias",
+            w.index
+        )));
     }
     let name = write_target(cluster, product, w.index)?;
     let Some(index) = cluster.indices.get_mut(&name) else {
@@ -322,15 +397,32 @@ pub fn index_doc(
             );
             return Err(ApiError::version_conflict(&id, &tail, &name, &index.uuid));
         }
+        if let Some(tail) = o.version.and_then(|v| v.refuses(existing.version)) {
+            return Err(ApiError::version_conflict(&id, &tail, &name, &index.uuid));
+        }
     } else if let Some((seq, term)) = w.if_seq_no {
         let tail =
             format!("required seqNo [{seq}], primary term [{term}] but no document was found");
         return Err(ApiError::version_conflict(&id, &tail, &name, &index.uuid));
     }
     crate::doc_check::check_document(product, index, &ty, &parsed, &id)?;
-    dynamic_mapping(index, &ty, &parsed);
+    crate::dynamic::check(product, index, &ty, &parsed)?;
+    crate::dynamic::apply(index, &ty, &parsed);
     let term = index.primary_term;
-    let (outcome, doc) = index.docs.put(&id, ty.clone(), w.source, term);
+    let version = o
+        .version
+        .map_or(VersionSet::Next, |v| VersionSet::Exactly(v.version));
+    let routing = o.routing.map(Arc::from);
+    let bytes = w.source.len() as u64;
+    let (outcome, doc) = index
+        .docs
+        .put_with(&id, ty.clone(), w.source, term, routing, version);
+    let uuid = index.uuid.clone();
+    cluster
+        .stats
+        .entry(uuid)
+        .or_default()
+        .record_write(bytes, false);
     let created = outcome == WriteOutcome::Created;
     let with_seq = product.es_major() >= 6;
     Ok(WriteResult {
@@ -357,18 +449,48 @@ pub fn delete_doc(
     ty: Option<&str>,
     id: &str,
 ) -> ApiResult<WriteResult> {
+    delete_doc_if(cluster, product, index_name, ty, id, None)
+}
+
+/// Deletes a document if its `_seq_no`/`_primary_term` are the given ones (409 otherwise).
+pub fn delete_doc_if(
+    cluster: &mut Cluster,
+    product: &Product,
+    index_name: &str,
+    ty: Option<&str>,
+    id: &str,
+    if_seq_no: Option<(u64, u64)>,
+) -> ApiResult<WriteResult> {
     let name = cluster
         .write_index(index_name)?
         .ok_or_else(|| ApiError::index_not_found(index_name))?;
     let Some(index) = cluster.indices.get_mut(&name) else {
         return Err(ApiError::index_not_found(index_name));
     };
+    if let Some((seq, term)) = if_seq_no {
+        let tail = match index.docs.get(&doc_type(product, ty), id) {
+            None => {
+                format!("required seqNo [{seq}], primary term [{term}] but no document was found")
+            }
+            Some(d) if d.seq_no != seq || d.primary_term != term => format!(
+                "required seqNo [{seq}], primary term [{term}]. current document has seqNo [{}] and primary term [{}]",
+                d.seq_no, d.primary_term
+            ),
+            Some(_) => String::new(),
+        };
+        if !tail.is_empty() {
+            return Err(ApiError::version_conflict(id, &tail, &name, &index.uuid));
+        }
+    }
     check_writable(index, product)?;
     let ty = doc_type(product, ty);
     let (found, version, seq_no) = match index.docs.delete(&ty, id) {
         Some(d) => (true, d.version, d.seq_no),
         None => (false, 1, index.docs.bump_seq_no()),
     };
+    let term = index.primary_term;
+    let uuid = index.uuid.clone();
+    cluster.stats.entry(uuid).or_default().record_write(0, true);
     let with_seq = product.es_major() >= 6;
     Ok(WriteResult {
         status: if found {
@@ -381,73 +503,7 @@ pub fn delete_doc(
         id: id.to_string(),
         version,
         result: if found { "deleted" } else { "not_found" },
-        seq_no: with_seq.then_some((seq_no, index.primary_term)),
+        seq_no: with_seq.then_some((seq_no, term)),
         legacy_flag: (!with_seq).then_some(("found", found)),
-    })
-}
-
-/// Adds mappings for fields not mapped yet (dynamic mapping).
-fn dynamic_mapping(index: &mut Index, ty: &str, doc: &Value) {
-    let Value::Object(fields) = doc else { return };
-    let mapping = index
-        .mappings
-        .entry(ty.to_string())
-        .or_insert_with(empty_mapping);
-    if mapping.get("dynamic").and_then(Value::as_str) == Some("false") {
-        return;
-    }
-    add_fields(mapping, fields);
-}
-
-fn add_fields(mapping: &mut Value, fields: &Map<String, Value>) {
-    let Value::Object(m) = mapping else { return };
-    let props = m.entry("properties").or_insert_with(|| json!({}));
-    let Value::Object(props) = props else { return };
-    for (k, v) in fields {
-        if k.starts_with('_')
-            && matches!(
-                k.as_str(),
-                "_id" | "_index" | "_source" | "_type" | "_routing"
-            )
-        {
-            continue;
-        }
-        match props.get_mut(k) {
-            Some(existing) => {
-                if let (Value::Object(child), Some(_)) = (v, existing.get("properties")) {
-                    add_fields(existing, child);
-                }
-            }
-            None => {
-                if let Some(m) = infer(v) {
-                    props.insert(k.clone(), m);
-                }
-            }
-        }
-    }
-}
-
-fn infer(v: &Value) -> Option<Value> {
-    Some(match v {
-        Value::Null => return None,
-        Value::Bool(_) => json!({"type": "boolean"}),
-        Value::Number(n) if n.is_i64() || n.is_u64() => json!({"type": "long"}),
-        Value::Number(_) => json!({"type": "float"}),
-        Value::String(s) => {
-            if s.len() >= 10
-                && s.as_bytes()[4] == b'-'
-                && crate::search::fields::parse_date_millis(s).is_some()
-            {
-                json!({"type": "date"})
-            } else {
-                json!({"type": "text", "fields": {"keyword": {"type": "keyword", "ignore_above": 256}}})
-            }
-        }
-        Value::Array(a) => return a.iter().find_map(infer),
-        Value::Object(o) => {
-            let mut m = json!({});
-            add_fields(&mut m, o);
-            m
-        }
     })
 }

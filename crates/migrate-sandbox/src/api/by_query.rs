@@ -16,6 +16,8 @@ pub struct ByQuery {
     pub proceed: bool,
     /// The most documents to process.
     pub max_docs: Option<u64>,
+    /// Documents per search batch (`scroll_size`, default 1000).
+    pub scroll_size: u64,
 }
 
 fn negative(v: &str) -> ApiError {
@@ -49,14 +51,25 @@ impl ByQuery {
                 )));
             }
         };
-        let url = match (params.get("max_docs"), params.get("size")) {
-            (Some(v), _) | (None, Some(v)) => Some(
-                v.parse::<i64>()
-                    .ok()
-                    .filter(|n| *n >= 0)
-                    .map(|n| n as u64)
-                    .ok_or_else(|| negative(v))?,
-            ),
+        let url_value = |v: &String| {
+            v.parse::<i64>()
+                .ok()
+                .filter(|n| *n >= 0)
+                .map(|n| n as u64)
+                .ok_or_else(|| negative(v))
+        };
+        // `size` is read first, then `max_docs` (the REST handlers' order).
+        let url = match (params.get("size"), params.get("max_docs")) {
+            (Some(a), Some(b)) => {
+                let (a, b) = (url_value(a)?, url_value(b)?);
+                if a != b {
+                    return Err(ApiError::illegal_argument(format!(
+                        "[max_docs] set to two different values [{a}] and [{b}]"
+                    )));
+                }
+                Some(a)
+            }
+            (Some(v), None) | (None, Some(v)) => Some(url_value(v)?),
             (None, None) => None,
         };
         let in_body = match body.and_then(|b| b.get("max_docs").or_else(|| b.get("size"))) {
@@ -89,14 +102,19 @@ impl ByQuery {
                 "[max_docs] should be >= [slices]".to_string()
             ]));
         }
-        if let Some(s) = params.get("scroll_size")
-            && s.parse::<u32>().is_err()
-        {
-            return Err(ApiError::illegal_argument(format!(
-                "Failed to parse int parameter [scroll_size] with value [{s}]"
-            )));
-        }
+        let scroll_size = match params.get("scroll_size") {
+            Some(s) => s.parse::<u32>().map_err(|_| {
+                ApiError::illegal_argument(format!(
+                    "Failed to parse int parameter [scroll_size] with value [{s}]"
+                ))
+            })?,
+            None => 1000,
+        };
         parse_rps(params.get("requests_per_second").map(String::as_str))?;
-        Ok(ByQuery { proceed, max_docs })
+        Ok(ByQuery {
+            proceed,
+            max_docs,
+            scroll_size: u64::from(scroll_size.max(1)),
+        })
     }
 }

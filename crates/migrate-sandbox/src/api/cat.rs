@@ -30,8 +30,27 @@ pub struct Table {
     pub rows: Vec<Vec<String>>,
 }
 
-/// Renders a table per the request's `format`, `v`, `h` and `s`.
+/// Renders a table per the request's `format`, `v`, `h`, `s`, `ts` and `help`.
 pub fn render(ctx: &Ctx, t: Table) -> ApiResult<Reply> {
+    if ctx.flag("help") {
+        // One line per column: name | aliases | description (the sandbox describes a column by
+        // its name).
+        let w = t.columns.iter().map(|(c, _)| c.len()).max().unwrap_or(0);
+        let aliases: Vec<String> = t.columns.iter().map(|(_, a)| a.join(",")).collect();
+        let wa = aliases.iter().map(String::len).max().unwrap_or(0);
+        let mut text = String::new();
+        for ((c, _), a) in t.columns.iter().zip(&aliases) {
+            text.push_str(&format!(
+                "{c:<w$} | {a:<wa$} | {}\n",
+                c.replace(['.', '_'], " ")
+            ));
+        }
+        return Ok(Reply::Raw(
+            StatusCode::OK,
+            text.into_bytes(),
+            "text/plain; charset=UTF-8",
+        ));
+    }
     let wanted: Vec<usize> = match ctx.q("h") {
         Some(h) => h
             .split(',')
@@ -44,6 +63,8 @@ pub fn render(ctx: &Ctx, t: Table) -> ApiResult<Reply> {
         None => t
             .defaults
             .iter()
+            // `ts=false` drops the time columns.
+            .filter(|d| !(ctx.q("ts") == Some("false") && matches!(**d, "epoch" | "timestamp")))
             .filter_map(|d| t.columns.iter().position(|(c, _)| c == d))
             .collect(),
     };
@@ -115,14 +136,23 @@ pub fn render(ctx: &Ctx, t: Table) -> ApiResult<Reply> {
     let widths: Vec<usize> = (0..wanted.len())
         .map(|c| grid.iter().map(|r| r[c].len()).max().unwrap_or(0))
         .collect();
+    // Every cell but the last is padded to its column's width, as the servers' RestTable does
+    // (an empty trailing cell of a closed index still leaves its spaces).
     let mut text = String::new();
     for r in &grid {
+        let last = r.len().saturating_sub(1);
         let line: Vec<String> = r
             .iter()
             .enumerate()
-            .map(|(c, v)| format!("{:<w$}", v, w = widths[c]))
+            .map(|(c, v)| {
+                if c == last {
+                    (*v).to_string()
+                } else {
+                    format!("{:<w$}", v, w = widths[c])
+                }
+            })
             .collect();
-        text.push_str(line.join(" ").trim_end());
+        text.push_str(&line.join(" "));
         text.push('\n');
     }
     Ok(Reply::Raw(
@@ -150,6 +180,7 @@ fn size(bytes: usize, unit: Option<&str>) -> String {
 }
 
 async fn indices(ctx: Ctx) -> ApiResult<Reply> {
+    let p = ctx.shared.product;
     let c = ctx.shared.cluster();
     let names = c.resolve(ctx.param("index"), resolve_opts(&ctx, true))?;
     let unit = ctx.q("bytes");
@@ -165,15 +196,18 @@ async fn indices(ctx: Ctx) -> ApiResult<Reply> {
     let mut rows = Vec::new();
     for n in names {
         let Some(i) = c.indices.get(&n) else { continue };
-        if health.is_some_and(|h| !i.is_open() || i.health() != h) {
+        // Closed indexes keep replicated shards (and a health) from ES 7.2 and on OpenSearch.
+        let closed_health = p.is_opensearch() || p.version >= crate::flavor::Version::new(7, 2, 0);
+        let shows_health = i.is_open() || closed_health;
+        if health.is_some_and(|h| !shows_health || c.index_health(i) != h) {
             continue;
         }
         let bytes = i.docs.source_bytes() + 230 * i.shards() as usize;
         let open = i.is_open();
         let dash = |s: String| if open { s } else { String::new() };
         rows.push(vec![
-            if open {
-                i.health().to_string()
+            if shows_health {
+                c.index_health(i).to_string()
             } else {
                 String::new()
             },
@@ -187,6 +221,7 @@ async fn indices(ctx: Ctx) -> ApiResult<Reply> {
             dash(size(bytes, unit)),
             dash(size(bytes, unit)),
             i.creation_date.to_string(),
+            iso_millis(i.creation_date),
         ]);
     }
     render(
@@ -204,6 +239,7 @@ async fn indices(ctx: Ctx) -> ApiResult<Reply> {
                 ("store.size", &["ss", "storeSize"]),
                 ("pri.store.size", &[]),
                 ("creation.date", &["cd"]),
+                ("creation.date.string", &["cds"]),
             ],
             defaults: vec![
                 "health",
@@ -225,15 +261,17 @@ async fn indices(ctx: Ctx) -> ApiResult<Reply> {
 /// Cluster status colour and shard counts (shared with `_cluster/health`).
 pub fn cluster_counts(c: &crate::model::Cluster) -> (&'static str, u32, u32, u32) {
     let mut status = "green";
-    let (mut pri, mut unassigned) = (0, 0);
+    let (mut pri, mut active, mut unassigned) = (0, 0, 0);
     for i in c.indices.values().filter(|i| i.is_open()) {
-        pri += i.shards();
-        unassigned += i.shards() * i.replicas();
-        if i.replicas() > 0 {
+        let copies = c.copies(i);
+        pri += copies.primaries;
+        active += copies.active;
+        unassigned += copies.unassigned;
+        if c.index_health(i) == "yellow" {
             status = "yellow";
         }
     }
-    (status, pri, pri, unassigned)
+    (status, pri, active, unassigned)
 }
 
 fn epoch_row() -> (String, String) {
@@ -364,5 +402,21 @@ async fn plugins(ctx: Ctx) -> ApiResult<Reply> {
             defaults: vec!["name", "component", "version"],
             rows,
         },
+    )
+}
+
+/// Epoch milliseconds as `2024-01-31T12:00:00.000Z`.
+fn iso_millis(ms: i64) -> String {
+    let t = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second(),
+        t.millisecond()
     )
 }

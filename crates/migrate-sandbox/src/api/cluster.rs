@@ -76,27 +76,30 @@ fn health_body(ctx: &Ctx) -> ApiResult<(Value, &'static str, bool)> {
             && c.resolve(item, resolve_opts(ctx, true)).is_err()
     });
     let mut status = if missing { "red" } else { "green" };
-    let (mut pri, mut unassigned) = (0u32, 0u32);
+    let (mut pri, mut active, mut init, mut unassigned) = (0u32, 0u32, 0u32, 0u32);
     let mut per_index = Map::new();
     for n in &names {
         let Some(i) = c.indices.get(n) else { continue };
         if !i.is_open() {
             continue;
         }
-        let h = s.snapshots.restoring_health(n).unwrap_or(i.health());
+        let h = s.snapshots.restoring_health(n).unwrap_or(c.index_health(i));
         if rank(h) > rank(status) {
             status = h;
         }
-        pri += i.shards();
-        unassigned += i.shards() * i.replicas();
+        let copies = c.copies(i);
+        pri += copies.primaries;
+        active += copies.active;
+        init += copies.initializing;
+        unassigned += copies.unassigned;
         per_index.insert(
             n.clone(),
-            json!({"status": h, "number_of_shards": i.shards(), "number_of_replicas": i.replicas(), "active_primary_shards": i.shards(),
-                   "active_shards": i.shards(), "relocating_shards": 0, "initializing_shards": 0, "unassigned_shards": i.shards() * i.replicas()}),
+            json!({"status": h, "number_of_shards": i.shards(), "number_of_replicas": i.replicas(), "active_primary_shards": copies.primaries,
+                   "active_shards": copies.active, "relocating_shards": 0, "initializing_shards": copies.initializing, "unassigned_shards": copies.unassigned}),
         );
     }
     if idx_expr.is_empty() {
-        let (st, p, _, u) = cluster_counts(&c);
+        let (st, _, _, _) = cluster_counts(&c);
         status = st;
         if c.indices
             .keys()
@@ -104,20 +107,19 @@ fn health_body(ctx: &Ctx) -> ApiResult<(Value, &'static str, bool)> {
         {
             status = "red";
         }
-        pri = p;
-        unassigned = u;
     }
-    let pct = if pri + unassigned == 0 {
+    let total = active + init + unassigned;
+    let pct = if total == 0 {
         100.0
     } else {
-        f64::from(pri) * 100.0 / f64::from(pri + unassigned)
+        f64::from(active) * 100.0 / f64::from(total)
     };
     let mut m = Map::new();
     m.insert("cluster_name".into(), json!(s.cluster_name));
     m.insert("status".into(), json!(status));
     m.insert("timed_out".into(), json!(false));
-    m.insert("number_of_nodes".into(), json!(1));
-    m.insert("number_of_data_nodes".into(), json!(1));
+    m.insert("number_of_nodes".into(), json!(c.node_count()));
+    m.insert("number_of_data_nodes".into(), json!(c.node_count()));
     if s.product.is_opensearch() {
         m.insert("discovered_master".into(), json!(true));
         if s.product.version.major >= 2 {
@@ -125,9 +127,9 @@ fn health_body(ctx: &Ctx) -> ApiResult<(Value, &'static str, bool)> {
         }
     }
     m.insert("active_primary_shards".into(), json!(pri));
-    m.insert("active_shards".into(), json!(pri));
+    m.insert("active_shards".into(), json!(active));
     m.insert("relocating_shards".into(), json!(0));
-    m.insert("initializing_shards".into(), json!(0));
+    m.insert("initializing_shards".into(), json!(init));
     m.insert("unassigned_shards".into(), json!(unassigned));
     m.insert("delayed_unassigned_shards".into(), json!(0));
     m.insert("number_of_pending_tasks".into(), json!(0));
@@ -150,7 +152,10 @@ async fn health(ctx: Ctx) -> ApiResult<Reply> {
     loop {
         let (mut body, status, missing) = health_body(&ctx)?;
         // A missing index is waited for even without `wait_for_status`: it must at least exist.
-        let unmet = missing || wanted.as_deref().is_some_and(|w| rank(status) > rank(w));
+        let initializing = body["initializing_shards"].as_u64().unwrap_or(0) > 0;
+        let unmet = missing
+            || wanted.as_deref().is_some_and(|w| rank(status) > rank(w))
+            || (ctx.flag("wait_for_no_initializing_shards") && initializing);
         if !unmet {
             return Reply::ok(body);
         }
@@ -265,19 +270,18 @@ async fn nodes(ctx: Ctx) -> ApiResult<Reply> {
         "build_hash".into(),
         json!("5a3d1c8b0f0e6d2c9a1b7e4f3c2d1e0f9a8b7c6d"),
     );
-    node.insert(
-        "roles".into(),
-        json!([
-            "data",
-            "ingest",
-            if p.is_opensearch() && p.version.major >= 2 {
-                "cluster_manager"
-            } else {
-                "master"
-            },
-            "remote_cluster_client"
-        ]),
-    );
+    node.insert("roles".into(), json!(node_roles(&p)));
+    if want("aggregations") && p.is_opensearch() && p.version.major >= 2 {
+        // The aggregation types a node supports and the value types each accepts (a subset).
+        let other = json!({"types": ["other"]});
+        let numeric = json!({"types": ["boolean", "date", "numeric"]});
+        node.insert(
+            "aggregations".into(),
+            json!({"filter": other, "filters": other, "global": other, "missing": {"types": ["boolean", "bytes", "date", "geopoint", "ip", "numeric", "range"]},
+                "avg": numeric, "max": numeric, "min": numeric, "sum": numeric,
+                "terms": {"types": ["boolean", "bytes", "date", "ip", "numeric"]}}),
+        );
+    }
     if want("settings") {
         node.insert(
             "settings".into(),
@@ -321,7 +325,7 @@ async fn nodes_stats(ctx: Ctx) -> ApiResult<Reply> {
         "name": s.node_name,
         "host": "127.0.0.1",
         "ip": "127.0.0.1",
-        "roles": ["data", "ingest", if s.product.is_opensearch() && s.product.version.major >= 2 { "cluster_manager" } else { "master" }],
+        "roles": node_roles(&s.product),
         "fs": fs,
     });
     let mut nodes = Map::new();
@@ -329,4 +333,23 @@ async fn nodes_stats(ctx: Ctx) -> ApiResult<Reply> {
     Reply::ok(
         json!({"_nodes": {"total": 1, "successful": 1, "failed": 0}, "cluster_name": s.cluster_name, "nodes": Value::Object(nodes)}),
     )
+}
+
+/// The node's roles as `_nodes` lists them: sorted from ES 7.8 and on OpenSearch (`master` is
+/// `cluster_manager` from OpenSearch 2), `remote_cluster_client` from ES 7.3.
+pub fn node_roles(p: &crate::flavor::Product) -> Vec<&'static str> {
+    use crate::flavor::Version;
+    let manager = if p.is_opensearch() && p.version.major >= 2 {
+        "cluster_manager"
+    } else {
+        "master"
+    };
+    let mut roles = vec![manager, "data", "ingest"];
+    if p.is_opensearch() || p.version >= Version::new(7, 3, 0) {
+        roles.push("remote_cluster_client");
+    }
+    if p.is_opensearch() || p.version >= Version::new(7, 8, 0) {
+        roles.sort_unstable();
+    }
+    roles
 }

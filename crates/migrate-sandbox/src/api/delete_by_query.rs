@@ -84,6 +84,8 @@ async fn delete_by_query(ctx: Ctx) -> ApiResult<Reply> {
                 deleted += 1;
             }
         }
+        let touched: Vec<&str> = names.iter().map(String::as_str).collect();
+        c.refresh_for(ctx.q("refresh"), &touched);
         progress.deleted.store(deleted, Ordering::SeqCst);
         progress
             .batches

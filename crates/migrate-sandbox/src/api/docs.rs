@@ -8,9 +8,11 @@ use crate::error::{ApiError, ApiResult};
 use crate::flavor::{Product, TypeMode};
 use crate::json::write_json;
 use crate::model::Cluster;
+use crate::model::routing::shard_of;
 use crate::router::RouteTable;
+use crate::search::fetch::FieldFetch;
 use crate::search::source::SourceFilter;
-use crate::write::{DocWrite, delete_doc, index_doc};
+use crate::write::{DocWrite, ExternalVersion, WriteOptions, index_doc_with};
 
 /// Registers the routes.
 pub fn register(t: &mut RouteTable) {
@@ -54,7 +56,7 @@ fn url_type(ctx: &Ctx) -> ApiResult<Option<String>> {
     Ok(Some(t.to_string()))
 }
 
-fn if_seq_no(ctx: &Ctx) -> ApiResult<Option<(u64, u64)>> {
+pub fn if_seq_no(ctx: &Ctx) -> ApiResult<Option<(u64, u64)>> {
     match (ctx.q("if_seq_no"), ctx.q("if_primary_term")) {
         (None, None) => Ok(None),
         (Some(s), Some(t)) => match (s.parse(), t.parse()) {
@@ -69,10 +71,62 @@ fn if_seq_no(ctx: &Ctx) -> ApiResult<Option<(u64, u64)>> {
     }
 }
 
+/// `version` / `version_type` of a write: external types give the document that version; the
+/// internal type cannot be used for optimistic concurrency (OpenSearch and ES 7+ point to
+/// `if_seq_no`).
+pub fn external_version(
+    version: Option<&str>,
+    version_type: Option<&str>,
+) -> ApiResult<Option<ExternalVersion>> {
+    let gte = match version_type {
+        None | Some("internal") => {
+            if version.is_some() {
+                return Err(ApiError::validation(&["internal versioning can not be used for optimistic concurrency control. Please use `if_seq_no` and `if_primary_term` instead".into()]));
+            }
+            return Ok(None);
+        }
+        Some("external") => false,
+        Some("external_gte") => true,
+        Some(other) => {
+            return Err(ApiError::illegal_argument(format!(
+                "No version type match [{other}]"
+            )));
+        }
+    };
+    let Some(v) = version else {
+        return Err(ApiError::validation(&[
+            "an external version must be set for an external version type".into(),
+        ]));
+    };
+    let version = v.parse::<u64>().map_err(|_| {
+        ApiError::validation(&[format!(
+            "illegal version value [{v}] for version type [EXTERNAL]"
+        )])
+    })?;
+    Ok(Some(ExternalVersion { version, gte }))
+}
+
+/// Adds `forced_refresh: true` to a write response when `refresh` is `true` or empty.
+fn forced_refresh(ctx: &Ctx, mut body: Value) -> Value {
+    if matches!(ctx.q("refresh"), Some("" | "true")) {
+        body["forced_refresh"] = json!(true);
+    }
+    body
+}
+
 async fn write(ctx: Ctx, id: Option<String>, create_only: bool) -> ApiResult<Reply> {
     let p = ctx.shared.product;
     let ty = url_type(&ctx)?;
     let create_only = create_only || ctx.q("op_type") == Some("create");
+    if let Some(id) = &id {
+        crate::write::check_id(id)?;
+    }
+    // The sandbox has no ingest pipelines: any named one does not exist.
+    if let Some(name) = ctx.q("pipeline").filter(|p| *p != "_none") {
+        return Err(ApiError::illegal_argument(format!(
+            "pipeline with id [{name}] does not exist"
+        )));
+    }
     let w = DocWrite {
         index: ctx.param("index"),
         ty: ty.as_deref(),
@@ -81,11 +135,31 @@ async fn write(ctx: Ctx, id: Option<String>, create_only: bool) -> ApiResult<Rep
         create_only,
         if_seq_no: if_seq_no(&ctx)?,
     };
+    let o = WriteOptions {
+        routing: ctx.q("routing").map(str::to_string),
+        version: external_version(ctx.q("version"), ctx.q("version_type"))?,
+        require_alias: ctx.flag("require_alias"),
+    };
+    let auto_id = w.id.is_none();
+    let shown_id = w.id.clone().unwrap_or_default();
+    crate::active_shards::wait_for_active(
+        &ctx.shared,
+        w.index,
+        ctx.q("wait_for_active_shards"),
+        crate::active_shards::write_timeout(ctx.q("timeout"))?,
+        |i| format!("index {{[{i}][_doc][{shown_id}]}}"),
+    )
+    .await?;
     let r = {
         let mut c = ctx.shared.cluster();
-        index_doc(&mut c, &p, w)?
+        let r = index_doc_with(&mut c, &p, w, o)?;
+        if let Some(m) = crate::dual_write::mirror_write(&mut c, &p, &r, auto_id) {
+            m?;
+        }
+        c.refresh_for(ctx.q("refresh"), &[&r.index]);
+        r
     };
-    Ok(Reply::Json(r.status, r.body()))
+    Ok(Reply::Json(r.status, forced_refresh(&ctx, r.body())))
 }
 
 async fn put_doc(ctx: Ctx) -> ApiResult<Reply> {
@@ -111,14 +185,32 @@ async fn get_doc(ctx: Ctx) -> ApiResult<Reply> {
         ctx.q("_source_includes").or(ctx.q("_source_include")),
         ctx.q("_source_excludes").or(ctx.q("_source_exclude")),
     );
-    let c = ctx.shared.cluster();
+    let fetch = FieldFetch::parse(None, None, ctx.q("stored_fields"), None)?;
+    if !fetch.keeps_source() && ctx.q("_source").is_none() {
+        filter.disabled = true;
+    }
+    let version = match ctx.q("version") {
+        Some(v) => Some(v.parse::<u64>().map_err(|_| {
+            ApiError::illegal_argument(format!("failed to parse [version] value [{v}]"))
+        })?),
+        None => None,
+    };
+    let opts = GetOptions {
+        filter,
+        fetch,
+        version,
+        stale: ctx.q("realtime") == Some("false"),
+        routing: ctx.q("routing").map(str::to_string),
+    };
+    let mut c = ctx.shared.cluster();
+    c.refresh_for(ctx.q("refresh"), &[ctx.param("index")]);
     let (found, out) = get_json(
         &c,
         &p,
         ctx.param("index"),
         ty.as_deref(),
         ctx.param("id"),
-        &filter,
+        &opts,
     )?;
     let status = if found {
         StatusCode::OK
@@ -131,6 +223,21 @@ async fn get_doc(ctx: Ctx) -> ApiResult<Reply> {
     Ok(Reply::Raw(status, out, "application/json; charset=UTF-8"))
 }
 
+/// What a get returns besides the metadata.
+#[derive(Debug, Clone, Default)]
+pub struct GetOptions {
+    /// `_source` filtering.
+    pub filter: SourceFilter,
+    /// `stored_fields`.
+    pub fetch: FieldFetch,
+    /// `version`: the document must have exactly this version (409 otherwise).
+    pub version: Option<u64>,
+    /// `realtime=false`: read what searches see (the last refresh), not the live document.
+    pub stale: bool,
+    /// `routing`: the shard to look on (the `_id`'s when absent).
+    pub routing: Option<String>,
+}
+
 /// The body of a get (also each entry of `_mget`): whether the document exists, and the JSON.
 pub fn get_json(
     c: &Cluster,
@@ -138,8 +245,9 @@ pub fn get_json(
     name: &str,
     ty: Option<&str>,
     id: &str,
-    filter: &SourceFilter,
+    opts: &GetOptions,
 ) -> ApiResult<(bool, Vec<u8>)> {
+    let filter = &opts.filter;
     let concrete = c
         .write_index(name)?
         .ok_or_else(|| ApiError::index_not_found(name))?;
@@ -150,11 +258,24 @@ pub fn get_json(
     if !index.is_open() {
         return Err(ApiError::index_closed(&index.name, &index.uuid));
     }
-    let doc = match ty {
-        Some(t) if t != "_all" => index.docs.get(t, id).filter(|d| *d.ty == *t),
-        _ if index.docs.typed => index.mappings.keys().find_map(|t| index.docs.get(t, id)),
-        _ => index.docs.get("_doc", id),
+    let docs = if opts.stale {
+        c.searcher(index)
+    } else {
+        &index.docs
     };
+    let doc = match ty {
+        Some(t) if t != "_all" => docs.get(t, id).filter(|d| *d.ty == *t),
+        _ if docs.typed => index.mappings.keys().find_map(|t| docs.get(t, id)),
+        _ => docs.get("_doc", id),
+    };
+    // A routing value other than the write's looks on another shard.
+    let doc = doc.filter(|d| {
+        let wanted = opts.routing.as_deref().unwrap_or(id);
+        let stored = d.routing.as_deref().unwrap_or(id);
+        index.shards() == 1
+            || wanted == stored
+            || shard_of(index, p, wanted) == shard_of(index, p, stored)
+    });
     let mut out = Vec::with_capacity(256);
     out.extend_from_slice(b"{\"_index\":");
     write_json(&mut out, &json!(concrete));
@@ -172,6 +293,20 @@ pub fn get_json(
         out.extend_from_slice(b",\"found\":false}");
         return Ok((false, out));
     };
+    if let Some(v) = opts.version
+        && v != doc.version
+    {
+        let tail = format!(
+            "current version [{}] is different than the one provided [{v}]",
+            doc.version
+        );
+        return Err(ApiError::version_conflict(
+            id,
+            &tail,
+            &concrete,
+            &index.uuid,
+        ));
+    }
     out.extend_from_slice(format!(",\"_version\":{}", doc.version).as_bytes());
     if p.es_major() >= 6 {
         out.extend_from_slice(
@@ -182,15 +317,27 @@ pub fn get_json(
             .as_bytes(),
         );
     }
+    if let Some(r) = &doc.routing {
+        out.extend_from_slice(b",\"_routing\":");
+        write_json(&mut out, &json!(r.as_ref()));
+    }
     out.extend_from_slice(b",\"found\":true");
-    if !filter.disabled {
+    let parsed: Value = if filter.is_identity() && opts.fetch.stored.is_none() {
+        Value::Null
+    } else {
+        serde_json::from_slice(&doc.source).unwrap_or(Value::Null)
+    };
+    if !filter.disabled && index.stores_source() {
         out.extend_from_slice(b",\"_source\":");
         if filter.is_identity() {
             out.extend_from_slice(&doc.source);
         } else {
-            let v: Value = serde_json::from_slice(&doc.source).unwrap_or(Value::Null);
-            write_json(&mut out, &filter.filter(&v));
+            write_json(&mut out, &filter.filter(&parsed));
         }
+    }
+    if let Some(fields) = opts.fetch.render(index, &parsed) {
+        out.extend_from_slice(b",\"fields\":");
+        write_json(&mut out, &fields);
     }
     out.push(b'}');
     Ok((true, out))
@@ -201,13 +348,19 @@ async fn del_doc(ctx: Ctx) -> ApiResult<Reply> {
     let ty = url_type(&ctx)?;
     let r = {
         let mut c = ctx.shared.cluster();
-        delete_doc(
+        let r = crate::write::delete_doc_if(
             &mut c,
             &p,
             ctx.param("index"),
             ty.as_deref(),
             ctx.param("id"),
-        )?
+            if_seq_no(&ctx)?,
+        )?;
+        if let Some(m) = crate::dual_write::mirror_delete(&mut c, &p, &r) {
+            m?;
+        }
+        c.refresh_for(ctx.q("refresh"), &[&r.index]);
+        r
     };
     Ok(Reply::Json(r.status, r.body()))
 }

@@ -366,6 +366,7 @@ async fn put_settings(ctx: Ctx) -> ApiResult<Reply> {
         }
     }
     let preserve = ctx.flag("preserve_existing");
+    let replicas_changed = updates.contains_key("index.number_of_replicas");
     for n in &names {
         if let Some(i) = c.indices.get_mut(n) {
             for (k, v) in &updates {
@@ -375,6 +376,11 @@ async fn put_settings(ctx: Ctx) -> ApiResult<Reply> {
                     i.settings.insert(k.clone(), v.clone());
                 }
             }
+        }
+        c.refresh_setting_changed(n);
+        if replicas_changed {
+            let rate = c.byte_rate;
+            c.start_replica_recovery(n, rate);
         }
     }
     Reply::ok(json!({"acknowledged": true}))
@@ -560,8 +566,11 @@ async fn open(ctx: Ctx) -> ApiResult<Reply> {
 }
 
 async fn refresh(ctx: Ctx) -> ApiResult<Reply> {
-    let c = ctx.shared.cluster();
+    let mut c = ctx.shared.cluster();
     let names = c.resolve(ctx.param("index"), resolve_opts(&ctx, false))?;
+    for n in &names {
+        c.refresh(n);
+    }
     for n in &names {
         if let Some(i) = c.indices.get(n)
             && !i.is_open()

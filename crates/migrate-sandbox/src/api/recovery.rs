@@ -76,6 +76,14 @@ fn entries(ctx: &Ctx) -> ApiResult<Vec<(String, Vec<Value>)>> {
         let Some(i) = c.indices.get(&n) else { continue };
         let mut entries = shard_entries(i, &s.node_id, &s.node_name, &s.address());
         super::snapshot::patch_recovery(s, &n, &mut entries);
+        // Replica rows follow their primary's.
+        let primaries = std::mem::take(&mut entries);
+        for e in primaries {
+            let shard = e["id"].as_u64().unwrap_or(0) as u32;
+            let replicas = c.replica_entries(i, shard, &e["target"]);
+            entries.push(e);
+            entries.extend(replicas);
+        }
         if ctx.flag("active_only") {
             entries.retain(|e| e["stage"] != "DONE");
             if entries.is_empty() {

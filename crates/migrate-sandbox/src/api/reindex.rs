@@ -42,13 +42,29 @@ async fn reindex(ctx: Ctx) -> ApiResult<Reply> {
             "destination index is missing".into(),
         ])
     })?;
-    let req = ReindexRequest::parse(&body, &ctx.query)?;
+    let mut req = ReindexRequest::parse(&body, &ctx.query)?;
+    if let Some(v) = body.get("script") {
+        req.script = Some(crate::painless::Script::from_request(
+            v,
+            &ctx.shared.cluster(),
+        )?);
+    }
+    let description = describe(&req);
+    start_task(&ctx, req, "indices:data/write/reindex", description).await
+}
+
+/// Runs a reindex-engine request (a reindex or an update by query) as a task: to completion, or in
+/// the background with `wait_for_completion=false` (the result then kept in `.tasks`).
+pub async fn start_task(
+    ctx: &Ctx,
+    req: ReindexRequest,
+    action: &str,
+    description: String,
+) -> ApiResult<Reply> {
     let shared = ctx.shared.clone();
-    let (id, progress) = shared.tasks().start(
-        "indices:data/write/reindex",
-        describe(&req),
-        req.requests_per_second,
-    );
+    let (id, progress) = shared
+        .tasks()
+        .start(action, description, req.requests_per_second);
     if shared.product.task_headers()
         && let Some(opaque) = ctx.headers.get("x-opaque-id").and_then(|v| v.to_str().ok())
     {
@@ -104,6 +120,6 @@ async fn rethrottle(ctx: Ctx) -> ApiResult<Reply> {
     let addr = s.address();
     Ok(Reply::Json(
         StatusCode::OK,
-        json!({"nodes": {s.node_id.clone(): {"name": s.node_name, "transport_address": addr, "host": "127.0.0.1", "ip": addr, "roles": ["data", "ingest", "master"], "tasks": Value::Object(task_map)}}}),
+        json!({"nodes": {s.node_id.clone(): {"name": s.node_name, "transport_address": addr, "host": "127.0.0.1", "ip": addr, "roles": super::cluster::node_roles(&s.product), "tasks": Value::Object(task_map)}}}),
     ))
 }

@@ -16,6 +16,7 @@ use crate::search::alias_filter::alias_filters;
 use crate::search::context::HitRef;
 use crate::search::context::{PitContext, ScrollContext, parse_time};
 use crate::search::exec::{self, SearchRequest, TrackTotal, render_hits, total_value};
+use crate::search::scroll_rules::{self, Slice};
 
 /// Registers the routes.
 pub fn register(t: &mut RouteTable) {
@@ -160,7 +161,16 @@ async fn search(ctx: Ctx) -> ApiResult<Reply> {
             "using [search_after] is not allowed in a scroll context".into(),
         ]));
     }
+    if scroll_keep.is_some() {
+        let cache = ctx.q("request_cache") == Some("true")
+            || body.as_ref().and_then(|b| b.get("request_cache")) == Some(&json!(true));
+        scroll_rules::check_scroll_request(cache, req.size)?;
+    }
+    let slice = Slice::parse(body.as_ref())?;
     let mut c = ctx.shared.cluster();
+    if let Some(k) = scroll_keep {
+        scroll_rules::check_keep_alive(&c, k)?;
+    }
     expire(&mut c);
     let (names, pit_id) = match &req.pit {
         Some((id, keep)) => {
@@ -182,7 +192,23 @@ async fn search(ctx: Ctx) -> ApiResult<Reply> {
         req.alias_filters = alias_filters(&c, ctx.param("index"))?;
     }
     exec::validate(&c, &names, &req)?;
-    let (total, all) = exec::run_counted(&c, &names, &req);
+    let (mut total, mut all) = exec::run_counted(&c, &names, &req);
+    if let Some(slice) = slice {
+        for n in &names {
+            if let Some(i) = c.indices.get(n) {
+                slice.check(i)?;
+            }
+        }
+        all.retain(|h| {
+            let index = names.get(h.index as usize).and_then(|n| c.indices.get(n));
+            index.is_some_and(|i| {
+                c.searcher(i)
+                    .slot(h.slot)
+                    .is_some_and(|d| slice.contains(i, &p, d))
+            })
+        });
+        total = all.len();
+    }
     let shard_count = total_shards(&c, &names);
     let first: Vec<HitRef> = all
         .iter()
@@ -290,6 +316,10 @@ async fn scroll(ctx: Ctx) -> ApiResult<Reply> {
         return Err(ApiError::no_search_context(&id));
     };
     if let Some(k) = keep {
+        if let Err(e) = scroll_rules::check_keep_alive(&c, k) {
+            c.scrolls.insert(id, sc);
+            return Err(e);
+        }
         sc.expires = Instant::now() + k;
     }
     let end = (sc.pos + sc.size).min(sc.hits.len());

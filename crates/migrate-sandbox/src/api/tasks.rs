@@ -95,17 +95,50 @@ async fn list(ctx: Ctx) -> ApiResult<Reply> {
             t.info(&s.node_id, detailed),
         );
     }
+    // The listing is itself a running task (with the request's X-Opaque-Id).
+    let own_action = "cluster:monitor/tasks/lists";
+    if actions.is_empty() || actions.iter().any(|a| glob(a, own_action)) {
+        let id = tasks.peek_next();
+        let mut own = json!({
+            "node": s.node_id, "id": id, "type": "transport", "action": own_action,
+            "start_time_in_millis": (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64,
+            "running_time_in_nanos": 0, "cancellable": false, "headers": {},
+        });
+        if s.product.task_headers()
+            && let Some(o) = ctx.headers.get("x-opaque-id").and_then(|v| v.to_str().ok())
+        {
+            own["headers"] = json!({"X-Opaque-Id": o});
+        }
+        list.insert(format!("{}:{id}", s.node_id), own);
+    }
+    drop(tasks);
+    // OpenSearch 2.9+ reports each task's resource use in detailed listings.
+    if detailed
+        && s.product.is_opensearch()
+        && s.product.version >= crate::flavor::Version::new(2, 9, 0)
+    {
+        for t in list.values_mut() {
+            t["resource_stats"] = json!({"total": {"cpu_time_in_nanos": 0, "memory_in_bytes": 0}});
+        }
+    }
     let addr = s.address();
     let ip = addr.split(':').next().unwrap_or("127.0.0.1").to_string();
-    Reply::ok(json!({
-        "nodes": {
-            s.node_id.clone(): {
-                "name": s.node_name, "transport_address": addr, "host": ip, "ip": addr,
-                "roles": ["data", "ingest", "master", "remote_cluster_client"],
-                "tasks": Value::Object(list)
+    match ctx.q("group_by").unwrap_or("nodes") {
+        "nodes" => Reply::ok(json!({
+            "nodes": {
+                s.node_id.clone(): {
+                    "name": s.node_name, "transport_address": addr, "host": ip, "ip": addr,
+                    "roles": super::cluster::node_roles(&ctx.shared.product),
+                    "tasks": Value::Object(list)
+                }
             }
-        }
-    }))
+        })),
+        "parents" => Reply::ok(json!({"tasks": Value::Object(list)})),
+        "none" => Reply::ok(json!({"tasks": list.into_iter().map(|(_, t)| t).collect::<Vec<_>>()})),
+        other => Err(ApiError::illegal_argument(format!(
+            "group_by must be one of [nodes, parents, none] but was [{other}]"
+        ))),
+    }
 }
 
 async fn cancel(ctx: Ctx) -> ApiResult<Reply> {

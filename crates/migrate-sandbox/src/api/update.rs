@@ -5,7 +5,7 @@
 use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use super::docs::get_json;
+use super::docs::{GetOptions, get_json, if_seq_no};
 use super::{Ctx, Reply};
 use crate::error::{ApiError, ApiResult};
 use crate::flavor::TypeMode;
@@ -56,14 +56,17 @@ async fn update_doc(ctx: Ctx) -> ApiResult<Reply> {
     }
     let r = {
         let mut c = ctx.shared.cluster();
-        update(
+        let r = update(
             &mut c,
             &p,
             ctx.param("index"),
             ty.as_deref(),
             ctx.param("id"),
             &ctx.body,
-        )?
+            if_seq_no(&ctx)?,
+        )?;
+        c.refresh_for(ctx.q("refresh"), &[&r.index]);
+        r
     };
     Ok(Reply::Json(r.status, r.body()))
 }
@@ -146,7 +149,11 @@ async fn mget(ctx: Ctx) -> ApiResult<Reply> {
         if n > 0 {
             out.push(b',');
         }
-        match get_json(&c, &p, index, ty.as_deref(), id, filter) {
+        let opts = GetOptions {
+            filter: filter.clone(),
+            ..Default::default()
+        };
+        match get_json(&c, &p, index, ty.as_deref(), id, &opts) {
             Ok((_, doc)) => out.extend_from_slice(&doc),
             Err(e) => {
                 let mut item = serde_json::Map::new();

@@ -34,6 +34,18 @@ pub struct Cluster {
     pub disk_available: Option<u64>,
     /// Wildcards skip system indexes (`.tasks`) unless the pattern starts with `.` (ES 8+).
     pub hide_system: bool,
+    /// Stored scripts by id: `{"lang": .., "source": ..}`.
+    pub scripts: BTreeMap<String, Value>,
+    /// Operation counters per index UUID (`_stats`).
+    pub stats: HashMap<String, super::stats::IndexStats>,
+    /// What searches see of indexes whose refresh is off, by UUID (see [`super::refresh`]).
+    pub searchers: HashMap<String, std::sync::Arc<super::DocStore>>,
+    /// Data nodes the sandbox stands for (0 or 1: one node, so replicas stay unassigned).
+    pub nodes: u32,
+    /// Peer recoveries of replicas by index UUID (see [`super::replicas`]).
+    pub replica_recoveries: HashMap<String, super::replicas::ReplicaRecovery>,
+    /// Bytes per second transfers move at (`None`: at once).
+    pub byte_rate: Option<u64>,
 }
 
 /// How to expand an index expression.
@@ -61,6 +73,11 @@ impl Default for Resolve {
 }
 
 impl Cluster {
+    /// Number of data nodes (at least 1).
+    pub fn node_count(&self) -> u64 {
+        u64::from(self.nodes.max(1))
+    }
+
     /// Resolves a comma-separated index expression (names, aliases, wildcards, `_all`, `-exclusions`)
     /// to concrete index names, in name order, without duplicates.
     pub fn resolve(&self, expr: &str, opts: Resolve) -> ApiResult<Vec<String>> {
@@ -86,18 +103,22 @@ impl Cluster {
                     if self.hide_system && crate::names::is_system(name) && !item.starts_with('.') {
                         continue;
                     }
-                    // Hidden indexes stay out of wildcards, except a `.` pattern for dot-names.
-                    if is_true(&idx.settings, "index.hidden")
-                        && !opts.include_hidden
-                        && !(item.starts_with('.') && name.starts_with('.'))
-                    {
+                    if !(opts.include_closed || idx.is_open()) {
                         continue;
                     }
-                    if glob(item, name) && (opts.include_closed || idx.is_open()) {
+                    // Hidden indexes and hidden aliases stay out of wildcards, except a `.`
+                    // pattern for dot-names.
+                    let shown = |hidden: bool, n: &str| {
+                        !hidden
+                            || opts.include_hidden
+                            || (item.starts_with('.') && n.starts_with('.'))
+                    };
+                    if glob(item, name) && shown(is_true(&idx.settings, "index.hidden"), name) {
                         out.push(name.clone());
                     }
-                    for alias in idx.aliases.keys() {
-                        if glob(item, alias) && (opts.include_closed || idx.is_open()) {
+                    for (alias, meta) in &idx.aliases {
+                        let hidden = meta.get("is_hidden") == Some(&Value::Bool(true));
+                        if glob(item, alias) && shown(hidden, alias) {
                             out.push(name.clone());
                         }
                     }

@@ -21,6 +21,18 @@ pub struct Doc {
     pub seq_no: u64,
     /// `_primary_term`.
     pub primary_term: u64,
+    /// `_routing`, when the document was written with one.
+    pub routing: Option<Arc<str>>,
+}
+
+/// How a write sets `_version`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum VersionSet {
+    /// One more than the current version (1 for a new document).
+    #[default]
+    Next,
+    /// This version (`version_type=external|external_gte`; checked by the caller).
+    Exactly(u64),
 }
 
 /// What a write did.
@@ -33,7 +45,7 @@ pub enum WriteOutcome {
 }
 
 /// The documents of one index.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct DocStore {
     slots: Vec<Option<Doc>>,
     ids: HashMap<Arc<str>, u32>,
@@ -108,17 +120,34 @@ impl DocStore {
         source: Bytes,
         primary_term: u64,
     ) -> (WriteOutcome, Doc) {
+        self.put_with(id, ty, source, primary_term, None, VersionSet::Next)
+    }
+
+    /// [`DocStore::put`] with a routing value and a version rule.
+    pub fn put_with(
+        &mut self,
+        id: &str,
+        ty: Arc<str>,
+        source: Bytes,
+        primary_term: u64,
+        routing: Option<Arc<str>>,
+        version: VersionSet,
+    ) -> (WriteOutcome, Doc) {
         let seq_no = self.next_seq_no;
         self.next_seq_no += 1;
         let key = self.key(&ty, id).into_owned();
         if let Some(&slot) = self.ids.get(key.as_str())
             && let Some(Some(existing)) = self.slots.get_mut(slot as usize)
         {
-            existing.version += 1;
+            existing.version = match version {
+                VersionSet::Next => existing.version + 1,
+                VersionSet::Exactly(v) => v,
+            };
             existing.seq_no = seq_no;
             existing.source = source;
             existing.ty = ty;
             existing.primary_term = primary_term;
+            existing.routing = routing;
             return (WriteOutcome::Updated, existing.clone());
         }
         let id: Arc<str> = Arc::from(id);
@@ -131,9 +160,13 @@ impl DocStore {
             id,
             ty,
             source,
-            version: 1,
+            version: match version {
+                VersionSet::Next => 1,
+                VersionSet::Exactly(v) => v,
+            },
             seq_no,
             primary_term,
+            routing,
         };
         let slot = self.slots.len() as u32;
         self.slots.push(Some(doc.clone()));

@@ -88,6 +88,14 @@ impl Index {
             || is_true(&self.settings, "index.blocks.read_only")
     }
 
+    /// False when the mapping turns `_source` off (`_source: {enabled: false}`).
+    pub fn stores_source(&self) -> bool {
+        !self
+            .mappings
+            .values()
+            .any(|m| m.get("_source").and_then(|s| s.get("enabled")) == Some(&Value::Bool(false)))
+    }
+
     /// True when open.
     pub fn is_open(&self) -> bool {
         self.state == IndexState::Open
@@ -108,7 +116,9 @@ impl Index {
             .mappings
             .entry(ty.to_string())
             .or_insert_with(|| json!({}));
-        merge(entry, body);
+        let mut body = body.clone();
+        expand_dotted(&mut body);
+        merge_mapping_value(entry, &body);
     }
 
     /// Whether a field path can be searched: false when the path runs through an object mapped
@@ -179,6 +189,64 @@ pub fn merge(dst: &mut Value, src: &Value) {
             }
         }
         (d, s) => *d = s.clone(),
+    }
+}
+
+/// A mapping merge: objects merge key by key, except a field's `meta` parameter, which an update
+/// replaces (a *field* named `meta`, under `properties`, merges like any other).
+fn merge_mapping_value(dst: &mut Value, src: &Value) {
+    merge_in(dst, src, false);
+}
+
+fn merge_in(dst: &mut Value, src: &Value, in_properties: bool) {
+    match (dst, src) {
+        (Value::Object(d), Value::Object(s)) => {
+            for (k, v) in s {
+                let replaces = k == "meta" && !in_properties;
+                match d.get_mut(k) {
+                    Some(existing) if !replaces && existing.is_object() && v.is_object() => {
+                        merge_in(existing, v, k == "properties" && !in_properties)
+                    }
+                    _ => {
+                        d.insert(k.clone(), v.clone());
+                    }
+                }
+            }
+        }
+        (d, s) => *d = s.clone(),
+    }
+}
+
+/// `properties` keys with dots (`a.b`) stand for object fields: `a: {properties: {b: ..}}`.
+fn expand_dotted(mapping: &mut Value) {
+    let Some(Value::Object(props)) = mapping.get_mut("properties") else {
+        return;
+    };
+    let keys: Vec<String> = props.keys().filter(|k| k.contains('.')).cloned().collect();
+    for k in keys {
+        let Some(v) = props.remove(&k) else { continue };
+        let mut parts: Vec<&str> = k.split('.').collect();
+        let leaf = parts.pop().unwrap_or_default().to_string();
+        let mut node = json!({"properties": {leaf: v}});
+        while parts.len() > 1 {
+            let p = parts.pop().unwrap_or_default().to_string();
+            node = json!({"properties": {p: node}});
+        }
+        let head = parts.first().copied().unwrap_or_default().to_string();
+        match props.get_mut(&head) {
+            Some(existing) => merge_mapping_value(existing, &node),
+            None => {
+                props.insert(head, node);
+            }
+        }
+    }
+    for v in props.values_mut() {
+        expand_dotted(v);
+        if let Some(Value::Object(fields)) = v.get_mut("fields") {
+            for f in fields.values_mut() {
+                expand_dotted(f);
+            }
+        }
     }
 }
 

@@ -4,8 +4,12 @@
 pub mod cluster;
 pub mod docs;
 pub mod index;
+pub mod refresh;
+pub mod replicas;
+pub mod routing;
 pub mod settings;
+pub mod stats;
 
 pub use cluster::Cluster;
-pub use docs::{Doc, DocStore, WriteOutcome};
+pub use docs::{Doc, DocStore, VersionSet, WriteOutcome};
 pub use index::{Index, IndexState, RecoverySource};

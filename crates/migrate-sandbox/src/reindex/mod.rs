@@ -5,6 +5,7 @@
 pub mod remote;
 pub mod request;
 pub mod run;
+pub mod script;
 
 pub use request::{ReindexRequest, RemoteSource};
 pub use run::run_reindex;

@@ -19,8 +19,21 @@ use crate::tasks::Progress;
 /// Attempts per search request when the source rejects with 429 (as reindex's search retry policy).
 const SEARCH_ATTEMPTS: u32 = 6;
 
+/// Index, version, routing and sequence number of a document pulled from a local index.
+#[derive(Debug, Clone, Default)]
+pub struct Origin {
+    /// Concrete index.
+    pub index: String,
+    /// `_version`.
+    pub version: u64,
+    /// `_routing`.
+    pub routing: Option<String>,
+    /// `_seq_no` and `_primary_term` when read (an update by query writes only if they still hold).
+    pub seq_no: (u64, u64),
+}
+
 /// One document pulled from a source.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct PulledDoc {
     /// `_id`.
     pub id: String,
@@ -28,6 +41,8 @@ pub struct PulledDoc {
     pub ty: Option<String>,
     /// Raw `_source`.
     pub source: Bytes,
+    /// Where a local document came from (what a script sees as `ctx._index` …).
+    pub meta: Option<Origin>,
 }
 
 #[derive(Deserialize)]
@@ -130,6 +145,7 @@ fn parse_page(body: &[u8]) -> ApiResult<(Option<String>, u64, Vec<PulledDoc>)> {
                 .source
                 .map(|s| Bytes::copy_from_slice(s.get().as_bytes()))
                 .unwrap_or_else(|| Bytes::from_static(b"{}")),
+            meta: None,
         })
         .collect();
     Ok((resp.scroll_id, total, docs))

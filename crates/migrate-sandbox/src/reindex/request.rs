@@ -62,6 +62,18 @@ pub struct ReindexRequest {
     pub requests_per_second: Option<f64>,
     /// `wait_for_completion`.
     pub wait_for_completion: bool,
+    /// The Painless `script` (compiled by the handler, which sees stored scripts).
+    pub script: Option<crate::painless::Script>,
+    /// `slices` (`0`: `auto`, one per source shard).
+    pub slices: u64,
+    /// An update by query: every document is written back to its own index.
+    pub by_query: bool,
+    /// `refresh`: refresh the written indexes at the end.
+    pub refresh: bool,
+    /// `wait_for_active_shards` of the writes.
+    pub active_shards: Option<String>,
+    /// `timeout` of the writes (how long they wait for active shards).
+    pub timeout: std::time::Duration,
 }
 
 fn strings(v: Option<&Value>) -> Vec<String> {
@@ -248,6 +260,17 @@ impl ReindexRequest {
             requests_per_second: parse_rps(params.get("requests_per_second").map(String::as_str))?,
             wait_for_completion: params.get("wait_for_completion").map(String::as_str)
                 != Some("false"),
+            script: None,
+            slices: slices as u64,
+            by_query: false,
+            refresh: matches!(
+                params.get("refresh").map(String::as_str),
+                Some("" | "true" | "wait_for")
+            ),
+            active_shards: params.get("wait_for_active_shards").cloned(),
+            timeout: crate::active_shards::write_timeout(
+                params.get("timeout").map(String::as_str),
+            )?,
         })
     }
 }

@@ -21,6 +21,8 @@ pub struct RenderOptions {
     pub with_sort: bool,
     /// `_score` is null (sorted by field).
     pub null_score: bool,
+    /// `stored_fields` / `docvalue_fields`.
+    pub fetch: super::fetch::FieldFetch,
 }
 
 /// A reference to a hit: index position in the request's index list, slot, and sort values.

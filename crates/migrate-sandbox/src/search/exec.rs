@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use serde_json::Value;
 
 use super::context::{HitRef, RenderOptions};
+use super::fetch::FieldFetch;
 use super::query::Query;
 use super::sort::{self, SortField};
 use super::source::SourceFilter;
@@ -107,10 +108,19 @@ impl SearchRequest {
                 "Sort must contain at least one field.",
             ));
         }
+        let fetch = FieldFetch::parse(
+            body.get("stored_fields"),
+            body.get("docvalue_fields"),
+            params.get("stored_fields").map(String::as_str),
+            params.get("docvalue_fields").map(String::as_str),
+        )?;
         let mut source = body
             .get("_source")
             .map(SourceFilter::from_body)
             .unwrap_or_default();
+        if !fetch.keeps_source() && body.get("_source").is_none() {
+            source.disabled = true;
+        }
         source.apply_params(
             params.get("_source").map(String::as_str),
             params
@@ -174,6 +184,7 @@ impl SearchRequest {
                 with_type: product.type_mode() != TypeMode::None,
                 with_sort,
                 null_score,
+                fetch,
             },
             sort,
             track_total,
@@ -209,6 +220,7 @@ pub fn validate(cluster: &Cluster, names: &[String], req: &SearchRequest) -> Api
         let Some(index) = cluster.indices.get(name) else {
             continue;
         };
+        req.render.fetch.validate(index)?;
         if let Err(reason) = req.query.check_dates(index) {
             let cause = serde_json::json!({"type": "parse_exception", "reason": reason});
             return Err(ApiError::new(
@@ -252,17 +264,16 @@ pub fn run_counted(
             continue;
         };
         let alias_filter = req.alias_filters.get(name);
-        let date_fields: Vec<bool> = req
+        let field_types: Vec<Option<String>> = req
             .sort
             .iter()
-            .map(|s| {
-                matches!(
-                    index.field_type(&s.field).as_deref(),
-                    Some("date") | Some("date_nanos")
-                )
-            })
+            .map(|s| index.field_type(&s.field))
             .collect();
-        for (slot, doc) in index.docs.iter() {
+        let date_fields: Vec<bool> = field_types
+            .iter()
+            .map(|t| matches!(t.as_deref(), Some("date") | Some("date_nanos")))
+            .collect();
+        for (slot, doc) in cluster.searcher(index).iter() {
             if !req.types.is_empty() && !req.types.iter().any(|t| **t == *doc.ty) {
                 continue;
             }
@@ -284,8 +295,11 @@ pub fn run_counted(
             let sort = req
                 .sort
                 .iter()
-                .zip(&date_fields)
-                .map(|(f, d)| sort::sort_value(f, &doc.id, doc_number, parsed.as_ref(), *d))
+                .zip(date_fields.iter().zip(&field_types))
+                .map(|(f, (d, t))| {
+                    let v = sort::sort_value(f, &doc.id, doc_number, parsed.as_ref(), *d);
+                    sort::with_precision(t.as_deref(), v)
+                })
                 .collect();
             hits.push(HitRef {
                 index: pos as u32,
@@ -333,14 +347,29 @@ pub fn render_hit(out: &mut Vec<u8>, index: &Index, doc: &Doc, hit: &HitRef, opt
     } else {
         out.extend_from_slice(b",\"_score\":1.0");
     }
-    if !opts.source.disabled {
+    if let Some(r) = &doc.routing {
+        out.extend_from_slice(b",\"_routing\":");
+        write_json(out, &Value::String(r.to_string()));
+    }
+    let needs_parse = !opts.source.is_identity()
+        || opts.fetch.stored.is_some()
+        || !opts.fetch.docvalue.is_empty();
+    let parsed: Value = if needs_parse {
+        serde_json::from_slice(&doc.source).unwrap_or(Value::Null)
+    } else {
+        Value::Null
+    };
+    if !opts.source.disabled && index.stores_source() {
         out.extend_from_slice(b",\"_source\":");
         if opts.source.is_identity() {
             out.extend_from_slice(&doc.source);
         } else {
-            let parsed: Value = serde_json::from_slice(&doc.source).unwrap_or(Value::Null);
             write_json(out, &opts.source.filter(&parsed));
         }
+    }
+    if let Some(fields) = opts.fetch.render(index, &parsed) {
+        out.extend_from_slice(b",\"fields\":");
+        write_json(out, &fields);
     }
     if opts.with_sort {
         out.extend_from_slice(b",\"sort\":");
@@ -366,7 +395,7 @@ pub fn render_hits(
         else {
             continue;
         };
-        let Some(doc) = index.docs.slot(hit.slot) else {
+        let Some(doc) = cluster.searcher(index).slot(hit.slot) else {
             continue;
         };
         if !first {

@@ -3,7 +3,9 @@
 pub mod alias_filter;
 pub mod context;
 pub mod exec;
+pub mod fetch;
 pub mod fields;
 pub mod query;
+pub mod scroll_rules;
 pub mod sort;
 pub mod source;

@@ -312,7 +312,11 @@ impl Query {
             Query::Ids(ids) => ids.iter().any(|i| i == id),
             Query::Term { field, value } => {
                 if field == "_id" {
-                    return value.as_str() == Some(id);
+                    return match value {
+                        Value::String(s) => s == id,
+                        Value::Number(n) => n.to_string() == id,
+                        _ => false,
+                    };
                 }
                 let text = index.field_type(field).as_deref() == Some("text");
                 values(src, field).iter().any(|v| term_eq(v, value, text))
@@ -372,6 +376,24 @@ impl Query {
                         >= *minimum_should_match
             }
             Query::Match { field, text } => {
+                // `match` on a field that is not analysed is a term query on that field's values
+                // (dates compared as instants).
+                match index.field_type(field).as_deref() {
+                    None | Some("text") => {}
+                    Some("date" | "date_nanos") => {
+                        let wanted = crate::search::fields::parse_date_millis(text);
+                        return wanted.is_some()
+                            && values(src, field).iter().any(|v| {
+                                v.as_str()
+                                    .and_then(crate::search::fields::parse_date_millis)
+                                    == wanted
+                            });
+                    }
+                    Some(_) => {
+                        let w = Value::String(text.clone());
+                        return values(src, field).iter().any(|v| term_eq(v, &w, false));
+                    }
+                }
                 let wanted: Vec<String> = tokens(text);
                 values(src, field).iter().any(|v| {
                     let s = match v {

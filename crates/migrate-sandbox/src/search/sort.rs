@@ -117,6 +117,20 @@ pub fn sort_value(
     }
 }
 
+/// A numeric sort value as the field's doc values hold it: `float` in single precision,
+/// `half_float` in half precision (184.4 sorts as 184.375).
+pub fn with_precision(field_type: Option<&str>, v: Value) -> Value {
+    match (field_type, v.as_f64()) {
+        (Some("half_float"), Some(x)) if x.is_finite() && x != 0.0 => {
+            let e = x.abs().log2().floor().max(-14.0);
+            let ulp = 2f64.powf(e - 10.0);
+            json!((x / ulp).round_ties_even() * ulp)
+        }
+        (Some("float"), Some(x)) => json!(f64::from(x as f32)),
+        _ => v,
+    }
+}
+
 /// Compares two sort tuples under the clauses.
 pub fn compare(fields: &[SortField], a: &[Value], b: &[Value]) -> Ordering {
     for (i, f) in fields.iter().enumerate() {

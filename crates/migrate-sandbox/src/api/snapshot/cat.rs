@@ -86,24 +86,35 @@ pub(super) async fn cat_snapshots(ctx: Ctx) -> ApiResult<Reply> {
             ]);
         }
     }
+    let mut columns: Vec<(&'static str, &'static [&'static str])> = vec![
+        ("id", &["snapshot"]),
+        ("repository", &["re", "repo"]),
+        ("status", &["s"]),
+        ("start_epoch", &["ste", "startEpoch"]),
+        ("start_time", &["sti", "startTime"]),
+        ("end_epoch", &["ete", "endEpoch"]),
+        ("end_time", &["eti", "endTime"]),
+        ("duration", &["dur"]),
+        ("indices", &["i"]),
+        ("successful_shards", &["ss"]),
+        ("failed_shards", &["fs"]),
+        ("total_shards", &["ts"]),
+        ("reason", &["r"]),
+    ];
+    // The `repository` column exists from Elasticsearch 7.6 (not on OpenSearch).
+    let p = ctx.shared.product;
+    if p.is_opensearch() || p.version < crate::flavor::Version::new(7, 6, 0) {
+        columns.remove(1);
+        for r in &mut rows {
+            if r.len() > 1 {
+                r.remove(1);
+            }
+        }
+    }
     render(
         &ctx,
         Table {
-            columns: vec![
-                ("id", &["snapshot"]),
-                ("repository", &["re", "repo"]),
-                ("status", &["s"]),
-                ("start_epoch", &["ste", "startEpoch"]),
-                ("start_time", &["sti", "startTime"]),
-                ("end_epoch", &["ete", "endEpoch"]),
-                ("end_time", &["eti", "endTime"]),
-                ("duration", &["dur"]),
-                ("indices", &["i"]),
-                ("successful_shards", &["ss"]),
-                ("failed_shards", &["fs"]),
-                ("total_shards", &["ts"]),
-                ("reason", &["r"]),
-            ],
+            columns,
             defaults: vec![
                 "id",
                 "status",

@@ -271,6 +271,19 @@ pub(super) async fn get_snapshots(ctx: Ctx) -> ApiResult<Reply> {
             return Err(snapshot_missing(&repository, name));
         }
     }
+    if ctx.q("verbose") == Some("false") {
+        // The non-verbose listing keeps only what the repository data holds.
+        for v in &mut out {
+            if let Value::Object(m) = v {
+                m.retain(|k, _| {
+                    matches!(
+                        k.as_str(),
+                        "snapshot" | "uuid" | "indices" | "data_streams" | "state"
+                    )
+                });
+            }
+        }
+    }
     let mut body = json!({"snapshots": out});
     if !release.opensearch && release.version.0 >= 8 {
         body["total"] = json!(out_len(&body));
