@@ -418,6 +418,13 @@ impl Executor {
             }
         }
 
+        // Failed and blocked steps in the plan's order, not in the order they happened to end.
+        let order: HashMap<&str, usize> = (0..dag.len())
+            .map(|i| (dag.node(i).id.as_str(), i))
+            .collect();
+        let rank = |m: &StepMessage| order.get(m.id.as_str()).copied().unwrap_or(usize::MAX);
+        summary.failed.sort_by_key(rank);
+        summary.blocked.sort_by_key(rank);
         summary.not_started = (0..dag.len())
             .filter(|&i| !skip[i] && !started[i])
             .map(|i| dag.node(i).id.clone())
@@ -512,7 +519,11 @@ impl Task {
                 }
                 Err(e) => {
                     let error = if e.retryable {
-                        format!("{} (gave up after {tries} attempts)", e.message)
+                        format!(
+                            "{} (gave up after {tries} attempt{})",
+                            e.message,
+                            if tries == 1 { "" } else { "s" }
+                        )
                     } else {
                         e.message
                     };

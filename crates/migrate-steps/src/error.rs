@@ -1,6 +1,7 @@
 //! Errors: building an [`crate::Env`] ([`EnvError`]) and turning cluster and store failures into
 //! `StepError`s that say what happened, where, and what to do, with every known secret scrubbed.
 
+use migrate_cluster::error::TransportKind;
 use migrate_cluster::{ClusterError, SecretError};
 use migrate_exec::StepError;
 use migrate_graph::Side;
@@ -55,10 +56,16 @@ pub(crate) fn cluster(site: &Site<'_>, doing: &str, e: &ClusterError) -> StepErr
 }
 
 fn hint(side: Side, e: &ClusterError) -> String {
-    if e.is_retryable() {
-        return "; this is transient and the step is retried".into();
-    }
     match e {
+        ClusterError::Transport {
+            kind: TransportKind::Connect,
+            ..
+        } => format!(
+            "; check that the {side} cluster's `url` in the plan is reachable from this machine \
+             (retried as `settings.retry` allows)",
+            side = side.as_str()
+        ),
+        _ if e.is_retryable() => "; transient: retried as `settings.retry` allows".into(),
         ClusterError::Server {
             status: 401 | 403, ..
         } => format!(
