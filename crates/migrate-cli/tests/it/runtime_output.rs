@@ -33,12 +33,12 @@ fn in_step_order(text: &str) -> String {
     let mut i = 0;
     while i + 1 < lines.len() {
         let ended = step(lines[i + 1], "done").or_else(|| step(lines[i + 1], "failed"));
-        if let (Some(b), Some(a)) = (step(lines[i], "started"), ended) {
-            if a != b {
-                lines.swap(i, i + 1);
-                i = i.saturating_sub(1);
-                continue;
-            }
+        if let (Some(b), Some(a)) = (step(lines[i], "started"), ended)
+            && a != b
+        {
+            lines.swap(i, i + 1);
+            i = i.saturating_sub(1);
+            continue;
         }
         i += 1;
     }
