@@ -21,6 +21,7 @@ use crate::phase::Phase;
 use crate::status::{Progress, StepStatus};
 
 pub use json::{DryRun, JSON_FORMAT_VERSION, dry_run_schema};
+pub(crate) use parallel::threads_for;
 
 /// An output format of `migrate plan --dry-run`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
