@@ -4,6 +4,11 @@
 //! /proc/self/status) to stderr. A measurement, not a test:
 //!
 //! `cargo run --release -p migrate-graph --example dry_run_rss -- snapshot json 50000 > /dev/null`
+//!
+//! With a fourth argument R it instead compiles and renders (into a sink) R times and prints the
+//! mean wall and CPU time (user + system, all threads, from /proc/self/stat) of one dry run. CPU
+//! time hardly moves with the load of a shared machine, and on an idle one bounds the wall time
+//! of a one-core run.
 
 #[path = "../tests/it/common/mod.rs"]
 mod common;
@@ -41,6 +46,13 @@ fn main() -> ExitCode {
     };
     drop(refs);
     drop(names);
+    if let Some(repeat) = args.get(3) {
+        let Ok(repeat) = repeat.parse::<u32>() else {
+            eprintln!("the repeat count is not a number");
+            return ExitCode::FAILURE;
+        };
+        return timed(&bp, format, repeat.max(1));
+    }
     let graph = match compile_blueprint(&bp) {
         Ok(g) => g,
         Err(e) => {
@@ -64,6 +76,46 @@ fn main() -> ExitCode {
         vm_hwm().as_deref().unwrap_or("unknown"),
     );
     ExitCode::SUCCESS
+}
+
+/// Compiles and renders `repeat` times; prints the mean wall and CPU time of one dry run.
+fn timed(bp: &migrate_graph::blueprint::Blueprint, format: Format, repeat: u32) -> ExitCode {
+    let (cpu0, wall0) = (cpu_ms(), std::time::Instant::now());
+    for _ in 0..repeat {
+        let graph = match compile_blueprint(bp) {
+            Ok(g) => g,
+            Err(e) => {
+                eprintln!("the plan does not compile: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
+        if let Err(e) = render_to(&graph, None, format, &mut io::sink()) {
+            eprintln!("rendering failed: {e}");
+            return ExitCode::FAILURE;
+        }
+    }
+    let wall = wall0.elapsed().as_secs_f64() * 1000.0 / f64::from(repeat);
+    match (cpu0, cpu_ms()) {
+        (Some(a), Some(b)) => eprintln!(
+            "{}: compile + render {wall:.1} ms wall, {:.1} ms CPU (mean of {repeat})",
+            format.as_str(),
+            (b - a) / f64::from(repeat)
+        ),
+        _ => eprintln!("{}: compile + render {wall:.1} ms wall", format.as_str()),
+    }
+    ExitCode::SUCCESS
+}
+
+/// User + system CPU time of this process so far, in milliseconds (Linux, /proc/self/stat).
+fn cpu_ms() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name (which is in parentheses and may hold spaces).
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let fields: Vec<&str> = rest.split(' ').collect();
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the command name.
+    let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
+    // The kernel's USER_HZ is 100 on every Linux architecture this runs on.
+    Some(ticks * 10.0)
 }
 
 /// The `VmHWM` line of /proc/self/status (Linux), e.g. `61234 kB`.
