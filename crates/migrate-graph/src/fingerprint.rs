@@ -24,6 +24,9 @@ struct Inputs<'a> {
 }
 
 impl Fingerprint {
+    /// What a step holds while the graph is built, before every step is fingerprinted at once.
+    pub(crate) const PENDING: Fingerprint = Fingerprint([0; 32]);
+
     /// Fingerprints `kind` as run against the given cluster URLs (only those it touches count).
     /// `buf` is scratch space reused across calls.
     pub fn of(kind: &StepKind, source_url: &str, destination_url: &str, buf: &mut Vec<u8>) -> Self {

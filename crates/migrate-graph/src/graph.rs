@@ -117,7 +117,6 @@ pub(crate) struct GraphBuilder {
     ids: HashMap<StepId, NodeIndex>,
     source_url: String,
     destination_url: String,
-    buf: Vec<u8>,
 }
 
 impl GraphBuilder {
@@ -127,7 +126,6 @@ impl GraphBuilder {
             ids: HashMap::with_capacity(capacity),
             source_url: source_url.to_owned(),
             destination_url: destination_url.to_owned(),
-            buf: Vec::with_capacity(512),
         }
     }
 
@@ -143,24 +141,27 @@ impl GraphBuilder {
         if self.ids.contains_key(&id) {
             return Err(CompileError::DuplicateStep(id.to_string()));
         }
-        let fingerprint = Fingerprint::of(
-            &kind,
-            &self.source_url,
-            &self.destination_url,
-            &mut self.buf,
-        );
         let step = Step {
             id: id.clone(),
             kind,
             index: index.map(str::to_owned),
             phase,
-            fingerprint,
+            // Filled in by `finish`, for every step at once and on several threads.
+            fingerprint: Fingerprint::PENDING,
         };
         let node = self.graph.add_node(step);
-        let mut deps = deps.to_vec();
-        deps.sort_unstable();
-        deps.dedup();
-        for dep in deps {
+        // The compiler passes its dependencies in order almost always; sort a copy only when not.
+        let sorted;
+        let deps = if deps.windows(2).all(|w| w[0] < w[1]) {
+            deps
+        } else {
+            let mut copy = deps.to_vec();
+            copy.sort_unstable();
+            copy.dedup();
+            sorted = copy;
+            &sorted
+        };
+        for &dep in deps {
             // Every dependency was returned by an earlier `add`, so it is older than `node`: no edge
             // can close a cycle.
             debug_assert!(dep < node);
@@ -171,11 +172,12 @@ impl GraphBuilder {
     }
 
     pub(crate) fn finish(
-        self,
+        mut self,
         plan_name: &str,
         strategy: &'static str,
         indexes: Vec<String>,
     ) -> StepGraph {
+        self.fingerprint_all();
         StepGraph {
             graph: self.graph,
             ids: self.ids,
@@ -183,5 +185,30 @@ impl GraphBuilder {
             strategy,
             indexes,
         }
+    }
+
+    /// Fingerprints every step. Each fingerprint hashes its own step's inputs only, so contiguous
+    /// chunks of steps are hashed on several threads (most of a large plan's compile time).
+    fn fingerprint_all(&mut self) {
+        let (source, destination) = (self.source_url.as_str(), self.destination_url.as_str());
+        let mut steps: Vec<&mut Step> = self.graph.node_weights_mut().collect();
+        let threads = crate::render::threads_for(steps.len());
+        let per_thread = steps.len().div_ceil(threads).max(1);
+        let hash = |chunk: &mut [&mut Step]| {
+            let mut buf = Vec::with_capacity(512);
+            for step in chunk {
+                step.fingerprint = Fingerprint::of(&step.kind, source, destination, &mut buf);
+            }
+        };
+        if threads <= 1 {
+            hash(&mut steps);
+            return;
+        }
+        // A panic while hashing is a bug; the scope re-raises it here.
+        std::thread::scope(|scope| {
+            for chunk in steps.chunks_mut(per_thread) {
+                scope.spawn(move || hash(chunk));
+            }
+        });
     }
 }

@@ -180,8 +180,19 @@ fn step(v: &View<'_>, node: NodeIndex, out: &mut String) {
         string(out, r.side.as_str());
         out.push_str(",\"method\":");
         string(out, r.method.as_str());
+        // Written in place: a target is percent-encoded, so it needs JSON escaping only if an API
+        // word or a slot name ever held a quote, a backslash or a control character.
         out.push_str(",\"path\":");
-        string(out, &r.target());
+        let start = out.len();
+        out.push('"');
+        r.write_target(out);
+        if needs_escape(&out[start + 1..]) {
+            let target = out.split_off(start + 1);
+            out.truncate(start);
+            string(out, &target);
+        } else {
+            out.push('"');
+        }
         // The body is already compact JSON text: written as it is.
         out.push_str(",\"body\":");
         match &r.body {
@@ -201,11 +212,7 @@ fn step(v: &View<'_>, node: NodeIndex, out: &mut String) {
 /// Appends `s` as a JSON string. Most strings here (ids, paths, names) need no escaping, so they are
 /// copied in one go after a scan; the rest go through serde_json's escaper.
 fn string(out: &mut String, s: &str) {
-    // A fold without early exit, so the compiler vectorises the scan.
-    let escape = s.bytes().fold(false, |acc, b| {
-        acc | (b < 0x20) | (b == b'"') | (b == b'\\')
-    });
-    if escape {
+    if needs_escape(s) {
         out.push_str(&serde_json::to_string(s).unwrap_or_default());
     } else {
         out.reserve(s.len() + 2);
@@ -213,6 +220,14 @@ fn string(out: &mut String, s: &str) {
         out.push_str(s);
         out.push('"');
     }
+}
+
+/// Whether `s` holds a character JSON strings must escape.
+fn needs_escape(s: &str) -> bool {
+    // A fold without early exit, so the compiler vectorises the scan.
+    s.bytes().fold(false, |acc, b| {
+        acc | (b < 0x20) | (b == b'"') | (b == b'\\')
+    })
 }
 
 /// Compact JSON text of the document's small head parts. Serialising plain data (strings,

@@ -2,18 +2,46 @@
 //! `<details>` block per index (and one for plan-wide steps).
 
 use std::fmt::Write as _;
+use std::io;
 
 use petgraph::graph::NodeIndex;
 
-use super::{View, mermaid, push_body_summary};
+use super::{View, mermaid, parallel, push_body_summary};
 use crate::phase::Phase;
 use crate::requests::{Redacted, describe, requests};
 
 const BODY_MAX: usize = 300;
 
-pub(super) fn render(v: &View<'_>) -> String {
+pub(super) fn render(v: &View<'_>, out: &mut dyn io::Write) -> io::Result<()> {
+    let mut head = String::with_capacity(4096);
+    summary_table(v, &mut head);
+    mermaid::render(v, &mut head);
+    out.write_all(head.as_bytes())?;
+
+    // Per group (plan-wide, then each index): the listed steps in phase order, streamed in runs of
+    // groups like text.
     let g = v.graph;
-    let mut out = String::with_capacity(g.len() * 256);
+    let mut by_owner: Vec<Vec<usize>> = vec![Vec::new(); g.indexes().len() + 1];
+    for (_, index, positions) in v.groups() {
+        let slot = index.map_or(0, |i| i + 1);
+        by_owner[slot].extend(positions.into_iter().filter(|&p| v.listed(p)));
+    }
+    let owners: Vec<(usize, Vec<usize>)> = by_owner
+        .into_iter()
+        .enumerate()
+        .filter(|(_, positions)| !positions.is_empty())
+        .collect();
+    let each = |_: usize, run: &[(usize, Vec<usize>)], buf: &mut String| {
+        for (slot, positions) in run {
+            details(v, *slot, positions, buf);
+        }
+    };
+    parallel::stream_runs(&owners, v.split, each, out)
+}
+
+/// The heading and the summary table.
+fn summary_table(v: &View<'_>, out: &mut String) {
+    let g = v.graph;
     let _ = writeln!(
         out,
         "### `migrate plan --dry-run`: `{}` ({} strategy)\n",
@@ -28,11 +56,19 @@ pub(super) fn render(v: &View<'_>) -> String {
         let _ = writeln!(out, "| to run | {} |", v.progress.remaining());
     }
     let _ = writeln!(out, "| indexes | {} |", g.indexes().len());
-    let approved = g
-        .steps()
-        .filter(|s| matches!(s.kind, crate::kind::StepKind::Gate { approved: true }))
-        .count();
-    let gates = match (g.gates(), approved) {
+    // One pass over the steps: gates, approved gates and steps per phase.
+    let (mut gates, mut approved) = (0usize, 0usize);
+    let mut phase_counts = [0usize; Phase::ALL.len()];
+    for s in g.steps() {
+        if let crate::kind::StepKind::Gate { approved: a } = s.kind {
+            gates += 1;
+            approved += usize::from(a);
+        }
+        if let Some(i) = Phase::ALL.iter().position(|&p| p == s.phase) {
+            phase_counts[i] += 1;
+        }
+    }
+    let gates = match (gates, approved) {
         (0, _) => "0".to_owned(),
         (1, 0) => "1 (not approved)".to_owned(),
         (1, _) => "1 (approved)".to_owned(),
@@ -40,8 +76,7 @@ pub(super) fn render(v: &View<'_>) -> String {
     };
     let _ = writeln!(out, "| gates | {gates} |");
     let mut per_phase = String::new();
-    for phase in Phase::ALL {
-        let n = g.steps().filter(|s| s.phase == phase).count();
+    for (phase, n) in Phase::ALL.into_iter().zip(phase_counts) {
         if n > 0 {
             if !per_phase.is_empty() {
                 per_phase.push_str(" · ");
@@ -50,61 +85,68 @@ pub(super) fn render(v: &View<'_>) -> String {
         }
     }
     let _ = writeln!(out, "| steps per phase | {per_phase} |\n");
+}
 
-    mermaid::render(v, &mut out);
-
-    // Per group (plan-wide, then each index): the listed steps in phase order.
-    let groups = v.groups();
-    let mut by_owner: Vec<Vec<usize>> = vec![Vec::new(); g.indexes().len() + 1];
-    for (_, index, positions) in groups {
-        let slot = index.map_or(0, |i| i + 1);
-        by_owner[slot].extend(positions.into_iter().filter(|&p| v.listed(p)));
-    }
-    for (slot, positions) in by_owner.iter().enumerate() {
-        if positions.is_empty() {
-            continue;
+/// One collapsible block: the plan-wide steps (`slot` 0) or one index's (`slot` = its position + 1).
+fn details(v: &View<'_>, slot: usize, positions: &[usize], out: &mut String) {
+    out.push_str("\n<details><summary>");
+    match slot {
+        0 => out.push_str("plan-wide steps"),
+        i => {
+            out.push_str("index <code>");
+            html_into(&v.graph.indexes()[i - 1], out);
+            out.push_str("</code>");
         }
-        let title = match slot {
-            0 => "plan-wide steps".to_owned(),
-            i => format!("index <code>{}</code>", html(&g.indexes()[i - 1])),
-        };
-        let _ = writeln!(
-            out,
-            "\n<details><summary>{title} ({} step{})</summary>\n",
-            positions.len(),
-            super::plural(positions.len())
-        );
-        for &pos in positions {
-            step(v, pos, &mut out);
-        }
-        out.push_str("\n</details>\n");
     }
-    out
+    let _ = write!(
+        out,
+        " ({} step{})</summary>\n\n",
+        positions.len(),
+        super::plural(positions.len())
+    );
+    for &pos in positions {
+        step(v, pos, out);
+    }
+    out.push_str("\n</details>\n");
 }
 
 fn step(v: &View<'_>, pos: usize, out: &mut String) {
     let s = v.graph.step(NodeIndex::new(pos));
-    let _ = write!(out, "- **`{}`** ({}", s.id, s.phase);
+    out.push_str("- **`");
+    out.push_str(s.id.as_str());
+    out.push_str("`** (");
+    out.push_str(s.phase.as_str());
     if v.with_state {
-        let _ = write!(out, ", {}", v.status_label(pos));
+        out.push_str(", ");
+        out.push_str(v.status_label(pos));
     }
-    let _ = writeln!(out, "): {}", inline(&describe(&s.kind)));
+    out.push_str("): ");
+    inline_into(&describe(&s.kind), out);
+    out.push('\n');
     for r in requests(&s.kind, &Redacted) {
-        let _ = write!(
-            out,
-            "  - {} `{} {}` on {}",
-            r.role.as_str(),
-            r.method,
-            r.target(),
-            r.side.as_str()
-        );
+        out.push_str("  - ");
+        out.push_str(r.role.as_str());
+        out.push_str(" `");
+        out.push_str(r.method.as_str());
+        out.push(' ');
+        r.write_target(out);
+        out.push_str("` on ");
+        out.push_str(r.side.as_str());
         if let Some(body) = &r.body {
-            let mut summary = String::new();
-            push_body_summary(&mut summary, body.as_str(), BODY_MAX);
-            let _ = write!(out, " `{}`", summary.replace('`', "'"));
+            out.push_str(" `");
+            let start = out.len();
+            push_body_summary(out, body.as_str(), BODY_MAX);
+            // Backticks would end the code span.
+            if out[start..].contains('`') {
+                let fixed = out[start..].replace('`', "'");
+                out.truncate(start);
+                out.push_str(&fixed);
+            }
+            out.push('`');
         }
         if let Some(note) = r.runtime() {
-            let _ = write!(out, " — run time: {}", inline(&note));
+            out.push_str(" — run time: ");
+            inline_into(&note, out);
         }
         out.push('\n');
     }
@@ -113,8 +155,7 @@ fn step(v: &View<'_>, pos: usize, out: &mut String) {
 /// Free text (a description, a run-time note) as Markdown: code spans (`` `...` ``) are kept, and
 /// outside them the characters Markdown would read as markup are escaped, so `version.*` does not
 /// turn into italics and `<task>` is not swallowed as an HTML tag.
-fn inline(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 8);
+fn inline_into(s: &str, out: &mut String) {
     for (i, part) in s.split('`').enumerate() {
         if i > 0 {
             out.push('`');
@@ -130,14 +171,25 @@ fn inline(s: &str) -> String {
             out.push(c);
         }
     }
+}
+
+#[cfg(test)]
+fn inline(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    inline_into(s, &mut out);
     out
 }
 
-/// Escapes text for HTML inside `<summary>`.
-fn html(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
+/// Appends text escaped for HTML inside `<summary>`.
+fn html_into(s: &str, out: &mut String) {
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+    }
 }
 
 #[cfg(test)]

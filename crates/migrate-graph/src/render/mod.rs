@@ -21,6 +21,7 @@ use crate::phase::Phase;
 use crate::status::{Progress, StepStatus};
 
 pub use json::{DryRun, JSON_FORMAT_VERSION, dry_run_schema};
+pub(crate) use parallel::threads_for;
 
 /// An output format of `migrate plan --dry-run`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -55,7 +56,7 @@ pub fn render(graph: &StepGraph, progress: Option<&Progress>, format: Format) ->
     )
 }
 
-/// Writes what [`render`] returns to `out` as it is produced (text and JSON in bounded memory,
+/// Writes what [`render`] returns to `out` as it is produced (every format in bounded memory,
 /// several threads for large plans): what `migrate plan` does with stdout.
 pub fn render_to(
     graph: &StepGraph,
@@ -67,8 +68,9 @@ pub fn render_to(
     render_split_to(graph, progress, format, split, out)
 }
 
-/// [`render`] with text and JSON cut into runs of `run` items rendered on `threads` threads (each at
-/// least one). The output is the same for every split; this exists so tests can prove it.
+/// [`render`] with its list cut into runs of `run` items (steps; index groups for text and
+/// Markdown) rendered on `threads` threads (each at least one). The output is the same for every
+/// split; this exists so tests can prove it.
 #[doc(hidden)]
 pub fn render_split(
     graph: &StepGraph,
@@ -107,8 +109,8 @@ fn render_split_to(
     match format {
         Format::Text => text::render(&view, out),
         Format::Json => json::render(&view, out),
-        Format::Markdown => out.write_all(markdown::render(&view).as_bytes()),
-        Format::Dot => out.write_all(dot::render(&view).as_bytes()),
+        Format::Markdown => markdown::render(&view, out),
+        Format::Dot => dot::render(&view, out),
     }
 }
 
@@ -118,7 +120,7 @@ pub(crate) struct View<'a> {
     pub progress: &'a Progress,
     /// True when statuses came from a state file.
     pub with_state: bool,
-    /// How many threads text and JSON render on, and how many items each run has.
+    /// How many threads the renderers use, and how many items each run has.
     pub split: (usize, usize),
 }
 

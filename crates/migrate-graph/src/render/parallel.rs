@@ -17,8 +17,8 @@ const MIN_STEPS_PER_THREAD: usize = 2_000;
 /// More threads than this gain nothing on the output sizes plans reach.
 const MAX_THREADS: usize = 8;
 
-/// How many threads to render a plan of `steps` steps on.
-pub(super) fn threads_for(steps: usize) -> usize {
+/// How many threads to render (or fingerprint) a plan of `steps` steps on.
+pub(crate) fn threads_for(steps: usize) -> usize {
     let cores = thread::available_parallelism().map_or(1, NonZeroUsize::get);
     (steps / MIN_STEPS_PER_THREAD).clamp(1, cores.min(MAX_THREADS))
 }

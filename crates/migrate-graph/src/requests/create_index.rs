@@ -3,7 +3,7 @@
 
 use migrate_core::Side;
 use migrate_core::request::{Body, Method, MutatingCall, Request, Role, Segment};
-use serde_json::json;
+use serde::Serialize;
 
 use super::endpoint::{mapping, settings};
 use super::expand;
@@ -27,14 +27,14 @@ pub fn create_index(
     refresh_interval: &str,
 ) -> CreateIndex {
     let src = || Segment::Name(source.to_owned());
-    let body = json!({
-        "settings": {
-            "...": SOURCE_SETTINGS.placeholder(),
-            "index.number_of_replicas": number_of_replicas.to_string(),
-            "index.refresh_interval": refresh_interval,
+    let body = CreateBody {
+        settings: CreateSettings {
+            spread: SOURCE_SETTINGS.placeholder(),
+            number_of_replicas: number_of_replicas.to_string(),
+            refresh_interval,
         },
-        "mappings": SOURCE_MAPPINGS.placeholder(),
-    });
+        mappings: SOURCE_MAPPINGS.placeholder(),
+    };
     CreateIndex {
         source_settings: settings(Role::Read, Side::Source, src()),
         source_mapping: mapping(Role::Read, Side::Source, src()),
@@ -50,6 +50,23 @@ pub fn create_index(
         )
         .note("only when the destination index exists: its mapping must be compatible"),
     }
+}
+
+/// The create body, serialised straight into text (members in this order).
+#[derive(Serialize)]
+struct CreateBody<'a> {
+    settings: CreateSettings<'a>,
+    mappings: String,
+}
+
+#[derive(Serialize)]
+struct CreateSettings<'a> {
+    #[serde(rename = "...")]
+    spread: String,
+    #[serde(rename = "index.number_of_replicas")]
+    number_of_replicas: String,
+    #[serde(rename = "index.refresh_interval")]
+    refresh_interval: &'a str,
 }
 
 impl CreateIndex {

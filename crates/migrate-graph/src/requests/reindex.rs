@@ -2,6 +2,8 @@
 //! API; a task an interrupted attempt started is found again by its `X-Opaque-Id` among the running
 //! tasks or in `.tasks`.
 
+use std::sync::LazyLock;
+
 use migrate_core::Side;
 use migrate_core::request::{Body, Method, MutatingCall, Request, Role, Segment};
 use serde::Serialize;
@@ -56,7 +58,7 @@ pub fn reindex(p: &PassInputs<'_>, secrets: &dyn Secrets) -> Reindex {
         start = start.query("requests_per_second", format!("{rps}"));
     }
     start = start
-        .body(Body::json(&body(p, secrets)))
+        .body(body(p, secrets))
         .header("X-Opaque-Id", OPAQUE_ID)
         .mutates(MutatingCall::Reindex, p.destination_index);
     if range {
@@ -87,19 +89,24 @@ pub fn reindex(p: &PassInputs<'_>, secrets: &dyn Secrets) -> Reindex {
         finished_search: dst(Role::Check, Method::Post)
             .at(".tasks")
             .at("_search")
-            .body(Body::json(&json!({
-                "from": PAGE_FROM.placeholder(),
-                "size": TASKS_PAGE,
-                "query": {"bool": {"filter": [
-                    {"term": {"completed": true}},
-                    {"term": {"task.action": "indices:data/write/reindex"}}
-                ]}},
-                "sort": [{"task.start_time_in_millis": {"order": "desc"}}]
-            }))),
+            .body(FINISHED_SEARCH.clone()),
         start,
         poll: dst(Role::Wait, Method::Get).at("_tasks").slot(TASK),
     }
 }
+
+/// The `.tasks` search for finished reindex tasks: the same for every pass, so built once.
+static FINISHED_SEARCH: LazyLock<Body> = LazyLock::new(|| {
+    Body::json(&json!({
+        "from": PAGE_FROM.placeholder(),
+        "size": TASKS_PAGE,
+        "query": {"bool": {"filter": [
+            {"term": {"completed": true}},
+            {"term": {"task.action": "indices:data/write/reindex"}}
+        ]}},
+        "sort": [{"task.start_time_in_millis": {"order": "desc"}}]
+    }))
+});
 
 impl Reindex {
     pub fn list(self) -> Vec<Request> {
@@ -128,7 +135,7 @@ struct ReindexSource<'a> {
     index: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     size: Option<u32>,
-    query: Value,
+    query: &'a Value,
 }
 
 #[derive(Serialize)]
@@ -155,8 +162,8 @@ struct IndexRef<'a> {
 
 /// The `_reindex` body: the remote source with its credentials (written by `secrets`), the pass's
 /// query (the partition's own, a range on the update-time field with slots for its bounds, or
-/// "field missing"), conflicts proceed.
-fn body(p: &PassInputs<'_>, secrets: &dyn Secrets) -> Value {
+/// "field missing"), conflicts proceed. Serialised straight into the body's text (no value tree).
+fn body(p: &PassInputs<'_>, secrets: &dyn Secrets) -> Body {
     let mut remote = RemoteBody {
         host: &p.remote.host,
         username: None,
@@ -185,14 +192,22 @@ fn body(p: &PassInputs<'_>, secrets: &dyn Secrets) -> Value {
         bounds.insert("format".into(), PASS_FORMAT.placeholder().into());
         json!({"range": {field: bounds}})
     };
+    let built;
     let query = match p.pass {
-        Pass::Initial { .. } => p.query.clone(),
-        Pass::Incremental { .. } => range(true),
+        Pass::Initial { .. } => p.query,
+        Pass::Incremental { .. } => {
+            built = range(true);
+            &built
+        }
         // Writes are stopped: no upper bound, so documents stamped by a clock ahead of ours come too.
-        Pass::Final if p.update_field.is_some() => range(false),
-        Pass::Final => p.query.clone(),
+        Pass::Final if p.update_field.is_some() => {
+            built = range(false);
+            &built
+        }
+        Pass::Final => p.query,
         Pass::MissingField | Pass::FinalMissingField => {
-            json!({"bool": {"must_not": {"exists": {"field": field}}}})
+            built = json!({"bool": {"must_not": {"exists": {"field": field}}}});
+            &built
         }
     };
     let body = ReindexBody {
@@ -207,5 +222,5 @@ fn body(p: &PassInputs<'_>, secrets: &dyn Secrets) -> Value {
             index: p.destination_index,
         },
     };
-    serde_json::to_value(&body).unwrap_or(Value::Null)
+    Body::json(&body)
 }

@@ -229,7 +229,7 @@ fn large_plans_draw_one_index_in_mermaid() {
 }
 
 #[test]
-fn text_and_json_are_the_same_however_they_are_split() {
+fn every_format_is_the_same_however_it_is_split() {
     use migrate_graph::render::render_split;
     let names: Vec<String> = (0..30).map(|i| format!("logs-{i:02}")).collect();
     let refs: Vec<&str> = names.iter().map(String::as_str).collect();
@@ -248,7 +248,7 @@ fn text_and_json_are_the_same_however_they_are_split() {
         }
         let progress = Progress::resolve(&g, &statuses);
         for p in [None, Some(&progress)] {
-            for format in [Format::Text, Format::Json] {
+            for format in Format::ALL {
                 let whole = render_split(&g, p, format, 1, usize::MAX);
                 for (threads, run) in [(1, 1), (2, 7), (3, 50), (1000, 2)] {
                     assert_eq!(
