@@ -13,3 +13,4 @@ mod runbooks;
 mod store_credentials;
 mod support;
 mod validate;
+mod verify_proof;

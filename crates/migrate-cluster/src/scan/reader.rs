@@ -3,6 +3,8 @@
 //! `_doc` sort values belong to the context that produced them, so a new PIT or scroll cannot
 //! continue where the old one stopped, and the caller restarts the slice explicitly.
 
+use std::time::Duration;
+
 use migrate_core::request::Fills;
 use migrate_core::request::scan::{PIT_ID, SCROLL_ID, SEARCH_AFTER, SLICE};
 use serde_json::{Value, json};
@@ -13,6 +15,9 @@ use crate::scan::Scan;
 use crate::scan::cursor::{Position, ScanCursor, ScanMethod};
 use crate::scan::error::ScanError;
 use crate::scan::page::{CONTEXT_MISSING, Head, ScanPage, incomplete, last_sort};
+
+/// Times one scan request is sent again after a transient refusal.
+const RETRIES: u32 = 8;
 
 /// One slice of a scan, read page by page.
 #[derive(Debug)]
@@ -38,7 +43,8 @@ impl SliceReader<'_> {
         let (req, fills) = match (&self.cursor.position, self.cursor.method) {
             (Position::Done, _) => return Ok(None),
             (Position::Start, ScanMethod::Pit) => {
-                let body: Value = self.client().json(&reqs.open_pit, &Fills::new()).await?;
+                let raw = self.send(&reqs.open_pit, &Fills::new(), true).await?;
+                let body: Value = crate::client::decode(&reqs.open_pit, &raw)?;
                 // ES answers `{"id": …}`.
                 let id = body
                     .get("id")
@@ -69,7 +75,11 @@ impl SliceReader<'_> {
                 (&reqs.next_scroll, Fills::new().set(SCROLL_ID, id.clone()))
             }
         };
-        let body = match self.client().execute(req, &fills).await {
+        // A PIT page (search_after) or a scroll's first page may be asked again after any transient
+        // failure; a scroll continuation only after the server refused it (429/503), since a lost
+        // answer may have moved the scroll on.
+        let repeatable = !matches!(self.cursor.position, Position::Scroll { .. });
+        let body = match self.send(req, &fills, repeatable).await {
             Ok(b) => b,
             Err(e) if self.cursor.context().is_some() && context_gone(&e) => {
                 return Err(self.expired());
@@ -132,6 +142,32 @@ impl SliceReader<'_> {
         Ok(Some(ScanPage { body, hits }))
     }
 
+    /// Sends `req`, again after a transient failure that is safe to repeat (at most
+    /// [`RETRIES`] times, backing off).
+    async fn send(
+        &self,
+        req: &migrate_core::Request,
+        fills: &Fills,
+        repeatable: bool,
+    ) -> Result<bytes::Bytes, ClusterError> {
+        let mut attempt = 0;
+        loop {
+            match self.client().execute(req, fills).await {
+                Err(e)
+                    if attempt < RETRIES
+                        && (matches!(e.status(), Some(429 | 503))
+                            || repeatable && e.is_retryable()) =>
+                {
+                    attempt += 1;
+                    let wait = Duration::from_millis(50 << attempt.min(7));
+                    tracing::debug!(error = %e, attempt, "scan request refused; asking again");
+                    tokio::time::sleep(wait).await;
+                }
+                other => return other,
+            }
+        }
+    }
+
     fn expired(&self) -> ScanError {
         tracing::warn!(
             index = %self.cursor.index,
@@ -166,7 +202,10 @@ impl SliceReader<'_> {
                 return Ok(());
             }
         };
-        self.client().execute_allowing(req, &fills, &[404]).await?;
+        // Cleanup only: a context that is not released expires on its own.
+        if let Err(e) = self.client().execute_allowing(req, &fills, &[404]).await {
+            tracing::warn!(index = %reqs.index, error = %e, "could not release a scan context; it expires on its own");
+        }
         self.cursor.position = Position::Done;
         Ok(())
     }
