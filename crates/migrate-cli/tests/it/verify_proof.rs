@@ -137,7 +137,7 @@ async fn reindex_a_document_updated_past_10000_without_its_update_field_fails_un
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn snapshot_clean_stays_clean_and_a_missing_alias_or_dynamic_mapping_fails() {
+async fn snapshot_carries_a_source_delete_stays_clean_and_a_missing_alias_or_dynamic_mapping_fails() {
     if real_clusters() {
         return;
     }
@@ -172,11 +172,26 @@ async fn snapshot_clean_stays_clean_and_a_missing_alias_or_dynamic_mapping_fails
     let p = plan.to_str().unwrap();
     let first = run(work.path(), &["apply", p, "--output", "plain"], &[]);
     assert_eq!(first.status.code(), Some(0), "{}", text(&first));
+    // Deleted on the source after the first round: the final restore replaces the index, so the
+    // delete follows and the proof (ids both ways) is clean.
+    let r = reqwest::Client::new()
+        .delete(format!("{}/movies/_doc/5?refresh=true", source.url))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success());
     approve(&plan);
     let second = run(work.path(), &["apply", p, "--output", "plain"], &[]);
     let t = text(&second);
     assert_eq!(second.status.code(), Some(0), "{t}");
     assert!(row_says(&t, "clean"), "{t}");
+    assert!(t.contains("movies  299"), "299 documents on both sides: {t}");
+    let gone = reqwest::Client::new()
+        .get(format!("{}/movies/_doc/5", destination.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(gone.status().as_u16(), 404, "the deleted document is gone");
     let (code, t) = verify(work.path(), p);
     assert_eq!((code, row_says(&t, "clean")), (Some(0), true), "{t}");
 
