@@ -137,7 +137,8 @@ async fn reindex_a_document_updated_past_10000_without_its_update_field_fails_un
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn snapshot_carries_a_source_delete_stays_clean_and_a_missing_alias_or_dynamic_mapping_fails() {
+async fn snapshot_carries_a_source_delete_stays_clean_and_a_missing_alias_or_dynamic_mapping_fails()
+{
     if real_clusters() {
         return;
     }
@@ -185,7 +186,10 @@ async fn snapshot_carries_a_source_delete_stays_clean_and_a_missing_alias_or_dyn
     let t = text(&second);
     assert_eq!(second.status.code(), Some(0), "{t}");
     assert!(row_says(&t, "clean"), "{t}");
-    assert!(t.contains("movies  299"), "299 documents on both sides: {t}");
+    assert!(
+        t.contains("movies  299"),
+        "299 documents on both sides: {t}"
+    );
     let gone = reqwest::Client::new()
         .get(format!("{}/movies/_doc/5", destination.url))
         .send()
