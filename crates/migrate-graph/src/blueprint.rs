@@ -202,6 +202,8 @@ pub struct Cutover {
 /// What the final verification checks.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Verify {
+    /// `proof` (every document both ways, metadata), `sampled` or `counts`.
+    pub level: String,
     pub doc_count: bool,
     /// Required health colour (`green`, `yellow`), if checked.
     pub health: Option<String>,
@@ -211,8 +213,22 @@ pub struct Verify {
 }
 
 impl Verify {
-    /// True when at least one check is enabled.
+    /// True when at least one check is enabled (always: the proof or the level chosen).
     pub fn any(&self) -> bool {
-        self.doc_count || self.health.is_some() || self.recovery || self.sample > 0
+        true
+    }
+
+    /// Whether documents are proven (the default) rather than sampled or counted.
+    pub fn proof(&self) -> bool {
+        self.level == "proof"
+    }
+
+    /// Documents sampled: `sample`, 200 when the plan chose `sampled` without a size, 0 otherwise.
+    pub fn sample_size(&self) -> u32 {
+        match (self.level.as_str(), self.sample) {
+            ("sampled", 0) => 200,
+            ("sampled", n) => n,
+            _ => 0,
+        }
     }
 }

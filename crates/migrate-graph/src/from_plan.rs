@@ -40,6 +40,7 @@ impl Blueprint {
             block_source_writes,
         } = *cutover;
         let plan::Verify {
+            level,
             doc_count,
             health,
             recovery,
@@ -59,6 +60,7 @@ impl Blueprint {
                 block_source_writes,
             },
             verify: Verify {
+                level: level.as_str().to_owned(),
                 doc_count,
                 health: health.map(|h| h.as_str().to_owned()),
                 recovery,

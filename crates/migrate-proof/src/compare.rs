@@ -17,7 +17,7 @@ use crate::report::Column;
 use crate::side::Collected;
 
 /// The document half of an index's verification.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct DocDiff {
     pub source_docs: u64,
     pub destination_docs: u64,

@@ -6,14 +6,14 @@ use serde::Serialize;
 use crate::compare::DocDiff;
 
 /// A count and the first few ids behind it.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Column {
     pub count: u64,
     pub examples: Vec<String>,
 }
 
 /// How the documents were verified (the plan's choice).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(tag = "level", rename_all = "snake_case")]
 pub enum Level {
     /// Every id and every document's content, both directions.
@@ -25,7 +25,7 @@ pub enum Level {
 }
 
 /// One metadata check.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(tag = "result", rename_all = "snake_case")]
 pub enum MetaCheck {
     Same,
@@ -34,7 +34,7 @@ pub enum MetaCheck {
 }
 
 /// The result of one index.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(tag = "result", content = "reasons", rename_all = "snake_case")]
 pub enum Verdict {
     Clean,
@@ -50,7 +50,7 @@ impl Verdict {
 }
 
 /// One index pair's verification.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct IndexReport {
     pub source_index: String,
     pub destination_index: String,
@@ -186,7 +186,7 @@ impl IndexReport {
 }
 
 /// Every index of one verification run.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct RunReport {
     pub indexes: Vec<IndexReport>,
     /// The JSONL file with every finding, when one was written.
@@ -200,5 +200,56 @@ impl RunReport {
 
     pub fn all_clean(&self) -> bool {
         self.indexes.iter().all(|i| i.verdict == Verdict::Clean)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_run_report_read_back_from_its_json_renders_the_same_table() {
+        let docs = DocDiff {
+            source_docs: 3,
+            destination_docs: 2,
+            missing: Column {
+                count: 1,
+                examples: vec!["42".into()],
+            },
+            ..DocDiff::default()
+        };
+        let failed = IndexReport::new(
+            "movies",
+            "movies",
+            Level::Proof,
+            docs,
+            MetaCheck::Same,
+            MetaCheck::Same,
+            MetaCheck::Differs {
+                count: 1,
+                examples: vec!["`films`: absent on the destination".into()],
+            },
+        );
+        let sampled = IndexReport::new(
+            "books",
+            "books",
+            Level::Sampled { sample_size: 10 },
+            DocDiff::default(),
+            MetaCheck::NotChecked,
+            MetaCheck::NotChecked,
+            MetaCheck::NotChecked,
+        );
+        let run = RunReport {
+            indexes: vec![failed, sampled],
+            findings_file: Some("/state/verify/v.jsonl".into()),
+        };
+        let back: RunReport = serde_json::from_value(serde_json::to_value(&run).unwrap()).unwrap();
+        assert_eq!(back, run);
+        assert!(back.failed() && !back.all_clean());
+        assert_eq!(back.render(), run.render());
+        assert!(matches!(
+            back.indexes[1].verdict,
+            Verdict::CleanWithFindings(_)
+        ));
     }
 }

@@ -33,6 +33,9 @@ pub struct EnvOptions {
     pub health_wait: Duration,
     /// Seed for choosing sampled documents (`None`: random).
     pub sample_seed: Option<u64>,
+    /// A local directory for the verification's spill files and findings (`verify/` under it):
+    /// the state directory when it is local. `None`: the system's temporary directory.
+    pub work_dir: Option<std::path::PathBuf>,
 }
 
 impl Default for EnvOptions {
@@ -46,6 +49,7 @@ impl Default for EnvOptions {
             watermark_overlap: Duration::from_secs(60),
             health_wait: Duration::from_secs(30),
             sample_seed: None,
+            work_dir: None,
         }
     }
 }

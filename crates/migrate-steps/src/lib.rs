@@ -10,6 +10,7 @@ mod fields;
 mod json;
 mod names;
 mod pairs;
+mod proof;
 mod runner;
 mod secrets;
 mod settings;

@@ -69,6 +69,8 @@ pub struct ApplyOptions {
     pub env: EnvOptions,
     /// Another sink that sees every event (the demo uses it to write between rounds).
     pub also: Option<Arc<dyn EventSink>>,
+    /// `migrate verify`: run only the `verify` steps again (everything else must be done).
+    pub verify_only: bool,
 }
 
 pub fn run(args: &ApplyArgs) -> ExitCode {
@@ -85,6 +87,7 @@ pub fn run(args: &ApplyArgs) -> ExitCode {
         quiet: args.quiet,
         env: EnvOptions::default(),
         also: None,
+        verify_only: false,
     };
     ExitCode::from(rt.block_on(apply(&args.plan, options)))
 }
@@ -105,8 +108,17 @@ pub async fn apply(path: &Path, options: ApplyOptions) -> u8 {
         Ok(s) => s,
         Err(code) => return code,
     };
+    if options.verify_only
+        && let Err(code) = super::verify::reset(path, &graph, &store)
+    {
+        return code;
+    }
     let blueprint = Blueprint::from(&plan);
     let mut env_options = options.env.clone();
+    if env_options.work_dir.is_none() {
+        let dir = path.parent().unwrap_or(Path::new("."));
+        env_options.work_dir = Some(dir.join(".migrate"));
+    }
     env_options.source_tls = tls(&plan.source);
     env_options.destination_tls = tls(&plan.destination);
     let env = match Env::from_blueprint(&blueprint, &env_options).await {
@@ -252,6 +264,7 @@ impl Clone for ApplyOptions {
             quiet: self.quiet,
             env: self.env.clone(),
             also: self.also.clone(),
+            verify_only: self.verify_only,
         }
     }
 }

@@ -150,6 +150,7 @@ async fn demo(args: &DemoArgs) -> Result<u8, String> {
         quiet: false,
         env: demo_env(),
         also: Some(Arc::clone(&writer) as Arc<dyn EventSink>),
+        verify_only: false,
     };
 
     eprintln!("── migrate apply {} ──", plan_path.display());

@@ -15,3 +15,4 @@ mod state_store;
 pub mod status;
 mod stdout;
 pub mod validate;
+pub mod verify;

@@ -1,9 +1,38 @@
-//! The end-of-run report: every `verify` step's comparison table, merged into one.
+//! The end-of-run report: every `verify` step's proof report merged into one compact table (with
+//! the findings files), and the health/recovery checks' table.
 
 use migrate_graph::{StepGraph, StepKind};
+use migrate_proof::RunReport;
 use migrate_state::State;
 use migrate_steps::Table;
 use serde_json::Value;
+
+/// The merged proof report of the done `verify` steps, `None` if none is done yet.
+pub fn proof(graph: &StepGraph, state: &State) -> Option<RunReport> {
+    let mut run = RunReport::default();
+    let mut files = Vec::new();
+    let mut any = false;
+    for step in graph.steps() {
+        if !matches!(step.kind, StepKind::Verify { .. }) {
+            continue;
+        }
+        let Some(report) = state
+            .step(step.id.as_str())
+            .and_then(|rec| rec.outputs.as_ref())
+            .and_then(|o| o.get("proof"))
+            .and_then(|p| serde_json::from_value::<RunReport>(p.clone()).ok())
+        else {
+            continue;
+        };
+        any = true;
+        run.indexes.extend(report.indexes);
+        files.extend(report.findings_file);
+    }
+    if !files.is_empty() {
+        run.findings_file = Some(files.join(", "));
+    }
+    any.then_some(run)
+}
 
 /// The merged verification table of the done `verify` steps, `None` if none is done yet.
 pub fn verification(graph: &StepGraph, state: &State) -> Option<Table> {
@@ -60,7 +89,10 @@ pub fn verification(graph: &StepGraph, state: &State) -> Option<Table> {
 
 /// Prints the verification table to stderr, if there is one.
 pub fn print_verification(graph: &StepGraph, state: &State) {
-    if let Some(table) = verification(graph, state) {
+    if let Some(run) = proof(graph, state) {
+        eprintln!("\nverification\n{}\n", run.render());
+    }
+    if let Some(table) = verification(graph, state).filter(|t| !t.rows.is_empty()) {
         eprintln!("\nverification\n{}\n", table.render());
     }
 }

@@ -14,3 +14,4 @@ mod runtime_output;
 mod store_credentials;
 mod support;
 mod validate;
+mod verify_proof;

@@ -187,6 +187,14 @@ pub fn describe(kind: &StepKind) -> String {
             ..
         } => {
             let mut parts = Vec::new();
+            match checks.level.as_str() {
+                "proof" => parts.push(
+                    "proof (every document both ways by content, mappings, settings, aliases)"
+                        .to_owned(),
+                ),
+                "counts" => parts.push("document counts only (not proven)".to_owned()),
+                _ => {}
+            }
             if checks.doc_count {
                 parts.push("document count".to_owned());
             }
@@ -196,8 +204,11 @@ pub fn describe(kind: &StepKind) -> String {
             if checks.recovery {
                 parts.push("recovery".to_owned());
             }
-            if checks.sample > 0 {
-                parts.push(format!("{} sampled documents", checks.sample));
+            if checks.sample_size() > 0 {
+                parts.push(format!(
+                    "{} sampled documents (not proven)",
+                    checks.sample_size()
+                ));
             }
             format!("verify `{destination_index}`: {}", parts.join(", "))
         }

@@ -91,6 +91,9 @@ const SWAPS: &[(&str, &[&str])] = &[
     ("yellow", &["green"]),
     ("es", &["aoss"]),
     ("aoss", &["es"]),
+    ("sampled", &["proof", "counts"]),
+    ("proof", &["sampled", "counts"]),
+    ("counts", &["proof", "sampled"]),
 ];
 
 /// Other cluster versions tried for a declared version.

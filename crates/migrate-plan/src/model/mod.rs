@@ -14,7 +14,7 @@ pub use migrate_core::{Flavor, InlineSecret, Release, SecretRef};
 pub use strategy::{
     AfterCopy, CopySettings, Partition, ReindexStrategy, SnapshotStrategy, Strategy,
 };
-pub use tail::{Cutover, Health, Retry, Settings, Verify};
+pub use tail::{Cutover, Health, Retry, Settings, Verify, VerifyLevel};
 
 /// A validated migration plan.
 #[derive(Debug, Clone, PartialEq)]

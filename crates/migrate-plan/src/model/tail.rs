@@ -19,10 +19,31 @@ impl Default for Cutover {
 /// Checks after the final round.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Verify {
+    pub level: VerifyLevel,
     pub doc_count: bool,
     pub health: Option<Health>,
     pub recovery: bool,
     pub sample: u32,
+}
+
+/// How documents are compared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum VerifyLevel {
+    /// Every document both ways by content, and metadata.
+    #[default]
+    Proof,
+    Sampled,
+    Counts,
+}
+
+impl VerifyLevel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VerifyLevel::Proof => "proof",
+            VerifyLevel::Sampled => "sampled",
+            VerifyLevel::Counts => "counts",
+        }
+    }
 }
 
 /// An index health colour.

@@ -153,6 +153,11 @@ pub(crate) fn build(w: &PlanWire, cx: &mut Cx<'_>) -> Option<Plan> {
             block_source_writes: c.block_source_writes,
         });
     let verify = w.verify.as_ref().map_or_else(Verify::default, |v| Verify {
+        level: match v.level {
+            None | Some(VerifyLevelWire::Proof) => VerifyLevel::Proof,
+            Some(VerifyLevelWire::Sampled) => VerifyLevel::Sampled,
+            Some(VerifyLevelWire::Counts) => VerifyLevel::Counts,
+        },
         doc_count: v.doc_count,
         health: v.health.map(|h| match h {
             HealthWire::Green => Health::Green,

@@ -20,7 +20,7 @@ pub use strategy::{
     AfterCopyWire, CopySettingsWire, PartitionByWire, PartitionWire, ReindexWire, SnapshotWire,
     StrategyWire,
 };
-pub use tail::{CutoverWire, HealthWire, RetryWire, SettingsWire, VerifyWire};
+pub use tail::{CutoverWire, HealthWire, RetryWire, SettingsWire, VerifyLevelWire, VerifyWire};
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};

@@ -25,6 +25,9 @@ fn yes() -> bool {
 #[serde(deny_unknown_fields)]
 #[schemars(rename = "Verify")]
 pub struct VerifyWire {
+    /// How documents are compared. `proof` (the default): every `_id` both ways and every document's content (a canonical hash of `_source` and `_routing`), over the whole index, plus mappings, settings and aliases against what the engine created. `sampled` (`sample` documents) or `counts` (document counts only) are cheaper and reported as "not proven".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level: Option<VerifyLevelWire>,
     /// Compare document counts (`_count`) of every source and destination index.
     #[serde(default)]
     pub doc_count: bool,
@@ -38,6 +41,19 @@ pub struct VerifyWire {
     #[serde(default)]
     #[schemars(range(max = 10000))]
     pub sample: u32,
+}
+
+/// How a verification compares documents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[schemars(rename = "VerifyLevel")]
+pub enum VerifyLevelWire {
+    /// Every document of every index, both ways, by content; metadata compared.
+    Proof,
+    /// `sample` documents (200 when `sample` is 0); reported as not proven.
+    Sampled,
+    /// Document counts only; reported as not proven.
+    Counts,
 }
 
 /// An index health colour.

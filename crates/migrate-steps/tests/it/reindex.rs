@@ -164,6 +164,16 @@ async fn es5_to_es7_incremental_passes_catch_new_and_fieldless_documents() {
         "{table:?}"
     );
 
+    // The proof: every document both ways and the metadata, clean.
+    let proof = &d.output("verify/movies")["proof"]["indexes"][0];
+    assert_eq!(proof["verdict"]["result"], "clean", "{proof}");
+    assert_eq!(proof["level"], "proof", "{proof}");
+    assert_eq!(proof["documents"]["source_docs"], 57, "{proof}");
+    assert_eq!(proof["documents"]["destination_docs"], 57, "{proof}");
+    for column in ["mappings", "settings", "aliases"] {
+        assert_eq!(proof[column]["result"], "same", "{column}: {proof}");
+    }
+
     // What the steps sent is what the dry-run shows.
     assert!(sent_acts(&dst, &[]).contains("POST /_reindex?wait_for_completion=false"));
     for (sb, side, own) in [
@@ -200,15 +210,24 @@ async fn es5_to_es7_incremental_passes_catch_new_and_fieldless_documents() {
     let row = err
         .message
         .lines()
-        .find(|l| l.starts_with("doc count"))
-        .unwrap_or_else(|| panic!("no count row: {}", err.message));
+        .find(|l| l.starts_with("movies "))
+        .unwrap_or_else(|| panic!("no row for movies: {}", err.message));
     let cells: Vec<&str> = row.split_whitespace().collect();
     assert_eq!(
         cells,
-        ["doc", "count", "movies", "57", "56", "DIFFERS"],
+        [
+            "movies", "57", "56", "1", "(m3)", "0", "0", "ok", "ok", "ok", "FAILED"
+        ],
         "{}",
         err.message
     );
+    assert!(err.message.contains("every finding: "), "{}", err.message);
+    // Nothing changed: the same verification fails the same way again.
+    let again = d
+        .attempt("verify/movies", Default::default())
+        .await
+        .unwrap_err();
+    assert_eq!(again.message, err.message);
     assert!(
         err.message
             .lines()

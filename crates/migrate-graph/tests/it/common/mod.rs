@@ -66,6 +66,7 @@ pub fn snapshot_plan(indexes: &[&str]) -> Blueprint {
             block_source_writes: true,
         },
         verify: Verify {
+            level: "proof".into(),
             doc_count: true,
             health: Some("green".into()),
             recovery: true,
@@ -109,6 +110,7 @@ pub fn reindex_plan(indexes: &[&str]) -> Blueprint {
             block_source_writes: true,
         },
         verify: Verify {
+            level: "proof".into(),
             doc_count: true,
             health: None,
             recovery: false,

@@ -349,6 +349,7 @@ pub fn cluster(url: &str) -> Cluster {
 
 pub fn verify_all(sample: u32) -> Verify {
     Verify {
+        level: "proof".into(),
         doc_count: true,
         health: Some("yellow".into()),
         recovery: true,
