@@ -76,6 +76,14 @@ async fn reindex_to_the_gate(name: &str, work: &Path) -> (Cluster, Cluster, std:
     (source, destination, plan)
 }
 
+/// The requests in `log` other than GET and HEAD, as `METHOD path`.
+fn non_reads(log: &[migrate_sandbox::LoggedRequest]) -> Vec<String> {
+    log.iter()
+        .filter(|r| r.method != "GET" && r.method != "HEAD")
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect()
+}
+
 fn text_of(out: &std::process::Output) -> String {
     text(out)
 }
@@ -152,13 +160,7 @@ async fn a_destination_index_recreated_outside_the_migration_fails_the_run_and_i
             && shown.contains("delete `movies` on the destination and run apply again"),
         "{shown}"
     );
-    let writes: Vec<_> = sandbox
-        .request_log()
-        .entries()
-        .into_iter()
-        .filter(|r| r.method != "GET" && r.method != "HEAD")
-        .map(|r| format!("{} {}", r.method, r.path))
-        .collect();
+    let writes = non_reads(&sandbox.request_log().entries());
     assert!(writes.is_empty(), "{writes:?}");
     assert_eq!(
         movies_mapping(&destination.url).await["genre"]["type"],
@@ -193,12 +195,7 @@ async fn a_destination_replaced_behind_the_same_url_is_refused_before_anything_r
             && shown.contains("`destination.url`"),
         "{shown}"
     );
-    let writes: Vec<_> = other
-        .request_log()
-        .entries()
-        .into_iter()
-        .filter(|r| r.method != "GET" && r.method != "HEAD")
-        .collect();
+    let writes = non_reads(&other.request_log().entries());
     assert!(writes.is_empty(), "{writes:?}");
     let state = state_json(work.path(), "replaced-reindex");
     assert_eq!(state["steps"]["preflight/versions"]["status"], "done");
@@ -243,11 +240,7 @@ async fn the_same_cluster_under_two_host_names_is_refused_with_no_write_reaching
         log.iter().any(|r| r.method == "GET" && r.path == "/"),
         "{log:?}"
     );
-    let writes: Vec<_> = log
-        .iter()
-        .filter(|r| r.method != "GET" && r.method != "HEAD")
-        .map(|r| format!("{} {}", r.method, r.path))
-        .collect();
+    let writes = non_reads(&log);
     assert!(writes.is_empty(), "{writes:?}");
 }
 
@@ -295,4 +288,99 @@ async fn an_existing_source_repository_with_other_settings_keeps_its_settings_an
         .map(|r| format!("{} {}", r.method, r.path))
         .collect();
     assert!(source_writes.is_empty(), "{source_writes:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_the_state_is_lost_an_earlier_runs_snapshot_is_never_restored() {
+    let work = tempfile::tempdir().unwrap();
+    let (source, destination) = strategy_pair("snapshot", work.path(), 20, 3).await;
+    let plan = work.path().join("plan.yaml");
+    let text = campaign_plan("lost", "snapshot", &source, &destination, 2, 100)
+        .replace("approved: true", "approved: false");
+    std::fs::write(&plan, text).unwrap();
+    let out = run(work.path(), &["apply", "plan.yaml"], &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text_of(&out));
+    // The state directory is lost; the source changes meanwhile.
+    std::fs::remove_dir_all(work.path().join(".migrate")).unwrap();
+    let sandbox = destination.sandbox.as_ref().unwrap();
+    sandbox.request_log().clear();
+    let out = run(work.path(), &["apply", "plan.yaml"], &[]);
+    let shown = text_of(&out);
+    assert_eq!(out.status.code(), Some(1), "{shown}");
+    assert!(
+        shown.contains(
+            "snapshot `lost-snapshot-round-1` already exists in source repository `lost-repository`"
+        ) && shown.contains("is never restored")
+            && shown.contains("DELETE /_snapshot/lost-repository/lost-snapshot-round-1"),
+        "{shown}"
+    );
+    let restores: Vec<_> = sandbox
+        .request_log()
+        .entries()
+        .into_iter()
+        .filter(|r| {
+            r.path.ends_with("/_restore") || r.method == "POST" && r.path.contains("_snapshot")
+        })
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect();
+    assert!(restores.is_empty(), "{restores:?}");
+}
+
+/// `(time, what)` of the requests in `log` that `pick` names.
+fn times(
+    log: &[migrate_sandbox::LoggedRequest],
+    pick: impl Fn(&migrate_sandbox::LoggedRequest) -> bool,
+) -> Vec<std::time::SystemTime> {
+    log.iter().filter(|r| pick(r)).map(|r| r.at).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn round_two_snapshot_is_taken_only_after_round_one_is_restored_every_time() {
+    for attempt in 0..20 {
+        let work = tempfile::tempdir().unwrap();
+        let (source, destination) = strategy_pair("snapshot", work.path(), 10, 3).await;
+        let text = campaign_plan("paced", "snapshot", &source, &destination, 2, 100);
+        std::fs::write(work.path().join("plan.yaml"), text).unwrap();
+        let out = run(work.path(), &["apply", "plan.yaml"], &[]);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "attempt {attempt}: {}",
+            text_of(&out)
+        );
+        let (src, dst) = (source.log().unwrap(), destination.log().unwrap());
+        let round_two = times(&src, |r| {
+            r.method == "PUT" && r.path.ends_with("/paced-snapshot-round-2")
+        });
+        assert_eq!(round_two.len(), 1, "attempt {attempt}");
+        let restored = times(&dst, |r| {
+            r.method == "POST" && r.path.contains("paced-snapshot-round-1/_restore")
+        });
+        assert_eq!(
+            restored.len(),
+            2,
+            "attempt {attempt}: one restore per index"
+        );
+        let recovered = times(&dst, |r| r.method == "GET" && r.path.contains("_recovery"));
+        assert!(
+            restored.iter().all(|t| *t < round_two[0])
+                && recovered.iter().any(|t| *t < round_two[0]),
+            "attempt {attempt}: round 2's snapshot started before round 1 was restored"
+        );
+        // Nothing of round 1 reaches the destination once round 2 has started.
+        let late: Vec<_> = dst
+            .iter()
+            .filter(|r| r.at > round_two[0] && r.path.contains("round-1"))
+            .map(|r| format!("{} {}", r.method, r.path))
+            .collect();
+        assert!(late.is_empty(), "attempt {attempt}: {late:?}");
+        let missing: Vec<_> = dst
+            .iter()
+            .chain(&src)
+            .filter(|r| r.status == 404 && r.path.contains("/_snapshot/"))
+            .filter(|r| r.method != "GET")
+            .map(|r| format!("{} {}", r.method, r.path))
+            .collect();
+        assert!(missing.is_empty(), "attempt {attempt}: {missing:?}");
+    }
 }

@@ -58,6 +58,21 @@ async fn first_run(store: &Arc<dyn StateStore>) {
     assert_eq!(summary.outcome(), RunOutcome::Blocked);
 }
 
+/// The second run, every step done when it runs, with `checks` as the world.
+async fn resume(
+    store: &Arc<dyn StateStore>,
+    checks: &Arc<World>,
+) -> (migrate_exec::RunSummary, Arc<Script>) {
+    let d = chain();
+    let runner = Script::all_done(&d);
+    let summary = migrate_exec::Executor::new("test-plan", d, runner.clone(), store.clone())
+        .with_postconditions(checks.clone())
+        .run()
+        .await
+        .unwrap();
+    (summary, runner)
+}
+
 fn store(dir: &tempfile::TempDir) -> Arc<dyn StateStore> {
     Arc::new(FileStore::new(dir.path().join(".migrate"), "test-plan").unwrap())
 }
@@ -67,8 +82,6 @@ async fn a_vanished_effect_runs_again_with_everything_downstream_and_only_needed
     let dir = tempfile::tempdir().unwrap();
     let store = store(&dir);
     first_run(&store).await;
-    let d = chain();
-    let runner = Script::all_done(&d);
     let checks = world(|node| {
         if node == 0 {
             Recheck::Redo {
@@ -78,11 +91,7 @@ async fn a_vanished_effect_runs_again_with_everything_downstream_and_only_needed
             Recheck::Holds
         }
     });
-    let summary = migrate_exec::Executor::new("test-plan", d, runner.clone(), store.clone())
-        .with_postconditions(checks.clone())
-        .run()
-        .await
-        .unwrap();
+    let (summary, runner) = resume(&store, &checks).await;
     assert_eq!(summary.outcome(), RunOutcome::Complete);
     assert_eq!(runner.ran(), strings(&["copy", "create", "gate"]));
     // `other` has nothing pending downstream: it is not asked.
@@ -95,8 +104,6 @@ async fn a_broken_postcondition_stops_the_run_before_anything_starts_and_keeps_t
     let store = store(&dir);
     first_run(&store).await;
     let before = store.load().unwrap().unwrap();
-    let d = chain();
-    let runner = Script::all_done(&d);
     let checks = world(|node| {
         if node == 1 {
             Recheck::Broken {
@@ -106,11 +113,7 @@ async fn a_broken_postcondition_stops_the_run_before_anything_starts_and_keeps_t
             Recheck::Holds
         }
     });
-    let summary = migrate_exec::Executor::new("test-plan", d, runner.clone(), store.clone())
-        .with_postconditions(checks.clone())
-        .run()
-        .await
-        .unwrap();
+    let (summary, runner) = resume(&store, &checks).await;
     assert_eq!(summary.outcome(), RunOutcome::Failed);
     assert_eq!(summary.failed[0].id, "copy");
     assert_eq!(summary.failed[0].message, "another cluster");
