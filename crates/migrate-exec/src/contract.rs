@@ -188,3 +188,27 @@ impl StepCtx {
 pub trait Runner: Send + Sync {
     async fn run(&self, node: usize, ctx: &mut StepCtx) -> Result<Outcome, StepError>;
 }
+
+/// What a done step's postcondition says about the world now: what must still hold for its `done`
+/// to be trusted (the destination index it created still exists with the recorded UUID, the
+/// cluster it contacted is still the same cluster).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Recheck {
+    /// The effect is still there: the step stays done.
+    Holds,
+    /// The effect is gone and running the step again restores it safely: the step and everything
+    /// downstream of it run again. `reason` says what was found.
+    Redo { reason: String },
+    /// The effect is gone and running again would not be safe (another cluster behind the URL):
+    /// the run stops before anything starts, with `reason` saying what to do.
+    Broken { reason: String },
+}
+
+/// Re-checks the postconditions of done steps (the executor asks before a dependent runs). A
+/// separate trait from [`Runner`] so runners without postconditions need nothing.
+#[async_trait]
+pub trait Postconditions: Send + Sync {
+    /// Whether the done step at `node`, which recorded `outputs`, still holds in the world. Cheap:
+    /// a GET or two. An error (the cluster unreachable) stops the run like [`Recheck::Broken`].
+    async fn recheck(&self, node: usize, outputs: &Value) -> Result<Recheck, StepError>;
+}

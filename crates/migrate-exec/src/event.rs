@@ -37,6 +37,13 @@ pub enum Event {
     StepSkipped {
         id: String,
     },
+    /// A done step's effect no longer holds in the world (found before anything ran): with
+    /// `redo`, it and everything downstream run again; without, the run stops.
+    PostconditionBroken {
+        id: String,
+        reason: String,
+        redo: bool,
+    },
     StepStarted {
         id: String,
         attempt: u32,
@@ -180,6 +187,14 @@ pub fn describe(event: &Event) -> String {
             previous.describe()
         ),
         Event::StepSkipped { id } => format!("skipped  {id} (done, unchanged)"),
+        Event::PostconditionBroken {
+            id,
+            reason,
+            redo: true,
+        } => format!("re-check {id}: {reason}; it runs again with what depends on it"),
+        Event::PostconditionBroken { id, reason, .. } => {
+            format!("re-check {id}: {reason}; nothing was run")
+        }
         Event::StepStarted { id, attempt: 1 } => format!("started  {id}"),
         Event::StepStarted { id, attempt } => format!("started  {id} (attempt {attempt})"),
         Event::StepRetrying {

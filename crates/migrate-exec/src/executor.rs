@@ -31,9 +31,10 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
-use crate::contract::{Outcome, ProgressSink, Runner, StepCtx, StepProgress};
+use crate::contract::{Outcome, Postconditions, ProgressSink, Runner, StepCtx, StepProgress};
 use crate::dag::Dag;
 use crate::event::{Event, EventSink, NoEvents};
+use crate::recheck::recheck_done;
 use crate::resolve::resolve;
 use crate::retry::RetryPolicy;
 use crate::summary::{RunSummary, StepMessage};
@@ -110,6 +111,7 @@ pub struct Executor {
     plan_name: String,
     dag: Arc<Dag>,
     runner: Arc<dyn Runner>,
+    postconditions: Option<Arc<dyn Postconditions>>,
     store: Arc<dyn StateStore>,
     config: ExecConfig,
     events: Arc<dyn EventSink>,
@@ -163,6 +165,7 @@ impl Executor {
             plan_name: plan_name.into(),
             dag: Arc::new(dag),
             runner,
+            postconditions: None,
             store,
             config: ExecConfig::default(),
             events: Arc::new(NoEvents),
@@ -177,6 +180,13 @@ impl Executor {
 
     pub fn with_events(mut self, events: Arc<dyn EventSink>) -> Self {
         self.events = events;
+        self
+    }
+
+    /// Re-checks, before anything runs, that the done steps something pending depends on still
+    /// hold in the world (see `recheck`).
+    pub fn with_postconditions(mut self, checks: Arc<dyn Postconditions>) -> Self {
+        self.postconditions = Some(checks);
         self
     }
 
@@ -222,7 +232,7 @@ impl Executor {
             state.plan_fingerprint = Some(plan_fingerprint);
             changed = true;
         }
-        let skip: Vec<bool> = (0..dag.len())
+        let mut skip: Vec<bool> = (0..dag.len())
             .map(|i| progress.status(i) == GraphStatus::Done)
             .collect();
         let mut invalidated = Vec::new();
@@ -246,6 +256,31 @@ impl Executor {
                     changed = true;
                 }
             }
+        }
+        // 2b. The record is not trusted over the world: re-check what pending steps build on.
+        if let Some(checks) = &self.postconditions {
+            let found = recheck_done(
+                dag,
+                checks.as_ref(),
+                &mut state,
+                &mut skip,
+                self.events.as_ref(),
+            )
+            .await;
+            if !found.broken.is_empty() {
+                // Stop before anything starts; the state is left as it was.
+                return Ok(RunSummary {
+                    steps: dag.len(),
+                    skipped: skip.iter().filter(|s| **s).count(),
+                    failed: found.broken,
+                    not_started: (0..dag.len())
+                        .filter(|&i| !skip[i])
+                        .map(|i| dag.node(i).id.clone())
+                        .collect(),
+                    ..RunSummary::default()
+                });
+            }
+            changed |= !found.redo.is_empty();
         }
         if changed {
             state.serial += 1;

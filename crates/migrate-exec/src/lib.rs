@@ -6,13 +6,15 @@ pub mod contract;
 mod dag;
 mod event;
 mod executor;
+mod recheck;
 mod resolve;
 mod retry;
 mod summary;
 mod writer;
 
 pub use contract::{
-    HandleSink, NoProgress, Outcome, ProgressSink, Runner, StepCtx, StepError, StepProgress,
+    HandleSink, NoProgress, Outcome, Postconditions, ProgressSink, Recheck, Runner, StepCtx,
+    StepError, StepProgress,
 };
 pub use dag::{Dag, DagError, DagNode};
 pub use event::{Event, EventLog, EventSink, FnSink, NoEvents, describe, json_line, plain_line};

@@ -288,7 +288,9 @@ impl ObjectStateStore {
             path: path.clone(),
             message: "not UTF-8".into(),
         })?;
-        Ok(parse_state(&path, &text, &self.plan_name)?.0)
+        let state = parse_state(&path, &text, &self.plan_name)?.0;
+        StateError::check_plan(path, &state, &self.plan_name)?;
+        Ok(state)
     }
 
     /// Reads the state object and remembers its version.

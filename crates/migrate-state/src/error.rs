@@ -68,6 +68,16 @@ pub enum StateError {
     },
 
     #[error(
+        "state `{path}` belongs to plan `{found}`, not to plan `{plan}` (lineage {lineage}); it was left unchanged — point `--state` at plan `{plan}`'s own state, or move this file aside to start `{plan}` from scratch"
+    )]
+    OtherPlan {
+        path: PathBuf,
+        found: String,
+        plan: String,
+        lineage: uuid::Uuid,
+    },
+
+    #[error(
         "plan name `{name}` cannot name a state file: use letters, digits, `-`, `_` and `.` (not starting with `.`)"
     )]
     BadPlanName { name: String },
@@ -82,6 +92,24 @@ impl StateError {
         }
     }
 
+    /// Refuses `state` read from `path` unless it belongs to the plan named `plan` (a state file
+    /// copied from another plan is never adopted, and never rewritten).
+    pub fn check_plan(
+        path: impl Into<PathBuf>,
+        state: &crate::State,
+        plan: &str,
+    ) -> Result<(), StateError> {
+        if state.plan_name == plan {
+            return Ok(());
+        }
+        Err(StateError::OtherPlan {
+            path: path.into(),
+            found: state.plan_name.clone(),
+            plan: plan.to_owned(),
+            lineage: state.lineage,
+        })
+    }
+
     /// True when the state cannot be used as it is (bad input rather than a failed run).
     pub fn is_refused_state(&self) -> bool {
         matches!(
@@ -89,6 +117,7 @@ impl StateError {
             StateError::Invalid { .. }
                 | StateError::TooNew { .. }
                 | StateError::CorruptJournal { .. }
+                | StateError::OtherPlan { .. }
         )
     }
 }

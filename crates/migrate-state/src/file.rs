@@ -260,6 +260,7 @@ impl FileStore {
             message: "not UTF-8".into(),
         })?;
         let (mut state, outdated) = parse_state(&self.state_path, &text, &self.plan_name)?;
+        StateError::check_plan(&self.state_path, &state, &self.plan_name)?;
         let (entries, valid) = journal::decode(&self.journal_path, &journal)?;
         let lines = entries.len();
         for (n, entry) in entries.into_iter().enumerate() {

@@ -7,6 +7,7 @@ mod cx;
 mod env;
 mod error;
 mod fields;
+mod identity;
 mod json;
 mod names;
 mod pairs;

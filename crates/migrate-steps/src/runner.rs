@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use migrate_exec::{Outcome, Runner, StepCtx, StepError};
+use migrate_exec::{Outcome, Postconditions, Recheck, Runner, StepCtx, StepError};
 use migrate_graph::StepGraph;
 use petgraph::graph::NodeIndex;
 use serde_json::Value;
@@ -60,6 +60,33 @@ impl Runner for PlanRunner {
             }),
             Ok(Outcome::Blocked { message }) => Ok(Outcome::Blocked {
                 message: self.env.redact(&message),
+            }),
+            Err(e) => Err(StepError {
+                message: self.env.redact(&e.message),
+                retryable: e.retryable,
+            }),
+        }
+    }
+}
+
+#[async_trait]
+impl Postconditions for PlanRunner {
+    async fn recheck(&self, node: usize, outputs: &Value) -> Result<Recheck, StepError> {
+        if node >= self.graph.len() {
+            return Ok(Recheck::Holds);
+        }
+        let cx = Cx {
+            env: &self.env,
+            graph: &self.graph,
+            step: self.graph.step(NodeIndex::new(node)),
+        };
+        match steps::recheck(&cx, outputs).await {
+            Ok(Recheck::Holds) => Ok(Recheck::Holds),
+            Ok(Recheck::Redo { reason }) => Ok(Recheck::Redo {
+                reason: self.env.redact(&reason),
+            }),
+            Ok(Recheck::Broken { reason }) => Ok(Recheck::Broken {
+                reason: self.env.redact(&format!("step `{}`: {reason}", cx.id())),
             }),
             Err(e) => Err(StepError {
                 message: self.env.redact(&e.message),

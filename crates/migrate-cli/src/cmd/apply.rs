@@ -143,9 +143,10 @@ pub async fn apply(path: &Path, options: ApplyOptions) -> u8 {
     let executor = Executor::new(
         plan.name.clone(),
         Dag::from(graph.as_ref()),
-        runner,
+        Arc::clone(&runner) as Arc<dyn migrate_exec::Runner>,
         Arc::clone(&store),
     )
+    .with_postconditions(runner)
     .with_config(config)
     .with_events(events)
     .with_cancel(cancel);

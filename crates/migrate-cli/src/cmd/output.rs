@@ -189,7 +189,9 @@ impl EventSink for Bars {
                 self.overall.inc(1);
                 self.multi.println(format!("  ✓ {id}")).ok();
             }
-            Event::StepRetrying { .. } | Event::StaleLockTakenOver { .. } => {
+            Event::StepRetrying { .. }
+            | Event::StaleLockTakenOver { .. }
+            | Event::PostconditionBroken { .. } => {
                 self.multi.println(format!("  {}", describe(event))).ok();
             }
             Event::StepFailed { id, .. }

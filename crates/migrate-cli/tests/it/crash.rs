@@ -111,6 +111,65 @@ async fn setup(strategy: &str, work: &Path) -> (Cluster, Cluster, std::path::Pat
     (source, destination, plan)
 }
 
+/// The `properties` of an index's mapping, typed (5.x/6.x `{type: {properties}}`) or not.
+fn properties(mapping: &serde_json::Value) -> serde_json::Value {
+    let m = &mapping["mappings"];
+    if m.get("properties").is_some() {
+        return m["properties"].clone();
+    }
+    m.as_object()
+        .and_then(|types| types.values().next())
+        .map(|t| t["properties"].clone())
+        .unwrap_or_default()
+}
+
+/// Every document (`_id` → `_source`) of `index`, at most 1000.
+async fn documents(
+    http: &Http,
+    base: &str,
+    index: &str,
+) -> serde_json::Map<String, serde_json::Value> {
+    let v = http.get(format!("{base}/{index}/_search?size=1000")).await;
+    let hits = v["hits"]["hits"].as_array().cloned().unwrap_or_default();
+    assert!(hits.len() < 1000, "{index}: more documents than one page");
+    hits.into_iter()
+        .map(|h| {
+            (
+                h["_id"].as_str().unwrap_or_default().to_owned(),
+                h["_source"].clone(),
+            )
+        })
+        .collect()
+}
+
+/// After the last resume the destination's `index` has the source's mappings, primary shard
+/// count and every document with the same content (not only the same count).
+async fn assert_same_index(http: &Http, source: &str, destination: &str, index: &str) {
+    let (s, d) = (
+        http.get(format!("{source}/{index}/_mapping")).await,
+        http.get(format!("{destination}/{index}/_mapping")).await,
+    );
+    assert_eq!(
+        properties(&s[index]),
+        properties(&d[index]),
+        "{index}: mappings"
+    );
+    let shards = |v: serde_json::Value| v[index]["settings"]["index"]["number_of_shards"].clone();
+    assert_eq!(
+        shards(http.get(format!("{source}/{index}/_settings")).await),
+        shards(http.get(format!("{destination}/{index}/_settings")).await),
+        "{index}: number_of_shards"
+    );
+    let (sd, dd) = (
+        documents(http, source, index).await,
+        documents(http, destination, index).await,
+    );
+    assert_eq!(sd.len(), dd.len(), "{index}: documents");
+    for (id, doc) in &sd {
+        assert_eq!(Some(doc), dd.get(id), "{index}: document `{id}`");
+    }
+}
+
 fn state_parses(plan: &Path, name: &str) -> bool {
     let store = migrate_state::FileStore::for_plan(plan, name).unwrap();
     use migrate_state::StateStore;
@@ -197,6 +256,7 @@ async fn campaign(strategy: &str) {
                 http.count(&destination.url, index).await,
                 "{index}"
             );
+            assert_same_index(&http, &source.url, &destination.url, index).await;
         }
     }
     println!(

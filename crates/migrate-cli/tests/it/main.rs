@@ -9,6 +9,7 @@ mod plan_dry_run;
 mod remote_state;
 mod repo_ls;
 mod request_equality;
+mod resume;
 mod runbooks;
 mod runtime_output;
 mod store_credentials;

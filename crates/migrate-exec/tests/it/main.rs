@@ -4,4 +4,5 @@ mod crash;
 mod events;
 mod executor;
 mod from_graph;
+mod recheck;
 mod support;

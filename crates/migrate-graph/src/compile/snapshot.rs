@@ -96,7 +96,11 @@ pub(super) fn compile(
         last.push(rounds.restore_index(spec, Round::Number(1), Phase::Copy, &ctx, None)?);
     }
     for n in 2..=s.incremental_rounds.saturating_add(1) {
-        let ctx = rounds.plan_wide(Round::Number(n), Phase::Incremental, &[])?;
+        // Paced: round N+1's snapshot starts once every index of round N is restored (and so its
+        // objects are transferred), so each round shrinks the next one and no snapshot rewrites
+        // repository files a running transfer or restore still reads.
+        let previous = last.clone();
+        let ctx = rounds.plan_wide(Round::Number(n), Phase::Incremental, &previous)?;
         for (i, spec) in bp.indexes.iter().enumerate() {
             last[i] = rounds.restore_index(
                 spec,

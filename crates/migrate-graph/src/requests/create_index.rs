@@ -18,6 +18,9 @@ pub struct CreateIndex {
     pub create: Request,
     /// The destination's mapping, when it exists already: it must be compatible.
     pub existing_mapping: Request,
+    /// The destination index's uuid: recorded once the step is done, and compared on resume and
+    /// before every copy into it, so an index the engine did not create is never written to.
+    pub identity: Request,
 }
 
 pub fn create_index(
@@ -49,7 +52,18 @@ pub fn create_index(
             Segment::Name(destination.to_owned()),
         )
         .note("only when the destination index exists: its mapping must be compatible"),
+        identity: identity(destination).note("its uuid, recorded when done and compared on resume (404: the index is gone, it is created again)"),
     }
+}
+
+/// `GET /_cat/indices/{index}?h=index,uuid&format=json` on the destination (404: absent).
+pub fn identity(index: &str) -> Request {
+    Request::new(Role::Check, Side::Destination, Method::Get)
+        .at("_cat")
+        .at("indices")
+        .name(index)
+        .query("h", "index,uuid")
+        .query("format", "json")
 }
 
 /// The create body, serialised straight into text (members in this order).
@@ -77,6 +91,7 @@ impl CreateIndex {
             self.existing,
             self.create,
             self.existing_mapping,
+            self.identity,
         ]
     }
 }

@@ -37,6 +37,9 @@ pub struct Reindex {
     /// `.tasks` refreshed, then searched for a finished one.
     pub finished_refresh: Request,
     pub finished_search: Request,
+    /// The destination index's uuid, compared with the one `create-index` recorded before the
+    /// task starts: `_reindex` into a vanished index would create it with dynamic mappings.
+    pub destination_identity: Request,
     /// `POST /_reindex?wait_for_completion=false`.
     pub start: Request,
     /// `GET /_tasks/{task}` until it completes.
@@ -90,6 +93,9 @@ pub fn reindex(p: &PassInputs<'_>, secrets: &dyn Secrets) -> Reindex {
             .at(".tasks")
             .at("_search")
             .body(FINISHED_SEARCH.clone()),
+        destination_identity: super::create_index::identity(p.destination_index).note(
+            "before a task starts, when `create-index` made the index: it must still have the uuid recorded then",
+        ),
         start,
         poll: dst(Role::Wait, Method::Get).at("_tasks").slot(TASK),
     }
@@ -115,6 +121,7 @@ impl Reindex {
             self.running,
             self.finished_refresh,
             self.finished_search,
+            self.destination_identity,
             self.start,
             self.poll,
         ]);

@@ -4,10 +4,11 @@
 //! done. Outputs record, per concrete index a pattern expanded to, the source's original
 //! `number_of_replicas` and `refresh_interval` for `restore-settings`.
 
+use migrate_cluster::api::cluster::CatIndex;
 use migrate_cluster::api::indices::{IndexMapping, mapping_for, mappings};
 use migrate_core::Side;
 use migrate_core::request::{Fills, Request};
-use migrate_exec::{Outcome, StepError};
+use migrate_exec::{Outcome, Recheck, StepError};
 use migrate_graph::requests::create_index::create_index as planned;
 use migrate_graph::requests::slots::{SOURCE_MAPPINGS, SOURCE_SETTINGS};
 use serde_json::{Value, json};
@@ -155,14 +156,75 @@ pub(super) async fn run(
                 }
             }
         }
+        let uuid = index_uuid(cx, &r.identity, d).await?.ok_or_else(|| {
+            cx.retryable(format!(
+                "destination index `{d}` is not listed right after it was created; trying again"
+            ))
+        })?;
         records.push(json!({
-            "source": s, "destination": d, "created": created,
+            "source": s, "destination": d, "created": created, "uuid": uuid,
             "number_of_replicas": replicas, "refresh_interval": refresh, "type": type_name,
         }));
     }
     Ok(Outcome::Done {
         outputs: json!({"indices": records}),
     })
+}
+
+/// The uuid of index `index` (`None`: it does not exist), from the planned `_cat/indices` request.
+pub(crate) async fn index_uuid(
+    cx: &Cx<'_>,
+    req: &Request,
+    index: &str,
+) -> Result<Option<String>, StepError> {
+    let doing = format!("looking up the uuid of `{index}`");
+    match cx.try_json::<Vec<CatIndex>>(req, &none()).await {
+        Ok(list) => Ok(list
+            .into_iter()
+            .find(|i| i.index == index)
+            .and_then(|i| i.uuid)),
+        Err(e) if e.is_not_found() => Ok(None),
+        Err(e) => Err(cx.fail(req.side, &doing, &e)),
+    }
+}
+
+/// The postcondition of a done `create-index`: every destination index it recorded still exists
+/// with the recorded uuid. Gone: it is created again (with everything downstream). Another uuid:
+/// someone deleted it and something else created it (a `_reindex` auto-create with dynamic
+/// mappings, a person): refused, never written to.
+pub(crate) async fn recheck(cx: &Cx<'_>, outputs: &Value) -> Result<Recheck, StepError> {
+    let records = outputs
+        .get("indices")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    for rec in records {
+        let (Some(d), Some(recorded)) = (
+            rec.get("destination").and_then(Value::as_str),
+            rec.get("uuid").and_then(Value::as_str),
+        ) else {
+            continue;
+        };
+        let r = planned(d, d, 0, "");
+        match index_uuid(cx, &r.identity, d).await? {
+            None => {
+                return Ok(Recheck::Redo {
+                    reason: format!(
+                        "destination index `{d}` (uuid `{recorded}`) no longer exists; it is created again from the source's settings and mappings"
+                    ),
+                });
+            }
+            Some(now) if now != recorded => {
+                return Ok(Recheck::Broken {
+                    reason: format!(
+                        "destination index `{d}` now has uuid `{now}`, but this migration created it with uuid `{recorded}`: it was deleted and created again outside the migration (its settings and mappings may not be the source's); delete `{d}` on the destination and run apply again to have it created from the source's settings and mappings"
+                    ),
+                });
+            }
+            Some(_) => {}
+        }
+    }
+    Ok(Recheck::Holds)
 }
 
 async fn check_compatible(

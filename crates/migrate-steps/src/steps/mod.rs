@@ -13,10 +13,21 @@ mod snapshot;
 mod transfer;
 mod verify;
 
-use migrate_exec::{Outcome, StepCtx, StepError};
+use migrate_exec::{Outcome, Recheck, StepCtx, StepError};
 use migrate_graph::StepKind;
+use serde_json::Value;
 
 use crate::cx::Cx;
+
+/// The postcondition of a done step of this kind (see `migrate_exec::Postconditions`); kinds
+/// without one hold.
+pub(crate) async fn recheck(cx: &Cx<'_>, outputs: &Value) -> Result<Recheck, StepError> {
+    match &cx.step.kind {
+        StepKind::CheckVersions { .. } => preflight::recheck_identity(cx, outputs).await,
+        StepKind::CreateIndex { .. } => create_index::recheck(cx, outputs).await,
+        _ => Ok(Recheck::Holds),
+    }
+}
 
 pub(crate) async fn run(cx: &Cx<'_>, ctx: &mut StepCtx) -> Result<Outcome, StepError> {
     match &cx.step.kind {

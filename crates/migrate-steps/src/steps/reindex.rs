@@ -46,11 +46,12 @@ use migrate_graph::{Pass, StepKind};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+use super::create_index::index_uuid;
 use super::finished_orphan::finished_orphan;
 use crate::cx::{Cx, none};
 use crate::fields::field_type;
 use crate::json::to_value;
-use crate::pairs::{Pair, pairs};
+use crate::pairs::{Pair, created, pairs};
 use crate::watermark::{bound, is_numeric_type, iso, now_millis, range_format};
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -199,6 +200,7 @@ pub(super) async fn run(cx: &Cx<'_>, ctx: &mut StepCtx) -> Result<Outcome, StepE
                             handle.opaque.insert(p.source.clone(), opaque.clone());
                             // Durable before the POST, so a re-attach can find the task it starts.
                             ctx.record_handle(to_value(&handle)).await?;
+                            still_created(cx, ctx, &r, source_index, p).await?;
                             start(cx, &r, p, &handle, range, &opaque).await?
                         }
                     };
@@ -260,6 +262,33 @@ pub(super) async fn run(cx: &Cx<'_>, ctx: &mut StepCtx) -> Result<Outcome, StepE
             "indices": handle.done,
         }),
     })
+}
+
+/// Never copies into an index the engine did not create: when `create-index` recorded the
+/// destination index's uuid, the index must still have it (a `_reindex` into a vanished index
+/// would create it with dynamic mappings and the run would look green).
+async fn still_created(
+    cx: &Cx<'_>,
+    ctx: &StepCtx,
+    r: &Reindex,
+    source_entry: &str,
+    p: &Pair,
+) -> Result<(), StepError> {
+    let Some(recorded) = created(ctx, source_entry, &p.source)
+        .and_then(|c| c.get("uuid").and_then(Value::as_str).map(str::to_owned))
+    else {
+        return Ok(());
+    };
+    let d = &p.destination;
+    match index_uuid(cx, &r.destination_identity, d).await? {
+        Some(now) if now == recorded => Ok(()),
+        Some(now) => Err(cx.permanent(format!(
+            "destination index `{d}` has uuid `{now}`, not the `{recorded}` `create-index` made: it was deleted and created again outside the migration, so nothing is copied into it; delete `{d}` on the destination and run apply again to have it created from the source's settings and mappings"
+        ))),
+        None => Err(cx.permanent(format!(
+            "destination index `{d}` (uuid `{recorded}`) vanished after `create-index` made it, so nothing is copied (a `_reindex` would create it with dynamic mappings); run apply again: `create-index` creates it again from the source's settings and mappings"
+        ))),
+    }
 }
 
 /// The pass's planned requests for one concrete index.

@@ -46,6 +46,16 @@ pub(super) async fn register(
             outputs: outputs(false),
         });
     }
+    // The source's own repository is never re-pointed: that would hide its snapshots.
+    if side == Side::Source
+        && let Some(e) = existing.as_ref().and_then(|v| v.get(name))
+    {
+        let ty = e.get("type").and_then(Value::as_str).unwrap_or("unknown");
+        return Err(cx.permanent(format!(
+            "the source already has a repository `{name}` (type `{ty}`, settings {}) that differs from the plan's; it is left as it is, with its snapshots — name a repository of its own for the migration in `strategy.snapshot.repository` (for example `{name}-migrate`)",
+            e.get("settings").cloned().unwrap_or(Value::Null)
+        )));
+    }
     cx.try_send(&r.register, &none()).await.map_err(|e| {
         let mut err = cx.fail(side, &format!("registering repository `{name}`"), &e);
         if e.error_type() == Some("repository_verification_exception") {

@@ -1,5 +1,5 @@
 //! `create-snapshot` (asynchronous, deterministic name, re-attaches to a snapshot that already
-//! exists) and `wait-snapshot` (`SUCCESS`; `PARTIAL` / `FAILED` are errors naming the failed shards).
+//! exists when this state recorded asking for it, refuses one it did not) and `wait-snapshot` (`SUCCESS`; `PARTIAL` / `FAILED` are errors naming the failed shards).
 
 use migrate_cluster::ClusterError;
 use migrate_cluster::api::snapshot::{SnapshotInfo, is_missing_snapshot, snapshot_named};
@@ -41,13 +41,21 @@ pub(super) async fn create(
         )
     })?;
     if let Some(info) = existing {
+        // Ours only if this state recorded it before asking for it: a snapshot of that name found
+        // without the record belongs to an earlier run whose state was lost (or to someone else),
+        // and restoring it would bring back stale data.
         if ctx.handle().is_none() {
-            ctx.record_handle(handle).await?;
+            return Err(cx.permanent(format!(
+                "snapshot `{snapshot}` already exists in source repository `{repository}` (state {}), but this migration's state never asked for it: it is left from an earlier run whose state was lost, or is someone else's, and is never restored — delete it (`DELETE /_snapshot/{repository}/{snapshot}` on the source, after checking nothing else needs it) and run apply again",
+                info.state
+            )));
         }
         return Ok(Outcome::Done {
             outputs: json!({"repository": repository, "snapshot": snapshot, "state": info.state, "started": false}),
         });
     }
+    // Durable before the request: a crash right after it still finds the snapshot ours.
+    ctx.record_handle(handle.clone()).await?;
     match cx.try_send(&r.start, &none()).await {
         Ok(_) => {}
         // Another attempt got there first: the snapshot exists, which is this step's effect.
@@ -64,7 +72,6 @@ pub(super) async fn create(
             return Err(err);
         }
     }
-    ctx.record_handle(handle).await?;
     Ok(Outcome::Done {
         outputs: json!({"repository": repository, "snapshot": snapshot, "state": "IN_PROGRESS", "started": true}),
     })

@@ -22,7 +22,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use migrate_cluster::api::cluster::CatIndex;
 use migrate_core::request::{Fills, Request};
 use migrate_core::{Release, Side};
-use migrate_exec::{Outcome, StepError};
+use migrate_exec::{Outcome, Recheck, StepError};
 use migrate_graph::StepKind;
 use migrate_graph::preflight::{
     reindex_compatibility, repository_name_problem, restore_compatibility,
@@ -35,6 +35,7 @@ pub(super) use allowlist::remote_allowlist;
 
 use crate::cx::{Cx, none};
 use crate::fields::field_type;
+use crate::identity::{Identity, replaced, same_cluster};
 use crate::pairs::expand;
 use crate::watermark::is_numeric_type;
 
@@ -45,6 +46,7 @@ pub(super) async fn versions(
     declared_destination: Option<Release>,
 ) -> Result<Outcome, StepError> {
     let mut detected = Vec::with_capacity(2);
+    let mut identities = Vec::with_capacity(2);
     for (side, declared, field) in [
         (Side::Source, declared_source, "source.version"),
         (
@@ -59,6 +61,7 @@ pub(super) async fn versions(
             .await
             .map_err(|e| cx.fail(side, "detecting the version (`GET /`)", &e))?;
         let found = info.release();
+        identities.push(Identity::of(info));
         let version = match (declared, found) {
             (Some(d), Some(f)) if d != f => {
                 return Err(cx.permanent(format!(
@@ -71,6 +74,15 @@ pub(super) async fn versions(
         detected.push(version);
     }
     let (src, dst) = (detected[0], detected[1]);
+    // One cluster under two names: refused before anything else is asked of it.
+    if let Some(why) = same_cluster(
+        cx.url(Side::Source),
+        cx.url(Side::Destination),
+        &identities[0],
+        &identities[1],
+    ) {
+        return Err(cx.permanent(why));
+    }
     let mut notes = Vec::new();
     if let (Some(from), Some(into)) = (src, dst) {
         if strategy == "snapshot" {
@@ -116,6 +128,10 @@ pub(super) async fn versions(
             "disk": disk,
             "stores": stores,
             "notes": notes,
+            "clusters": {
+                "source": identities[0].to_json(),
+                "destination": identities[1].to_json(),
+            },
         }),
     })
 }
@@ -227,6 +243,26 @@ async fn closed_shard_counts(
         }
     }
     Ok(())
+}
+
+/// The postcondition of a done `preflight/versions`: each side is still the cluster it recorded
+/// (`cluster_uuid`, else name and flavour). A replaced cluster is never trusted with the state's
+/// record: the run stops.
+pub(crate) async fn recheck_identity(cx: &Cx<'_>, outputs: &Value) -> Result<Recheck, StepError> {
+    for side in [Side::Source, Side::Destination] {
+        let Some(recorded) = Identity::recorded(outputs, side) else {
+            continue;
+        };
+        let info = cx
+            .client(side)
+            .server_info()
+            .await
+            .map_err(|e| cx.fail(side, "detecting the cluster (`GET /`)", &e))?;
+        if let Some(why) = replaced(side, cx.url(side), &recorded, &Identity::of(info)) {
+            return Ok(Recheck::Broken { reason: why });
+        }
+    }
+    Ok(Recheck::Holds)
 }
 
 pub(super) fn repository_names(
