@@ -6,6 +6,7 @@ mod canary;
 mod common;
 mod sandbox;
 mod sandbox_snapshot;
+mod scan;
 mod sigv4_s3;
 mod sigv4_suite;
 mod tls;

@@ -91,6 +91,11 @@ pub const RULES: &[Rule] = &[
         value: |q| q.point_in_time().to_string(),
     },
     Rule {
+        name: "pit_paging",
+        summary: "a full scan pages a point in time with `search_after` on `_doc` (ES 7.12+, whose PIT adds the `_shard_doc` tiebreaker); elsewhere a sliced scroll, since `_doc` alone repeats across shards",
+        value: |q| q.pit_paging().to_string(),
+    },
+    Rule {
         name: "search_after",
         summary: "`search_after` paging (every supported version)",
         value: |q| q.search_after().to_string(),
@@ -245,6 +250,15 @@ impl Quirks {
         } else {
             self.at_least(2, 4)
         }
+    }
+
+    /// Whether a full scan pages a point in time with `search_after` sorted on `_doc`. Only where a
+    /// PIT search adds the `_shard_doc` tiebreaker to every sorted request (ES 7.12+): `_doc` is a
+    /// per-shard number, so without the tiebreaker `search_after` would skip documents of other
+    /// shards holding the same number. ES 7.10/7.11 and OpenSearch (no `_shard_doc`) scan with a
+    /// sliced scroll, which every version has.
+    pub fn pit_paging(&self) -> bool {
+        self.es() && self.at_least(7, 12)
     }
 
     /// `search_after` paging: every supported version (ES 5.0+).
@@ -407,6 +421,16 @@ mod tests {
         assert!(!q(Os, 2, 0).accepts_index_setting("index.lifecycle.name", &on));
         assert!(q(Es, 6, 8).accepts_index_setting("index.mapping.single_type", &on));
         assert!(!q(Es, 7, 0).accepts_index_setting("index.mapping.single_type", &on));
+    }
+
+    #[test]
+    fn a_full_scan_pages_a_pit_only_where_the_shard_doc_tiebreaker_exists() {
+        assert!(!q(Es, 6, 8).pit_paging());
+        assert!(q(Es, 7, 10).point_in_time() && !q(Es, 7, 10).pit_paging());
+        assert!(!q(Es, 7, 11).pit_paging());
+        assert!(q(Es, 7, 12).pit_paging() && q(Es, 8, 15).pit_paging());
+        assert!(q(Os, 2, 11).point_in_time() && !q(Os, 2, 11).pit_paging());
+        assert!(!Quirks::new(Product::Serverless).pit_paging());
     }
 
     #[test]

@@ -9,6 +9,7 @@ mod body;
 mod encode;
 mod matching;
 mod mutation;
+pub mod scan;
 mod slot;
 
 use std::borrow::Cow;
@@ -22,6 +23,7 @@ pub use body::{Body, FillError};
 pub use encode::{decode, encode, encode_into};
 pub use matching::{Received, Verdict};
 pub use mutation::{MutatingCall, Mutation};
+pub use scan::ScanRequests;
 pub use slot::{Fill, Fills, SPREAD, Slot};
 
 use crate::quirks::Quirks;

@@ -17,6 +17,7 @@ pub mod preflight;
 pub mod reindex;
 pub mod repository;
 pub mod restore;
+pub mod scan;
 pub mod slots;
 pub mod snapshot;
 pub mod verify;
