@@ -33,6 +33,9 @@ pub struct EnvOptions {
     pub health_wait: Duration,
     /// Seed for choosing sampled documents (`None`: random).
     pub sample_seed: Option<u64>,
+    /// The local directory of the run's state: the copy strategy's dead-letter files go under it
+    /// (`None`: `.migrate` in the working directory).
+    pub state_dir: Option<std::path::PathBuf>,
 }
 
 impl Default for EnvOptions {
@@ -46,6 +49,7 @@ impl Default for EnvOptions {
             watermark_overlap: Duration::from_secs(60),
             health_wait: Duration::from_secs(30),
             sample_seed: None,
+            state_dir: None,
         }
     }
 }

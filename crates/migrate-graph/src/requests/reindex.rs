@@ -175,26 +175,7 @@ fn body(p: &PassInputs<'_>, secrets: &dyn Secrets) -> Value {
             });
         }
     }
-    let field = p.update_field.unwrap_or("");
-    let range = |bounded: bool| {
-        let mut bounds = serde_json::Map::new();
-        bounds.insert("gte".into(), PASS_FROM.placeholder().into());
-        if bounded {
-            bounds.insert("lt".into(), PASS_TO.placeholder().into());
-        }
-        bounds.insert("format".into(), PASS_FORMAT.placeholder().into());
-        json!({"range": {field: bounds}})
-    };
-    let query = match p.pass {
-        Pass::Initial { .. } => p.query.clone(),
-        Pass::Incremental { .. } => range(true),
-        // Writes are stopped: no upper bound, so documents stamped by a clock ahead of ours come too.
-        Pass::Final if p.update_field.is_some() => range(false),
-        Pass::Final => p.query.clone(),
-        Pass::MissingField | Pass::FinalMissingField => {
-            json!({"bool": {"must_not": {"exists": {"field": field}}}})
-        }
-    };
+    let query = pass_query(p.pass, p.update_field, p.query);
     let body = ReindexBody {
         conflicts: "proceed",
         source: ReindexSource {
@@ -208,4 +189,29 @@ fn body(p: &PassInputs<'_>, secrets: &dyn Secrets) -> Value {
         },
     };
     serde_json::to_value(&body).unwrap_or(Value::Null)
+}
+
+/// The query of a pass: the partition's own (initial, or a final pass without an update field), a
+/// range on the update-time field with slots for its bounds, or "field missing" (reindex and copy).
+pub fn pass_query(pass: &Pass, update_field: Option<&str>, partition: &Value) -> Value {
+    let field = update_field.unwrap_or("");
+    let range = |bounded: bool| {
+        let mut bounds = serde_json::Map::new();
+        bounds.insert("gte".into(), PASS_FROM.placeholder().into());
+        if bounded {
+            bounds.insert("lt".into(), PASS_TO.placeholder().into());
+        }
+        bounds.insert("format".into(), PASS_FORMAT.placeholder().into());
+        json!({"range": {field: bounds}})
+    };
+    match pass {
+        Pass::Initial { .. } => partition.clone(),
+        Pass::Incremental { .. } => range(true),
+        // Writes are stopped: no upper bound, so documents stamped by a clock ahead of ours come too.
+        Pass::Final if update_field.is_some() => range(false),
+        Pass::Final => partition.clone(),
+        Pass::MissingField | Pass::FinalMissingField => {
+            json!({"bool": {"must_not": {"exists": {"field": field}}}})
+        }
+    }
 }
