@@ -275,7 +275,7 @@ impl<'c> BulkWriter<'c> {
                         routing: doc.routing,
                         status,
                         error_type,
-                        reason: self.client.redact(&reason),
+                        reason: self.client.redact(without_values(&reason)),
                     }),
                     ItemOutcome::Fatal {
                         status,
@@ -407,5 +407,29 @@ impl<'c> BulkWriter<'c> {
             .backoff
             .saturating_mul(factor)
             .min(self.cfg.max_backoff)
+    }
+}
+
+/// A refusal's reason without the document's content: Elasticsearch and OpenSearch quote the
+/// offending value (`Preview of field's value: '…'`), which the dead-letter file must not keep.
+fn without_values(reason: &str) -> &str {
+    match reason.find("Preview of field's value") {
+        Some(at) => reason[..at].trim_end_matches([' ', '.']),
+        None => reason,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_refusal_reason_loses_the_quoted_value() {
+        let r = "failed to parse field [rating] of type [integer] in document with id '17'. Preview of field's value: 'secret'";
+        assert_eq!(
+            without_values(r),
+            "failed to parse field [rating] of type [integer] in document with id '17'"
+        );
+        assert_eq!(without_values("no value here"), "no value here");
     }
 }
