@@ -20,17 +20,18 @@ pub struct Copy {
     pub bulk: Request,
 }
 
-/// The requests of one pass of `source_index` into `destination_index`.
+/// The requests of one pass of `source_index` into `destination_index`, `page_size` hits a page.
 pub fn copy(
     source_index: &str,
     destination_index: &str,
     pass: &Pass,
     update_field: Option<&str>,
+    page_size: u32,
 ) -> Copy {
     let range = is_range(pass, update_field);
     let query = pass_query(pass, update_field, &json!({"match_all": {}}));
     Copy {
-        scan: scan(Side::Source, source_index, super::scan::PAGE_SIZE, &query),
+        scan: scan(Side::Source, source_index, page_size, &query),
         field_mapping: range.then(|| {
             mapping(
                 Role::Read,

@@ -128,12 +128,13 @@ pub fn requests(kind: &StepKind, secrets: &dyn Secrets) -> Vec<Request> {
             destination_index,
             pass,
             update_field,
-            ..
+            budget,
         } => copy::copy(
             source_index,
             destination_index,
             pass,
             update_field.as_deref(),
+            budget.batch_size,
         )
         .list(),
         StepKind::BlockWrites { index } => cutover::preview(index),

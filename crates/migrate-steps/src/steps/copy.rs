@@ -96,7 +96,13 @@ pub(super) async fn run(cx: &Cx<'_>, ctx: &mut StepCtx) -> Result<Outcome, StepE
             if range && let (Some(field), Some(first)) = (update_field, pairs.first()) {
                 let overlap = cx.env.options.watermark_overlap.as_millis() as i64;
                 h.from = previous_watermark(cx, ctx, source_index, pass).map(|w| w - overlap);
-                let r = planned(&first.source, &first.destination, pass, Some(field));
+                let r = planned(
+                    &first.source,
+                    &first.destination,
+                    pass,
+                    Some(field),
+                    budget.batch_size,
+                );
                 if let Some(req) = &r.field_mapping {
                     h.numeric = field_type(cx, req, &none(), &first.source, field)
                         .await?
