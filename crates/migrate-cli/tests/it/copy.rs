@@ -57,7 +57,6 @@ async fn same_documents(http: &Http, source: &Cluster, destination: &Cluster, n:
     assert_eq!(a, b, "document counts: source {a}, destination {b}");
     assert!(a >= n, "{a}");
     let page = |base: &str| {
-        let http = http;
         let url = format!("{base}/movies/_search");
         async move {
             let body = json!({"size": 10_000, "sort": ["_doc"]});
@@ -68,7 +67,6 @@ async fn same_documents(http: &Http, source: &Cluster, destination: &Cluster, n:
                 .await
                 .unwrap();
             let v: Value = r.json().await.unwrap();
-            let _ = http;
             let mut docs: Vec<(String, Option<String>, Value)> = v["hits"]["hits"]
                 .as_array()
                 .cloned()
@@ -149,58 +147,55 @@ async fn pair(
     .await
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn copy_moves_es_7_17_to_opensearch_2_with_routing_and_writes_made_at_the_gate() {
+/// Seeds the source, writes the plan and runs it to the gate and to the end.
+async fn migrate_pair(
+    name: &str,
+    from: (Flavor, &'static str),
+    into: (Flavor, &'static str),
+    ty: Option<&str>,
+) {
     let work = tempfile::tempdir().unwrap();
-    let (source, destination) = pair(
-        (Flavor::Elasticsearch, "7.17.22"),
-        (Flavor::OpenSearch, "2.11.0"),
-        work.path(),
-    )
-    .await;
-    seed(&Http::new(None), &source, None, 300, 3).await;
+    let (source, destination) = pair(from, into, work.path()).await;
+    seed(&Http::new(None), &source, ty, 300, 3).await;
     std::fs::write(
         work.path().join("plan.yaml"),
-        copy_plan("copy-717-os2", &source, &destination, "[movies]"),
+        copy_plan(name, &source, &destination, "[movies]"),
     )
     .unwrap();
-    run_to_gate_and_finish(work.path(), &source, &destination, None).await;
+    run_to_gate_and_finish(work.path(), &source, &destination, ty).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn copy_moves_es_7_17_to_opensearch_2_with_routing_and_writes_made_at_the_gate() {
+    migrate_pair(
+        "copy-717-os2",
+        (Flavor::Elasticsearch, "7.17.22"),
+        (Flavor::OpenSearch, "2.11.0"),
+        None,
+    )
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn copy_moves_opensearch_2_to_es_8() {
-    let work = tempfile::tempdir().unwrap();
-    let (source, destination) = pair(
+    migrate_pair(
+        "copy-os2-es8",
         (Flavor::OpenSearch, "2.11.0"),
         (Flavor::Elasticsearch, "8.15.0"),
-        work.path(),
+        None,
     )
     .await;
-    seed(&Http::new(None), &source, None, 300, 3).await;
-    std::fs::write(
-        work.path().join("plan.yaml"),
-        copy_plan("copy-os2-es8", &source, &destination, "[movies]"),
-    )
-    .unwrap();
-    run_to_gate_and_finish(work.path(), &source, &destination, None).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn copy_moves_typed_es_5_6_documents_to_opensearch_2() {
-    let work = tempfile::tempdir().unwrap();
-    let (source, destination) = pair(
+    migrate_pair(
+        "copy-56-os2",
         (Flavor::Elasticsearch, "5.6.16"),
         (Flavor::OpenSearch, "2.11.0"),
-        work.path(),
+        Some("movie"),
     )
     .await;
-    seed(&Http::new(None), &source, Some("movie"), 300, 3).await;
-    std::fs::write(
-        work.path().join("plan.yaml"),
-        copy_plan("copy-56-os2", &source, &destination, "[movies]"),
-    )
-    .unwrap();
-    run_to_gate_and_finish(work.path(), &source, &destination, Some("movie")).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -39,6 +39,11 @@ fn config(index: &str) -> BulkConfig {
     c
 }
 
+/// A client for `sb` and a fresh directory for the dead-letter file.
+async fn setup(sb: &RunningSandbox) -> (ClusterClient, tempfile::TempDir) {
+    (client(sb).await, tempfile::tempdir().unwrap())
+}
+
 fn docs(index: &str, n: usize) -> Vec<BulkDoc> {
     (0..n)
         .map(|i| BulkDoc {
@@ -91,8 +96,7 @@ async fn documents_land_by_id_with_their_routing_and_a_rewrite_changes_nothing()
         .start()
         .await
         .unwrap();
-    let c = client(&sb).await;
-    let dir = tempfile::tempdir().unwrap();
+    let (c, dir) = setup(&sb).await;
     let w = BulkWriter::new(
         &c,
         config("m"),
@@ -119,8 +123,7 @@ async fn items_rejected_with_429_are_retried_alone_and_the_rate_is_cut() {
     let sb = Sandbox::builder().seed(7).start().await.unwrap();
     sb.faults()
         .add(FaultRule::reject_item().path("_bulk").rate(0.2));
-    let c = client(&sb).await;
-    let dir = tempfile::tempdir().unwrap();
+    let (c, dir) = setup(&sb).await;
     let w = BulkWriter::new(
         &c,
         config("m"),
@@ -159,8 +162,7 @@ async fn whole_requests_answered_429_or_503_are_sent_again_until_they_land() {
         .add(FaultRule::status(429).path("_bulk").rate(0.2));
     sb.faults()
         .add(FaultRule::status(503).path("_bulk").rate(0.1));
-    let c = client(&sb).await;
-    let dir = tempfile::tempdir().unwrap();
+    let (c, dir) = setup(&sb).await;
     let w = BulkWriter::new(
         &c,
         config("m"),
@@ -177,8 +179,7 @@ async fn whole_requests_answered_429_or_503_are_sent_again_until_they_land() {
 async fn rejections_that_never_stop_fail_the_write_instead_of_dropping_documents() {
     let sb = Sandbox::builder().start().await.unwrap();
     sb.faults().add(FaultRule::reject_item().path("_bulk"));
-    let c = client(&sb).await;
-    let dir = tempfile::tempdir().unwrap();
+    let (c, dir) = setup(&sb).await;
     let mut cfg = config("m");
     cfg.max_attempts = 3;
     let w = BulkWriter::new(&c, cfg, DeadLetters::new(dir.path().join("dead.jsonl")));
@@ -205,8 +206,7 @@ async fn a_document_the_destination_refuses_is_a_dead_letter_and_the_rest_are_wr
         json!({"mappings": {"properties": {"n": {"type": "integer"}}}}),
     )
     .await;
-    let c = client(&sb).await;
-    let dir = tempfile::tempdir().unwrap();
+    let (c, dir) = setup(&sb).await;
     let path = dir.path().join("state/dead-letters.jsonl");
     let w = BulkWriter::new(&c, config("m"), DeadLetters::new(&path));
     let mut batch = docs("m", 20);
@@ -228,8 +228,7 @@ async fn a_document_the_destination_refuses_is_a_dead_letter_and_the_rest_are_wr
 #[tokio::test]
 async fn a_5x_destination_gets_each_document_under_its_type() {
     let sb = Sandbox::builder().version("5.6.16").start().await.unwrap();
-    let c = client(&sb).await;
-    let dir = tempfile::tempdir().unwrap();
+    let (c, dir) = setup(&sb).await;
     let w = BulkWriter::new(
         &c,
         config("m"),
@@ -251,8 +250,7 @@ async fn a_5x_destination_gets_each_document_under_its_type() {
 async fn a_write_blocked_destination_fails_the_write_rather_than_dead_lettering_everything() {
     let sb = Sandbox::builder().start().await.unwrap();
     create(&sb, "m", json!({"settings": {"index.blocks.write": true}})).await;
-    let c = client(&sb).await;
-    let dir = tempfile::tempdir().unwrap();
+    let (c, dir) = setup(&sb).await;
     let w = BulkWriter::new(
         &c,
         config("m"),
