@@ -207,6 +207,8 @@ pub enum StepKind {
         update_field: Option<String>,
         #[serde(flatten)]
         budget: Arc<CopyBudget>,
+        /// The dead-letter file, relative to the state directory (`dead-letters/<plan>/…`).
+        dead_letters: String,
     },
     /// The cutover gate: apply stops here until the plan says `cutover.approved: true`.
     Gate { approved: bool },

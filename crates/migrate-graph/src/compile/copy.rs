@@ -43,6 +43,7 @@ pub(super) fn compile(
         concurrency: c.concurrency,
     });
     let copy = |spec: &IndexSpec, pass: Pass| StepKind::Copy {
+        dead_letters: dead_letters(&bp.name, &spec.source, &pass),
         source_index: spec.source.clone(),
         destination_index: spec.destination.clone(),
         pass,
@@ -94,4 +95,20 @@ pub(super) fn compile(
         finals.push(at);
     }
     tail::finish(b, bp, &finals)
+}
+
+/// `dead-letters/<plan>/copy_<index>_<pass>.jsonl`, the index's characters outside `[A-Za-z0-9-]`
+/// as `_` (a pattern's `*` included).
+fn dead_letters(plan: &str, index: &str, pass: &Pass) -> String {
+    let clean: String = index
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("dead-letters/{plan}/copy_{clean}_{pass}.jsonl")
 }

@@ -140,6 +140,7 @@ pub fn describe(kind: &StepKind) -> String {
             pass,
             update_field,
             budget,
+            dead_letters,
         } => {
             let ceiling = match (budget.documents_per_second, budget.bytes_per_second) {
                 (None, None) => String::new(),
@@ -148,7 +149,7 @@ pub fn describe(kind: &StepKind) -> String {
                 (Some(d), Some(b)) => format!(", at most {d} docs/s and {b} bytes/s"),
             };
             format!(
-                "{} into `{destination_index}` with _bulk ({} slices, batches of {} docs, {} requests in flight{ceiling}, rate adapting to the destination)",
+                "{} into `{destination_index}` with _bulk ({} slices, batches of {} docs, {} requests in flight{ceiling}, rate adapting to the destination; refused documents to <state dir>/{dead_letters})",
                 pass_text(pass, source_index, update_field.as_deref()),
                 budget.slices,
                 budget.batch_size,

@@ -129,6 +129,7 @@ pub fn requests(kind: &StepKind, secrets: &dyn Secrets) -> Vec<Request> {
             pass,
             update_field,
             budget,
+            ..
         } => copy::copy(
             source_index,
             destination_index,

@@ -77,6 +77,7 @@ pub(super) async fn run(cx: &Cx<'_>, ctx: &mut StepCtx) -> Result<Outcome, StepE
         pass,
         update_field,
         budget,
+        dead_letters,
     } = &cx.step.kind
     else {
         return Err(cx.permanent("not a copy step"));
@@ -115,7 +116,7 @@ pub(super) async fn run(cx: &Cx<'_>, ctx: &mut StepCtx) -> Result<Outcome, StepE
         }
     };
     let query = query(pass, update_field.as_deref(), &handle, cx)?;
-    let dead = DeadLetters::new(dead_letter_path(cx));
+    let dead = DeadLetters::new(dead_letter_path(cx, dead_letters));
     let dest_quirks = cx
         .client(Side::Destination)
         .quirks()
@@ -177,27 +178,14 @@ fn query(
 }
 
 /// The dead-letter file of this step: under the state directory when the run has one.
-fn dead_letter_path(cx: &Cx<'_>) -> PathBuf {
+fn dead_letter_path(cx: &Cx<'_>, relative: &str) -> PathBuf {
     let dir = cx
         .env
         .options
         .state_dir
         .clone()
         .unwrap_or_else(|| PathBuf::from(".migrate"));
-    let name: String = cx
-        .id()
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    dir.join("dead-letters")
-        .join(&cx.env.plan)
-        .join(format!("{name}.jsonl"))
+    dir.join(relative)
 }
 
 fn config(budget: &CopyBudget, destination: &str) -> BulkConfig {
