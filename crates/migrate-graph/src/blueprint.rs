@@ -93,6 +93,30 @@ impl IndexSpec {
 pub enum Strategy {
     Snapshot(SnapshotStrategy),
     Reindex(ReindexStrategy),
+    Copy(CopyStrategy),
+}
+
+/// The create-index → client-side copy strategy (migrate reads the source and writes `_bulk`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CopyStrategy {
+    /// Slices per index read in parallel.
+    pub slices: u32,
+    /// Documents per `_bulk` request and per source page.
+    pub batch_size: u32,
+    /// Largest `_bulk` body in bytes.
+    pub batch_bytes: u64,
+    /// The rate ceiling (none: no ceiling; the rate still adapts).
+    pub documents_per_second: Option<f64>,
+    pub bytes_per_second: Option<f64>,
+    /// `_bulk` requests in flight at most.
+    pub concurrency: u32,
+    /// Update-time field for incremental passes; `None` means one full copy plus a full final pass.
+    pub update_field: Option<String>,
+    /// Incremental passes before the cutover (only with an `update_field`).
+    pub incremental_passes: u32,
+    /// Destination settings while data is copied, and what they become afterwards.
+    #[serde(skip_serializing_if = "CopySettings::is_default")]
+    pub copy_settings: CopySettings,
 }
 
 /// The snapshot → transfer → restore strategy.

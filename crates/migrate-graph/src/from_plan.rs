@@ -10,7 +10,7 @@ use migrate_plan as plan;
 use migrate_plan::Plan;
 
 use crate::blueprint::{
-    AfterCopy, Auth, Blueprint, Cluster, CopySettings, Cutover, IndexSpec, Partition,
+    AfterCopy, Auth, Blueprint, Cluster, CopySettings, CopyStrategy, Cutover, IndexSpec, Partition,
     ReindexStrategy, SnapshotStrategy, Strategy, Verify, canonical,
 };
 use crate::compile::compile_blueprint;
@@ -54,6 +54,7 @@ impl Blueprint {
             strategy: match strategy {
                 plan::Strategy::Snapshot(s) => Strategy::Snapshot(snapshot(s)),
                 plan::Strategy::Reindex(r) => Strategy::Reindex(reindex(r)),
+                plan::Strategy::Copy(c) => Strategy::Copy(copy(c)),
             },
             cutover: Cutover {
                 approved,
@@ -139,6 +140,31 @@ fn reindex(r: &plan::ReindexStrategy) -> ReindexStrategy {
             .collect(),
         batch_size: *batch_size,
         requests_per_second: *requests_per_second,
+        copy_settings: copy_settings(copy),
+    }
+}
+
+fn copy(c: &plan::ClientCopyStrategy) -> CopyStrategy {
+    let plan::ClientCopyStrategy {
+        slices,
+        batch_size,
+        batch_bytes,
+        documents_per_second,
+        bytes_per_second,
+        concurrency,
+        update_field,
+        incremental_passes,
+        copy_settings: copy,
+    } = c;
+    CopyStrategy {
+        slices: *slices,
+        batch_size: *batch_size,
+        batch_bytes: *batch_bytes,
+        documents_per_second: *documents_per_second,
+        bytes_per_second: *bytes_per_second,
+        concurrency: *concurrency,
+        update_field: update_field.clone(),
+        incremental_passes: *incremental_passes,
         copy_settings: copy_settings(copy),
     }
 }

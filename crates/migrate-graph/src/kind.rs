@@ -87,6 +87,19 @@ pub struct Remote {
     pub auth: RemoteAuth,
 }
 
+/// How a copy step reads and writes: slices, batch bounds and the rate ceiling.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CopyBudget {
+    pub slices: u32,
+    pub batch_size: u32,
+    pub batch_bytes: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub documents_per_second: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bytes_per_second: Option<f64>,
+    pub concurrency: u32,
+}
+
 /// A store as fingerprints hash it (`migrate_core::store::Store::fingerprint`).
 fn store_fingerprint<S: serde::Serializer>(store: &Arc<Store>, s: S) -> Result<S::Ok, S::Error> {
     store.fingerprint().serialize(s)
@@ -184,6 +197,19 @@ pub enum StepKind {
         batch_size: Option<u32>,
         requests_per_second: Option<f64>,
     },
+    /// One pass of the client-side copy of one index: the source read in slices (point in time +
+    /// `search_after`, or sliced scroll), written to the destination with `_bulk` by id; each
+    /// slice's cursor and last acknowledged batch checkpointed in the step state.
+    Copy {
+        source_index: String,
+        destination_index: String,
+        pass: Pass,
+        update_field: Option<String>,
+        #[serde(flatten)]
+        budget: Arc<CopyBudget>,
+        /// The dead-letter file, relative to the state directory (`dead-letters/<plan>/…`).
+        dead_letters: String,
+    },
     /// The cutover gate: apply stops here until the plan says `cutover.approved: true`.
     Gate { approved: bool },
     /// Block writes on a source index before the final round.
@@ -221,6 +247,7 @@ impl StepKind {
             StepKind::WaitRecovery { .. } => "wait-recovery",
             StepKind::CreateIndex { .. } => "create-index",
             StepKind::Reindex { .. } => "reindex",
+            StepKind::Copy { .. } => "copy",
             StepKind::Gate { .. } => "gate",
             StepKind::BlockWrites { .. } => "block-writes",
             StepKind::RestoreSettings { .. } => "restore-settings",
@@ -240,6 +267,11 @@ impl StepKind {
                 ..
             }
             | StepKind::Reindex {
+                source_index,
+                destination_index,
+                ..
+            }
+            | StepKind::Copy {
                 source_index,
                 destination_index,
                 ..
@@ -273,7 +305,8 @@ impl StepKind {
         match self {
             StepKind::CheckVersions { .. }
             | StepKind::Verify { .. }
-            | StepKind::CreateIndex { .. } => (true, true),
+            | StepKind::CreateIndex { .. }
+            | StepKind::Copy { .. } => (true, true),
             StepKind::RestoreSettings { .. } => (true, true),
             StepKind::CheckRepositoryName { .. }
             | StepKind::Gate { .. }

@@ -22,7 +22,7 @@ pub use fingerprint::Fingerprint;
 pub use from_plan::compile;
 pub use graph::StepGraph;
 pub use id::StepId;
-pub use kind::{Pass, Remote, RemoteAuth, Round, Side, StepKind};
+pub use kind::{CopyBudget, Pass, Remote, RemoteAuth, Round, Side, StepKind};
 pub use phase::Phase;
 pub use render::{Format, render, render_to};
 pub use status::{Progress, Recorded, StatusMap, StepStatus};

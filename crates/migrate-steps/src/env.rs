@@ -36,6 +36,9 @@ pub struct EnvOptions {
     /// A local directory for the verification's spill files and findings (`verify/` under it):
     /// the state directory when it is local. `None`: the system's temporary directory.
     pub work_dir: Option<std::path::PathBuf>,
+    /// The local directory of the run's state: the copy strategy's dead-letter files go under it
+    /// (`None`: `.migrate` in the working directory).
+    pub state_dir: Option<std::path::PathBuf>,
 }
 
 impl Default for EnvOptions {
@@ -50,6 +53,7 @@ impl Default for EnvOptions {
             health_wait: Duration::from_secs(30),
             sample_seed: None,
             work_dir: None,
+            state_dir: None,
         }
     }
 }

@@ -121,6 +121,9 @@ pub async fn apply(path: &Path, options: ApplyOptions) -> u8 {
     }
     env_options.source_tls = tls(&plan.source);
     env_options.destination_tls = tls(&plan.destination);
+    if env_options.state_dir.is_none() {
+        env_options.state_dir = local_state_dir(path, &plan, &options.state);
+    }
     let env = match Env::from_blueprint(&blueprint, &env_options).await {
         Ok(env) => env,
         Err(e) => {
@@ -267,5 +270,18 @@ impl Clone for ApplyOptions {
             also: self.also.clone(),
             verify_only: self.verify_only,
         }
+    }
+}
+
+/// The local directory of the plan's state (dead-letter files go under it); for a state on an
+/// object store, `.migrate` next to the plan.
+fn local_state_dir(plan_path: &Path, plan: &Plan, state: &StateArg) -> Option<std::path::PathBuf> {
+    use migrate_state_remote::StateLocation;
+    let resolved =
+        super::state_store::resolve_or_message(plan_path, plan, state.location.as_deref()).ok()?;
+    match resolved.location {
+        StateLocation::Dir(d) => Some(d),
+        StateLocation::File(f) => f.parent().map(Path::to_path_buf),
+        _ => plan_path.parent().map(|d| d.join(".migrate")),
     }
 }

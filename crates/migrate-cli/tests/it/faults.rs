@@ -19,6 +19,8 @@ fn inject(cluster: &Cluster, rate: f64) {
     f.add(FaultRule::status(503).rate(rate * 0.4));
     f.add(FaultRule::drop_connection().rate(rate * 0.1));
     f.add(FaultRule::latency(Duration::from_millis(30)).rate(rate * 0.1));
+    // Single `_bulk` items rejected with 429 (only the copy strategy sends `_bulk`).
+    f.add(FaultRule::reject_item().path("_bulk").rate(rate));
 }
 
 fn injected(cluster: &Cluster) -> usize {
@@ -131,4 +133,9 @@ async fn fault_campaign_reindex() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn fault_campaign_snapshot() {
     campaign("snapshot").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fault_campaign_copy() {
+    campaign("copy").await;
 }

@@ -595,3 +595,48 @@ async fn a_snapshot_plan_into_google_cloud_storage_sends_what_its_dry_run_shows(
     )
     .await;
 }
+
+/// A copy plan between `source` and `destination` for `movies` and `books`, passes included.
+fn copy_plan(source: &RunningSandbox, destination: &RunningSandbox) -> String {
+    format!(
+        "version: 1\nname: copy-equality\nsource: {{ url: \"{}\" }}\ndestination: {{ url: \"{}\" }}\n\
+         indexes: [movies, books]\n\
+         strategy:\n  copy:\n    slices: 2\n    batch_size: 7\n    documents_per_second: 100000\n    update_field: updated_at\n    incremental_passes: 1\n\
+         cutover: {{ approved: false, block_source_writes: true }}\n\
+         verify: {{ doc_count: true, health: yellow, sample: 3 }}\n",
+        source.url(),
+        destination.url()
+    )
+}
+
+async fn copy_pair(from: (Flavor, &str), ty: Option<&str>) {
+    let work = tempfile::tempdir().unwrap();
+    let source = sandbox(from.0, from.1, None, None, None, None).await;
+    let destination = sandbox(Flavor::OpenSearch, "2.11.0", None, None, None, None).await;
+    seed(
+        &Http::new(None),
+        &source.url(),
+        ty,
+        &["movies", "books"],
+        30,
+    )
+    .await;
+    apply_and_compare(
+        work.path(),
+        &copy_plan(&source, &destination),
+        &known(&[]),
+        &source,
+        &destination,
+        &["movies", "books"],
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_copy_plan_read_by_point_in_time_sends_what_its_dry_run_shows() {
+    copy_pair((Flavor::Elasticsearch, "7.17.22"), None).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_copy_plan_read_by_sliced_scroll_sends_what_its_dry_run_shows() {
+    copy_pair((Flavor::Elasticsearch, "6.8.23"), Some("_doc")).await;
+}

@@ -6,6 +6,7 @@
 //! are real dependencies only: one index's steps never wait for another index's, except where a
 //! plan-wide step (a snapshot of every index, the cutover gate) joins them.
 
+mod copy;
 mod reindex;
 mod snapshot;
 mod tail;
@@ -27,6 +28,7 @@ pub fn compile_blueprint(bp: &Blueprint) -> Result<StepGraph, CompileError> {
     let per_index = match &bp.strategy {
         Strategy::Snapshot(s) => 6 + 4 * s.incremental_rounds as usize + 6,
         Strategy::Reindex(r) => 2 + r.partitions.len().max(1) + r.incremental_passes as usize + 6,
+        Strategy::Copy(c) => 2 + c.incremental_passes as usize + 8,
     };
     let mut b = GraphBuilder::new(
         &bp.source.url,
@@ -41,6 +43,10 @@ pub fn compile_blueprint(bp: &Blueprint) -> Result<StepGraph, CompileError> {
         Strategy::Reindex(r) => {
             reindex::compile(&mut b, bp, r)?;
             "reindex"
+        }
+        Strategy::Copy(c) => {
+            copy::compile(&mut b, bp, c)?;
+            "copy"
         }
     };
     let indexes = bp.indexes.iter().map(|i| i.source.clone()).collect();

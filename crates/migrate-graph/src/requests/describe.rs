@@ -126,35 +126,35 @@ pub fn describe(kind: &StepKind) -> String {
             remote,
             ..
         } => {
-            let what = match pass {
-                Pass::Initial { partition } => {
-                    format!("copy partition `{partition}` of `{source_index}`")
-                }
-                Pass::Incremental { n } => format!(
-                    "incremental pass {n} of `{source_index}` on `{}`",
-                    update_field.as_deref().unwrap_or("")
-                ),
-                Pass::MissingField => format!(
-                    "copy `{source_index}` documents without `{}`",
-                    update_field.as_deref().unwrap_or("")
-                ),
-                Pass::Final if update_field.is_some() => {
-                    format!("final incremental pass of `{source_index}`")
-                }
-                Pass::Final => format!("final full pass of `{source_index}`"),
-                Pass::FinalMissingField => {
-                    format!(
-                        "final pass over `{source_index}` documents without `{}`",
-                        update_field.as_deref().unwrap_or("")
-                    )
-                }
-            };
+            let what = pass_text(pass, source_index, update_field.as_deref());
             match &remote.auth {
                 RemoteAuth::Unsupported { reason } => {
                     format!("{what} with remote reindex (WILL FAIL: {reason})")
                 }
                 _ => format!("{what} with remote reindex"),
             }
+        }
+        StepKind::Copy {
+            source_index,
+            destination_index,
+            pass,
+            update_field,
+            budget,
+            dead_letters,
+        } => {
+            let ceiling = match (budget.documents_per_second, budget.bytes_per_second) {
+                (None, None) => String::new(),
+                (Some(d), None) => format!(", at most {d} docs/s"),
+                (None, Some(b)) => format!(", at most {b} bytes/s"),
+                (Some(d), Some(b)) => format!(", at most {d} docs/s and {b} bytes/s"),
+            };
+            format!(
+                "{} into `{destination_index}` with _bulk ({} slices, batches of {} docs, {} requests in flight{ceiling}, rate adapting to the destination; refused documents to <state dir>/{dead_letters})",
+                pass_text(pass, source_index, update_field.as_deref()),
+                budget.slices,
+                budget.batch_size,
+                budget.concurrency
+            )
         }
         StepKind::Gate { approved: true } => {
             "cutover gate: approved (cutover.approved: true)".into()
@@ -217,4 +217,25 @@ pub fn describe(kind: &StepKind) -> String {
 
 fn store_location(store: &Store) -> String {
     store.kind().location()
+}
+
+/// What a pass over `source_index` copies (reindex and copy strategies).
+fn pass_text(pass: &Pass, source_index: &str, update_field: Option<&str>) -> String {
+    let field = update_field.unwrap_or("");
+    match pass {
+        Pass::Initial { partition } => {
+            format!("copy partition `{partition}` of `{source_index}`")
+        }
+        Pass::Incremental { n } => {
+            format!("incremental pass {n} of `{source_index}` on `{field}`")
+        }
+        Pass::MissingField => format!("copy `{source_index}` documents without `{field}`"),
+        Pass::Final if update_field.is_some() => {
+            format!("final incremental pass of `{source_index}`")
+        }
+        Pass::Final => format!("final full pass of `{source_index}`"),
+        Pass::FinalMissingField => {
+            format!("final pass over `{source_index}` documents without `{field}`")
+        }
+    }
 }

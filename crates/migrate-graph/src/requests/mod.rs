@@ -7,6 +7,7 @@
 //! (`Role::Act`), then waits (`Role::Wait`); `Role::Read` fetches data the act needs. Requests that
 //! are sent once per concrete index are previewed with the plan's entry (a name or a pattern).
 
+pub mod copy;
 pub mod create_index;
 pub mod cutover;
 mod describe;
@@ -120,6 +121,21 @@ pub fn requests(kind: &StepKind, secrets: &dyn Secrets) -> Vec<Request> {
                 requests_per_second: *requests_per_second,
             },
             secrets,
+        )
+        .list(),
+        StepKind::Copy {
+            source_index,
+            destination_index,
+            pass,
+            update_field,
+            budget,
+            ..
+        } => copy::copy(
+            source_index,
+            destination_index,
+            pass,
+            update_field.as_deref(),
+            budget.batch_size,
         )
         .list(),
         StepKind::BlockWrites { index } => cutover::preview(index),

@@ -189,7 +189,26 @@ fn body(p: &PassInputs<'_>, secrets: &dyn Secrets) -> Body {
             });
         }
     }
-    let field = p.update_field.unwrap_or("");
+    let query = pass_query(p.pass, p.update_field, p.query);
+    let body = ReindexBody {
+        conflicts: "proceed",
+        source: ReindexSource {
+            remote,
+            index: p.source_index,
+            size: p.batch_size,
+            query: &query,
+        },
+        dest: IndexRef {
+            index: p.destination_index,
+        },
+    };
+    Body::json(&body)
+}
+
+/// The query of a pass: the partition's own (initial, or a final pass without an update field), a
+/// range on the update-time field with slots for its bounds, or "field missing" (reindex and copy).
+pub fn pass_query(pass: &Pass, update_field: Option<&str>, partition: &Value) -> Value {
+    let field = update_field.unwrap_or("");
     let range = |bounded: bool| {
         let mut bounds = serde_json::Map::new();
         bounds.insert("gte".into(), PASS_FROM.placeholder().into());
@@ -199,35 +218,14 @@ fn body(p: &PassInputs<'_>, secrets: &dyn Secrets) -> Body {
         bounds.insert("format".into(), PASS_FORMAT.placeholder().into());
         json!({"range": {field: bounds}})
     };
-    let built;
-    let query = match p.pass {
-        Pass::Initial { .. } => p.query,
-        Pass::Incremental { .. } => {
-            built = range(true);
-            &built
-        }
+    match pass {
+        Pass::Initial { .. } => partition.clone(),
+        Pass::Incremental { .. } => range(true),
         // Writes are stopped: no upper bound, so documents stamped by a clock ahead of ours come too.
-        Pass::Final if p.update_field.is_some() => {
-            built = range(false);
-            &built
-        }
-        Pass::Final => p.query,
+        Pass::Final if update_field.is_some() => range(false),
+        Pass::Final => partition.clone(),
         Pass::MissingField | Pass::FinalMissingField => {
-            built = json!({"bool": {"must_not": {"exists": {"field": field}}}});
-            &built
+            json!({"bool": {"must_not": {"exists": {"field": field}}}})
         }
-    };
-    let body = ReindexBody {
-        conflicts: "proceed",
-        source: ReindexSource {
-            remote,
-            index: p.source_index,
-            size: p.batch_size,
-            query,
-        },
-        dest: IndexRef {
-            index: p.destination_index,
-        },
-    };
-    Body::json(&body)
+    }
 }

@@ -61,3 +61,8 @@ pub const PAGE_FROM: Slot = Slot::new("page offset", "the page offset, 0 to 900 
 pub const SAMPLE_FROM: Slot = Slot::new("sample offset", "random offset");
 /// The ids of the sampled documents.
 pub const SAMPLE_IDS: Slot = Slot::new("sample ids", "ids of the sampled documents");
+/// The NDJSON lines of one `_bulk` batch of the copy strategy.
+pub const BULK_LINES: Slot = Slot::new(
+    "lines",
+    "one batch: an index action by _id (routing kept, _type on a 5.x/6.x destination) and the _source, per document",
+);

@@ -43,6 +43,12 @@ fn plan(
                 r.update_field = None;
             }
         }
+        Strategy::Copy(c) => {
+            c.incremental_passes = rounds;
+            if !field {
+                c.update_field = None;
+            }
+        }
     }
     bp
 }

@@ -12,7 +12,8 @@ pub(crate) use indexes::is_pattern;
 pub use migrate_core::store::{Setting, Store};
 pub use migrate_core::{Flavor, InlineSecret, Release, SecretRef};
 pub use strategy::{
-    AfterCopy, CopySettings, Partition, ReindexStrategy, SnapshotStrategy, Strategy,
+    AfterCopy, ClientCopyStrategy, CopySettings, Partition, ReindexStrategy, SnapshotStrategy,
+    Strategy,
 };
 pub use tail::{Cutover, Health, Retry, Settings, Verify, VerifyLevel};
 

@@ -1,4 +1,4 @@
-//! The two strategies and copy-time index settings; the snapshot strategy's stores are the store
+//! The strategies and copy-time index settings; the snapshot strategy's stores are the store
 //! registry's types (`migrate_core::store`).
 
 use std::collections::BTreeMap;
@@ -15,6 +15,29 @@ use super::cluster::Auth;
 pub enum Strategy {
     Snapshot(SnapshotStrategy),
     Reindex(ReindexStrategy),
+    Copy(ClientCopyStrategy),
+}
+
+/// Read by migrate from the source, written by migrate to the destination with `_bulk`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClientCopyStrategy {
+    /// Slices per index read in parallel.
+    pub slices: u32,
+    /// Documents per `_bulk` request and per source page.
+    pub batch_size: u32,
+    /// Largest `_bulk` body.
+    pub batch_bytes: u64,
+    /// The rate ceiling: documents per second, bytes per second (none: no ceiling).
+    pub documents_per_second: Option<f64>,
+    pub bytes_per_second: Option<f64>,
+    /// Requests in flight at most.
+    pub concurrency: u32,
+    /// Update-time field of the incremental passes.
+    pub update_field: Option<String>,
+    /// Incremental passes before the cutover.
+    pub incremental_passes: u32,
+    /// Settings while copying and afterwards.
+    pub copy_settings: CopySettings,
 }
 
 /// Snapshot → transfer → restore.

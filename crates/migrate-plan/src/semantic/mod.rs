@@ -3,7 +3,9 @@
 //! first finding. A straight list of named checks, easy to read and to extend.
 
 mod cluster;
+mod copy;
 mod indexes;
+mod passes;
 mod reindex;
 mod settings;
 mod snapshot;
@@ -14,6 +16,7 @@ use crate::node::{Node, Seg, Span};
 use crate::wire::*;
 
 use cluster::{check_distinct, cluster};
+use copy::copy;
 use indexes::indexes;
 use reindex::reindex;
 use settings::settings;
@@ -144,6 +147,7 @@ pub(crate) fn build(w: &PlanWire, cx: &mut Cx<'_>) -> Option<Plan> {
         StrategyWire::Reindex(x) => {
             reindex(x, &w.source, &r.k("strategy").k("reindex"), cx).map(Strategy::Reindex)
         }
+        StrategyWire::Copy(c) => copy(c, &r.k("strategy").k("copy"), cx).map(Strategy::Copy),
     };
     let cutover = w
         .cutover

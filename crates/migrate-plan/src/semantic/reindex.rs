@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use serde_json::{Value, json};
 
 use super::cluster::auth;
+use super::passes::passes;
 use super::{Cx, Path};
 use crate::model::*;
 use crate::wire::*;
@@ -47,30 +48,7 @@ pub(super) fn reindex(
             "set `remote_auth` (e.g. `{ basic: { username: …, password: { env: … } } }`) or use the snapshot strategy".into(),
         );
     }
-    if w.incremental_passes > 0 && w.update_field.is_none() {
-        let span = cx.value(&p.k("incremental_passes"));
-        cx.error(
-            "plan::incremental-field",
-            "incremental passes need an update-time field".into(),
-            span,
-            "no `update_field` to select changed documents",
-            "add `update_field: update_time` (the field holding each document's last update time), or remove `incremental_passes`".into(),
-        );
-        ok = false;
-    }
-    if let Some(f) = &w.update_field
-        && f.is_empty()
-    {
-        let span = cx.value(&p.k("update_field"));
-        cx.error(
-            "plan::incremental-field",
-            "`update_field` is empty".into(),
-            span,
-            "empty field name",
-            "write the update-time field, e.g. `update_time`".into(),
-        );
-        ok = false;
-    }
+    ok &= passes(w.update_field.as_deref(), w.incremental_passes, p, cx);
     if let Some(rps) = w.requests_per_second
         && !(rps > 0.0 && rps.is_finite())
     {

@@ -17,8 +17,8 @@ pub use migrate_core::store::{
     AzureStore, CosStore, FsStore, GcsStore, OssStore, S3Credentials, S3Store, Store,
 };
 pub use strategy::{
-    AfterCopyWire, CopySettingsWire, PartitionByWire, PartitionWire, ReindexWire, SnapshotWire,
-    StrategyWire,
+    AfterCopyWire, CopySettingsWire, CopyWire, PartitionByWire, PartitionWire, ReindexWire,
+    SnapshotWire, StrategyWire,
 };
 pub use tail::{CutoverWire, HealthWire, RetryWire, SettingsWire, VerifyLevelWire, VerifyWire};
 
@@ -43,7 +43,7 @@ pub struct PlanWire {
     /// The indexes to migrate: names, patterns (`logs-*`) and renames (`{ name: books, destination: books-v2 }`). Patterns are expanded on the source at run time; system indexes (names starting with `.`) are only included when named explicitly.
     #[schemars(length(min = 1))]
     pub indexes: Vec<IndexEntryWire>,
-    /// How the data moves: `snapshot` (snapshot → object-store transfer → restore) or `reindex` (remote `_reindex` pulled by the destination).
+    /// How the data moves: `snapshot` (snapshot → object-store transfer → restore) `reindex` (remote `_reindex` pulled by the destination) or `copy` (read and written by migrate itself, any pair of versions).
     pub strategy: StrategyWire,
     /// The cutover: an approval gate that `apply` stops at, then the final round.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -1,4 +1,4 @@
-//! Wire types for the two strategies: snapshot/restore and remote reindex.
+//! Wire types for the strategies: snapshot/restore, remote reindex and the client-side copy.
 
 use std::collections::BTreeMap;
 
@@ -9,7 +9,7 @@ use serde_json::Value;
 use super::cluster::AuthWire;
 use migrate_core::Store;
 
-/// The strategy: exactly one of `snapshot` or `reindex`.
+/// The strategy: exactly one of `snapshot`, `reindex` or `copy`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 #[schemars(rename = "Strategy")]
@@ -19,6 +19,46 @@ pub enum StrategyWire {
     Snapshot(SnapshotWire),
     /// Create each destination index, then let the destination pull documents with remote `_reindex`; incremental passes on an update-time field, then a final pass at cutover.
     Reindex(ReindexWire),
+    /// Read the source with point-in-time + `search_after` (or sliced scroll on older versions) and write the destination with `_bulk` by id, from this machine: works between any two versions, at an adaptive rate within a ceiling; incremental passes on an update-time field, then a final pass at cutover.
+    Copy(CopyWire),
+}
+
+/// The client-side copy strategy.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "Copy")]
+pub struct CopyWire {
+    /// Slices read in parallel per index (the unit of parallelism and of resume); default 2.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1, max = 64))]
+    pub slices: Option<u32>,
+    /// Documents per `_bulk` request (and per source page); default 1000.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1, max = 10000))]
+    pub batch_size: Option<u32>,
+    /// Largest `_bulk` body in bytes; default 5242880 (5 MiB).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1024))]
+    pub batch_bytes: Option<u64>,
+    /// Ceiling in documents per second; the rate adapts below it (omit for no ceiling).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub documents_per_second: Option<f64>,
+    /// Ceiling in `_bulk` body bytes per second (omit for no ceiling).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bytes_per_second: Option<f64>,
+    /// Most `_bulk` requests in flight at once; default 4.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1, max = 64))]
+    pub concurrency: Option<u32>,
+    /// The update-time field for incremental passes: each pass copies documents with the field in `[last pass, now)`, and a last pass copies documents that lack the field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub update_field: Option<String>,
+    /// Incremental passes before the cutover (needs `update_field`).
+    #[serde(default)]
+    pub incremental_passes: u32,
+    /// Settings used on the destination indexes while data is copied, and what happens to them afterwards.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub copy_settings: Option<CopySettingsWire>,
 }
 
 /// The snapshot → transfer → restore strategy.

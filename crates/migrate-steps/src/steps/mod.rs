@@ -1,6 +1,7 @@
 //! One module per group of step kinds; [`run`] dispatches a step to its implementation. Each
 //! module sends the requests `migrate_graph::requests` plans for its kind, and nothing else.
 
+mod copy;
 mod create_index;
 mod cutover;
 mod finalize;
@@ -79,6 +80,7 @@ pub(crate) async fn run(cx: &Cx<'_>, ctx: &mut StepCtx) -> Result<Outcome, StepE
             create_index::run(cx, source_index, destination_index, copy).await
         }
         StepKind::Reindex { .. } => reindex::run(cx, ctx).await,
+        StepKind::Copy { .. } => copy::run(cx, ctx).await,
         StepKind::Gate { approved } => Ok(cutover::gate(*approved)),
         StepKind::BlockWrites { index } => cutover::block_writes(cx, ctx, index).await,
         StepKind::RestoreSettings {

@@ -86,18 +86,29 @@ fn rank(pass: &Pass) -> Option<u32> {
 
 /// The `to` of the latest earlier pass of this index that moves the watermark (the earliest `to`
 /// among the initial partitions); `None` when none recorded one.
-fn previous_watermark(cx: &Cx<'_>, ctx: &StepCtx, source_index: &str, pass: &Pass) -> Option<i64> {
+/// Passes of the reindex and copy strategies alike (a plan has one strategy).
+pub(super) fn previous_watermark(
+    cx: &Cx<'_>,
+    ctx: &StepCtx,
+    source_index: &str,
+    pass: &Pass,
+) -> Option<i64> {
     let limit = match pass {
         Pass::Incremental { n } => *n,
         _ => u32::MAX,
     };
     let mut best: Option<(u32, i64)> = None;
     for step in cx.graph.steps() {
-        let StepKind::Reindex {
+        let (StepKind::Reindex {
             source_index: s,
             pass: p,
             ..
-        } = &step.kind
+        }
+        | StepKind::Copy {
+            source_index: s,
+            pass: p,
+            ..
+        }) = &step.kind
         else {
             continue;
         };

@@ -319,7 +319,7 @@ pub fn approve(plan: &Path) {
     std::fs::write(plan, text.replace("approved: false", "approved: true")).unwrap();
 }
 
-/// The campaigns' pair: ES 5.6 → ES 6.8 (snapshot) or ES 7.10 (reindex), with `movies` and `books`
+/// The campaigns' pair: ES 5.6 → ES 6.8 (snapshot), ES 7.10 (reindex) or OpenSearch 2.11 (copy), with `movies` and `books`
 /// seeded with `n` typed documents each, every `missing_every`-th one without `updated_at`.
 pub async fn strategy_pair(
     strategy: &str,
@@ -330,14 +330,11 @@ pub async fn strategy_pair(
     let (source, destination) = clusters(
         Pair {
             source: (Flavor::Elasticsearch, "5.6.16"),
-            destination: (
-                Flavor::Elasticsearch,
-                if strategy == "snapshot" {
-                    "6.8.23"
-                } else {
-                    "7.10.2"
-                },
-            ),
+            destination: match strategy {
+                "snapshot" => (Flavor::Elasticsearch, "6.8.23"),
+                "copy" => (Flavor::OpenSearch, "2.11.0"),
+                _ => (Flavor::Elasticsearch, "7.10.2"),
+            },
             source_auth: None,
             snapshot_dirs: strategy == "snapshot",
         },
@@ -379,6 +376,8 @@ pub fn campaign_plan(
             source.repo_dir.as_ref().unwrap().display(),
             destination.repo_dir.as_ref().unwrap().display()
         ),
+        // Small batches: many checkpoints inside each copy step, so kills land mid-copy.
+        "copy" => "strategy:\n  copy:\n    slices: 2\n    batch_size: 10\n    concurrency: 2\n    update_field: updated_at\n    incremental_passes: 1\n".to_owned(),
         _ => format!(
             "strategy:\n  reindex:\n    remote_host: {}\n    batch_size: 50\n    update_field: updated_at\n    incremental_passes: 1\n",
             source.url

@@ -150,6 +150,11 @@ async fn update_fields(
             source_index,
             update_field: Some(field),
             ..
+        }
+        | StepKind::Copy {
+            source_index,
+            update_field: Some(field),
+            ..
         } = &step.kind
         {
             wanted.insert((source_index.clone(), field.clone()));

@@ -1,0 +1,419 @@
+//! `copy`: one pass of the client-side copy of one plan entry, per concrete index: the source read
+//! by the scan reader (a point in time paged with `search_after`, or sliced scroll), every page
+//! written to the destination with the bulk writer (`_bulk` by id, adaptive rate, dead letters).
+//!
+//! Exactness: the handle holds, per index and slice, the scan cursor after the last page the
+//! destination acknowledged (every document written or dead-lettered), and is recorded before the
+//! next page counts. Pages are written in order with a bounded number in flight, and a cursor is
+//! recorded only once every earlier page was acknowledged, so a kill at any moment resumes at or
+//! before the first unacknowledged document: nothing is skipped; rewrites by `_id` are idempotent.
+//! A point-in-time cursor is continued (`search_after` is stateless); a scroll cursor is not (a
+//! scroll moves on the server when a page is fetched, so the page fetched before the kill would be
+//! lost): its slice is read again from the beginning, as is any slice whose context expired.
+//!
+//! Bounds: as for the reindex strategy (shared code): a pass copies `[from, to)` on the update-time
+//! field, `from` the previous pass's start less the overlap; the final pass has no upper bound.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use futures::StreamExt;
+use futures::stream::FuturesOrdered;
+use migrate_cluster::bulk::{
+    Bounds, BulkConfig, BulkDoc, BulkError, BulkWriter, Ceiling, DeadLetters, Written,
+};
+use migrate_cluster::scan::{Scan, ScanCursor, ScanError, ScanMethod, ScanPage};
+use migrate_cluster::{MappingTypes, Quirks};
+use migrate_core::Side;
+use migrate_core::request::Body;
+use migrate_exec::{Outcome, StepCtx, StepError, StepProgress};
+use migrate_graph::requests::copy::{copy as planned, scan};
+use migrate_graph::requests::reindex::{is_range, pass_query};
+use migrate_graph::requests::slots::{PASS_FORMAT, PASS_FROM, PASS_TO};
+use migrate_graph::{CopyBudget, Pass, StepKind};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use tokio::sync::Mutex;
+
+use super::reindex::previous_watermark;
+use crate::cx::{Cx, none};
+use crate::fields::field_type;
+use crate::json::to_value;
+use crate::pairs::{Pair, pairs};
+use crate::watermark::{bound, is_numeric_type, iso, now_millis, range_format};
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct Handle {
+    from: Option<i64>,
+    to: i64,
+    numeric: bool,
+    /// Per concrete source index, per slice.
+    #[serde(default)]
+    indices: BTreeMap<String, Vec<SliceState>>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct SliceState {
+    /// After the last acknowledged page; `None` before the first.
+    cursor: Option<ScanCursor>,
+    /// Documents acknowledged (written) and refused (dead letters), replays included.
+    written: u64,
+    dead: u64,
+    /// Times the slice was read again from the beginning (scroll resumed, context expired).
+    restarts: u32,
+    done: bool,
+}
+
+/// What every slice shares: the handle and the step context that records it.
+struct Shared<'a> {
+    handle: Handle,
+    ctx: &'a mut StepCtx,
+}
+
+pub(super) async fn run(cx: &Cx<'_>, ctx: &mut StepCtx) -> Result<Outcome, StepError> {
+    let StepKind::Copy {
+        source_index,
+        destination_index,
+        pass,
+        update_field,
+        budget,
+        dead_letters,
+    } = &cx.step.kind
+    else {
+        return Err(cx.permanent("not a copy step"));
+    };
+    let pairs = pairs(cx, ctx, source_index, destination_index).await?;
+    let range = is_range(pass, update_field.as_deref());
+    let recorded = ctx
+        .handle()
+        .and_then(|h| serde_json::from_value::<Handle>(h.clone()).ok());
+    let handle = match recorded {
+        Some(h) => h,
+        None => {
+            let mut h = Handle {
+                to: now_millis(),
+                ..Handle::default()
+            };
+            if range && let (Some(field), Some(first)) = (update_field, pairs.first()) {
+                let overlap = cx.env.options.watermark_overlap.as_millis() as i64;
+                h.from = previous_watermark(cx, ctx, source_index, pass).map(|w| w - overlap);
+                let r = planned(
+                    &first.source,
+                    &first.destination,
+                    pass,
+                    Some(field),
+                    budget.batch_size,
+                );
+                if let Some(req) = &r.field_mapping {
+                    h.numeric = field_type(cx, req, &none(), &first.source, field)
+                        .await?
+                        .is_some_and(|t| is_numeric_type(&t));
+                }
+            }
+            // The bounds are durable before any document is read.
+            ctx.record_handle(to_value(&h)).await?;
+            h
+        }
+    };
+    let query = query(pass, update_field.as_deref(), &handle, cx)?;
+    let dead = DeadLetters::new(dead_letter_path(cx, dead_letters));
+    let dest_quirks = cx
+        .client(Side::Destination)
+        .quirks()
+        .await
+        .map_err(|e| cx.fail(Side::Destination, "reading the destination's version", &e))?;
+    let shared = Mutex::new(Shared { handle, ctx });
+    for p in &pairs {
+        let writer = BulkWriter::new(
+            cx.client(Side::Destination),
+            config(budget, &p.destination),
+            DeadLetters::new(dead.path()),
+        );
+        copy_index(cx, &shared, p, budget, &query, &writer, &dest_quirks).await?;
+    }
+    let Shared { handle, .. } = shared.into_inner();
+    let (mut written, mut dead_count, mut restarts) = (0, 0, 0);
+    for s in handle.indices.values().flatten() {
+        written += s.written;
+        dead_count += s.dead;
+        restarts += s.restarts;
+    }
+    if dead_count > 0 {
+        tracing::warn!(
+            step = cx.id(),
+            dead = dead_count,
+            file = %dead.path().display(),
+            "the destination refused documents for good; they are listed in the dead-letter file"
+        );
+    }
+    Ok(Outcome::Done {
+        outputs: json!({
+            "pass": pass.to_string(),
+            "from_ms": handle.from, "to_ms": handle.to,
+            "from": handle.from.map(iso), "to": iso(handle.to),
+            "written": written,
+            "dead_letters": dead_count,
+            "dead_letter_file": (dead_count > 0).then(|| dead.path().display().to_string()),
+            "slice_restarts": restarts,
+        }),
+    })
+}
+
+/// The pass's query with its bounds filled.
+fn query(
+    pass: &Pass,
+    update_field: Option<&str>,
+    h: &Handle,
+    cx: &Cx<'_>,
+) -> Result<Value, StepError> {
+    let template = pass_query(pass, update_field, &json!({"match_all": {}}));
+    let upper = !matches!(pass, Pass::Final);
+    let fills = migrate_core::request::Fills::new()
+        .maybe(PASS_FROM, h.from.map(bound))
+        .maybe(PASS_TO, upper.then(|| bound(h.to)))
+        .maybe(PASS_FORMAT, range_format(h.numeric).map(Value::from));
+    Body::json(&template)
+        .fill(&fills)
+        .map_err(|e| cx.permanent(format!("building the pass's query: {e}")))
+}
+
+/// The dead-letter file of this step: under the state directory when the run has one.
+fn dead_letter_path(cx: &Cx<'_>, relative: &str) -> PathBuf {
+    let dir = cx
+        .env
+        .options
+        .state_dir
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(".migrate"));
+    dir.join(relative)
+}
+
+fn config(budget: &CopyBudget, destination: &str) -> BulkConfig {
+    let mut c = BulkConfig::new(migrate_graph::requests::copy::bulk(destination));
+    c.bounds = Bounds {
+        max_docs: budget.batch_size as usize,
+        max_bytes: usize::try_from(budget.batch_bytes).unwrap_or(usize::MAX),
+    };
+    c.ceiling = Ceiling {
+        docs_per_second: budget.documents_per_second,
+        bytes_per_second: budget.bytes_per_second,
+        concurrency: budget.concurrency as usize,
+    };
+    c
+}
+
+async fn copy_index(
+    cx: &Cx<'_>,
+    shared: &Mutex<Shared<'_>>,
+    p: &Pair,
+    budget: &CopyBudget,
+    query: &Value,
+    writer: &BulkWriter<'_>,
+    dest: &Quirks,
+) -> Result<(), StepError> {
+    let reqs = scan(Side::Source, &p.source, budget.batch_size, query);
+    let scan = Scan::new(cx.client(Side::Source), reqs, budget.slices)
+        .await
+        .map_err(|e| scan_error(cx, p, e))?;
+    {
+        let mut s = shared.lock().await;
+        let slices = s.handle.indices.entry(p.source.clone()).or_default();
+        if slices.len() != scan.slices() as usize {
+            // First attempt, or the sweep changed (an upgrade between attempts): start over.
+            *slices = vec![SliceState::default(); scan.slices() as usize];
+        }
+    }
+    let lanes = (0..scan.slices()).map(|k| slice(cx, shared, p, &scan, k, writer, dest, budget));
+    futures::future::try_join_all(lanes).await?;
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)] // one slice of one index: every part is a different input
+async fn slice(
+    cx: &Cx<'_>,
+    shared: &Mutex<Shared<'_>>,
+    p: &Pair,
+    scan: &Scan<'_>,
+    k: u32,
+    writer: &BulkWriter<'_>,
+    dest: &Quirks,
+    budget: &CopyBudget,
+) -> Result<(), StepError> {
+    let saved = {
+        let s = shared.lock().await;
+        s.handle
+            .indices
+            .get(&p.source)
+            .and_then(|v| v.get(k as usize))
+            .cloned()
+            .unwrap_or_default()
+    };
+    if saved.done {
+        return Ok(());
+    }
+    let mut reader = match saved.cursor {
+        Some(c) => {
+            let scroll = c.method == ScanMethod::Scroll && c.context().is_some();
+            let mut r = scan.resume(c).map_err(|e| scan_error(cx, p, e))?;
+            if scroll {
+                // The page fetched before the interruption may never have been written.
+                let _ = r.close().await;
+                r.restart();
+                bump(shared, p, k, |s| s.restarts += 1).await;
+            }
+            r
+        }
+        None => scan.slice(k),
+    };
+    let depth = budget.concurrency.max(1) as usize;
+    let mut in_flight = FuturesOrdered::new();
+    let mut end = false;
+    loop {
+        while !end && in_flight.len() < depth {
+            match reader.next_page().await {
+                Ok(Some(page)) => {
+                    let docs = to_bulk(&page, &p.destination, dest)
+                        .map_err(|why| cx.permanent(format!("copying `{}`: {why}", p.source)))?;
+                    let cursor = reader.cursor().clone();
+                    in_flight.push_back(async move { (writer.write(docs).await, cursor) });
+                }
+                Ok(None) => end = true,
+                Err(e) if e.is_expired() => {
+                    // Drain what is in flight (rewrites are harmless), then read again.
+                    while let Some((w, _)) = in_flight.next().await {
+                        w.map_err(|e| bulk_error(cx, p, e))?;
+                    }
+                    reader.restart();
+                    bump(shared, p, k, |s| {
+                        s.restarts += 1;
+                        s.cursor = None;
+                    })
+                    .await;
+                }
+                Err(e) => return Err(scan_error(cx, p, e)),
+            }
+        }
+        let Some((w, cursor)) = in_flight.next().await else {
+            break;
+        };
+        let w: Written = w.map_err(|e| bulk_error(cx, p, e))?;
+        checkpoint(cx, shared, p, k, Some(cursor), &w, writer, false).await?;
+    }
+    let finished = reader.cursor().clone();
+    checkpoint(
+        cx,
+        shared,
+        p,
+        k,
+        Some(finished),
+        &Written::default(),
+        writer,
+        true,
+    )
+    .await
+}
+
+async fn bump(shared: &Mutex<Shared<'_>>, p: &Pair, k: u32, f: impl FnOnce(&mut SliceState)) {
+    let mut s = shared.lock().await;
+    if let Some(state) = s
+        .handle
+        .indices
+        .get_mut(&p.source)
+        .and_then(|v| v.get_mut(k as usize))
+    {
+        f(state);
+    }
+}
+
+/// Records a slice's cursor after an acknowledged page (or at its end) and reports progress.
+#[allow(clippy::too_many_arguments)]
+async fn checkpoint(
+    cx: &Cx<'_>,
+    shared: &Mutex<Shared<'_>>,
+    p: &Pair,
+    k: u32,
+    cursor: Option<ScanCursor>,
+    w: &Written,
+    writer: &BulkWriter<'_>,
+    done: bool,
+) -> Result<(), StepError> {
+    let mut s = shared.lock().await;
+    let Shared { handle, ctx } = &mut *s;
+    if let Some(state) = handle
+        .indices
+        .get_mut(&p.source)
+        .and_then(|v| v.get_mut(k as usize))
+    {
+        state.cursor = cursor;
+        state.written += w.written;
+        state.dead += w.dead.len() as u64;
+        state.done = done;
+    }
+    let written: u64 = handle.indices.values().flatten().map(|s| s.written).sum();
+    let value = to_value(handle);
+    ctx.record_handle(value).await?;
+    let rate = writer.rate();
+    let pace = rate
+        .docs_per_second
+        .map_or_else(|| "unpaced".to_owned(), |d| format!("{d:.0} docs/s"));
+    ctx.report(StepProgress {
+        done: Some(written),
+        total: None,
+        unit: "docs",
+        message: Some(format!(
+            "rate {pace}, {} requests in flight at most, {} cuts, {} dead letters",
+            rate.concurrency,
+            rate.decreases,
+            writer.stats().dead
+        )),
+    });
+    let _ = cx;
+    Ok(())
+}
+
+/// The page's documents as `_bulk` index actions into `destination`.
+fn to_bulk(page: &ScanPage, destination: &str, dest: &Quirks) -> Result<Vec<BulkDoc>, String> {
+    let docs = page.docs()?;
+    let mut out = Vec::with_capacity(docs.len());
+    for d in docs {
+        let Some(source) = d.source else {
+            return Err(format!(
+                "document `{}` has no `_source` (the index does not keep it), so it cannot be copied",
+                d.id
+            ));
+        };
+        let ty = match dest.mapping_types() {
+            MappingTypes::Multiple | MappingTypes::Single => Some(
+                d.doc_type
+                    .as_deref()
+                    .filter(|t| *t != "_doc")
+                    .map_or_else(|| dest.default_type_name().to_owned(), str::to_owned),
+            ),
+            MappingTypes::TypelessWithParam | MappingTypes::Typeless => None,
+        };
+        out.push(BulkDoc {
+            index: destination.to_owned(),
+            ty,
+            id: d.id.into_owned(),
+            routing: d.routing.map(|r| r.into_owned()),
+            source: bytes::Bytes::copy_from_slice(source.get().as_bytes()),
+        });
+    }
+    Ok(out)
+}
+
+fn scan_error(cx: &Cx<'_>, p: &Pair, e: ScanError) -> StepError {
+    match e {
+        ScanError::Cluster(c) => cx.fail(Side::Source, &format!("reading `{}`", p.source), &c),
+        other => cx.retryable(format!("reading `{}`: {other}", p.source)),
+    }
+}
+
+fn bulk_error(cx: &Cx<'_>, p: &Pair, e: BulkError) -> StepError {
+    let doing = format!("writing `{}` into `{}`", p.source, p.destination);
+    match e {
+        BulkError::Cluster(c) => cx.fail(Side::Destination, &doing, &c),
+        BulkError::Exhausted { .. } => cx.retryable(format!("{doing}: {e}")),
+        other => cx.permanent(format!("{doing}: {other}")),
+    }
+}
