@@ -49,6 +49,8 @@ pub struct Settings {
     /// Where the run's state is kept (`s3://`, `oss://`, `cos://`, `file://` or a directory path),
     /// as the CLI's `--state`; `None` leaves it to the CLI. Never holds credentials.
     pub state: Option<String>,
+    /// Seconds a wait's progress may stand still before the wait fails (resumably).
+    pub stall_timeout_s: u64,
 }
 
 impl Default for Settings {
@@ -57,6 +59,7 @@ impl Default for Settings {
             parallelism: 4,
             retry: Retry::default(),
             state: None,
+            stall_timeout_s: 1800,
         }
     }
 }
