@@ -48,6 +48,7 @@ impl ClusterClient {
         if !base.username().is_empty() || base.password().is_some() {
             if let Some(p) = base.password() {
                 redactor.add(p);
+                migrate_core::register_global(p);
             }
             return Err(ClusterError::Config(
                 "cluster URL must not embed credentials; use `auth`".into(),
@@ -349,9 +350,9 @@ impl ClusterClient {
             TransportKind::Timeout
         } else if e.is_connect() {
             TransportKind::Connect
-        } else if e.is_request() || e.is_body() {
+        } else if e.is_request() || e.is_body() || e.is_decode() {
             // The connection closed or was reset mid-request or mid-response (a node restarting,
-            // a load balancer dropping it): transient. Steps check before they act, so retrying
+            // a load balancer dropping it, a body cut short): transient. Steps check before they act, so retrying
             // one never repeats an effect that already happened.
             TransportKind::Interrupted
         } else {

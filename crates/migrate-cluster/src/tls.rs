@@ -80,10 +80,14 @@ pub fn build_http_client(
 }
 
 /// Why the server's certificate was rejected, when `err` (or any error it wraps) is a rustls
-/// certificate error; `None` for every other failure.
+/// certificate error; `None` for every other failure. The connector may wrap the rustls error in
+/// ways no downcast reaches, so its words (rustls' own `Display`) are recognised too.
 pub fn tls_problem(err: &(dyn std::error::Error + 'static)) -> Option<TlsProblem> {
     let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    let mut words = String::new();
     while let Some(e) = cur {
+        words.push_str(&e.to_string());
+        words.push('\n');
         // `io::Error::source` skips the error it wraps, so look inside it explicitly.
         let inner = e
             .downcast_ref::<std::io::Error>()
@@ -96,7 +100,26 @@ pub fn tls_problem(err: &(dyn std::error::Error + 'static)) -> Option<TlsProblem
         }
         cur = e.source();
     }
-    None
+    from_words(&words)
+}
+
+/// The problem rustls' messages name (`invalid peer certificate: …`).
+fn from_words(text: &str) -> Option<TlsProblem> {
+    let at = text.find("invalid peer certificate")?;
+    let rest = &text[at..];
+    Some(if rest.contains("UnknownIssuer") {
+        TlsProblem::UnknownIssuer
+    } else if rest.contains("not valid for name") || rest.contains("NotValidForName") {
+        TlsProblem::NameMismatch
+    } else if rest.contains("certificate expired")
+        || rest.contains("certificate not valid yet")
+        || rest.contains("Expired")
+        || rest.contains("NotValidYet")
+    {
+        TlsProblem::Expired
+    } else {
+        TlsProblem::Other
+    })
 }
 
 fn classify(err: &rustls::Error) -> TlsProblem {
@@ -131,5 +154,47 @@ pub fn tls_help(problem: TlsProblem, prefix: &str, host: &str) -> String {
         TlsProblem::Other => format!(
             "the TLS handshake with `{host}` failed: check `{prefix}.tls` (`ca_file`, `client_cert`, `client_key`) and that the server speaks TLS on that port"
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rustls_certificate_errors_are_classified_wrapped_or_by_their_words() {
+        use rustls::CertificateError as C;
+        let io =
+            |c: C| std::io::Error::new(std::io::ErrorKind::InvalidData, rustls::Error::from(c));
+        assert_eq!(
+            tls_problem(&io(C::UnknownIssuer)),
+            Some(TlsProblem::UnknownIssuer)
+        );
+        assert_eq!(
+            tls_problem(&io(C::NotValidForName)),
+            Some(TlsProblem::NameMismatch)
+        );
+        assert_eq!(tls_problem(&io(C::Expired)), Some(TlsProblem::Expired));
+        assert_eq!(tls_problem(&io(C::BadSignature)), Some(TlsProblem::Other));
+        let said = |t: &str| std::io::Error::other(t.to_owned());
+        assert_eq!(
+            tls_problem(&said(
+                "client error (Connect): invalid peer certificate: UnknownIssuer"
+            )),
+            Some(TlsProblem::UnknownIssuer)
+        );
+        assert_eq!(
+            tls_problem(&said(
+                "invalid peer certificate: certificate not valid for name \"127.0.0.1\"; certificate is only valid for DnsName(\"other.example\")"
+            )),
+            Some(TlsProblem::NameMismatch)
+        );
+        assert_eq!(
+            tls_problem(&said(
+                "invalid peer certificate: certificate expired: verification time 1 (UNIX), but certificate is not valid after 0 (1 seconds ago)"
+            )),
+            Some(TlsProblem::Expired)
+        );
+        assert_eq!(tls_problem(&said("connection refused")), None);
     }
 }
