@@ -44,6 +44,18 @@ async fn serve(head: String, body: Option<Vec<u8>>, forever: bool) -> (String, A
     (url, hits)
 }
 
+/// A trace-level subscriber for the test's thread. Besides showing the client's logs, it keeps the
+/// callsites these tests reach first interested at every level, so a test running beside them
+/// that captures trace output (`canary`) sees its events.
+fn traced() -> tracing::subscriber::DefaultGuard {
+    tracing::subscriber::set_default(
+        tracing_subscriber::fmt()
+            .with_test_writer()
+            .with_max_level(tracing::Level::TRACE)
+            .finish(),
+    )
+}
+
 async fn client(url: &str, f: impl FnOnce(&mut ClusterConfig)) -> ClusterClient {
     let mut cfg = ClusterConfig::new(url.parse().unwrap(), Side::Destination);
     f(&mut cfg);
@@ -59,6 +71,7 @@ async fn root(c: &ClusterClient) -> ClusterError {
 
 #[tokio::test]
 async fn an_endless_chunked_body_is_refused_at_the_cap_naming_the_plan_field() {
+    let _trace = traced();
     let mut chunk = b"4000\r\n".to_vec();
     chunk.extend(vec![b'x'; 0x4000]);
     chunk.extend_from_slice(b"\r\n");
@@ -90,6 +103,7 @@ async fn an_endless_chunked_body_is_refused_at_the_cap_naming_the_plan_field() {
 
 #[tokio::test]
 async fn an_announced_length_over_the_cap_is_refused_before_the_body_is_read() {
+    let _trace = traced();
     let (url, _) = serve(
         "HTTP/1.1 200 OK\r\ncontent-length: 2147483648\r\n\r\n".into(),
         Some(vec![b'0'; 65536]),
@@ -106,6 +120,7 @@ async fn an_announced_length_over_the_cap_is_refused_before_the_body_is_read() {
 
 #[tokio::test]
 async fn a_redirect_is_an_error_naming_the_location_and_the_other_origin_gets_nothing() {
+    let _trace = traced();
     let (other, other_hits) = serve(
         "HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n".into(),
         Some(b"{}".to_vec()),
@@ -136,6 +151,7 @@ async fn a_redirect_is_an_error_naming_the_location_and_the_other_origin_gets_no
 
 #[tokio::test]
 async fn a_server_that_goes_silent_mid_response_hits_the_read_timeout() {
+    let _trace = traced();
     let (url, _) = serve(
         "HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\n{".into(),
         None,
