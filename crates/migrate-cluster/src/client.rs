@@ -1,6 +1,7 @@
 //! The cluster client: every request goes out from a planned `migrate_core::Request` through one
 //! path — fill its slots, check the write-guard against its `mutates`, authenticate, send, parse
-//! errors, redact. Nothing here builds an endpoint except `GET /` (version detection, which the
+//! errors, redact. Responses are bounded: a 3xx is an error (never followed), a body longer than
+//! the cap is refused as it streams in, never buffered whole. Nothing here builds an endpoint except `GET /` (version detection, which the
 //! preflight plans too).
 
 use std::sync::RwLock;
@@ -15,10 +16,10 @@ use tokio::sync::OnceCell;
 use url::Url;
 
 use crate::auth::Authenticator;
-use crate::config::ClusterConfig;
+use crate::config::{ClusterConfig, Limits};
 use crate::error::{ClusterError, TransportKind, parse_error_body};
 use crate::guard::WriteGuard;
-use crate::tls::build_http_client;
+use crate::tls::{build_http_client, tls_help, tls_problem};
 use crate::version::{RootInfo, ServerInfo};
 
 /// A client for one Elasticsearch / OpenSearch cluster.
@@ -30,6 +31,7 @@ pub struct ClusterClient {
     auth: Authenticator,
     guard: WriteGuard,
     redactor: RwLock<Redactor>,
+    limits: Limits,
     serverless: bool,
     info: OnceCell<ServerInfo>,
 }
@@ -37,7 +39,7 @@ pub struct ClusterClient {
 impl ClusterClient {
     /// Build a client: TLS, auth (loading AWS credentials providers), write-guard.
     pub async fn new(cfg: &ClusterConfig) -> Result<Self, ClusterError> {
-        let http = build_http_client(&cfg.tls, &cfg.timeouts, &cfg.url)?;
+        let http = build_http_client(&cfg.tls, &cfg.timeouts, &cfg.limits, &cfg.url)?;
         let mut redactor = Redactor::new();
         let host = cfg.url.host_str().unwrap_or_default().to_owned();
         let auth = Authenticator::new(&cfg.auth, &host, &mut redactor).await?;
@@ -46,6 +48,7 @@ impl ClusterClient {
         if !base.username().is_empty() || base.password().is_some() {
             if let Some(p) = base.password() {
                 redactor.add(p);
+                migrate_core::register_global(p);
             }
             return Err(ClusterError::Config(
                 "cluster URL must not embed credentials; use `auth`".into(),
@@ -73,6 +76,7 @@ impl ClusterClient {
             auth,
             guard: WriteGuard::new(cfg.side, declared),
             redactor: RwLock::new(redactor),
+            limits: cfg.limits,
             serverless,
             info,
         })
@@ -90,12 +94,18 @@ impl ClusterClient {
         self.serverless
     }
 
-    /// Scrub every secret this client knows from `text`.
+    /// Scrub every secret this client knows, and every secret the process registered
+    /// ([`migrate_core::redact_global`]), from `text`.
     pub fn redact(&self, text: &str) -> String {
         match self.redactor.read() {
-            Ok(r) => r.redact(text),
+            Ok(r) => migrate_core::redact_global(&r.redact(text)),
             Err(_) => "(redaction unavailable)".to_owned(),
         }
+    }
+
+    /// The plan key of this cluster (`source`, `destination`), for messages naming a field.
+    fn plan_key(&self) -> &'static str {
+        self.side.as_str()
     }
 
     /// Flavour and version: from `GET /` once, or Serverless without asking.
@@ -238,12 +248,63 @@ impl ClusterClient {
             .await
             .map_err(|e| self.transport(&method, &path, &e))?;
         let status = resp.status().as_u16();
-        let bytes = resp
-            .bytes()
-            .await
-            .map_err(|e| self.transport(&method, &path, &e))?;
+        if resp.status().is_redirection() {
+            let location = resp
+                .headers()
+                .get(reqwest::header::LOCATION)
+                .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+                .unwrap_or_else(|| "(none)".to_owned());
+            return Err(ClusterError::Redirect {
+                method,
+                path,
+                status,
+                location: self.redact(&location),
+            });
+        }
+        let bytes = self.read_body(resp, &method, &path).await?;
         tracing::trace!(%method, %path, status, len = bytes.len(), "cluster response");
         Ok((status, bytes))
+    }
+
+    /// Reads a response body up to the cap, chunk by chunk: an announced length over the cap is
+    /// refused before reading, a streamed one as soon as it passes the cap.
+    async fn read_body(
+        &self,
+        mut resp: reqwest::Response,
+        method: &str,
+        path: &str,
+    ) -> Result<Bytes, ClusterError> {
+        let limit = self.limits.max_response_bytes;
+        let too_large = || ClusterError::TooLarge {
+            method: method.to_owned(),
+            path: path.to_owned(),
+            limit,
+            field: format!("{}.http.max_response_bytes", self.plan_key()),
+        };
+        if resp.content_length().is_some_and(|n| n > limit) {
+            return Err(too_large());
+        }
+        let mut buf = Vec::with_capacity(
+            usize::try_from(resp.content_length().unwrap_or(0).min(limit)).unwrap_or(0),
+        );
+        while let Some(chunk) = resp
+            .chunk()
+            .await
+            .map_err(|e| self.transport(method, path, &e))?
+        {
+            let needed = buf.len() + chunk.len();
+            if needed as u64 > limit {
+                return Err(too_large());
+            }
+            if needed > buf.capacity() {
+                // Grow by doubling, never past the cap: memory stays within the cap plus a chunk.
+                let cap = usize::try_from(limit).unwrap_or(usize::MAX);
+                let target = buf.capacity().saturating_mul(2).max(needed).min(cap);
+                buf.reserve_exact(target - buf.len());
+            }
+            buf.extend_from_slice(&chunk);
+        }
+        Ok(Bytes::from(buf))
     }
 
     /// Fills and sends `req`; the status and body, success or not.
@@ -313,13 +374,16 @@ impl ClusterClient {
     }
 
     fn transport(&self, method: &str, path: &str, e: &reqwest::Error) -> ClusterError {
-        let kind = if e.is_timeout() {
+        let tls = tls_problem(e);
+        let kind = if let Some(p) = tls {
+            TransportKind::Tls(p)
+        } else if e.is_timeout() {
             TransportKind::Timeout
         } else if e.is_connect() {
             TransportKind::Connect
-        } else if e.is_request() || e.is_body() {
+        } else if e.is_request() || e.is_body() || e.is_decode() {
             // The connection closed or was reset mid-request or mid-response (a node restarting,
-            // a load balancer dropping it): transient. Steps check before they act, so retrying
+            // a load balancer dropping it, a body cut short): transient. Steps check before they act, so retrying
             // one never repeats an effect that already happened.
             TransportKind::Interrupted
         } else {
@@ -332,6 +396,10 @@ impl ClusterClient {
             detail.push_str(": ");
             detail.push_str(&s.to_string());
             src = s.source();
+        }
+        if let Some(p) = tls {
+            let host = self.base.host_str().unwrap_or_default();
+            detail = format!("{detail}\nhelp: {}", tls_help(p, self.plan_key(), host));
         }
         ClusterError::Transport {
             method: method.to_owned(),

@@ -64,10 +64,12 @@ pub struct TlsConfig {
 }
 
 /// Request timeouts.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Timeouts {
     pub connect: Duration,
-    /// Whole-request timeout.
+    /// Longest silence between two reads of a response (a server that stops sending).
+    pub read: Duration,
+    /// Whole-request timeout, body included (a server that drips bytes forever).
     pub request: Duration,
 }
 
@@ -75,7 +77,36 @@ impl Default for Timeouts {
     fn default() -> Self {
         Timeouts {
             connect: Duration::from_secs(10),
+            read: Duration::from_secs(60),
             request: Duration::from_secs(120),
+        }
+    }
+}
+
+/// Bounds on what a server may send back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest response body read, in bytes; a longer one (announced or streamed) is an error
+    /// before it is buffered whole.
+    pub max_response_bytes: u64,
+    /// Most header fields in one response (HTTP/1); HTTP/2 header lists are bounded by
+    /// [`Limits::MAX_HEADER_LIST_BYTES`].
+    pub max_headers: usize,
+}
+
+impl Limits {
+    /// The default body cap: Elasticsearch's own `http.max_content_length` (100 MiB), so any
+    /// response a real cluster sends fits.
+    pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 100 * 1024 * 1024;
+    /// Largest HTTP/2 header list accepted, in bytes.
+    pub const MAX_HEADER_LIST_BYTES: u32 = 256 * 1024;
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_response_bytes: Self::DEFAULT_MAX_RESPONSE_BYTES,
+            max_headers: 128,
         }
     }
 }
@@ -87,6 +118,8 @@ pub struct ClusterConfig {
     pub auth: Auth,
     pub tls: TlsConfig,
     pub timeouts: Timeouts,
+    /// Response size bounds.
+    pub limits: Limits,
     /// Which side the cluster is: a source client refuses undeclared writes.
     pub side: Side,
     /// Mutating calls the plan declares on the source (ignored for a destination).
@@ -107,6 +140,7 @@ impl std::fmt::Debug for ClusterConfig {
             .field("auth", &self.auth)
             .field("tls", &self.tls)
             .field("timeouts", &self.timeouts)
+            .field("limits", &self.limits)
             .field("side", &self.side)
             .field("declared_source_writes", &self.declared_source_writes)
             .field("serverless_hint", &self.serverless_hint)
@@ -122,6 +156,7 @@ impl ClusterConfig {
             auth: Auth::None,
             tls: TlsConfig::default(),
             timeouts: Timeouts::default(),
+            limits: Limits::default(),
             side,
             declared_source_writes: BTreeSet::new(),
             serverless_hint: false,

@@ -28,6 +28,29 @@ pub enum ClusterError {
         kind: TransportKind,
         detail: String,
     },
+    /// The server answered with a redirect. None is followed: the body (which may carry a remote
+    /// cluster's credentials) is never sent anywhere but the configured URL.
+    #[error(
+        "{method} {path} → HTTP {status} redirect to `{location}`: redirects are never followed; set the cluster's `url` to the address that serves the API"
+    )]
+    Redirect {
+        method: String,
+        path: String,
+        status: u16,
+        /// The `Location` header, redacted (`(none)` when absent).
+        location: String,
+    },
+    /// The response body (announced or streamed) is larger than the configured cap.
+    #[error(
+        "{method} {path}: the response body is larger than {limit} bytes; raise `{field}` if the cluster really sends that much"
+    )]
+    TooLarge {
+        method: String,
+        path: String,
+        limit: u64,
+        /// The plan field that sets the cap, e.g. `source.http.max_response_bytes`.
+        field: String,
+    },
     /// The response did not have the expected shape.
     #[error("{method} {path}: unexpected response: {detail}")]
     Decode {
@@ -63,6 +86,21 @@ pub enum TransportKind {
     Timeout,
     /// The connection closed or reset before a complete response.
     Interrupted,
+    /// The server's TLS certificate was rejected: retrying cannot help, the plan must change.
+    Tls(TlsProblem),
+    Other,
+}
+
+/// Why a server certificate was rejected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TlsProblem {
+    /// Signed by a CA that is not trusted (self-signed, private CA).
+    UnknownIssuer,
+    /// Valid, but not for the host name in the URL.
+    NameMismatch,
+    /// Outside its validity period (expired or not yet valid).
+    Expired,
+    /// Any other certificate or handshake failure.
     Other,
 }
 
@@ -72,6 +110,16 @@ impl std::fmt::Display for TransportKind {
             TransportKind::Connect => "connection failed",
             TransportKind::Timeout => "timed out",
             TransportKind::Interrupted => "connection closed before the response completed",
+            TransportKind::Tls(TlsProblem::UnknownIssuer) => {
+                "TLS certificate rejected: unknown issuer"
+            }
+            TransportKind::Tls(TlsProblem::NameMismatch) => {
+                "TLS certificate rejected: not valid for the host name"
+            }
+            TransportKind::Tls(TlsProblem::Expired) => {
+                "TLS certificate rejected: expired or not yet valid"
+            }
+            TransportKind::Tls(TlsProblem::Other) => "TLS handshake failed",
             TransportKind::Other => "request failed",
         })
     }
@@ -79,7 +127,8 @@ impl std::fmt::Display for TransportKind {
 
 impl ClusterError {
     /// Whether retrying the same request later may succeed: 429, 502, 503, 504, connection errors
-    /// and timeouts. Everything else (4xx, 500, refusals, bad config) is permanent.
+    /// and timeouts. Everything else (4xx, 500, redirects, oversized bodies, rejected TLS
+    /// certificates, refusals, bad config) is permanent.
     pub fn is_retryable(&self) -> bool {
         match self {
             ClusterError::Server { status, .. } => matches!(status, 429 | 502..=504),
@@ -197,6 +246,14 @@ mod tests {
         assert!(t(TransportKind::Timeout).is_retryable());
         assert!(t(TransportKind::Interrupted).is_retryable());
         assert!(!t(TransportKind::Other).is_retryable());
+        for p in [
+            TlsProblem::UnknownIssuer,
+            TlsProblem::NameMismatch,
+            TlsProblem::Expired,
+            TlsProblem::Other,
+        ] {
+            assert!(!t(TransportKind::Tls(p)).is_retryable(), "{p:?}");
+        }
     }
 
     #[test]

@@ -15,8 +15,10 @@ pub mod tls;
 pub mod version;
 
 pub use client::{ClusterClient, decode};
-pub use config::{Auth, AwsCredentialSource, ClusterConfig, SigV4Config, Timeouts, TlsConfig};
-pub use error::ClusterError;
+pub use config::{
+    Auth, AwsCredentialSource, ClusterConfig, Limits, SigV4Config, Timeouts, TlsConfig,
+};
+pub use error::{ClusterError, TlsProblem, TransportKind};
 pub use guard::WriteGuard;
 pub use migrate_core::{
     Flavor, MappingTypes, MutatingCall, Product, Quirks, Redactor, Release, Secret, SecretError,

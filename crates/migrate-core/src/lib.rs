@@ -23,7 +23,10 @@ mod version;
 
 pub use quirks::{MappingTypes, Quirks, reindex_compatibility, restore_compatibility};
 pub use request::{Method, MutatingCall, Mutation, Request, Role};
-pub use secret::{InlineSecret, REDACTED, Redactor, Secret, SecretError, SecretRef};
+pub use secret::{
+    InlineSecret, REDACTED, Redactor, Secret, SecretError, SecretRef, redact_global,
+    register_global,
+};
 pub use side::Side;
 pub use store::{Setting, Store};
 pub use version::{Flavor, Product, Release, Version};

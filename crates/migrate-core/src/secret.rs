@@ -54,7 +54,7 @@ impl SecretRef {
         match self {
             SecretRef::Env(name) => match std::env::var(name) {
                 Ok(v) if v.is_empty() => Err(SecretError::EnvEmpty(name.clone())),
-                Ok(v) => Ok(Secret(v)),
+                Ok(v) => Ok(Secret::new(v)),
                 Err(std::env::VarError::NotPresent) => Err(SecretError::EnvMissing(name.clone())),
                 Err(std::env::VarError::NotUnicode(_)) => {
                     Err(SecretError::EnvNotUnicode(name.clone()))
@@ -79,9 +79,9 @@ impl SecretRef {
                 if text.is_empty() {
                     return Err(SecretError::FileEmpty(path.clone()));
                 }
-                Ok(Secret(text))
+                Ok(Secret::new(text))
             }
-            SecretRef::Inline(value) => Ok(Secret(value.0.clone())),
+            SecretRef::Inline(value) => Ok(Secret::new(value.0.clone())),
         }
     }
 }
@@ -166,9 +166,12 @@ impl Serialize for InlineSecret {
 pub struct Secret(String);
 
 impl Secret {
-    /// Wraps a value obtained at run time.
+    /// Wraps a value obtained at run time, and registers it with the process-wide redactor
+    /// ([`redact_global`]) so no output path can show it.
     pub fn new(value: impl Into<String>) -> Self {
-        Secret(value.into())
+        let value = value.into();
+        register_global(&value);
+        Secret(value)
     }
 
     /// The value itself. Only for building the request or signer that carries it.
@@ -208,6 +211,35 @@ pub enum SecretError {
     File { path: PathBuf, reason: String },
     #[error("secret file `{0}` is empty")]
     FileEmpty(PathBuf),
+}
+
+/// Every secret value this process has resolved: what [`redact_global`] scrubs.
+static GLOBAL: std::sync::RwLock<Redactor> = std::sync::RwLock::new(Redactor {
+    needles: Vec::new(),
+});
+
+/// Registers `value` with the process-wide redactor (every [`Secret`] does so when created; URL
+/// passwords and other secret-bearing text register themselves here too).
+pub fn register_global(value: &str) {
+    if value.is_empty() {
+        return;
+    }
+    let mut g = GLOBAL
+        .write()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    g.add(value);
+}
+
+/// Scrubs every secret value this process knows from `text`: the one redactor every output path
+/// (logs at every level, error bodies, events, state, reports) goes through.
+pub fn redact_global(text: &str) -> String {
+    let g = GLOBAL
+        .read()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if g.is_empty() {
+        return text.to_owned();
+    }
+    g.redact(text)
 }
 
 /// Scrubs known secret values out of arbitrary text.
@@ -360,6 +392,17 @@ mod tests {
             "environment variable `MIGRATE_CORE_TEST_SURELY_UNSET` is not set"
         );
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn every_resolved_secret_is_scrubbed_by_the_process_wide_redactor() {
+        let s = SecretRef::Inline(InlineSecret::new("global-canary-9f2"))
+            .resolve()
+            .unwrap();
+        assert_eq!(redact_global("echoed: global-canary-9f2!"), "echoed: ***!");
+        let _ = Secret::new("another-canary-77a");
+        assert_eq!(redact_global("x another-canary-77a"), "x ***");
+        assert_eq!(s.expose(), "global-canary-9f2");
     }
 
     #[test]

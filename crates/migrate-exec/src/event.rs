@@ -150,7 +150,7 @@ pub fn json_line(event: &Event, at: OffsetDateTime) -> String {
     if let Ok(Value::Object(fields)) = serde_json::to_value(event) {
         out.extend(fields);
     }
-    Value::Object(out).to_string()
+    migrate_core::redact_global(&Value::Object(out).to_string())
 }
 
 /// The event as a plain timestamped line (no newline) for logs and non-TTY output.
@@ -158,8 +158,12 @@ pub fn plain_line(event: &Event, at: OffsetDateTime) -> String {
     format!("{} {}", timestamp(at), describe(event))
 }
 
-/// What the event says, without a timestamp.
+/// What the event says, without a timestamp, scrubbed of every secret the process resolved.
 pub fn describe(event: &Event) -> String {
+    migrate_core::redact_global(&describe_unredacted(event))
+}
+
+fn describe_unredacted(event: &Event) -> String {
     match event {
         Event::RunStarted {
             plan,

@@ -502,7 +502,18 @@ impl Task {
                 self.progress.clone(),
                 self.cancel.clone(),
             );
-            let result = self.runner.run(self.node, &mut ctx).await;
+            // What a step says goes to events, the state and reports: scrubbed of every secret
+            // the process resolved, whatever the step forgot.
+            let result = match self.runner.run(self.node, &mut ctx).await {
+                Err(mut e) => {
+                    e.message = migrate_core::redact_global(&e.message);
+                    Err(e)
+                }
+                Ok(Outcome::Blocked { message }) => Ok(Outcome::Blocked {
+                    message: migrate_core::redact_global(&message),
+                }),
+                other => other,
+            };
             handle = ctx.handle().cloned();
             match result {
                 Ok(Outcome::Done { outputs }) => {

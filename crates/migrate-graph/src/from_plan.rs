@@ -174,7 +174,8 @@ fn cluster(c: &plan::Cluster) -> Cluster {
         url: _, // read through `base_url`, without the trailing `/`
         auth: a,
         version,
-        tls: _, // the client's transport, not a step input
+        tls: _,  // the client's transport, not a step input
+        http: _, // the client's bounds, not a step input
     } = c;
     Cluster {
         url: c.base_url(),

@@ -108,6 +108,7 @@ impl Cx<'_> {
     pub fn poller(&self, ctx: &StepCtx) -> Poller<'_> {
         Poller::new(
             self.env.options.backoff,
+            self.env.options.stall_timeout,
             ctx.cancel_token().clone(),
             self.id(),
         )

@@ -5,8 +5,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
 use migrate_cluster::{
-    Auth as ClusterAuth, AwsCredentialSource, ClusterClient, ClusterConfig, MutatingCall, Side,
-    SigV4Config, Timeouts, TlsConfig,
+    Auth as ClusterAuth, AwsCredentialSource, ClusterClient, ClusterConfig, Limits, MutatingCall,
+    Side, SigV4Config, Timeouts, TlsConfig,
 };
 use migrate_graph::blueprint::{Auth, Blueprint, Cluster, Strategy};
 use migrate_store::TransferOptions;
@@ -23,6 +23,12 @@ pub struct EnvOptions {
     pub timeouts: Timeouts,
     /// Poll intervals of every wait (task, snapshot, recovery).
     pub backoff: Backoff,
+    /// How long a wait's progress may stand still before the wait fails, resumably
+    /// (`settings.stall_timeout_s`).
+    pub stall_timeout: Duration,
+    /// Each cluster's response cap and timeouts (`source.http`, `destination.http`).
+    pub source_http: HttpOptions,
+    pub destination_http: HttpOptions,
     /// Object-store transfer parallelism and part size.
     pub transfer: TransferOptions,
     /// How far back an incremental pass starts before the previous pass's start, to catch
@@ -48,6 +54,9 @@ impl Default for EnvOptions {
             destination_tls: TlsConfig::default(),
             timeouts: Timeouts::default(),
             backoff: Backoff::default(),
+            stall_timeout: crate::wait::DEFAULT_STALL_TIMEOUT,
+            source_http: HttpOptions::default(),
+            destination_http: HttpOptions::default(),
             transfer: TransferOptions::default(),
             watermark_overlap: Duration::from_secs(60),
             health_wait: Duration::from_secs(30),
@@ -56,6 +65,13 @@ impl Default for EnvOptions {
             state_dir: None,
         }
     }
+}
+
+/// One cluster's HTTP bounds: the timeouts and the response cap.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct HttpOptions {
+    pub timeouts: Option<Timeouts>,
+    pub limits: Limits,
 }
 
 /// Everything the steps talk to.
@@ -120,10 +136,15 @@ impl Env {
         let mut source_cfg = config(&bp.source, Side::Source, &mut secrets)?;
         source_cfg.declared_source_writes = declared;
         source_cfg.tls = options.source_tls.clone();
-        source_cfg.timeouts = options.timeouts;
+        source_cfg.timeouts = options.source_http.timeouts.unwrap_or(options.timeouts);
+        source_cfg.limits = options.source_http.limits;
         let mut dest_cfg = config(&bp.destination, Side::Destination, &mut secrets)?;
         dest_cfg.tls = options.destination_tls.clone();
-        dest_cfg.timeouts = options.timeouts;
+        dest_cfg.timeouts = options
+            .destination_http
+            .timeouts
+            .unwrap_or(options.timeouts);
+        dest_cfg.limits = options.destination_http.limits;
         let source = ClusterClient::new(&source_cfg)
             .await
             .map_err(|source| EnvError::Client {

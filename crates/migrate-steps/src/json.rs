@@ -31,6 +31,22 @@ pub(crate) fn active_shards(rec: &Value) -> u64 {
         .unwrap_or(0)
 }
 
+/// How far the recoveries of a `_recovery` answer have got: the bytes and files recovered, summed
+/// over every shard (what moves while a restore or replica recovery advances).
+pub(crate) fn recovered(rec: &Value) -> u64 {
+    let Some(m) = rec.as_object() else { return 0 };
+    m.values()
+        .filter_map(|e| e.get("shards").and_then(Value::as_array))
+        .flatten()
+        .map(|shard| {
+            let n = |p: &str| shard.pointer(p).and_then(Value::as_u64).unwrap_or(0);
+            n("/index/size/recovered_in_bytes")
+                + n("/index/files/recovered")
+                + n("/translog/recovered")
+        })
+        .sum()
+}
+
 /// A value serialised, `null` if it cannot be (plain data always can).
 pub(crate) fn to_value<T: serde::Serialize>(v: &T) -> Value {
     serde_json::to_value(v).unwrap_or(Value::Null)

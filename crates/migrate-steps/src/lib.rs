@@ -20,9 +20,9 @@ mod table;
 mod wait;
 mod watermark;
 
-pub use env::{Env, EnvOptions};
+pub use env::{Env, EnvOptions, HttpOptions};
 pub use error::EnvError;
 pub use runner::PlanRunner;
 pub use settings::{copyable_settings, strip_mapping};
 pub use table::{Row, Table};
-pub use wait::Backoff;
+pub use wait::{Backoff, DEFAULT_STALL_TIMEOUT};

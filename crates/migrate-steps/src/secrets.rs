@@ -35,8 +35,10 @@ impl SecretBook {
         self.values.get(r)
     }
 
-    /// Registers an extra value to scrub (e.g. a password embedded elsewhere).
+    /// Registers an extra value to scrub (e.g. a password embedded elsewhere), here and with the
+    /// process-wide redactor.
     pub(crate) fn add_redaction(&mut self, value: &str) {
+        migrate_core::register_global(value);
         self.redactor.add(value);
     }
 

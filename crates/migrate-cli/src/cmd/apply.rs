@@ -124,6 +124,9 @@ pub async fn apply(path: &Path, options: ApplyOptions) -> u8 {
     if env_options.state_dir.is_none() {
         env_options.state_dir = local_state_dir(path, &plan, &options.state);
     }
+    env_options.source_http = http(&plan.source, &env_options.timeouts);
+    env_options.destination_http = http(&plan.destination, &env_options.timeouts);
+    env_options.stall_timeout = Duration::from_secs(plan.settings.stall_timeout_s.max(1));
     let env = match Env::from_blueprint(&blueprint, &env_options).await {
         Ok(env) => env,
         Err(e) => {
@@ -204,6 +207,27 @@ fn tls(cluster: &migrate_plan::Cluster) -> migrate_cluster::TlsConfig {
         client_cert: cluster.tls.client_cert.clone(),
         client_key: cluster.tls.client_key.clone(),
         insecure_skip_verify: cluster.tls.insecure_skip_verify,
+    }
+}
+
+/// The plan's HTTP bounds for one cluster (`http:`), over the run's default timeouts.
+fn http(
+    cluster: &migrate_plan::Cluster,
+    defaults: &migrate_cluster::Timeouts,
+) -> migrate_steps::HttpOptions {
+    let h = &cluster.http;
+    let ms = |v: Option<u64>, d: Duration| v.map_or(d, Duration::from_millis);
+    let mut limits = migrate_cluster::Limits::default();
+    if let Some(max) = h.max_response_bytes {
+        limits.max_response_bytes = max;
+    }
+    migrate_steps::HttpOptions {
+        timeouts: Some(migrate_cluster::Timeouts {
+            connect: ms(h.connect_timeout_ms, defaults.connect),
+            read: ms(h.read_timeout_ms, defaults.read),
+            request: ms(h.request_timeout_ms, defaults.request),
+        }),
+        limits,
     }
 }
 

@@ -55,6 +55,16 @@ const NOT_COMPILED: &[NotCompiled] = &[
         why: "as /source/tls",
     },
     NotCompiled {
+        field: "/source/http",
+        when: always,
+        why: "the client's bounds (response cap, timeouts), not what it sends",
+    },
+    NotCompiled {
+        field: "/destination/http",
+        when: always,
+        why: "as /source/http",
+    },
+    NotCompiled {
         field: "/source/auth",
         when: source_auth_not_the_remotes,
         why: "the client's credentials: how each request is authorised (read when apply starts), \
@@ -69,7 +79,7 @@ const NOT_COMPILED: &[NotCompiled] = &[
     NotCompiled {
         field: "/settings",
         when: always,
-        why: "execution knobs the CLI reads: parallelism, retries, the state location",
+        why: "execution knobs the CLI reads: parallelism, retries, the state location, the stall timeout",
     },
     NotCompiled {
         field: "/name",

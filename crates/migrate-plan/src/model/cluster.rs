@@ -16,6 +16,17 @@ pub struct Cluster {
     pub version: Option<Release>,
     /// TLS options.
     pub tls: Tls,
+    /// Bounds on the HTTP traffic (`None`: the client's default).
+    pub http: Http,
+}
+
+/// Bounds on one cluster's HTTP traffic; `None` keeps the client's default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Http {
+    pub max_response_bytes: Option<u64>,
+    pub connect_timeout_ms: Option<u64>,
+    pub read_timeout_ms: Option<u64>,
+    pub request_timeout_ms: Option<u64>,
 }
 
 impl Cluster {

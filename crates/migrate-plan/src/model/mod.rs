@@ -6,7 +6,7 @@ mod indexes;
 mod strategy;
 mod tail;
 
-pub use cluster::{Auth, AwsService, Cluster, Tls};
+pub use cluster::{Auth, AwsService, Cluster, Http, Tls};
 pub use indexes::IndexSelector;
 pub(crate) use indexes::is_pattern;
 pub use migrate_core::store::{Setting, Store};

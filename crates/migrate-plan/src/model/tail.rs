@@ -70,6 +70,8 @@ pub struct Settings {
     /// Where the run's state is kept (`s3://`, `oss://`, `cos://`, `file://` or a directory path),
     /// as the CLI's `--state`; `None` leaves it to the CLI. Never holds credentials.
     pub state: Option<String>,
+    /// Seconds a wait's progress may stand still before the wait fails (resumably).
+    pub stall_timeout_s: u64,
 }
 
 impl Default for Settings {
@@ -78,6 +80,7 @@ impl Default for Settings {
             parallelism: 4,
             retry: Retry::default(),
             state: None,
+            stall_timeout_s: 1800,
         }
     }
 }

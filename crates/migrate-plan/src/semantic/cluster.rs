@@ -77,11 +77,18 @@ pub(super) fn cluster(w: &ClusterWire, p: &Path, cx: &mut Cx<'_>) -> Option<Clus
             }
         }
     };
+    let http = w.http.as_ref().map_or_else(Http::default, |h| Http {
+        max_response_bytes: h.max_response_bytes,
+        connect_timeout_ms: h.connect_timeout_ms,
+        read_timeout_ms: h.read_timeout_ms,
+        request_timeout_ms: h.request_timeout_ms,
+    });
     Some(Cluster {
         url: url?,
         auth: auth?,
         version,
         tls,
+        http,
     })
 }
 

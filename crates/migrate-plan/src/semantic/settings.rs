@@ -36,6 +36,7 @@ pub(super) fn settings(w: Option<&SettingsWire>, p: &Path, cx: &mut Cx<'_>) -> S
         parallelism: w.parallelism.unwrap_or(d.parallelism),
         retry,
         state,
+        stall_timeout_s: w.stall_timeout_s.unwrap_or(d.stall_timeout_s),
     }
 }
 

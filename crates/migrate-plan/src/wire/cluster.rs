@@ -20,6 +20,32 @@ pub struct ClusterWire {
     /// TLS options for `https` URLs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tls: Option<TlsWire>,
+    /// Bounds on this cluster's HTTP traffic: the largest response body read and how long to wait for a connection, for the next bytes of a response, and for a whole request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http: Option<HttpWire>,
+}
+
+/// Bounds on one cluster's HTTP traffic. A server that sends more, or stalls longer, fails the request with the field to change named.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "Http")]
+pub struct HttpWire {
+    /// The largest response body read, in bytes (default 104857600, Elasticsearch's own `http.max_content_length`). A longer body is refused as it streams in, never buffered whole.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1024))]
+    pub max_response_bytes: Option<u64>,
+    /// How long to wait for a connection (TCP and TLS), in milliseconds (default 10000).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
+    pub connect_timeout_ms: Option<u64>,
+    /// The longest silence between two reads of a response, in milliseconds (default 60000).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
+    pub read_timeout_ms: Option<u64>,
+    /// The longest a whole request may take, response body included, in milliseconds (default 120000).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
+    pub request_timeout_ms: Option<u64>,
 }
 
 /// How requests authenticate. Write exactly one kind: `none`, or a map with one of `basic`, `api_key`, `bearer`, `aws_sigv4`.

@@ -8,7 +8,7 @@ mod strategy;
 mod tail;
 
 pub use cluster::{
-    ApiKeyAuthWire, AuthWire, AwsServiceWire, BasicAuthWire, BearerAuthWire, ClusterWire,
+    ApiKeyAuthWire, AuthWire, AwsServiceWire, BasicAuthWire, BearerAuthWire, ClusterWire, HttpWire,
     SigV4AuthWire, TlsWire,
 };
 pub use indexes::{IndexDetailWire, IndexEntryWire};

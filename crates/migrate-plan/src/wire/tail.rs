@@ -82,6 +82,10 @@ pub struct SettingsWire {
     /// Where `apply` keeps the run's state, for GitOps runners that have no `--state` flag to pass: the same forms as the CLI's `--state`, `s3://bucket/prefix?region=..&endpoint=..`, `oss://bucket/prefix?...`, `cos://bucket/prefix?...`, `azure://container/prefix?account=..`, `gs://bucket/prefix`, `file:///dir` or a directory path. Credentials are never written here: they come from each provider's credential chain or the environment. `--state` on the command line wins over it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
+    /// A wait (a reindex task, a snapshot, a restore, a recovery) whose progress has not moved for this many seconds fails, naming what is stuck; the next `apply` re-attaches to it (default 1800).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
+    pub stall_timeout_s: Option<u64>,
 }
 
 /// Retry policy: exponential backoff with jitter between `initial_backoff_ms` and `max_backoff_ms`.

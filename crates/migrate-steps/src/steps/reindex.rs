@@ -454,14 +454,18 @@ async fn follow(
         match state {
             Ok(TaskState::Running { status }) => {
                 poll.ok();
+                let done = status.created
+                    + status.updated
+                    + status.deleted
+                    + status.noops
+                    + status.version_conflicts;
+                poll.progress(
+                    &what,
+                    (done, status.total),
+                    &format!("{done} of {} documents", status.total),
+                )?;
                 ctx.report(StepProgress {
-                    done: Some(
-                        status.created
-                            + status.updated
-                            + status.deleted
-                            + status.noops
-                            + status.version_conflicts,
-                    ),
+                    done: Some(done),
                     total: Some(status.total),
                     unit: "docs",
                     message: Some(format!("task {task} running for `{}`", p.source)),

@@ -18,7 +18,7 @@ use migrate_graph::{Round, StepKind};
 use serde_json::{Value, json};
 
 use crate::cx::{Cx, none};
-use crate::json::active_shards;
+use crate::json::{active_shards, recovered};
 
 /// The round a snapshot name of this plan stands for.
 fn round_of(plan: &str, snapshot: &str) -> Option<Round> {
@@ -226,6 +226,20 @@ pub(super) async fn wait_recovery(
                     }
                     Ok(rec) => {
                         poll.ok();
+                        let moved = recovered(&rec);
+                        poll.progress(
+                            &what,
+                            (
+                                h.status.as_str(),
+                                h.active_shards,
+                                active_shards(&rec),
+                                moved,
+                            ),
+                            &format!(
+                                "{} shards recovering, {moved} bytes and files recovered",
+                                active_shards(&rec)
+                            ),
+                        )?;
                         ctx.report(StepProgress {
                             done: None,
                             total: None,
@@ -243,6 +257,20 @@ pub(super) async fn wait_recovery(
             }
             Ok(h) => {
                 poll.ok();
+                poll.progress(
+                    &what,
+                    (
+                        h.status.as_str(),
+                        h.active_shards,
+                        h.relocating_shards,
+                        h.timed_out,
+                    ),
+                    &format!(
+                        "`{index}` {}, {} active shards",
+                        h.status.as_str(),
+                        h.active_shards
+                    ),
+                )?;
                 ctx.report(StepProgress {
                     done: None,
                     total: None,

@@ -123,6 +123,16 @@ pub(super) async fn wait(
             Ok(Some(info)) if !info.is_done() => {
                 poll.ok();
                 let (done, total) = shard_counts(&info);
+                poll.progress(
+                    &what,
+                    (&info.state, done, total),
+                    &format!(
+                        "{}, {} of {} shards",
+                        info.state,
+                        done.unwrap_or(0),
+                        total.map_or_else(|| "?".to_owned(), |t| t.to_string())
+                    ),
+                )?;
                 ctx.report(StepProgress {
                     done,
                     total,

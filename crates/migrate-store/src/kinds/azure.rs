@@ -3,7 +3,6 @@
 //! Azurite (`http://127.0.0.1:10000/devstoreaccount1`).
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use migrate_core::store::AzureStore;
 use object_store::azure::MicrosoftAzureBuilder;
@@ -95,10 +94,11 @@ pub(super) fn open(a: &AzureSpec, location: &str) -> Result<Arc<dyn ObjectStore>
         .with_container_name(&a.container)
         .with_client_options(
             ClientOptions::new()
-                .with_connect_timeout(Duration::from_secs(10))
-                .with_timeout(Duration::from_secs(300))
+                .with_connect_timeout(super::bounded::CONNECT_TIMEOUT)
+                .with_timeout(super::bounded::TOTAL_TIMEOUT)
                 .with_allow_http(allow_http),
-        );
+        )
+        .with_http_connector(super::bounded::Bounded::default());
     if let Some(e) = &a.endpoint {
         b = b.with_endpoint(super::endpoint(e, location)?);
     }

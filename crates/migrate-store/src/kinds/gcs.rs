@@ -3,7 +3,6 @@
 //! and emulators (fake-gcs-server).
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use migrate_core::store::GcsStore;
 use object_store::gcp::GoogleCloudStorageBuilder;
@@ -80,12 +79,15 @@ pub(super) fn open(g: &GcsSpec, location: &str) -> Result<Arc<dyn ObjectStore>, 
         }
         Some(_) => GoogleCloudStorageBuilder::new(),
     };
-    let mut b = base.with_bucket_name(&g.bucket).with_client_options(
-        ClientOptions::new()
-            .with_connect_timeout(Duration::from_secs(10))
-            .with_timeout(Duration::from_secs(300))
-            .with_allow_http(allow_http),
-    );
+    let mut b = base
+        .with_bucket_name(&g.bucket)
+        .with_client_options(
+            ClientOptions::new()
+                .with_connect_timeout(super::bounded::CONNECT_TIMEOUT)
+                .with_timeout(super::bounded::TOTAL_TIMEOUT)
+                .with_allow_http(allow_http),
+        )
+        .with_http_connector(super::bounded::Bounded::default());
     if let Some(e) = &g.endpoint {
         b = b.with_base_url(&super::endpoint(e, location)?);
     }

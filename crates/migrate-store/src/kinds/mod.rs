@@ -7,6 +7,7 @@
 //! type in `migrate-core/src/store/` (and its URL scheme in `migrate-core/src/store/url.rs`).
 
 mod azure;
+mod bounded;
 mod cos;
 mod fs;
 mod gcs;

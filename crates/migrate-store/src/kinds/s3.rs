@@ -2,11 +2,12 @@
 //! SigV4 through `object_store`'s S3 client, path style at an explicit endpoint.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use migrate_core::store::S3Store;
 use object_store::aws::{AmazonS3Builder, AwsCredential};
 use object_store::{ClientOptions, ObjectStore, StaticCredentialProvider};
+
+use super::bounded::{Bounded, CONNECT_TIMEOUT, TOTAL_TIMEOUT};
 use url::Url;
 
 use super::{Resolve, is_loopback, required, secret};
@@ -80,7 +81,9 @@ pub(crate) fn open_s3(
 ) -> Result<Arc<dyn ObjectStore>, OpenError> {
     let mut builder = s3_builder(b, location, flavour)?;
     if flavour == S3Flavour::Oss {
-        builder = builder.with_client_options(client_options(b, write_once));
+        builder = builder
+            .with_client_options(client_options(b, write_once))
+            .with_http_connector(Bounded::with_headers(oss_headers(write_once)));
     }
     let client = builder.build().map_err(|source| OpenError::Client {
         location: location.to_owned(),
@@ -97,19 +100,26 @@ pub(crate) fn client_options(spec: &BucketSpec, oss_write_once: bool) -> ClientO
         .and_then(|e| Url::parse(e).ok())
         .is_some_and(|u| u.scheme() == "http");
     let options = ClientOptions::new()
-        .with_connect_timeout(Duration::from_secs(10))
-        .with_timeout(Duration::from_secs(300))
+        .with_connect_timeout(CONNECT_TIMEOUT)
+        .with_timeout(TOTAL_TIMEOUT)
         .with_allow_http(allow_http);
     if oss_write_once {
-        let mut headers = http::HeaderMap::new();
+        options.with_default_headers(oss_headers(true))
+    } else {
+        options
+    }
+}
+
+/// OSS's write-once header, when asked for.
+fn oss_headers(write_once: bool) -> http::HeaderMap {
+    let mut headers = http::HeaderMap::new();
+    if write_once {
         headers.insert(
             "x-oss-forbid-overwrite",
             http::HeaderValue::from_static("true"),
         );
-        options.with_default_headers(headers)
-    } else {
-        options
     }
+    headers
 }
 
 /// Which S3-compatible service a bucket is at.
@@ -167,7 +177,8 @@ pub(crate) fn s3_builder(
     });
     let mut builder = AmazonS3Builder::new()
         .with_bucket_name(&spec.bucket)
-        .with_client_options(client_options(spec, false));
+        .with_client_options(client_options(spec, false))
+        .with_http_connector(Bounded::default());
     if let Some(region) = &region {
         builder = builder.with_region(region);
     }

@@ -3,6 +3,7 @@
 mod cloud;
 mod common;
 mod probe;
+mod redirects;
 mod repository;
 mod s3_server;
 mod transfer_fs;
