@@ -159,6 +159,40 @@ impl ClusterClient {
 
     /// Sends a filled request; returns the status and body of a response, success or not.
     pub async fn send_wire(&self, wire: &Wire) -> Result<(u16, Bytes), ClusterError> {
+        let body = match &wire.body {
+            Some(v) => Some((
+                Bytes::from(serde_json::to_vec(v).map_err(|e| ClusterError::Decode {
+                    method: wire.method.as_str().to_owned(),
+                    path: wire.path.clone(),
+                    detail: format!("encoding body: {e}"),
+                })?),
+                "application/json",
+            )),
+            None => None,
+        };
+        self.send_body(wire, body).await
+    }
+
+    /// Fills `req` (its path, query and header; its body is a slot standing for the lines) and
+    /// sends `lines` as an NDJSON body (`_bulk`); the status and body, success or not.
+    pub async fn send_ndjson(
+        &self,
+        req: &Request,
+        fills: &Fills,
+        lines: Bytes,
+    ) -> Result<(u16, Bytes), ClusterError> {
+        let mut bare = req.clone();
+        bare.body = None;
+        let wire = self.fill(&bare, fills).await?;
+        self.send_body(&wire, Some((lines, "application/x-ndjson")))
+            .await
+    }
+
+    async fn send_body(
+        &self,
+        wire: &Wire,
+        body: Option<(Bytes, &'static str)>,
+    ) -> Result<(u16, Bytes), ClusterError> {
         let method = wire.method.as_str().to_owned();
         let path = wire.path.clone();
         if let Some(m) = &wire.mutates {
@@ -167,17 +201,13 @@ impl ClusterClient {
             })?;
         }
         let url = self.url_for(wire);
-        let body = match &wire.body {
-            Some(v) => serde_json::to_vec(v).map_err(|e| ClusterError::Decode {
-                method: method.clone(),
-                path: path.clone(),
-                detail: format!("encoding body: {e}"),
-            })?,
-            None => Vec::new(),
+        let (body, content_type) = match body {
+            Some((b, t)) => (Some(b), Some(t)),
+            None => (None, None),
         };
         let mut headers = HeaderMap::new();
-        if wire.body.is_some() {
-            headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        if let Some(t) = content_type {
+            headers.insert(CONTENT_TYPE, HeaderValue::from_static(t));
         }
         if let Some((name, value)) = &wire.header {
             let bad = |detail: String| ClusterError::Decode {
@@ -191,16 +221,17 @@ impl ClusterClient {
                 HeaderValue::from_str(value).map_err(|e| bad(format!("header `{name}`: {e}")))?;
             headers.insert(name, value);
         }
+        let signed: &[u8] = body.as_deref().unwrap_or_default();
         self.auth
-            .apply(&mut headers, &method, &url, &body, &self.redactor)
+            .apply(&mut headers, &method, &url, signed, &self.redactor)
             .await?;
         tracing::debug!(%method, %path, "cluster request");
         let mut rb = self
             .http
             .request(reqwest_method(wire.method), url)
             .headers(headers);
-        if wire.body.is_some() {
-            rb = rb.body(body);
+        if let Some(b) = body {
+            rb = rb.body(b);
         }
         let resp = rb
             .send()

@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod bulk;
 pub mod client;
 pub mod config;
 pub mod error;

@@ -1,6 +1,7 @@
 //! The integration tests of `migrate-cluster`: one binary (one link on CI), one module per area.
 
 mod aws_chain;
+mod bulk;
 mod canary;
 mod common;
 mod sandbox;

@@ -53,6 +53,11 @@ impl Body {
         self.0.contains("<run time: ")
     }
 
+    /// Whether the whole body is one slot (a body not known before run time, such as NDJSON lines).
+    pub fn is_one_slot(&self) -> bool {
+        matches!(self.to_value(), Value::String(s) if placeholder(&s))
+    }
+
     /// The value to send: every slot replaced by its fill.
     pub fn fill(&self, fills: &Fills) -> Result<Value, FillError> {
         let mut v: Value =

@@ -84,6 +84,9 @@ impl Request {
                 self.target()
             )),
             (Some(_), true) => Err(format!("no body was sent to `{}`", self.target())),
+            // A body that is one slot as a whole stands for any body, JSON or not (the NDJSON
+            // lines of a `_bulk`).
+            (Some(b), false) if b.is_one_slot() => Ok(()),
             (Some(b), false) => {
                 let v: Value = serde_json::from_slice(got.body).map_err(|e| {
                     format!("the body sent to `{}` is not JSON: {e}", self.target())
@@ -172,5 +175,23 @@ mod tests {
         };
         assert_eq!(put.accepts(&sent(br#"{"a":[1],"b":1}"#), None), Ok(()));
         assert!(put.accepts(&sent(br#"{"a":[1],"b":2}"#), None).is_err());
+    }
+
+    #[test]
+    fn a_body_that_is_one_slot_accepts_ndjson_lines_but_not_no_body() {
+        let bulk = Request::new(Role::Act, Side::Destination, Method::Post)
+            .at("_bulk")
+            .body(Body::json(
+                &Slot::new("lines", "the batch's lines").placeholder(),
+            ));
+        let sent = |body| Received {
+            method: "POST",
+            path: "/_bulk",
+            query: "",
+            body,
+        };
+        let lines: &[u8] = b"{\"index\":{\"_index\":\"m\",\"_id\":\"1\"}}\n{}\n";
+        assert_eq!(bulk.accepts(&sent(lines), None), Ok(()));
+        assert!(bulk.accepts(&sent(b""), None).is_err());
     }
 }

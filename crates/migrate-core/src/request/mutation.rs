@@ -24,6 +24,8 @@ pub enum MutatingCall {
     Restore,
     /// `index.blocks.write: true|false` for the cutover.
     WriteBlock,
+    /// `_bulk` index actions: documents written by id (the copy strategy).
+    IndexDocuments,
 }
 
 impl MutatingCall {
@@ -55,6 +57,7 @@ impl MutatingCall {
             MutatingCall::DeleteSnapshot => "delete snapshot",
             MutatingCall::Restore => "restore snapshot",
             MutatingCall::WriteBlock => "write block",
+            MutatingCall::IndexDocuments => "index documents",
         }
     }
 }
