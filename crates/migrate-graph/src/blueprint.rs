@@ -93,6 +93,25 @@ impl IndexSpec {
 pub enum Strategy {
     Snapshot(SnapshotStrategy),
     Reindex(ReindexStrategy),
+    SnapshotReindex(SnapshotReindexStrategy),
+}
+
+/// The snapshot-reindex strategy: shards read from the repository's store, bulk-loaded.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SnapshotReindexStrategy {
+    /// Repository name on the source.
+    pub repository: String,
+    /// The store holding the repository (the store registry's typed value, with credentials).
+    pub store: Store,
+    /// An existing snapshot to read; `None` takes one snapshot per round.
+    pub snapshot: Option<String>,
+    /// Incremental rounds after the first full round and before the cutover.
+    pub incremental_rounds: u32,
+    /// Shards loaded at once per index.
+    pub shard_concurrency: u32,
+    /// Destination settings while data is copied, and what they become afterwards.
+    #[serde(skip_serializing_if = "CopySettings::is_default")]
+    pub copy_settings: CopySettings,
 }
 
 /// The snapshot → transfer → restore strategy.

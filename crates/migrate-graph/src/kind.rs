@@ -184,6 +184,21 @@ pub enum StepKind {
         batch_size: Option<u32>,
         requests_per_second: Option<f64>,
     },
+    /// Read one index's shards of a snapshot from the repository's store and bulk-load their live
+    /// documents into the destination index; per-shard checkpoints (segment, document) in the
+    /// step's handle. With `previous`, only the segments new since that snapshot are read.
+    SnapshotReindex {
+        #[serde(serialize_with = "store_fingerprint")]
+        store: Arc<Store>,
+        repository: String,
+        snapshot: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        previous: Option<String>,
+        source_index: String,
+        destination_index: String,
+        shard_concurrency: u32,
+        round: Round,
+    },
     /// The cutover gate: apply stops here until the plan says `cutover.approved: true`.
     Gate { approved: bool },
     /// Block writes on a source index before the final round.
@@ -221,6 +236,7 @@ impl StepKind {
             StepKind::WaitRecovery { .. } => "wait-recovery",
             StepKind::CreateIndex { .. } => "create-index",
             StepKind::Reindex { .. } => "reindex",
+            StepKind::SnapshotReindex { .. } => "snapshot-reindex",
             StepKind::Gate { .. } => "gate",
             StepKind::BlockWrites { .. } => "block-writes",
             StepKind::RestoreSettings { .. } => "restore-settings",
@@ -240,6 +256,11 @@ impl StepKind {
                 ..
             }
             | StepKind::Reindex {
+                source_index,
+                destination_index,
+                ..
+            }
+            | StepKind::SnapshotReindex {
                 source_index,
                 destination_index,
                 ..
@@ -289,7 +310,8 @@ impl StepKind {
             | StepKind::Restore { .. }
             | StepKind::OpenIndex { .. }
             | StepKind::WaitRecovery { .. }
-            | StepKind::Reindex { .. } => (false, true),
+            | StepKind::Reindex { .. }
+            | StepKind::SnapshotReindex { .. } => (false, true),
         }
     }
 }

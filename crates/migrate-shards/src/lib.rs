@@ -19,5 +19,6 @@ pub use error::{Result, ShardError};
 pub use fetch::FetchedShard;
 pub use incremental::new_segments;
 pub use migrate_lucene::{Document, Position};
+pub use migrate_repo::model::ShardSnapshot;
 pub use reader::{ShardDocuments, ShardReader};
 pub use snapshot::{ShardRef, SnapshotSource};

@@ -36,6 +36,7 @@ pub fn run(args: &ValidateArgs) -> ExitCode {
                 let strategy = match plan.strategy {
                     Strategy::Snapshot(_) => "snapshot",
                     Strategy::Reindex(_) => "reindex",
+                    Strategy::SnapshotReindex(_) => "snapshot_reindex",
                 };
                 let entries = plan.indexes.len();
                 let mut line = format!(

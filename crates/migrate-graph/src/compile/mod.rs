@@ -8,6 +8,7 @@
 
 mod reindex;
 mod snapshot;
+mod snapshot_reindex;
 mod tail;
 
 use std::collections::HashSet;
@@ -27,6 +28,7 @@ pub fn compile_blueprint(bp: &Blueprint) -> Result<StepGraph, CompileError> {
     let per_index = match &bp.strategy {
         Strategy::Snapshot(s) => 6 + 4 * s.incremental_rounds as usize + 6,
         Strategy::Reindex(r) => 2 + r.partitions.len().max(1) + r.incremental_passes as usize + 6,
+        Strategy::SnapshotReindex(s) => 4 + s.incremental_rounds as usize + 6,
     };
     let mut b = GraphBuilder::new(
         &bp.source.url,
@@ -41,6 +43,10 @@ pub fn compile_blueprint(bp: &Blueprint) -> Result<StepGraph, CompileError> {
         Strategy::Reindex(r) => {
             reindex::compile(&mut b, bp, r)?;
             "reindex"
+        }
+        Strategy::SnapshotReindex(s) => {
+            snapshot_reindex::compile(&mut b, bp, s)?;
+            "snapshot_reindex"
         }
     };
     let indexes = bp.indexes.iter().map(|i| i.source.clone()).collect();

@@ -19,6 +19,7 @@ pub mod repository;
 pub mod restore;
 pub mod slots;
 pub mod snapshot;
+pub mod snapshot_reindex;
 pub mod verify;
 
 pub use describe::describe;
@@ -121,6 +122,9 @@ pub fn requests(kind: &StepKind, secrets: &dyn Secrets) -> Vec<Request> {
             secrets,
         )
         .list(),
+        StepKind::SnapshotReindex {
+            destination_index, ..
+        } => vec![snapshot_reindex::bulk(destination_index)],
         StepKind::BlockWrites { index } => cutover::preview(index),
         StepKind::RestoreSettings {
             source_index,

@@ -43,6 +43,7 @@ fn plan(
                 r.update_field = None;
             }
         }
+        Strategy::SnapshotReindex(s) => s.incremental_rounds = rounds,
     }
     bp
 }

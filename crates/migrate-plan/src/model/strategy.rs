@@ -15,6 +15,7 @@ use super::cluster::Auth;
 pub enum Strategy {
     Snapshot(SnapshotStrategy),
     Reindex(ReindexStrategy),
+    SnapshotReindex(super::SnapshotReindexStrategy),
 }
 
 /// Snapshot → transfer → restore.

@@ -7,6 +7,7 @@ mod indexes;
 mod reindex;
 mod settings;
 mod snapshot;
+mod snapshot_reindex;
 
 use crate::diagnostic::PlanDiagnostic;
 use crate::model::*;
@@ -18,6 +19,7 @@ use indexes::indexes;
 use reindex::reindex;
 use settings::settings;
 use snapshot::snapshot;
+use snapshot_reindex::snapshot_reindex;
 
 /// The conversion context: the document (for spans) and the findings so far.
 pub(crate) struct Cx<'d> {
@@ -143,6 +145,10 @@ pub(crate) fn build(w: &PlanWire, cx: &mut Cx<'_>) -> Option<Plan> {
         }
         StrategyWire::Reindex(x) => {
             reindex(x, &w.source, &r.k("strategy").k("reindex"), cx).map(Strategy::Reindex)
+        }
+        StrategyWire::SnapshotReindex(x) => {
+            snapshot_reindex(x, &r.k("strategy").k("snapshot_reindex"), cx)
+                .map(Strategy::SnapshotReindex)
         }
     };
     let cutover = w

@@ -9,7 +9,7 @@ use serde_json::Value;
 use super::cluster::AuthWire;
 use migrate_core::Store;
 
-/// The strategy: exactly one of `snapshot` or `reindex`.
+/// The strategy: exactly one of `snapshot`, `reindex` or `snapshot_reindex`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 #[schemars(rename = "Strategy")]
@@ -19,6 +19,8 @@ pub enum StrategyWire {
     Snapshot(SnapshotWire),
     /// Create each destination index, then let the destination pull documents with remote `_reindex`; incremental passes on an update-time field, then a final pass at cutover.
     Reindex(ReindexWire),
+    /// Read the documents of a snapshot's Lucene files (a snapshot the plan takes each round, or an existing one) and bulk-load them into destination indexes created from the source's settings and mappings: any source version to any destination version or vendor; shards are the unit of parallelism and of checkpoints.
+    SnapshotReindex(super::SnapshotReindexWire),
 }
 
 /// The snapshot → transfer → restore strategy.

@@ -10,6 +10,7 @@ mod reindex;
 mod repository;
 mod restore;
 mod snapshot;
+mod snapshot_reindex;
 mod transfer;
 mod verify;
 
@@ -68,6 +69,7 @@ pub(crate) async fn run(cx: &Cx<'_>, ctx: &mut StepCtx) -> Result<Outcome, StepE
             create_index::run(cx, source_index, destination_index, copy).await
         }
         StepKind::Reindex { .. } => reindex::run(cx, ctx).await,
+        StepKind::SnapshotReindex { .. } => snapshot_reindex::run(cx, ctx).await,
         StepKind::Gate { approved } => Ok(cutover::gate(*approved)),
         StepKind::BlockWrites { index } => cutover::block_writes(cx, ctx, index).await,
         StepKind::RestoreSettings {
