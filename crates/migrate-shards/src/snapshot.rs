@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use migrate_repo::model::{
-    ChecksumBlob, IndexMetadata, RepositoryData, ShardSnapshot, SnapshotEntry,
+    BlobKind, ChecksumBlob, Document, IndexMetadata, RepositoryData, ShardSnapshot, SnapshotEntry,
 };
 use migrate_store::repository::{paths, read_repository};
 use object_store::path::Path;
@@ -149,11 +149,40 @@ impl SnapshotSource {
         })
     }
 
-    /// The shards of `index` in the snapshot (from `index.number_of_shards` of its metadata).
+    /// The shards of `index` in the snapshot (from `index.number_of_shards` of its metadata; only
+    /// the settings are read, so mappings in any shape a writer gave them do not matter).
     pub async fn shards(&self, index: &str) -> Result<Vec<ShardRef>> {
-        let metadata = self.index_metadata(index).await?;
         let index_id = self.index_id(index)?.to_owned();
-        let Some(count) = metadata.number_of_shards() else {
+        let blob_id = self
+            .data
+            .index_metadata_blob_id(&self.snapshot, &index_id)
+            .unwrap_or_default()
+            .to_owned();
+        let key = paths::index_metadata(&index_id, &blob_id);
+        let bytes = self.get(index, None, &key).await?;
+        let document = Document::read(BlobKind::IndexMetadata, &key, &bytes).map_err(|e| {
+            ShardError::Metadata {
+                index: index.to_owned(),
+                shard: None,
+                key: key.clone(),
+                detail: e.to_string(),
+            }
+        })?;
+        let settings = document
+            .value
+            .as_object()
+            .and_then(|o| o.iter().next())
+            .and_then(|(_, meta)| meta.as_object()?.get("settings")?.as_object());
+        let count = settings.and_then(|s| {
+            let value = s
+                .get("index.number_of_shards")
+                .or_else(|| s.get("index")?.as_object()?.get("number_of_shards"))?;
+            value
+                .as_str()
+                .and_then(|t| t.parse::<u32>().ok())
+                .or_else(|| value.as_i64().and_then(|n| u32::try_from(n).ok()))
+        });
+        let Some(count) = count else {
             return Err(ShardError::Metadata {
                 index: index.to_owned(),
                 shard: None,

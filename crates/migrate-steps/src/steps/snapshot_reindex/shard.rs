@@ -210,6 +210,16 @@ fn bulk_doc(
             retryable: false,
         });
     }
+    // A stored `_source` may be pretty-printed; NDJSON needs it on one line. In valid JSON a raw
+    // line break can only be whitespace between tokens, so blanking it changes nothing else.
+    let source = if source.iter().any(|b| matches!(b, b'\n' | b'\r')) {
+        source
+            .into_iter()
+            .map(|b| if matches!(b, b'\n' | b'\r') { b' ' } else { b })
+            .collect()
+    } else {
+        source
+    };
     Ok((
         BulkDoc {
             index: destination.to_owned(),
@@ -222,4 +232,61 @@ fn bulk_doc(
         },
         doc.position,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pretty_printed_source_goes_on_one_line_with_its_strings_unchanged() {
+        let shard = ShardRef {
+            index: "i".into(),
+            index_id: "x".into(),
+            shard: 0,
+        };
+        let doc = Document {
+            id: "1".into(),
+            doc_type: None,
+            routing: Some("r".into()),
+            source: Some(b"{\r\n  \"a\": \"x\\ny\",\n  \"b\": 1\n}".to_vec()),
+            position: Position {
+                segment: "_0".into(),
+                doc: 3,
+            },
+        };
+        let (bulk, position) = bulk_doc(&shard, "d", &None, doc).ok().unwrap();
+        assert_eq!(&bulk.source[..], b"{    \"a\": \"x\\ny\",   \"b\": 1 }");
+        let parsed: serde_json::Value = serde_json::from_slice(&bulk.source).unwrap();
+        assert_eq!(parsed["a"], "x\ny");
+        assert_eq!((bulk.routing.as_deref(), position.doc), (Some("r"), 3));
+    }
+
+    #[test]
+    fn a_source_that_is_not_json_text_is_refused_naming_the_document() {
+        let shard = ShardRef {
+            index: "i".into(),
+            index_id: "x".into(),
+            shard: 2,
+        };
+        let doc = Document {
+            id: "7".into(),
+            doc_type: None,
+            routing: None,
+            source: Some(b":)\n\x05smile".to_vec()),
+            position: Position {
+                segment: "_1".into(),
+                doc: 0,
+            },
+        };
+        let Err(f) = bulk_doc(&shard, "d", &None, doc) else {
+            panic!("a SMILE source was accepted");
+        };
+        assert!(!f.retryable);
+        assert!(
+            f.message.starts_with("index `i` shard 2: the `_source` of document `7`"),
+            "{}",
+            f.message
+        );
+    }
 }
