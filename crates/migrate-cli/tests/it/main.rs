@@ -10,6 +10,7 @@ mod remote_state;
 mod repo_ls;
 mod request_equality;
 mod runbooks;
+mod snapshot_reindex;
 mod store_credentials;
 mod support;
 mod validate;
