@@ -94,6 +94,7 @@ pub enum Strategy {
     Snapshot(SnapshotStrategy),
     Reindex(ReindexStrategy),
     Copy(CopyStrategy),
+    SnapshotReindex(SnapshotReindexStrategy),
 }
 
 /// The create-index → client-side copy strategy (migrate reads the source and writes `_bulk`).
@@ -114,6 +115,24 @@ pub struct CopyStrategy {
     pub update_field: Option<String>,
     /// Incremental passes before the cutover (only with an `update_field`).
     pub incremental_passes: u32,
+    /// Destination settings while data is copied, and what they become afterwards.
+    #[serde(skip_serializing_if = "CopySettings::is_default")]
+    pub copy_settings: CopySettings,
+}
+
+/// The snapshot-reindex strategy: shards read from the repository's store, bulk-loaded.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SnapshotReindexStrategy {
+    /// Repository name on the source.
+    pub repository: String,
+    /// The store holding the repository (the store registry's typed value, with credentials).
+    pub store: Store,
+    /// An existing snapshot to read; `None` takes one snapshot per round.
+    pub snapshot: Option<String>,
+    /// Incremental rounds after the first full round and before the cutover.
+    pub incremental_rounds: u32,
+    /// Shards loaded at once per index.
+    pub shard_concurrency: u32,
     /// Destination settings while data is copied, and what they become afterwards.
     #[serde(skip_serializing_if = "CopySettings::is_default")]
     pub copy_settings: CopySettings,

@@ -11,7 +11,7 @@ use migrate_plan::Plan;
 
 use crate::blueprint::{
     AfterCopy, Auth, Blueprint, Cluster, CopySettings, CopyStrategy, Cutover, IndexSpec, Partition,
-    ReindexStrategy, SnapshotStrategy, Strategy, Verify, canonical,
+    ReindexStrategy, SnapshotReindexStrategy, SnapshotStrategy, Strategy, Verify, canonical,
 };
 use crate::compile::compile_blueprint;
 use crate::error::CompileError;
@@ -55,6 +55,9 @@ impl Blueprint {
                 plan::Strategy::Snapshot(s) => Strategy::Snapshot(snapshot(s)),
                 plan::Strategy::Reindex(r) => Strategy::Reindex(reindex(r)),
                 plan::Strategy::Copy(c) => Strategy::Copy(copy(c)),
+                plan::Strategy::SnapshotReindex(s) => {
+                    Strategy::SnapshotReindex(snapshot_reindex(s))
+                }
             },
             cutover: Cutover {
                 approved,
@@ -111,6 +114,25 @@ fn snapshot(s: &plan::SnapshotStrategy) -> SnapshotStrategy {
             .iter()
             .map(|(k, v)| (k.clone(), canonical(v)))
             .collect(),
+        copy_settings: copy_settings(copy),
+    }
+}
+
+fn snapshot_reindex(s: &plan::SnapshotReindexStrategy) -> SnapshotReindexStrategy {
+    let plan::SnapshotReindexStrategy {
+        repository,
+        store,
+        snapshot,
+        incremental_rounds,
+        shard_concurrency,
+        copy_settings: copy,
+    } = s;
+    SnapshotReindexStrategy {
+        repository: repository.clone(),
+        store: store.clone(),
+        snapshot: snapshot.clone(),
+        incremental_rounds: *incremental_rounds,
+        shard_concurrency: *shard_concurrency,
         copy_settings: copy_settings(copy),
     }
 }

@@ -210,6 +210,21 @@ pub enum StepKind {
         /// The dead-letter file, relative to the state directory (`dead-letters/<plan>/…`).
         dead_letters: String,
     },
+    /// Read one index's shards of a snapshot from the repository's store and bulk-load their live
+    /// documents into the destination index; per-shard checkpoints (segment, document) in the
+    /// step's handle. With `previous`, only the segments new since that snapshot are read.
+    SnapshotReindex {
+        #[serde(serialize_with = "store_fingerprint")]
+        store: Arc<Store>,
+        repository: String,
+        snapshot: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        previous: Option<String>,
+        source_index: String,
+        destination_index: String,
+        shard_concurrency: u32,
+        round: Round,
+    },
     /// The cutover gate: apply stops here until the plan says `cutover.approved: true`.
     Gate { approved: bool },
     /// Block writes on a source index before the final round.
@@ -248,6 +263,7 @@ impl StepKind {
             StepKind::CreateIndex { .. } => "create-index",
             StepKind::Reindex { .. } => "reindex",
             StepKind::Copy { .. } => "copy",
+            StepKind::SnapshotReindex { .. } => "snapshot-reindex",
             StepKind::Gate { .. } => "gate",
             StepKind::BlockWrites { .. } => "block-writes",
             StepKind::RestoreSettings { .. } => "restore-settings",
@@ -272,6 +288,11 @@ impl StepKind {
                 ..
             }
             | StepKind::Copy {
+                source_index,
+                destination_index,
+                ..
+            }
+            | StepKind::SnapshotReindex {
                 source_index,
                 destination_index,
                 ..
@@ -322,7 +343,8 @@ impl StepKind {
             | StepKind::Restore { .. }
             | StepKind::OpenIndex { .. }
             | StepKind::WaitRecovery { .. }
-            | StepKind::Reindex { .. } => (false, true),
+            | StepKind::Reindex { .. }
+            | StepKind::SnapshotReindex { .. } => (false, true),
         }
     }
 }

@@ -114,6 +114,15 @@ impl Env {
                 }
             }
         }
+        if let Strategy::SnapshotReindex(s) = &bp.strategy {
+            if s.snapshot.is_none() {
+                declared.insert(MutatingCall::PutRepository);
+                declared.insert(MutatingCall::CreateSnapshot);
+            }
+            for (field, r) in s.store.secrets() {
+                secrets.resolve(r, &format!("store setting `{field}`"))?;
+            }
+        }
         if let Strategy::Reindex(r) = &bp.strategy
             && let Some(a) = &r.remote_auth
         {

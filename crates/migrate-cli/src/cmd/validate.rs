@@ -37,6 +37,7 @@ pub fn run(args: &ValidateArgs) -> ExitCode {
                     Strategy::Snapshot(_) => "snapshot",
                     Strategy::Reindex(_) => "reindex",
                     Strategy::Copy(_) => "copy",
+                    Strategy::SnapshotReindex(_) => "snapshot_reindex",
                 };
                 let entries = plan.indexes.len();
                 let mut line = format!(

@@ -15,6 +15,7 @@ mod request_equality;
 mod resume;
 mod runbooks;
 mod runtime_output;
+mod snapshot_reindex;
 mod store_credentials;
 mod support;
 mod validate;

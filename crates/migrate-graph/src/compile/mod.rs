@@ -1,6 +1,6 @@
 //! The compiler: a [`Blueprint`] becomes a [`StepGraph`].
 //!
-//! Each strategy lays out its own copy steps (`snapshot`, `reindex`); the cutover, finalize and verify
+//! Each strategy lays out its own copy steps (`snapshot`, `reindex`, `copy`, `snapshot_reindex`); the cutover, finalize and verify
 //! tail is shared (`tail`). Steps are added phase by phase, plan-wide steps before per-index ones and
 //! indexes in plan order, so the graph's insertion order is both topological and easy to read. Edges
 //! are real dependencies only: one index's steps never wait for another index's, except where a
@@ -9,6 +9,7 @@
 mod copy;
 mod reindex;
 mod snapshot;
+mod snapshot_reindex;
 mod tail;
 
 use std::collections::HashSet;
@@ -29,6 +30,7 @@ pub fn compile_blueprint(bp: &Blueprint) -> Result<StepGraph, CompileError> {
         Strategy::Snapshot(s) => 6 + 4 * s.incremental_rounds as usize + 6,
         Strategy::Reindex(r) => 2 + r.partitions.len().max(1) + r.incremental_passes as usize + 6,
         Strategy::Copy(c) => 2 + c.incremental_passes as usize + 8,
+        Strategy::SnapshotReindex(s) => 4 + s.incremental_rounds as usize + 6,
     };
     let mut b = GraphBuilder::new(
         &bp.source.url,
@@ -47,6 +49,10 @@ pub fn compile_blueprint(bp: &Blueprint) -> Result<StepGraph, CompileError> {
         Strategy::Copy(c) => {
             copy::compile(&mut b, bp, c)?;
             "copy"
+        }
+        Strategy::SnapshotReindex(s) => {
+            snapshot_reindex::compile(&mut b, bp, s)?;
+            "snapshot_reindex"
         }
     };
     let indexes = bp.indexes.iter().map(|i| i.source.clone()).collect();

@@ -58,6 +58,7 @@ pub(super) fn finish(
         Strategy::Snapshot(s) => s.copy_settings.after.clone(),
         Strategy::Reindex(r) => r.copy_settings.after.clone(),
         Strategy::Copy(c) => c.copy_settings.after.clone(),
+        Strategy::SnapshotReindex(s) => s.copy_settings.after.clone(),
     };
     for (spec, &after) in bp.indexes.iter().zip(last) {
         let kind = StepKind::RestoreSettings {

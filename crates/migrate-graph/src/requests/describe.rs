@@ -162,6 +162,23 @@ pub fn describe(kind: &StepKind) -> String {
         StepKind::Gate { approved: false } => {
             "cutover gate: apply stops here until the plan sets cutover.approved: true".into()
         }
+        StepKind::SnapshotReindex {
+            repository,
+            snapshot,
+            previous,
+            source_index,
+            destination_index,
+            shard_concurrency,
+            ..
+        } => {
+            let which = match previous {
+                Some(p) => format!("the segments new since `{p}`"),
+                None => "every live document".to_owned(),
+            };
+            format!(
+                "load {which} of `{source_index}` in snapshot `{snapshot}` (repository `{repository}`, read from its store) into `{destination_index}`, {shard_concurrency} shards at a time"
+            )
+        }
         StepKind::BlockWrites { index } => format!("block writes on source index `{index}`"),
         StepKind::RestoreSettings {
             destination_index,

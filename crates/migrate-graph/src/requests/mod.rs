@@ -21,6 +21,7 @@ pub mod restore;
 pub mod scan;
 pub mod slots;
 pub mod snapshot;
+pub mod snapshot_reindex;
 pub mod verify;
 
 pub use describe::describe;
@@ -138,6 +139,9 @@ pub fn requests(kind: &StepKind, secrets: &dyn Secrets) -> Vec<Request> {
             budget.batch_size,
         )
         .list(),
+        StepKind::SnapshotReindex {
+            destination_index, ..
+        } => vec![snapshot_reindex::bulk(destination_index)],
         StepKind::BlockWrites { index } => cutover::preview(index),
         StepKind::RestoreSettings {
             source_index,

@@ -31,6 +31,13 @@ fn reindex_plan(plan: &Value) -> bool {
     plan["strategy"].get("reindex").is_some()
 }
 
+/// A snapshot-reindex plan reading an existing snapshot takes none of its own.
+fn existing_snapshot_plan(plan: &Value) -> bool {
+    plan["strategy"]
+        .get("snapshot_reindex")
+        .is_some_and(|s| s.get("snapshot").is_some())
+}
+
 /// Without `remote_auth`, remote reindex sends the source's own credentials.
 fn source_auth_not_the_remotes(plan: &Value) -> bool {
     plan["strategy"]
@@ -86,6 +93,11 @@ const NOT_COMPILED: &[NotCompiled] = &[
         when: reindex_plan,
         why: "it names a snapshot plan's snapshots; no reindex step depends on it (the state is \
               kept per plan name, outside the graph)",
+    },
+    NotCompiled {
+        field: "/name",
+        when: existing_snapshot_plan,
+        why: "it names the snapshots a plan takes; one reading an existing snapshot takes none",
     },
 ];
 

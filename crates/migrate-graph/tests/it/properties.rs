@@ -49,6 +49,7 @@ fn plan(
                 c.update_field = None;
             }
         }
+        Strategy::SnapshotReindex(s) => s.incremental_rounds = rounds,
     }
     bp
 }

@@ -3,6 +3,7 @@
 
 mod cluster;
 mod indexes;
+mod snapshot_reindex;
 mod strategy;
 mod tail;
 
@@ -11,6 +12,7 @@ pub use indexes::IndexSelector;
 pub(crate) use indexes::is_pattern;
 pub use migrate_core::store::{Setting, Store};
 pub use migrate_core::{Flavor, InlineSecret, Release, SecretRef};
+pub use snapshot_reindex::SnapshotReindexStrategy;
 pub use strategy::{
     AfterCopy, ClientCopyStrategy, CopySettings, Partition, ReindexStrategy, SnapshotStrategy,
     Strategy,

@@ -16,6 +16,7 @@ pub enum Strategy {
     Snapshot(SnapshotStrategy),
     Reindex(ReindexStrategy),
     Copy(ClientCopyStrategy),
+    SnapshotReindex(super::SnapshotReindexStrategy),
 }
 
 /// Read by migrate from the source, written by migrate to the destination with `_bulk`.

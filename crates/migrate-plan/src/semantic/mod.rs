@@ -9,6 +9,7 @@ mod passes;
 mod reindex;
 mod settings;
 mod snapshot;
+mod snapshot_reindex;
 
 use crate::diagnostic::PlanDiagnostic;
 use crate::model::*;
@@ -21,6 +22,7 @@ use indexes::indexes;
 use reindex::reindex;
 use settings::settings;
 use snapshot::snapshot;
+use snapshot_reindex::snapshot_reindex;
 
 /// The conversion context: the document (for spans) and the findings so far.
 pub(crate) struct Cx<'d> {
@@ -148,6 +150,10 @@ pub(crate) fn build(w: &PlanWire, cx: &mut Cx<'_>) -> Option<Plan> {
             reindex(x, &w.source, &r.k("strategy").k("reindex"), cx).map(Strategy::Reindex)
         }
         StrategyWire::Copy(c) => copy(c, &r.k("strategy").k("copy"), cx).map(Strategy::Copy),
+        StrategyWire::SnapshotReindex(x) => {
+            snapshot_reindex(x, &r.k("strategy").k("snapshot_reindex"), cx)
+                .map(Strategy::SnapshotReindex)
+        }
     };
     let cutover = w
         .cutover

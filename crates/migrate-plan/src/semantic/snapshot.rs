@@ -35,7 +35,7 @@ pub(super) fn snapshot(w: &SnapshotWire, p: &Path, cx: &mut Cx<'_>) -> Option<Sn
     })
 }
 
-fn repository_name(name: &str, p: &Path, cx: &mut Cx<'_>) {
+pub(super) fn repository_name(name: &str, p: &Path, cx: &mut Cx<'_>) {
     let span = cx.value(p);
     if name.is_empty()
         || name
@@ -63,7 +63,7 @@ fn repository_name(name: &str, p: &Path, cx: &mut Cx<'_>) {
 
 /// A store is checked by its kind (`migrate_core::store`): findings become diagnostics at the
 /// field they name, and every secret is checked like any other.
-fn store(w: &Store, p: &Path, cx: &mut Cx<'_>) -> Option<Store> {
+pub(super) fn store(w: &Store, p: &Path, cx: &mut Cx<'_>) -> Option<Store> {
     let kp = p.k(w.repository_type());
     let mut ok = true;
     for f in w.checks() {

@@ -4,6 +4,7 @@
 
 mod cluster;
 mod indexes;
+mod snapshot_reindex;
 mod strategy;
 mod tail;
 
@@ -16,6 +17,7 @@ pub use indexes::{IndexDetailWire, IndexEntryWire};
 pub use migrate_core::store::{
     AzureStore, CosStore, FsStore, GcsStore, OssStore, S3Credentials, S3Store, Store,
 };
+pub use snapshot_reindex::SnapshotReindexWire;
 pub use strategy::{
     AfterCopyWire, CopySettingsWire, CopyWire, PartitionByWire, PartitionWire, ReindexWire,
     SnapshotWire, StrategyWire,

@@ -9,7 +9,7 @@ use serde_json::Value;
 use super::cluster::AuthWire;
 use migrate_core::Store;
 
-/// The strategy: exactly one of `snapshot`, `reindex` or `copy`.
+/// The strategy: exactly one of `snapshot`, `reindex`, `copy` or `snapshot_reindex`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 #[schemars(rename = "Strategy")]
@@ -21,6 +21,8 @@ pub enum StrategyWire {
     Reindex(ReindexWire),
     /// Read the source with point-in-time + `search_after` (or sliced scroll on older versions) and write the destination with `_bulk` by id, from this machine: works between any two versions, at an adaptive rate within a ceiling; incremental passes on an update-time field, then a final pass at cutover.
     Copy(CopyWire),
+    /// Read the documents of a snapshot's Lucene files (a snapshot the plan takes each round, or an existing one) and bulk-load them into destination indexes created from the source's settings and mappings: any source version to any destination version or vendor; shards are the unit of parallelism and of checkpoints.
+    SnapshotReindex(super::SnapshotReindexWire),
 }
 
 /// The client-side copy strategy.

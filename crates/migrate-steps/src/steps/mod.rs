@@ -11,6 +11,7 @@ mod reindex;
 mod repository;
 mod restore;
 mod snapshot;
+mod snapshot_reindex;
 mod transfer;
 mod verify;
 
@@ -81,6 +82,7 @@ pub(crate) async fn run(cx: &Cx<'_>, ctx: &mut StepCtx) -> Result<Outcome, StepE
         }
         StepKind::Reindex { .. } => reindex::run(cx, ctx).await,
         StepKind::Copy { .. } => copy::run(cx, ctx).await,
+        StepKind::SnapshotReindex { .. } => snapshot_reindex::run(cx, ctx).await,
         StepKind::Gate { approved } => Ok(cutover::gate(*approved)),
         StepKind::BlockWrites { index } => cutover::block_writes(cx, ctx, index).await,
         StepKind::RestoreSettings {
