@@ -14,3 +14,18 @@ pub fn write_json(out: &mut Vec<u8>, v: &Value) {
     // Writing into a Vec cannot fail.
     let _ = serde_json::to_writer(&mut *out, v);
 }
+
+/// A field given as one string or as an array of strings: `one` reads the string (some APIs split
+/// it at commas); an array gives its strings as they are, skipping other elements; anything else
+/// gives nothing.
+pub fn string_or_list(v: Option<&Value>, one: impl FnOnce(&str) -> Vec<String>) -> Vec<String> {
+    match v {
+        Some(Value::String(s)) => one(s),
+        Some(Value::Array(a)) => a
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_string)
+            .collect(),
+        _ => vec![],
+    }
+}

@@ -153,6 +153,24 @@ impl RouteTable {
         });
     }
 
+    /// Adds the routes of one API: every pattern with every method, pattern by pattern.
+    pub fn api<F, Fut>(
+        &mut self,
+        api: &'static str,
+        methods: &[Method],
+        patterns: &[&'static str],
+        f: F,
+    ) where
+        F: Fn(Ctx) -> Fut + Clone + Send + Sync + 'static,
+        Fut: Future<Output = ApiResult<Reply>> + Send + 'static,
+    {
+        for pattern in patterns {
+            for method in methods {
+                self.route(method.clone(), pattern, api, f.clone());
+            }
+        }
+    }
+
     /// Every route (for the spec-conformance test).
     pub fn routes(&self) -> impl Iterator<Item = (&Method, &'static str, &'static str)> {
         self.routes.iter().map(|r| (&r.method, r.pattern, r.api))

@@ -51,12 +51,4 @@ pub enum CopyError {
     /// Reading, locking or writing failed (a newer format is [`StateError::TooNew`]).
     #[error(transparent)]
     State(#[from] StateError),
-    #[error(
-        "`{path}` is the state file of plan `{file_plan}`, not of plan `{plan}`; name `{plan}.state.json` or its directory"
-    )]
-    OtherPlansFile {
-        path: String,
-        file_plan: String,
-        plan: String,
-    },
 }

@@ -5,14 +5,13 @@
 
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use migrate_store::{AzureCredentials, AzureSpec, Secret, SecretSource, StoreSpec};
 use sha2::{Digest, Sha256};
 
-use crate::process::{ServerError, free_ports, locate};
+use crate::process::{ServerError, created, free_ports, locate, wait_for_http};
 
 /// The environment variable naming the `azurite-blob` binary.
 pub const AZURITE_BIN_ENV: &str = "MIGRATE_AZURITE_BIN";
@@ -76,30 +75,16 @@ impl Azurite {
     }
 
     async fn wait_ready(&mut self) -> Result<(), String> {
-        let started = Instant::now();
-        let mut delay = Duration::from_millis(50);
-        loop {
-            if let Ok(Some(status)) = self.child.try_wait() {
-                return Err(format!(
-                    "azurite exited with {status}; log:\n{}",
-                    self.log()
-                ));
-            }
-            // Any HTTP answer (an unsigned listing is refused) means it listens.
-            let url = format!("{}?comp=list", self.endpoint);
-            if reqwest::get(&url).await.is_ok() {
-                return Ok(());
-            }
-            if started.elapsed() > Duration::from_secs(60) {
-                return Err(format!("no answer within 60 s; log:\n{}", self.log()));
-            }
-            tokio::time::sleep(delay).await;
-            delay = (delay * 2).min(Duration::from_millis(500));
-        }
-    }
-
-    fn log(&self) -> String {
-        std::fs::read_to_string(self.dir.path().join("azurite.log")).unwrap_or_default()
+        // Any HTTP answer (an unsigned listing is refused) means it listens.
+        let url = format!("{}?comp=list", self.endpoint);
+        let log = self.dir.path().join("azurite.log");
+        wait_for_http(
+            &mut self.child,
+            &url,
+            |_| true,
+            || std::fs::read_to_string(&log).unwrap_or_default(),
+        )
+        .await
     }
 
     /// The blob endpoint, `http://127.0.0.1:<port>/devstoreaccount1`.
@@ -140,12 +125,8 @@ impl Azurite {
             .await
             .map_err(|e| fail(e.to_string()))?;
         let status = response.status();
-        if status.is_success() || status == reqwest::StatusCode::CONFLICT {
-            Ok(())
-        } else {
-            let body = response.text().await.unwrap_or_default();
-            Err(fail(format!("HTTP {status}: {body}")))
-        }
+        let body = response.text().await.unwrap_or_default();
+        created(container, status, &body)
     }
 
     /// A spec for `container`/`base_path` with the account key.

@@ -14,11 +14,10 @@
 
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
 
 use migrate_store::{GcsSpec, Secret, SecretSource, StoreSpec};
 
-use crate::process::{ServerError, free_ports, locate, repo_root};
+use crate::process::{ServerError, created, free_ports, locate, repo_root, wait_for_http};
 
 /// The environment variable naming the `fake-gcs-server` binary.
 pub const FAKE_GCS_BIN_ENV: &str = "MIGRATE_FAKE_GCS_BIN";
@@ -112,29 +111,15 @@ impl FakeGcs {
     }
 
     async fn wait_ready(&mut self) -> Result<(), String> {
-        let started = Instant::now();
-        let mut delay = Duration::from_millis(50);
-        loop {
-            if let Ok(Some(status)) = self.child.try_wait() {
-                return Err(format!("exited with {status}; log:\n{}", self.log()));
-            }
-            let url = format!("{}/storage/v1/b?project=test", self.endpoint);
-            if reqwest::get(&url)
-                .await
-                .is_ok_and(|r| r.status().is_success())
-            {
-                return Ok(());
-            }
-            if started.elapsed() > Duration::from_secs(60) {
-                return Err(format!("no answer within 60 s; log:\n{}", self.log()));
-            }
-            tokio::time::sleep(delay).await;
-            delay = (delay * 2).min(Duration::from_millis(500));
-        }
-    }
-
-    fn log(&self) -> String {
-        std::fs::read_to_string(self.dir.path().join("fake-gcs.log")).unwrap_or_default()
+        let url = format!("{}/storage/v1/b?project=test", self.endpoint);
+        let log = self.dir.path().join("fake-gcs.log");
+        wait_for_http(
+            &mut self.child,
+            &url,
+            |r| r.status().is_success(),
+            || std::fs::read_to_string(&log).unwrap_or_default(),
+        )
+        .await
     }
 
     /// The endpoint, `http://127.0.0.1:<port>`.
@@ -166,15 +151,7 @@ impl FakeGcs {
                 bucket: bucket.to_owned(),
                 reason: e.to_string(),
             })?;
-        let status = response.status();
-        if status.is_success() || status == reqwest::StatusCode::CONFLICT {
-            Ok(())
-        } else {
-            Err(ServerError::Bucket {
-                bucket: bucket.to_owned(),
-                reason: format!("HTTP {status}"),
-            })
-        }
+        created(bucket, response.status(), "")
     }
 
     /// A spec for `bucket`/`base_path` on this server.

@@ -140,6 +140,52 @@ pub fn free_ports<const N: usize>(grpc: bool) -> Result<[u16; N], String> {
     ports.try_into().map_err(|_| "no free ports".to_owned())
 }
 
+/// Polls an emulator until `ready` accepts its answer to a GET of `url`, it exits, or 60 s pass,
+/// backing off from 50 ms to 500 ms; an error carries `log()`, the emulator's log.
+pub(crate) async fn wait_for_http(
+    child: &mut std::process::Child,
+    url: &str,
+    ready: impl Fn(&reqwest::Response) -> bool,
+    log: impl Fn() -> String,
+) -> Result<(), String> {
+    let started = std::time::Instant::now();
+    let mut delay = std::time::Duration::from_millis(50);
+    loop {
+        if let Ok(Some(status)) = child.try_wait() {
+            return Err(format!("exited with {status}; log:\n{}", log()));
+        }
+        if reqwest::get(url).await.is_ok_and(|r| ready(&r)) {
+            return Ok(());
+        }
+        if started.elapsed() > std::time::Duration::from_secs(60) {
+            return Err(format!("no answer within 60 s; log:\n{}", log()));
+        }
+        tokio::time::sleep(delay).await;
+        delay = (delay * 2).min(std::time::Duration::from_millis(500));
+    }
+}
+
+/// The outcome of an idempotent bucket (or container) creation that answered `status`: created
+/// and already there are both fine.
+pub(crate) fn created(
+    bucket: &str,
+    status: reqwest::StatusCode,
+    body: &str,
+) -> Result<(), ServerError> {
+    if status.is_success() || status == reqwest::StatusCode::CONFLICT {
+        return Ok(());
+    }
+    let reason = if body.is_empty() {
+        format!("HTTP {status}")
+    } else {
+        format!("HTTP {status}: {body}")
+    };
+    Err(ServerError::Bucket {
+        bucket: bucket.to_owned(),
+        reason,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -17,7 +17,7 @@ use aws_sigv4::sign::v4;
 use aws_smithy_runtime_api::client::identity::Identity as AwsIdentity;
 use migrate_store::{BucketSpec, Credentials, Secret, SecretSource, StoreSpec};
 
-use crate::process::{ServerError, free_ports, locate, unique_token};
+use crate::process::{ServerError, created, free_ports, locate, unique_token};
 
 /// The environment variable naming the `weed` binary.
 pub const WEED_BIN_ENV: &str = "MIGRATE_WEED_BIN";
@@ -256,14 +256,7 @@ impl S3Server {
                 bucket: bucket.to_owned(),
                 reason,
             })?;
-        if status.is_success() || status == reqwest::StatusCode::CONFLICT {
-            Ok(())
-        } else {
-            Err(ServerError::Bucket {
-                bucket: bucket.to_owned(),
-                reason: format!("HTTP {status}"),
-            })
-        }
+        created(bucket, status, "")
     }
 
     /// The S3 endpoint, `http://127.0.0.1:<port>`.

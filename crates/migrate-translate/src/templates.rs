@@ -49,11 +49,7 @@ pub(crate) fn legacy(cx: &mut Cx, input: &Value, base: &Ptr) -> Value {
     }
     let mut needs = Needs::default();
     if let Some(m) = obj.get("mappings") {
-        let mapped = match mapping::translate(cx, m, &base.key("mappings"), false, &mut needs) {
-            Mapped::One(v) => v,
-            Mapped::PerType(types) => Value::Object(types.into_iter().collect()),
-        };
-        out.insert("mappings".into(), mapped);
+        out.insert("mappings".into(), mappings_of(cx, m, base, &mut needs));
     }
     let s = settings_of(cx, obj, base, needs.knn);
     if s.as_object().is_some_and(|m| !m.is_empty()) || obj.contains_key("settings") {
@@ -66,6 +62,14 @@ pub(crate) fn legacy(cx: &mut Cx, input: &Value, base: &Ptr) -> Value {
         );
     }
     Value::Object(out)
+}
+
+/// A template's mappings, translated (per-type mappings stay keyed by type).
+fn mappings_of(cx: &mut Cx, m: &Value, base: &Ptr, needs: &mut Needs) -> Value {
+    match mapping::translate(cx, m, &base.key("mappings"), false, needs) {
+        Mapped::One(v) => v,
+        Mapped::PerType(types) => Value::Object(types.into_iter().collect()),
+    }
 }
 
 /// A template's settings (or none, pointing at the template), translated for templates.
@@ -90,11 +94,7 @@ fn block(cx: &mut Cx, t: &Value, base: &Ptr) -> Value {
     let mut out = obj.clone();
     let mut needs = Needs::default();
     if let Some(m) = obj.get("mappings") {
-        let mapped = match mapping::translate(cx, m, &base.key("mappings"), false, &mut needs) {
-            Mapped::One(v) => v,
-            Mapped::PerType(types) => Value::Object(types.into_iter().collect()),
-        };
-        out.insert("mappings".into(), mapped);
+        out.insert("mappings".into(), mappings_of(cx, m, base, &mut needs));
     }
     if obj.contains_key("settings") || needs.knn {
         out.insert("settings".into(), settings_of(cx, obj, base, needs.knn));

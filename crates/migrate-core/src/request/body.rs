@@ -98,37 +98,19 @@ fn fill_value(v: &mut Value, fills: &Fills) -> Result<(), FillError> {
                     None => return Err(FillError::Missing(p)),
                 }
             }
-            for (k, mut item) in std::mem::take(map) {
-                if let Value::String(s) = &item
-                    && placeholder(s)
-                {
-                    match fills.by_placeholder(s) {
-                        Some((_, Fill::Value(x))) => item = x.clone(),
-                        Some((_, Fill::Absent)) => continue,
-                        None => return Err(FillError::Missing(s.clone())),
-                    }
-                } else {
-                    fill_value(&mut item, fills)?;
+            for (k, item) in std::mem::take(map) {
+                if let Some(item) = fill_member(item, fills)? {
+                    out.insert(k, item);
                 }
-                out.insert(k, item);
             }
             *map = out;
         }
         Value::Array(items) => {
             let mut out = Vec::with_capacity(items.len());
-            for mut item in std::mem::take(items) {
-                if let Value::String(s) = &item
-                    && placeholder(s)
-                {
-                    match fills.by_placeholder(s) {
-                        Some((_, Fill::Value(x))) => item = x.clone(),
-                        Some((_, Fill::Absent)) => continue,
-                        None => return Err(FillError::Missing(s.clone())),
-                    }
-                } else {
-                    fill_value(&mut item, fills)?;
+            for item in std::mem::take(items) {
+                if let Some(item) = fill_member(item, fills)? {
+                    out.push(item);
                 }
-                out.push(item);
             }
             *items = out;
         }
@@ -139,6 +121,22 @@ fn fill_value(v: &mut Value, fills: &Fills) -> Result<(), FillError> {
         _ => {}
     }
     Ok(())
+}
+
+/// An object member or array element with its slots filled; `None` when it is a whole slot whose
+/// value is absent (the member or element is then left out).
+fn fill_member(mut item: Value, fills: &Fills) -> Result<Option<Value>, FillError> {
+    if let Value::String(s) = &item
+        && placeholder(s)
+    {
+        return match fills.by_placeholder(s) {
+            Some((_, Fill::Value(x))) => Ok(Some(x.clone())),
+            Some((_, Fill::Absent)) => Ok(None),
+            None => Err(FillError::Missing(s.clone())),
+        };
+    }
+    fill_value(&mut item, fills)?;
+    Ok(Some(item))
 }
 
 fn matches(template: &Value, got: &Value, at: &str) -> Result<(), String> {

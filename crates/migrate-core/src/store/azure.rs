@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::{
-    Credentials, Finding, Plugin, Setting, StoreKind, bundled_from_es8, empty, http_url, location,
-    put,
+    Credentials, Finding, Plugin, Setting, StoreKind, bad_endpoint, bundled_from_es8, empty, given,
+    http_url, location, optional, plain, settings,
 };
 use crate::secret::SecretRef;
 use crate::version::Release;
@@ -52,16 +52,12 @@ impl StoreKind for AzureStore {
     }
 
     fn repository_settings(&self) -> BTreeMap<String, Setting> {
-        let mut out = BTreeMap::new();
-        put(&mut out, "container", Some(self.container.clone().into()));
-        put(
-            &mut out,
-            "base_path",
-            self.base_path.clone().map(Value::from),
-        );
-        put(&mut out, "compress", self.compress.map(Value::from));
-        put(&mut out, "client", self.client.clone().map(Value::from));
-        out
+        settings([
+            ("container", plain(self.container.as_str())),
+            ("base_path", optional(&self.base_path)),
+            ("compress", optional(&self.compress)),
+            ("client", optional(&self.client)),
+        ])
     }
 
     fn extra(&self) -> &BTreeMap<String, Value> {
@@ -69,13 +65,10 @@ impl StoreKind for AzureStore {
     }
 
     fn secrets(&self) -> Vec<(&'static str, &SecretRef)> {
-        [
+        given([
             ("key", self.key.as_ref()),
             ("sas_token", self.sas_token.as_ref()),
-        ]
-        .into_iter()
-        .filter_map(|(k, v)| v.map(|v| (k, v)))
-        .collect()
+        ])
     }
 
     fn checks(&self, out: &mut Vec<Finding>) {
@@ -98,15 +91,11 @@ impl StoreKind for AzureStore {
         if let Some(e) = &self.endpoint
             && !http_url(e)
         {
-            out.push(Finding {
-                path: vec!["endpoint"],
-                at_key: false,
-                code: "plan::url",
-                message: format!("Azure endpoint `{e}` is not a URL"),
-                label: "bad endpoint",
-                help: "write it with its scheme, e.g. `https://myaccount.blob.core.windows.net`"
-                    .into(),
-            });
+            out.push(bad_endpoint(
+                "Azure",
+                e,
+                "https://myaccount.blob.core.windows.net",
+            ));
         }
     }
 

@@ -7,7 +7,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::{
-    AWS_CHAIN, Credentials, Finding, Plugin, Setting, StoreKind, empty, location, put, put_secret,
+    AWS_CHAIN, Credentials, Finding, Plugin, Setting, StoreKind, empty, location, optional, plain,
+    secret, settings,
 };
 use crate::secret::SecretRef;
 use crate::version::Release;
@@ -42,18 +43,14 @@ impl StoreKind for CosStore {
     }
 
     fn repository_settings(&self) -> BTreeMap<String, Setting> {
-        let mut out = BTreeMap::new();
-        put(&mut out, "bucket", Some(self.bucket.clone().into()));
-        put(&mut out, "region", Some(self.region.clone().into()));
-        put(
-            &mut out,
-            "base_path",
-            self.base_path.clone().map(Value::from),
-        );
-        put(&mut out, "compress", self.compress.map(Value::from));
-        put_secret(&mut out, "access_key_id", Some(&self.access_key_id));
-        put_secret(&mut out, "access_key_secret", Some(&self.access_key_secret));
-        out
+        settings([
+            ("bucket", plain(self.bucket.as_str())),
+            ("region", plain(self.region.as_str())),
+            ("base_path", optional(&self.base_path)),
+            ("compress", optional(&self.compress)),
+            ("access_key_id", secret(Some(&self.access_key_id))),
+            ("access_key_secret", secret(Some(&self.access_key_secret))),
+        ])
     }
 
     fn extra(&self) -> &BTreeMap<String, Value> {

@@ -6,7 +6,9 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{Credentials, Finding, Plugin, Setting, StoreKind, location, put};
+use super::{
+    Credentials, Finding, Plugin, Setting, StoreKind, location, optional, plain, settings,
+};
 use crate::secret::SecretRef;
 use crate::version::Release;
 
@@ -31,10 +33,10 @@ impl StoreKind for FsStore {
     }
 
     fn repository_settings(&self) -> BTreeMap<String, Setting> {
-        let mut out = BTreeMap::new();
-        put(&mut out, "location", Some(self.location.clone().into()));
-        put(&mut out, "compress", self.compress.map(Value::from));
-        out
+        settings([
+            ("location", plain(self.location.as_str())),
+            ("compress", optional(&self.compress)),
+        ])
     }
 
     fn extra(&self) -> &BTreeMap<String, Value> {

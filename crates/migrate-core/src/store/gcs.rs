@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::{
-    Credentials, Finding, Plugin, Setting, StoreKind, bundled_from_es8, empty, http_url, location,
-    put,
+    Credentials, Finding, Plugin, Setting, StoreKind, bad_endpoint, bundled_from_es8, empty, given,
+    http_url, location, optional, plain, settings,
 };
 use crate::secret::SecretRef;
 use crate::version::Release;
@@ -47,16 +47,12 @@ impl StoreKind for GcsStore {
     }
 
     fn repository_settings(&self) -> BTreeMap<String, Setting> {
-        let mut out = BTreeMap::new();
-        put(&mut out, "bucket", Some(self.bucket.clone().into()));
-        put(
-            &mut out,
-            "base_path",
-            self.base_path.clone().map(Value::from),
-        );
-        put(&mut out, "compress", self.compress.map(Value::from));
-        put(&mut out, "client", self.client.clone().map(Value::from));
-        out
+        settings([
+            ("bucket", plain(self.bucket.as_str())),
+            ("base_path", optional(&self.base_path)),
+            ("compress", optional(&self.compress)),
+            ("client", optional(&self.client)),
+        ])
     }
 
     fn extra(&self) -> &BTreeMap<String, Value> {
@@ -64,10 +60,7 @@ impl StoreKind for GcsStore {
     }
 
     fn secrets(&self) -> Vec<(&'static str, &SecretRef)> {
-        self.credentials
-            .iter()
-            .map(|c| ("credentials", c))
-            .collect()
+        given([("credentials", self.credentials.as_ref())])
     }
 
     fn checks(&self, out: &mut Vec<Finding>) {
@@ -77,14 +70,7 @@ impl StoreKind for GcsStore {
         if let Some(e) = &self.endpoint
             && !http_url(e)
         {
-            out.push(Finding {
-                path: vec!["endpoint"],
-                at_key: false,
-                code: "plan::url",
-                message: format!("GCS endpoint `{e}` is not a URL"),
-                label: "bad endpoint",
-                help: "write it with its scheme, e.g. `https://storage.googleapis.com`".into(),
-            });
+            out.push(bad_endpoint("GCS", e, "https://storage.googleapis.com"));
         }
     }
 

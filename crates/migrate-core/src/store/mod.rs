@@ -241,21 +241,50 @@ pub(crate) fn location(kind: &str, bucket: &str, base: Option<&str>) -> String {
     }
 }
 
-/// Inserts `key: value` when there is a value.
-pub(crate) fn put(out: &mut BTreeMap<String, Setting>, key: &str, value: Option<Value>) {
-    if let Some(v) = value {
-        out.insert(key.to_owned(), Setting::Plain(v));
-    }
+/// The repository settings among `pairs` that have a value.
+pub(crate) fn settings<'a>(
+    pairs: impl IntoIterator<Item = (&'a str, Option<Setting>)>,
+) -> BTreeMap<String, Setting> {
+    pairs
+        .into_iter()
+        .filter_map(|(key, v)| v.map(|v| (key.to_owned(), v)))
+        .collect()
 }
 
-/// Inserts `key: secret` when there is one.
-pub(crate) fn put_secret(
-    out: &mut BTreeMap<String, Setting>,
-    key: &str,
-    value: Option<&SecretRef>,
-) {
-    if let Some(v) = value {
-        out.insert(key.to_owned(), Setting::Secret(v.clone()));
+/// A plain setting that is always there.
+pub(crate) fn plain(value: impl Into<Value>) -> Option<Setting> {
+    Some(Setting::Plain(value.into()))
+}
+
+/// A plain setting when the plan gives one.
+pub(crate) fn optional<T: Clone + Into<Value>>(value: &Option<T>) -> Option<Setting> {
+    value.clone().map(|v| Setting::Plain(v.into()))
+}
+
+/// A secret setting (a reference) when the plan gives one.
+pub(crate) fn secret(value: Option<&SecretRef>) -> Option<Setting> {
+    value.map(|v| Setting::Secret(v.clone()))
+}
+
+/// The secrets among `fields` that the plan gives, with their plan field.
+pub(crate) fn given<'a>(
+    fields: impl IntoIterator<Item = (&'static str, Option<&'a SecretRef>)>,
+) -> Vec<(&'static str, &'a SecretRef)> {
+    fields
+        .into_iter()
+        .filter_map(|(k, v)| v.map(|v| (k, v)))
+        .collect()
+}
+
+/// A finding that the `endpoint` of a `kind` store (`GCS`) is not an http(s) URL.
+pub(crate) fn bad_endpoint(kind: &str, endpoint: &str, example: &str) -> Finding {
+    Finding {
+        path: vec!["endpoint"],
+        at_key: false,
+        code: "plan::url",
+        message: format!("{kind} endpoint `{endpoint}` is not a URL"),
+        label: "bad endpoint",
+        help: format!("write it with its scheme, e.g. `{example}`"),
     }
 }
 

@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::{
-    AWS_CHAIN, Credentials, Finding, Plugin, Setting, StoreKind, empty, http_url, location, put,
-    put_secret,
+    AWS_CHAIN, Credentials, Finding, Plugin, Setting, StoreKind, bad_endpoint, empty, given,
+    http_url, location, optional, plain, secret, settings,
 };
 use crate::secret::SecretRef;
 use crate::version::Release;
@@ -51,28 +51,16 @@ impl StoreKind for OssStore {
     }
 
     fn repository_settings(&self) -> BTreeMap<String, Setting> {
-        let mut out = BTreeMap::new();
-        put(&mut out, "endpoint", Some(self.endpoint.clone().into()));
-        put(&mut out, "bucket", Some(self.bucket.clone().into()));
-        put(
-            &mut out,
-            "base_path",
-            self.base_path.clone().map(Value::from),
-        );
-        put(&mut out, "compress", self.compress.map(Value::from));
-        put(
-            &mut out,
-            "ecs_ram_role",
-            self.ecs_ram_role.clone().map(Value::from),
-        );
-        put_secret(&mut out, "access_key_id", self.access_key_id.as_ref());
-        put_secret(
-            &mut out,
-            "secret_access_key",
-            self.secret_access_key.as_ref(),
-        );
-        put_secret(&mut out, "security_token", self.security_token.as_ref());
-        out
+        settings([
+            ("endpoint", plain(self.endpoint.as_str())),
+            ("bucket", plain(self.bucket.as_str())),
+            ("base_path", optional(&self.base_path)),
+            ("compress", optional(&self.compress)),
+            ("ecs_ram_role", optional(&self.ecs_ram_role)),
+            ("access_key_id", secret(self.access_key_id.as_ref())),
+            ("secret_access_key", secret(self.secret_access_key.as_ref())),
+            ("security_token", secret(self.security_token.as_ref())),
+        ])
     }
 
     fn extra(&self) -> &BTreeMap<String, Value> {
@@ -80,14 +68,11 @@ impl StoreKind for OssStore {
     }
 
     fn secrets(&self) -> Vec<(&'static str, &SecretRef)> {
-        [
+        given([
             ("access_key_id", self.access_key_id.as_ref()),
             ("secret_access_key", self.secret_access_key.as_ref()),
             ("security_token", self.security_token.as_ref()),
-        ]
-        .into_iter()
-        .filter_map(|(k, v)| v.map(|v| (k, v)))
-        .collect()
+        ])
     }
 
     fn checks(&self, out: &mut Vec<Finding>) {
@@ -95,16 +80,11 @@ impl StoreKind for OssStore {
             out.push(empty("bucket", "the bucket name"));
         }
         if !http_url(&self.endpoint) {
-            out.push(Finding {
-                path: vec!["endpoint"],
-                at_key: false,
-                code: "plan::url",
-                message: format!("OSS endpoint `{}` is not a URL", self.endpoint),
-                label: "bad endpoint",
-                help:
-                    "write it with its scheme, e.g. `http://oss-cn-hangzhou-internal.aliyuncs.com`"
-                        .into(),
-            });
+            out.push(bad_endpoint(
+                "OSS",
+                &self.endpoint,
+                "http://oss-cn-hangzhou-internal.aliyuncs.com",
+            ));
         }
         if self.ecs_ram_role.is_none()
             && (self.access_key_id.is_none() || self.secret_access_key.is_none())

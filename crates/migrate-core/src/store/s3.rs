@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::{
     AWS_CHAIN, Credentials, Finding, Plugin, Setting, StoreKind, bundled_from_es8, empty, location,
-    put,
+    optional, plain, settings,
 };
 use crate::secret::SecretRef;
 use crate::version::Release;
@@ -66,23 +66,18 @@ impl StoreKind for S3Store {
     }
 
     fn repository_settings(&self) -> BTreeMap<String, Setting> {
-        let mut out = BTreeMap::new();
-        put(&mut out, "bucket", Some(self.bucket.clone().into()));
-        put(&mut out, "region", self.region.clone().map(Value::from));
-        put(&mut out, "endpoint", self.endpoint.clone().map(Value::from));
-        put(
-            &mut out,
-            "base_path",
-            self.base_path.clone().map(Value::from),
-        );
-        put(&mut out, "role_arn", self.role_arn.clone().map(Value::from));
-        put(&mut out, "compress", self.compress.map(Value::from));
-        put(
-            &mut out,
-            "server_side_encryption",
-            self.server_side_encryption.map(Value::from),
-        );
-        out
+        settings([
+            ("bucket", plain(self.bucket.as_str())),
+            ("region", optional(&self.region)),
+            ("endpoint", optional(&self.endpoint)),
+            ("base_path", optional(&self.base_path)),
+            ("role_arn", optional(&self.role_arn)),
+            ("compress", optional(&self.compress)),
+            (
+                "server_side_encryption",
+                optional(&self.server_side_encryption),
+            ),
+        ])
     }
 
     fn extra(&self) -> &BTreeMap<String, Value> {

@@ -476,29 +476,21 @@ mod tests {
 
     #[test]
     fn an_entry_of_an_unknown_field_or_type_is_an_error() {
-        let mut bytes = Vec::new();
-        bytes.extend_from_slice(&9i32.to_be_bytes());
-        bytes.push(0);
-        let err = find_numeric(
-            &mut Input::new(&bytes, "_0.dvm", Endian::Big),
-            DvFormat::Lucene70,
-            &infos(),
-            2,
-        )
-        .unwrap_err()
-        .to_string();
-        assert!(err.contains("unknown field number 9"), "{err}");
-        let mut bytes = Vec::new();
-        bytes.extend_from_slice(&0i32.to_be_bytes());
-        bytes.push(7);
-        let err = find_numeric(
-            &mut Input::new(&bytes, "_0.dvm", Endian::Big),
-            DvFormat::Lucene70,
-            &infos(),
-            2,
-        )
-        .unwrap_err()
-        .to_string();
-        assert!(err.contains("invalid doc-values entry type 7"), "{err}");
+        for (field, entry_type, wanted) in [
+            (9i32, 0u8, "unknown field number 9"),
+            (0, 7, "invalid doc-values entry type 7"),
+        ] {
+            let mut bytes = field.to_be_bytes().to_vec();
+            bytes.push(entry_type);
+            let err = find_numeric(
+                &mut Input::new(&bytes, "_0.dvm", Endian::Big),
+                DvFormat::Lucene70,
+                &infos(),
+                2,
+            )
+            .unwrap_err()
+            .to_string();
+            assert!(err.contains(wanted), "{err}");
+        }
     }
 }

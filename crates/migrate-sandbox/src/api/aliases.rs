@@ -13,80 +13,51 @@ use crate::router::RouteTable;
 
 /// Registers the routes.
 pub fn register(t: &mut RouteTable) {
-    t.route(Method::POST, "/_aliases", "indices.update_aliases", update);
-    t.route(Method::GET, "/_alias", "indices.get_alias", get);
-    t.route(Method::GET, "/_alias/{name}", "indices.get_alias", get);
-    t.route(
-        Method::HEAD,
-        "/_alias/{name}",
-        "indices.exists_alias",
-        exists,
-    );
-    t.route(Method::GET, "/{index}/_alias", "indices.get_alias", get);
-    t.route(
-        Method::GET,
-        "/{index}/_alias/{name}",
+    use Method as M;
+    t.api("indices.update_aliases", &[M::POST], &["/_aliases"], update);
+    t.api(
         "indices.get_alias",
+        &[M::GET],
+        &[
+            "/_alias",
+            "/_alias/{name}",
+            "/{index}/_alias",
+            "/{index}/_alias/{name}",
+            "/_aliases",
+            "/{index}/_aliases",
+        ],
         get,
     );
-    t.route(
-        Method::HEAD,
-        "/{index}/_alias/{name}",
+    t.api(
         "indices.exists_alias",
+        &[M::HEAD],
+        &["/_alias/{name}", "/{index}/_alias/{name}"],
         exists,
     );
-    t.route(Method::GET, "/_aliases", "indices.get_alias", get);
-    t.route(Method::GET, "/_cat/aliases", "cat.aliases", cat_aliases);
-    t.route(
-        Method::GET,
-        "/_cat/aliases/{name}",
+    t.api(
         "cat.aliases",
+        &[M::GET],
+        &["/_cat/aliases", "/_cat/aliases/{name}"],
         cat_aliases,
     );
-    t.route(Method::GET, "/{index}/_aliases", "indices.get_alias", get);
-    t.route(Method::PUT, "/_alias", "indices.put_alias", put);
-    for m in [Method::PUT, Method::POST] {
-        t.route(m.clone(), "/_alias/{name}", "indices.put_alias", put);
-        t.route(m.clone(), "/_aliases/{name}", "indices.put_alias", put);
-    }
-    t.route(Method::PUT, "/{index}/_alias", "indices.put_alias", put);
-    t.route(Method::POST, "/{index}/_alias", "indices.put_alias", put);
-    t.route(Method::PUT, "/{index}/_aliases", "indices.put_alias", put);
-    t.route(Method::POST, "/{index}/_aliases", "indices.put_alias", put);
-    t.route(
-        Method::PUT,
-        "/{index}/_alias/{name}",
+    t.api("indices.put_alias", &[M::PUT], &["/_alias"], put);
+    t.api(
         "indices.put_alias",
+        &[M::PUT, M::POST],
+        &[
+            "/_alias/{name}",
+            "/_aliases/{name}",
+            "/{index}/_alias",
+            "/{index}/_aliases",
+            "/{index}/_alias/{name}",
+            "/{index}/_aliases/{name}",
+        ],
         put,
     );
-    t.route(
-        Method::POST,
-        "/{index}/_alias/{name}",
-        "indices.put_alias",
-        put,
-    );
-    t.route(
-        Method::PUT,
-        "/{index}/_aliases/{name}",
-        "indices.put_alias",
-        put,
-    );
-    t.route(
-        Method::POST,
-        "/{index}/_aliases/{name}",
-        "indices.put_alias",
-        put,
-    );
-    t.route(
-        Method::DELETE,
-        "/{index}/_alias/{name}",
+    t.api(
         "indices.delete_alias",
-        delete,
-    );
-    t.route(
-        Method::DELETE,
-        "/{index}/_aliases/{name}",
-        "indices.delete_alias",
+        &[M::DELETE],
+        &["/{index}/_alias/{name}", "/{index}/_aliases/{name}"],
         delete,
     );
 }
@@ -96,15 +67,7 @@ fn meta_of(body: &Value) -> Value {
 }
 
 fn strings(v: Option<&Value>) -> Vec<String> {
-    match v {
-        Some(Value::String(s)) => vec![s.clone()],
-        Some(Value::Array(a)) => a
-            .iter()
-            .filter_map(Value::as_str)
-            .map(str::to_string)
-            .collect(),
-        _ => vec![],
-    }
+    crate::json::string_or_list(v, |s| vec![s.to_string()])
 }
 
 async fn update(ctx: Ctx) -> ApiResult<Reply> {

@@ -19,12 +19,12 @@ use crate::write::{DocWrite, WriteOptions, WriteResult, delete_doc, index_doc_wi
 
 /// Registers the routes.
 pub fn register(t: &mut RouteTable) {
-    t.route(Method::POST, "/_bulk", "bulk", bulk);
-    t.route(Method::PUT, "/_bulk", "bulk", bulk);
-    t.route(Method::POST, "/{index}/_bulk", "bulk", bulk);
-    t.route(Method::PUT, "/{index}/_bulk", "bulk", bulk);
-    t.route(Method::POST, "/{index}/{type}/_bulk", "bulk", bulk);
-    t.route(Method::PUT, "/{index}/{type}/_bulk", "bulk", bulk);
+    t.api(
+        "bulk",
+        &[Method::POST, Method::PUT],
+        &["/_bulk", "/{index}/_bulk", "/{index}/{type}/_bulk"],
+        bulk,
+    );
 }
 
 /// Non-blank lines with their 1-based line numbers.

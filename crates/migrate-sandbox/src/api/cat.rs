@@ -12,12 +12,21 @@ use crate::router::RouteTable;
 
 /// Registers the routes.
 pub fn register(t: &mut RouteTable) {
-    t.route(Method::GET, "/_cat/indices", "cat.indices", indices);
-    t.route(Method::GET, "/_cat/indices/{index}", "cat.indices", indices);
-    t.route(Method::GET, "/_cat/health", "cat.health", health);
-    t.route(Method::GET, "/_cat/count", "cat.count", count);
-    t.route(Method::GET, "/_cat/count/{index}", "cat.count", count);
-    t.route(Method::GET, "/_cat/plugins", "cat.plugins", plugins);
+    use Method as M;
+    t.api(
+        "cat.indices",
+        &[M::GET],
+        &["/_cat/indices", "/_cat/indices/{index}"],
+        indices,
+    );
+    t.api("cat.health", &[M::GET], &["/_cat/health"], health);
+    t.api(
+        "cat.count",
+        &[M::GET],
+        &["/_cat/count", "/_cat/count/{index}"],
+        count,
+    );
+    t.api("cat.plugins", &[M::GET], &["/_cat/plugins"], plugins);
 }
 
 /// A cat table: column names (with aliases accepted in `h=`), default columns, rows.

@@ -16,34 +16,36 @@ use crate::router::RouteTable;
 
 /// Registers the routes.
 pub fn register(t: &mut RouteTable) {
-    t.route(Method::GET, "/_cluster/health", "cluster.health", health);
-    t.route(
-        Method::GET,
-        "/_cluster/health/{index}",
+    use Method as M;
+    t.api(
         "cluster.health",
+        &[M::GET],
+        &["/_cluster/health", "/_cluster/health/{index}"],
         health,
     );
-    t.route(
-        Method::GET,
-        "/_cluster/settings",
+    t.api(
         "cluster.get_settings",
+        &[M::GET],
+        &["/_cluster/settings"],
         get_settings,
     );
-    t.route(
-        Method::PUT,
-        "/_cluster/settings",
+    t.api(
         "cluster.put_settings",
+        &[M::PUT],
+        &["/_cluster/settings"],
         put_settings,
     );
-    t.route(Method::GET, "/_nodes", "nodes.info", nodes);
-    t.route(Method::GET, "/_nodes/stats", "nodes.stats", nodes_stats);
-    t.route(Method::GET, "/_nodes/stats/fs", "nodes.stats", nodes_stats);
-    t.route(Method::GET, "/_nodes/{metric}", "nodes.info", nodes);
-    t.route(
-        Method::GET,
-        "/_nodes/{node_id}/{metric}",
+    t.api(
         "nodes.info",
+        &[M::GET],
+        &["/_nodes", "/_nodes/{metric}", "/_nodes/{node_id}/{metric}"],
         nodes,
+    );
+    t.api(
+        "nodes.stats",
+        &[M::GET],
+        &["/_nodes/stats", "/_nodes/stats/fs"],
+        nodes_stats,
     );
 }
 

@@ -16,26 +16,45 @@ use crate::write::{DocWrite, ExternalVersion, WriteOptions, index_doc_with};
 
 /// Registers the routes.
 pub fn register(t: &mut RouteTable) {
-    t.route(Method::PUT, "/{index}/_doc/{id}", "index", put_doc);
-    t.route(Method::POST, "/{index}/_doc/{id}", "index", put_doc);
-    t.route(Method::POST, "/{index}/_doc", "index", post_doc);
-    t.route(Method::PUT, "/{index}/_create/{id}", "create", create_doc);
-    t.route(Method::POST, "/{index}/_create/{id}", "create", create_doc);
-    t.route(Method::GET, "/{index}/_doc/{id}", "get", get_doc);
-    t.route(Method::HEAD, "/{index}/_doc/{id}", "exists", get_doc);
-    t.route(Method::DELETE, "/{index}/_doc/{id}", "delete", del_doc);
-    // Typed endpoints (5.x, 6.x; deprecated on 7.x).
-    t.route(Method::PUT, "/{index}/{type}/{id}", "index", put_doc);
-    t.route(Method::POST, "/{index}/{type}/{id}", "index", put_doc);
-    t.route(Method::POST, "/{index}/{type}", "index", post_doc);
-    t.route(
-        Method::PUT,
-        "/{index}/{type}/{id}/_create",
+    use Method as M;
+    // The typed endpoints (`/{index}/{type}/...`) are those of 5.x and 6.x (deprecated on 7.x).
+    t.api(
+        "index",
+        &[M::PUT, M::POST],
+        &["/{index}/_doc/{id}", "/{index}/{type}/{id}"],
+        put_doc,
+    );
+    t.api(
+        "index",
+        &[M::POST],
+        &["/{index}/_doc", "/{index}/{type}"],
+        post_doc,
+    );
+    t.api(
         "create",
+        &[M::PUT, M::POST],
+        &["/{index}/_create/{id}"],
         create_doc,
     );
-    t.route(Method::GET, "/{index}/{type}/{id}", "get", get_doc);
-    t.route(Method::DELETE, "/{index}/{type}/{id}", "delete", del_doc);
+    t.api(
+        "create",
+        &[M::PUT],
+        &["/{index}/{type}/{id}/_create"],
+        create_doc,
+    );
+    t.api(
+        "get",
+        &[M::GET],
+        &["/{index}/_doc/{id}", "/{index}/{type}/{id}"],
+        get_doc,
+    );
+    t.api("exists", &[M::HEAD], &["/{index}/_doc/{id}"], get_doc);
+    t.api(
+        "delete",
+        &[M::DELETE],
+        &["/{index}/_doc/{id}", "/{index}/{type}/{id}"],
+        del_doc,
+    );
 }
 
 fn url_type(ctx: &Ctx) -> ApiResult<Option<String>> {

@@ -17,114 +17,59 @@ use crate::write::{PRIVATE_SETTINGS, create_index};
 
 /// Registers the routes.
 pub fn register(t: &mut RouteTable) {
-    t.route(
-        Method::GET,
-        "/_settings/{name}",
+    use Method as M;
+    t.api("indices.create", &[M::PUT], &["/{index}"], create);
+    t.api("indices.get", &[M::GET], &["/{index}"], get);
+    t.api("indices.exists", &[M::HEAD], &["/{index}"], exists);
+    t.api("indices.delete", &[M::DELETE], &["/{index}"], delete);
+    t.api(
         "indices.get_settings",
+        &[M::GET],
+        &[
+            "/_settings",
+            "/_settings/{name}",
+            "/{index}/_settings",
+            "/{index}/_settings/{name}",
+        ],
         get_settings,
     );
-    t.route(Method::PUT, "/{index}", "indices.create", create);
-    t.route(Method::GET, "/{index}", "indices.get", get);
-    t.route(Method::HEAD, "/{index}", "indices.exists", exists);
-    t.route(Method::DELETE, "/{index}", "indices.delete", delete);
-    t.route(
-        Method::GET,
-        "/_settings",
-        "indices.get_settings",
-        get_settings,
-    );
-    t.route(
-        Method::GET,
-        "/{index}/_settings",
-        "indices.get_settings",
-        get_settings,
-    );
-    t.route(
-        Method::GET,
-        "/{index}/_settings/{name}",
-        "indices.get_settings",
-        get_settings,
-    );
-    t.route(
-        Method::PUT,
-        "/_settings",
+    t.api(
         "indices.put_settings",
+        &[M::PUT],
+        &["/_settings", "/{index}/_settings"],
         put_settings,
     );
-    t.route(
-        Method::PUT,
-        "/{index}/_settings",
-        "indices.put_settings",
-        put_settings,
-    );
-    t.route(Method::GET, "/_mapping", "indices.get_mapping", get_mapping);
-    t.route(
-        Method::GET,
-        "/_mapping/{type}",
+    t.api(
         "indices.get_mapping",
+        &[M::GET],
+        &[
+            "/_mapping",
+            "/_mapping/{type}",
+            "/{index}/_mapping",
+            "/{index}/_mapping/{type}",
+        ],
         get_mapping,
     );
-    t.route(
-        Method::GET,
-        "/{index}/_mapping",
-        "indices.get_mapping",
-        get_mapping,
-    );
-    t.route(
-        Method::GET,
-        "/{index}/_mapping/{type}",
-        "indices.get_mapping",
-        get_mapping,
-    );
-    t.route(
-        Method::PUT,
-        "/{index}/_mapping",
+    // 5.x/6.x also take the type before `_mapping`. (On 7.x `/{index}/_doc/_mapping` is a document
+    // path, as in Elasticsearch's trie, where the static `_doc` wins over `{type}`.)
+    t.api(
         "indices.put_mapping",
+        &[M::PUT, M::POST],
+        &[
+            "/{index}/_mapping",
+            "/{index}/_mapping/{type}",
+            "/{index}/{type}/_mapping",
+        ],
         put_mapping,
     );
-    t.route(
-        Method::POST,
-        "/{index}/_mapping",
-        "indices.put_mapping",
-        put_mapping,
-    );
-    t.route(
-        Method::PUT,
-        "/{index}/_mapping/{type}",
-        "indices.put_mapping",
-        put_mapping,
-    );
-    t.route(
-        Method::POST,
-        "/{index}/_mapping/{type}",
-        "indices.put_mapping",
-        put_mapping,
-    );
-    // 5.x/6.x: the type before `_mapping`. (On 7.x `/{index}/_doc/_mapping` is a document path,
-    // as in Elasticsearch's trie, where the static `_doc` wins over `{type}`.)
-    t.route(
-        Method::PUT,
-        "/{index}/{type}/_mapping",
-        "indices.put_mapping",
-        put_mapping,
-    );
-    t.route(
-        Method::POST,
-        "/{index}/{type}/_mapping",
-        "indices.put_mapping",
-        put_mapping,
-    );
-    t.route(Method::POST, "/{index}/_close", "indices.close", close);
-    t.route(Method::POST, "/{index}/_open", "indices.open", open);
-    t.route(Method::POST, "/_refresh", "indices.refresh", refresh);
-    t.route(Method::GET, "/_refresh", "indices.refresh", refresh);
-    t.route(
-        Method::POST,
-        "/{index}/_refresh",
+    t.api("indices.close", &[M::POST], &["/{index}/_close"], close);
+    t.api("indices.open", &[M::POST], &["/{index}/_open"], open);
+    t.api(
         "indices.refresh",
+        &[M::POST, M::GET],
+        &["/_refresh", "/{index}/_refresh"],
         refresh,
     );
-    t.route(Method::GET, "/{index}/_refresh", "indices.refresh", refresh);
 }
 
 /// Resolve options from the usual parameters.

@@ -11,13 +11,18 @@ use crate::router::RouteTable;
 
 /// Registers the routes.
 pub fn register(t: &mut RouteTable) {
-    t.route(Method::PUT, "/_scripts/{id}", "put_script", put_script);
-    t.route(Method::POST, "/_scripts/{id}", "put_script", put_script);
-    t.route(Method::GET, "/_scripts/{id}", "get_script", get_script);
-    t.route(
-        Method::DELETE,
-        "/_scripts/{id}",
+    use Method as M;
+    t.api(
+        "put_script",
+        &[M::PUT, M::POST],
+        &["/_scripts/{id}"],
+        put_script,
+    );
+    t.api("get_script", &[M::GET], &["/_scripts/{id}"], get_script);
+    t.api(
         "delete_script",
+        &[M::DELETE],
+        &["/_scripts/{id}"],
         delete_script,
     );
 }

@@ -20,59 +20,58 @@ use crate::search::scroll_rules::{self, Slice};
 
 /// Registers the routes.
 pub fn register(t: &mut RouteTable) {
-    for m in [Method::GET, Method::POST] {
-        t.route(m.clone(), "/_search", "search", search);
-        t.route(m.clone(), "/{index}/_search", "search", search);
-        t.route(m.clone(), "/_count", "count", count);
-        t.route(m.clone(), "/{index}/_count", "count", count);
-        t.route(m.clone(), "/{index}/{type}/_search", "search", search);
-        t.route(m.clone(), "/{index}/{type}/_count", "count", count);
-        t.route(m.clone(), "/_search/scroll", "scroll", scroll);
-        t.route(m.clone(), "/_search/scroll/{scroll_id}", "scroll", scroll);
-    }
-    t.route(
-        Method::DELETE,
-        "/_search/scroll",
-        "clear_scroll",
-        clear_scroll,
+    use Method as M;
+    t.api(
+        "search",
+        &[M::GET, M::POST],
+        &["/_search", "/{index}/_search", "/{index}/{type}/_search"],
+        search,
     );
-    t.route(
-        Method::DELETE,
-        "/_search/scroll/{scroll_id}",
-        "clear_scroll",
-        clear_scroll,
+    t.api(
+        "count",
+        &[M::GET, M::POST],
+        &["/_count", "/{index}/_count", "/{index}/{type}/_count"],
+        count,
     );
+    let scroll_paths = ["/_search/scroll", "/_search/scroll/{scroll_id}"];
+    t.api("scroll", &[M::GET, M::POST], &scroll_paths, scroll);
+    t.api("clear_scroll", &[M::DELETE], &scroll_paths, clear_scroll);
     // Point in time: Elasticsearch 7.10+ paths and OpenSearch 2.4+ paths; the handlers refuse the
     // other flavour.
-    t.route(
-        Method::POST,
-        "/{index}/_pit",
+    t.api(
         "open_point_in_time",
+        &[M::POST],
+        &["/{index}/_pit"],
         open_pit_es,
     );
-    t.route(Method::DELETE, "/_pit", "close_point_in_time", close_pit_es);
-    t.route(
-        Method::POST,
-        "/{index}/_search/point_in_time",
+    t.api(
+        "close_point_in_time",
+        &[M::DELETE],
+        &["/_pit"],
+        close_pit_es,
+    );
+    t.api(
         "create_pit",
+        &[M::POST],
+        &["/{index}/_search/point_in_time"],
         open_pit_os,
     );
-    t.route(
-        Method::DELETE,
-        "/_search/point_in_time",
+    t.api(
         "delete_pit",
+        &[M::DELETE],
+        &["/_search/point_in_time"],
         close_pit_os,
     );
-    t.route(
-        Method::DELETE,
-        "/_search/point_in_time/_all",
+    t.api(
         "delete_all_pits",
+        &[M::DELETE],
+        &["/_search/point_in_time/_all"],
         close_all_pits_os,
     );
-    t.route(
-        Method::GET,
-        "/_search/point_in_time/_all",
+    t.api(
         "get_all_pits",
+        &[M::GET],
+        &["/_search/point_in_time/_all"],
         get_all_pits_os,
     );
 }
@@ -357,15 +356,10 @@ async fn scroll(ctx: Ctx) -> ApiResult<Reply> {
 
 async fn clear_scroll(ctx: Ctx) -> ApiResult<Reply> {
     let body = ctx.json()?;
-    let mut ids: Vec<String> = match body.as_ref().and_then(|b| b.get("scroll_id")) {
-        Some(Value::String(s)) => s.split(',').map(str::to_string).collect(),
-        Some(Value::Array(a)) => a
-            .iter()
-            .filter_map(Value::as_str)
-            .map(str::to_string)
-            .collect(),
-        _ => vec![],
-    };
+    let mut ids =
+        crate::json::string_or_list(body.as_ref().and_then(|b| b.get("scroll_id")), |s| {
+            s.split(',').map(str::to_string).collect()
+        });
     let p = ctx.param("scroll_id");
     if !p.is_empty() {
         ids.extend(p.split(',').map(str::to_string));

@@ -14,19 +14,24 @@ use crate::router::RouteTable;
 
 /// Registers the routes.
 pub fn register(t: &mut RouteTable) {
-    t.route(Method::GET, "/_stats", "indices.stats", stats);
-    t.route(Method::GET, "/_stats/{metric}", "indices.stats", stats);
-    t.route(Method::GET, "/{index}/_stats", "indices.stats", stats);
-    t.route(
-        Method::GET,
-        "/{index}/_stats/{metric}",
+    use Method as M;
+    t.api(
         "indices.stats",
+        &[M::GET],
+        &[
+            "/_stats",
+            "/_stats/{metric}",
+            "/{index}/_stats",
+            "/{index}/_stats/{metric}",
+        ],
         stats,
     );
-    for m in [Method::GET, Method::POST] {
-        t.route(m.clone(), "/_flush", "indices.flush", flush);
-        t.route(m, "/{index}/_flush", "indices.flush", flush);
-    }
+    t.api(
+        "indices.flush",
+        &[M::GET, M::POST],
+        &["/_flush", "/{index}/_flush"],
+        flush,
+    );
 }
 
 /// The metrics `_stats` knows.

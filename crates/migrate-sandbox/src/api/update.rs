@@ -16,17 +16,19 @@ use crate::update::update;
 
 /// Registers the routes.
 pub fn register(t: &mut RouteTable) {
-    t.route(Method::POST, "/{index}/_update/{id}", "update", update_doc);
-    t.route(
-        Method::POST,
-        "/{index}/{type}/{id}/_update",
+    use Method as M;
+    t.api(
         "update",
+        &[M::POST],
+        &["/{index}/_update/{id}", "/{index}/{type}/{id}/_update"],
         update_doc,
     );
-    for m in [Method::GET, Method::POST] {
-        t.route(m.clone(), "/_mget", "mget", mget);
-        t.route(m.clone(), "/{index}/_mget", "mget", mget);
-    }
+    t.api(
+        "mget",
+        &[M::GET, M::POST],
+        &["/_mget", "/{index}/_mget"],
+        mget,
+    );
 }
 
 fn unrecognized(ctx: &Ctx) -> ApiError {

@@ -77,15 +77,7 @@ pub struct ReindexRequest {
 }
 
 fn strings(v: Option<&Value>) -> Vec<String> {
-    match v {
-        Some(Value::String(s)) => s.split(',').map(str::to_string).collect(),
-        Some(Value::Array(a)) => a
-            .iter()
-            .filter_map(Value::as_str)
-            .map(str::to_string)
-            .collect(),
-        _ => vec![],
-    }
+    crate::json::string_or_list(v, |s| s.split(',').map(str::to_string).collect())
 }
 
 /// Parses `requests_per_second` (`-1` or absent = unthrottled; must be > 0 otherwise).
@@ -282,19 +274,12 @@ pub fn check_allowlist(
     setting_name: &str,
     verb: &str,
 ) -> ApiResult<()> {
-    let entries: Vec<String> = match setting {
-        Some(Value::String(s)) => s
-            .split(',')
+    let entries = crate::json::string_or_list(setting, |s| {
+        s.split(',')
             .map(|e| e.trim().to_string())
             .filter(|e| !e.is_empty())
-            .collect(),
-        Some(Value::Array(a)) => a
-            .iter()
-            .filter_map(Value::as_str)
-            .map(str::to_string)
-            .collect(),
-        _ => vec![],
-    };
+            .collect()
+    });
     if entries.iter().any(|e| glob(e, host_port)) {
         Ok(())
     } else {

@@ -11,8 +11,8 @@ use reqwest::Method;
 use serde_json::json;
 
 use super::snapshot_support::{
-    copy, count, create_movies, data_blobs, fs_store, index_movies, sources, start,
-    wait_for_snapshot,
+    copy, count, create_movies, data_blobs, fs_repository, fs_store, index_movies, snapshot_now,
+    sources, start, wait_for_snapshot,
 };
 
 #[tokio::test]
@@ -41,13 +41,7 @@ async fn fs_round_trip_es5_to_es68_with_an_incremental_round() {
             .unwrap()
             .contains("doesn't match any of the locations specified by path.repo")
     );
-    ok(
-        &source,
-        Method::PUT,
-        "/_snapshot/repo",
-        Some(json!({"type": "fs", "settings": {"location": "a", "compress": true}})),
-    )
-    .await;
+    fs_repository(&source, "repo", json!({"location": "a", "compress": true})).await;
     let repos = ok(&source, Method::GET, "/_snapshot/repo", None).await;
     assert_eq!(repos["repo"]["type"], "fs");
     let verified = ok(&source, Method::POST, "/_snapshot/repo/_verify", None).await;
@@ -121,13 +115,7 @@ async fn fs_round_trip_es5_to_es68_with_an_incremental_round() {
     assert_eq!(inspection.indices[0].name, "movies");
 
     // Destination: read-only registration, restore with replicas 0, documents match.
-    ok(
-        &dest,
-        Method::PUT,
-        "/_snapshot/repo",
-        Some(json!({"type": "fs", "settings": {"location": "b", "readonly": true}})),
-    )
-    .await;
+    fs_repository(&dest, "repo", json!({"location": "b", "readonly": true})).await;
     let (status, err) = call(&dest, Method::PUT, "/_snapshot/repo/x", Some(json!({}))).await;
     assert_eq!(status, 500);
     assert_eq!(
@@ -183,10 +171,10 @@ async fn fs_round_trip_es5_to_es68_with_an_incremental_round() {
     // Incremental round: 300 new documents; the second snapshot uploads only new segment files.
     index_movies(&source, 1500..1800).await;
     let blobs_before = data_blobs(store_a.as_ref()).await;
-    ok(
+    snapshot_now(
         &source,
-        Method::PUT,
-        "/_snapshot/repo/round-2?wait_for_completion=true",
+        "repo",
+        "round-2",
         Some(json!({"indices": "movies"})),
     )
     .await;
@@ -277,26 +265,13 @@ async fn newer_snapshots_cannot_be_restored_and_async_restore_progresses() {
         Some(json!({"persistent": {"action.auto_create_index": "false"}})),
     )
     .await;
-    ok(
-        &es7,
-        Method::PUT,
-        "/_snapshot/shared",
-        Some(json!({"type": "fs", "settings": {"location": "shared"}})),
-    )
-    .await;
-    ok(
-        &es7,
-        Method::PUT,
-        "/_snapshot/shared/s7?wait_for_completion=true",
-        Some(json!({})),
-    )
-    .await;
+    fs_repository(&es7, "shared", json!({"location": "shared"})).await;
+    snapshot_now(&es7, "shared", "s7", Some(json!({}))).await;
 
-    ok(
+    fs_repository(
         &es5,
-        Method::PUT,
-        "/_snapshot/shared",
-        Some(json!({"type": "fs", "settings": {"location": "shared", "readonly": true}})),
+        "shared",
+        json!({"location": "shared", "readonly": true}),
     )
     .await;
     let (status, err) = call(
@@ -365,10 +340,10 @@ async fn newer_snapshots_cannot_be_restored_and_async_restore_progresses() {
     assert_eq!(health["status"], "green");
 
     // 7.x `_status` reports incremental and total; a second snapshot of unchanged data uploads nothing.
-    ok(
+    snapshot_now(
         &es7,
-        Method::PUT,
-        "/_snapshot/shared/s7-again?wait_for_completion=true",
+        "shared",
+        "s7-again",
         Some(json!({"indices": "movies"})),
     )
     .await;
@@ -395,11 +370,10 @@ async fn newer_snapshots_cannot_be_restored_and_async_restore_progresses() {
 
     // include_global_state brings the persistent settings back.
     let es7b = start("7.10.2", dir.path()).await;
-    ok(
+    fs_repository(
         &es7b,
-        Method::PUT,
-        "/_snapshot/shared",
-        Some(json!({"type": "fs", "settings": {"location": "shared", "readonly": true}})),
+        "shared",
+        json!({"location": "shared", "readonly": true}),
     )
     .await;
     ok(

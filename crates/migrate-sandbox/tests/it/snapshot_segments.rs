@@ -6,7 +6,9 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use super::http::ok;
-use super::snapshot_support::{bulk, count, data_blobs, fs_store, sources, start};
+use super::snapshot_support::{
+    bulk, count, data_blobs, fs_repository, fs_store, snapshot_now, sources, start,
+};
 
 async fn bulk_lines(sb: &migrate_sandbox::RunningSandbox, lines: &[Value]) {
     let mut ndjson = String::new();
@@ -41,20 +43,8 @@ async fn a_second_snapshot_uploads_only_the_new_segment_and_deletion_files_and_b
     .await;
     bulk_lines(&sb, &index(0..500, 1)).await;
     let location = dir.path().join("repo");
-    ok(
-        &sb,
-        Method::PUT,
-        "/_snapshot/repo",
-        Some(json!({"type": "fs", "settings": {"location": location}})),
-    )
-    .await;
-    ok(
-        &sb,
-        Method::PUT,
-        "/_snapshot/repo/s1?wait_for_completion=true",
-        Some(json!({"indices": "movies"})),
-    )
-    .await;
+    fs_repository(&sb, "repo", json!({"location": location})).await;
+    snapshot_now(&sb, "repo", "s1", Some(json!({"indices": "movies"}))).await;
     let first_sources = sources(&sb, "movies").await;
     let store = fs_store(&location, "");
     let before = data_blobs(store.as_ref()).await;
@@ -70,13 +60,7 @@ async fn a_second_snapshot_uploads_only_the_new_segment_and_deletion_files_and_b
     );
     changes.extend(index(500..600, 1));
     bulk_lines(&sb, &changes).await;
-    ok(
-        &sb,
-        Method::PUT,
-        "/_snapshot/repo/s2?wait_for_completion=true",
-        Some(json!({"indices": "movies"})),
-    )
-    .await;
+    snapshot_now(&sb, "repo", "s2", Some(json!({"indices": "movies"}))).await;
     let after = data_blobs(store.as_ref()).await;
     let new: Vec<&String> = after.iter().filter(|k| !before.contains(k)).collect();
     assert_eq!(new.len(), 2 * (4 + 1), "{new:?}");
@@ -131,20 +115,13 @@ async fn a_repository_chunk_size_splits_files_into_parts_that_restore() {
     }
     bulk_lines(&sb, &lines).await;
     let location = dir.path().join("repo");
-    ok(
+    fs_repository(
         &sb,
-        Method::PUT,
-        "/_snapshot/repo",
-        Some(json!({"type": "fs", "settings": {"location": location, "chunk_size": "4kb"}})),
+        "repo",
+        json!({"location": location, "chunk_size": "4kb"}),
     )
     .await;
-    ok(
-        &sb,
-        Method::PUT,
-        "/_snapshot/repo/s1?wait_for_completion=true",
-        Some(json!({"indices": "movies"})),
-    )
-    .await;
+    snapshot_now(&sb, "repo", "s1", Some(json!({"indices": "movies"}))).await;
     let blobs = data_blobs(fs_store(&location, "").as_ref()).await;
     let parts = blobs.iter().filter(|k| k.contains(".part")).count();
     assert!(parts >= 2, "{blobs:?}");

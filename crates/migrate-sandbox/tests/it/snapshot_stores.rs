@@ -10,7 +10,8 @@ use reqwest::Method;
 use serde_json::json;
 
 use super::snapshot_support::{
-    copy, count, create_movies, index_movies, restore_movies_like, sources, start,
+    copy, count, create_movies, fs_repository, index_movies, restore_movies_like, snapshot_now,
+    sources, start,
 };
 
 #[tokio::test]
@@ -40,10 +41,10 @@ async fn s3_to_oss_through_a_real_s3_server() {
     ok(&source, Method::PUT, "/_snapshot/s3repo", Some(json!({"type": "s3", "settings": {
         "bucket": "source-snapshots", "endpoint": server.endpoint(), "region": "us-east-1", "base_path": "snaps",
         "role_arn": "arn:aws:iam::123456789012:role/TheSnapshotRole"}}))).await;
-    ok(
+    snapshot_now(
         &source,
-        Method::PUT,
-        "/_snapshot/s3repo/round-1?wait_for_completion=true",
+        "s3repo",
+        "round-1",
         Some(json!({"indices": "movies"})),
     )
     .await;
@@ -81,21 +82,14 @@ async fn cleanup_deletes_only_unreferenced_blobs_and_counts_them() {
     let root = tempfile::tempdir().expect("tempdir");
     let sb = start("7.10.2", root.path()).await;
     let location = root.path().join("repo");
-    ok(
+    fs_repository(
         &sb,
-        Method::PUT,
-        "/_snapshot/r",
-        Some(json!({"type": "fs", "settings": {"location": location.display().to_string()}})),
+        "r",
+        json!({"location": location.display().to_string()}),
     )
     .await;
     ok(&sb, Method::PUT, "/books", None).await;
-    ok(
-        &sb,
-        Method::PUT,
-        "/_snapshot/r/s1?wait_for_completion=true",
-        Some(json!({"indices": "books"})),
-    )
-    .await;
+    snapshot_now(&sb, "r", "s1", Some(json!({"indices": "books"}))).await;
     // Nothing stale in a repository the sandbox wrote.
     let v = ok(&sb, Method::POST, "/_snapshot/r/_cleanup", None).await;
     assert_eq!(
@@ -126,19 +120,13 @@ async fn cat_repositories_and_snapshots_tables_columns_and_json() {
     let root = tempfile::tempdir().expect("tempdir");
     let sb = start("7.10.2", root.path()).await;
     let location = root.path().join("repo").display().to_string();
-    ok(
-        &sb,
-        Method::PUT,
-        "/_snapshot/backup",
-        Some(json!({"type": "fs", "settings": {"location": location}})),
-    )
-    .await;
+    fs_repository(&sb, "backup", json!({"location": location})).await;
     ok(&sb, Method::PUT, "/books", None).await;
     ok(&sb, Method::PUT, "/films", None).await;
-    ok(
+    snapshot_now(
         &sb,
-        Method::PUT,
-        "/_snapshot/backup/nightly-1?wait_for_completion=true",
+        "backup",
+        "nightly-1",
         Some(json!({"indices": "books,films"})),
     )
     .await;
@@ -220,13 +208,7 @@ async fn cos_repository_writes_and_restores_through_a_real_s3_server() {
     )
     .await;
     index_movies(&source, 0..250).await;
-    ok(
-        &source,
-        Method::PUT,
-        "/_snapshot/cos/s1?wait_for_completion=true",
-        Some(json!({"indices": "movies"})),
-    )
-    .await;
+    snapshot_now(&source, "cos", "s1", Some(json!({"indices": "movies"}))).await;
     // The repository really is in the bucket, under base_path.
     let store = migrate_store::open(&server.spec("cos-snapshots", "es/snaps")).unwrap();
     let latest = object_store::ObjectStoreExt::head(
@@ -253,13 +235,7 @@ async fn a_clone_holds_the_chosen_indexes_and_restores_like_its_source() {
     ok(&sb, Method::PUT, "/other", None).await;
     let repo = json!({"type": "fs", "settings": {"location": dir.path().join("r")}});
     ok(&sb, Method::PUT, "/_snapshot/r", Some(repo)).await;
-    ok(
-        &sb,
-        Method::PUT,
-        "/_snapshot/r/s1?wait_for_completion=true",
-        None,
-    )
-    .await;
+    snapshot_now(&sb, "r", "s1", None).await;
     ok(
         &sb,
         Method::PUT,

@@ -68,6 +68,24 @@ pub(super) async fn index_movies(sb: &RunningSandbox, range: std::ops::Range<usi
     bulk(sb, ndjson).await;
 }
 
+/// Registers `repo` as an `fs` repository with these settings (`location`, ...).
+pub(super) async fn fs_repository(sb: &RunningSandbox, repo: &str, settings: Value) {
+    let body = json!({"type": "fs", "settings": settings});
+    ok(sb, Method::PUT, &format!("/_snapshot/{repo}"), Some(body)).await;
+}
+
+/// Takes snapshot `repo`/`snapshot`, waiting for it to finish (`body` names the indices; `None`
+/// sends none).
+pub(super) async fn snapshot_now(
+    sb: &RunningSandbox,
+    repo: &str,
+    snapshot: &str,
+    body: Option<Value>,
+) -> Value {
+    let path = format!("/_snapshot/{repo}/{snapshot}?wait_for_completion=true");
+    ok(sb, Method::PUT, &path, body).await
+}
+
 /// Sends `ndjson` to `_bulk?refresh=true`; every item must succeed.
 pub(super) async fn bulk(sb: &RunningSandbox, ndjson: String) {
     let resp = reqwest::Client::new()

@@ -4,32 +4,12 @@
 //! copying nothing.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
-use crate::common::{FIXTURES, fixture_files, fixtures_dir};
-use futures::TryStreamExt;
+use crate::common::{FIXTURES, contents, fixture_contents, fixture_store};
 use migrate_core::{Secret, SecretRef, Store};
 use migrate_store::{StoreSpec, TransferOptions, open, probe, spec_of, transfer};
 use migrate_test_support::{Azurite, FakeGcs};
-use object_store::local::LocalFileSystem;
-use object_store::{ObjectStore, ObjectStoreExt};
 use serde_json::json;
-
-async fn contents(store: &dyn ObjectStore) -> BTreeMap<String, Vec<u8>> {
-    let metas: Vec<_> = store.list(None).try_collect().await.unwrap();
-    let mut out = BTreeMap::new();
-    for meta in metas {
-        let bytes = store
-            .get(&meta.location)
-            .await
-            .unwrap()
-            .bytes()
-            .await
-            .unwrap();
-        out.insert(meta.location.to_string(), bytes.to_vec());
-    }
-    out
-}
 
 /// The plan's stores, as a plan file spells them, opened through the registry with these secrets.
 fn plan_store(store: serde_json::Value, secrets: &BTreeMap<&str, String>) -> StoreSpec {
@@ -71,19 +51,16 @@ async fn a_repository_goes_fs_to_azure_to_gcs_byte_for_byte_through_plan_stores(
         let found = probe(spec).await.unwrap_or_else(|e| panic!("{e}"));
         assert!(found.empty && found.exists, "{found:?}");
     }
-    let expected: BTreeMap<String, Vec<u8>> = fixture_files(fixture.name)
-        .into_iter()
-        .map(|(key, _)| {
-            let bytes = std::fs::read(fixtures_dir().join(fixture.name).join(&key)).unwrap();
-            (key, bytes)
-        })
-        .collect();
-    let source: Arc<dyn ObjectStore> =
-        Arc::new(LocalFileSystem::new_with_prefix(fixtures_dir().join(fixture.name)).unwrap());
+    let expected = fixture_contents(fixture.name);
     let options = TransferOptions::default();
-    let to_azure = transfer(source, open(&azure).unwrap(), &options, None)
-        .await
-        .unwrap();
+    let to_azure = transfer(
+        fixture_store(fixture.name),
+        open(&azure).unwrap(),
+        &options,
+        None,
+    )
+    .await
+    .unwrap();
     assert_eq!(to_azure.objects_copied, expected.len() as u64);
     assert_eq!(contents(&*open(&azure).unwrap()).await, expected);
     let to_gcs = transfer(

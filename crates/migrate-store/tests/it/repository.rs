@@ -1,21 +1,14 @@
 //! The repository layout module against real repositories written by ES 5.6, 6.8 and 7.10.
 
 use std::collections::BTreeSet;
-use std::sync::Arc;
 
-use crate::common::{FIXTURES, fixture_files, fixtures_dir};
+use crate::common::{FIXTURES, fixture_files, fixture_store, fixtures_dir};
 use migrate_store::repository::{
     CopyPhase, KeyClass, RepositoryData, RepositoryReadError, classify, latest, missing_blobs,
     read_repository,
 };
-use object_store::ObjectStore;
-use object_store::local::LocalFileSystem;
 use object_store::memory::InMemory;
 use object_store::{ObjectStoreExt, PutPayload, path::Path};
-
-fn fixture_store(name: &str) -> Arc<dyn ObjectStore> {
-    Arc::new(LocalFileSystem::new_with_prefix(fixtures_dir().join(name)).expect("fixture store"))
-}
 
 #[tokio::test]
 async fn reads_snapshots_and_indices_of_every_fixture() {

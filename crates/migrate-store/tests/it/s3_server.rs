@@ -1,6 +1,7 @@
 //! What the SeaweedFS test server really enforces: SigV4 signatures and `If-None-Match: *`.
 //! (The state backend's locking and the transfer's guarantees rely on both.)
 
+use crate::common::read;
 use migrate_store::open;
 use migrate_test_support::S3Server;
 use object_store::{ObjectStoreExt, PutMode, PutOptions, PutPayload, path::Path};
@@ -20,16 +21,7 @@ async fn a_wrong_secret_is_refused_with_403() {
     good.put(&Path::from("a"), PutPayload::from_static(b"hello"))
         .await
         .unwrap();
-    assert_eq!(
-        good.get(&Path::from("a"))
-            .await
-            .unwrap()
-            .bytes()
-            .await
-            .unwrap()
-            .as_ref(),
-        b"hello"
-    );
+    assert_eq!(read(good.as_ref(), &Path::from("a")).await, b"hello");
 
     let bad = open(&server.spec_with_secret("bkt", "", "not-the-secret")).unwrap();
     let err = bad.get(&Path::from("a")).await.unwrap_err();
@@ -68,17 +60,7 @@ async fn if_none_match_star_refuses_to_overwrite() {
         matches!(err, object_store::Error::AlreadyExists { .. }),
         "{err:?}"
     );
-    assert_eq!(
-        store
-            .get(&key)
-            .await
-            .unwrap()
-            .bytes()
-            .await
-            .unwrap()
-            .as_ref(),
-        b"first"
-    );
+    assert_eq!(read(store.as_ref(), &key).await, b"first");
 }
 
 #[tokio::test]
@@ -110,15 +92,5 @@ async fn if_match_refuses_a_stale_etag() {
         matches!(err, object_store::Error::Precondition { .. }),
         "{err:?}"
     );
-    assert_eq!(
-        store
-            .get(&key)
-            .await
-            .unwrap()
-            .bytes()
-            .await
-            .unwrap()
-            .as_ref(),
-        b"v2"
-    );
+    assert_eq!(read(store.as_ref(), &key).await, b"v2");
 }

@@ -6,17 +6,12 @@ use std::path::Path as FsPath;
 use std::sync::{Arc, Mutex};
 
 use crate::common::recording::{Event, Recording};
-use crate::common::{FIXTURES, fixture_files, fixtures_dir};
+use crate::common::{FIXTURES, fixture_files, fixture_store, fixtures_dir};
 use migrate_store::repository::{CopyPhase, classify, latest};
 use migrate_store::{
     FsSpec, StoreSpec, TransferError, TransferOptions, TransferProgress, open, transfer,
 };
 use object_store::ObjectStore;
-use object_store::local::LocalFileSystem;
-
-fn fixture_store(name: &str) -> Arc<dyn ObjectStore> {
-    Arc::new(LocalFileSystem::new_with_prefix(fixtures_dir().join(name)).unwrap())
-}
 
 fn dir_store(dir: &FsPath) -> Arc<dyn ObjectStore> {
     open(&StoreSpec::Fs(FsSpec {
@@ -55,14 +50,15 @@ async fn copies_every_fixture_byte_for_byte_and_a_second_run_copies_nothing() {
         let files = fixture_files(fixture.name);
         let total: u64 = files.iter().map(|(_, s)| s).sum();
         let options = TransferOptions::default();
-        let report = transfer(
-            fixture_store(fixture.name),
-            dir_store(dest.path()),
-            &options,
-            None,
-        )
-        .await
-        .unwrap();
+        let copy = || {
+            transfer(
+                fixture_store(fixture.name),
+                dir_store(dest.path()),
+                &options,
+                None,
+            )
+        };
+        let report = copy().await.unwrap();
         assert_eq!(
             report.objects_copied,
             files.len() as u64,
@@ -88,14 +84,7 @@ async fn copies_every_fixture_byte_for_byte_and_a_second_run_copies_nothing() {
             fixture.name
         );
 
-        let again = transfer(
-            fixture_store(fixture.name),
-            dir_store(dest.path()),
-            &options,
-            None,
-        )
-        .await
-        .unwrap();
+        let again = copy().await.unwrap();
         assert_eq!(
             (again.objects_copied, again.bytes_copied),
             (0, 0),

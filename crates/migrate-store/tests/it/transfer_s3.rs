@@ -6,44 +6,12 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::common::recording::Recording;
-use crate::common::{FIXTURES, fixture_files, fixtures_dir};
-use futures::TryStreamExt;
+use crate::common::{FIXTURES, contents, fixture_contents, fixture_store};
 use migrate_store::repository::{latest, paths};
 use migrate_store::{TransferOptions, TransferProgress, open, transfer};
 use migrate_test_support::S3Server;
-use object_store::local::LocalFileSystem;
 use object_store::memory::InMemory;
-use object_store::{ObjectStore, ObjectStoreExt, PutPayload, path::Path};
-
-fn fixture_store(name: &str) -> Arc<dyn ObjectStore> {
-    Arc::new(LocalFileSystem::new_with_prefix(fixtures_dir().join(name)).unwrap())
-}
-
-async fn contents(store: &dyn ObjectStore) -> BTreeMap<String, Vec<u8>> {
-    let metas: Vec<_> = store.list(None).try_collect().await.unwrap();
-    let mut out = BTreeMap::new();
-    for meta in metas {
-        let bytes = store
-            .get(&meta.location)
-            .await
-            .unwrap()
-            .bytes()
-            .await
-            .unwrap();
-        out.insert(meta.location.to_string(), bytes.to_vec());
-    }
-    out
-}
-
-fn fixture_contents(name: &str) -> BTreeMap<String, Vec<u8>> {
-    fixture_files(name)
-        .into_iter()
-        .map(|(key, _)| {
-            let bytes = std::fs::read(fixtures_dir().join(name).join(&key)).unwrap();
-            (key, bytes)
-        })
-        .collect()
-}
+use object_store::{ObjectStoreExt, PutPayload, path::Path};
 
 async fn server() -> S3Server {
     let server = S3Server::start("transfer-key", "transfer-secret")
@@ -64,60 +32,34 @@ async fn fs_to_s3_and_s3_to_s3_copy_every_fixture_byte_for_byte_once() {
         let first = open(&server.spec("first", &base)).unwrap();
         let second = open(&server.spec("second", &base)).unwrap();
 
-        let report = transfer(
-            fixture_store(fixture.name),
-            Arc::clone(&first),
-            &options,
-            None,
-        )
-        .await
-        .unwrap();
-        assert_eq!(
-            report.objects_copied,
-            expected.len() as u64,
-            "{}",
-            fixture.name
-        );
-        assert_eq!(
-            contents(first.as_ref()).await,
-            expected,
-            "fs → s3 {}",
-            fixture.name
-        );
-        let again = transfer(
-            fixture_store(fixture.name),
-            Arc::clone(&first),
-            &options,
-            None,
-        )
-        .await
-        .unwrap();
-        assert_eq!(
-            (again.objects_copied, again.objects_skipped),
-            (0, expected.len() as u64),
-            "{}",
-            fixture.name
-        );
-
-        let report = transfer(Arc::clone(&first), Arc::clone(&second), &options, None)
-            .await
-            .unwrap();
-        assert_eq!(
-            report.objects_copied,
-            expected.len() as u64,
-            "{}",
-            fixture.name
-        );
-        assert_eq!(
-            contents(second.as_ref()).await,
-            expected,
-            "s3 → s3 {}",
-            fixture.name
-        );
-        let again = transfer(Arc::clone(&first), Arc::clone(&second), &options, None)
-            .await
-            .unwrap();
-        assert_eq!(again.objects_copied, 0, "{}", fixture.name);
+        let legs = [
+            ("fs → s3", fixture_store(fixture.name), Arc::clone(&first)),
+            ("s3 → s3", first, second),
+        ];
+        for (leg, source, dest) in legs {
+            let report = transfer(Arc::clone(&source), Arc::clone(&dest), &options, None)
+                .await
+                .unwrap();
+            assert_eq!(
+                report.objects_copied,
+                expected.len() as u64,
+                "{leg} {}",
+                fixture.name
+            );
+            assert_eq!(
+                contents(dest.as_ref()).await,
+                expected,
+                "{leg} {}",
+                fixture.name
+            );
+            let again = transfer(source, dest, &options, None).await.unwrap();
+            assert_eq!(
+                (again.objects_copied, again.objects_skipped),
+                (0, expected.len() as u64),
+                "{leg} again {}",
+                fixture.name
+            );
+        }
     }
 }
 

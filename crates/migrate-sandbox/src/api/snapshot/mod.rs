@@ -34,113 +34,74 @@ use status::status;
 
 /// Registers the routes.
 pub fn register(t: &mut RouteTable) {
-    t.route(
-        Method::GET,
-        "/_snapshot",
+    use Method as M;
+    let repository = "/_snapshot/{repository}";
+    let snapshot = "/_snapshot/{repository}/{snapshot}";
+    t.api(
         "snapshot.get_repository",
+        &[M::GET],
+        &["/_snapshot", repository],
         get_repository,
     );
-    t.route(
-        Method::GET,
-        "/_snapshot/{repository}",
-        "snapshot.get_repository",
-        get_repository,
-    );
-    t.route(
-        Method::PUT,
-        "/_snapshot/{repository}",
+    t.api(
         "snapshot.create_repository",
+        &[M::PUT, M::POST],
+        &[repository],
         put_repository,
     );
-    t.route(
-        Method::POST,
-        "/_snapshot/{repository}",
-        "snapshot.create_repository",
-        put_repository,
-    );
-    t.route(
-        Method::DELETE,
-        "/_snapshot/{repository}",
+    t.api(
         "snapshot.delete_repository",
+        &[M::DELETE],
+        &[repository],
         delete_repository,
     );
-    t.route(
-        Method::POST,
-        "/_snapshot/{repository}/_verify",
+    t.api(
         "snapshot.verify_repository",
+        &[M::POST],
+        &["/_snapshot/{repository}/_verify"],
         verify_repository,
     );
-    t.route(
-        Method::POST,
-        "/_snapshot/{repository}/_cleanup",
+    t.api(
         "snapshot.cleanup_repository",
+        &[M::POST],
+        &["/_snapshot/{repository}/_cleanup"],
         cleanup_repository,
     );
-    t.route(Method::GET, "/_snapshot/_status", "snapshot.status", status);
-    t.route(
-        Method::GET,
-        "/_snapshot/{repository}/_status",
+    t.api(
         "snapshot.status",
+        &[M::GET],
+        &[
+            "/_snapshot/_status",
+            "/_snapshot/{repository}/_status",
+            "/_snapshot/{repository}/{snapshot}/_status",
+        ],
         status,
     );
-    t.route(
-        Method::GET,
-        "/_snapshot/{repository}/{snapshot}/_status",
-        "snapshot.status",
-        status,
-    );
-    t.route(
-        Method::PUT,
-        "/_snapshot/{repository}/{snapshot}",
-        "snapshot.create",
-        create,
-    );
-    t.route(
-        Method::POST,
-        "/_snapshot/{repository}/{snapshot}",
-        "snapshot.create",
-        create,
-    );
-    t.route(
-        Method::GET,
-        "/_snapshot/{repository}/{snapshot}",
-        "snapshot.get",
-        get_snapshots,
-    );
-    t.route(
-        Method::DELETE,
-        "/_snapshot/{repository}/{snapshot}",
-        "snapshot.delete",
-        delete,
-    );
-    t.route(
-        Method::POST,
-        "/_snapshot/{repository}/{snapshot}/_restore",
+    t.api("snapshot.create", &[M::PUT, M::POST], &[snapshot], create);
+    t.api("snapshot.get", &[M::GET], &[snapshot], get_snapshots);
+    t.api("snapshot.delete", &[M::DELETE], &[snapshot], delete);
+    t.api(
         "snapshot.restore",
+        &[M::POST],
+        &["/_snapshot/{repository}/{snapshot}/_restore"],
         restore,
     );
-    t.route(
-        Method::PUT,
-        "/_snapshot/{repository}/{snapshot}/_clone/{target_snapshot}",
+    t.api(
         "snapshot.clone",
+        &[M::PUT],
+        &["/_snapshot/{repository}/{snapshot}/_clone/{target_snapshot}"],
         clone::clone,
     );
-    t.route(
-        Method::GET,
-        "/_cat/repositories",
+    t.api(
         "cat.repositories",
+        &[M::GET],
+        &["/_cat/repositories"],
         cat_repositories,
     );
-    t.route(
-        Method::GET,
-        "/_cat/snapshots",
+    t.api(
         "cat.snapshots",
-        cat_snapshots,
-    );
-    t.route(
-        Method::GET,
-        "/_cat/snapshots/{repository}",
-        "cat.snapshots",
+        &[M::GET],
+        &["/_cat/snapshots", "/_cat/snapshots/{repository}"],
         cat_snapshots,
     );
 }

@@ -111,15 +111,8 @@ fn skip_reason(steps: &[Value], version: &str) -> Option<String> {
     {
         return Some(format!("version {version} in `{v}`"));
     }
-    let features: Vec<String> = match skip.get("features") {
-        Some(Value::String(s)) => vec![s.clone()],
-        Some(Value::Array(a)) => a
-            .iter()
-            .filter_map(Value::as_str)
-            .map(str::to_string)
-            .collect(),
-        _ => vec![],
-    };
+    let features =
+        migrate_sandbox::json::string_or_list(skip.get("features"), |s| vec![s.to_string()]);
     features
         .iter()
         .find(|f| !FEATURES.contains(&f.as_str()))

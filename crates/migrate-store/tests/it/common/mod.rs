@@ -3,7 +3,14 @@
 
 pub mod recording;
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::Arc;
+
+use futures::TryStreamExt;
+use object_store::local::LocalFileSystem;
+use object_store::path::Path;
+use object_store::{ObjectStore, ObjectStoreExt};
 
 /// One real repository under `../shared/fixtures/real-snapshots/` and what its files say.
 pub struct Fixture {
@@ -58,18 +65,9 @@ pub const FIXTURES: &[Fixture] = &[
     },
 ];
 
-/// `../shared/fixtures/real-snapshots` next to the repository root (or `$MIGRATE_SHARED_DIR/...`).
+/// `fixtures/real-snapshots` in the shared folder (next to the repository, or `$MIGRATE_SHARED_DIR`).
 pub fn fixtures_dir() -> PathBuf {
-    let shared = std::env::var_os("MIGRATE_SHARED_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"));
-    let dir = shared.join("fixtures/real-snapshots");
-    assert!(
-        dir.is_dir(),
-        "the real snapshot fixtures are missing: expected {} (the `shared` folder next to the repository, or set MIGRATE_SHARED_DIR)",
-        dir.display()
-    );
-    dir
+    migrate_test_support::fixtures::shared("fixtures/real-snapshots")
 }
 
 /// Every file of a fixture as (key relative to the fixture, size), sorted.
@@ -94,5 +92,37 @@ pub fn fixture_files(name: &str) -> Vec<(String, u64)> {
         }
     }
     out.sort();
+    out
+}
+
+/// A fixture repository as a store.
+pub fn fixture_store(name: &str) -> Arc<dyn ObjectStore> {
+    Arc::new(LocalFileSystem::new_with_prefix(fixtures_dir().join(name)).expect("fixture store"))
+}
+
+/// Every file of a fixture with its content, by key.
+pub fn fixture_contents(name: &str) -> BTreeMap<String, Vec<u8>> {
+    fixture_files(name)
+        .into_iter()
+        .map(|(key, _)| {
+            let bytes = std::fs::read(fixtures_dir().join(name).join(&key)).expect("fixture file");
+            (key, bytes)
+        })
+        .collect()
+}
+
+/// One object's bytes.
+pub async fn read(store: &dyn ObjectStore, key: &Path) -> Vec<u8> {
+    let got = store.get(key).await.expect("get");
+    got.bytes().await.expect("body").to_vec()
+}
+
+/// Every object of a store with its content, by key.
+pub async fn contents(store: &dyn ObjectStore) -> BTreeMap<String, Vec<u8>> {
+    let metas: Vec<_> = store.list(None).try_collect().await.expect("list");
+    let mut out = BTreeMap::new();
+    for meta in metas {
+        out.insert(meta.location.to_string(), read(store, &meta.location).await);
+    }
     out
 }
