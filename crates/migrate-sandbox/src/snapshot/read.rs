@@ -84,7 +84,7 @@ pub async fn index_definition(
             .unwrap_or("_na_")
             .to_owned(),
         settings,
-        mappings: meta.get("mappings").cloned().unwrap_or(Value::Null),
+        mappings: stored_mappings(meta.get("mappings")).map_err(|reason| malformed(&reason))?,
         aliases: meta
             .get("aliases")
             .and_then(Value::as_object)
@@ -254,4 +254,47 @@ pub async fn index_with_documents(
         image.documents.extend(documents);
     }
     Ok(image)
+}
+
+/// An index's mappings as real clusters store them in index metadata: an array of binary entries
+/// (here base64, as [`super::blob::decode`] renders binary), each `DFL\0` + DEFLATE or plain
+/// x-content holding `{type: mapping}`, merged into one `{type: mapping}` object; an object (what
+/// the sandbox writes) is kept as it is.
+fn stored_mappings(raw: Option<&Value>) -> Result<Value, String> {
+    use base64::Engine as _;
+    let entries = match raw {
+        None | Some(Value::Null) => return Ok(Value::Null),
+        Some(Value::Array(entries)) => entries,
+        Some(other) => return Ok(other.clone()),
+    };
+    let mut merged = Map::new();
+    for (i, entry) in entries.iter().enumerate() {
+        let object = match entry {
+            Value::Object(o) => o.clone(),
+            Value::String(b64) => {
+                let bytes = base64::engine::general_purpose::STANDARD
+                    .decode(b64)
+                    .map_err(|e| format!("mappings entry {i} is not base64: {e}"))?;
+                let raw = if migrate_repo::compress::is_deflated(&bytes) {
+                    migrate_repo::compress::inflate(&bytes)
+                        .map_err(|e| format!("mappings entry {i}: {e}"))?
+                } else {
+                    bytes
+                };
+                let (_, value) = migrate_repo::xcontent::parse(&raw)
+                    .map_err(|e| format!("mappings entry {i}: {e}"))?;
+                match value.to_json_base64() {
+                    Value::Object(o) => o,
+                    _ => return Err(format!("mappings entry {i} is not an object")),
+                }
+            }
+            _ => {
+                return Err(format!(
+                    "mappings entry {i} is neither binary nor an object"
+                ));
+            }
+        };
+        merged.extend(object);
+    }
+    Ok(Value::Object(merged))
 }

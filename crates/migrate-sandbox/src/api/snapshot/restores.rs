@@ -285,9 +285,15 @@ pub(super) async fn recover(
             let term = index.primary_term;
             for d in documents {
                 let ty: Arc<str> = Arc::from(d.doc_type.as_deref().unwrap_or("_doc"));
-                index
-                    .docs
-                    .put(&d.id, ty, bytes::Bytes::from(d.source.into_bytes()), term);
+                // A document keeps the `_routing` it was written with (stored in its Lucene files).
+                index.docs.put_with(
+                    &d.id,
+                    ty,
+                    bytes::Bytes::from(d.source.into_bytes()),
+                    term,
+                    d.routing.map(Arc::from),
+                    crate::model::VersionSet::Next,
+                );
             }
         }
     }

@@ -60,7 +60,7 @@ pub(super) fn image_of(index: &Index) -> IndexImage {
                 Document {
                     id: d.id.to_string(),
                     doc_type: Some(d.ty.to_string()),
-                    routing: None,
+                    routing: d.routing.as_deref().map(str::to_owned),
                     version: d.version,
                     seq_no: d.seq_no,
                     source: String::from_utf8_lossy(&d.source).into_owned(),
