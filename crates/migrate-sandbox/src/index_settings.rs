@@ -2,7 +2,8 @@
 //! setting family of the version knows is an `illegal_argument_exception` (`unknown setting [..]`,
 //! with a `did you mean` when one is close); soft deletes cannot be disabled on Elasticsearch 8
 //! (refused) and are deprecated from Elasticsearch 7.6 and on OpenSearch (a `Warning` header), and do
-//! not exist before Elasticsearch 6.5.
+//! not exist before Elasticsearch 6.5; the `standard` token filter, removed in Elasticsearch 7.0 (and
+//! so absent from OpenSearch), refuses the index on those versions.
 
 use crate::error::{ApiError, ApiResult};
 use crate::flavor::{Flavor, Product, Version};
@@ -178,6 +179,7 @@ pub fn check_create(
     settings: &FlatSettings,
 ) -> ApiResult<Vec<String>> {
     check_known(product, settings)?;
+    check_analysis(product, settings)?;
     let disabled = settings
         .get("index.soft_deletes.enabled")
         .and_then(|v| v.as_str())
@@ -201,6 +203,36 @@ pub fn check_create(
             )])
         }
     }
+}
+
+/// The analysis chains of a new index as the server builds them at create time: an analyzer whose
+/// `filter` list names `standard`, or a filter of type `standard`, fails on Elasticsearch 7.0+ and
+/// OpenSearch (`illegal_argument_exception`, "The [standard] token filter has been removed.").
+fn check_analysis(product: &Product, settings: &FlatSettings) -> ApiResult<()> {
+    let removed = product.flavor == Flavor::OpenSearch || product.version.major >= 7;
+    if !removed {
+        return Ok(());
+    }
+    let is_standard = |v: &serde_json::Value| v.as_str() == Some("standard");
+    let uses_standard = settings.iter().any(|(key, value)| {
+        let Some(rest) = key.strip_prefix("index.analysis.") else {
+            return false;
+        };
+        let in_chain = rest.starts_with("analyzer.")
+            && rest.ends_with(".filter")
+            && match value {
+                serde_json::Value::Array(names) => names.iter().any(is_standard),
+                one => is_standard(one),
+            };
+        let as_type = rest.starts_with("filter.") && rest.ends_with(".type") && is_standard(value);
+        in_chain || as_type
+    });
+    if uses_standard {
+        return Err(ApiError::illegal_argument(
+            "The [standard] token filter has been removed.",
+        ));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
