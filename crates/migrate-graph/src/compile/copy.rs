@@ -57,21 +57,7 @@ pub(super) fn compile(
 
     let mut before_gate = Vec::with_capacity(bp.indexes.len());
     for spec in &bp.indexes {
-        let create = add_indexed(
-            b,
-            "create-index",
-            spec,
-            None,
-            StepKind::CreateIndex {
-                source_index: spec.source.clone(),
-                destination_index: spec.destination.clone(),
-                exclude: spec.exclude.clone(),
-                number_of_replicas: c.copy_settings.number_of_replicas,
-                refresh_interval: c.copy_settings.refresh_interval.clone(),
-            },
-            Phase::Setup,
-            &[versions],
-        )?;
+        let create = super::create_index(b, spec, &c.copy_settings, &[versions])?;
         let initial = Pass::Initial {
             partition: INITIAL.into(),
         };

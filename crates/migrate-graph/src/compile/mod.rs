@@ -80,6 +80,24 @@ fn check_indexes(indexes: &[IndexSpec]) -> Result<(), CompileError> {
     Ok(())
 }
 
+/// The `create-index/<index>` step of one plan index, for the strategies that create their
+/// destination indexes before copying into them (reindex, copy, snapshot_reindex).
+pub(super) fn create_index(
+    b: &mut GraphBuilder,
+    spec: &IndexSpec,
+    copy_settings: &crate::blueprint::CopySettings,
+    deps: &[NodeIndex],
+) -> Result<NodeIndex, CompileError> {
+    let kind = StepKind::CreateIndex {
+        source_index: spec.source.clone(),
+        destination_index: spec.destination.clone(),
+        exclude: spec.exclude.clone(),
+        number_of_replicas: copy_settings.number_of_replicas,
+        refresh_interval: copy_settings.refresh_interval.clone(),
+    };
+    add_indexed(b, "create-index", spec, None, kind, Phase::Setup, deps)
+}
+
 /// Adds a per-index step `verb/index[/qualifier]`.
 pub(super) fn add_indexed(
     b: &mut GraphBuilder,

@@ -59,20 +59,10 @@ pub(super) fn compile(
 
     let mut created = Vec::with_capacity(bp.indexes.len());
     for spec in &bp.indexes {
-        let kind = StepKind::CreateIndex {
-            source_index: spec.source.clone(),
-            destination_index: spec.destination.clone(),
-            exclude: spec.exclude.clone(),
-            number_of_replicas: r.copy_settings.number_of_replicas,
-            refresh_interval: r.copy_settings.refresh_interval.clone(),
-        };
-        created.push(add_indexed(
+        created.push(super::create_index(
             b,
-            "create-index",
             spec,
-            None,
-            kind,
-            Phase::Setup,
+            &r.copy_settings,
             &[versions, allowlist],
         )?);
     }

@@ -46,20 +46,10 @@ pub(super) fn compile(
     let store = Arc::new(s.store.clone());
     let mut created = Vec::with_capacity(bp.indexes.len());
     for spec in &bp.indexes {
-        let kind = StepKind::CreateIndex {
-            source_index: spec.source.clone(),
-            destination_index: spec.destination.clone(),
-            exclude: spec.exclude.clone(),
-            number_of_replicas: s.copy_settings.number_of_replicas,
-            refresh_interval: s.copy_settings.refresh_interval.clone(),
-        };
-        created.push(add_indexed(
+        created.push(super::create_index(
             b,
-            "create-index",
             spec,
-            None,
-            kind,
-            Phase::Setup,
+            &s.copy_settings,
             &[versions, names],
         )?);
     }
