@@ -63,6 +63,15 @@ pub enum ClusterError {
         "refused to send `{call}` ({target}) to the source cluster: the plan does not declare it"
     )]
     WriteRefused { call: MutatingCall, target: String },
+    /// A read-only client (`plan --refresh`, saved-plan checks) refused a call that is not a read.
+    #[error(
+        "refused to send {method} {path} to the {side} cluster: this command only reads (`migrate_cluster::read_only`)"
+    )]
+    ReadOnly {
+        method: String,
+        path: String,
+        side: &'static str,
+    },
     /// Building the client failed (bad CA file, bad client certificate, ...).
     #[error("cluster client configuration: {0}")]
     Config(String),

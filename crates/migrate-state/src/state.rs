@@ -103,6 +103,9 @@ pub struct State {
     pub plan_fingerprint: Option<String>,
     #[serde(default)]
     pub steps: BTreeMap<String, StepState>,
+    /// Approvals, measured throughput and aborts ([`crate::LiveRecords`]).
+    #[serde(default, skip_serializing_if = "crate::LiveRecords::is_empty")]
+    pub live: crate::LiveRecords,
 }
 
 impl State {
@@ -115,6 +118,7 @@ impl State {
             plan_name: plan_name.into(),
             plan_fingerprint: None,
             steps: BTreeMap::new(),
+            live: crate::LiveRecords::default(),
         }
     }
 

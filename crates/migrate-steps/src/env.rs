@@ -45,6 +45,8 @@ pub struct EnvOptions {
     /// The local directory of the run's state: the copy strategy's dead-letter files go under it
     /// (`None`: `.migrate` in the working directory).
     pub state_dir: Option<std::path::PathBuf>,
+    /// Both clients send only reads (`migrate plan --refresh`, saved-plan checks).
+    pub read_only: bool,
 }
 
 impl Default for EnvOptions {
@@ -63,6 +65,7 @@ impl Default for EnvOptions {
             sample_seed: None,
             work_dir: None,
             state_dir: None,
+            read_only: false,
         }
     }
 }
@@ -154,6 +157,8 @@ impl Env {
             .timeouts
             .unwrap_or(options.timeouts);
         dest_cfg.limits = options.destination_http.limits;
+        source_cfg.read_only = options.read_only;
+        dest_cfg.read_only = options.read_only;
         let source = ClusterClient::new(&source_cfg)
             .await
             .map_err(|source| EnvError::Client {
