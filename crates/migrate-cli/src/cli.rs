@@ -22,6 +22,8 @@ pub enum Command {
     Repo(cmd::repo::RepoArgs),
     /// Run or resume a plan: every step checkpointed, resumable after any failure.
     Apply(cmd::apply::ApplyArgs),
+    /// Approve a gate (`--gate cutover`) in the state, bound to the plan's fingerprint.
+    Approve(cmd::approve::ApproveArgs),
     /// Run only the verification of an applied plan again (the proof, against the clusters as they are now).
     Verify(cmd::verify::VerifyArgs),
     /// Show a plan's progress from its state (read-only).

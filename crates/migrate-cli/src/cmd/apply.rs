@@ -57,6 +57,10 @@ pub struct ApplyArgs {
     /// More log output (-v info, -vv debug, -vvv trace); `RUST_LOG` also works.
     #[arg(short, long, action = clap::ArgAction::Count)]
     pub verbose: u8,
+
+    /// Pass the cutover gate without an approval (pipelines that approve by merging).
+    #[arg(long)]
+    pub auto_approve: bool,
 }
 
 /// What [`apply`] needs besides the plan path.
@@ -71,6 +75,8 @@ pub struct ApplyOptions {
     pub also: Option<Arc<dyn EventSink>>,
     /// `migrate verify`: run only the `verify` steps again (everything else must be done).
     pub verify_only: bool,
+    /// `--auto-approve`: the cutover gate passes.
+    pub auto_approve: bool,
 }
 
 pub fn run(args: &ApplyArgs) -> ExitCode {
@@ -88,25 +94,36 @@ pub fn run(args: &ApplyArgs) -> ExitCode {
         env: EnvOptions::default(),
         also: None,
         verify_only: false,
+        auto_approve: args.auto_approve,
     };
+    if let Some(saved) = super::live::saved::SavedPlan::detect(&args.plan) {
+        return ExitCode::from(
+            rt.block_on(super::saved_apply::apply_saved(&args.plan, saved, options)),
+        );
+    }
     ExitCode::from(rt.block_on(apply(&args.plan, options)))
 }
 
 /// Loads, compiles and runs the plan at `path`; returns the exit code.
 pub async fn apply(path: &Path, options: ApplyOptions) -> u8 {
-    let Ok((plan, _warnings)) = load_plan(path, options.strict) else {
+    let Ok((mut plan, _warnings)) = load_plan(path, options.strict) else {
         return EXIT_BAD_INPUT;
     };
+    let store = match open_state(path, &plan, &options.state) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    if options.auto_approve {
+        plan.cutover.approved = true;
+    } else if !plan.cutover.approved {
+        plan.cutover.approved = super::saved_apply::approved_in_state(path, &plan, &store);
+    }
     let graph = match migrate_graph::compile(&plan) {
         Ok(g) => Arc::new(g),
         Err(e) => {
             eprintln!("error: `{}` does not compile: {e}", path.display());
             return EXIT_BAD_INPUT;
         }
-    };
-    let store = match open_state(path, &plan, &options.state) {
-        Ok(s) => s,
-        Err(code) => return code,
     };
     if options.verify_only
         && let Err(code) = super::verify::reset(path, &graph, &store)
@@ -167,6 +184,9 @@ pub async fn apply(path: &Path, options: ApplyOptions) -> u8 {
             {
                 report::print_verification(&graph, &state);
             }
+            if outcome == RunOutcome::Complete && !options.verify_only {
+                super::saved_apply::record_measured(&graph, &store);
+            }
             eprintln!("{}", summary.describe());
             if outcome == RunOutcome::Failed {
                 eprintln!(
@@ -201,7 +221,7 @@ pub async fn apply(path: &Path, options: ApplyOptions) -> u8 {
 }
 
 /// The plan's TLS settings for one cluster.
-fn tls(cluster: &migrate_plan::Cluster) -> migrate_cluster::TlsConfig {
+pub(super) fn tls(cluster: &migrate_plan::Cluster) -> migrate_cluster::TlsConfig {
     migrate_cluster::TlsConfig {
         ca_file: cluster.tls.ca_file.clone(),
         client_cert: cluster.tls.client_cert.clone(),
@@ -211,7 +231,7 @@ fn tls(cluster: &migrate_plan::Cluster) -> migrate_cluster::TlsConfig {
 }
 
 /// The plan's HTTP bounds for one cluster (`http:`), over the run's default timeouts.
-fn http(
+pub(super) fn http(
     cluster: &migrate_plan::Cluster,
     defaults: &migrate_cluster::Timeouts,
 ) -> migrate_steps::HttpOptions {
@@ -293,6 +313,7 @@ impl Clone for ApplyOptions {
             env: self.env.clone(),
             also: self.also.clone(),
             verify_only: self.verify_only,
+            auto_approve: self.auto_approve,
         }
     }
 }

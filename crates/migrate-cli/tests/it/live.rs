@@ -1,0 +1,305 @@
+//! `plan --refresh`, saved plans, approvals and the estimate, between sandboxes: the refresh of a
+//! pattern plan shows the expanded indexes and their counts and writes nothing; a saved plan is
+//! refused when a new index appears or a count moves past the tolerance, and applies unchanged; an
+//! approval recorded by `approve` is invalidated by a plan change; the estimate from one run's
+//! measured rates is within a factor of 2 of a second run of the same size.
+
+use std::path::{Path, PathBuf};
+
+use crate::support::*;
+use migrate_sandbox::Flavor;
+use serde_json::Value;
+
+async fn pair(work: &Path) -> (Cluster, Cluster) {
+    clusters(
+        Pair {
+            source: (Flavor::Elasticsearch, "6.8.23"),
+            destination: (Flavor::OpenSearch, "2.11.1"),
+            source_auth: None,
+            snapshot_dirs: false,
+        },
+        work,
+    )
+    .await
+}
+
+/// Creates `index` on `source` with `n` documents (ids from `first`).
+async fn seed(http: &Http, source: &Cluster, index: &str, first: usize, n: usize, create: bool) {
+    if create {
+        create_movies(http, &source.url, index, Some("_doc")).await;
+    }
+    let docs: Vec<_> = (first..first + n)
+        .map(|i| {
+            (
+                index,
+                Some("_doc"),
+                i.to_string(),
+                movie(i, Some(1_700_000_000_000 + i as u64)),
+            )
+        })
+        .collect();
+    http.bulk(&source.url, &docs).await;
+}
+
+fn write_plan(
+    work: &Path,
+    source: &str,
+    destination: &str,
+    approved: bool,
+    extra: &str,
+) -> PathBuf {
+    let plan = work.join("plan.yaml");
+    std::fs::write(
+        &plan,
+        format!(
+            "version: 1\nname: live\nsource: {{ url: \"{source}\" }}\ndestination: {{ url: \"{destination}\" }}\n\
+             indexes: [\"logs-*\"]\n\
+             strategy: {{ reindex: {{ remote_host: \"{source}\", batch_size: 100, update_field: updated_at, incremental_passes: 1 }} }}\n\
+             cutover: {{ approved: {approved}, block_source_writes: true }}\n\
+             verify: {{ doc_count: true, health: yellow }}\n\
+             settings: {{ parallelism: 1, retry: {{ max_attempts: 2, initial_backoff_ms: 10, max_backoff_ms: 20 }} }}\n{extra}"
+        ),
+    )
+    .unwrap();
+    plan
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refresh_of_a_pattern_plan_shows_the_expanded_indexes_and_counts_and_writes_nothing() {
+    if real_clusters() {
+        return; // the snapshot holds the sandboxes' versions and sizes
+    }
+    let work = tempfile::tempdir().unwrap();
+    let (source, destination) = pair(work.path()).await;
+    let http = Http::new(None);
+    source.test_writes_begin();
+    seed(&http, &source, "logs-a", 0, 30, true).await;
+    seed(&http, &source, "logs-b", 0, 20, true).await;
+    seed(&http, &source, "other", 0, 5, true).await;
+    source.test_writes_done();
+    destination.test_writes_begin();
+    http.put(format!("{}/logs-b", destination.url), serde_json::json!({}))
+        .await;
+    destination.test_writes_done();
+    let plan = write_plan(work.path(), &source.url, &destination.url, false, "");
+    let p = plan.to_str().unwrap();
+
+    let out = run(work.path(), &["plan", "--refresh", p], &[]);
+    let mut filters = migrate_test_support::filters::all();
+    let dir = work.path().display().to_string();
+    filters.insert(0, (dir.as_str(), "[WORK]"));
+    filters.push((r"uuid [A-Za-z0-9_-]{16,}", "uuid [ID]"));
+    insta::with_settings!({ filters => filters }, {
+        insta::assert_snapshot!("refresh_of_a_pattern_plan", text(&out));
+    });
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+
+    let json = run(
+        work.path(),
+        &["plan", "--refresh", p, "--format", "json"],
+        &[],
+    );
+    let doc: Value = serde_json::from_slice(&json.stdout).expect("refresh JSON parses");
+    let names: Vec<(&str, u64)> = doc["live"]["indexes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| (i["name"].as_str().unwrap(), i["docs"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(names, [("logs-a", 30), ("logs-b", 20)]);
+    assert_eq!(doc["live"]["indexes"][1]["destination_status"], "open");
+    assert!(doc["steps"].as_array().is_some_and(|s| !s.is_empty()));
+    for format in ["markdown", "dot"] {
+        let o = run(
+            work.path(),
+            &["plan", "--refresh", p, "--format", format],
+            &[],
+        );
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+        assert!(
+            String::from_utf8_lossy(&o.stdout).contains("live"),
+            "{format}"
+        );
+    }
+    assert_eq!(
+        writes(&source),
+        Vec::<String>::new(),
+        "refresh wrote to the source"
+    );
+    assert_eq!(
+        writes(&destination),
+        Vec::<String>::new(),
+        "refresh wrote to the destination"
+    );
+    assert!(
+        !work.path().join(".migrate").exists(),
+        "refresh wrote a state"
+    );
+}
+
+/// The engine's mutating requests as `METHOD path`.
+fn writes(c: &Cluster) -> Vec<String> {
+    c.mutating()
+        .unwrap()
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect()
+}
+
+fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_saved_plan_is_refused_when_the_source_moved_and_applies_when_it_did_not() {
+    let work = tempfile::tempdir().unwrap();
+    let (source, destination) = pair(work.path()).await;
+    let http = Http::new(None);
+    seed(&http, &source, "logs-a", 0, 30, true).await;
+    seed(&http, &source, "logs-b", 0, 20, true).await;
+    let extra = "drift: { doc_count_tolerance_percent: 10 }\n";
+    let plan = write_plan(work.path(), &source.url, &destination.url, true, extra);
+    let p = plan.to_str().unwrap();
+    let saved = work.path().join("saved.json");
+    let s = saved.to_str().unwrap();
+    let save = || {
+        let o = run(work.path(), &["plan", "--refresh", p, "--out", s], &[]);
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    };
+
+    // A count past the tolerance (30 → 40 is 33%).
+    save();
+    seed(&http, &source, "logs-a", 30, 10, false).await;
+    let o = run(work.path(), &["apply", s, "--output", "plain"], &[]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(
+        stderr(&o).contains("source index `logs-a`: 30 documents when saved, 40 now"),
+        "{}",
+        text(&o)
+    );
+
+    // A new index matching the pattern.
+    save();
+    seed(&http, &source, "logs-c", 0, 3, true).await;
+    let o = run(work.path(), &["apply", s, "--output", "plain"], &[]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(
+        stderr(&o).contains("new source index `logs-c` (matches plan entry `logs-*`)"),
+        "{}",
+        text(&o)
+    );
+    assert_eq!(
+        writes(&destination),
+        Vec::<String>::new(),
+        "a refused plan wrote"
+    );
+
+    // The plan file edited after saving.
+    save();
+    let original = std::fs::read_to_string(&plan).unwrap();
+    std::fs::write(&plan, original.replace("batch_size: 100", "batch_size: 50")).unwrap();
+    let o = run(work.path(), &["apply", s, "--output", "plain"], &[]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(
+        stderr(&o).contains("changed since the plan was saved"),
+        "{}",
+        text(&o)
+    );
+    std::fs::write(&plan, original).unwrap();
+
+    // Unchanged, or within the tolerance (40 → 41): applies the saved graph.
+    save();
+    seed(&http, &source, "logs-a", 40, 1, false).await;
+    let o = run(work.path(), &["apply", s, "--output", "plain"], &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(
+        stderr(&o).contains("matches the plan file and the clusters"),
+        "{}",
+        text(&o)
+    );
+    assert_eq!(http.count(&destination.url, "logs-a").await, 41);
+    assert_eq!(http.count(&destination.url, "logs-c").await, 3);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_approval_recorded_by_approve_is_invalidated_by_a_plan_change() {
+    let work = tempfile::tempdir().unwrap();
+    let (source, destination) = pair(work.path()).await;
+    let http = Http::new(None);
+    seed(&http, &source, "logs-a", 0, 10, true).await;
+    let plan = write_plan(work.path(), &source.url, &destination.url, false, "");
+    let p = plan.to_str().unwrap();
+
+    let o = run(
+        work.path(),
+        &["approve", p, "--gate", "cutover", "--by", "alice"],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(
+        stderr(&o).contains("approved gate `cutover` of plan `live` by alice"),
+        "{}",
+        text(&o)
+    );
+    let o = run(work.path(), &["approve", p, "--gate", "nope"], &[]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+
+    // The plan changes after the approval: apply stops at the gate and says why.
+    let original = std::fs::read_to_string(&plan).unwrap();
+    std::fs::write(&plan, original.replace("batch_size: 100", "batch_size: 50")).unwrap();
+    let o = run(work.path(), &["apply", p, "--output", "plain"], &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(
+        stderr(&o).contains("was for plan fingerprint"),
+        "{}",
+        text(&o)
+    );
+    assert!(stderr(&o).contains("no longer counts"), "{}", text(&o));
+    let status = run(work.path(), &["status", p], &[]);
+    assert!(!text(&status).contains("complete"), "{}", text(&status));
+    assert_eq!(
+        source.count("PUT", |path| path.ends_with("/_settings")),
+        Some(0),
+        "the source was blocked without an approval"
+    );
+
+    // Approved again for the plan as it is: the gate passes.
+    let o = run(
+        work.path(),
+        &["approve", p, "--gate", "cutover", "--by", "bob"],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let o = run(work.path(), &["apply", p, "--output", "plain"], &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(
+        stderr(&o).contains("cutover approved by bob"),
+        "{}",
+        text(&o)
+    );
+    assert_eq!(http.count(&destination.url, "logs-a").await, 10);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn auto_approve_passes_the_gate_of_an_unapproved_plan() {
+    let work = tempfile::tempdir().unwrap();
+    let (source, destination) = pair(work.path()).await;
+    let http = Http::new(None);
+    seed(&http, &source, "logs-a", 0, 10, true).await;
+    let plan = write_plan(work.path(), &source.url, &destination.url, false, "");
+    let p = plan.to_str().unwrap();
+    let o = run(
+        work.path(),
+        &["apply", p, "--auto-approve", "--output", "plain"],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert_eq!(http.count(&destination.url, "logs-a").await, 10);
+    assert!(
+        source
+            .count("PUT", |path| path.ends_with("/_settings"))
+            .unwrap()
+            > 0,
+        "the cutover blocked source writes"
+    );
+}
