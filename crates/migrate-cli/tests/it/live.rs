@@ -303,3 +303,102 @@ async fn auto_approve_passes_the_gate_of_an_unapproved_plan() {
         "the cutover blocked source writes"
     );
 }
+
+/// The demo's reindex plan (`migrate demo --strategy reindex`: ES 5.6 → ES 7.10, `movies` and
+/// `logs-2026.*`), approved, on a fresh sandbox pair seeded with `n` movies and `n/2` log lines
+/// per log index; returns the work directory's plan.
+async fn demo_reindex(work: &Path, n: usize) -> (PathBuf, Cluster, Cluster) {
+    let (source, destination) = clusters(
+        Pair {
+            source: (Flavor::Elasticsearch, "5.6.16"),
+            destination: (Flavor::Elasticsearch, "7.10.2"),
+            source_auth: None,
+            snapshot_dirs: false,
+        },
+        work,
+    )
+    .await;
+    let http = Http::new(None);
+    for (index, count) in [("movies", n), ("logs-2026.01", n / 2), ("logs-2026.02", n / 2)] {
+        create_movies(&http, &source.url, index, Some("doc")).await;
+        for chunk in (0..count).collect::<Vec<_>>().chunks(1000) {
+            let docs: Vec<_> = chunk
+                .iter()
+                .map(|&i| {
+                    (
+                        index,
+                        Some("doc"),
+                        i.to_string(),
+                        movie(i, Some(1_700_000_000_000 + i as u64)),
+                    )
+                })
+                .collect();
+            http.bulk(&source.url, &docs).await;
+        }
+    }
+    let plan = work.join("plan.yaml");
+    std::fs::write(
+        &plan,
+        format!(
+            "version: 1\nname: demo-reindex\n\
+             source:\n  url: {s}\n  version: elasticsearch-5.6.16\n\
+             destination:\n  url: {d}\n  version: elasticsearch-7.10.2\n\
+             indexes: [movies, \"logs-2026.*\"]\n\
+             strategy:\n  reindex:\n    remote_host: {s}\n    batch_size: 500\n    update_field: updated_at\n    incremental_passes: 1\n\
+             cutover: {{ approved: true, block_source_writes: true }}\n\
+             verify: {{ doc_count: true, health: yellow, sample: 20 }}\n",
+            s = source.url,
+            d = destination.url
+        ),
+    )
+    .unwrap();
+    (plan, source, destination)
+}
+
+/// The phases a complete apply measured (`live.measured` of its state), summed.
+fn measured_seconds(work: &Path) -> f64 {
+    let path = work.join(".migrate").join("demo-reindex.state.json");
+    let state: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let measured = state["live"]["measured"].as_object().expect("measured rates recorded");
+    assert!(measured.contains_key("reindex"), "{measured:?}");
+    measured.values().map(|m| m["seconds"].as_f64().unwrap()).sum()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_estimate_from_one_runs_measured_rates_is_within_a_factor_of_two_of_the_next_run() {
+    if real_clusters() {
+        return; // two identical fresh pairs are needed
+    }
+    let n = 3000;
+    let first = tempfile::tempdir().unwrap();
+    let (plan, _s1, _d1) = demo_reindex(first.path(), n).await;
+    let o = run(first.path(), &["apply", plan.to_str().unwrap(), "--output", "plain"], &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let run1 = measured_seconds(first.path());
+
+    let second = tempfile::tempdir().unwrap();
+    let (plan, _s2, _d2) = demo_reindex(second.path(), n).await;
+    let p = plan.to_str().unwrap();
+    let state1 = first.path().join(".migrate");
+    let o = run(
+        second.path(),
+        &["plan", "--refresh", p, "--format", "json", "--state", state1.to_str().unwrap()],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let doc: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let estimate = &doc["live"]["estimate"];
+    for phase in estimate["phases"].as_array().unwrap() {
+        assert_eq!(phase["rate_from"], "measured", "{phase}");
+    }
+    let estimated = estimate["total_seconds"].as_f64().unwrap();
+    let o = run(second.path(), &["apply", p, "--output", "plain"], &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let run2 = measured_seconds(second.path());
+    let ratio = estimated / run2;
+    eprintln!("run 1 measured {run1:.2}s, estimate {estimated:.2}s, run 2 measured {run2:.2}s, ratio {ratio:.2}");
+    assert!(
+        (0.5..=2.0).contains(&ratio),
+        "estimate {estimated:.2}s vs run 2's {run2:.2}s (ratio {ratio:.2}; run 1 took {run1:.2}s)"
+    );
+}
