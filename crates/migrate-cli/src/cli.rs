@@ -24,6 +24,9 @@ pub enum Command {
     Apply(cmd::apply::ApplyArgs),
     /// Approve a gate (`--gate cutover`) in the state, bound to the plan's fingerprint.
     Approve(cmd::approve::ApproveArgs),
+    /// Back out of a cutover (dry run; `--yes` does it): lift the source write blocks, remove the
+    /// aliases the engine added on the destination, keep the data, record the abort.
+    Abort(cmd::abort::AbortArgs),
     /// Run only the verification of an applied plan again (the proof, against the clusters as they are now).
     Verify(cmd::verify::VerifyArgs),
     /// Show a plan's progress from its state (read-only).

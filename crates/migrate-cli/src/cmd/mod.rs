@@ -1,5 +1,6 @@
 //! One module per subcommand, plus `load`, the plan loading every subcommand shares.
 
+pub mod abort;
 pub mod apply;
 pub mod approve;
 pub mod completions;

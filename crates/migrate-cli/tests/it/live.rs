@@ -319,7 +319,11 @@ async fn demo_reindex(work: &Path, n: usize) -> (PathBuf, Cluster, Cluster) {
     )
     .await;
     let http = Http::new(None);
-    for (index, count) in [("movies", n), ("logs-2026.01", n / 2), ("logs-2026.02", n / 2)] {
+    for (index, count) in [
+        ("movies", n),
+        ("logs-2026.01", n / 2),
+        ("logs-2026.02", n / 2),
+    ] {
         create_movies(&http, &source.url, index, Some("doc")).await;
         for chunk in (0..count).collect::<Vec<_>>().chunks(1000) {
             let docs: Vec<_> = chunk
@@ -359,9 +363,14 @@ async fn demo_reindex(work: &Path, n: usize) -> (PathBuf, Cluster, Cluster) {
 fn measured_seconds(work: &Path) -> f64 {
     let path = work.join(".migrate").join("demo-reindex.state.json");
     let state: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-    let measured = state["live"]["measured"].as_object().expect("measured rates recorded");
+    let measured = state["live"]["measured"]
+        .as_object()
+        .expect("measured rates recorded");
     assert!(measured.contains_key("reindex"), "{measured:?}");
-    measured.values().map(|m| m["seconds"].as_f64().unwrap()).sum()
+    measured
+        .values()
+        .map(|m| m["seconds"].as_f64().unwrap())
+        .sum()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -372,7 +381,11 @@ async fn the_estimate_from_one_runs_measured_rates_is_within_a_factor_of_two_of_
     let n = 3000;
     let first = tempfile::tempdir().unwrap();
     let (plan, _s1, _d1) = demo_reindex(first.path(), n).await;
-    let o = run(first.path(), &["apply", plan.to_str().unwrap(), "--output", "plain"], &[]);
+    let o = run(
+        first.path(),
+        &["apply", plan.to_str().unwrap(), "--output", "plain"],
+        &[],
+    );
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let run1 = measured_seconds(first.path());
 
@@ -382,7 +395,15 @@ async fn the_estimate_from_one_runs_measured_rates_is_within_a_factor_of_two_of_
     let state1 = first.path().join(".migrate");
     let o = run(
         second.path(),
-        &["plan", "--refresh", p, "--format", "json", "--state", state1.to_str().unwrap()],
+        &[
+            "plan",
+            "--refresh",
+            p,
+            "--format",
+            "json",
+            "--state",
+            state1.to_str().unwrap(),
+        ],
         &[],
     );
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
@@ -396,9 +417,98 @@ async fn the_estimate_from_one_runs_measured_rates_is_within_a_factor_of_two_of_
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let run2 = measured_seconds(second.path());
     let ratio = estimated / run2;
-    eprintln!("run 1 measured {run1:.2}s, estimate {estimated:.2}s, run 2 measured {run2:.2}s, ratio {ratio:.2}");
+    eprintln!(
+        "run 1 measured {run1:.2}s, estimate {estimated:.2}s, run 2 measured {run2:.2}s, ratio {ratio:.2}"
+    );
     assert!(
         (0.5..=2.0).contains(&ratio),
         "estimate {estimated:.2}s vs run 2's {run2:.2}s (ratio {ratio:.2}; run 1 took {run1:.2}s)"
+    );
+}
+
+/// The status of a raw request (no assertion on success).
+async fn status_of(method: reqwest::Method, url: String, body: Option<Value>) -> u16 {
+    let mut r = reqwest::Client::new().request(method, url);
+    if let Some(b) = body {
+        r = r.json(&b);
+    }
+    r.send().await.unwrap().status().as_u16()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn abort_after_cutover_makes_the_source_writable_again_and_leaves_the_destination_data() {
+    let work = tempfile::tempdir().unwrap();
+    let (source, destination) = pair(work.path()).await;
+    let http = Http::new(None);
+    seed(&http, &source, "logs-a", 0, 10, true).await;
+    http.put(
+        format!("{}/logs-a/_alias/logs-live", source.url),
+        serde_json::json!({}),
+    )
+    .await;
+    let plan = write_plan(work.path(), &source.url, &destination.url, true, "");
+    let p = plan.to_str().unwrap();
+    let o = run(work.path(), &["apply", p, "--output", "plain"], &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let doc = Some(movie(99, Some(1_700_000_000_099)));
+    let write = format!("{}/logs-a/_doc/99", source.url);
+    assert_ne!(
+        status_of(reqwest::Method::PUT, write.clone(), doc.clone()).await / 100,
+        2,
+        "the cutover left the source writable"
+    );
+    let alias = format!("{}/_alias/logs-live", destination.url);
+    assert_eq!(
+        status_of(reqwest::Method::GET, alias.clone(), None).await,
+        200
+    );
+
+    // The dry run shows the plan and changes nothing.
+    let puts = source.count("PUT", |path| path.ends_with("/_settings"));
+    let o = run(work.path(), &["abort", p], &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let shown = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(
+        shown.contains("lift the write block on source index `logs-a`"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("remove alias `logs-live` the engine added to destination index `logs-a`"),
+        "{shown}"
+    );
+    assert!(
+        stderr(&o).contains("dry run: nothing was changed"),
+        "{}",
+        text(&o)
+    );
+    assert_eq!(
+        source.count("PUT", |path| path.ends_with("/_settings")),
+        puts
+    );
+    assert_eq!(
+        status_of(reqwest::Method::GET, alias.clone(), None).await,
+        200
+    );
+
+    let o = run(work.path(), &["abort", p, "--yes", "--by", "carol"], &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert_eq!(
+        status_of(reqwest::Method::PUT, write, doc).await / 100,
+        2,
+        "the source is still blocked after the abort"
+    );
+    assert_eq!(status_of(reqwest::Method::GET, alias, None).await, 404);
+    assert_eq!(http.count(&destination.url, "logs-a").await, 10);
+    let state: Value = serde_json::from_str(
+        &std::fs::read_to_string(work.path().join(".migrate").join("live.state.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(state["live"]["aborts"][0]["by"], "carol");
+    assert_eq!(
+        state["live"]["aborts"][0]["actions"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
     );
 }
