@@ -16,7 +16,8 @@ pub struct Cli {
 pub enum Command {
     /// Check plan files against the schema and the semantic rules (exit 0 valid, 2 invalid).
     Validate(cmd::validate::ValidateArgs),
-    /// Show what `apply` would do (`--dry-run`); never writes anything or contacts a cluster.
+    /// Show what `apply` would do (`--dry-run`: contacts no cluster); `--refresh` also reads the
+    /// clusters (read-only) and can save the reviewed plan (`--out`).
     Plan(cmd::plan::PlanArgs),
     /// Inspect a snapshot repository in an object store (read-only): `repo ls STORE_URL`.
     Repo(cmd::repo::RepoArgs),
