@@ -188,12 +188,7 @@ pub fn run(args: &AbortArgs) -> ExitCode {
         Ok(lines) => (lines, None),
         Err(e) => (Vec::new(), Some(e)),
     };
-    let by = args
-        .by
-        .clone()
-        .or_else(|| std::env::var("USER").ok())
-        .filter(|b| !b.trim().is_empty())
-        .unwrap_or_else(|| "unknown".into());
+    let by = super::approve::who(args.by.as_deref());
     let record = AbortRecord {
         by,
         at: OffsetDateTime::now_utc(),

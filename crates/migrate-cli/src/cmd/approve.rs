@@ -53,12 +53,7 @@ pub fn run(args: &ApproveArgs) -> ExitCode {
             return ExitCode::from(EXIT_BAD_INPUT);
         }
     };
-    let by = args
-        .by
-        .clone()
-        .or_else(|| std::env::var("USER").ok())
-        .filter(|b| !b.trim().is_empty())
-        .unwrap_or_else(|| "unknown".into());
+    let by = who(args.by.as_deref());
     let approval = Approval {
         gate: args.gate.clone(),
         by: by.clone(),
@@ -79,6 +74,14 @@ pub fn run(args: &ApproveArgs) -> ExitCode {
         }
         Err(code) => ExitCode::from(code),
     }
+}
+
+/// `--by`, else `$USER`, else `unknown`.
+pub fn who(by: Option<&str>) -> String {
+    by.map(str::to_owned)
+        .or_else(|| std::env::var("USER").ok())
+        .filter(|b| !b.trim().is_empty())
+        .unwrap_or_else(|| "unknown".into())
 }
 
 /// Takes the state's lock, applies `change` to the committed state (a new one if none) and commits it.
