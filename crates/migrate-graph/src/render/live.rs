@@ -7,12 +7,13 @@
 use std::fmt::Write as _;
 use std::io;
 
+use schemars::JsonSchema;
 use serde::Serialize;
 
 use super::Format;
 
 /// What `plan --refresh` read and concluded.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, JsonSchema)]
 pub struct LiveReport {
     pub clusters: Vec<LiveCluster>,
     /// Every concrete source index, in plan order (patterns expanded).
@@ -28,7 +29,7 @@ pub struct LiveReport {
 }
 
 /// One cluster as it answered.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, JsonSchema)]
 pub struct LiveCluster {
     pub side: String,
     pub name: Option<String>,
@@ -37,7 +38,7 @@ pub struct LiveCluster {
 }
 
 /// One concrete source index and what waits for it on the destination.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, JsonSchema)]
 pub struct LiveIndex {
     /// The plan entry it came from (a name or a pattern).
     pub entry: String,
@@ -55,7 +56,7 @@ pub struct LiveIndex {
 }
 
 /// One preflight check run against the clusters.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, JsonSchema)]
 pub struct LiveCheck {
     pub step: String,
     pub ok: bool,
@@ -63,7 +64,7 @@ pub struct LiveCheck {
 }
 
 /// The compatibility lint over the source's metadata.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, JsonSchema)]
 pub struct LiveLint {
     /// Which lint produced the findings.
     pub linter: String,
@@ -73,7 +74,7 @@ pub struct LiveLint {
 }
 
 /// The duration estimate (docs/estimates.md).
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, JsonSchema)]
 pub struct LiveEstimate {
     pub phases: Vec<LivePhase>,
     pub total_seconds: f64,
@@ -82,7 +83,7 @@ pub struct LiveEstimate {
 }
 
 /// One phase of the estimate.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, JsonSchema)]
 pub struct LivePhase {
     pub phase: String,
     /// `docs`, `bytes` or `seconds` (a fixed duration).
@@ -96,7 +97,7 @@ pub struct LivePhase {
 }
 
 /// One object store and the bytes it will hold.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, JsonSchema)]
 pub struct LiveStore {
     pub store: String,
     pub bytes: u64,
