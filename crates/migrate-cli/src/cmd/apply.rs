@@ -23,15 +23,16 @@ const AFTER_HELP: &str = "\
 Exit codes:
   0    complete, or stopped at the cutover gate (the message names the plan field to change)
   1    a step failed; the state is kept and `migrate apply` resumes from it
-  2    bad input: invalid plan, unreadable secret reference, refused state file
+  2    bad input: invalid plan, unreadable secret reference, refused state file, or a saved plan
+       (`migrate plan --refresh --out FILE`) whose plan file, steps or clusters moved since
   3    another apply holds the plan's lock (the message names the holder and the lock id)
   130  interrupted (Ctrl-C / SIGTERM); the state is checkpointed and the next apply re-attaches";
 
-/// Run or resume a plan.
+/// Run or resume a plan, or a saved plan (`migrate plan --refresh --out FILE`).
 #[derive(Debug, Args)]
 #[command(after_help = AFTER_HELP, after_long_help = AFTER_HELP)]
 pub struct ApplyArgs {
-    /// The plan file.
+    /// The plan file, or a saved plan (checked against the plan file and the clusters first).
     #[arg(default_value = "plan.yaml")]
     pub plan: PathBuf,
 

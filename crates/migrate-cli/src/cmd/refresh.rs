@@ -55,7 +55,7 @@ pub fn run(args: &PlanArgs) -> ExitCode {
     };
     let failed = checks.iter().filter(|c| !c.ok).count();
     let mut report = live::report(&plan, &graph, &inventory, checks, &measured);
-    if let Some(out) = &args.out {
+    if let Some(out) = args.out.as_ref().filter(|_| failed == 0) {
         let saved = match SavedPlan::new(&args.plan, &plan, &graph, inventory) {
             Ok(s) => s,
             Err(e) => {
@@ -83,6 +83,12 @@ pub fn run(args: &PlanArgs) -> ExitCode {
     });
     if failed > 0 {
         eprintln!("error: {failed} preflight check(s) failed (see the Preflight section)");
+        if let Some(out) = &args.out {
+            eprintln!(
+                "no saved plan written to {}: a plan whose preflight fails is not one to approve",
+                out.display()
+            );
+        }
         return ExitCode::from(1);
     }
     ExitCode::SUCCESS
