@@ -160,6 +160,21 @@ fn cluster_line(c: &LiveCluster) -> String {
     )
 }
 
+/// The cells of one index row, shared by text and Markdown.
+fn cells(i: &LiveIndex) -> [String; 9] {
+    [
+        i.name.clone(),
+        i.entry.clone(),
+        opt(&i.docs),
+        opt(&i.primary_bytes),
+        opt(&i.shards),
+        opt(&i.status),
+        i.destination.clone(),
+        i.destination_status.clone(),
+        index_conflicts(i),
+    ]
+}
+
 fn index_conflicts(i: &LiveIndex) -> String {
     if i.conflicts.is_empty() {
         "-".into()
@@ -175,18 +190,20 @@ fn text(r: &LiveReport) -> String {
     }
     let _ = writeln!(o, "\nIndexes ({}):", r.indexes.len());
     for i in &r.indexes {
+        let [
+            name,
+            entry,
+            docs,
+            bytes,
+            shards,
+            status,
+            dest,
+            dest_status,
+            conflicts,
+        ] = cells(i);
         let _ = writeln!(
             o,
-            "  {} ← {}: {} docs, {} primary bytes, {} shards, {}; destination {} ({}); conflicts: {}",
-            i.name,
-            i.entry,
-            opt(&i.docs),
-            opt(&i.primary_bytes),
-            opt(&i.shards),
-            opt(&i.status),
-            i.destination,
-            i.destination_status,
-            index_conflicts(i)
+            "  {name} ← {entry}: {docs} docs, {bytes} primary bytes, {shards} shards, {status}; destination {dest} ({dest_status}); conflicts: {conflicts}",
         );
     }
     let _ = writeln!(o, "\nConflicts ({}):", r.conflicts.len());
@@ -234,18 +251,20 @@ fn markdown(r: &LiveReport) -> String {
     }
     o.push_str("\n| index | from entry | docs | primary bytes | shards | status | destination | conflicts |\n|---|---|---:|---:|---:|---|---|---|\n");
     for i in &r.indexes {
+        let [
+            name,
+            entry,
+            docs,
+            bytes,
+            shards,
+            status,
+            dest,
+            dest_status,
+            conflicts,
+        ] = cells(i);
         let _ = writeln!(
             o,
-            "| `{}` | `{}` | {} | {} | {} | {} | `{}` ({}) | {} |",
-            i.name,
-            i.entry,
-            opt(&i.docs),
-            opt(&i.primary_bytes),
-            opt(&i.shards),
-            opt(&i.status),
-            i.destination,
-            i.destination_status,
-            index_conflicts(i)
+            "| `{name}` | `{entry}` | {docs} | {bytes} | {shards} | {status} | `{dest}` ({dest_status}) | {conflicts} |",
         );
     }
     let _ = writeln!(o, "\n**Conflicts:** {}", r.conflicts.len());
