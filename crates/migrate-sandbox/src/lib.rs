@@ -29,6 +29,7 @@ pub mod snapshot;
 pub mod state;
 pub mod task_results;
 pub mod tasks;
+pub mod templates;
 pub mod update;
 pub mod write;
 
