@@ -3,6 +3,7 @@
 
 mod cluster;
 mod indexes;
+mod metadata;
 mod snapshot_reindex;
 mod strategy;
 mod tail;
@@ -10,6 +11,7 @@ mod tail;
 pub use cluster::{Auth, AwsService, Cluster, Http, Tls};
 pub use indexes::IndexSelector;
 pub(crate) use indexes::is_pattern;
+pub use metadata::{MetadataKind, MetadataSelection};
 pub use migrate_core::store::{Setting, Store};
 pub use migrate_core::{Flavor, InlineSecret, Release, SecretRef};
 pub use snapshot_reindex::SnapshotReindexStrategy;
@@ -38,4 +40,6 @@ pub struct Plan {
     pub verify: Verify,
     /// Execution knobs.
     pub settings: Settings,
+    /// Cluster metadata migrated before the indexes, in the order the steps run.
+    pub metadata: Vec<MetadataSelection>,
 }

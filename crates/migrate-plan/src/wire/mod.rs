@@ -4,6 +4,7 @@
 
 mod cluster;
 mod indexes;
+mod metadata;
 mod snapshot_reindex;
 mod strategy;
 mod tail;
@@ -13,6 +14,7 @@ pub use cluster::{
     SigV4AuthWire, TlsWire,
 };
 pub use indexes::{IndexDetailWire, IndexEntryWire};
+pub use metadata::{MetadataSelectionWire, MetadataWire};
 /// The stores are the store registry's own types (`migrate_core::store`), one file per kind.
 pub use migrate_core::store::{
     AzureStore, CosStore, FsStore, GcsStore, OssStore, S3Credentials, S3Store, Store,
@@ -56,4 +58,7 @@ pub struct PlanWire {
     /// Execution knobs: parallelism and retries.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub settings: Option<SettingsWire>,
+    /// Templates, ingest pipelines, stored scripts and lifecycle policies migrated before the indexes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<MetadataWire>,
 }
