@@ -100,11 +100,8 @@ async fn apply(work: &Path) -> std::process::Output {
     )
 }
 
-async fn migrate_to(
-    name: &str,
-    into: (Flavor, &'static str),
-    label: &str,
-) -> (Cluster, Cluster, tempfile::TempDir) {
+/// A seeded ES 6.8 source and a destination of `into`, in a fresh work directory.
+async fn seeded_pair(into: (Flavor, &'static str)) -> (Cluster, Cluster, tempfile::TempDir) {
     let work = tempfile::tempdir().unwrap();
     let (source, destination) = clusters(
         Pair {
@@ -116,8 +113,17 @@ async fn migrate_to(
         work.path(),
     )
     .await;
+    seed(&Http::new(None), &source).await;
+    (source, destination, work)
+}
+
+async fn migrate_to(
+    name: &str,
+    into: (Flavor, &'static str),
+    label: &str,
+) -> (Cluster, Cluster, tempfile::TempDir) {
+    let (source, destination, work) = seeded_pair(into).await;
     let http = Http::new(None);
-    seed(&http, &source).await;
     std::fs::write(
         work.path().join("plan.yaml"),
         plan(name, &source, &destination, false),
@@ -244,19 +250,8 @@ async fn es_6_8_metadata_moves_to_es_8_with_ilm_kept_as_ilm() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_different_destination_template_fails_the_run_until_the_plan_says_replace() {
-    let work = tempfile::tempdir().unwrap();
-    let (source, destination) = clusters(
-        Pair {
-            source: (Flavor::Elasticsearch, "6.8.23"),
-            destination: (Flavor::OpenSearch, "2.11.0"),
-            source_auth: None,
-            snapshot_dirs: false,
-        },
-        work.path(),
-    )
-    .await;
+    let (source, destination, work) = seeded_pair((Flavor::OpenSearch, "2.11.0")).await;
     let http = Http::new(None);
-    seed(&http, &source).await;
     let other = json!({"index_patterns": ["logs-*"], "mappings": {"properties": {"msg": {"type": "keyword"}}}});
     http.put(format!("{}/_template/{TEMPLATE}", destination.url), other)
         .await;

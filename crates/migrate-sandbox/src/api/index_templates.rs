@@ -205,12 +205,17 @@ async fn get_index(ctx: Ctx) -> ApiResult<Reply> {
         m.extend(t.extra.clone());
         list.push(json!({"name": name, "index_template": Value::Object(m)}));
     }
+    listed(list, expr, "index template", "index_templates")
+}
+
+/// The GET answer `{key: list}`; 404 when a concrete name matched nothing.
+fn listed(list: Vec<Value>, expr: &str, what: &str, key: &str) -> ApiResult<Reply> {
     if list.is_empty() && !expr.is_empty() && !expr.contains('*') {
         return Err(ApiError::resource_not_found(format!(
-            "index template matching [{expr}] not found"
+            "{what} matching [{expr}] not found"
         )));
     }
-    Reply::ok(json!({"index_templates": list}))
+    Reply::ok(json!({ key: list }))
 }
 
 async fn delete_index(ctx: Ctx) -> ApiResult<Reply> {
@@ -285,12 +290,7 @@ async fn get_component(ctx: Ctx) -> ApiResult<Reply> {
         m.extend(t.extra.clone());
         list.push(json!({"name": name, "component_template": Value::Object(m)}));
     }
-    if list.is_empty() && !expr.is_empty() && !expr.contains('*') {
-        return Err(ApiError::resource_not_found(format!(
-            "component template matching [{expr}] not found"
-        )));
-    }
-    Reply::ok(json!({"component_templates": list}))
+    listed(list, expr, "component template", "component_templates")
 }
 
 async fn delete_component(ctx: Ctx) -> ApiResult<Reply> {

@@ -271,3 +271,60 @@ async fn read_source(
         .map_err(|e| cx.fail(Side::Source, &doing, &e))?;
     Ok(listed.map(|l| objects(object, l)).unwrap_or_default())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn source_listings_of_every_kind_become_named_objects() {
+        let ism = json!({"total_policies": 1, "policies": [{"_id": "p", "_seq_no": 3, "policy": {"policy_id": "p", "schema_version": 17, "last_updated_time": 1, "error_notification": null, "default_state": "hot", "states": []}}]});
+        assert_eq!(
+            objects(MetadataObject::LifecyclePolicies, ism),
+            [(
+                "p".to_owned(),
+                json!({"policy": {"default_state": "hot", "states": []}})
+            )]
+        );
+        let ilm = json!({"p": {"version": 2, "modified_date": "x", "policy": {"phases": {}}}});
+        assert_eq!(
+            objects(MetadataObject::LifecyclePolicies, ilm),
+            [("p".to_owned(), json!({"policy": {"phases": {}}}))]
+        );
+        let composable = json!({"index_templates": [{"name": "t", "index_template": {"index_patterns": ["a*"]}}]});
+        assert_eq!(
+            objects(MetadataObject::IndexTemplates, composable),
+            [("t".to_owned(), json!({"index_patterns": ["a*"]}))]
+        );
+        let legacy = json!({"a": {"order": 0}, "b": {"order": 1}});
+        assert_eq!(objects(MetadataObject::LegacyTemplates, legacy).len(), 2);
+        assert!(objects(MetadataObject::Pipelines, json!("not an object")).is_empty());
+    }
+
+    #[test]
+    fn the_destinations_copy_is_taken_from_its_get_answer_in_the_translations_form() {
+        let ism = json!({"_id": "p", "_seq_no": 4, "_primary_term": 1, "policy": {"policy_id": "p", "default_state": "hot"}});
+        assert_eq!(
+            existing_of(MetadataObject::LifecyclePolicies, "p", &ism),
+            Some(json!({"policy": {"default_state": "hot"}}))
+        );
+        let script =
+            json!({"_id": "s", "found": true, "script": {"lang": "painless", "source": "1"}});
+        assert_eq!(
+            existing_of(MetadataObject::StoredScripts, "s", &script),
+            Some(json!({"script": {"lang": "painless", "source": "1"}}))
+        );
+        assert_eq!(
+            existing_of(
+                MetadataObject::ComponentTemplates,
+                "c",
+                &json!({"component_templates": []})
+            ),
+            None
+        );
+        assert_eq!(
+            existing_of(MetadataObject::Pipelines, "p", &json!({})),
+            None
+        );
+    }
+}
