@@ -4,6 +4,7 @@
 pub mod active_shards;
 pub mod api;
 pub mod auth;
+pub mod data_streams;
 pub mod dates;
 pub mod doc_check;
 pub mod dual_write;

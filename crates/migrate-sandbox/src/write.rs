@@ -379,7 +379,12 @@ pub fn index_doc_with(
             w.index
         )));
     }
-    let name = write_target(cluster, product, w.index)?;
+    let name =
+        match crate::data_streams::write_target(cluster, product, w.index, w.create_only, &parsed)?
+        {
+            Some(backing) => backing,
+            None => write_target(cluster, product, w.index)?,
+        };
     let Some(index) = cluster.indices.get_mut(&name) else {
         return Err(ApiError::index_not_found(w.index));
     };

@@ -11,6 +11,7 @@ pub mod by_query;
 pub mod cat;
 pub mod cat_binary;
 pub mod cluster;
+pub mod data_streams;
 pub mod delete_by_query;
 pub mod docs;
 pub mod index_templates;
@@ -58,6 +59,7 @@ pub fn routes() -> RouteTable {
     index_templates::register(&mut t);
     ingest::register(&mut t);
     lifecycle::register(&mut t);
+    data_streams::register(&mut t);
     t
 }
 

@@ -356,3 +356,66 @@ async fn an_ism_policy_is_replaced_only_with_the_stored_copys_seq_no_and_primary
     let (s, _) = call(&es, Method::GET, "/_plugins/_ism/policies/p", None).await;
     assert_eq!(s, 400, "Elasticsearch has no ISM");
 }
+
+#[tokio::test]
+async fn a_data_stream_needs_its_template_and_takes_only_creates_with_a_timestamp() {
+    let es6 = start(Flavor::Elasticsearch, "6.8.23").await;
+    let (s, _) = call(&es6, Method::PUT, "/_data_stream/logs-app", None).await;
+    assert_eq!(s, 400, "6.x has no data streams");
+    let sb = start(Flavor::Elasticsearch, "7.17.22").await;
+    let (s, v) = call(&sb, Method::PUT, "/_data_stream/logs-app", None).await;
+    assert_eq!(s, 400, "no data-stream template yet: {v}");
+    let t = json!({"index_patterns": ["logs-*"], "data_stream": {},
+                   "template": {"mappings": {"properties": {"msg": {"type": "keyword"}}}}});
+    ok(&sb, Method::PUT, "/_index_template/logs", Some(t)).await;
+    // The first create to a matching name makes the stream.
+    let (s, v) = call(
+        &sb,
+        Method::POST,
+        "/logs-app/_doc",
+        Some(json!({"@timestamp": "2024-01-01T00:00:00Z", "msg": "a"})),
+    )
+    .await;
+    assert_eq!(s, 400, "op_type index is refused: {v}");
+    let (s, v) = call(
+        &sb,
+        Method::PUT,
+        "/logs-app/_create/1",
+        Some(json!({"msg": "a"})),
+    )
+    .await;
+    assert_eq!(s, 400, "@timestamp is required: {v}");
+    let (s, v) = call(
+        &sb,
+        Method::PUT,
+        "/logs-app/_create/1",
+        Some(json!({"@timestamp": "2024-01-01T00:00:00Z", "msg": "a"})),
+    )
+    .await;
+    assert_eq!(s, 201, "{v}");
+    let backing = v["_index"].as_str().unwrap().to_owned();
+    assert!(
+        backing.starts_with(".ds-logs-app-") && backing.ends_with("-000001"),
+        "{backing}"
+    );
+    let v = ok(&sb, Method::GET, "/_data_stream/logs-app", None).await;
+    assert_eq!(
+        v["data_streams"][0]["indices"][0]["index_name"],
+        backing.as_str()
+    );
+    assert_eq!(v["data_streams"][0]["template"], "logs");
+    let m = ok(&sb, Method::GET, &format!("/{backing}/_mapping"), None).await;
+    assert_eq!(
+        m[&backing]["mappings"]["properties"]["@timestamp"]["type"],
+        "date"
+    );
+    assert_eq!(
+        m[&backing]["mappings"]["properties"]["msg"]["type"],
+        "keyword"
+    );
+    let (s, _) = call(&sb, Method::DELETE, "/_index_template/logs", None).await;
+    assert_eq!(s, 400, "a template in use by a stream stays");
+    ok(&sb, Method::DELETE, "/_data_stream/logs-app", None).await;
+    let (s, _) = call(&sb, Method::GET, &format!("/{backing}"), None).await;
+    assert_eq!(s, 404, "the backing index goes with the stream");
+}
