@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::Value;
 
+pub use crate::metadata::{MetadataObject, MetadataSpec};
 pub use migrate_core::store::{Setting, Store, StoreKind, canonical};
 pub use migrate_core::{Flavor, InlineSecret, Release, SecretRef};
 
@@ -25,6 +26,9 @@ pub struct Blueprint {
     pub strategy: Strategy,
     pub cutover: Cutover,
     pub verify: Verify,
+    /// Cluster metadata migrated before the indexes, in step order (empty: none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub metadata: Vec<MetadataSpec>,
 }
 
 /// One cluster as the steps see it.

@@ -10,8 +10,9 @@ use migrate_plan as plan;
 use migrate_plan::Plan;
 
 use crate::blueprint::{
-    AfterCopy, Auth, Blueprint, Cluster, CopySettings, CopyStrategy, Cutover, IndexSpec, Partition,
-    ReindexStrategy, SnapshotReindexStrategy, SnapshotStrategy, Strategy, Verify, canonical,
+    AfterCopy, Auth, Blueprint, Cluster, CopySettings, CopyStrategy, Cutover, IndexSpec,
+    MetadataObject, MetadataSpec, Partition, ReindexStrategy, SnapshotReindexStrategy,
+    SnapshotStrategy, Strategy, Verify, canonical,
 };
 use crate::compile::compile_blueprint;
 use crate::error::CompileError;
@@ -36,6 +37,7 @@ impl Blueprint {
             settings: _, // execution knobs: the CLI's
             estimate: _, // `plan --refresh`'s estimate: the CLI's
             drift: _,    // saved plans' tolerance: the CLI's
+            metadata,
         } = p;
         let plan::Cutover {
             approved,
@@ -72,7 +74,30 @@ impl Blueprint {
                 recovery,
                 sample,
             },
+            metadata: metadata.iter().map(metadata_spec).collect(),
         }
+    }
+}
+
+fn metadata_spec(m: &plan::MetadataSelection) -> MetadataSpec {
+    let plan::MetadataSelection {
+        kind,
+        include,
+        exclude,
+        replace,
+    } = m;
+    MetadataSpec {
+        object: match kind {
+            plan::MetadataKind::LifecyclePolicies => MetadataObject::LifecyclePolicies,
+            plan::MetadataKind::ComponentTemplates => MetadataObject::ComponentTemplates,
+            plan::MetadataKind::IndexTemplates => MetadataObject::IndexTemplates,
+            plan::MetadataKind::LegacyTemplates => MetadataObject::LegacyTemplates,
+            plan::MetadataKind::Pipelines => MetadataObject::Pipelines,
+            plan::MetadataKind::StoredScripts => MetadataObject::StoredScripts,
+        },
+        include: include.clone(),
+        exclude: exclude.clone(),
+        replace: *replace,
     }
 }
 

@@ -11,6 +11,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::blueprint::{AfterCopy, Release, SecretRef, Store, Verify};
+use crate::metadata::MetadataObject;
 
 pub use migrate_core::Side;
 
@@ -243,6 +244,16 @@ pub enum StepKind {
         destination_index: String,
         checks: Arc<Verify>,
     },
+    /// Migrate one kind of cluster metadata: every selected source object translated for the
+    /// destination, written when absent, left alone when equal, and a failure naming the
+    /// differences when different (unless `replace`).
+    MigrateMetadata {
+        object: MetadataObject,
+        include: Vec<String>,
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        exclude: Vec<String>,
+        replace: bool,
+    },
 }
 
 impl StepKind {
@@ -268,6 +279,7 @@ impl StepKind {
             StepKind::BlockWrites { .. } => "block-writes",
             StepKind::RestoreSettings { .. } => "restore-settings",
             StepKind::Verify { .. } => "verify",
+            StepKind::MigrateMetadata { .. } => "migrate-metadata",
         }
     }
 
@@ -325,6 +337,7 @@ impl StepKind {
     pub fn touches(&self) -> (bool, bool) {
         match self {
             StepKind::CheckVersions { .. }
+            | StepKind::MigrateMetadata { .. }
             | StepKind::Verify { .. }
             | StepKind::CreateIndex { .. }
             | StepKind::Copy { .. } => (true, true),

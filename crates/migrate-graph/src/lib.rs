@@ -9,6 +9,7 @@ mod from_plan;
 mod graph;
 mod id;
 mod kind;
+pub mod metadata;
 mod phase;
 pub mod preflight;
 pub mod render;

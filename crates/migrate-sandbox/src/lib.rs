@@ -4,6 +4,7 @@
 pub mod active_shards;
 pub mod api;
 pub mod auth;
+pub mod data_streams;
 pub mod dates;
 pub mod doc_check;
 pub mod dual_write;
@@ -29,6 +30,7 @@ pub mod snapshot;
 pub mod state;
 pub mod task_results;
 pub mod tasks;
+pub mod templates;
 pub mod update;
 pub mod write;
 

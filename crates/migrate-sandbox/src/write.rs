@@ -90,8 +90,12 @@ pub fn create_index(
     }
     let empty = json!({});
     let body = body.unwrap_or(&empty);
-    let mut settings: FlatSettings =
-        normalize_index_keys(flatten(body.get("settings").unwrap_or(&empty)));
+    // Matching templates give their settings, mappings and aliases first; the request's own win.
+    let template = crate::templates::defaults_for(&cluster.meta, product, name);
+    let mut settings: FlatSettings = template.settings.clone();
+    settings.extend(normalize_index_keys(flatten(
+        body.get("settings").unwrap_or(&empty),
+    )));
     if let Some(bad) = PRIVATE_SETTINGS.iter().find(|k| settings.contains_key(**k)) {
         return Err(ApiError::new(
             StatusCode::BAD_REQUEST,
@@ -145,11 +149,22 @@ pub fn create_index(
         recovery: RecoverySource::EmptyStore,
         creation_date: created,
     };
+    for (ty, mapping) in &template.mappings {
+        index.merge_mapping(ty, mapping);
+    }
     if let Some(m) = body.get("mappings") {
         for (ty, mapping) in mapping_bodies(product, m, include_type_name, None, false)? {
             index.merge_mapping(&ty, &mapping);
         }
     }
+    if product.type_mode() == TypeMode::Single && index.mappings.len() > 1 {
+        let names: Vec<&str> = index.mappings.keys().map(String::as_str).collect();
+        return Err(ApiError::illegal_argument(format!(
+            "Rejecting mapping update to [{name}] as the final mapping would have more than 1 type: [{}]",
+            names.join(", ")
+        )));
+    }
+    index.aliases.extend(template.aliases);
     if let Some(Value::Object(aliases)) = body.get("aliases") {
         for (alias, meta) in aliases {
             index
@@ -364,7 +379,12 @@ pub fn index_doc_with(
             w.index
         )));
     }
-    let name = write_target(cluster, product, w.index)?;
+    let name =
+        match crate::data_streams::write_target(cluster, product, w.index, w.create_only, &parsed)?
+        {
+            Some(backing) => backing,
+            None => write_target(cluster, product, w.index)?,
+        };
     let Some(index) = cluster.indices.get_mut(&name) else {
         return Err(ApiError::index_not_found(w.index));
     };

@@ -8,6 +8,7 @@ mod help;
 mod hostile_args;
 mod hostile_server;
 mod live;
+mod metadata;
 mod plan_dry_run;
 mod redaction;
 mod remote_state;

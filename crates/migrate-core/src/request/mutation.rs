@@ -26,6 +26,8 @@ pub enum MutatingCall {
     WriteBlock,
     /// `_bulk` index actions: documents written by id (the copy strategy).
     IndexDocuments,
+    /// A template, ingest pipeline, stored script or lifecycle policy written on the destination.
+    PutMetadata,
 }
 
 impl MutatingCall {
@@ -58,6 +60,7 @@ impl MutatingCall {
             MutatingCall::Restore => "restore snapshot",
             MutatingCall::WriteBlock => "write block",
             MutatingCall::IndexDocuments => "index documents",
+            MutatingCall::PutMetadata => "put metadata",
         }
     }
 }

@@ -34,6 +34,7 @@ pub(super) fn compile(
         Phase::Preflight,
         &[],
     )?;
+    let meta = super::metadata::add(b, bp, versions)?;
     let budget = Arc::new(CopyBudget {
         slices: c.slices,
         batch_size: c.batch_size,
@@ -57,7 +58,7 @@ pub(super) fn compile(
 
     let mut before_gate = Vec::with_capacity(bp.indexes.len());
     for spec in &bp.indexes {
-        let create = super::create_index(b, spec, &c.copy_settings, &[versions])?;
+        let create = super::create_index(b, spec, &c.copy_settings, &meta)?;
         let initial = Pass::Initial {
             partition: INITIAL.into(),
         };

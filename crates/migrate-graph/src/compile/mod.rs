@@ -7,6 +7,7 @@
 //! plan-wide step (a snapshot of every index, the cutover gate) joins them.
 
 mod copy;
+mod metadata;
 mod reindex;
 mod snapshot;
 mod snapshot_reindex;

@@ -42,6 +42,8 @@ pub(super) fn compile(
         Phase::Preflight,
         &[],
     )?;
+    let mut before_create = super::metadata::add(b, bp, versions)?;
+    before_create.push(allowlist);
     let remote = Arc::new(Remote {
         host: r.remote_host.clone(),
         auth: remote_auth(r.remote_auth.as_ref().unwrap_or(&bp.source.auth)),
@@ -63,7 +65,7 @@ pub(super) fn compile(
             b,
             spec,
             &r.copy_settings,
-            &[versions, allowlist],
+            &before_create,
         )?);
     }
 

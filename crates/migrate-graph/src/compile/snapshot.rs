@@ -53,6 +53,11 @@ pub(super) fn compile(
         Phase::Preflight,
         &[],
     )?;
+    // Templates and pipelines are in place before the first restore (and so before any index).
+    let mut first_round = vec![];
+    if !bp.metadata.is_empty() {
+        first_round = super::metadata::add(b, bp, versions)?;
+    }
     let source_store = Arc::new(s.source_store.clone());
     let register_source = add_global(
         b,
@@ -91,7 +96,8 @@ pub(super) fn compile(
     };
 
     let mut last = Vec::with_capacity(bp.indexes.len());
-    let ctx = rounds.plan_wide(Round::Number(1), Phase::Copy, &[register_source])?;
+    first_round.push(register_source);
+    let ctx = rounds.plan_wide(Round::Number(1), Phase::Copy, &first_round)?;
     for spec in &bp.indexes {
         last.push(rounds.restore_index(spec, Round::Number(1), Phase::Copy, &ctx, None)?);
     }

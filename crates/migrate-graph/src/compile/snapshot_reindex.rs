@@ -43,6 +43,8 @@ pub(super) fn compile(
         Phase::Preflight,
         &[],
     )?;
+    let mut before_create = super::metadata::add(b, bp, versions)?;
+    before_create.push(names);
     let store = Arc::new(s.store.clone());
     let mut created = Vec::with_capacity(bp.indexes.len());
     for spec in &bp.indexes {
@@ -50,7 +52,7 @@ pub(super) fn compile(
             b,
             spec,
             &s.copy_settings,
-            &[versions, names],
+            &before_create,
         )?);
     }
     let load = Load { s, store: &store };

@@ -229,6 +229,27 @@ pub fn describe(kind: &StepKind) -> String {
             }
             format!("verify `{destination_index}`: {}", parts.join(", "))
         }
+        StepKind::MigrateMetadata {
+            object,
+            include,
+            exclude,
+            replace,
+        } => {
+            let mut text = format!(
+                "migrate {} `{}`",
+                object.name().replace('-', " "),
+                include.join("`, `")
+            );
+            if !exclude.is_empty() {
+                text.push_str(&format!(" except `{}`", exclude.join("`, `")));
+            }
+            text.push_str(if *replace {
+                " (translated; a different destination copy is replaced)"
+            } else {
+                " (translated; a different destination copy fails the step)"
+            });
+            text
+        }
     }
 }
 

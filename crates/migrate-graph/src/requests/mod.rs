@@ -14,6 +14,7 @@ mod describe;
 pub mod endpoint;
 pub mod expand;
 pub mod finalize;
+pub mod metadata;
 pub mod preflight;
 pub mod reindex;
 pub mod repository;
@@ -153,5 +154,6 @@ pub fn requests(kind: &StepKind, secrets: &dyn Secrets) -> Vec<Request> {
             destination_index,
             checks,
         } => verify::preview(source_index, destination_index, checks),
+        StepKind::MigrateMetadata { object, .. } => metadata::preview(*object),
     }
 }

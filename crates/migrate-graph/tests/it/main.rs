@@ -4,6 +4,7 @@ mod common;
 mod compile;
 mod field_effects;
 mod from_plan;
+mod metadata;
 mod paced_rounds;
 mod properties;
 mod render;

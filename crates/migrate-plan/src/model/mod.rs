@@ -4,6 +4,7 @@
 mod cluster;
 mod indexes;
 mod live;
+mod metadata;
 mod snapshot_reindex;
 mod strategy;
 mod tail;
@@ -12,6 +13,7 @@ pub use cluster::{Auth, AwsService, Cluster, Http, Tls};
 pub use indexes::IndexSelector;
 pub(crate) use indexes::is_pattern;
 pub use live::{Drift, Estimate};
+pub use metadata::{MetadataKind, MetadataSelection};
 pub use migrate_core::store::{Setting, Store};
 pub use migrate_core::{Flavor, InlineSecret, Release, SecretRef};
 pub use snapshot_reindex::SnapshotReindexStrategy;
@@ -44,4 +46,6 @@ pub struct Plan {
     pub estimate: Estimate,
     /// The document-count tolerance of saved plans.
     pub drift: Drift,
+    /// Cluster metadata migrated before the indexes, in the order the steps run.
+    pub metadata: Vec<MetadataSelection>,
 }

@@ -5,6 +5,7 @@
 mod cluster;
 mod copy;
 mod indexes;
+mod metadata;
 mod passes;
 mod reindex;
 mod settings;
@@ -177,6 +178,7 @@ pub(crate) fn build(w: &PlanWire, cx: &mut Cx<'_>) -> Option<Plan> {
         sample: v.sample,
     });
     let settings = settings(w.settings.as_ref(), &r.k("settings"), cx);
+    let metadata = metadata::metadata(w.metadata.as_ref(), &r.k("metadata"), cx);
     if cx.diags.iter().any(PlanDiagnostic::is_error) {
         return None;
     }
@@ -196,6 +198,7 @@ pub(crate) fn build(w: &PlanWire, cx: &mut Cx<'_>) -> Option<Plan> {
                 .and_then(|d| d.doc_count_tolerance_percent)
                 .unwrap_or(0.0),
         },
+        metadata,
     })
 }
 

@@ -5,6 +5,7 @@
 mod cluster;
 mod indexes;
 mod live;
+mod metadata;
 mod snapshot_reindex;
 mod strategy;
 mod tail;
@@ -15,6 +16,7 @@ pub use cluster::{
 };
 pub use indexes::{IndexDetailWire, IndexEntryWire};
 pub use live::{DriftWire, EstimateWire};
+pub use metadata::{MetadataSelectionWire, MetadataWire};
 /// The stores are the store registry's own types (`migrate_core::store`), one file per kind.
 pub use migrate_core::store::{
     AzureStore, CosStore, FsStore, GcsStore, OssStore, S3Credentials, S3Store, Store,
@@ -64,4 +66,7 @@ pub struct PlanWire {
     /// How far the live inputs of a saved plan may move before `migrate apply FILE` refuses it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub drift: Option<DriftWire>,
+    /// Templates, ingest pipelines, stored scripts and lifecycle policies migrated before the indexes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<MetadataWire>,
 }

@@ -265,15 +265,13 @@ async fn bulk(ctx: Ctx) -> ApiResult<Reply> {
                     .is_some_and(|p| p != "_none") =>
             {
                 it.next();
-                // The sandbox has no ingest pipelines: any named one does not exist.
+                // The sandbox stores pipelines but does not run them: a write through one is refused.
                 let name = meta
                     .pipeline
                     .clone()
                     .or(default_pipeline.clone())
                     .unwrap_or_default();
-                Err(ApiError::illegal_argument(format!(
-                    "pipeline with id [{name}] does not exist"
-                )))
+                Err(super::ingest::refuse_write(&c, &name))
             }
             "index" | "create" => {
                 let Some((_, source)) = it.next() else {

@@ -140,11 +140,9 @@ async fn write(ctx: Ctx, id: Option<String>, create_only: bool) -> ApiResult<Rep
     if let Some(id) = &id {
         crate::write::check_id(id)?;
     }
-    // The sandbox has no ingest pipelines: any named one does not exist.
+    // The sandbox stores pipelines but does not run them: a write through one is refused.
     if let Some(name) = ctx.q("pipeline").filter(|p| *p != "_none") {
-        return Err(ApiError::illegal_argument(format!(
-            "pipeline with id [{name}] does not exist"
-        )));
+        return Err(super::ingest::refuse_write(&ctx.shared.cluster(), name));
     }
     let w = DocWrite {
         index: ctx.param("index"),

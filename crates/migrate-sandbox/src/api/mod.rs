@@ -11,9 +11,13 @@ pub mod by_query;
 pub mod cat;
 pub mod cat_binary;
 pub mod cluster;
+pub mod data_streams;
 pub mod delete_by_query;
 pub mod docs;
+pub mod index_templates;
 pub mod indices;
+pub mod ingest;
+pub mod lifecycle;
 pub mod recovery;
 pub mod reindex;
 pub mod root;
@@ -23,6 +27,7 @@ pub mod search;
 pub mod snapshot;
 pub mod stats;
 pub mod tasks;
+pub mod templates;
 pub mod update;
 pub mod update_by_query;
 
@@ -50,6 +55,11 @@ pub fn routes() -> RouteTable {
     update::register(&mut t);
     recovery::register(&mut t);
     snapshot::register(&mut t);
+    templates::register(&mut t);
+    index_templates::register(&mut t);
+    ingest::register(&mut t);
+    lifecycle::register(&mut t);
+    data_streams::register(&mut t);
     t
 }
 

@@ -46,6 +46,8 @@ pub struct Cluster {
     pub replica_recoveries: HashMap<String, super::replicas::ReplicaRecovery>,
     /// Bytes per second transfers move at (`None`: at once).
     pub byte_rate: Option<u64>,
+    /// Templates, pipelines, lifecycle policies, data streams (see [`super::metadata`]).
+    pub meta: super::metadata::Metadata,
 }
 
 /// How to expand an index expression.

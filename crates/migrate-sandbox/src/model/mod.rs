@@ -4,6 +4,7 @@
 pub mod cluster;
 pub mod docs;
 pub mod index;
+pub mod metadata;
 pub mod refresh;
 pub mod replicas;
 pub mod routing;

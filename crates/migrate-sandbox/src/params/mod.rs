@@ -50,6 +50,9 @@ const INCLUDE_TYPE_NAME: &[&str] = &[
     "indices.get",
     "indices.get_mapping",
     "indices.put_mapping",
+    // RestPutIndexTemplateAction / RestGetIndexTemplateAction read it in 6.7–7.x too.
+    "indices.put_template",
+    "indices.get_template",
 ];
 
 fn takes_include_type_name(product: &Product) -> bool {

@@ -5,6 +5,7 @@ mod binary;
 mod core_api;
 mod http;
 mod mappings;
+mod metadata_apis;
 mod pacing;
 mod param_tables;
 mod real_repositories;

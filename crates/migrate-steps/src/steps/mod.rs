@@ -6,6 +6,7 @@ mod create_index;
 mod cutover;
 mod finalize;
 mod finished_orphan;
+mod metadata;
 mod preflight;
 mod reindex;
 mod repository;
@@ -95,5 +96,19 @@ pub(crate) async fn run(cx: &Cx<'_>, ctx: &mut StepCtx) -> Result<Outcome, StepE
             destination_index,
             checks,
         } => verify::run(cx, ctx, source_index, destination_index, checks).await,
+        StepKind::MigrateMetadata {
+            object,
+            include,
+            exclude,
+            replace,
+        } => {
+            let spec = migrate_graph::metadata::MetadataSpec {
+                object: *object,
+                include: include.clone(),
+                exclude: exclude.clone(),
+                replace: *replace,
+            };
+            metadata::run(cx, &spec).await
+        }
     }
 }

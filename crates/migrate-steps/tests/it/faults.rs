@@ -120,6 +120,7 @@ async fn snapshot_completes_under_429_and_503() {
             block_source_writes: false,
         },
         verify: verify_all(3),
+        metadata: Vec::new(),
     };
     let mut d = Driver::new(&plan).await;
     match d.run_all().await {

@@ -319,6 +319,7 @@ async fn a_snapshot_run_leaves_out_excluded_indexes_and_applies_copy_settings() 
             block_source_writes: true,
         },
         verify: verify_all(3),
+        metadata: Vec::new(),
     };
     let mut d = Driver::new(&plan).await;
     d.run_until(Some("wait-recovery/logs-*/round-1"))

@@ -34,6 +34,7 @@ fn snapshot_plan(src: &str, dst: &str) -> Blueprint {
             block_source_writes: false,
         },
         verify: verify_all(0),
+        metadata: Vec::new(),
     }
 }
 

@@ -46,6 +46,7 @@ fn plan(
             block_source_writes: true,
         },
         verify: verify_all(5),
+        metadata: Vec::new(),
     }
 }
 

@@ -63,6 +63,7 @@ fn fs_to_oss_plan(
             block_source_writes: false,
         },
         verify: verify_all(sample),
+        metadata: Vec::new(),
     }
 }
 

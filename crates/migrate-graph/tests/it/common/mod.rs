@@ -72,6 +72,7 @@ pub fn snapshot_plan(indexes: &[&str]) -> Blueprint {
             recovery: true,
             sample: 5,
         },
+        metadata: Vec::new(),
     }
 }
 
@@ -116,5 +117,6 @@ pub fn reindex_plan(indexes: &[&str]) -> Blueprint {
             recovery: false,
             sample: 0,
         },
+        metadata: Vec::new(),
     }
 }

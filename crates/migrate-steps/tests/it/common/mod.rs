@@ -385,6 +385,7 @@ pub fn reindex_plan(
             block_source_writes: true,
         },
         verify: verify_all(5),
+        metadata: Vec::new(),
     }
 }
 

@@ -1,0 +1,421 @@
+//! Templates, ingest pipelines and lifecycle policies per version, over HTTP: what each version
+//! accepts and refuses, and what an index created afterwards gets from the templates.
+
+use super::http::{call, ok, start};
+use migrate_sandbox::Flavor;
+use reqwest::Method;
+use serde_json::json;
+
+#[tokio::test]
+async fn a_legacy_template_is_spelled_template_on_5x_and_index_patterns_from_6x() {
+    let es5 = start(Flavor::Elasticsearch, "5.6.16").await;
+    let t5 = json!({"template": "logs-*", "mappings": {"log": {"properties": {"msg": {"type": "text"}}}}});
+    ok(&es5, Method::PUT, "/_template/logs", Some(t5)).await;
+    let v = ok(&es5, Method::GET, "/_template/logs", None).await;
+    assert_eq!(v["logs"]["template"], "logs-*");
+    assert_eq!(
+        v["logs"]["mappings"]["log"]["properties"]["msg"]["type"],
+        "text"
+    );
+    let (s, v) = call(
+        &es5,
+        Method::PUT,
+        "/_template/x",
+        Some(json!({"index_patterns": ["x*"]})),
+    )
+    .await;
+    assert_eq!(
+        (s, v["error"]["type"].as_str()),
+        (400, Some("parsing_exception")),
+        "{v}"
+    );
+
+    let es7 = start(Flavor::Elasticsearch, "7.10.2").await;
+    let (s, v) = call(
+        &es7,
+        Method::PUT,
+        "/_template/x",
+        Some(json!({"template": "x*"})),
+    )
+    .await;
+    assert_eq!(s, 400, "7.x refuses the 5.x spelling: {v}");
+    let (s, v) = call(
+        &es7,
+        Method::PUT,
+        "/_template/x",
+        Some(json!({"settings": {}})),
+    )
+    .await;
+    assert_eq!(s, 400);
+    assert!(
+        v["error"]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("index patterns are missing"),
+        "{v}"
+    );
+    let typed = json!({"index_patterns": ["x*"], "mappings": {"_doc": {"properties": {"a": {"type": "keyword"}}}}});
+    let (s, _) = call(&es7, Method::PUT, "/_template/x", Some(typed.clone())).await;
+    assert_eq!(s, 400, "a typed mapping needs include_type_name on 7.x");
+    ok(
+        &es7,
+        Method::PUT,
+        "/_template/x?include_type_name=true",
+        Some(typed),
+    )
+    .await;
+    let v = ok(&es7, Method::GET, "/_template/x", None).await;
+    assert_eq!(v["x"]["index_patterns"], json!(["x*"]));
+    assert_eq!(v["x"]["mappings"]["properties"]["a"]["type"], "keyword");
+
+    let os2 = start(Flavor::OpenSearch, "2.11.0").await;
+    let (s, _) = call(
+        &os2,
+        Method::PUT,
+        "/_template/x?include_type_name=true",
+        Some(json!({"index_patterns": ["x*"]})),
+    )
+    .await;
+    assert_eq!(s, 400, "no include_type_name on OpenSearch 2.x");
+    let (s, v) = call(&os2, Method::GET, "/_template/nothing", None).await;
+    assert_eq!((s, v), (404, json!({})));
+    let (s, v) = call(&os2, Method::DELETE, "/_template/nothing", None).await;
+    assert_eq!(
+        (s, v["error"]["type"].as_str()),
+        (404, Some("index_template_missing_exception"))
+    );
+}
+
+#[tokio::test]
+async fn an_index_created_after_a_legacy_template_gets_its_settings_mappings_and_aliases() {
+    let sb = start(Flavor::Elasticsearch, "6.8.23").await;
+    let t = json!({
+        "index_patterns": ["logs-*"], "order": 1,
+        "settings": {"number_of_shards": 2},
+        "mappings": {"doc": {"properties": {"msg": {"type": "text"}}}},
+        "aliases": {"all-logs": {"filter": {"term": {"level": "error"}}}}
+    });
+    ok(&sb, Method::PUT, "/_template/logs", Some(t)).await;
+    ok(&sb, Method::PUT, "/logs-1", None).await;
+    let v = ok(&sb, Method::GET, "/logs-1", None).await;
+    assert_eq!(v["logs-1"]["settings"]["index"]["number_of_shards"], "2");
+    assert_eq!(
+        v["logs-1"]["mappings"]["doc"]["properties"]["msg"]["type"],
+        "text"
+    );
+    assert_eq!(
+        v["logs-1"]["aliases"]["all-logs"]["filter"]["term"]["level"],
+        "error"
+    );
+    // A request that names another type than the template's is refused on 6.x (one type only).
+    let (s, v) = call(
+        &sb,
+        Method::PUT,
+        "/logs-2",
+        Some(json!({"mappings": {"other": {}}})),
+    )
+    .await;
+    assert_eq!(s, 400, "{v}");
+    // Documents indexed into a new index through auto-creation get the template too.
+    let (s, _) = call(&sb, Method::PUT, "/logs-3/doc/1", Some(json!({"msg": "x"}))).await;
+    assert_eq!(s, 201);
+    let v = ok(&sb, Method::GET, "/logs-3/_mapping", None).await;
+    assert_eq!(
+        v["logs-3"]["mappings"]["doc"]["properties"]["msg"]["type"],
+        "text"
+    );
+}
+
+#[tokio::test]
+async fn composable_templates_exist_from_7_8_and_layer_component_templates_by_priority() {
+    let es6 = start(Flavor::Elasticsearch, "6.8.23").await;
+    let (s, _) = call(
+        &es6,
+        Method::PUT,
+        "/_index_template/t",
+        Some(json!({"index_patterns": ["a*"]})),
+    )
+    .await;
+    assert_eq!(s, 405, "6.x has no composable templates");
+    let (s, _) = call(
+        &es6,
+        Method::PUT,
+        "/_component_template/c",
+        Some(json!({"template": {}})),
+    )
+    .await;
+    assert_eq!(s, 405);
+
+    let sb = start(Flavor::Elasticsearch, "8.11.0").await;
+    let (s, v) = call(
+        &sb,
+        Method::PUT,
+        "/_index_template/t",
+        Some(json!({"index_patterns": ["a*"], "composed_of": ["c"]})),
+    )
+    .await;
+    assert_eq!(
+        (s, v["error"]["type"].as_str()),
+        (400, Some("invalid_index_template_exception")),
+        "{v}"
+    );
+    let c = json!({"template": {"settings": {"number_of_shards": 3}, "mappings": {"properties": {"c": {"type": "keyword"}}}}});
+    ok(&sb, Method::PUT, "/_component_template/c", Some(c)).await;
+    let t = json!({"index_patterns": ["a*"], "priority": 5, "composed_of": ["c"],
+                   "template": {"mappings": {"properties": {"t": {"type": "long"}}}}});
+    ok(&sb, Method::PUT, "/_index_template/t", Some(t)).await;
+    let (s, v) = call(
+        &sb,
+        Method::PUT,
+        "/_index_template/u",
+        Some(json!({"index_patterns": ["ab*"], "priority": 5})),
+    )
+    .await;
+    assert_eq!(s, 400, "same priority, overlapping patterns: {v}");
+    ok(
+        &sb,
+        Method::PUT,
+        "/_index_template/u",
+        Some(json!({"index_patterns": ["ab*"], "priority": 9})),
+    )
+    .await;
+    // A legacy template matching too is ignored once a composable one matches.
+    ok(
+        &sb,
+        Method::PUT,
+        "/_template/old",
+        Some(json!({"index_patterns": ["a*"], "settings": {"number_of_shards": 7}})),
+    )
+    .await;
+
+    ok(&sb, Method::PUT, "/apple", None).await;
+    let v = ok(&sb, Method::GET, "/apple", None).await;
+    assert_eq!(v["apple"]["settings"]["index"]["number_of_shards"], "3");
+    assert_eq!(v["apple"]["mappings"]["properties"]["c"]["type"], "keyword");
+    assert_eq!(v["apple"]["mappings"]["properties"]["t"]["type"], "long");
+    // `ab*` has the higher priority: only its (empty) template applies.
+    ok(&sb, Method::PUT, "/abc", None).await;
+    let v = ok(&sb, Method::GET, "/abc", None).await;
+    assert_eq!(v["abc"]["settings"]["index"]["number_of_shards"], "1");
+
+    let v = ok(&sb, Method::GET, "/_index_template/t", None).await;
+    assert_eq!(
+        v["index_templates"][0]["index_template"]["composed_of"],
+        json!(["c"])
+    );
+    assert_eq!(v["index_templates"][0]["index_template"]["priority"], 5);
+    let (s, _) = call(&sb, Method::DELETE, "/_component_template/c", None).await;
+    assert_eq!(s, 400, "a component template in use cannot be deleted");
+    let (s, v) = call(&sb, Method::GET, "/_index_template/none", None).await;
+    assert_eq!(
+        (s, v["error"]["type"].as_str()),
+        (404, Some("resource_not_found_exception"))
+    );
+}
+
+#[tokio::test]
+async fn ingest_pipelines_are_stored_checked_and_never_silently_skipped() {
+    let sb = start(Flavor::OpenSearch, "2.11.0").await;
+    let (s, v) = call(
+        &sb,
+        Method::PUT,
+        "/_ingest/pipeline/p",
+        Some(json!({"description": "x"})),
+    )
+    .await;
+    assert_eq!(
+        (s, v["error"]["type"].as_str()),
+        (400, Some("parse_exception"))
+    );
+    let (s, v) = call(
+        &sb,
+        Method::PUT,
+        "/_ingest/pipeline/p",
+        Some(json!({"processors": [{"nope": {}}]})),
+    )
+    .await;
+    assert_eq!(s, 400);
+    assert!(
+        v["error"]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("No processor type exists with name [nope]")
+    );
+    let p = json!({"description": "x", "processors": [{"set": {"field": "a", "value": 1}}]});
+    ok(&sb, Method::PUT, "/_ingest/pipeline/p", Some(p.clone())).await;
+    assert_eq!(
+        ok(&sb, Method::GET, "/_ingest/pipeline/p", None).await,
+        json!({"p": p})
+    );
+    let (s, _) = call(
+        &sb,
+        Method::PUT,
+        "/i/_doc/1?pipeline=p",
+        Some(json!({"b": 1})),
+    )
+    .await;
+    assert_eq!(s, 400, "the sandbox refuses what it cannot run");
+    ok(&sb, Method::DELETE, "/_ingest/pipeline/p", None).await;
+    let (s, v) = call(&sb, Method::GET, "/_ingest/pipeline/p", None).await;
+    assert_eq!((s, v), (404, json!({})));
+    let (s, _) = call(&sb, Method::DELETE, "/_ingest/pipeline/p", None).await;
+    assert_eq!(s, 404);
+}
+
+#[tokio::test]
+async fn ilm_policies_exist_from_6_6_and_check_their_phases() {
+    let old = start(Flavor::Elasticsearch, "6.5.4").await;
+    let (s, _) = call(&old, Method::GET, "/_ilm/policy", None).await;
+    assert_eq!(s, 400);
+    let sb = start(Flavor::Elasticsearch, "6.8.23").await;
+    let bad = json!({"policy": {"phases": {"lukewarm": {"actions": {}}}}});
+    let (s, _) = call(&sb, Method::PUT, "/_ilm/policy/p", Some(bad)).await;
+    assert_eq!(s, 400);
+    let bad = json!({"policy": {"phases": {"delete": {"actions": {"rollover": {}}}}}});
+    let (s, _) = call(&sb, Method::PUT, "/_ilm/policy/p", Some(bad)).await;
+    assert_eq!(s, 400);
+    let good = json!({"policy": {"phases": {"hot": {"actions": {"rollover": {"max_age": "1d"}}}, "delete": {"min_age": "30d", "actions": {"delete": {}}}}}});
+    ok(&sb, Method::PUT, "/_ilm/policy/p", Some(good.clone())).await;
+    ok(&sb, Method::PUT, "/_ilm/policy/p", Some(good.clone())).await;
+    let v = ok(&sb, Method::GET, "/_ilm/policy/p", None).await;
+    assert_eq!(v["p"]["version"], 2);
+    assert_eq!(v["p"]["policy"], good["policy"]);
+    let os = start(Flavor::OpenSearch, "2.11.0").await;
+    let (s, _) = call(&os, Method::GET, "/_ilm/policy", None).await;
+    assert_eq!(s, 400, "OpenSearch has no ILM");
+}
+
+#[tokio::test]
+async fn an_ism_policy_is_replaced_only_with_the_stored_copys_seq_no_and_primary_term() {
+    let sb = start(Flavor::OpenSearch, "2.11.0").await;
+    let policy = json!({"policy": {"description": "d", "default_state": "hot",
+        "states": [{"name": "hot", "actions": [], "transitions": [{"state_name": "delete", "conditions": {"min_index_age": "30d"}}]},
+                   {"name": "delete", "actions": [{"delete": {}}], "transitions": []}]}});
+    let (s, v) = call(
+        &sb,
+        Method::PUT,
+        "/_plugins/_ism/policies/p",
+        Some(policy.clone()),
+    )
+    .await;
+    assert_eq!(s, 201, "{v}");
+    let seq = v["_seq_no"].as_u64().unwrap();
+    let (s, v) = call(
+        &sb,
+        Method::PUT,
+        "/_plugins/_ism/policies/p",
+        Some(policy.clone()),
+    )
+    .await;
+    assert_eq!(
+        (s, v["error"]["type"].as_str()),
+        (409, Some("version_conflict_engine_exception"))
+    );
+    let (s, _) = call(
+        &sb,
+        Method::PUT,
+        &format!(
+            "/_plugins/_ism/policies/p?if_seq_no={}&if_primary_term=1",
+            seq + 5
+        ),
+        Some(policy.clone()),
+    )
+    .await;
+    assert_eq!(s, 409);
+    let (s, v) = call(
+        &sb,
+        Method::PUT,
+        &format!("/_plugins/_ism/policies/p?if_seq_no={seq}&if_primary_term=1"),
+        Some(policy.clone()),
+    )
+    .await;
+    assert_eq!((s, v["_version"].as_u64()), (200, Some(2)));
+    let v = ok(&sb, Method::GET, "/_plugins/_ism/policies/p", None).await;
+    assert_eq!(v["policy"]["default_state"], "hot");
+    assert_eq!(v["policy"]["policy_id"], "p");
+    let bad = json!({"policy": {"default_state": "nope", "states": [{"name": "hot", "actions": [], "transitions": []}]}});
+    let (s, _) = call(&sb, Method::PUT, "/_plugins/_ism/policies/q", Some(bad)).await;
+    assert_eq!(s, 400);
+    let (s, _) = call(&sb, Method::GET, "/_opendistro/_ism/policies/p", None).await;
+    assert_eq!(s, 400, "the _opendistro paths are OpenSearch 1.x only");
+    let os1 = start(Flavor::OpenSearch, "1.3.14").await;
+    let (s, _) = call(
+        &os1,
+        Method::PUT,
+        "/_opendistro/_ism/policies/p",
+        Some(policy),
+    )
+    .await;
+    assert_eq!(s, 201);
+    let (s, v) = call(&sb, Method::GET, "/_plugins/_ism/policies/none", None).await;
+    assert_eq!(
+        (s, v["error"]["type"].as_str()),
+        (404, Some("status_exception"))
+    );
+    let es = start(Flavor::Elasticsearch, "8.11.0").await;
+    let (s, _) = call(&es, Method::GET, "/_plugins/_ism/policies/p", None).await;
+    assert_eq!(s, 400, "Elasticsearch has no ISM");
+}
+
+#[tokio::test]
+async fn a_data_stream_needs_its_template_and_takes_only_creates_with_a_timestamp() {
+    let es6 = start(Flavor::Elasticsearch, "6.8.23").await;
+    let (s, _) = call(&es6, Method::PUT, "/_data_stream/logs-app", None).await;
+    assert_eq!(s, 400, "6.x has no data streams");
+    let sb = start(Flavor::Elasticsearch, "7.17.22").await;
+    let (s, v) = call(&sb, Method::PUT, "/_data_stream/logs-app", None).await;
+    assert_eq!(s, 400, "no data-stream template yet: {v}");
+    let t = json!({"index_patterns": ["logs-*"], "data_stream": {},
+                   "template": {"mappings": {"properties": {"msg": {"type": "keyword"}}}}});
+    ok(&sb, Method::PUT, "/_index_template/logs", Some(t)).await;
+    // The first create to a matching name makes the stream.
+    let (s, v) = call(
+        &sb,
+        Method::POST,
+        "/logs-app/_doc",
+        Some(json!({"@timestamp": "2024-01-01T00:00:00Z", "msg": "a"})),
+    )
+    .await;
+    assert_eq!(s, 400, "op_type index is refused: {v}");
+    let (s, v) = call(
+        &sb,
+        Method::PUT,
+        "/logs-app/_create/1",
+        Some(json!({"msg": "a"})),
+    )
+    .await;
+    assert_eq!(s, 400, "@timestamp is required: {v}");
+    let (s, v) = call(
+        &sb,
+        Method::PUT,
+        "/logs-app/_create/1",
+        Some(json!({"@timestamp": "2024-01-01T00:00:00Z", "msg": "a"})),
+    )
+    .await;
+    assert_eq!(s, 201, "{v}");
+    let backing = v["_index"].as_str().unwrap().to_owned();
+    assert!(
+        backing.starts_with(".ds-logs-app-") && backing.ends_with("-000001"),
+        "{backing}"
+    );
+    let v = ok(&sb, Method::GET, "/_data_stream/logs-app", None).await;
+    assert_eq!(
+        v["data_streams"][0]["indices"][0]["index_name"],
+        backing.as_str()
+    );
+    assert_eq!(v["data_streams"][0]["template"], "logs");
+    let m = ok(&sb, Method::GET, &format!("/{backing}/_mapping"), None).await;
+    assert_eq!(
+        m[&backing]["mappings"]["properties"]["@timestamp"]["type"],
+        "date"
+    );
+    assert_eq!(
+        m[&backing]["mappings"]["properties"]["msg"]["type"],
+        "keyword"
+    );
+    let (s, _) = call(&sb, Method::DELETE, "/_index_template/logs", None).await;
+    assert_eq!(s, 400, "a template in use by a stream stays");
+    ok(&sb, Method::DELETE, "/_data_stream/logs-app", None).await;
+    let (s, _) = call(&sb, Method::GET, &format!("/{backing}"), None).await;
+    assert_eq!(s, 404, "the backing index goes with the stream");
+}
