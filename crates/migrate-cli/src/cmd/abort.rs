@@ -1,7 +1,10 @@
 //! `migrate abort PLAN`: backs out of a cutover without touching data. Planned from the state (the
 //! write blocks `block-writes` put on source indexes, the aliases `restore-settings` added on the
 //! destination), shown as a dry run first, and done only with `--yes`: lifts those write blocks,
-//! removes those aliases, leaves every index and document where it is, and records the abort.
+//! removes those aliases, leaves every index and document where it is, and records the abort. The
+//! cutover's steps (the write block and everything after it) are forgotten in the state, so a later
+//! `apply` runs the cutover again (blocks writes, final pass, verification) instead of trusting a
+//! cutover that was undone.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -99,6 +102,23 @@ fn planned(graph: &migrate_graph::StepGraph, state: &State) -> Vec<Action> {
         }
     }
     out
+}
+
+/// The steps an abort undoes: every `block-writes` step and every step after it (final passes,
+/// restore settings, verification). Their records are dropped so the next apply runs them again.
+fn undone_steps(graph: &migrate_graph::StepGraph) -> Vec<String> {
+    let g = graph.petgraph();
+    let mut seen = std::collections::BTreeSet::new();
+    let mut stack: Vec<_> = g
+        .node_indices()
+        .filter(|&n| matches!(g[n].kind, StepKind::BlockWrites { .. }))
+        .collect();
+    while let Some(n) = stack.pop() {
+        if seen.insert(n) {
+            stack.extend(graph.dependents(n));
+        }
+    }
+    seen.into_iter().map(|n| g[n].id.to_string()).collect()
 }
 
 pub fn run(args: &AbortArgs) -> ExitCode {
@@ -200,11 +220,19 @@ pub fn run(args: &AbortArgs) -> ExitCode {
         eprintln!("help: fix the cause and run the abort again: every action is safe to repeat");
         return ExitCode::from(1);
     }
+    let undone = undone_steps(&graph);
     match super::approve::record(&args.plan, &plan, &args.state, |s| {
-        s.live.aborts.push(record)
+        s.live.aborts.push(record);
+        for id in &undone {
+            s.steps.remove(id);
+        }
     }) {
         Ok(()) => {
-            eprintln!("abort recorded in the state");
+            eprintln!(
+                "abort recorded in the state; the cutover's {} steps are pending again: \
+                 a later `migrate apply` blocks writes and runs the final pass and verification again",
+                undone.len()
+            );
             ExitCode::SUCCESS
         }
         Err(code) => ExitCode::from(code),

@@ -435,7 +435,9 @@ async fn abort_after_cutover_makes_the_source_writable_again_and_leaves_the_dest
     let p = plan.to_str().unwrap();
     let o = run(work.path(), &["apply", p, "--output", "plain"], &[]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    let doc = Some(movie(99, Some(1_700_000_000_099)));
+    // Written as a user would after the abort: stamped with the current time.
+    let now_ms = (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as u64;
+    let doc = Some(movie(99, Some(now_ms)));
     let write = format!("{}/logs-a/_doc/99", source.url);
     assert_ne!(
         status_of(reqwest::Method::PUT, write.clone(), doc.clone()).await / 100,
@@ -496,4 +498,21 @@ async fn abort_after_cutover_makes_the_source_writable_again_and_leaves_the_dest
             .len(),
         2
     );
+
+    // The cutover was undone, not remembered: a second apply blocks the source again and its final
+    // pass copies the document written after the abort.
+    let o = run(work.path(), &["apply", p, "--output", "plain"], &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert_ne!(
+        status_of(
+            reqwest::Method::PUT,
+            format!("{}/logs-a/_doc/100", source.url),
+            Some(movie(100, Some(1_700_000_000_100)))
+        )
+        .await
+            / 100,
+        2,
+        "the apply after the abort left the source writable"
+    );
+    assert_eq!(http.count(&destination.url, "logs-a").await, 11);
 }
