@@ -125,6 +125,7 @@ fn snapshot_reindex(s: &plan::SnapshotReindexStrategy) -> SnapshotReindexStrateg
         snapshot,
         incremental_rounds,
         shard_concurrency,
+        reconcile_deletes,
         copy_settings: copy,
     } = s;
     SnapshotReindexStrategy {
@@ -133,6 +134,7 @@ fn snapshot_reindex(s: &plan::SnapshotReindexStrategy) -> SnapshotReindexStrateg
         snapshot: snapshot.clone(),
         incremental_rounds: *incremental_rounds,
         shard_concurrency: *shard_concurrency,
+        reconcile_deletes: *reconcile_deletes,
         copy_settings: copy_settings(copy),
     }
 }
@@ -145,14 +147,18 @@ fn reindex(r: &plan::ReindexStrategy) -> ReindexStrategy {
         requests_per_second,
         partitions,
         update_field,
+        update_field_unit,
         incremental_passes,
+        reconcile_deletes,
         copy_settings: copy,
     } = r;
     ReindexStrategy {
         remote_host: remote_host.clone(),
         remote_auth: remote_auth.as_ref().map(auth),
         update_field: update_field.clone(),
+        update_field_unit: *update_field_unit,
         incremental_passes: *incremental_passes,
+        reconcile_deletes: *reconcile_deletes,
         partitions: partitions
             .iter()
             .map(|plan::Partition { name, query }| Partition {
@@ -175,7 +181,9 @@ fn copy(c: &plan::ClientCopyStrategy) -> CopyStrategy {
         bytes_per_second,
         concurrency,
         update_field,
+        update_field_unit,
         incremental_passes,
+        reconcile_deletes,
         copy_settings: copy,
     } = c;
     CopyStrategy {
@@ -186,7 +194,9 @@ fn copy(c: &plan::ClientCopyStrategy) -> CopyStrategy {
         bytes_per_second: *bytes_per_second,
         concurrency: *concurrency,
         update_field: update_field.clone(),
+        update_field_unit: *update_field_unit,
         incremental_passes: *incremental_passes,
+        reconcile_deletes: *reconcile_deletes,
         copy_settings: copy_settings(copy),
     }
 }

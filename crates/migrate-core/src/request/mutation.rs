@@ -26,6 +26,8 @@ pub enum MutatingCall {
     WriteBlock,
     /// `_bulk` index actions: documents written by id (the copy strategy).
     IndexDocuments,
+    /// `_bulk` delete actions: documents deleted by id (deletes reconciliation).
+    DeleteDocuments,
 }
 
 impl MutatingCall {
@@ -58,6 +60,7 @@ impl MutatingCall {
             MutatingCall::Restore => "restore snapshot",
             MutatingCall::WriteBlock => "write block",
             MutatingCall::IndexDocuments => "index documents",
+            MutatingCall::DeleteDocuments => "delete documents",
         }
     }
 }

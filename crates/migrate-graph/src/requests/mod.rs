@@ -15,6 +15,7 @@ pub mod endpoint;
 pub mod expand;
 pub mod finalize;
 pub mod preflight;
+pub mod reconcile;
 pub mod reindex;
 pub mod repository;
 pub mod restore;
@@ -110,6 +111,7 @@ pub fn requests(kind: &StepKind, secrets: &dyn Secrets) -> Vec<Request> {
             update_field,
             batch_size,
             requests_per_second,
+            ..
         } => reindex::reindex(
             &reindex::PassInputs {
                 source_index,
@@ -153,5 +155,9 @@ pub fn requests(kind: &StepKind, secrets: &dyn Secrets) -> Vec<Request> {
             destination_index,
             checks,
         } => verify::preview(source_index, destination_index, checks),
+        StepKind::ReconcileDeletes {
+            source_index,
+            destination_index,
+        } => reconcile::preview(source_index, destination_index),
     }
 }

@@ -37,16 +37,19 @@ use tokio::sync::Mutex;
 
 use super::reindex::previous_watermark;
 use crate::cx::{Cx, none};
-use crate::fields::field_type;
+use crate::fields::{counts_seconds, field_type};
 use crate::json::to_value;
 use crate::pairs::{Pair, pairs};
-use crate::watermark::{bound, is_numeric_type, iso, now_millis, range_format};
+use crate::watermark::{is_numeric_type, iso, now_millis, range_bound, range_format};
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 struct Handle {
     from: Option<i64>,
     to: i64,
     numeric: bool,
+    /// A numeric field counts epoch seconds (bounds are sent in seconds).
+    #[serde(default)]
+    seconds: bool,
     /// Per concrete source index, per slice.
     #[serde(default)]
     indices: BTreeMap<String, Vec<SliceState>>,
@@ -76,6 +79,7 @@ pub(super) async fn run(cx: &Cx<'_>, ctx: &mut StepCtx) -> Result<Outcome, StepE
         destination_index,
         pass,
         update_field,
+        update_field_unit,
         budget,
         dead_letters,
     } = &cx.step.kind
@@ -108,6 +112,11 @@ pub(super) async fn run(cx: &Cx<'_>, ctx: &mut StepCtx) -> Result<Outcome, StepE
                     h.numeric = field_type(cx, req, &none(), &first.source, field)
                         .await?
                         .is_some_and(|t| is_numeric_type(&t));
+                }
+                if h.numeric {
+                    let at = ("copy", first.source.as_str(), field.as_str());
+                    h.seconds =
+                        counts_seconds(cx, r.field_values.as_ref(), *update_field_unit, at).await?;
                 }
             }
             // The bounds are durable before any document is read.
@@ -169,8 +178,15 @@ fn query(
     let template = pass_query(pass, update_field, &json!({"match_all": {}}));
     let upper = !matches!(pass, Pass::Final);
     let fills = migrate_core::request::Fills::new()
-        .maybe(PASS_FROM, h.from.map(bound))
-        .maybe(PASS_TO, upper.then(|| bound(h.to)))
+        .maybe(
+            PASS_FROM,
+            h.from
+                .map(|ms| range_bound(ms, h.numeric, h.seconds, false)),
+        )
+        .maybe(
+            PASS_TO,
+            upper.then(|| range_bound(h.to, h.numeric, h.seconds, true)),
+        )
         .maybe(PASS_FORMAT, range_format(h.numeric).map(Value::from));
     Body::json(&template)
         .fill(&fills)

@@ -7,6 +7,7 @@ mod cutover;
 mod finalize;
 mod finished_orphan;
 mod preflight;
+mod reconcile;
 mod reindex;
 mod repository;
 mod restore;
@@ -83,6 +84,7 @@ pub(crate) async fn run(cx: &Cx<'_>, ctx: &mut StepCtx) -> Result<Outcome, StepE
         StepKind::Reindex { .. } => reindex::run(cx, ctx).await,
         StepKind::Copy { .. } => copy::run(cx, ctx).await,
         StepKind::SnapshotReindex { .. } => snapshot_reindex::run(cx, ctx).await,
+        StepKind::ReconcileDeletes { .. } => reconcile::run(cx, ctx).await,
         StepKind::Gate { approved } => Ok(cutover::gate(*approved)),
         StepKind::BlockWrites { index } => cutover::block_writes(cx, ctx, index).await,
         StepKind::RestoreSettings {

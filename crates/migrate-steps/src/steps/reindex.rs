@@ -49,16 +49,19 @@ use serde_json::{Value, json};
 use super::create_index::index_uuid;
 use super::finished_orphan::finished_orphan;
 use crate::cx::{Cx, none};
-use crate::fields::field_type;
+use crate::fields::{counts_seconds, field_type};
 use crate::json::to_value;
 use crate::pairs::{Pair, created, pairs};
-use crate::watermark::{bound, is_numeric_type, iso, now_millis, range_format};
+use crate::watermark::{is_numeric_type, iso, now_millis, range_bound, range_format};
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 struct Handle {
     from: Option<i64>,
     to: i64,
     numeric: bool,
+    /// A numeric field counts epoch seconds (bounds are sent in seconds).
+    #[serde(default)]
+    seconds: bool,
     #[serde(default)]
     tasks: BTreeMap<String, String>,
     #[serde(default)]
@@ -146,6 +149,7 @@ pub(super) async fn run(cx: &Cx<'_>, ctx: &mut StepCtx) -> Result<Outcome, StepE
         destination_index,
         pass,
         update_field,
+        update_field_unit,
         ..
     } = &cx.step.kind
     else {
@@ -177,6 +181,11 @@ pub(super) async fn run(cx: &Cx<'_>, ctx: &mut StepCtx) -> Result<Outcome, StepE
                     h.numeric = field_type(cx, req, &none(), &first.source, field)
                         .await?
                         .is_some_and(|t| is_numeric_type(&t));
+                }
+                if h.numeric {
+                    let at = ("reindex", first.source.as_str(), field.as_str());
+                    h.seconds =
+                        counts_seconds(cx, r.field_values.as_ref(), *update_field_unit, at).await?;
                 }
             }
             // The bounds are durable before any task starts, so a re-attach uses the same ones.
@@ -382,8 +391,15 @@ async fn start(
     let mut fills = Fills::new().set(OPAQUE_ID, opaque);
     if range {
         fills = fills
-            .maybe(PASS_FROM, h.from.map(bound))
-            .maybe(PASS_TO, upper.then(|| bound(h.to)))
+            .maybe(
+                PASS_FROM,
+                h.from
+                    .map(|ms| range_bound(ms, h.numeric, h.seconds, false)),
+            )
+            .maybe(
+                PASS_TO,
+                upper.then(|| range_bound(h.to, h.numeric, h.seconds, true)),
+            )
             .maybe(PASS_FORMAT, range_format(h.numeric).map(Value::from));
     }
     let doing = format!(
