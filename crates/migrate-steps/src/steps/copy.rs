@@ -15,7 +15,6 @@
 //! field, `from` the previous pass's start less the overlap; the final pass has no upper bound.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 
 use futures::StreamExt;
 use futures::stream::FuturesOrdered;
@@ -125,7 +124,7 @@ pub(super) async fn run(cx: &Cx<'_>, ctx: &mut StepCtx) -> Result<Outcome, StepE
         }
     };
     let query = query(pass, update_field.as_deref(), &handle, cx)?;
-    let dead = DeadLetters::new(dead_letter_path(cx, dead_letters));
+    let dead = DeadLetters::new(crate::dead_letters::copy_path(cx, dead_letters));
     let dest_quirks = cx
         .client(Side::Destination)
         .quirks()
@@ -191,17 +190,6 @@ fn query(
     Body::json(&template)
         .fill(&fills)
         .map_err(|e| cx.permanent(format!("building the pass's query: {e}")))
-}
-
-/// The dead-letter file of this step: under the state directory when the run has one.
-fn dead_letter_path(cx: &Cx<'_>, relative: &str) -> PathBuf {
-    let dir = cx
-        .env
-        .options
-        .state_dir
-        .clone()
-        .unwrap_or_else(|| PathBuf::from(".migrate"));
-    dir.join(relative)
 }
 
 fn config(budget: &CopyBudget, destination: &str) -> BulkConfig {

@@ -251,6 +251,9 @@ pub(super) async fn run(
                     &dquirks,
                     &plan_settings(cx, source_index),
                 );
+                // Documents the run set aside: counted apart ("not proven"), not as missing.
+                let dead = crate::dead_letters::for_index(cx, source_index, d)
+                    .map_err(|e| cx.permanent(format!("the dead letters of `{d}`: {e}")))?;
                 let docs = proof::documents(
                     cx.client(Side::Source),
                     cx.client(Side::Destination),
@@ -258,7 +261,7 @@ pub(super) async fn run(
                     source_count,
                     path.parent().unwrap_or(&path),
                     d,
-                    &mut findings,
+                    (&mut findings, &dead),
                 )
                 .await
                 .map_err(|e| cx.retryable(e))?;
