@@ -7,6 +7,7 @@ mod faults;
 mod help;
 mod hostile_args;
 mod hostile_server;
+mod must_show;
 mod plan_dry_run;
 mod reconcile_deletes;
 mod redaction;
