@@ -3,6 +3,8 @@
 //! same way whatever `format` the field's mapping declares (an ISO bound on a field whose format is
 //! `epoch_millis` or `yyyy-MM-dd HH:mm:ss` fails the search on a real cluster).
 
+use migrate_core::request::Fills;
+use migrate_graph::requests::slots::{PASS_FORMAT, PASS_FROM, PASS_TO};
 use serde_json::Value;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -50,6 +52,26 @@ pub(crate) fn range_bound(ms: i64, numeric: bool, seconds: bool, upper: bool) ->
     } else {
         bound(ms)
     }
+}
+
+/// `fills` with a pass's range: `from` and `to` (none: no such bound) in epoch milliseconds,
+/// written as the field reads them (see [`range_bound`] and [`range_format`]).
+pub(crate) fn fill_range(
+    fills: Fills,
+    (from, to): (Option<i64>, Option<i64>),
+    numeric: bool,
+    seconds: bool,
+) -> Fills {
+    fills
+        .maybe(
+            PASS_FROM,
+            from.map(|ms| range_bound(ms, numeric, seconds, false)),
+        )
+        .maybe(
+            PASS_TO,
+            to.map(|ms| range_bound(ms, numeric, seconds, true)),
+        )
+        .maybe(PASS_FORMAT, range_format(numeric).map(Value::from))
 }
 
 /// Epoch seconds are between these (1973-03-03 … 5138-11-16 as seconds); epoch milliseconds of

@@ -4,30 +4,9 @@
 //! touching its update field. Each run must not be clean, stays failed when verified again, and is
 //! clean (twice) once the destination is repaired.
 
+use crate::support::passes::*;
 use crate::support::*;
-use migrate_sandbox::Flavor;
 use serde_json::{Value, json};
-
-fn plan(strategy: &str, source: &Cluster, destination: &Cluster) -> String {
-    let body = match strategy {
-        "copy" => "strategy:\n  copy:\n    slices: 2\n    batch_size: 1000\n    update_field: updated_at\n    incremental_passes: 1\n".to_owned(),
-        _ => format!(
-            "strategy:\n  reindex:\n    remote_host: {}\n    batch_size: 1000\n    update_field: updated_at\n    incremental_passes: 1\n",
-            source.url
-        ),
-    };
-    format!(
-        "version: 1\nname: must-show-{strategy}\nsource: {{ url: \"{}\" }}\ndestination: {{ url: \"{}\" }}\n\
-         indexes: [movies]\n{body}\
-         cutover: {{ approved: false, block_source_writes: true }}\n",
-        source.url, destination.url
-    )
-}
-
-fn row_says(t: &str, result: &str) -> bool {
-    t.lines()
-        .any(|l| l.starts_with("movies ") && l.trim_end().ends_with(result))
-}
 
 /// A started pair with `n` movies on the source and the plan written; the plan's path.
 async fn setup(
@@ -35,19 +14,7 @@ async fn setup(
     work: &std::path::Path,
     n: usize,
 ) -> (Cluster, Cluster, std::path::PathBuf) {
-    let (source, destination) = clusters(
-        Pair {
-            source: (Flavor::Elasticsearch, "7.10.2"),
-            destination: match strategy {
-                "copy" => (Flavor::OpenSearch, "2.11.0"),
-                _ => (Flavor::Elasticsearch, "7.17.20"),
-            },
-            source_auth: None,
-            snapshot_dirs: false,
-        },
-        work,
-    )
-    .await;
+    let (source, destination) = pass_pair(strategy, "7.10.2", work).await;
     let hs = Http::new(None);
     create_movies(&hs, &source.url, "movies", None).await;
     let docs: Vec<_> = (0..n)
@@ -60,7 +27,11 @@ async fn setup(
         hs.bulk(&source.url, chunk).await;
     }
     let path = work.join("plan.yaml");
-    std::fs::write(&path, plan(strategy, &source, &destination)).unwrap();
+    std::fs::write(
+        &path,
+        pass_plan("must-show", strategy, &source, &destination, ""),
+    )
+    .unwrap();
     (source, destination, path)
 }
 
@@ -82,57 +53,53 @@ async fn repaired_is_clean_twice(
         .await;
     for _ in 0..2 {
         let (code, t) = verify(work, plan);
-        assert_eq!((code, row_says(&t, "clean")), (Some(0), true), "{t}");
+        assert_eq!((code, movies_row_says(&t, "clean")), (Some(0), true), "{t}");
     }
 }
 
-/// Written at the gate with an update time older than every pass's range: no pass copies it.
-async fn a_backdated_document_fails_the_run(strategy: &str) {
+/// Runs `n` movies to the gate, writes `doc` as `id` on the source, approves and runs to the end:
+/// no pass sees the write, so the run fails naming `id`, fails again verified, and is clean twice
+/// once the destination has the document.
+async fn a_write_no_pass_sees_fails_until_repaired(strategy: &str, n: usize, id: &str, doc: Value) {
     let work = tempfile::tempdir().unwrap();
-    let (source, destination, plan) = setup(strategy, work.path(), 200).await;
+    let (source, destination, plan) = setup(strategy, work.path(), n).await;
     let p = plan.to_str().unwrap();
     let first = run(work.path(), &["apply", p, "--output", "plain"], &[]);
     assert_eq!(first.status.code(), Some(0), "{}", text(&first));
-    let late = movie(9, Some(1_600_000_000_000));
     Http::new(None)
         .put(
-            format!("{}/movies/_doc/late?refresh=true", source.url),
-            late.clone(),
+            format!("{}/movies/_doc/{id}?refresh=true", source.url),
+            doc.clone(),
         )
         .await;
     approve(&plan);
     let second = run(work.path(), &["apply", p, "--output", "plain"], &[]);
     let t = text(&second);
     assert_eq!(second.status.code(), Some(1), "{t}");
-    assert!(row_says(&t, "FAILED") && t.contains("1 (late)"), "{t}");
+    assert!(
+        movies_row_says(&t, "FAILED") && t.contains(&format!("1 ({id})")),
+        "{t}"
+    );
     let (code, t) = verify(work.path(), p);
-    assert_eq!((code, row_says(&t, "FAILED")), (Some(1), true), "{t}");
-    repaired_is_clean_twice(work.path(), p, &destination.url, "late", late).await;
+    assert_eq!(
+        (code, movies_row_says(&t, "FAILED")),
+        (Some(1), true),
+        "{t}"
+    );
+    repaired_is_clean_twice(work.path(), p, &destination.url, id, doc).await;
 }
 
-/// Changed on the source at the gate, past position 10,000, keeping its update time: no pass sees it.
+/// Written at the gate with an update time older than every pass's range.
+async fn a_backdated_document_fails_the_run(strategy: &str) {
+    let late = movie(9, Some(1_600_000_000_000));
+    a_write_no_pass_sees_fails_until_repaired(strategy, 200, "late", late).await;
+}
+
+/// Changed on the source at the gate, past position 10,000, keeping its update time.
 async fn a_source_update_without_its_update_field_fails(strategy: &str) {
-    let work = tempfile::tempdir().unwrap();
-    let (source, destination, plan) = setup(strategy, work.path(), 10_050).await;
-    let p = plan.to_str().unwrap();
-    let first = run(work.path(), &["apply", p, "--output", "plain"], &[]);
-    assert_eq!(first.status.code(), Some(0), "{}", text(&first));
     let mut changed = movie(10_040, Some(1_700_000_010_040));
     changed["title"] = json!("Renamed behind the update field");
-    Http::new(None)
-        .put(
-            format!("{}/movies/_doc/10040?refresh=true", source.url),
-            changed.clone(),
-        )
-        .await;
-    approve(&plan);
-    let second = run(work.path(), &["apply", p, "--output", "plain"], &[]);
-    let t = text(&second);
-    assert_eq!(second.status.code(), Some(1), "{t}");
-    assert!(row_says(&t, "FAILED") && t.contains("1 (10040)"), "{t}");
-    let (code, t) = verify(work.path(), p);
-    assert_eq!((code, row_says(&t, "FAILED")), (Some(1), true), "{t}");
-    repaired_is_clean_twice(work.path(), p, &destination.url, "10040", changed).await;
+    a_write_no_pass_sees_fails_until_repaired(strategy, 10_050, "10040", changed).await;
 }
 
 /// A clean run, then a destination document changed behind the engine's back.
@@ -144,12 +111,12 @@ async fn a_destination_changed_behind_the_engines_back_fails(strategy: &str, n: 
     let out = run(work.path(), &["apply", p, "--output", "plain"], &[]);
     let t = text(&out);
     assert_eq!(
-        (out.status.code(), row_says(&t, "clean")),
+        (out.status.code(), movies_row_says(&t, "clean")),
         (Some(0), true),
         "{t}"
     );
     let (code, t) = verify(work.path(), p);
-    assert_eq!((code, row_says(&t, "clean")), (Some(0), true), "{t}");
+    assert_eq!((code, movies_row_says(&t, "clean")), (Some(0), true), "{t}");
     let original = movie(id, Some(1_700_000_000_000 + id as u64));
     let mut changed = original.clone();
     changed["title"] = json!("Changed behind the update field");
@@ -163,7 +130,7 @@ async fn a_destination_changed_behind_the_engines_back_fails(strategy: &str, n: 
         let (code, t) = verify(work.path(), p);
         assert_eq!(code, Some(1), "{t}");
         assert!(
-            row_says(&t, "FAILED") && t.contains(&format!("1 ({id})")),
+            movies_row_says(&t, "FAILED") && t.contains(&format!("1 ({id})")),
             "{t}"
         );
     }

@@ -3,37 +3,8 @@
 //! the proof is clean (and stays clean when verified again); with `reconcile_deletes: false` the
 //! proof fails naming the extra id.
 
+use crate::support::passes::*;
 use crate::support::*;
-use migrate_sandbox::Flavor;
-
-fn plan(strategy: &str, source: &Cluster, destination: &Cluster, reconcile: bool) -> String {
-    let opt_out = if reconcile {
-        ""
-    } else {
-        "    reconcile_deletes: false\n"
-    };
-    let body = match strategy {
-        "copy" => format!(
-            "strategy:\n  copy:\n    slices: 2\n    batch_size: 50\n    update_field: updated_at\n    incremental_passes: 1\n{opt_out}"
-        ),
-        _ => format!(
-            "strategy:\n  reindex:\n    remote_host: {}\n    batch_size: 50\n    update_field: updated_at\n    incremental_passes: 1\n{opt_out}",
-            source.url
-        ),
-    };
-    format!(
-        "version: 1\nname: deletes-{strategy}\nsource: {{ url: \"{}\" }}\ndestination: {{ url: \"{}\" }}\n\
-         indexes: [movies]\n{body}\
-         cutover: {{ approved: false, block_source_writes: true }}\n",
-        source.url, destination.url
-    )
-}
-
-/// A verification table row for `movies` that ends with `result`.
-fn row_says(t: &str, result: &str) -> bool {
-    t.lines()
-        .any(|l| l.starts_with("movies ") && l.trim_end().ends_with(result))
-}
 
 /// Runs the plan to the gate, deletes documents `5` and `17` on the source, approves and runs it
 /// to the end; the second run's exit code and output.
@@ -42,19 +13,7 @@ async fn migrate_with_source_deletes(
     reconcile: bool,
 ) -> (Option<i32>, String, [Cluster; 2], tempfile::TempDir) {
     let work = tempfile::tempdir().unwrap();
-    let (source, destination) = clusters(
-        Pair {
-            source: (Flavor::Elasticsearch, "6.8.23"),
-            destination: match strategy {
-                "copy" => (Flavor::OpenSearch, "2.11.0"),
-                _ => (Flavor::Elasticsearch, "7.10.2"),
-            },
-            source_auth: None,
-            snapshot_dirs: false,
-        },
-        work.path(),
-    )
-    .await;
+    let (source, destination) = pass_pair(strategy, "6.8.23", work.path()).await;
     let hs = Http::new(None);
     create_movies(&hs, &source.url, "movies", Some("_doc")).await;
     let docs: Vec<_> = (0..300)
@@ -65,7 +24,21 @@ async fn migrate_with_source_deletes(
         .collect();
     hs.bulk(&source.url, &docs).await;
     let plan_path = work.path().join("plan.yaml");
-    std::fs::write(&plan_path, plan(strategy, &source, &destination, reconcile)).unwrap();
+    std::fs::write(
+        &plan_path,
+        pass_plan(
+            "deletes",
+            strategy,
+            &source,
+            &destination,
+            if reconcile {
+                ""
+            } else {
+                "    reconcile_deletes: false\n"
+            },
+        ),
+    )
+    .unwrap();
     let p = plan_path.to_str().unwrap().to_owned();
     let first = run(work.path(), &["apply", &p, "--output", "plain"], &[]);
     assert_eq!(first.status.code(), Some(0), "{}", text(&first));
@@ -101,7 +74,7 @@ async fn migrate_with_source_deletes(
 async fn a_source_delete_reaches_the_destination_and_the_proof_is_clean(strategy: &str) {
     let (code, t, [_source, destination], work) = migrate_with_source_deletes(strategy, true).await;
     assert_eq!(code, Some(0), "{t}");
-    assert!(row_says(&t, "clean"), "{t}");
+    assert!(movies_row_says(&t, "clean"), "{t}");
     assert!(
         t.contains("movies  298"),
         "298 documents on both sides: {t}"
@@ -134,7 +107,7 @@ async fn a_source_delete_reaches_the_destination_and_the_proof_is_clean(strategy
     );
     let t = text(&out);
     assert_eq!(
-        (out.status.code(), row_says(&t, "clean")),
+        (out.status.code(), movies_row_says(&t, "clean")),
         (Some(0), true),
         "{t}"
     );
@@ -143,7 +116,7 @@ async fn a_source_delete_reaches_the_destination_and_the_proof_is_clean(strategy
 async fn without_reconciliation_the_proof_fails_naming_the_extra_ids(strategy: &str) {
     let (code, t, _clusters, work) = migrate_with_source_deletes(strategy, false).await;
     assert_eq!(code, Some(1), "{t}");
-    assert!(row_says(&t, "FAILED"), "{t}");
+    assert!(movies_row_says(&t, "FAILED"), "{t}");
     assert!(
         t.contains("2 (17, 5)") || t.contains("2 (5, 17)"),
         "the extra ids are named: {t}"
@@ -157,7 +130,7 @@ async fn without_reconciliation_the_proof_fails_naming_the_extra_ids(strategy: &
     );
     let t = text(&out);
     assert_eq!(
-        (out.status.code(), row_says(&t, "FAILED")),
+        (out.status.code(), movies_row_says(&t, "FAILED")),
         (Some(1), true),
         "still failed: {t}"
     );

@@ -4,32 +4,9 @@
 //! own unit or with the range's `format`), so the proof is clean, and stays clean verified again.
 //! A numeric field whose values do not say their unit is refused, naming the plan field to set.
 
+use crate::support::passes::*;
 use crate::support::*;
-use migrate_sandbox::Flavor;
 use serde_json::{Value, json};
-
-fn plan(strategy: &str, source: &Cluster, destination: &Cluster, extra: &str) -> String {
-    let body = match strategy {
-        "copy" => format!(
-            "strategy:\n  copy:\n    slices: 2\n    batch_size: 50\n    update_field: updated_at\n    incremental_passes: 1\n{extra}"
-        ),
-        _ => format!(
-            "strategy:\n  reindex:\n    remote_host: {}\n    batch_size: 50\n    update_field: updated_at\n    incremental_passes: 1\n{extra}",
-            source.url
-        ),
-    };
-    format!(
-        "version: 1\nname: unit-{strategy}\nsource: {{ url: \"{}\" }}\ndestination: {{ url: \"{}\" }}\n\
-         indexes: [movies]\n{body}\
-         cutover: {{ approved: false, block_source_writes: true }}\n",
-        source.url, destination.url
-    )
-}
-
-fn row_says(t: &str, result: &str) -> bool {
-    t.lines()
-        .any(|l| l.starts_with("movies ") && l.trim_end().ends_with(result))
-}
 
 /// `yyyy-MM-dd HH:mm:ss` of epoch milliseconds, UTC.
 fn formatted(ms: u64) -> String {
@@ -45,22 +22,6 @@ fn formatted(ms: u64) -> String {
     )
 }
 
-async fn pair(strategy: &str, work: &std::path::Path) -> (Cluster, Cluster) {
-    clusters(
-        Pair {
-            source: (Flavor::Elasticsearch, "7.10.2"),
-            destination: match strategy {
-                "copy" => (Flavor::OpenSearch, "2.11.0"),
-                _ => (Flavor::Elasticsearch, "7.17.20"),
-            },
-            source_auth: None,
-            snapshot_dirs: false,
-        },
-        work,
-    )
-    .await
-}
-
 /// Seeds `movies` with `updated_at` mapped as `field` and valued by `value(ms)` a day ago, runs to
 /// the gate, updates two documents and adds one with `value(now)`, runs to the end: the proof must
 /// be clean and the updates on the destination.
@@ -70,7 +31,7 @@ async fn documents_updated_during_the_run_reach_the_destination(
     value: fn(u64) -> Value,
 ) {
     let work = tempfile::tempdir().unwrap();
-    let (source, destination) = pair(strategy, work.path()).await;
+    let (source, destination) = pass_pair(strategy, "7.10.2", work.path()).await;
     let hs = Http::new(None);
     hs.put(
         format!("{}/movies", source.url),
@@ -89,7 +50,11 @@ async fn documents_updated_during_the_run_reach_the_destination(
         .collect();
     hs.bulk(&source.url, &docs).await;
     let plan_path = work.path().join("plan.yaml");
-    std::fs::write(&plan_path, plan(strategy, &source, &destination, "")).unwrap();
+    std::fs::write(
+        &plan_path,
+        pass_plan("unit", strategy, &source, &destination, ""),
+    )
+    .unwrap();
     let p = plan_path.to_str().unwrap();
     let first = run(work.path(), &["apply", p, "--output", "plain"], &[]);
     assert_eq!(first.status.code(), Some(0), "{}", text(&first));
@@ -107,7 +72,7 @@ async fn documents_updated_during_the_run_reach_the_destination(
     let second = run(work.path(), &["apply", p, "--output", "plain"], &[]);
     let t = text(&second);
     assert_eq!(second.status.code(), Some(0), "{t}");
-    assert!(row_says(&t, "clean"), "{t}");
+    assert!(movies_row_says(&t, "clean"), "{t}");
     let got: Value = reqwest::get(format!("{}/movies/_doc/150", destination.url))
         .await
         .unwrap()
@@ -121,7 +86,7 @@ async fn documents_updated_during_the_run_reach_the_destination(
     let out = run(work.path(), &["verify", p, "--output", "plain"], &[]);
     let t = text(&out);
     assert_eq!(
-        (out.status.code(), row_says(&t, "clean")),
+        (out.status.code(), movies_row_says(&t, "clean")),
         (Some(0), true),
         "{t}"
     );
@@ -195,7 +160,7 @@ async fn a_numeric_update_field_of_unclear_unit_is_refused_naming_update_field_u
         return;
     }
     let work = tempfile::tempdir().unwrap();
-    let (source, destination) = pair("copy", work.path()).await;
+    let (source, destination) = pass_pair("copy", "7.10.2", work.path()).await;
     let hs = Http::new(None);
     hs.put(
         format!("{}/movies", source.url),
@@ -208,7 +173,11 @@ async fn a_numeric_update_field_of_unclear_unit_is_refused_naming_update_field_u
         .collect();
     hs.bulk(&source.url, &docs).await;
     let plan_path = work.path().join("plan.yaml");
-    std::fs::write(&plan_path, plan("copy", &source, &destination, "")).unwrap();
+    std::fs::write(
+        &plan_path,
+        pass_plan("unit", "copy", &source, &destination, ""),
+    )
+    .unwrap();
     let p = plan_path.to_str().unwrap();
     let out = run(work.path(), &["apply", p, "--output", "plain"], &[]);
     let t = text(&out);
@@ -222,7 +191,8 @@ async fn a_numeric_update_field_of_unclear_unit_is_refused_naming_update_field_u
     // Declared: the pass runs.
     std::fs::write(
         &plan_path,
-        plan(
+        pass_plan(
+            "unit",
             "copy",
             &source,
             &destination,

@@ -24,11 +24,11 @@ use migrate_cluster::bulk::{
 use migrate_cluster::scan::{Scan, ScanCursor, ScanError, ScanMethod, ScanPage};
 use migrate_cluster::{MappingTypes, Quirks};
 use migrate_core::Side;
-use migrate_core::request::Body;
+use migrate_core::request::{Body, Fills};
 use migrate_exec::{Outcome, StepCtx, StepError, StepProgress};
 use migrate_graph::requests::copy::{copy as planned, scan};
 use migrate_graph::requests::reindex::{is_range, pass_query};
-use migrate_graph::requests::slots::{PASS_FORMAT, PASS_FROM, PASS_TO};
+
 use migrate_graph::{CopyBudget, Pass, StepKind};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -39,7 +39,7 @@ use crate::cx::{Cx, none};
 use crate::fields::{counts_seconds, field_type};
 use crate::json::to_value;
 use crate::pairs::{Pair, pairs};
-use crate::watermark::{is_numeric_type, iso, now_millis, range_bound, range_format};
+use crate::watermark::{fill_range, is_numeric_type, iso, now_millis};
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 struct Handle {
@@ -176,17 +176,8 @@ fn query(
 ) -> Result<Value, StepError> {
     let template = pass_query(pass, update_field, &json!({"match_all": {}}));
     let upper = !matches!(pass, Pass::Final);
-    let fills = migrate_core::request::Fills::new()
-        .maybe(
-            PASS_FROM,
-            h.from
-                .map(|ms| range_bound(ms, h.numeric, h.seconds, false)),
-        )
-        .maybe(
-            PASS_TO,
-            upper.then(|| range_bound(h.to, h.numeric, h.seconds, true)),
-        )
-        .maybe(PASS_FORMAT, range_format(h.numeric).map(Value::from));
+    let bounds = (h.from, upper.then_some(h.to));
+    let fills = fill_range(Fills::new(), bounds, h.numeric, h.seconds);
     Body::json(&template)
         .fill(&fills)
         .map_err(|e| cx.permanent(format!("building the pass's query: {e}")))

@@ -41,7 +41,7 @@ use migrate_core::Side;
 use migrate_core::request::Fills;
 use migrate_exec::{Outcome, StepCtx, StepError, StepProgress};
 use migrate_graph::requests::reindex::{PassInputs, Reindex, is_range, reindex as planned};
-use migrate_graph::requests::slots::{OPAQUE_ID, PASS_FORMAT, PASS_FROM, PASS_TO, TASK};
+use migrate_graph::requests::slots::{OPAQUE_ID, TASK};
 use migrate_graph::{Pass, StepKind};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -52,7 +52,7 @@ use crate::cx::{Cx, none};
 use crate::fields::{counts_seconds, field_type};
 use crate::json::to_value;
 use crate::pairs::{Pair, created, pairs};
-use crate::watermark::{is_numeric_type, iso, now_millis, range_bound, range_format};
+use crate::watermark::{fill_range, is_numeric_type, iso, now_millis};
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 struct Handle {
@@ -390,17 +390,7 @@ async fn start(
     );
     let mut fills = Fills::new().set(OPAQUE_ID, opaque);
     if range {
-        fills = fills
-            .maybe(
-                PASS_FROM,
-                h.from
-                    .map(|ms| range_bound(ms, h.numeric, h.seconds, false)),
-            )
-            .maybe(
-                PASS_TO,
-                upper.then(|| range_bound(h.to, h.numeric, h.seconds, true)),
-            )
-            .maybe(PASS_FORMAT, range_format(h.numeric).map(Value::from));
+        fills = fill_range(fills, (h.from, upper.then_some(h.to)), h.numeric, h.seconds);
     }
     let doing = format!(
         "starting the reindex of `{}` into `{}`",
