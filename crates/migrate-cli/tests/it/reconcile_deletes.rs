@@ -167,3 +167,68 @@ async fn copy_without_reconcile_deletes_fails_the_proof_naming_the_extra_ids() {
     }
     without_reconciliation_the_proof_fails_naming_the_extra_ids("copy").await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reconciliation_interrupted_between_delete_batches_converges_when_run_again() {
+    if real_clusters() {
+        return;
+    }
+    let work = tempfile::tempdir().unwrap();
+    let (source, destination) = pass_pair("reindex", "7.10.2", work.path()).await;
+    let hs = Http::new(None);
+    create_movies(&hs, &source.url, "movies", None).await;
+    let docs: Vec<_> = (0..2_000)
+        .map(|i| {
+            (
+                "movies",
+                None,
+                i.to_string(),
+                movie(i, Some(1_700_000_000_000)),
+            )
+        })
+        .collect();
+    hs.bulk(&source.url, &docs).await;
+    let plan_path = work.path().join("plan.yaml");
+    let text_of = pass_plan("resume", "reindex", &source, &destination, "")
+        + "settings: { retry: { max_attempts: 1 } }\n";
+    std::fs::write(&plan_path, text_of).unwrap();
+    let p = plan_path.to_str().unwrap();
+    let first = run(work.path(), &["apply", p, "--output", "plain"], &[]);
+    assert_eq!(first.status.code(), Some(0), "{}", text(&first));
+    // More deletes than one batch of 1000 holds.
+    let r = reqwest::Client::new()
+        .post(format!(
+            "{}/movies/_delete_by_query?refresh=true",
+            source.url
+        ))
+        .json(&serde_json::json!({"query": {"range": {"year": {"gte": 1960}}}}))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success());
+    let left = hs.count(&source.url, "movies").await;
+    assert!(left < 1_000, "{left}");
+    // The reindex strategy's only `_bulk` is the reconciliation's: its second batch is cut off.
+    let sb = destination.sandbox.as_ref().expect("sandbox");
+    sb.faults().add(
+        migrate_sandbox::FaultRule::drop_connection()
+            .path("_bulk")
+            .nth(2),
+    );
+    approve(&plan_path);
+    let cut = run(work.path(), &["apply", p, "--output", "plain"], &[]);
+    let t = text(&cut);
+    assert_ne!(cut.status.code(), Some(0), "{t}");
+    assert!(t.contains("reconcile-deletes/movies"), "{t}");
+    let between = hs.count(&destination.url, "movies").await;
+    assert!(
+        between > left && between < 2_000,
+        "one batch deleted, not all: {between} on the destination, {left} on the source"
+    );
+    sb.faults().clear();
+    let again = run(work.path(), &["apply", p, "--output", "plain"], &[]);
+    let t = text(&again);
+    assert_eq!(again.status.code(), Some(0), "{t}");
+    assert!(movies_row_says(&t, "clean"), "{t}");
+    assert_eq!(hs.count(&destination.url, "movies").await, left);
+}
