@@ -13,6 +13,7 @@ use serde_json::Value;
 pub use crate::metadata::{MetadataObject, MetadataSpec};
 pub use migrate_core::store::{Setting, Store, StoreKind, canonical};
 pub use migrate_core::{Flavor, InlineSecret, Release, SecretRef};
+pub use migrate_plan::wire::UpdateFieldUnit;
 
 /// Everything the compiler needs from a plan.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -117,8 +118,13 @@ pub struct CopyStrategy {
     pub concurrency: u32,
     /// Update-time field for incremental passes; `None` means one full copy plus a full final pass.
     pub update_field: Option<String>,
+    /// The unit of a numeric update field, when the plan declares it (else detected).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub update_field_unit: Option<UpdateFieldUnit>,
     /// Incremental passes before the cutover (only with an `update_field`).
     pub incremental_passes: u32,
+    /// Delete from each destination index what its source no longer has, after the final pass.
+    pub reconcile_deletes: bool,
     /// Destination settings while data is copied, and what they become afterwards.
     #[serde(skip_serializing_if = "CopySettings::is_default")]
     pub copy_settings: CopySettings,
@@ -137,6 +143,8 @@ pub struct SnapshotReindexStrategy {
     pub incremental_rounds: u32,
     /// Shards loaded at once per index.
     pub shard_concurrency: u32,
+    /// Delete from each destination index what its source no longer has, after the final round.
+    pub reconcile_deletes: bool,
     /// Destination settings while data is copied, and what they become afterwards.
     #[serde(skip_serializing_if = "CopySettings::is_default")]
     pub copy_settings: CopySettings,
@@ -173,8 +181,13 @@ pub struct ReindexStrategy {
     pub remote_auth: Option<Auth>,
     /// Update-time field for incremental passes; `None` means one full copy plus a full final pass.
     pub update_field: Option<String>,
+    /// The unit of a numeric update field, when the plan declares it (else detected).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub update_field_unit: Option<UpdateFieldUnit>,
     /// Incremental passes before the cutover (only with an `update_field`).
     pub incremental_passes: u32,
+    /// Delete from each destination index what its source no longer has, after the final pass.
+    pub reconcile_deletes: bool,
     /// Disjoint queries run as separate reindex tasks (remote reindex cannot slice).
     pub partitions: Vec<Partition>,
     /// Documents per scroll batch (`source.size`).

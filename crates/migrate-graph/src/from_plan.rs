@@ -152,6 +152,7 @@ fn snapshot_reindex(s: &plan::SnapshotReindexStrategy) -> SnapshotReindexStrateg
         snapshot,
         incremental_rounds,
         shard_concurrency,
+        reconcile_deletes,
         copy_settings: copy,
     } = s;
     SnapshotReindexStrategy {
@@ -160,6 +161,7 @@ fn snapshot_reindex(s: &plan::SnapshotReindexStrategy) -> SnapshotReindexStrateg
         snapshot: snapshot.clone(),
         incremental_rounds: *incremental_rounds,
         shard_concurrency: *shard_concurrency,
+        reconcile_deletes: *reconcile_deletes,
         copy_settings: copy_settings(copy),
     }
 }
@@ -172,14 +174,18 @@ fn reindex(r: &plan::ReindexStrategy) -> ReindexStrategy {
         requests_per_second,
         partitions,
         update_field,
+        update_field_unit,
         incremental_passes,
+        reconcile_deletes,
         copy_settings: copy,
     } = r;
     ReindexStrategy {
         remote_host: remote_host.clone(),
         remote_auth: remote_auth.as_ref().map(auth),
         update_field: update_field.clone(),
+        update_field_unit: *update_field_unit,
         incremental_passes: *incremental_passes,
+        reconcile_deletes: *reconcile_deletes,
         partitions: partitions
             .iter()
             .map(|plan::Partition { name, query }| Partition {
@@ -202,7 +208,9 @@ fn copy(c: &plan::ClientCopyStrategy) -> CopyStrategy {
         bytes_per_second,
         concurrency,
         update_field,
+        update_field_unit,
         incremental_passes,
+        reconcile_deletes,
         copy_settings: copy,
     } = c;
     CopyStrategy {
@@ -213,7 +221,9 @@ fn copy(c: &plan::ClientCopyStrategy) -> CopyStrategy {
         bytes_per_second: *bytes_per_second,
         concurrency: *concurrency,
         update_field: update_field.clone(),
+        update_field_unit: *update_field_unit,
         incremental_passes: *incremental_passes,
+        reconcile_deletes: *reconcile_deletes,
         copy_settings: copy_settings(copy),
     }
 }

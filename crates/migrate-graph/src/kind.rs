@@ -10,7 +10,7 @@ use std::sync::Arc;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::blueprint::{AfterCopy, Release, SecretRef, Store, Verify};
+use crate::blueprint::{AfterCopy, Release, SecretRef, Store, UpdateFieldUnit, Verify};
 use crate::metadata::MetadataObject;
 
 pub use migrate_core::Side;
@@ -195,6 +195,9 @@ pub enum StepKind {
         /// The partition query (initial passes) or the update-time field (other passes).
         query: Value,
         update_field: Option<String>,
+        /// The plan's unit for a numeric update field (`None`: detected at preflight).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        update_field_unit: Option<UpdateFieldUnit>,
         batch_size: Option<u32>,
         requests_per_second: Option<f64>,
     },
@@ -206,6 +209,9 @@ pub enum StepKind {
         destination_index: String,
         pass: Pass,
         update_field: Option<String>,
+        /// The plan's unit for a numeric update field (`None`: detected at preflight).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        update_field_unit: Option<UpdateFieldUnit>,
         #[serde(flatten)]
         budget: Arc<CopyBudget>,
         /// The dead-letter file, relative to the state directory (`dead-letters/<plan>/…`).
@@ -225,6 +231,14 @@ pub enum StepKind {
         destination_index: String,
         shard_concurrency: u32,
         round: Round,
+    },
+    /// After the final pass, while source writes are blocked: delete from the destination index
+    /// every document whose `_id` the source index no longer has (the id sets of both sides
+    /// compared in bounded memory), by id with its routing. Idempotent: a re-run computes the
+    /// difference again and deletes what is left.
+    ReconcileDeletes {
+        source_index: String,
+        destination_index: String,
     },
     /// The cutover gate: apply stops here until the plan says `cutover.approved: true`.
     Gate { approved: bool },
@@ -275,6 +289,7 @@ impl StepKind {
             StepKind::Reindex { .. } => "reindex",
             StepKind::Copy { .. } => "copy",
             StepKind::SnapshotReindex { .. } => "snapshot-reindex",
+            StepKind::ReconcileDeletes { .. } => "reconcile-deletes",
             StepKind::Gate { .. } => "gate",
             StepKind::BlockWrites { .. } => "block-writes",
             StepKind::RestoreSettings { .. } => "restore-settings",
@@ -318,6 +333,10 @@ impl StepKind {
                 source_index,
                 destination_index,
                 ..
+            }
+            | StepKind::ReconcileDeletes {
+                source_index,
+                destination_index,
             } => {
                 *source_index = source.to_owned();
                 *destination_index = destination.to_owned();
@@ -339,6 +358,7 @@ impl StepKind {
             StepKind::CheckVersions { .. }
             | StepKind::MigrateMetadata { .. }
             | StepKind::Verify { .. }
+            | StepKind::ReconcileDeletes { .. }
             | StepKind::CreateIndex { .. }
             | StepKind::Copy { .. } => (true, true),
             StepKind::RestoreSettings { .. } => (true, true),

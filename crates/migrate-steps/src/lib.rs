@@ -4,6 +4,7 @@
 //! later steps, backoff, cancellation).
 
 mod cx;
+mod dead_letters;
 mod env;
 mod error;
 mod fields;

@@ -13,7 +13,7 @@ use migrate_cluster::scan::{Scan, ScanError};
 use migrate_core::Quirks;
 use migrate_core::request::ScanRequests;
 use migrate_proof::{
-    DocDiff, Findings, IndexReport, KeyFilter, Level, MetaCheck, NoDeadLetters, Proof, ProofConfig,
+    DeadLetters, DocDiff, Findings, IndexReport, KeyFilter, Level, MetaCheck, Proof, ProofConfig,
     Side as ProofSide, SideFeed, metadata,
 };
 use migrate_translate::ObjectKind;
@@ -73,7 +73,8 @@ pub(crate) async fn feed_side(
     Ok(total)
 }
 
-/// Both sides streamed and compared; the findings of the pair appended to `findings`.
+/// Both sides streamed and compared; the findings of the pair appended to `findings`, the ids in
+/// `dead` (the run's dead letters) counted apart.
 pub(crate) async fn documents(
     source: &ClusterClient,
     destination: &ClusterClient,
@@ -81,7 +82,10 @@ pub(crate) async fn documents(
     expected: u64,
     spill_under: &Path,
     index: &str,
-    findings: &mut Findings<std::io::BufWriter<std::fs::File>>,
+    (findings, dead): (
+        &mut Findings<std::io::BufWriter<std::fs::File>>,
+        &(dyn DeadLetters + Sync),
+    ),
 ) -> Result<DocDiff, String> {
     let proof = Proof::new(ProofConfig::for_documents(expected), spill_under)
         .map_err(|e| format!("preparing the proof of `{index}`: {e}"))?;
@@ -91,7 +95,7 @@ pub(crate) async fn documents(
         feed_side(destination, dst, proof.side(ProofSide::Destination)),
     )?;
     proof
-        .compare(index, findings, &NoDeadLetters)
+        .compare(index, findings, dead)
         .map_err(|e| format!("comparing `{index}`: {e}"))
 }
 

@@ -253,6 +253,18 @@ async fn a_document_the_destination_refuses_is_a_dead_letter_and_the_run_is_not_
         Some(0),
         "a run with a refused document is not clean: {t}"
     );
+    // The proof counts the refused document apart (dead-lettered, not missing) and names it.
+    assert!(
+        t.contains("movies  60           59                0        0"),
+        "not counted missing: {t}"
+    );
+    let proof = std::fs::read_to_string(work.path().join(".migrate/verify/verify_movies.jsonl"))
+        .unwrap_or_else(|e| panic!("{e}: {t}"));
+    assert!(
+        proof.contains(r#""id":"17","kind":"missing""#)
+            && proof.contains(r#""dead_lettered":true"#),
+        "{proof}"
+    );
     assert_eq!(http.count(&destination.url, "movies").await, 59, "{t}");
     let dir = work.path().join(".migrate/dead-letters/copy-refused");
     let letters: Vec<String> = std::fs::read_dir(&dir)

@@ -28,6 +28,8 @@ pub enum MutatingCall {
     IndexDocuments,
     /// A template, ingest pipeline, stored script or lifecycle policy written on the destination.
     PutMetadata,
+    /// `_bulk` delete actions: documents deleted by id (deletes reconciliation).
+    DeleteDocuments,
 }
 
 impl MutatingCall {
@@ -61,6 +63,7 @@ impl MutatingCall {
             MutatingCall::WriteBlock => "write block",
             MutatingCall::IndexDocuments => "index documents",
             MutatingCall::PutMetadata => "put metadata",
+            MutatingCall::DeleteDocuments => "delete documents",
         }
     }
 }

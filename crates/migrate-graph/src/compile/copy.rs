@@ -49,6 +49,7 @@ pub(super) fn compile(
         destination_index: spec.destination.clone(),
         pass,
         update_field: c.update_field.clone(),
+        update_field_unit: c.update_field.as_ref().and(c.update_field_unit),
         budget: Arc::clone(&budget),
     };
     let step = |b: &mut GraphBuilder, spec: &IndexSpec, pass: Pass, phase, deps: &[NodeIndex]| {
@@ -81,6 +82,7 @@ pub(super) fn compile(
         }
         finals.push(at);
     }
+    let finals = tail::reconcile_deletes(b, bp, finals, c.reconcile_deletes)?;
     tail::finish(b, bp, &finals)
 }
 

@@ -55,6 +55,7 @@ pub(super) fn compile(
         pass,
         query,
         update_field: r.update_field.clone(),
+        update_field_unit: r.update_field.as_ref().and(r.update_field_unit),
         batch_size: r.batch_size,
         requests_per_second: r.requests_per_second,
     };
@@ -152,6 +153,7 @@ pub(super) fn compile(
         }
         finals.push(at);
     }
+    let finals = tail::reconcile_deletes(b, bp, finals, r.reconcile_deletes)?;
     tail::finish(b, bp, &finals)
 }
 

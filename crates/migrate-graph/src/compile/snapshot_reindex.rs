@@ -64,6 +64,7 @@ pub(super) fn compile(
             last.push(load.add(b, spec, kind, Phase::Copy, &[create])?);
         }
         let (_, ready) = tail::cutover(b, bp, &last)?;
+        let ready = tail::reconcile_deletes(b, bp, ready, s.reconcile_deletes)?;
         return tail::finish(b, bp, &ready);
     }
 
@@ -120,6 +121,7 @@ pub(super) fn compile(
         let kind = load.kind(spec, &name, previous.clone(), Round::Final);
         finals.push(load.add(b, spec, kind, Phase::Final, &[wait, after])?);
     }
+    let finals = tail::reconcile_deletes(b, bp, finals, s.reconcile_deletes)?;
     tail::finish(b, bp, &finals)
 }
 

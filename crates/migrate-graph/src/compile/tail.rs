@@ -86,3 +86,33 @@ pub(super) fn finish(
     }
     Ok(())
 }
+
+/// With `enabled`, adds per index a deletes reconciliation after its final copy (`last`), while
+/// the source write block still holds; returns what the settings restore must wait for.
+pub(super) fn reconcile_deletes(
+    b: &mut GraphBuilder,
+    bp: &Blueprint,
+    last: Vec<NodeIndex>,
+    enabled: bool,
+) -> Result<Vec<NodeIndex>, CompileError> {
+    if !enabled {
+        return Ok(last);
+    }
+    let mut out = Vec::with_capacity(last.len());
+    for (spec, &after) in bp.indexes.iter().zip(&last) {
+        let kind = StepKind::ReconcileDeletes {
+            source_index: spec.source.clone(),
+            destination_index: spec.destination.clone(),
+        };
+        out.push(add_indexed(
+            b,
+            "reconcile-deletes",
+            spec,
+            None,
+            kind,
+            Phase::Final,
+            &[after],
+        )?);
+    }
+    Ok(out)
+}

@@ -14,6 +14,8 @@ use crate::kind::Pass;
 pub struct Copy {
     /// The update-time field's type (dates or epoch milliseconds), for range passes.
     pub field_mapping: Option<Request>,
+    /// The field's newest values, for range passes (see [`super::reindex::newest_values`]).
+    pub field_values: Option<Request>,
     /// The source read: a point in time or sliced scroll, with the pass's query.
     pub scan: ScanRequests,
     /// `POST /_bulk`: one batch of `index` actions by id.
@@ -31,6 +33,9 @@ pub fn copy(
     let range = is_range(pass, update_field);
     let query = pass_query(pass, update_field, &json!({"match_all": {}}));
     Copy {
+        field_values: update_field
+            .filter(|_| range)
+            .map(|f| super::reindex::newest_values(source_index, f)),
         scan: scan(Side::Source, source_index, page_size, &query),
         field_mapping: range.then(|| {
             mapping(
@@ -71,6 +76,7 @@ pub fn bulk(destination_index: &str) -> Request {
 impl Copy {
     pub fn list(self) -> Vec<Request> {
         let mut out: Vec<Request> = self.field_mapping.into_iter().collect();
+        out.extend(self.field_values);
         out.extend(self.scan.list());
         out.push(self.bulk);
         out

@@ -141,6 +141,7 @@ pub fn describe(kind: &StepKind) -> String {
             update_field,
             budget,
             dead_letters,
+            ..
         } => {
             let ceiling = match (budget.documents_per_second, budget.bytes_per_second) {
                 (None, None) => String::new(),
@@ -180,6 +181,12 @@ pub fn describe(kind: &StepKind) -> String {
             )
         }
         StepKind::BlockWrites { index } => format!("block writes on source index `{index}`"),
+        StepKind::ReconcileDeletes {
+            source_index,
+            destination_index,
+        } => format!(
+            "delete from `{destination_index}` the documents `{source_index}` no longer has (ids compared both sides, deleted by id)"
+        ),
         StepKind::RestoreSettings {
             destination_index,
             after: AfterCopy::Set(values),

@@ -16,6 +16,7 @@ pub mod expand;
 pub mod finalize;
 pub mod metadata;
 pub mod preflight;
+pub mod reconcile;
 pub mod reindex;
 pub mod repository;
 pub mod restore;
@@ -111,6 +112,7 @@ pub fn requests(kind: &StepKind, secrets: &dyn Secrets) -> Vec<Request> {
             update_field,
             batch_size,
             requests_per_second,
+            ..
         } => reindex::reindex(
             &reindex::PassInputs {
                 source_index,
@@ -155,5 +157,9 @@ pub fn requests(kind: &StepKind, secrets: &dyn Secrets) -> Vec<Request> {
             checks,
         } => verify::preview(source_index, destination_index, checks),
         StepKind::MigrateMetadata { object, .. } => metadata::preview(*object),
+        StepKind::ReconcileDeletes {
+            source_index,
+            destination_index,
+        } => reconcile::preview(source_index, destination_index),
     }
 }

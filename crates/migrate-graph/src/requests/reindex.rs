@@ -32,6 +32,8 @@ pub struct PassInputs<'a> {
 pub struct Reindex {
     /// The update-time field's type (dates or epoch milliseconds), for range passes.
     pub field_mapping: Option<Request>,
+    /// The field's newest values, for range passes (see [`newest_values`]).
+    pub field_values: Option<Request>,
     /// Running reindex tasks, to adopt one an interrupted attempt started.
     pub running: Request,
     /// `.tasks` refreshed, then searched for a finished one.
@@ -44,6 +46,21 @@ pub struct Reindex {
     pub start: Request,
     /// `GET /_tasks/{task}` until it completes.
     pub poll: Request,
+}
+
+/// The newest values of the update-time field on `index`: on a numeric field the plan gives no
+/// `update_field_unit`, they say whether it counts epoch seconds or milliseconds.
+pub fn newest_values(index: &str, field: &str) -> Request {
+    Request::new(Role::Read, Side::Source, Method::Post)
+        .name(index)
+        .at("_search")
+        .body(Body::json(&json!({
+            "size": 5,
+            "_source": [field],
+            "query": {"exists": {"field": field}},
+            "sort": [{field: {"order": "desc"}}],
+        })))
+        .note("only on a numeric field without `update_field_unit`: values about 1e9 are epoch seconds, about 1e12 milliseconds")
 }
 
 /// Whether a pass's query is a range on the update-time field.
@@ -70,6 +87,10 @@ pub fn reindex(p: &PassInputs<'_>, secrets: &dyn Secrets) -> Reindex {
         );
     }
     Reindex {
+        field_values: p
+            .update_field
+            .filter(|_| range)
+            .map(|f| newest_values(p.source_index, f)),
         field_mapping: range.then(|| {
             mapping(
                 Role::Read,
@@ -117,6 +138,7 @@ static FINISHED_SEARCH: LazyLock<Body> = LazyLock::new(|| {
 impl Reindex {
     pub fn list(self) -> Vec<Request> {
         let mut out: Vec<Request> = self.field_mapping.into_iter().collect();
+        out.extend(self.field_values);
         out.extend([
             self.running,
             self.finished_refresh,

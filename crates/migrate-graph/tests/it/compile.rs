@@ -125,6 +125,7 @@ fn reindex_runbook_steps() {
             "block-writes/movies",
             "reindex/movies/final",
             "reindex/movies/final-missing-field",
+            "reconcile-deletes/movies",
             "restore-settings/movies",
             "verify/movies",
         ]
@@ -246,4 +247,30 @@ fn bad_index_lists_are_errors() {
         compile_blueprint(&bp).err().map(|e| e.to_string()),
         Some("indexes `a` and `b` would both be written to destination index `a`".into())
     );
+}
+
+#[test]
+fn deletes_are_reconciled_after_the_final_pass_under_the_write_block_unless_the_plan_opts_out() {
+    let g = compile_blueprint(&common::reindex_plan(&["movies"])).expect("compiles");
+    let pg = g.petgraph();
+    let node = |id: &str| g.node(id).unwrap_or_else(|| panic!("{id}"));
+    let reconcile = node("reconcile-deletes/movies");
+    for before in ["block-writes/movies", "reindex/movies/final-missing-field"] {
+        assert!(
+            has_path_connecting(pg, node(before), reconcile, None),
+            "{before}"
+        );
+    }
+    assert!(has_path_connecting(
+        pg,
+        reconcile,
+        node("restore-settings/movies"),
+        None
+    ));
+    let mut bp = common::reindex_plan(&["movies"]);
+    if let Strategy::Reindex(r) = &mut bp.strategy {
+        r.reconcile_deletes = false;
+    }
+    let g = compile_blueprint(&bp).expect("compiles");
+    assert!(g.node("reconcile-deletes/movies").is_none());
 }

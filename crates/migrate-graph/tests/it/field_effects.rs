@@ -126,6 +126,8 @@ const SWAPS: &[(&str, &[&str])] = &[
     ("sampled", &["proof", "counts"]),
     ("proof", &["sampled", "counts"]),
     ("counts", &["proof", "sampled"]),
+    ("seconds", &["millis"]),
+    ("millis", &["seconds"]),
 ];
 
 /// Other cluster versions tried for a declared version.

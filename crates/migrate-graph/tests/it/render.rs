@@ -169,14 +169,14 @@ fn with_a_state_only_what_remains_is_listed() {
     assert_eq!(progress.done(), 3);
     assert_eq!(progress.remaining(), g.len() - 3);
     let text = render(&g, Some(&progress), Format::Text);
-    assert!(text.contains("3 of 13 steps done (not shown)."));
+    assert!(text.contains("3 of 14 steps done (not shown)."));
     assert!(
         !text.contains("    create-index/movies  (") && text.contains("after: create-index/movies")
     );
     assert!(text.contains("reindex/movies/part-all [failed]"));
-    assert!(text.contains("13 steps, 1 index, 1 gate; 3 done, 10 to run"));
+    assert!(text.contains("14 steps, 1 index, 1 gate; 3 done, 11 to run"));
     let md = render(&g, Some(&progress), Format::Markdown);
-    assert!(md.contains("| to run | 10 |") && !md.contains("**`create-index/movies`**"));
+    assert!(md.contains("| to run | 11 |") && !md.contains("**`create-index/movies`**"));
     assert!(md.contains("class s0,s1,s2 done"));
 }
 

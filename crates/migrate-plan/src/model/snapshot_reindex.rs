@@ -17,6 +17,8 @@ pub struct SnapshotReindexStrategy {
     pub incremental_rounds: u32,
     /// Shards loaded at once per index.
     pub shard_concurrency: u32,
+    /// Delete from the destination what the source no longer has, after the final round.
+    pub reconcile_deletes: bool,
     /// Settings while copying and afterwards.
     pub copy_settings: CopySettings,
 }

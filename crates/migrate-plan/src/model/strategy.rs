@@ -35,8 +35,12 @@ pub struct ClientCopyStrategy {
     pub concurrency: u32,
     /// Update-time field of the incremental passes.
     pub update_field: Option<String>,
+    /// The unit of a numeric update field, when the plan declares it.
+    pub update_field_unit: Option<crate::wire::UpdateFieldUnit>,
     /// Incremental passes before the cutover.
     pub incremental_passes: u32,
+    /// Delete from the destination what the source no longer has, after the final pass.
+    pub reconcile_deletes: bool,
     /// Settings while copying and afterwards.
     pub copy_settings: CopySettings,
 }
@@ -75,8 +79,12 @@ pub struct ReindexStrategy {
     pub partitions: Vec<Partition>,
     /// Update-time field of the incremental passes.
     pub update_field: Option<String>,
+    /// The unit of a numeric update field, when the plan declares it.
+    pub update_field_unit: Option<crate::wire::UpdateFieldUnit>,
     /// Incremental passes before the cutover.
     pub incremental_passes: u32,
+    /// Delete from the destination what the source no longer has, after the final pass.
+    pub reconcile_deletes: bool,
     /// Settings while copying and afterwards.
     pub copy_settings: CopySettings,
 }

@@ -44,7 +44,9 @@ pub(super) fn copy(w: &CopyWire, p: &Path, cx: &mut Cx<'_>) -> Option<ClientCopy
         bytes_per_second: w.bytes_per_second,
         concurrency: w.concurrency.unwrap_or(DEFAULT_CONCURRENCY).max(1),
         update_field: w.update_field.clone(),
+        update_field_unit: w.update_field_unit,
         incremental_passes: w.incremental_passes,
+        reconcile_deletes: w.reconcile_deletes.unwrap_or(true),
         copy_settings: copy_settings(w.copy_settings.as_ref()),
     })
 }

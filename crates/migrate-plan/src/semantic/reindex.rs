@@ -148,7 +148,9 @@ pub(super) fn reindex(
         requests_per_second: w.requests_per_second,
         partitions,
         update_field: w.update_field.clone(),
+        update_field_unit: w.update_field_unit,
         incremental_passes: w.incremental_passes,
+        reconcile_deletes: w.reconcile_deletes.unwrap_or(true),
         copy_settings: copy_settings(w.copy_settings.as_ref()),
     })
 }

@@ -48,6 +48,7 @@ pub(super) fn snapshot_reindex(
         snapshot: w.snapshot.clone(),
         incremental_rounds: w.incremental_rounds,
         shard_concurrency: w.shard_concurrency.unwrap_or(DEFAULT_SHARD_CONCURRENCY),
+        reconcile_deletes: w.reconcile_deletes.unwrap_or(true),
         copy_settings: copy_settings(w.copy_settings.as_ref()),
     })
 }

@@ -24,7 +24,7 @@ pub use migrate_core::store::{
 pub use snapshot_reindex::SnapshotReindexWire;
 pub use strategy::{
     AfterCopyWire, CopySettingsWire, CopyWire, PartitionByWire, PartitionWire, ReindexWire,
-    SnapshotWire, StrategyWire,
+    SnapshotWire, StrategyWire, UpdateFieldUnit,
 };
 pub use tail::{CutoverWire, HealthWire, RetryWire, SettingsWire, VerifyLevelWire, VerifyWire};
 

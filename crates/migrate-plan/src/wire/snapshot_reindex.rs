@@ -26,6 +26,9 @@ pub struct SnapshotReindexWire {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 64))]
     pub shard_concurrency: Option<u32>,
+    /// After the final round (while source writes are blocked), delete from each destination index the documents whose `_id` the source no longer has, so deletes made on the source during the migration reach the destination; default `true`. `false` leaves them (verification then fails naming the extra ids).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reconcile_deletes: Option<bool>,
     /// Settings used on the destination indexes while data is copied, and what happens to them afterwards.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub copy_settings: Option<CopySettingsWire>,

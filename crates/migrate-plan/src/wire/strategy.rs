@@ -55,9 +55,15 @@ pub struct CopyWire {
     /// The update-time field for incremental passes: each pass copies documents with the field in `[last pass, now)`, and a last pass copies documents that lack the field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_field: Option<String>,
+    /// The unit of a numeric `update_field` (`long`, `integer`, `double`…): `seconds` or `millis` since the epoch. Omitted: detected at preflight from the field's newest values (about 1e9 → seconds, about 1e12 → milliseconds), and preflight refuses when they do not say. Not used for a `date` field (its bounds are sent with `"format": "epoch_millis"`, whatever the field's own format).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub update_field_unit: Option<UpdateFieldUnit>,
     /// Incremental passes before the cutover (needs `update_field`).
     #[serde(default)]
     pub incremental_passes: u32,
+    /// After the final pass (while source writes are blocked), delete from each destination index the documents whose `_id` the source no longer has, so deletes made on the source during the migration reach the destination; default `true`. `false` leaves them (verification then fails naming the extra ids).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reconcile_deletes: Option<bool>,
     /// Settings used on the destination indexes while data is copied, and what happens to them afterwards.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub copy_settings: Option<CopySettingsWire>,
@@ -115,12 +121,29 @@ pub struct ReindexWire {
     /// The update-time field for incremental passes: each pass copies documents with the field in `[last pass, now)`, and a last pass copies documents that lack the field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_field: Option<String>,
+    /// The unit of a numeric `update_field` (`long`, `integer`, `double`…): `seconds` or `millis` since the epoch. Omitted: detected at preflight from the field's newest values (about 1e9 → seconds, about 1e12 → milliseconds), and preflight refuses when they do not say. Not used for a `date` field (its bounds are sent with `"format": "epoch_millis"`, whatever the field's own format).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub update_field_unit: Option<UpdateFieldUnit>,
     /// Incremental passes before the cutover (needs `update_field`).
     #[serde(default)]
     pub incremental_passes: u32,
+    /// After the final pass (while source writes are blocked), delete from each destination index the documents whose `_id` the source no longer has, so deletes made on the source during the migration reach the destination; default `true`. `false` leaves them (verification then fails naming the extra ids).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reconcile_deletes: Option<bool>,
     /// Settings used on the destination indexes while data is copied, and what happens to them afterwards.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub copy_settings: Option<CopySettingsWire>,
+}
+
+/// What a numeric update-time field counts since the epoch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[schemars(rename = "UpdateFieldUnit")]
+pub enum UpdateFieldUnit {
+    /// Epoch seconds (`date +%s`).
+    Seconds,
+    /// Epoch milliseconds.
+    Millis,
 }
 
 /// One disjoint part of an index for the initial copy.

@@ -15,7 +15,6 @@
 //! field, `from` the previous pass's start less the overlap; the final pass has no upper bound.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 
 use futures::StreamExt;
 use futures::stream::FuturesOrdered;
@@ -25,11 +24,11 @@ use migrate_cluster::bulk::{
 use migrate_cluster::scan::{Scan, ScanCursor, ScanError, ScanMethod, ScanPage};
 use migrate_cluster::{MappingTypes, Quirks};
 use migrate_core::Side;
-use migrate_core::request::Body;
+use migrate_core::request::{Body, Fills};
 use migrate_exec::{Outcome, StepCtx, StepError, StepProgress};
 use migrate_graph::requests::copy::{copy as planned, scan};
 use migrate_graph::requests::reindex::{is_range, pass_query};
-use migrate_graph::requests::slots::{PASS_FORMAT, PASS_FROM, PASS_TO};
+
 use migrate_graph::{CopyBudget, Pass, StepKind};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -37,16 +36,19 @@ use tokio::sync::Mutex;
 
 use super::reindex::previous_watermark;
 use crate::cx::{Cx, none};
-use crate::fields::field_type;
+use crate::fields::{counts_seconds, field_type};
 use crate::json::to_value;
 use crate::pairs::{Pair, pairs};
-use crate::watermark::{bound, is_numeric_type, iso, now_millis, range_format};
+use crate::watermark::{fill_range, is_numeric_type, iso, now_millis};
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 struct Handle {
     from: Option<i64>,
     to: i64,
     numeric: bool,
+    /// A numeric field counts epoch seconds (bounds are sent in seconds).
+    #[serde(default)]
+    seconds: bool,
     /// Per concrete source index, per slice.
     #[serde(default)]
     indices: BTreeMap<String, Vec<SliceState>>,
@@ -76,6 +78,7 @@ pub(super) async fn run(cx: &Cx<'_>, ctx: &mut StepCtx) -> Result<Outcome, StepE
         destination_index,
         pass,
         update_field,
+        update_field_unit,
         budget,
         dead_letters,
     } = &cx.step.kind
@@ -109,6 +112,11 @@ pub(super) async fn run(cx: &Cx<'_>, ctx: &mut StepCtx) -> Result<Outcome, StepE
                         .await?
                         .is_some_and(|t| is_numeric_type(&t));
                 }
+                if h.numeric {
+                    let at = ("copy", first.source.as_str(), field.as_str());
+                    h.seconds =
+                        counts_seconds(cx, r.field_values.as_ref(), *update_field_unit, at).await?;
+                }
             }
             // The bounds are durable before any document is read.
             ctx.record_handle(to_value(&h)).await?;
@@ -116,7 +124,7 @@ pub(super) async fn run(cx: &Cx<'_>, ctx: &mut StepCtx) -> Result<Outcome, StepE
         }
     };
     let query = query(pass, update_field.as_deref(), &handle, cx)?;
-    let dead = DeadLetters::new(dead_letter_path(cx, dead_letters));
+    let dead = DeadLetters::new(crate::dead_letters::copy_path(cx, dead_letters));
     let dest_quirks = cx
         .client(Side::Destination)
         .quirks()
@@ -168,24 +176,11 @@ fn query(
 ) -> Result<Value, StepError> {
     let template = pass_query(pass, update_field, &json!({"match_all": {}}));
     let upper = !matches!(pass, Pass::Final);
-    let fills = migrate_core::request::Fills::new()
-        .maybe(PASS_FROM, h.from.map(bound))
-        .maybe(PASS_TO, upper.then(|| bound(h.to)))
-        .maybe(PASS_FORMAT, range_format(h.numeric).map(Value::from));
+    let bounds = (h.from, upper.then_some(h.to));
+    let fills = fill_range(Fills::new(), bounds, h.numeric, h.seconds);
     Body::json(&template)
         .fill(&fills)
         .map_err(|e| cx.permanent(format!("building the pass's query: {e}")))
-}
-
-/// The dead-letter file of this step: under the state directory when the run has one.
-fn dead_letter_path(cx: &Cx<'_>, relative: &str) -> PathBuf {
-    let dir = cx
-        .env
-        .options
-        .state_dir
-        .clone()
-        .unwrap_or_else(|| PathBuf::from(".migrate"));
-    dir.join(relative)
 }
 
 fn config(budget: &CopyBudget, destination: &str) -> BulkConfig {

@@ -8,6 +8,7 @@ mod finalize;
 mod finished_orphan;
 mod metadata;
 mod preflight;
+mod reconcile;
 mod reindex;
 mod repository;
 mod restore;
@@ -84,6 +85,7 @@ pub(crate) async fn run(cx: &Cx<'_>, ctx: &mut StepCtx) -> Result<Outcome, StepE
         StepKind::Reindex { .. } => reindex::run(cx, ctx).await,
         StepKind::Copy { .. } => copy::run(cx, ctx).await,
         StepKind::SnapshotReindex { .. } => snapshot_reindex::run(cx, ctx).await,
+        StepKind::ReconcileDeletes { .. } => reconcile::run(cx, ctx).await,
         StepKind::Gate { approved } => Ok(cutover::gate(*approved)),
         StepKind::BlockWrites { index } => cutover::block_writes(cx, ctx, index).await,
         StepKind::RestoreSettings {

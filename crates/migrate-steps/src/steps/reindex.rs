@@ -41,7 +41,7 @@ use migrate_core::Side;
 use migrate_core::request::Fills;
 use migrate_exec::{Outcome, StepCtx, StepError, StepProgress};
 use migrate_graph::requests::reindex::{PassInputs, Reindex, is_range, reindex as planned};
-use migrate_graph::requests::slots::{OPAQUE_ID, PASS_FORMAT, PASS_FROM, PASS_TO, TASK};
+use migrate_graph::requests::slots::{OPAQUE_ID, TASK};
 use migrate_graph::{Pass, StepKind};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -49,16 +49,19 @@ use serde_json::{Value, json};
 use super::create_index::index_uuid;
 use super::finished_orphan::finished_orphan;
 use crate::cx::{Cx, none};
-use crate::fields::field_type;
+use crate::fields::{counts_seconds, field_type};
 use crate::json::to_value;
 use crate::pairs::{Pair, created, pairs};
-use crate::watermark::{bound, is_numeric_type, iso, now_millis, range_format};
+use crate::watermark::{fill_range, is_numeric_type, iso, now_millis};
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 struct Handle {
     from: Option<i64>,
     to: i64,
     numeric: bool,
+    /// A numeric field counts epoch seconds (bounds are sent in seconds).
+    #[serde(default)]
+    seconds: bool,
     #[serde(default)]
     tasks: BTreeMap<String, String>,
     #[serde(default)]
@@ -146,6 +149,7 @@ pub(super) async fn run(cx: &Cx<'_>, ctx: &mut StepCtx) -> Result<Outcome, StepE
         destination_index,
         pass,
         update_field,
+        update_field_unit,
         ..
     } = &cx.step.kind
     else {
@@ -177,6 +181,11 @@ pub(super) async fn run(cx: &Cx<'_>, ctx: &mut StepCtx) -> Result<Outcome, StepE
                     h.numeric = field_type(cx, req, &none(), &first.source, field)
                         .await?
                         .is_some_and(|t| is_numeric_type(&t));
+                }
+                if h.numeric {
+                    let at = ("reindex", first.source.as_str(), field.as_str());
+                    h.seconds =
+                        counts_seconds(cx, r.field_values.as_ref(), *update_field_unit, at).await?;
                 }
             }
             // The bounds are durable before any task starts, so a re-attach uses the same ones.
@@ -381,10 +390,7 @@ async fn start(
     );
     let mut fills = Fills::new().set(OPAQUE_ID, opaque);
     if range {
-        fills = fills
-            .maybe(PASS_FROM, h.from.map(bound))
-            .maybe(PASS_TO, upper.then(|| bound(h.to)))
-            .maybe(PASS_FORMAT, range_format(h.numeric).map(Value::from));
+        fills = fill_range(fills, (h.from, upper.then_some(h.to)), h.numeric, h.seconds);
     }
     let doing = format!(
         "starting the reindex of `{}` into `{}`",

@@ -81,13 +81,18 @@ fn colour(name: &str) -> Option<HealthStatus> {
 
 /// Where this step's findings go: `verify/<step id>.jsonl` under the work directory.
 fn findings_path(cx: &Cx<'_>) -> Result<PathBuf, StepError> {
+    work_file(cx, "verify")
+}
+
+/// `<work dir>/<subdir>/<step id>.jsonl`, the step id's characters outside `[A-Za-z0-9-]` as `_`.
+pub(super) fn work_file(cx: &Cx<'_>, subdir: &str) -> Result<PathBuf, StepError> {
     let base = cx
         .env
         .options
         .work_dir
         .clone()
         .unwrap_or_else(|| std::env::temp_dir().join("migrate"));
-    let dir = base.join("verify");
+    let dir = base.join(subdir);
     std::fs::create_dir_all(&dir)
         .map_err(|e| cx.permanent(format!("creating `{}`: {e}", dir.display())))?;
     let name: String = cx
@@ -246,6 +251,9 @@ pub(super) async fn run(
                     &dquirks,
                     &plan_settings(cx, source_index),
                 );
+                // Documents the run set aside: counted apart ("not proven"), not as missing.
+                let dead = crate::dead_letters::for_index(cx, source_index, d)
+                    .map_err(|e| cx.permanent(format!("the dead letters of `{d}`: {e}")))?;
                 let docs = proof::documents(
                     cx.client(Side::Source),
                     cx.client(Side::Destination),
@@ -253,7 +261,7 @@ pub(super) async fn run(
                     source_count,
                     path.parent().unwrap_or(&path),
                     d,
-                    &mut findings,
+                    (&mut findings, &dead),
                 )
                 .await
                 .map_err(|e| cx.retryable(e))?;

@@ -9,6 +9,7 @@
 
 #![allow(dead_code)]
 
+pub mod passes;
 pub mod preview;
 
 use std::path::{Path, PathBuf};

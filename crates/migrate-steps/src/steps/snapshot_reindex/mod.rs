@@ -212,9 +212,7 @@ async fn execute(cx: &Cx<'_>, ctx: &mut StepCtx, i: &Inputs<'_>) -> Result<Outco
             });
         }
     }
-    let dead_path = PathBuf::from("migrate-dead-letters")
-        .join(step_path(cx))
-        .with_extension("jsonl");
+    let dead_path = crate::dead_letters::snapshot_reindex_path(&cx.env.plan, cx.id());
     let writer = BulkWriter::new(
         dst,
         BulkConfig::new(bulk(i.destination_index)),
