@@ -22,7 +22,7 @@ fn assert_output(name: &str, out: &std::process::Output, work: &Path) {
 /// next step's `started` may come first (even at parallelism 1): move each `done`/`failed` line
 /// before a `started` line of another step, so the snapshot does not depend on that race.
 fn in_step_order(text: &str) -> String {
-    let mut lines: Vec<&str> = text.lines().collect();
+    let mut lines: Vec<Option<&str>> = text.lines().map(Some).collect();
     // An event line: `<RFC 3339 time> <word> <step id>[ …]`.
     let step = |l: &str, word: &str| {
         let mut tokens = l.split_whitespace();
@@ -30,19 +30,24 @@ fn in_step_order(text: &str) -> String {
         (time.ends_with('Z') && tokens.next()? == word)
             .then(|| tokens.next().map(|s| s.trim_end_matches(':').to_owned()))?
     };
-    let mut i = 0;
-    while i + 1 < lines.len() {
-        let ended = step(lines[i + 1], "done").or_else(|| step(lines[i + 1], "failed"));
-        if let (Some(b), Some(a)) = (step(lines[i], "started"), ended)
-            && a != b
-        {
-            lines.swap(i, i + 1);
-            i = i.saturating_sub(1);
+    let ended = |l: &str| step(l, "done").or_else(|| step(l, "failed"));
+    // Each step's end line is pulled up to right after its start line: with one permit the next
+    // step may start (and even end) before the previous step's end is printed.
+    let mut out = Vec::with_capacity(lines.len());
+    for i in 0..lines.len() {
+        let Some(line) = lines[i].take() else {
             continue;
+        };
+        out.push(line);
+        if let Some(started) = step(line, "started")
+            && let Some(j) = (i + 1..lines.len())
+                .find(|&j| lines[j].is_some_and(|l| ended(l).as_deref() == Some(&started)))
+            && let Some(end) = lines[j].take()
+        {
+            out.push(end);
         }
-        i += 1;
     }
-    let mut out = lines.join("\n");
+    let mut out = out.join("\n");
     out.push('\n');
     out
 }
