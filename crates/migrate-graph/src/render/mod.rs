@@ -19,6 +19,7 @@ use std::io;
 use crate::graph::StepGraph;
 use crate::phase::Phase;
 use crate::status::{Progress, StepStatus};
+use migrate_translate::LintReport;
 
 pub use json::{DryRun, JSON_FORMAT_VERSION, dry_run_schema};
 pub(crate) use parallel::threads_for;
@@ -65,7 +66,20 @@ pub fn render_to(
     out: &mut dyn io::Write,
 ) -> io::Result<()> {
     let split = (parallel::threads_for(graph.len()), parallel::RUN);
-    render_split_to(graph, progress, format, split, out)
+    render_split_to(graph, progress, format, split, None, out)
+}
+
+/// [`render_to`] with the compatibility lint: a section after the steps (text), a collapsible
+/// section (Markdown), a `lint` member (JSON), `//` comment lines before the graph (DOT).
+pub fn render_with_lint_to(
+    graph: &StepGraph,
+    progress: Option<&Progress>,
+    format: Format,
+    lint: &LintReport,
+    out: &mut dyn io::Write,
+) -> io::Result<()> {
+    let split = (parallel::threads_for(graph.len()), parallel::RUN);
+    render_split_to(graph, progress, format, split, Some(lint), out)
 }
 
 /// [`render`] with its list cut into runs of `run` items (steps; index groups for text and
@@ -81,7 +95,7 @@ pub fn render_split(
 ) -> String {
     let mut out = Vec::with_capacity(graph.len() * 900);
     // Writing into a Vec cannot fail, and every renderer writes UTF-8 text only.
-    let _ = render_split_to(graph, progress, format, (threads, run), &mut out);
+    let _ = render_split_to(graph, progress, format, (threads, run), None, &mut out);
     String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
@@ -90,6 +104,7 @@ fn render_split_to(
     progress: Option<&Progress>,
     format: Format,
     split: (usize, usize),
+    lint: Option<&LintReport>,
     out: &mut dyn io::Write,
 ) -> io::Result<()> {
     let fresh;
@@ -105,12 +120,26 @@ fn render_split_to(
         progress,
         with_state,
         split,
+        lint,
     };
-    match format {
-        Format::Text => text::render(&view, out),
-        Format::Json => json::render(&view, out),
-        Format::Markdown => markdown::render(&view, out),
-        Format::Dot => dot::render(&view, out),
+    use migrate_translate::lint::render as lint_render;
+    match (format, lint) {
+        (Format::Text, None) => text::render(&view, out),
+        (Format::Text, Some(l)) => {
+            text::render(&view, out)?;
+            write!(out, "\n{}", lint_render::text(l))
+        }
+        (Format::Json, _) => json::render(&view, out),
+        (Format::Markdown, None) => markdown::render(&view, out),
+        (Format::Markdown, Some(l)) => {
+            markdown::render(&view, out)?;
+            write!(out, "\n{}", lint_render::markdown(l))
+        }
+        (Format::Dot, None) => dot::render(&view, out),
+        (Format::Dot, Some(l)) => {
+            out.write_all(lint_render::dot_comments(l).as_bytes())?;
+            dot::render(&view, out)
+        }
     }
 }
 
@@ -122,6 +151,8 @@ pub(crate) struct View<'a> {
     pub with_state: bool,
     /// How many threads the renderers use, and how many items each run has.
     pub split: (usize, usize),
+    /// The compatibility lint to show with the steps, when the caller has one.
+    pub lint: Option<&'a LintReport>,
 }
 
 impl View<'_> {

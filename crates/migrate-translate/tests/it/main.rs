@@ -4,6 +4,7 @@ mod api;
 mod corpus;
 mod docs;
 mod equality;
+mod lint;
 mod props;
 mod rules;
 mod support;
