@@ -18,6 +18,8 @@ pub enum Command {
     Validate(cmd::validate::ValidateArgs),
     /// Show what `apply` would do (`--dry-run`); never writes anything or contacts a cluster.
     Plan(cmd::plan::PlanArgs),
+    /// Read the source's metadata (read-only) and list every change the destination's version forces, rule by rule.
+    Lint(cmd::lint::LintArgs),
     /// Inspect a snapshot repository in an object store (read-only): `repo ls STORE_URL`.
     Repo(cmd::repo::RepoArgs),
     /// Run or resume a plan: every step checkpointed, resumable after any failure.

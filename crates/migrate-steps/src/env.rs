@@ -201,6 +201,35 @@ impl Env {
     }
 }
 
+/// A client for one cluster of the plan that may only read: no write is declared, so the
+/// write-guard refuses every mutating call on the source (what `migrate lint` uses). Resolves only
+/// that cluster's secrets; the strategy's stores are not touched.
+pub async fn read_only_client(
+    bp: &Blueprint,
+    side: Side,
+    options: &EnvOptions,
+) -> Result<ClusterClient, EnvError> {
+    let mut secrets = SecretBook::default();
+    let (cluster, tls, http) = match side {
+        Side::Source => (&bp.source, &options.source_tls, &options.source_http),
+        Side::Destination => (
+            &bp.destination,
+            &options.destination_tls,
+            &options.destination_http,
+        ),
+    };
+    let mut cfg = config(cluster, side, &mut secrets)?;
+    cfg.tls = tls.clone();
+    cfg.timeouts = http.timeouts.unwrap_or(options.timeouts);
+    cfg.limits = http.limits;
+    ClusterClient::new(&cfg)
+        .await
+        .map_err(|source| EnvError::Client {
+            side: side.as_str(),
+            source,
+        })
+}
+
 fn config(c: &Cluster, side: Side, secrets: &mut SecretBook) -> Result<ClusterConfig, EnvError> {
     let url = c.url.parse::<url::Url>().map_err(|e| EnvError::Url {
         side: side.as_str(),

@@ -20,8 +20,10 @@ mod table;
 mod wait;
 mod watermark;
 
-pub use env::{Env, EnvOptions, HttpOptions};
+pub use env::{Env, EnvOptions, HttpOptions, read_only_client};
 pub use error::EnvError;
+/// Index-name wildcards as the steps match them (`*`, `?`), for commands that expand entries too.
+pub use names::matches as index_matches;
 pub use runner::PlanRunner;
 pub use settings::{copyable_settings, strip_mapping};
 pub use table::{Row, Table};

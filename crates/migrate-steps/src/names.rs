@@ -9,7 +9,7 @@ pub(crate) fn is_system(name: &str) -> bool {
 }
 
 /// True when `name` matches `pattern` (`*` any run of characters, `?` one character).
-pub(crate) fn matches(pattern: &str, name: &str) -> bool {
+pub fn matches(pattern: &str, name: &str) -> bool {
     let (p, n): (Vec<char>, Vec<char>) = (pattern.chars().collect(), name.chars().collect());
     let (mut pi, mut ni) = (0, 0);
     let (mut star, mut mark) = (None, 0);

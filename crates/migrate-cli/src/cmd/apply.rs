@@ -201,7 +201,7 @@ pub async fn apply(path: &Path, options: ApplyOptions) -> u8 {
 }
 
 /// The plan's TLS settings for one cluster.
-fn tls(cluster: &migrate_plan::Cluster) -> migrate_cluster::TlsConfig {
+pub(crate) fn tls(cluster: &migrate_plan::Cluster) -> migrate_cluster::TlsConfig {
     migrate_cluster::TlsConfig {
         ca_file: cluster.tls.ca_file.clone(),
         client_cert: cluster.tls.client_cert.clone(),
@@ -211,7 +211,7 @@ fn tls(cluster: &migrate_plan::Cluster) -> migrate_cluster::TlsConfig {
 }
 
 /// The plan's HTTP bounds for one cluster (`http:`), over the run's default timeouts.
-fn http(
+pub(crate) fn http(
     cluster: &migrate_plan::Cluster,
     defaults: &migrate_cluster::Timeouts,
 ) -> migrate_steps::HttpOptions {
@@ -299,7 +299,11 @@ impl Clone for ApplyOptions {
 
 /// The local directory of the plan's state (dead-letter files go under it); for a state on an
 /// object store, `.migrate` next to the plan.
-fn local_state_dir(plan_path: &Path, plan: &Plan, state: &StateArg) -> Option<std::path::PathBuf> {
+pub(crate) fn local_state_dir(
+    plan_path: &Path,
+    plan: &Plan,
+    state: &StateArg,
+) -> Option<std::path::PathBuf> {
     use migrate_state_remote::StateLocation;
     let resolved =
         super::state_store::resolve_or_message(plan_path, plan, state.location.as_deref()).ok()?;

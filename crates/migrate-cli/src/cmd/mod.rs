@@ -3,6 +3,7 @@
 pub mod apply;
 pub mod completions;
 pub mod demo;
+pub mod lint;
 pub mod load;
 mod logging;
 mod output;
@@ -11,7 +12,7 @@ pub mod repo;
 mod report;
 pub mod schema;
 pub mod state;
-mod state_store;
+pub(crate) mod state_store;
 pub mod status;
 mod stdout;
 pub mod validate;

@@ -7,6 +7,7 @@ mod faults;
 mod help;
 mod hostile_args;
 mod hostile_server;
+mod lint;
 mod plan_dry_run;
 mod redaction;
 mod remote_state;
