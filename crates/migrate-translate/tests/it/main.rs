@@ -5,6 +5,7 @@ mod corpus;
 mod docs;
 mod equality;
 mod lint;
+mod pairs;
 mod props;
 mod rules;
 mod support;
