@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use migrate_plan::Plan;
 use migrate_translate::lint::{Capture, LintReport};
-use migrate_translate::{Options, Severity, Target};
+use migrate_translate::{MultiType, Options, Severity, Target};
 
 pub use collect::collect;
 
@@ -64,9 +64,19 @@ fn target(release: Option<&migrate_core::Release>) -> Option<Target> {
     release.and_then(|r| Target::parse(&r.to_string()).ok())
 }
 
-/// The plan's choices for the translation (the table's defaults until the plan carries them).
-pub fn options(_plan: &Plan) -> Options {
-    Options::default()
+/// The plan's choices for the translation (`settings.translate`).
+pub fn options(plan: &Plan) -> Options {
+    let t = &plan.settings.translate;
+    Options {
+        multi_type: match t.multi_type {
+            migrate_plan::MultiType::Refuse => MultiType::Refuse,
+            migrate_plan::MultiType::Union => MultiType::Union,
+            migrate_plan::MultiType::Split => MultiType::Split,
+        },
+        keep_allocation: t.keep_allocation,
+        string_keyword_subfield: t.string_keyword_subfield,
+        join_field: t.join_field.clone(),
+    }
 }
 
 /// The report for `plan`: its capture translated for the destination when a capture exists,

@@ -294,3 +294,51 @@ fn a_capture_that_is_not_one_is_refused_with_how_to_fix_it() {
         text(&out)
     );
 }
+
+#[test]
+fn a_multi_type_index_is_an_error_until_the_plan_chooses_union_or_split() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = plan(
+        dir.path(),
+        "types",
+        "http://127.0.0.1:8",
+        "elasticsearch-5.6.16",
+        "opensearch-2.11.0",
+    );
+    let capture = json!({
+        "format_version": 1, "plan": "types",
+        "cluster": {"name": "es56", "version": "Elasticsearch 5.6.16"},
+        "taken_at": "2026-12-03T16:00:00Z",
+        "items": [{"kind": "index", "name": "products", "body": {"mappings": {
+            "book": {"properties": {"title": {"type": "text"}}},
+            "film": {"properties": {"length": {"type": "integer"}}}
+        }}}]
+    });
+    std::fs::create_dir_all(dir.path().join(".migrate")).unwrap();
+    std::fs::write(
+        dir.path().join(".migrate/types.lint.json"),
+        capture.to_string(),
+    )
+    .unwrap();
+    let p = path.to_str().unwrap();
+    let refused = run(dir.path(), &["validate", p], &[]);
+    assert_eq!(refused.status.code(), Some(2), "{}", text(&refused));
+    assert!(
+        String::from_utf8_lossy(&refused.stderr)
+            .contains("error: index `products`: rule `multi-type`"),
+        "{}",
+        text(&refused)
+    );
+    for choice in ["union", "split"] {
+        let yaml = std::fs::read_to_string(&path).unwrap();
+        let chosen = format!("{yaml}settings:\n  translate: {{ multi_type: {choice} }}\n");
+        std::fs::write(&path, chosen).unwrap();
+        let out = run(dir.path(), &["plan", "--dry-run", p], &[]);
+        assert_eq!(out.status.code(), Some(0), "{choice}: {}", text(&out));
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains("multi-type"),
+            "{choice}"
+        );
+        std::fs::write(&path, yaml).unwrap();
+    }
+}
