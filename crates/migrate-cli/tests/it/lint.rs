@@ -129,27 +129,34 @@ async fn an_es68_source_linted_for_opensearch_2_and_es_8_lists_every_rule_per_in
     assert!(log.iter().all(|r| r.method == "GET"), "{log:?}");
 }
 
-/// A capture as `migrate lint` writes it, for a plan whose ES 7.17 index has runtime fields.
-fn runtime_fields_capture(dir: &Path, plan_name: &str) {
+/// Writes `.migrate/<plan>.lint.json` in `dir` as `migrate lint` would: `items` read from the
+/// cluster `name` running `version`.
+fn write_capture(dir: &Path, plan_name: &str, name: &str, version: &str, items: serde_json::Value) {
     let capture = json!({
         "format_version": 1,
         "plan": plan_name,
-        "cluster": {"uuid": "abc", "name": "es717", "version": "Elasticsearch 7.17.0"},
+        "cluster": {"uuid": "abc", "name": name, "version": version},
         "taken_at": "2026-12-03T16:00:00Z",
-        "items": [
-            {"kind": "index", "name": "products", "body": {"mappings": {
-                "runtime": {"day": {"type": "keyword", "script": "emit('x')"}},
-                "properties": {"sku": {"type": "keyword"}}
-            }}},
-            {"kind": "index", "name": "logs-1", "body": {"mappings": {"properties": {"at": {"type": "date", "boost": 2}}}}}
-        ]
+        "items": items
     });
+    write_capture_text(dir, plan_name, &capture.to_string());
+}
+
+fn write_capture_text(dir: &Path, plan_name: &str, text: &str) {
     std::fs::create_dir_all(dir.join(".migrate")).unwrap();
-    std::fs::write(
-        dir.join(format!(".migrate/{plan_name}.lint.json")),
-        capture.to_string(),
-    )
-    .unwrap();
+    std::fs::write(dir.join(format!(".migrate/{plan_name}.lint.json")), text).unwrap();
+}
+
+/// A capture for a plan whose ES 7.17 index has runtime fields.
+fn runtime_fields_capture(dir: &Path, plan_name: &str) {
+    let items = json!([
+        {"kind": "index", "name": "products", "body": {"mappings": {
+            "runtime": {"day": {"type": "keyword", "script": "emit('x')"}},
+            "properties": {"sku": {"type": "keyword"}}
+        }}},
+        {"kind": "index", "name": "logs-1", "body": {"mappings": {"properties": {"at": {"type": "date", "boost": 2}}}}}
+    ]);
+    write_capture(dir, plan_name, "es717", "Elasticsearch 7.17.0", items);
 }
 
 #[test]
@@ -229,18 +236,8 @@ fn lint_warnings_fail_only_under_strict() {
         "elasticsearch-6.8.23",
         "elasticsearch-8.15.0",
     );
-    let capture = json!({
-        "format_version": 1, "plan": "warn",
-        "cluster": {"name": "es68", "version": "Elasticsearch 6.8.23"},
-        "taken_at": "2026-12-03T16:00:00Z",
-        "items": [{"kind": "index", "name": "products", "body": {"mappings": {"_doc": {"_all": {"enabled": true}, "properties": {}}}}}]
-    });
-    std::fs::create_dir_all(dir.path().join(".migrate")).unwrap();
-    std::fs::write(
-        dir.path().join(".migrate/warn.lint.json"),
-        capture.to_string(),
-    )
-    .unwrap();
+    let items = json!([{"kind": "index", "name": "products", "body": {"mappings": {"_doc": {"_all": {"enabled": true}, "properties": {}}}}}]);
+    write_capture(dir.path(), "warn", "es68", "Elasticsearch 6.8.23", items);
     let p = path.to_str().unwrap();
     assert_eq!(
         run(dir.path(), &["validate", p], &[]).status.code(),
@@ -276,12 +273,7 @@ fn a_capture_that_is_not_one_is_refused_with_how_to_fix_it() {
         "elasticsearch-6.8.23",
         "elasticsearch-8.15.0",
     );
-    std::fs::create_dir_all(dir.path().join(".migrate")).unwrap();
-    std::fs::write(
-        dir.path().join(".migrate/broken.lint.json"),
-        "{\"format_version\": 1",
-    )
-    .unwrap();
+    write_capture_text(dir.path(), "broken", "{\"format_version\": 1");
     let out = run(
         dir.path(),
         &["plan", "--dry-run", path.to_str().unwrap()],
@@ -305,21 +297,11 @@ fn a_multi_type_index_is_an_error_until_the_plan_chooses_union_or_split() {
         "elasticsearch-5.6.16",
         "opensearch-2.11.0",
     );
-    let capture = json!({
-        "format_version": 1, "plan": "types",
-        "cluster": {"name": "es56", "version": "Elasticsearch 5.6.16"},
-        "taken_at": "2026-12-03T16:00:00Z",
-        "items": [{"kind": "index", "name": "products", "body": {"mappings": {
-            "book": {"properties": {"title": {"type": "text"}}},
-            "film": {"properties": {"length": {"type": "integer"}}}
-        }}}]
-    });
-    std::fs::create_dir_all(dir.path().join(".migrate")).unwrap();
-    std::fs::write(
-        dir.path().join(".migrate/types.lint.json"),
-        capture.to_string(),
-    )
-    .unwrap();
+    let items = json!([{"kind": "index", "name": "products", "body": {"mappings": {
+        "book": {"properties": {"title": {"type": "text"}}},
+        "film": {"properties": {"length": {"type": "integer"}}}
+    }}}]);
+    write_capture(dir.path(), "types", "es56", "Elasticsearch 5.6.16", items);
     let p = path.to_str().unwrap();
     let refused = run(dir.path(), &["validate", p], &[]);
     assert_eq!(refused.status.code(), Some(2), "{}", text(&refused));
