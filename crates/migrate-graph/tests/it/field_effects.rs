@@ -86,7 +86,7 @@ const NOT_COMPILED: &[NotCompiled] = &[
     NotCompiled {
         field: "/settings",
         when: always,
-        why: "execution knobs the CLI reads: parallelism, retries, the state location, the stall timeout",
+        why: "execution knobs the CLI reads: parallelism, retries, the state location, the stall timeout, and the translation choices `migrate lint` and the dry run's lint apply",
     },
     NotCompiled {
         field: "/name",
@@ -116,6 +116,9 @@ const SWAPS: &[(&str, &[&str])] = &[
     ("sampled", &["proof", "counts"]),
     ("proof", &["sampled", "counts"]),
     ("counts", &["proof", "sampled"]),
+    ("union", &["split", "refuse"]),
+    ("split", &["union", "refuse"]),
+    ("refuse", &["union", "split"]),
 ];
 
 /// Other cluster versions tried for a declared version.
