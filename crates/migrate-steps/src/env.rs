@@ -45,6 +45,9 @@ pub struct EnvOptions {
     /// The local directory of the run's state: the copy strategy's dead-letter files go under it
     /// (`None`: `.migrate` in the working directory).
     pub state_dir: Option<std::path::PathBuf>,
+    /// The plan's translation choices (`settings.translate`): create-index and the proof translate
+    /// each index definition with them, as `migrate lint` does.
+    pub translate: migrate_translate::Options,
 }
 
 impl Default for EnvOptions {
@@ -63,6 +66,7 @@ impl Default for EnvOptions {
             sample_seed: None,
             work_dir: None,
             state_dir: None,
+            translate: migrate_translate::Options::default(),
         }
     }
 }

@@ -14,9 +14,9 @@ mod pairs;
 mod proof;
 mod runner;
 mod secrets;
-mod settings;
 mod steps;
 mod table;
+mod translate;
 mod wait;
 mod watermark;
 
@@ -25,6 +25,5 @@ pub use error::EnvError;
 /// Index-name wildcards as the steps match them (`*`, `?`), for commands that expand entries too.
 pub use names::matches as index_matches;
 pub use runner::PlanRunner;
-pub use settings::{copyable_settings, strip_mapping};
 pub use table::{Row, Table};
 pub use wait::{Backoff, DEFAULT_STALL_TIMEOUT};

@@ -50,6 +50,7 @@ pub use kind::ObjectKind;
 pub use lint::{Capture, LintReport};
 pub use options::{MultiType, Options};
 pub use rule::{Action, Rule};
+pub use settings::flatten as flat_settings;
 pub use target::{Flavor, Target, TargetError};
 pub use translation::{Output, Translation};
 pub use translator::Translator;

@@ -127,6 +127,7 @@ pub async fn apply(path: &Path, options: ApplyOptions) -> u8 {
     env_options.source_http = http(&plan.source, &env_options.timeouts);
     env_options.destination_http = http(&plan.destination, &env_options.timeouts);
     env_options.stall_timeout = Duration::from_secs(plan.settings.stall_timeout_s.max(1));
+    env_options.translate = crate::lint::options(&plan);
     let env = match Env::from_blueprint(&blueprint, &env_options).await {
         Ok(env) => env,
         Err(e) => {

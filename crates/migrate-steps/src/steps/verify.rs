@@ -192,11 +192,7 @@ pub(super) async fn run(
         indexes: Vec::new(),
         findings_file: Some(path.display().to_string()),
     };
-    let dquirks = cx
-        .client(Side::Destination)
-        .quirks()
-        .await
-        .map_err(|e| cx.fail(Side::Destination, "detecting the version", &e))?;
+    let (translator, _) = crate::translate::translator(cx).await?;
     for p in pairs(cx, ctx, source_index, destination_index).await? {
         let (s, d) = (p.source.as_str(), p.destination.as_str());
         let r = planned(s, d, checks);
@@ -243,7 +239,7 @@ pub(super) async fn run(
                         read(as_, "aliases", s.to_owned()).await?,
                         read(ad, "aliases", d.to_owned()).await?,
                     ),
-                    &dquirks,
+                    &translator,
                     &plan_settings(cx, source_index),
                 );
                 let docs = proof::documents(
