@@ -19,5 +19,6 @@ mod runtime_output;
 mod snapshot_reindex;
 mod store_credentials;
 mod support;
+mod translated_index;
 mod validate;
 mod verify_proof;
