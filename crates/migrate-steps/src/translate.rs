@@ -21,12 +21,27 @@ pub(crate) async fn translator(cx: &Cx<'_>) -> Result<(Translator, Quirks), Step
     };
     let source = quirks(Side::Source).await?;
     let destination = quirks(Side::Destination).await?;
-    let t = Translator::new(
-        target(&source),
-        target(&destination),
-        cx.env.options.translate.clone(),
-    );
+    let (s, d) = pair(&source, &destination);
+    let t = Translator::new(s, d, cx.env.options.translate.clone());
     Ok((t, destination))
+}
+
+/// The version pair the table translates between. OpenSearch to Elasticsearch is outside the table
+/// (it translates forward only, and `migrate lint` says so): the index definition is read as the
+/// Elasticsearch 7.10.2 OpenSearch forked from, so the private settings are still stripped and
+/// the names and types are what Elasticsearch reads; an OpenSearch-only setting or field type
+/// (`index.knn`, `knn_vector`) is left in place and refused by the destination, failing
+/// create-index loudly.
+pub(crate) fn pair(source: &Quirks, destination: &Quirks) -> (Target, Target) {
+    let (s, d) = (target(source), target(destination));
+    if s.flavor == Flavor::OpenSearch && d.flavor == Flavor::Elasticsearch {
+        let fork = Target {
+            patch: 2,
+            ..Target::es(7, 10)
+        };
+        return (fork, d);
+    }
+    (s, d)
 }
 
 /// A cluster's version as the translation table reads it. Serverless behaves like the newest
@@ -157,6 +172,43 @@ mod tests {
         .unwrap();
         assert_eq!(d.type_name.as_deref(), Some("doc"));
         assert_eq!(d.mapping, json!({"properties": {"t": {"type": "keyword"}}}));
+    }
+
+    #[test]
+    fn opensearch_to_elasticsearch_is_read_as_the_7_10_fork() {
+        use migrate_core::Release;
+        let q = |f, major| Quirks::of(Release::new(f, major, 11, 0));
+        let (s, d) = pair(
+            &q(CoreFlavor::OpenSearch, 2),
+            &q(CoreFlavor::Elasticsearch, 8),
+        );
+        assert_eq!(
+            (s, d),
+            (
+                Target {
+                    patch: 2,
+                    ..Target::es(7, 10)
+                },
+                Target::es(8, 11)
+            )
+        );
+        let settings = json!({"index.number_of_shards": "1", "index.uuid": "u", "index.version.created": "136327827"});
+        let def = definition(
+            &Translator::new(s, d, Options::default()),
+            "m",
+            settings.as_object().unwrap(),
+            &json!({"properties": {"t": {"type": "keyword"}}}),
+        )
+        .unwrap();
+        assert_eq!(
+            Value::Object(def.settings),
+            json!({"index.number_of_shards": "1"})
+        );
+        let same = pair(
+            &q(CoreFlavor::Elasticsearch, 6),
+            &q(CoreFlavor::OpenSearch, 3),
+        );
+        assert_eq!((same.0.major, same.1.major), (6, 3));
     }
 
     #[test]
