@@ -19,6 +19,8 @@ pub enum Command {
     /// Show what `apply` would do (`--dry-run`: contacts no cluster); `--refresh` also reads the
     /// clusters (read-only) and can save the reviewed plan (`--out`).
     Plan(cmd::plan::PlanArgs),
+    /// Read the source's metadata (read-only) and list every change the destination's version forces, rule by rule.
+    Lint(cmd::lint::LintArgs),
     /// Inspect a snapshot repository in an object store (read-only): `repo ls STORE_URL`.
     Repo(cmd::repo::RepoArgs),
     /// Run or resume a plan: every step checkpointed, resumable after any failure.

@@ -2,6 +2,7 @@
 
 mod cli;
 mod cmd;
+mod lint;
 
 use std::process::ExitCode;
 
@@ -12,6 +13,7 @@ fn main() -> ExitCode {
     match &cli.command {
         cli::Command::Validate(args) => cmd::validate::run(args),
         cli::Command::Plan(args) => cmd::plan::run(args),
+        cli::Command::Lint(args) => cmd::lint::run(args),
         cli::Command::Repo(args) => cmd::repo::run(args),
         cli::Command::Apply(args) => cmd::apply::run(args),
         cli::Command::Approve(args) => cmd::approve::run(args),

@@ -180,6 +180,7 @@ pub fn check_create(
 ) -> ApiResult<Vec<String>> {
     check_known(product, settings)?;
     check_analysis(product, settings)?;
+    crate::analysis_names::check(product, settings)?;
     let disabled = settings
         .get("index.soft_deletes.enabled")
         .and_then(|v| v.as_str())

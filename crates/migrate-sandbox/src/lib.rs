@@ -2,6 +2,7 @@
 //! (version-true responses, remote reindex, snapshots, request log, fault injection, optional auth).
 
 pub mod active_shards;
+pub mod analysis_names;
 pub mod api;
 pub mod auth;
 pub mod data_streams;

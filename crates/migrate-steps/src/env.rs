@@ -47,6 +47,9 @@ pub struct EnvOptions {
     pub state_dir: Option<std::path::PathBuf>,
     /// Both clients send only reads (`migrate plan --refresh`, saved-plan checks).
     pub read_only: bool,
+    /// The plan's translation choices (`settings.translate`): create-index and the proof translate
+    /// each index definition with them, as `migrate lint` does.
+    pub translate: migrate_translate::Options,
 }
 
 impl Default for EnvOptions {
@@ -66,6 +69,7 @@ impl Default for EnvOptions {
             work_dir: None,
             state_dir: None,
             read_only: false,
+            translate: migrate_translate::Options::default(),
         }
     }
 }
@@ -204,6 +208,35 @@ impl Env {
         let once = self.secrets.redact(text);
         self.destination.redact(&self.source.redact(&once))
     }
+}
+
+/// A client for one cluster of the plan that may only read: no write is declared, so the
+/// write-guard refuses every mutating call on the source (what `migrate lint` uses). Resolves only
+/// that cluster's secrets; the strategy's stores are not touched.
+pub async fn read_only_client(
+    bp: &Blueprint,
+    side: Side,
+    options: &EnvOptions,
+) -> Result<ClusterClient, EnvError> {
+    let mut secrets = SecretBook::default();
+    let (cluster, tls, http) = match side {
+        Side::Source => (&bp.source, &options.source_tls, &options.source_http),
+        Side::Destination => (
+            &bp.destination,
+            &options.destination_tls,
+            &options.destination_http,
+        ),
+    };
+    let mut cfg = config(cluster, side, &mut secrets)?;
+    cfg.tls = tls.clone();
+    cfg.timeouts = http.timeouts.unwrap_or(options.timeouts);
+    cfg.limits = http.limits;
+    ClusterClient::new(&cfg)
+        .await
+        .map_err(|source| EnvError::Client {
+            side: side.as_str(),
+            source,
+        })
 }
 
 fn config(c: &Cluster, side: Side, secrets: &mut SecretBook) -> Result<ClusterConfig, EnvError> {

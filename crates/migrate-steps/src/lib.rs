@@ -15,17 +15,17 @@ mod pairs;
 mod proof;
 mod runner;
 mod secrets;
-mod settings;
 mod steps;
 mod table;
+mod translate;
 mod wait;
 mod watermark;
 
-pub use env::{Env, EnvOptions, HttpOptions};
+pub use env::{Env, EnvOptions, HttpOptions, read_only_client};
 pub use error::EnvError;
-/// Pattern expansion's name rules, for `plan --refresh` (which expands patterns the same way).
+/// Pattern expansion's name rules (`*`, `?`, system indexes), for the commands that expand entries
+/// as the steps do (`plan --refresh`, `migrate lint`).
 pub use names::{is_system as is_system_index, matches as name_matches};
 pub use runner::PlanRunner;
-pub use settings::{copyable_settings, strip_mapping};
 pub use table::{Row, Table};
 pub use wait::{Backoff, DEFAULT_STALL_TIMEOUT};

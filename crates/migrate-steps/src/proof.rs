@@ -1,26 +1,25 @@
 //! Running the proof of one index pair against the clusters: both sides streamed through the scan
 //! reader into a `migrate_proof::Proof` at once (hashing off the async runtime), then the documents
 //! compared, and the destination's mappings, settings and aliases read against what the engine
-//! intended to create from the source (its copyable settings with the source's replicas and
-//! refresh interval, put back before verification, and what the plan sets on top; its mapping as
-//! the destination takes it; its aliases).
+//! intended to create from the source (its settings as the translation table makes them, with the
+//! source's replicas and refresh interval, put back before verification, and what the plan sets on
+//! top; its mapping as translated; its aliases).
 
 use std::path::Path;
 
 use migrate_cluster::ClusterClient;
 use migrate_cluster::api::indices::mappings;
 use migrate_cluster::scan::{Scan, ScanError};
-use migrate_core::Quirks;
 use migrate_core::request::ScanRequests;
 use migrate_proof::{
     DeadLetters, DocDiff, Findings, IndexReport, KeyFilter, Level, MetaCheck, Proof, ProofConfig,
     Side as ProofSide, SideFeed, metadata,
 };
-use migrate_translate::ObjectKind;
+use migrate_translate::{ObjectKind, Translator};
 use serde_json::{Map, Value};
 
 use crate::json::flat_settings;
-use crate::settings::{copyable_settings, strip_mapping};
+use crate::translate::definition;
 
 /// Scroll slices per side (a PIT sweep reads in one).
 const SLICES: u32 = 2;
@@ -127,60 +126,50 @@ pub(crate) fn metadata_checks(
     mapping: (Value, Value),
     settings: (Value, Value),
     aliases: (Value, Value),
-    dquirks: &Quirks,
+    translator: &Translator,
     plan_settings: &Map<String, Value>,
 ) -> Meta {
-    let typeless = |v: Value, index: &str| {
+    let raw = |v: Value, index: &str| {
         mappings(v).and_then(|list| {
             let n = list.len();
             list.into_iter()
                 .find(|(name, _)| name == index || n == 1)
-                .and_then(|(_, m)| m.mapping)
+                .map(|(_, m)| m)
         })
-    };
-    let mappings = match (
-        typeless(mapping.0, source),
-        typeless(mapping.1, destination),
-    ) {
-        (Some(s), Some(d)) => metadata::check(
-            ObjectKind::Mappings,
-            &strip_mapping(&s, dquirks),
-            &d,
-            &KeyFilter::default(),
-            EXAMPLES,
-        ),
-        (Some(_), None) => MetaCheck::Differs {
-            count: 1,
-            examples: vec![format!(
-                "the destination has no mapping for `{destination}`"
-            )],
-        },
-        (None, _) => MetaCheck::NotChecked,
     };
     let sflat = flat_settings(&settings.0, source);
     let dflat = flat_settings(&settings.1, destination);
-    let mut intended = copyable_settings(&sflat, dquirks);
-    for key in ["index.number_of_replicas", "index.refresh_interval"] {
-        match sflat.get(key) {
-            Some(v) => intended.insert(key.to_owned(), v.clone()),
-            None => intended.remove(key),
-        };
-    }
-    intended.extend(plan_settings.clone());
-    let filter = KeyFilter::new(SERVER_SET);
-    intended.retain(|k, _| !filter.ignores(k));
-    // The copyable settings: each must be on the destination with the same value.
-    let actual: Map<String, Value> = intended
-        .keys()
-        .filter_map(|k| dflat.get(k).map(|v| (k.clone(), v.clone())))
-        .collect();
-    let settings = metadata::check(
-        ObjectKind::Settings,
-        &Value::Object(intended),
-        &Value::Object(actual),
-        &filter,
-        EXAMPLES,
+    // No source mapping: the settings are still translated, the mappings are not checked.
+    let smapping = raw(mapping.0, source).map(|m| m.raw);
+    let empty = Value::Object(Map::new());
+    let intended = definition(
+        translator,
+        source,
+        &sflat,
+        smapping.as_ref().unwrap_or(&empty),
     );
+    let refused = |why: &str| MetaCheck::Differs {
+        count: 1,
+        examples: vec![why.to_owned()],
+    };
+    let mappings = match (&intended, smapping, raw(mapping.1, destination)) {
+        (_, None, _) => MetaCheck::NotChecked,
+        (Err(why), _, _) => refused(why),
+        (Ok(def), Some(_), Some(d)) => metadata::check(
+            ObjectKind::Mappings,
+            &def.mapping,
+            d.mapping.as_ref().unwrap_or(&Value::Null),
+            &KeyFilter::default(),
+            EXAMPLES,
+        ),
+        (Ok(_), Some(_), None) => refused(&format!(
+            "the destination has no mapping for `{destination}`"
+        )),
+    };
+    let settings = match intended {
+        Ok(def) => settings_check(def.settings, &sflat, &dflat, plan_settings),
+        Err(why) => refused(&why),
+    };
     let of = |v: &Value, index: &str| {
         v.get(index)
             .or_else(|| {
@@ -204,6 +193,37 @@ pub(crate) fn metadata_checks(
         settings,
         aliases,
     }
+}
+
+/// The translated settings (with the source's replicas and refresh interval, put back before
+/// verification, and what the plan sets on top): each must be on the destination with the same
+/// value.
+fn settings_check(
+    mut intended: Map<String, Value>,
+    sflat: &Map<String, Value>,
+    dflat: &Map<String, Value>,
+    plan_settings: &Map<String, Value>,
+) -> MetaCheck {
+    for key in ["index.number_of_replicas", "index.refresh_interval"] {
+        match sflat.get(key) {
+            Some(v) => intended.insert(key.to_owned(), v.clone()),
+            None => intended.remove(key),
+        };
+    }
+    intended.extend(plan_settings.clone());
+    let filter = KeyFilter::new(SERVER_SET);
+    intended.retain(|k, _| !filter.ignores(k));
+    let actual: Map<String, Value> = intended
+        .keys()
+        .filter_map(|k| dflat.get(k).map(|v| (k.clone(), v.clone())))
+        .collect();
+    metadata::check(
+        ObjectKind::Settings,
+        &Value::Object(intended),
+        &Value::Object(actual),
+        &filter,
+        EXAMPLES,
+    )
 }
 
 /// The report of a proven pair.

@@ -1,10 +1,11 @@
 //! What a translation says about the object: a rewrite, a strip or a rejection, each naming its
 //! rule, its severity and where in the source object it happened (a JSON pointer).
 
+use schemars::JsonSchema;
 use serde::Serialize;
 
 /// How much a finding matters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// A rewrite or strip that keeps the meaning.
@@ -16,7 +17,7 @@ pub enum Severity {
 }
 
 /// One finding of a translation.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Finding {
     /// The rule's id in the translation table (`string-to-text-keyword`).
     pub rule: &'static str,

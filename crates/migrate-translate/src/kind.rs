@@ -1,10 +1,11 @@
 //! The kinds of object a translation takes.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// What the JSON given to a translation is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum ObjectKind {
     /// A whole index definition: `{"settings", "mappings", "aliases"}` (the create-index body).

@@ -45,6 +45,11 @@ const ES_ILM_ACTIONS: &str =
 const OS_ISM_POLICIES: &str = "https://docs.opensearch.org/latest/im-plugin/ism/policies/";
 const OS_ISM_OPERATIONS: &str =
     "https://docs.opensearch.org/latest/im-plugin/ism/policies-operations/";
+/// Sources that can still hold an index created before 5.0 (a 2.x index lives on in 5.x; 6.0 reads
+/// only indexes made by 5.x or later), so the 2.x mapping forms can only come from them.
+const PRE_6: &[crate::span::Span] = &[es(0, 0).before(6, 0)];
+/// Where OpenSearch registers its analysis names, with the versions each old name is refused from.
+const OS_ANALYSIS_COMMON: &str = "https://github.com/opensearch-project/OpenSearch/blob/main/modules/analysis-common/src/main/java/org/opensearch/analysis/common/CommonAnalysisModulePlugin.java";
 const REFERENCE: &str = "shared/REFERENCE.md, Copying index definitions";
 const FIELD: &str = "shared/FIELD.md, What the versions force";
 
@@ -117,20 +122,20 @@ table! {
     // ---- analysis ----
     NGRAM_NAMES = "ngram-names", Rewrite, [Index, Settings, LegacyTemplate, IndexTemplate, ComponentTemplate],
         source: ANY, destination: ES7_OR_OS,
-        "The camel-case `nGram` / `edgeNGram` filter and tokenizer names are errors on new 7.0+ indexes (tokenizers from 8.0): renamed `ngram` / `edge_ngram`.",
-        docs: ["https://github.com/elastic/elasticsearch/pull/39070", "https://github.com/elastic/elasticsearch/pull/50862"];
+        "The camel-case `nGram` / `edgeNGram` names: ES refuses the filters on indexes made by 7.0+ (deprecated 6.4) and the tokenizers from 8.0 (deprecated 7.6); OpenSearch refuses the built-in filter names on every version and the tokenizers and the `edgeNGram` filter type on 3.0+ indexes. Renamed `ngram` / `edge_ngram`, which every ES 7+ and OpenSearch accepts.",
+        docs: ["https://github.com/elastic/elasticsearch/pull/39070", "https://github.com/elastic/elasticsearch/pull/50862", OS_ANALYSIS_COMMON];
     DELIMITED_PAYLOAD_NAME = "delimited-payload-name", Rewrite, [Index, Settings, LegacyTemplate, IndexTemplate, ComponentTemplate],
         source: ANY, destination: ES7_OR_OS,
-        "`delimited_payload_filter` was renamed `delimited_payload` (6.2) and the old name is refused on new 7.0+ indexes.",
+        "`delimited_payload_filter` was renamed `delimited_payload` (6.2); ES refuses the old name on indexes made by 7.0+, and OpenSearch (forked from 7.10) has only the new one.",
         docs: ["https://www.elastic.co/guide/en/elasticsearch/reference/7.0/analysis-delimited-payload-tokenfilter.html"];
     HTML_STRIP_NAME = "html-strip-name", Rewrite, [Index, Settings, LegacyTemplate, IndexTemplate, ComponentTemplate],
         source: ANY, destination: ES7_OR_OS,
-        "The `htmlStrip` char filter name was deprecated in 6.3 in favour of `html_strip`: renamed.",
+        "The `htmlStrip` char filter name was deprecated in 6.3 in favour of `html_strip` and is refused on indexes made by ES 7.0+; OpenSearch has no `htmlStrip` at all: renamed.",
         docs: ["https://github.com/elastic/elasticsearch/pull/27429"];
     PATH_HIERARCHY_NAME = "path-hierarchy-name", Rewrite, [Index, Settings, LegacyTemplate, IndexTemplate, ComponentTemplate],
         source: ANY, destination: ES7_OR_OS,
-        "The camel-case `PathHierarchy` tokenizer name is deprecated in 7 and refused in 8: renamed `path_hierarchy`.",
-        docs: [FIELD, ES_BREAKING_80];
+        "The camel-case `PathHierarchy` tokenizer name is deprecated in ES 7.6 and refused by 8.0 (OpenSearch still takes it, deprecated from 3.0): renamed `path_hierarchy`, which all of them accept.",
+        docs: [FIELD, ES_BREAKING_80, OS_ANALYSIS_COMMON];
     STANDARD_TOKEN_FILTER = "standard-token-filter", Strip, [Index, Settings, LegacyTemplate, IndexTemplate, ComponentTemplate],
         source: ANY, destination: ES7_OR_OS,
         "The `standard` token filter did nothing and was removed in 7.0: dropped from analyzers' filter chains (and custom filters of that type removed).",
@@ -188,23 +193,23 @@ table! {
 
     // ---- fields ----
     STRING_TO_TEXT_KEYWORD = "string-to-text-keyword", Rewrite, [Index, Mappings, LegacyTemplate],
-        source: ANY, destination: ANY,
+        source: PRE_6, destination: ANY,
         "`string` was removed in 5.0: analyzed strings become `text` (with a `.keyword` sub-field, `ignore_above: 256`, unless the plan says not), `not_analyzed` ones `keyword`.",
         docs: [ES_BREAKING_50, FIELD];
     INDEX_ANALYZED_BOOLEAN = "index-analyzed-boolean", Rewrite, [Index, Mappings, LegacyTemplate],
-        source: ANY, destination: ANY,
+        source: PRE_6, destination: ANY,
         "`index: analyzed | not_analyzed | no` became a boolean in 5.0: `no` → `false`, the others → `true` (or dropped, the default).",
         docs: [ES_BREAKING_50];
     NORMS_BOOLEAN = "norms-boolean", Rewrite, [Index, Mappings, LegacyTemplate],
-        source: ANY, destination: ANY,
+        source: PRE_6, destination: ANY,
         "`norms: {enabled: x}` and `omit_norms: x` became `norms: <bool>` in 5.0.",
         docs: [ES_BREAKING_50];
     FIELDDATA_FORMAT = "fielddata-format", Rewrite, [Index, Mappings, LegacyTemplate],
-        source: ANY, destination: ANY,
+        source: PRE_6, destination: ANY,
         "`fielddata: {format: ...}` is gone in 5.0: `disabled` becomes `fielddata: false`, other formats are dropped (text has no fielddata by default).",
         docs: [ES_BREAKING_50];
     PRECISION_STEP = "precision-step", Strip, [Index, Mappings, LegacyTemplate],
-        source: ANY, destination: ANY,
+        source: PRE_6, destination: ANY,
         "`precision_step` is refused from 5.0 (numbers are points): removed.",
         docs: [ES_BREAKING_50, FIELD];
     MAPPING_BOOST = "mapping-boost", Strip, [Index, Mappings, LegacyTemplate, IndexTemplate, ComponentTemplate],

@@ -145,6 +145,7 @@ pub async fn apply(path: &Path, options: ApplyOptions) -> u8 {
     env_options.source_http = http(&plan.source, &env_options.timeouts);
     env_options.destination_http = http(&plan.destination, &env_options.timeouts);
     env_options.stall_timeout = Duration::from_secs(plan.settings.stall_timeout_s.max(1));
+    env_options.translate = crate::lint::options(&plan);
     let env = match Env::from_blueprint(&blueprint, &env_options).await {
         Ok(env) => env,
         Err(e) => {
@@ -222,7 +223,7 @@ pub async fn apply(path: &Path, options: ApplyOptions) -> u8 {
 }
 
 /// The plan's TLS settings for one cluster.
-pub(super) fn tls(cluster: &migrate_plan::Cluster) -> migrate_cluster::TlsConfig {
+pub(crate) fn tls(cluster: &migrate_plan::Cluster) -> migrate_cluster::TlsConfig {
     migrate_cluster::TlsConfig {
         ca_file: cluster.tls.ca_file.clone(),
         client_cert: cluster.tls.client_cert.clone(),
@@ -232,7 +233,7 @@ pub(super) fn tls(cluster: &migrate_plan::Cluster) -> migrate_cluster::TlsConfig
 }
 
 /// The plan's HTTP bounds for one cluster (`http:`), over the run's default timeouts.
-pub(super) fn http(
+pub(crate) fn http(
     cluster: &migrate_plan::Cluster,
     defaults: &migrate_cluster::Timeouts,
 ) -> migrate_steps::HttpOptions {
@@ -321,7 +322,11 @@ impl Clone for ApplyOptions {
 
 /// The local directory of the plan's state (dead-letter files go under it); for a state on an
 /// object store, `.migrate` next to the plan.
-fn local_state_dir(plan_path: &Path, plan: &Plan, state: &StateArg) -> Option<std::path::PathBuf> {
+pub(crate) fn local_state_dir(
+    plan_path: &Path,
+    plan: &Plan,
+    state: &StateArg,
+) -> Option<std::path::PathBuf> {
     use migrate_state_remote::StateLocation;
     let resolved =
         super::state_store::resolve_or_message(plan_path, plan, state.location.as_deref()).ok()?;

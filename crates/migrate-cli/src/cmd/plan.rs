@@ -10,15 +10,22 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
-use migrate_graph::{Format, Progress, Recorded, StatusMap, StepStatus, compile, render_to};
+use migrate_graph::{
+    Format, Progress, Recorded, StatusMap, StepStatus, compile, render_with_lint_to,
+};
 use serde_json::Value;
 
 /// Exit codes, shown under `migrate plan --help`.
 const AFTER_HELP: &str = "\
 Exit codes:
   0  the plan compiled and was printed (with --detailed-exitcode: nothing is left to do)
-  2  bad input: the plan or the state file is invalid (with --detailed-exitcode: steps are pending)
-  1  with --detailed-exitcode only: an error (invalid plan or state file)
+  2  bad input: the plan or the state file is invalid, or the lint capture holds an object the
+     destination cannot take (with --detailed-exitcode: steps are pending)
+  1  with --detailed-exitcode only: an error (invalid plan, state file, or lint errors)
+
+Compatibility lint: the output ends with what the destination's version forces on each index and
+metadata object, read from the capture `migrate lint PLAN` writes next to the state (never from a
+cluster). Without a capture it lists the rules the version pair will be checked against.
 
 State file (--state): the checkpoint `migrate apply` writes. Steps are keyed by step id; each entry
 holds `status` (done, running, failed, pending) and optionally the `fingerprint` it ran with. A JSON
@@ -64,6 +71,10 @@ pub struct PlanArgs {
     /// `terraform plan -detailed-exitcode`).
     #[arg(long)]
     pub detailed_exitcode: bool,
+
+    /// Fail on the lint's warnings too, not only its errors.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -108,7 +119,19 @@ pub fn run(args: &PlanArgs) -> ExitCode {
             return ExitCode::from(error_code);
         }
     };
-    super::stdout::stream(|out| render_to(&graph, progress.as_ref(), args.format.into(), out));
+    let lint = match crate::lint::report(&args.plan, &plan, args.state.as_deref()) {
+        Ok(r) => r,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(error_code);
+        }
+    };
+    super::stdout::stream(|out| {
+        render_with_lint_to(&graph, progress.as_ref(), args.format.into(), &lint, out)
+    });
+    if crate::lint::print_failures(&lint, args.strict) {
+        return ExitCode::from(error_code);
+    }
     let remaining = progress.as_ref().map_or(graph.len(), Progress::remaining);
     if args.detailed_exitcode && remaining > 0 {
         ExitCode::from(2)

@@ -44,9 +44,15 @@ pub fn run(args: &PlanArgs) -> ExitCode {
         let runner = PlanRunner::new(Arc::clone(&graph), env);
         let inventory = live::read_inventory(&plan, &runner).await?;
         let checks = live::preflight(&runner).await;
-        Ok::<_, String>((inventory, checks))
+        // The lint of `migrate lint`, over what the source holds now (nothing is written: the
+        // capture file stays `migrate lint`'s).
+        let bp = migrate_graph::blueprint::Blueprint::from(&plan);
+        let capture = crate::lint::collect::collect(&bp, runner.env().source())
+            .await
+            .map_err(|e| runner.env().redact(&e.to_string()));
+        Ok::<_, String>((inventory, checks, capture))
     });
-    let (inventory, checks) = match read {
+    let (inventory, checks, capture) = match read {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: refreshing `{}`: {e}", args.plan.display());
@@ -54,7 +60,13 @@ pub fn run(args: &PlanArgs) -> ExitCode {
         }
     };
     let failed = checks.iter().filter(|c| !c.ok).count();
-    let mut report = live::report(&plan, &graph, &inventory, checks, &measured);
+    let destination_version = inventory
+        .clusters
+        .iter()
+        .find(|c| c.side == "destination")
+        .and_then(|c| c.version.clone());
+    let lint = crate::lint::live_report(&plan, capture, destination_version.as_deref());
+    let mut report = live::report(&plan, &graph, &inventory, checks, &lint, &measured);
     if let Some(out) = args.out.as_ref().filter(|_| failed == 0) {
         let saved = match SavedPlan::new(&args.plan, &plan, &graph, inventory) {
             Ok(s) => s,
@@ -79,8 +91,16 @@ pub fn run(args: &PlanArgs) -> ExitCode {
         );
     }
     super::stdout::stream(|w| {
-        render_with_live(&graph, progress.as_ref(), args.format.into(), &report, w)
+        render_with_live(
+            &graph,
+            progress.as_ref(),
+            args.format.into(),
+            Some(&lint),
+            &report,
+            w,
+        )
     });
+    let lint_fails = crate::lint::print_failures(&lint, args.strict);
     if failed > 0 {
         eprintln!("error: {failed} preflight check(s) failed (see the Preflight section)");
         if let Some(out) = &args.out {
@@ -90,6 +110,9 @@ pub fn run(args: &PlanArgs) -> ExitCode {
             );
         }
         return ExitCode::from(1);
+    }
+    if lint_fails {
+        return ExitCode::from(EXIT_BAD_INPUT);
     }
     ExitCode::SUCCESS
 }

@@ -13,7 +13,9 @@ const AFTER_HELP: &str = "\
 Exit codes:
   0  every plan is valid (warnings are printed to stderr)
   2  a plan is invalid, or has warnings under --strict; every finding is printed with its
-     file:line:column, the snippet and how to fix it";
+     file:line:column, the snippet and how to fix it; or the plan's lint capture (written by
+     `migrate lint`, read here without contacting anything) holds an index or object the
+     destination cannot take (with --strict, a lint warning too), named with the rule";
 
 /// Check plan files: the schema, then the semantic rules; every finding at once.
 #[derive(Debug, Args)]
@@ -49,6 +51,25 @@ pub fn run(args: &ValidateArgs) -> ExitCode {
                 let w = warnings.len();
                 if w > 0 {
                     line.push_str(&format!(", {w} warning{}", if w == 1 { "" } else { "s" }));
+                }
+                match crate::lint::report(path, &plan, None) {
+                    Ok(lint) if lint.capture.is_some() => {
+                        let from = lint.capture.as_ref().map_or("", |c| c.taken_at.as_str());
+                        line.push_str(&format!(
+                            "; lint of the capture read {from}: {}",
+                            lint.summary()
+                        ));
+                        if crate::lint::print_failures(&lint, args.strict) {
+                            failed = true;
+                            continue;
+                        }
+                    }
+                    Ok(_) => {}
+                    Err(message) => {
+                        eprintln!("error: {message}");
+                        failed = true;
+                        continue;
+                    }
                 }
                 super::stdout::print_line(&line);
             }

@@ -13,6 +13,7 @@ use crate::phase::Phase;
 use crate::requests::{Method, Redacted, Role, describe, requests};
 use crate::status::StepStatus;
 use migrate_core::Side;
+use migrate_translate::LintReport;
 
 /// The version of the JSON dry-run format. Fields are only ever added within a version.
 pub const JSON_FORMAT_VERSION: u32 = 1;
@@ -36,6 +37,11 @@ pub struct DryRun {
     /// lint and the estimate.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub live: Option<super::LiveReport>,
+    /// The compatibility lint (`migrate plan` always adds it): every rewrite, strip and rejection
+    /// the destination's version forces on each captured index and object, or without a capture
+    /// the rules that will be checked. Absent when the renderer was given none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lint: Option<LintReport>,
 }
 
 /// Which plan this is.
@@ -137,7 +143,10 @@ pub(super) fn render(v: &View<'_>, out: &mut dyn io::Write) -> io::Result<()> {
         }
     };
     parallel::stream_runs(&nodes, v.split, each, out)?;
-    out.write_all(b"\n]}\n")
+    match v.lint {
+        Some(lint) => write!(out, "\n],\n\"lint\":{}}}\n", compact(lint)),
+        None => out.write_all(b"\n]}\n"),
+    }
 }
 
 /// One [`StepOut`] object, on one line.

@@ -20,6 +20,7 @@ use std::io;
 use crate::graph::StepGraph;
 use crate::phase::Phase;
 use crate::status::{Progress, StepStatus};
+use migrate_translate::LintReport;
 
 pub use json::{DryRun, JSON_FORMAT_VERSION, dry_run_schema};
 pub use live::{
@@ -70,27 +71,43 @@ pub fn render_to(
     out: &mut dyn io::Write,
 ) -> io::Result<()> {
     let split = (parallel::threads_for(graph.len()), parallel::RUN);
-    render_split_to(graph, progress, format, split, out)
+    render_split_to(graph, progress, format, split, None, out)
 }
 
-/// The dry run of `graph` followed by the live section of `plan --refresh` ([`LiveReport`]): text
-/// and Markdown append it, JSON adds it as the document's `live` member, DOT as a note node.
+/// [`render_to`] with the compatibility lint: a section after the steps (text), a collapsible
+/// section (Markdown), a `lint` member (JSON), `//` comment lines before the graph (DOT).
+pub fn render_with_lint_to(
+    graph: &StepGraph,
+    progress: Option<&Progress>,
+    format: Format,
+    lint: &LintReport,
+    out: &mut dyn io::Write,
+) -> io::Result<()> {
+    let split = (parallel::threads_for(graph.len()), parallel::RUN);
+    render_split_to(graph, progress, format, split, Some(lint), out)
+}
+
+/// The dry run of `graph` (with the compatibility lint when given, as [`render_with_lint_to`])
+/// followed by the live section of `plan --refresh` ([`LiveReport`]): text and Markdown append it,
+/// JSON adds it as the document's `live` member, DOT as a note node.
 pub fn render_with_live(
     graph: &StepGraph,
     progress: Option<&Progress>,
     format: Format,
+    lint: Option<&LintReport>,
     live: &LiveReport,
     out: &mut dyn io::Write,
 ) -> io::Result<()> {
+    let split = (parallel::threads_for(graph.len()), parallel::RUN);
     match format {
         Format::Text | Format::Markdown => {
-            render_to(graph, progress, format, out)?;
+            render_split_to(graph, progress, format, split, lint, out)?;
             render_live(live, format, out)
         }
         Format::Json | Format::Dot => {
             // Both documents end with a closing brace and a newline: the live part goes before it.
             let mut buf = Vec::with_capacity(graph.len() * 900);
-            render_to(graph, progress, format, &mut buf)?;
+            render_split_to(graph, progress, format, split, lint, &mut buf)?;
             let end = buf.iter().rposition(|&b| b == b'}').unwrap_or(buf.len());
             out.write_all(&buf[..end])?;
             if format == Format::Json {
@@ -120,7 +137,7 @@ pub fn render_split(
 ) -> String {
     let mut out = Vec::with_capacity(graph.len() * 900);
     // Writing into a Vec cannot fail, and every renderer writes UTF-8 text only.
-    let _ = render_split_to(graph, progress, format, (threads, run), &mut out);
+    let _ = render_split_to(graph, progress, format, (threads, run), None, &mut out);
     String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
@@ -129,6 +146,7 @@ fn render_split_to(
     progress: Option<&Progress>,
     format: Format,
     split: (usize, usize),
+    lint: Option<&LintReport>,
     out: &mut dyn io::Write,
 ) -> io::Result<()> {
     let fresh;
@@ -144,12 +162,26 @@ fn render_split_to(
         progress,
         with_state,
         split,
+        lint,
     };
-    match format {
-        Format::Text => text::render(&view, out),
-        Format::Json => json::render(&view, out),
-        Format::Markdown => markdown::render(&view, out),
-        Format::Dot => dot::render(&view, out),
+    use migrate_translate::lint::render as lint_render;
+    match (format, lint) {
+        (Format::Text, None) => text::render(&view, out),
+        (Format::Text, Some(l)) => {
+            text::render(&view, out)?;
+            write!(out, "\n{}", lint_render::text(l))
+        }
+        (Format::Json, _) => json::render(&view, out),
+        (Format::Markdown, None) => markdown::render(&view, out),
+        (Format::Markdown, Some(l)) => {
+            markdown::render(&view, out)?;
+            write!(out, "\n{}", lint_render::markdown(l))
+        }
+        (Format::Dot, None) => dot::render(&view, out),
+        (Format::Dot, Some(l)) => {
+            out.write_all(lint_render::dot_comments(l).as_bytes())?;
+            dot::render(&view, out)
+        }
     }
 }
 
@@ -161,6 +193,8 @@ pub(crate) struct View<'a> {
     pub with_state: bool,
     /// How many threads the renderers use, and how many items each run has.
     pub split: (usize, usize),
+    /// The compatibility lint to show with the steps, when the caller has one.
+    pub lint: Option<&'a LintReport>,
 }
 
 impl View<'_> {

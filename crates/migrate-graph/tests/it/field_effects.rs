@@ -96,7 +96,7 @@ const NOT_COMPILED: &[NotCompiled] = &[
     NotCompiled {
         field: "/settings",
         when: always,
-        why: "execution knobs the CLI reads: parallelism, retries, the state location, the stall timeout",
+        why: "execution knobs the CLI reads: parallelism, retries, the state location, the stall timeout, and the translation choices `migrate lint` and the dry run's lint apply",
     },
     NotCompiled {
         field: "/name",
@@ -128,6 +128,9 @@ const SWAPS: &[(&str, &[&str])] = &[
     ("counts", &["proof", "sampled"]),
     ("seconds", &["millis"]),
     ("millis", &["seconds"]),
+    ("union", &["split", "refuse"]),
+    ("split", &["union", "refuse"]),
+    ("refuse", &["union", "split"]),
 ];
 
 /// Other cluster versions tried for a declared version.

@@ -294,14 +294,14 @@ fn the_refresh_json_carries_the_live_section_and_validates_against_the_schema() 
         ..LiveReport::default()
     };
     let mut out = Vec::new();
-    migrate_graph::render_with_live(&g, None, Format::Json, &live, &mut out).unwrap();
+    migrate_graph::render_with_live(&g, None, Format::Json, None, &live, &mut out).unwrap();
     let doc: serde_json::Value = serde_json::from_slice(&out).expect("one JSON document");
     assert_eq!(doc["live"]["indexes"][0]["docs"], 42);
     assert_eq!(doc["steps"].as_array().map(Vec::len), Some(g.len()));
     assert_eq!(validate(&doc), Vec::<String>::new());
     for format in [Format::Text, Format::Markdown, Format::Dot] {
         let mut out = Vec::new();
-        migrate_graph::render_with_live(&g, None, format, &live, &mut out).unwrap();
+        migrate_graph::render_with_live(&g, None, format, None, &live, &mut out).unwrap();
         let text = String::from_utf8(out).unwrap();
         assert!(
             text.starts_with(&render(&g, None, format)[..20]),
@@ -314,4 +314,96 @@ fn the_refresh_json_carries_the_live_section_and_validates_against_the_schema() 
             assert!(text.contains("exists (close)"), "{format:?}");
         }
     }
+    // `plan --refresh` renders the lint too: both members, one document the schema accepts.
+    let mut out = Vec::new();
+    let lint = lint_report();
+    migrate_graph::render_with_live(&g, None, Format::Json, Some(&lint), &live, &mut out).unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out).expect("one JSON document");
+    assert_eq!(doc["lint"]["errors"], 1);
+    assert_eq!(doc["live"]["indexes"][0]["docs"], 42);
+    assert_eq!(validate(&doc), Vec::<String>::new());
+}
+
+/// A lint report from a small capture: an ES 7.17 index with runtime fields, linted for
+/// OpenSearch 2.11 (an error), and one with an `nGram` tokenizer (a rewrite).
+fn lint_report() -> migrate_translate::LintReport {
+    use migrate_translate::lint::{Capture, CapturedCluster, CapturedItem};
+    use migrate_translate::{ObjectKind, Options, Target};
+    let capture = Capture {
+        format_version: 1,
+        plan: "p".into(),
+        cluster: CapturedCluster {
+            uuid: Some("u1".into()),
+            name: Some("src".into()),
+            version: Target::parse("7.17.0").unwrap(),
+        },
+        destination: None,
+        taken_at: "2026-12-03T16:00:00Z".into(),
+        items: vec![
+            CapturedItem {
+                kind: ObjectKind::Index,
+                name: "movies".into(),
+                body: serde_json::json!({"mappings": {"runtime": {"d": {"type": "keyword"}}}}),
+            },
+            CapturedItem {
+                kind: ObjectKind::Index,
+                name: "books".into(),
+                body: serde_json::json!({"settings": {"index": {"analysis": {"tokenizer": {"t": {"type": "nGram"}}}}}}),
+            },
+        ],
+        unread: Vec::new(),
+    };
+    migrate_translate::LintReport::from_capture(
+        &capture,
+        ".migrate/p.lint.json",
+        Target::parse("OpenSearch 2.11.0").unwrap(),
+        &Options::default(),
+    )
+}
+
+#[test]
+fn the_lint_shows_in_every_format_and_its_json_validates_against_the_schema() {
+    let g = compile_blueprint(&common::snapshot_plan(&["movies", "books"])).expect("compiles");
+    let lint = lint_report();
+    let with = |format| {
+        let mut out = Vec::new();
+        migrate_graph::render_with_lint_to(&g, None, format, &lint, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    };
+    let plain = |format| render(&g, None, format);
+    // Text and Markdown: the steps unchanged, the lint after them.
+    for format in [Format::Text, Format::Markdown] {
+        let out = with(format);
+        assert!(out.starts_with(&plain(format)), "{}", format.as_str());
+        assert!(
+            out.contains("runtime-fields") && out.contains("`movies`"),
+            "{out}"
+        );
+    }
+    assert!(with(Format::Markdown).contains("<details open>\n<summary>Compatibility lint"));
+    // DOT: comments before the graph, which is unchanged.
+    let dot = with(Format::Dot);
+    assert!(
+        dot.starts_with(
+            "// Compatibility lint (Elasticsearch 7.17.0 → OpenSearch 2.11.0): 1 error"
+        ),
+        "{dot}"
+    );
+    assert!(
+        dot.contains("// error index `movies`: runtime-fields"),
+        "{dot}"
+    );
+    assert!(dot.ends_with(&plain(Format::Dot)));
+    // JSON: a `lint` member the schema knows.
+    let doc: serde_json::Value = serde_json::from_str(&with(Format::Json)).expect("json");
+    assert_eq!(validate(&doc), Vec::<String>::new());
+    assert_eq!(doc["lint"]["errors"], 1);
+    assert_eq!(
+        doc["lint"]["items"][0]["findings"][0]["rule"],
+        "runtime-fields"
+    );
+    assert_eq!(
+        doc["steps"],
+        serde_json::from_str::<serde_json::Value>(&plain(Format::Json)).unwrap()["steps"]
+    );
 }

@@ -21,7 +21,7 @@ pub use strategy::{
     AfterCopy, ClientCopyStrategy, CopySettings, Partition, ReindexStrategy, SnapshotStrategy,
     Strategy,
 };
-pub use tail::{Cutover, Health, Retry, Settings, Verify, VerifyLevel};
+pub use tail::{Cutover, Health, MultiType, Retry, Settings, Translate, Verify, VerifyLevel};
 
 /// A validated migration plan.
 #[derive(Debug, Clone, PartialEq)]

@@ -72,6 +72,37 @@ pub struct Settings {
     pub state: Option<String>,
     /// Seconds a wait's progress may stand still before the wait fails (resumably).
     pub stall_timeout_s: u64,
+    /// Choices for translating index definitions and metadata.
+    pub translate: Translate,
+}
+
+/// What to do where a version jump leaves a choice (`settings.translate`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Translate {
+    pub multi_type: MultiType,
+    pub keep_allocation: bool,
+    pub string_keyword_subfield: bool,
+    pub join_field: String,
+}
+
+impl Default for Translate {
+    fn default() -> Self {
+        Translate {
+            multi_type: MultiType::Refuse,
+            keep_allocation: false,
+            string_keyword_subfield: true,
+            join_field: "join_field".into(),
+        }
+    }
+}
+
+/// A multi-type index's fate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum MultiType {
+    #[default]
+    Refuse,
+    Union,
+    Split,
 }
 
 impl Default for Settings {
@@ -81,6 +112,7 @@ impl Default for Settings {
             retry: Retry::default(),
             state: None,
             stall_timeout_s: 1800,
+            translate: Translate::default(),
         }
     }
 }

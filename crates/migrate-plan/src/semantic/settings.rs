@@ -37,6 +37,25 @@ pub(super) fn settings(w: Option<&SettingsWire>, p: &Path, cx: &mut Cx<'_>) -> S
         retry,
         state,
         stall_timeout_s: w.stall_timeout_s.unwrap_or(d.stall_timeout_s),
+        translate: translate(w.translate.as_ref()),
+    }
+}
+
+/// `settings.translate`, defaults filled in.
+fn translate(w: Option<&TranslateWire>) -> Translate {
+    let d = Translate::default();
+    let Some(w) = w else { return d };
+    Translate {
+        multi_type: match w.multi_type {
+            None | Some(MultiTypeWire::Refuse) => MultiType::Refuse,
+            Some(MultiTypeWire::Union) => MultiType::Union,
+            Some(MultiTypeWire::Split) => MultiType::Split,
+        },
+        keep_allocation: w.keep_allocation.unwrap_or(d.keep_allocation),
+        string_keyword_subfield: w
+            .string_keyword_subfield
+            .unwrap_or(d.string_keyword_subfield),
+        join_field: w.join_field.clone().unwrap_or(d.join_field),
     }
 }
 

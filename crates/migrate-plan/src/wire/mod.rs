@@ -26,7 +26,10 @@ pub use strategy::{
     AfterCopyWire, CopySettingsWire, CopyWire, PartitionByWire, PartitionWire, ReindexWire,
     SnapshotWire, StrategyWire, UpdateFieldUnit,
 };
-pub use tail::{CutoverWire, HealthWire, RetryWire, SettingsWire, VerifyLevelWire, VerifyWire};
+pub use tail::{
+    CutoverWire, HealthWire, MultiTypeWire, RetryWire, SettingsWire, TranslateWire,
+    VerifyLevelWire, VerifyWire,
+};
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};

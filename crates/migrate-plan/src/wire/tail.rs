@@ -86,6 +86,42 @@ pub struct SettingsWire {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1))]
     pub stall_timeout_s: Option<u64>,
+    /// Choices for translating index definitions and metadata to the destination's version (the rules of docs/translation.md, checked by `migrate lint`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub translate: Option<TranslateWire>,
+}
+
+/// What to do where a version jump leaves a choice.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "Translate")]
+pub struct TranslateWire {
+    /// An index (or template) with several mapping types (ES 5 and older), going to ES 6+ or OpenSearch, which hold one: `refuse` (default: the lint reports an error), `union` (one mapping holding every type's fields; refused when two types map a field differently; `_parent` becomes a `join` field) or `split` (one destination index per type).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub multi_type: Option<MultiTypeWire>,
+    /// Keep `index.routing.allocation.{require,include,exclude}.*` (only when the destination's nodes carry the same attributes; default false: removed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keep_allocation: Option<bool>,
+    /// Give 2.x `string` fields that become `text` a `.keyword` sub-field (`ignore_above: 256`), as 5.x dynamic mapping does (default true).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub string_keyword_subfield: Option<bool>,
+    /// The name of the `join` field made from 5.x `_parent` with `multi_type: union` (default `join_field`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1))]
+    pub join_field: Option<String>,
+}
+
+/// A multi-type index's fate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[schemars(rename = "MultiType")]
+pub enum MultiTypeWire {
+    /// Report an error: the plan must choose.
+    Refuse,
+    /// One mapping, the union of the types' fields.
+    Union,
+    /// One destination index per type.
+    Split,
 }
 
 /// Retry policy: exponential backoff with jitter between `initial_backoff_ms` and `max_backoff_ms`.

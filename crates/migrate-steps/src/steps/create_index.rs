@@ -1,6 +1,7 @@
-//! `create-index`: the destination index from the source's settings (stripped, see
-//! [`crate::copyable_settings`]) and mapping (type unwrapped when crossing versions), with replicas 0
-//! and refresh -1 for the copy unless the plan's `copy_settings` say otherwise. An existing destination index with compatible mappings counts as
+//! `create-index`: the destination index from the source's settings and mapping translated by the
+//! one translation table (`crate::translate`, what `migrate lint` shows; a refusal fails the step
+//! naming the rule and the index), with replicas 0 and refresh -1 for the copy unless the plan's
+//! `copy_settings` say otherwise. An existing destination index with compatible mappings counts as
 //! done. Outputs record, per concrete index a pattern expanded to, the source's original
 //! `number_of_replicas` and `refresh_interval` for `restore-settings`.
 
@@ -16,7 +17,7 @@ use serde_json::{Value, json};
 use crate::cx::{Cx, none};
 use crate::json::{flat_settings, text};
 use crate::pairs::expand;
-use crate::settings::{copyable_settings, strip_mapping};
+use crate::translate::{definition, translator};
 
 /// Fields whose type differs between the two typeless mappings (`field: source vs destination`).
 fn conflicts(source: &Value, destination: &Value, prefix: &str, out: &mut Vec<String>) {
@@ -90,12 +91,8 @@ pub(super) async fn run(
     destination_entry: &str,
     copy: Copy<'_>,
 ) -> Result<Outcome, StepError> {
-    let dst = cx.client(Side::Destination);
     let pairs = expand(cx, source_entry, destination_entry).await?;
-    let dquirks = dst
-        .quirks()
-        .await
-        .map_err(|e| cx.fail(Side::Destination, "detecting the version", &e))?;
+    let (translator, dquirks) = translator(cx).await?;
     let mut records = Vec::with_capacity(pairs.len());
     for p in pairs {
         let s = &p.source;
@@ -120,14 +117,18 @@ pub(super) async fn run(
         let m = read_mapping(cx, &r.source_mapping, s)
             .await?
             .ok_or_else(|| cx.permanent(format!("the source returned no mapping for `{s}`")))?;
-        let Some(typeless) = m.mapping else {
-            return Err(cx.permanent(format!(
-                "source index `{s}` has several mapping types ({}); a typeless destination holds one: migrate each type to its own index (one plan entry per type with a query) or merge them first",
-                m.types.join(", ")
-            )));
-        };
         let type_name = m.types.first().cloned();
-        let wanted = strip_mapping(&typeless, &dquirks);
+        let def = definition(&translator, s, &flat, &m.raw).map_err(|e| cx.permanent(e))?;
+        let wanted = def.mapping;
+        let mut create_settings = def.settings;
+        create_settings.insert(
+            "index.number_of_replicas".into(),
+            Value::from(copy.number_of_replicas.to_string()),
+        );
+        create_settings.insert(
+            "index.refresh_interval".into(),
+            Value::from(copy.refresh_interval),
+        );
         let exists = match cx.try_send(&r.existing, &none()).await {
             Ok(_) => true,
             Err(e) if e.is_not_found() => false,
@@ -138,13 +139,10 @@ pub(super) async fn run(
             check_compatible(cx, &r.existing_mapping, d, &wanted).await?;
         } else {
             let fills = Fills::new()
-                .set(
-                    SOURCE_SETTINGS,
-                    Value::Object(copyable_settings(&flat, &dquirks)),
-                )
+                .set(SOURCE_SETTINGS, Value::Object(create_settings))
                 .set(
                     SOURCE_MAPPINGS,
-                    mapping_for(&dquirks, wanted.clone(), type_name.as_deref()),
+                    mapping_for(&dquirks, wanted.clone(), def.type_name.as_deref()),
                 );
             match cx.try_send(&r.create, &fills).await {
                 Ok(_) => created = true,

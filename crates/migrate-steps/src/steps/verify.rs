@@ -197,11 +197,7 @@ pub(super) async fn run(
         indexes: Vec::new(),
         findings_file: Some(path.display().to_string()),
     };
-    let dquirks = cx
-        .client(Side::Destination)
-        .quirks()
-        .await
-        .map_err(|e| cx.fail(Side::Destination, "detecting the version", &e))?;
+    let (translator, _) = crate::translate::translator(cx).await?;
     for p in pairs(cx, ctx, source_index, destination_index).await? {
         let (s, d) = (p.source.as_str(), p.destination.as_str());
         let r = planned(s, d, checks);
@@ -248,7 +244,7 @@ pub(super) async fn run(
                         read(as_, "aliases", s.to_owned()).await?,
                         read(ad, "aliases", d.to_owned()).await?,
                     ),
-                    &dquirks,
+                    &translator,
                     &plan_settings(cx, source_index),
                 );
                 // Documents the run set aside: counted apart ("not proven"), not as missing.

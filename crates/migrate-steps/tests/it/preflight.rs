@@ -100,8 +100,10 @@ async fn several_mapping_types_need_a_choice() {
     assert_eq!(step, "create-index/movies");
     assert!(!err.retryable);
     assert!(
-        err.message
-            .contains("has several mapping types (film, serie)"),
+        err.message.contains("index `movies`")
+            && err.message.contains("rule `multi-type`")
+            && err.message.contains("`film`, `serie`")
+            && err.message.contains("settings.translate.multi_type"),
         "{}",
         err.message
     );

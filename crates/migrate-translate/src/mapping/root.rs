@@ -50,7 +50,7 @@ pub(crate) fn translate(cx: &mut Cx, body: &mut Map<String, Value>, ptr: &Ptr, n
         }
     }
     if cx.on(&rules::PARENT_TO_JOIN) && body.contains_key("_parent") {
-        cx.error(&rules::PARENT_TO_JOIN, &ptr.key("_parent"), "`_parent` without its parent type in the same mapping cannot become a join field: translate the whole index with `multi_type: union`");
+        cx.error(&rules::PARENT_TO_JOIN, &ptr.key("_parent"), "`_parent` without its parent type in the same mapping cannot become a join field: translate the whole index with `settings.translate.multi_type: union`");
         body.shift_remove("_parent");
     }
     if cx.on(&rules::FIELD_NAMES_ENABLED)

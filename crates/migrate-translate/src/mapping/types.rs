@@ -87,7 +87,7 @@ pub(super) fn several(
     }
     if mode == MultiType::Split && allow_split {
         for (child, p, _) in &parents {
-            cx.error(&rules::PARENT_TO_JOIN, p, format!("type `{child}` has a `_parent`: parent and child must stay in one index; choose `multi_type: union`"));
+            cx.error(&rules::PARENT_TO_JOIN, p, format!("type `{child}` has a `_parent`: parent and child must stay in one index; choose `settings.translate.multi_type: union`"));
         }
         cx.warn(
             &rules::MULTI_TYPE,
@@ -103,9 +103,9 @@ pub(super) fn several(
         return Mapped::PerType(out);
     }
     let why = if mode == MultiType::Split {
-        "a template cannot be split per type; choose `multi_type: union` or translate the template by hand".to_string()
+        "a template cannot be split per type; choose `settings.translate.multi_type: union` or translate the template by hand".to_string()
     } else {
-        "the plan must choose `multi_type: union` or `multi_type: split`".to_string()
+        "the plan must choose `settings.translate.multi_type: union` or `settings.translate.multi_type: split`".to_string()
     };
     cx.error(
         &rules::MULTI_TYPE,

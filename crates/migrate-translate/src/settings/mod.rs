@@ -199,6 +199,15 @@ pub(crate) fn translate(
     Value::Object(tree.root)
 }
 
+/// Translated settings (`{"index": {...}}`) as flat `index.*` keys, the form `GET
+/// /{index}/_settings?flat_settings=true` answers and create-index accepts.
+pub fn flatten(settings: &Value) -> Map<String, Value> {
+    settings
+        .as_object()
+        .map(|obj| leaves(obj).into_iter().collect())
+        .unwrap_or_default()
+}
+
 /// Removes `dotted` (a leaf or a whole subtree) with one finding per removed leaf.
 fn strip_prefixed(
     cx: &mut Cx,

@@ -4,6 +4,8 @@ mod api;
 mod corpus;
 mod docs;
 mod equality;
+mod lint;
+mod pairs;
 mod props;
 mod rules;
 mod support;

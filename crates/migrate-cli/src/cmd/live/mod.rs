@@ -4,7 +4,6 @@
 
 pub mod estimate;
 pub mod inventory;
-pub mod lint;
 pub mod saved;
 
 use std::collections::BTreeMap;
@@ -13,7 +12,7 @@ use std::sync::Arc;
 
 use async_trait_free::NoHandles;
 use migrate_exec::{NoProgress, Outcome, Runner, StepCtx};
-use migrate_graph::render::{LiveCheck, LiveCluster, LiveIndex, LiveReport};
+use migrate_graph::render::{LiveCheck, LiveCluster, LiveIndex, LiveLint, LiveReport};
 use migrate_graph::{Phase, StepGraph};
 use migrate_plan::{Plan, Strategy};
 use migrate_steps::{Env, EnvOptions, PlanRunner};
@@ -102,6 +101,7 @@ pub fn report(
     graph: &StepGraph,
     inv: &Inventory,
     preflight: Vec<LiveCheck>,
+    lint: &migrate_translate::LintReport,
     measured: &BTreeMap<String, migrate_state::Measured>,
 ) -> LiveReport {
     let snapshot = matches!(plan.strategy, Strategy::Snapshot(_));
@@ -126,18 +126,12 @@ pub fn report(
         .iter()
         .map(|m| format!("plan entry `{m}` matches no source index"))
         .collect();
-    let version = |side: &str| {
-        inv.clusters
-            .iter()
-            .find(|c| c.side == side)
-            .and_then(|c| c.version.clone())
+    // The summary; the findings themselves are the lint section the dry run renders.
+    let lint = LiveLint {
+        linter: "migrate lint (read live)".into(),
+        findings: lint.errors + lint.warnings,
+        lines: vec![lint.summary()],
     };
-    let (src, dst) = (version("source"), version("destination"));
-    let linter = lint::TranslatorLint::new(src.as_deref(), dst.as_deref());
-    let lint = lint::run(
-        linter.as_ref().map(|l| l as &dyn lint::SourceLint),
-        &inv.metadata,
-    );
     let docs = inv.indexes.iter().filter_map(|i| i.docs).sum();
     let bytes = inv.indexes.iter().filter_map(|i| i.primary_bytes).sum();
     LiveReport {
