@@ -142,13 +142,15 @@ fn recorded_type(ctx: &StepCtx, entry: &str, source: &str) -> Option<String> {
 
 /// `<plan>/<step id>` as one relative path of safe names.
 fn step_path(cx: &Cx<'_>) -> PathBuf {
-    let clean = |s: &str| {
-        s.replace(
-            |c: char| !c.is_ascii_alphanumeric() && c != '-' && c != '_',
-            "_",
-        )
-    };
-    PathBuf::from(clean(&cx.env.plan)).join(clean(cx.id()))
+    PathBuf::from(clean_name(&cx.env.plan)).join(clean_name(cx.id()))
+}
+
+/// A name as a file name: characters outside `[A-Za-z0-9_-]` as `_`.
+fn clean_name(s: &str) -> String {
+    s.replace(
+        |c: char| !c.is_ascii_alphanumeric() && c != '-' && c != '_',
+        "_",
+    )
 }
 
 async fn execute(cx: &Cx<'_>, ctx: &mut StepCtx, i: &Inputs<'_>) -> Result<Outcome, StepError> {
@@ -212,9 +214,16 @@ async fn execute(cx: &Cx<'_>, ctx: &mut StepCtx, i: &Inputs<'_>) -> Result<Outco
             });
         }
     }
-    let dead_path = PathBuf::from("migrate-dead-letters")
-        .join(step_path(cx))
-        .with_extension("jsonl");
+    // Under the state directory like the copy strategy's, one file per destination index across
+    // rounds (each refused document named once, with its latest error).
+    let dead_path = super::copy::dead_letter_path(
+        cx,
+        &format!(
+            "dead-letters/{}/snapshot_reindex_{}.jsonl",
+            clean_name(&cx.env.plan),
+            clean_name(i.destination_index)
+        ),
+    );
     let writer = BulkWriter::new(
         dst,
         BulkConfig::new(bulk(i.destination_index)),
