@@ -18,9 +18,11 @@ WORK=$PWD/target/bench-copy
 TOOLS=target/bench-tools
 rm -rf "$WORK" && mkdir -p "$WORK"
 
-cargo build --release -q -p migrate-cli --bin migrate -p migrate-sandbox --bin migrate-sandbox
-cargo build --release -q -p migrate-cluster --example raw_bulk
-BIN=$PWD/target/release
+# PROFILE=dev checks the script quickly; figures are release figures.
+PROFILE=${PROFILE:-release}
+cargo build --profile "$PROFILE" -q -p migrate-cli --bin migrate -p migrate-sandbox --bin migrate-sandbox
+cargo build --profile "$PROFILE" -q -p migrate-cluster --example raw_bulk
+BIN=$PWD/target/$([ "$PROFILE" = dev ] && echo debug || echo "$PROFILE")
 if [ ! -x "$TOOLS/node_modules/.bin/elasticdump" ]; then
   npm install --no-audit --no-fund --prefix "$TOOLS" "elasticdump@$ELASTICDUMP_VERSION" >/dev/null
 fi

@@ -17,9 +17,11 @@ BYTES=${2:-1000}
 WORK=$PWD/target/bench-snapshot-reindex
 rm -rf "$WORK" && mkdir -p "$WORK/repo"
 
-cargo build --release -q -p migrate-cli --bin migrate -p migrate-sandbox --bin migrate-sandbox
-cargo build --release -q -p migrate-cluster --example raw_bulk
-BIN=$PWD/target/release
+# PROFILE=dev checks the script quickly; figures are release figures.
+PROFILE=${PROFILE:-release}
+cargo build --profile "$PROFILE" -q -p migrate-cli --bin migrate -p migrate-sandbox --bin migrate-sandbox
+cargo build --profile "$PROFILE" -q -p migrate-cluster --example raw_bulk
+BIN=$PWD/target/$([ "$PROFILE" = dev ] && echo debug || echo "$PROFILE")
 
 source scripts/bench-lib.sh
 SRC=$(start_sandbox elasticsearch 7.10.2 "$WORK/source.log" --path-repo "$WORK/repo")
