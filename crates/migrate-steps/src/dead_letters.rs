@@ -23,19 +23,27 @@ pub(crate) fn copy_path(cx: &Cx<'_>, relative: &str) -> PathBuf {
     dir.join(relative)
 }
 
-/// A snapshot-reindex step's dead-letter file: `migrate-dead-letters/<plan>/<step id>.jsonl`, the
-/// characters outside `[A-Za-z0-9_-]` as `_`.
-pub(crate) fn snapshot_reindex_path(plan: &str, step: &str) -> PathBuf {
-    let clean = |s: &str| {
-        s.replace(
-            |c: char| !c.is_ascii_alphanumeric() && c != '-' && c != '_',
-            "_",
-        )
-    };
-    PathBuf::from("migrate-dead-letters")
-        .join(clean(plan))
-        .join(clean(step))
-        .with_extension("jsonl")
+/// A snapshot-reindex step's dead-letter file, under the state directory like copy's:
+/// `dead-letters/<plan>/snapshot_reindex_<destination index>.jsonl`, one per destination index
+/// across rounds, the characters outside `[A-Za-z0-9_-]` as `_`.
+pub(crate) fn snapshot_reindex_path(cx: &Cx<'_>, destination: &str) -> PathBuf {
+    let clean = clean_name;
+    copy_path(
+        cx,
+        &format!(
+            "dead-letters/{}/snapshot_reindex_{}.jsonl",
+            clean(&cx.env.plan),
+            clean(destination)
+        ),
+    )
+}
+
+/// A name as a file name: characters outside `[A-Za-z0-9_-]` as `_`.
+pub(crate) fn clean_name(s: &str) -> String {
+    s.replace(
+        |c: char| !c.is_ascii_alphanumeric() && c != '-' && c != '_',
+        "_",
+    )
 }
 
 /// The ids dead-lettered into `destination` by the steps of the plan entry `source_entry`. A file
@@ -53,9 +61,11 @@ pub(crate) fn for_index(
                 dead_letters,
                 ..
             } if source_index == source_entry => copy_path(cx, dead_letters),
-            StepKind::SnapshotReindex { source_index, .. } if source_index == source_entry => {
-                snapshot_reindex_path(&cx.env.plan, step.id.as_str())
-            }
+            StepKind::SnapshotReindex {
+                source_index,
+                destination_index,
+                ..
+            } if source_index == source_entry => snapshot_reindex_path(cx, destination_index),
             _ => continue,
         };
         let file = match std::fs::File::open(&path) {
@@ -83,10 +93,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn snapshot_reindex_dead_letters_are_named_by_plan_and_step() {
+    fn a_name_becomes_one_safe_file_name() {
         assert_eq!(
-            snapshot_reindex_path("my plan", "snapshot-reindex/logs-*/final"),
-            PathBuf::from("migrate-dead-letters/my_plan/snapshot-reindex_logs-__final.jsonl")
+            clean_name("snapshot-reindex/logs-*/final"),
+            "snapshot-reindex_logs-__final"
         );
+        assert_eq!(clean_name("my plan"), "my_plan");
     }
 }

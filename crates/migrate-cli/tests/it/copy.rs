@@ -271,8 +271,17 @@ async fn a_document_the_destination_refuses_is_a_dead_letter_and_the_run_is_not_
         .unwrap_or_else(|e| panic!("{}: {e}\n{t}", dir.display()))
         .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
         .collect();
+    assert_eq!(
+        letters.len(),
+        1,
+        "one dead-letter file for every pass of `movies`"
+    );
     let all = letters.concat();
-    assert!(all.contains("\"id\":\"17\""), "{all}");
+    assert_eq!(
+        all.matches("\"id\":\"17\"").count(),
+        1,
+        "a document refused by several passes is named once: {all}"
+    );
     assert!(all.contains("mapper_parsing_exception"), "{all}");
     assert!(
         !all.contains("five stars"),

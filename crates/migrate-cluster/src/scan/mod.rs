@@ -19,7 +19,17 @@
 //! (`slice: {id, max}`) when more than one slice is asked for. A page is handed out only when every
 //! shard answered (a shard failure or a timeout is [`ScanError::Incomplete`]). A cursor serializes
 //! (the PIT id and last sort values, or the scroll id): [`Scan::resume`] continues it while the
-//! context lives; once it expired, the slice is restarted explicitly and counted in the cursor.
+//! context lives.
+//!
+//! A scroll sorts on the version's tiebreaker (`_uid` on ES 5.x/6.x, `_id` on ES 7.x and
+//! OpenSearch: quirks `scan_tiebreaker`), so the last hit's sort value is a position that outlives
+//! the context: when the scroll expired (or a resumed run finds a scroll it cannot trust), the slice
+//! reopens after that value with `search_after` on the same field, restricted with
+//! `preference=_shards:…` to the whole shards the slice covers (a scroll refuses `search_after`,
+//! and a plain search refuses `slice`). Nothing read is read again and nothing is skipped. Only a
+//! slice that is a hash share of a shard (more slices than shards) cannot be selected that way:
+//! its expiry is [`ScanError::Expired`] and the slice is restarted explicitly, counted in the
+//! cursor.
 
 mod cursor;
 mod error;
@@ -42,6 +52,9 @@ pub struct Scan<'c> {
     reqs: ScanRequests,
     method: ScanMethod,
     slices: u32,
+    /// The field a scroll sorts on so that it can reopen by position (quirks `scan_tiebreaker`);
+    /// `None`: `_doc` (a PIT sweep, or a version without one).
+    tiebreaker: Option<&'static str>,
 }
 
 /// Most slices a scroll is split into (the default `index.max_slices_per_scroll`).
@@ -55,10 +68,18 @@ impl<'c> Scan<'c> {
         reqs: ScanRequests,
         slices: u32,
     ) -> Result<Scan<'c>, ScanError> {
-        let method = if client.quirks().await?.pit_paging() {
+        let quirks = client.quirks().await?;
+        let method = if quirks.pit_paging() {
             ScanMethod::Pit
         } else {
             ScanMethod::Scroll
+        };
+        // Shard numbers (the reopen's `preference`) name the shards of one index: a pattern or a
+        // list scans with `_doc` and restarts an expired slice.
+        let one_index = !reqs.index.contains(['*', ',']);
+        let tiebreaker = match method {
+            ScanMethod::Scroll if one_index => quirks.scan_tiebreaker(),
+            _ => None,
         };
         let slices = match method {
             ScanMethod::Pit => 1,
@@ -69,7 +90,13 @@ impl<'c> Scan<'c> {
             reqs,
             method,
             slices,
+            tiebreaker,
         })
+    }
+
+    /// The field a scroll sorts on (`_uid`, `_id`), `None` when it sorts on `_doc`.
+    pub fn tiebreaker(&self) -> Option<&'static str> {
+        self.tiebreaker
     }
 
     pub fn method(&self) -> ScanMethod {

@@ -82,6 +82,8 @@ pub(crate) struct HeadHit<'a> {
 #[derive(Deserialize)]
 pub(crate) struct Shards {
     #[serde(default)]
+    pub total: Option<u32>,
+    #[serde(default)]
     pub failed: u64,
     #[serde(default)]
     pub failures: Vec<Value>,

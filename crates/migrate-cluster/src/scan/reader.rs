@@ -1,12 +1,14 @@
 //! Reading a slice page by page: open the context on the first page, continue it from the cursor,
-//! close it at the end. An expired context is an error carrying the cursor, never a silent restart:
-//! `_doc` sort values belong to the context that produced them, so a new PIT or scroll cannot
-//! continue where the old one stopped, and the caller restarts the slice explicitly.
+//! close it at the end. A scroll sorted on the tiebreaker whose context expired reopens after the
+//! last document read (`search_after` in the slice's shards). Otherwise an expired context is an
+//! error carrying the cursor, never a silent restart: `_doc` sort values belong to the context that
+//! produced them, so a new PIT or scroll cannot continue where the old one stopped, and the caller
+//! restarts the slice explicitly.
 
 use std::time::Duration;
 
 use migrate_core::request::Fills;
-use migrate_core::request::scan::{PIT_ID, SCROLL_ID, SEARCH_AFTER, SLICE};
+use migrate_core::request::scan::{PIT_ID, PREFERENCE, SCROLL_ID, SEARCH_AFTER, SLICE, SORT};
 use serde_json::{Value, json};
 
 use crate::client::ClusterClient;
@@ -69,19 +71,38 @@ impl SliceReader<'_> {
             (Position::Start, ScanMethod::Scroll) => {
                 let slice = (self.cursor.of > 1)
                     .then(|| json!({"id": self.cursor.slice, "max": self.cursor.of}));
-                (&reqs.open_scroll, Fills::new().maybe(SLICE, slice))
+                (
+                    &reqs.open_scroll,
+                    Fills::new().maybe(SLICE, slice).set(SORT, self.sort()),
+                )
             }
             (Position::Scroll { id, .. }, _) => {
                 (&reqs.next_scroll, Fills::new().set(SCROLL_ID, id.clone()))
             }
+            (Position::After { after }, _) => {
+                let Some(shards) = self.cursor.whole_shards() else {
+                    return Err(self.expired());
+                };
+                let list: Vec<String> = shards.iter().map(u32::to_string).collect();
+                (
+                    &reqs.after_page,
+                    Fills::new()
+                        .set(PREFERENCE, format!("_shards:{}", list.join(",")))
+                        .set(SORT, self.sort())
+                        .set(SEARCH_AFTER, after.clone()),
+                )
+            }
         };
-        // A PIT page (search_after) or a scroll's first page may be asked again after any transient
-        // failure; a scroll continuation only after the server refused it (429/503), since a lost
-        // answer may have moved the scroll on.
+        // A PIT or search_after page or a scroll's first page may be asked again after any
+        // transient failure; a scroll continuation only after the server refused it (429/503),
+        // since a lost answer may have moved the scroll on.
         let repeatable = !matches!(self.cursor.position, Position::Scroll { .. });
         let body = match self.send(req, &fills, repeatable).await {
             Ok(b) => b,
             Err(e) if self.cursor.context().is_some() && context_gone(&e) => {
+                if self.reposition() {
+                    return Box::pin(self.next_page()).await;
+                }
                 return Err(self.expired());
             }
             Err(e) => return Err(e.into()),
@@ -92,6 +113,10 @@ impl SliceReader<'_> {
         })?;
         if let Some((expired, detail)) = incomplete(&head) {
             if expired && self.cursor.context().is_some() {
+                drop(head);
+                if self.reposition() {
+                    return Box::pin(self.next_page()).await;
+                }
                 return Err(self.expired());
             }
             return Err(ScanError::Incomplete {
@@ -101,35 +126,51 @@ impl SliceReader<'_> {
         }
         let hits = head.hits.hits.len();
         let sort = last_sort(&head);
-        let next = match self.cursor.method {
-            ScanMethod::Pit => {
-                let id = match (&head.pit_id, &self.cursor.position) {
-                    (Some(id), _) => id.to_string(),
-                    (None, Position::Pit { id, .. }) => id.clone(),
-                    _ => String::new(),
-                };
+        if matches!(self.cursor.position, Position::Start) {
+            self.cursor.shards = head.shards.as_ref().and_then(|s| s.total);
+        }
+        let next = match (&self.cursor.position, self.cursor.method) {
+            (Position::After { after }, _) => {
                 if hits > 0 && sort.is_none() {
                     return Err(ScanError::Page {
                         index: reqs.index.clone(),
-                        detail: "a point-in-time page has hits without sort values".into(),
+                        detail: "a search_after page has hits without sort values".into(),
                     });
                 }
-                Position::Pit { id, after: sort }
-            }
-            ScanMethod::Scroll => {
-                let id = head
-                    .scroll_id
-                    .as_deref()
-                    .map(str::to_owned)
-                    .ok_or_else(|| ScanError::Page {
-                        index: reqs.index.clone(),
-                        detail: "a scroll page has no `_scroll_id`".into(),
-                    })?;
-                Position::Scroll {
-                    id,
-                    last_sort: sort,
+                Position::After {
+                    after: sort.unwrap_or_else(|| after.clone()),
                 }
             }
+            (_, method) => match method {
+                ScanMethod::Pit => {
+                    let id = match (&head.pit_id, &self.cursor.position) {
+                        (Some(id), _) => id.to_string(),
+                        (None, Position::Pit { id, .. }) => id.clone(),
+                        _ => String::new(),
+                    };
+                    if hits > 0 && sort.is_none() {
+                        return Err(ScanError::Page {
+                            index: reqs.index.clone(),
+                            detail: "a point-in-time page has hits without sort values".into(),
+                        });
+                    }
+                    Position::Pit { id, after: sort }
+                }
+                ScanMethod::Scroll => {
+                    let id = head
+                        .scroll_id
+                        .as_deref()
+                        .map(str::to_owned)
+                        .ok_or_else(|| ScanError::Page {
+                            index: reqs.index.clone(),
+                            detail: "a scroll page has no `_scroll_id`".into(),
+                        })?;
+                    Position::Scroll {
+                        id,
+                        last_sort: sort,
+                    }
+                }
+            },
         };
         drop(head);
         self.cursor.position = next;
@@ -180,6 +221,66 @@ impl SliceReader<'_> {
         }
     }
 
+    /// The scroll's sort: the tiebreaker, or `_doc` where the version has none.
+    fn sort(&self) -> Value {
+        json!([self.scan.tiebreaker.unwrap_or("_doc")])
+    }
+
+    /// Moves a scroll cursor to "after its last document" when the scroll sorts on the tiebreaker,
+    /// a document was read, and the slice is whole shards; the reopen is counted. False otherwise.
+    fn reposition(&mut self) -> bool {
+        let Position::Scroll {
+            last_sort: Some(after),
+            ..
+        } = &self.cursor.position
+        else {
+            return false;
+        };
+        // The tiebreaker's values are strings; a `_doc` number (a cursor saved by a scroll sorted
+        // on `_doc`) is no position outside its context.
+        let on_tiebreaker = after
+            .as_array()
+            .is_some_and(|a| a.len() == 1 && a[0].is_string());
+        if self.scan.tiebreaker.is_none() || !on_tiebreaker || self.cursor.whole_shards().is_none()
+        {
+            return false;
+        }
+        tracing::warn!(
+            index = %self.cursor.index,
+            slice = self.cursor.slice,
+            docs = self.cursor.docs,
+            after = %after,
+            "the scroll is gone; the slice reopens after its last document"
+        );
+        self.cursor.position = Position::After {
+            after: after.clone(),
+        };
+        self.cursor.reopens += 1;
+        true
+    }
+
+    /// Reopens a scroll cursor after its last document instead of continuing the scroll: for a
+    /// cursor saved by an interrupted run, whose scroll may have moved past pages that were never
+    /// consumed. Releases the old scroll; false (nothing changed) when the slice cannot reopen by
+    /// position, and the caller restarts it.
+    pub async fn reopen(&mut self) -> bool {
+        let old = self.cursor.position.clone();
+        if !self.reposition() {
+            return false;
+        }
+        if let Position::Scroll { id, .. } = old {
+            let fills = Fills::new().set(SCROLL_ID, id);
+            if let Err(e) = self
+                .client()
+                .execute_allowing(&self.scan.reqs.clear_scroll, &fills, &[404])
+                .await
+            {
+                tracing::warn!(error = %e, "could not release an abandoned scroll; it expires on its own");
+            }
+        }
+        true
+    }
+
     /// Starts the slice again from the beginning, after its context expired. The caller drops
     /// whatever it took from the slice so far; the cursor counts the restart.
     pub fn restart(&mut self) {
@@ -197,7 +298,7 @@ impl SliceReader<'_> {
             Position::Scroll { id, .. } => {
                 (&reqs.clear_scroll, Fills::new().set(SCROLL_ID, id.clone()))
             }
-            Position::Start | Position::Done => {
+            Position::Start | Position::After { .. } | Position::Done => {
                 self.cursor.position = Position::Done;
                 return Ok(());
             }

@@ -149,14 +149,27 @@ async fn expire_contexts(sb: &RunningSandbox, flavor_pit: bool, pit: Option<&str
 
 #[tokio::test]
 async fn a_cursor_resumes_after_serialization_and_an_expired_context_is_an_error_until_restarted() {
-    for &(flavor, version, method) in &[VERSIONS[1], VERSIONS[4]] {
+    // ES 8 pages a PIT; ES 6.8 with more slices than shards reads hash shares of shards, which
+    // no search outside the scroll can select: both report the expiry and restart explicitly.
+    for &(flavor, version, method, slices) in &[
+        (VERSIONS[1].0, VERSIONS[1].1, VERSIONS[1].2, 4),
+        (VERSIONS[4].0, VERSIONS[4].1, VERSIONS[4].2, 1),
+    ] {
         let sb = sandbox(flavor, version).await;
-        seed(&sb, version.starts_with('6'), "resume-me", 1_000).await;
+        seed(&sb, version.starts_with('6'), "resume-me", 3_000).await;
         let c = client(&sb).await;
-        let scan = Scan::new(&c, scan(Side::Source, "resume-me", 100), 1)
+        let scan = Scan::new(&c, scan(Side::Source, "resume-me", 100), slices)
             .await
             .expect("scan");
         assert_eq!(scan.method(), method);
+        let whole_slice: Vec<String> = {
+            let mut r = scan.slice(0);
+            let mut ids = Vec::new();
+            while let Some(p) = r.next_page().await.expect("page") {
+                ids.extend(p.docs().expect("docs").iter().map(|d| d.id.to_string()));
+            }
+            ids
+        };
         let mut ids = Vec::new();
         let mut r = scan.slice(0);
         let first = r.next_page().await.expect("page").expect("hits");
@@ -191,11 +204,122 @@ async fn a_cursor_resumes_after_serialization_and_an_expired_context_is_an_error
         while let Some(p) = r.next_page().await.expect("page") {
             all.extend(p.docs().expect("docs").iter().map(|d| d.id.to_string()));
         }
-        all.sort();
-        all.dedup();
-        assert_eq!(all.len(), 1_000);
+        assert_eq!(all, whole_slice, "{version}");
         assert_eq!(r.cursor().restarts, 1);
+        assert_eq!(r.cursor().reopens, 0);
         assert!(ids.iter().all(|i| all.contains(i)));
+        sb.shutdown().await;
+    }
+}
+
+/// Reads `pages` pages of a slice, adding each id to `seen`.
+async fn take_pages(
+    r: &mut migrate_cluster::scan::SliceReader<'_>,
+    pages: usize,
+    seen: &mut BTreeMap<String, usize>,
+) {
+    for _ in 0..pages {
+        let page = r.next_page().await.expect("page").expect("hits");
+        for d in page.docs().expect("docs") {
+            *seen.entry(d.id.to_string()).or_default() += 1;
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_expired_scroll_reopens_after_its_last_document_on_every_scroll_version() {
+    for &(flavor, version, method) in VERSIONS {
+        if method != ScanMethod::Scroll {
+            continue;
+        }
+        let sb = sandbox(flavor, version).await;
+        let typed = version.starts_with('5') || version.starts_with('6');
+        seed(&sb, typed, "reopen-me", 2_500).await;
+        let c = client(&sb).await;
+        let scan = Scan::new(&c, scan(Side::Source, "reopen-me", 100), 3)
+            .await
+            .expect("scan");
+        let tiebreaker = if typed { "_uid" } else { "_id" };
+        assert_eq!(scan.tiebreaker(), Some(tiebreaker), "{version}");
+        let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+        let mut readers: Vec<_> = (0..scan.slices()).map(|k| scan.slice(k)).collect();
+        for r in &mut readers {
+            take_pages(r, 2, &mut seen).await;
+        }
+        // Every scroll is gone mid-slice (an expiry after a long pause).
+        expire_contexts(&sb, false, None).await;
+        for r in &mut readers {
+            while let Some(page) = r.next_page().await.expect("the slice reopens by position") {
+                for d in page.docs().expect("docs") {
+                    *seen.entry(d.id.to_string()).or_default() += 1;
+                }
+            }
+            assert!(r.cursor().is_done());
+            assert_eq!(r.cursor().reopens, 1, "{version}: one reopen");
+            assert_eq!(r.cursor().restarts, 0, "{version}: never from zero");
+        }
+        assert_eq!(seen.len(), 2_500, "{version}: no document skipped");
+        let twice: Vec<_> = seen.iter().filter(|(_, n)| **n > 1).collect();
+        assert!(
+            twice.is_empty(),
+            "{version}: read again after the reopen: {twice:?}"
+        );
+        sb.shutdown().await;
+    }
+}
+
+#[tokio::test]
+async fn a_saved_scroll_cursor_reopens_after_its_last_page_rereading_at_most_one_page() {
+    for &(flavor, version, _) in &[VERSIONS[0], VERSIONS[6]] {
+        let sb = sandbox(flavor, version).await;
+        let typed = version.starts_with('5');
+        seed(&sb, typed, "killed", 2_000).await;
+        let c = client(&sb).await;
+        let scan = Scan::new(&c, scan(Side::Source, "killed", 100), 2)
+            .await
+            .expect("scan");
+        let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+        let mut r = scan.slice(1);
+        take_pages(&mut r, 3, &mut seen).await;
+        // The checkpoint holds the cursor after page 3; the run reads page 4 and is killed before
+        // writing it, leaving its scroll moved on.
+        let saved = serde_json::to_string(r.cursor()).expect("cursor json");
+        let mut lost = BTreeMap::new();
+        take_pages(&mut r, 1, &mut lost).await;
+        drop(r);
+        let cursor: ScanCursor = serde_json::from_str(&saved).expect("cursor back");
+        let mut r = scan.resume(cursor).expect("resume");
+        assert!(
+            r.reopen().await,
+            "{version}: whole shards reopen by position"
+        );
+        let mut reread = 0;
+        while let Some(page) = r.next_page().await.expect("page") {
+            for d in page.docs().expect("docs") {
+                let id = d.id.to_string();
+                if lost.contains_key(&id) {
+                    reread += 1;
+                }
+                *seen.entry(id).or_default() += 1;
+            }
+        }
+        // Exactly the unwritten page is read again, nothing before it, and nothing is skipped.
+        assert_eq!(reread, 100, "{version}");
+        assert!(
+            seen.values().all(|n| *n == 1),
+            "{version}: a written page read again"
+        );
+        let mut whole = scan.slice(1);
+        let mut expected = BTreeMap::new();
+        while let Some(page) = whole.next_page().await.expect("page") {
+            for d in page.docs().expect("docs") {
+                expected.insert(d.id.to_string(), 1usize);
+            }
+        }
+        assert_eq!(
+            seen, expected,
+            "{version}: every document of the slice once"
+        );
         sb.shutdown().await;
     }
 }

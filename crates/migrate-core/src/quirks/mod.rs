@@ -96,6 +96,11 @@ pub const RULES: &[Rule] = &[
         value: |q| q.pit_paging().to_string(),
     },
     Rule {
+        name: "scan_tiebreaker",
+        summary: "the field a scroll scan sorts on so that an expired scroll reopens after the last document read: `_uid` (ES 5.x/6.x), `_id` (ES 7.x and OpenSearch, fielddata on `_id`); none where the scan pages a PIT or `_id` fielddata is off by default (ES 8+)",
+        value: |q| q.scan_tiebreaker().unwrap_or("none").to_owned(),
+    },
+    Rule {
         name: "search_after",
         summary: "`search_after` paging (every supported version)",
         value: |q| q.search_after().to_string(),
@@ -259,6 +264,23 @@ impl Quirks {
     /// sliced scroll, which every version has.
     pub fn pit_paging(&self) -> bool {
         self.es() && self.at_least(7, 12)
+    }
+
+    /// The field a scroll scan sorts on so that a slice whose scroll expired reopens with
+    /// `search_after` after the last document read: `_uid` (`type#id`) on ES 5.x/6.x, whose `_id`
+    /// has no fielddata on 5.x and whose `_uid` sorts on both; `_id` on ES 7.x and OpenSearch
+    /// (fielddata on `_id`, `indices.id_field_data.enabled` defaulting to true). `None` on ES 8+
+    /// and Serverless, where `_id` fielddata is off by default (they page a PIT anyway).
+    pub fn scan_tiebreaker(&self) -> Option<&'static str> {
+        match (self.product, self.flavor()) {
+            (Product::Serverless, _) => None,
+            (_, Flavor::OpenSearch) => Some("_id"),
+            (_, Flavor::Elasticsearch) => match self.major() {
+                0..=6 => Some("_uid"),
+                7 => Some("_id"),
+                _ => None,
+            },
+        }
     }
 
     /// `search_after` paging: every supported version (ES 5.0+).
@@ -431,6 +453,11 @@ mod tests {
         assert!(q(Es, 7, 12).pit_paging() && q(Es, 8, 15).pit_paging());
         assert!(q(Os, 2, 11).point_in_time() && !q(Os, 2, 11).pit_paging());
         assert!(!Quirks::new(Product::Serverless).pit_paging());
+        assert_eq!(q(Es, 5, 6).scan_tiebreaker(), Some("_uid"));
+        assert_eq!(q(Es, 6, 8).scan_tiebreaker(), Some("_uid"));
+        assert_eq!(q(Es, 7, 10).scan_tiebreaker(), Some("_id"));
+        assert_eq!(q(Os, 2, 11).scan_tiebreaker(), Some("_id"));
+        assert_eq!(q(Es, 8, 15).scan_tiebreaker(), None);
     }
 
     #[test]

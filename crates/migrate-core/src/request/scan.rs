@@ -20,6 +20,14 @@ pub const SLICE: Slot = Slot::new(
     "slice",
     "{id, max} of this slice (left out when the scan reads in one slice)",
 );
+/// The sort of a scroll: `["_doc"]`, or the version's tiebreaker (quirks `scan_tiebreaker`) so that
+/// an expired scroll reopens after the last document read.
+pub const SORT: Slot = Slot::new(
+    "sort",
+    "[\"_doc\"], or [\"_uid\"] (ES 5.x/6.x) / [\"_id\"] (ES 7.x, OpenSearch) where the scroll may have to reopen by position",
+);
+/// The shards a reopened slice reads (`_shards:0,3`): the whole shards its slice covers.
+pub const PREFERENCE: Slot = Slot::new("preference", "_shards:{the shards of this slice}");
 /// The scroll id a scroll page continues.
 pub const SCROLL_ID: Slot = Slot::new("scroll id", "the scroll id the previous page returned");
 
@@ -42,6 +50,9 @@ pub struct ScanRequests {
     pub next_scroll: Request,
     /// `DELETE /_search/scroll` with [`SCROLL_ID`].
     pub clear_scroll: Request,
+    /// `POST /{index}/_search?preference=_shards:…` sorted on the tiebreaker, after
+    /// [`SEARCH_AFTER`]: the rest of a slice whose scroll expired, read from its last document on.
+    pub after_page: Request,
 }
 
 impl ScanRequests {
@@ -54,6 +65,7 @@ impl ScanRequests {
             self.open_scroll.clone(),
             self.next_scroll.clone(),
             self.clear_scroll.clone(),
+            self.after_page.clone(),
         ]
     }
 }

@@ -44,7 +44,7 @@ pub(super) fn compile(
         concurrency: c.concurrency,
     });
     let copy = |spec: &IndexSpec, pass: Pass| StepKind::Copy {
-        dead_letters: dead_letters(&bp.name, &spec.source, &pass),
+        dead_letters: dead_letters(&bp.name, &spec.source),
         source_index: spec.source.clone(),
         destination_index: spec.destination.clone(),
         pass,
@@ -86,9 +86,10 @@ pub(super) fn compile(
     tail::finish(b, bp, &finals)
 }
 
-/// `dead-letters/<plan>/copy_<index>_<pass>.jsonl`, the index's characters outside `[A-Za-z0-9-]`
-/// as `_` (a pattern's `*` included).
-fn dead_letters(plan: &str, index: &str, pass: &Pass) -> String {
+/// `dead-letters/<plan>/copy_<index>.jsonl`, the index's characters outside `[A-Za-z0-9-]` as `_`
+/// (a pattern's `*` included): one file for every pass of the index (they run one after the
+/// other), which names each refused document once, with its latest error.
+fn dead_letters(plan: &str, index: &str) -> String {
     let clean: String = index
         .chars()
         .map(|c| {
@@ -99,5 +100,5 @@ fn dead_letters(plan: &str, index: &str, pass: &Pass) -> String {
             }
         })
         .collect();
-    format!("dead-letters/{plan}/copy_{clean}_{pass}.jsonl")
+    format!("dead-letters/{plan}/copy_{clean}.jsonl")
 }

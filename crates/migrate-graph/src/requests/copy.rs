@@ -52,7 +52,7 @@ pub fn copy(
 /// The scan of `index` restricted to `query` (the pass's, bounds filled at run time).
 pub fn scan(side: Side, index: &str, page_size: u32, query: &Value) -> ScanRequests {
     let mut r = super::scan::scan(side, index, page_size);
-    for req in [&mut r.pit_page, &mut r.open_scroll] {
+    for req in [&mut r.pit_page, &mut r.open_scroll, &mut r.after_page] {
         if let Some(body) = &req.body {
             let mut v = body.to_value();
             if let Value::Object(m) = &mut v {

@@ -4,7 +4,7 @@
 //! table's `pit_paging` decides at run time; previews show both).
 
 use migrate_core::Side;
-use migrate_core::request::scan::{PIT_ID, SCROLL_ID, SEARCH_AFTER, SLICE};
+use migrate_core::request::scan::{PIT_ID, PREFERENCE, SCROLL_ID, SEARCH_AFTER, SLICE, SORT};
 use migrate_core::request::{Body, Method, Request, Role, ScanRequests};
 use serde_json::json;
 
@@ -41,7 +41,7 @@ pub fn scan(side: Side, index: &str, page_size: u32) -> ScanRequests {
             .query("scroll", KEEP_ALIVE)
             .body(Body::json(&json!({
                 "size": size,
-                "sort": ["_doc"],
+                "sort": SORT.placeholder(),
                 "slice": SLICE.placeholder(),
             })))
             .note("where the version has no point-in-time paging; one scroll per slice"),
@@ -56,6 +56,16 @@ pub fn scan(side: Side, index: &str, page_size: u32) -> ScanRequests {
             .at("_search")
             .at("scroll")
             .body(Body::json(&json!({"scroll_id": [SCROLL_ID.placeholder()]}))),
+        after_page: read(Method::Post)
+            .name(index)
+            .at("_search")
+            .query_slot("preference", PREFERENCE)
+            .body(Body::json(&json!({
+                "size": size,
+                "sort": SORT.placeholder(),
+                "search_after": SEARCH_AFTER.placeholder(),
+            })))
+            .note("only after a slice's scroll expired: the rest of the slice, after its last document, in the shards it covers"),
     }
 }
 
@@ -86,7 +96,7 @@ mod tests {
         assert_eq!(next.body.unwrap()["search_after"], json!([41, 7]));
         let scroll = r
             .open_scroll
-            .fill(&Fills::new().maybe(SLICE, None))
+            .fill(&Fills::new().maybe(SLICE, None).set(SORT, json!(["_doc"])))
             .unwrap();
         assert_eq!(scroll.target(), "/movies/_search?scroll=5m");
         assert!(scroll.body.unwrap().get("slice").is_none());

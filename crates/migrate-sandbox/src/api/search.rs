@@ -16,6 +16,7 @@ use crate::search::alias_filter::alias_filters;
 use crate::search::context::HitRef;
 use crate::search::context::{PitContext, ScrollContext, parse_time};
 use crate::search::exec::{self, SearchRequest, TrackTotal, render_hits, total_value};
+use crate::search::meta_sort;
 use crate::search::scroll_rules::{self, Slice};
 
 /// Registers the routes.
@@ -191,7 +192,22 @@ async fn search(ctx: Ctx) -> ApiResult<Reply> {
         req.alias_filters = alias_filters(&c, ctx.param("index"))?;
     }
     exec::validate(&c, &names, &req)?;
+    for n in &names {
+        meta_sort::check(&c, &p, &req.sort, n)?;
+    }
+    let preferred = meta_sort::preferred_shards(ctx.q("preference"))?;
     let (mut total, mut all) = exec::run_counted(&c, &names, &req);
+    if let Some(shards) = &preferred {
+        all.retain(|h| {
+            let index = names.get(h.index as usize).and_then(|n| c.indices.get(n));
+            index.is_some_and(|i| {
+                c.searcher(i)
+                    .slot(h.slot)
+                    .is_some_and(|d| meta_sort::in_shards(i, &p, d, shards))
+            })
+        });
+        total = all.len();
+    }
     if let Some(slice) = slice {
         for n in &names {
             if let Some(i) = c.indices.get(n) {
@@ -208,7 +224,10 @@ async fn search(ctx: Ctx) -> ApiResult<Reply> {
         });
         total = all.len();
     }
-    let shard_count = total_shards(&c, &names);
+    let shard_count = match &preferred {
+        Some(shards) => shards.len() as u32,
+        None => total_shards(&c, &names),
+    };
     let first: Vec<HitRef> = all
         .iter()
         .skip(if scroll_keep.is_some() { 0 } else { req.from })

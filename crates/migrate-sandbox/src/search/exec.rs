@@ -258,7 +258,7 @@ pub fn run_counted(
         || req
             .sort
             .iter()
-            .any(|s| !matches!(s.field.as_str(), "_doc" | "_score" | "_id"));
+            .any(|s| !matches!(s.field.as_str(), "_doc" | "_score" | "_id" | "_uid"));
     for (pos, name) in names.iter().enumerate() {
         let Some(index) = cluster.indices.get(name) else {
             continue;
@@ -297,6 +297,9 @@ pub fn run_counted(
                 .iter()
                 .zip(date_fields.iter().zip(&field_types))
                 .map(|(f, (d, t))| {
+                    if f.field == "_uid" {
+                        return super::meta_sort::uid(doc);
+                    }
                     let v = sort::sort_value(f, &doc.id, doc_number, parsed.as_ref(), *d);
                     sort::with_precision(t.as_deref(), v)
                 })

@@ -5,6 +5,7 @@ pub mod context;
 pub mod exec;
 pub mod fetch;
 pub mod fields;
+pub mod meta_sort;
 pub mod query;
 pub mod scroll_rules;
 pub mod sort;

@@ -140,11 +140,12 @@ pub(super) async fn run(cx: &Cx<'_>, ctx: &mut StepCtx) -> Result<Outcome, StepE
         copy_index(cx, &shared, p, budget, &query, &writer, &dest_quirks).await?;
     }
     let Shared { handle, .. } = shared.into_inner();
-    let (mut written, mut dead_count, mut restarts) = (0, 0, 0);
+    let (mut written, mut dead_count, mut restarts, mut reopens) = (0, 0, 0, 0);
     for s in handle.indices.values().flatten() {
         written += s.written;
         dead_count += s.dead;
         restarts += s.restarts;
+        reopens += s.cursor.as_ref().map_or(0, |c| c.reopens);
     }
     if dead_count > 0 {
         tracing::warn!(
@@ -163,6 +164,7 @@ pub(super) async fn run(cx: &Cx<'_>, ctx: &mut StepCtx) -> Result<Outcome, StepE
             "dead_letters": dead_count,
             "dead_letter_file": (dead_count > 0).then(|| dead.path().display().to_string()),
             "slice_restarts": restarts,
+            "slice_reopens": reopens,
         }),
     })
 }
@@ -250,8 +252,10 @@ async fn slice(
         Some(c) => {
             let scroll = c.method == ScanMethod::Scroll && c.context().is_some();
             let mut r = scan.resume(c).map_err(|e| scan_error(cx, p, e))?;
-            if scroll {
-                // The page fetched before the interruption may never have been written.
+            // The scroll may have moved past pages fetched before the interruption and never
+            // written: reopen after the last acknowledged document, or (a slice that is a hash
+            // share of a shard) read the slice again from the beginning.
+            if scroll && !r.reopen().await {
                 let _ = r.close().await;
                 r.restart();
                 bump(shared, p, k, |s| s.restarts += 1).await;

@@ -142,14 +142,10 @@ fn recorded_type(ctx: &StepCtx, entry: &str, source: &str) -> Option<String> {
 
 /// `<plan>/<step id>` as one relative path of safe names.
 fn step_path(cx: &Cx<'_>) -> PathBuf {
-    let clean = |s: &str| {
-        s.replace(
-            |c: char| !c.is_ascii_alphanumeric() && c != '-' && c != '_',
-            "_",
-        )
-    };
-    PathBuf::from(clean(&cx.env.plan)).join(clean(cx.id()))
+    PathBuf::from(clean_name(&cx.env.plan)).join(clean_name(cx.id()))
 }
+
+use crate::dead_letters::clean_name;
 
 async fn execute(cx: &Cx<'_>, ctx: &mut StepCtx, i: &Inputs<'_>) -> Result<Outcome, StepError> {
     let source = open_snapshot(cx, i.store, i.snapshot).await?;
@@ -212,7 +208,9 @@ async fn execute(cx: &Cx<'_>, ctx: &mut StepCtx, i: &Inputs<'_>) -> Result<Outco
             });
         }
     }
-    let dead_path = crate::dead_letters::snapshot_reindex_path(&cx.env.plan, cx.id());
+    // Under the state directory like the copy strategy's, one file per destination index across
+    // rounds (each refused document named once, with its latest error).
+    let dead_path = crate::dead_letters::snapshot_reindex_path(cx, i.destination_index);
     let writer = BulkWriter::new(
         dst,
         BulkConfig::new(bulk(i.destination_index)),
