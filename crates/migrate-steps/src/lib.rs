@@ -20,7 +20,7 @@ mod table;
 mod wait;
 mod watermark;
 
-pub use env::{Env, EnvOptions, HttpOptions};
+pub use env::{Env, EnvOptions, HttpOptions, planned_source_writes};
 pub use error::EnvError;
 pub use runner::PlanRunner;
 pub use settings::{copyable_settings, strip_mapping};

@@ -63,8 +63,8 @@ pub fn requests(kind: &StepKind, secrets: &dyn Secrets) -> Vec<Request> {
             repository,
             snapshot,
             indices,
-            ..
-        } => snapshot::create(repository, snapshot, indices).list(),
+            round,
+        } => snapshot::create(repository, snapshot, indices, *round).list(),
         StepKind::WaitSnapshot {
             repository,
             snapshot,

@@ -55,8 +55,8 @@ pub(crate) async fn run(cx: &Cx<'_>, ctx: &mut StepCtx) -> Result<Outcome, StepE
             repository,
             snapshot,
             indices,
-            ..
-        } => snapshot::create(cx, ctx, repository, snapshot, indices).await,
+            round,
+        } => snapshot::create(cx, ctx, repository, snapshot, indices, *round).await,
         StepKind::WaitSnapshot {
             repository,
             snapshot,

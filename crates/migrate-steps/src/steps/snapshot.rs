@@ -6,6 +6,8 @@ use migrate_cluster::api::snapshot::{SnapshotInfo, is_missing_snapshot, snapshot
 use migrate_core::Side;
 use migrate_core::request::Request;
 use migrate_exec::{Outcome, StepCtx, StepError, StepProgress};
+use migrate_graph::Round;
+use migrate_graph::preflight::foreign_lineage;
 use migrate_graph::requests::snapshot as planned;
 use serde_json::{Value, json};
 
@@ -30,8 +32,10 @@ pub(super) async fn create(
     repository: &str,
     snapshot: &str,
     indices: &[String],
+    round: Round,
 ) -> Result<Outcome, StepError> {
-    let r = planned::create(repository, snapshot, indices);
+    let r = planned::create(repository, snapshot, indices, round);
+    report_foreign(cx, ctx, &r.others, repository).await;
     let handle = json!({"repository": repository, "snapshot": snapshot});
     let existing = current(cx, &r.current, snapshot).await.map_err(|e| {
         cx.fail(
@@ -75,6 +79,67 @@ pub(super) async fn create(
     Ok(Outcome::Done {
         outputs: json!({"repository": repository, "snapshot": snapshot, "state": "IN_PROGRESS", "started": true}),
     })
+}
+
+/// Tells the operator about this plan's snapshots of other lineages in `repository` (left by a run
+/// whose state was lost): never used, named with the `migrate cleanup` advice. A failed listing
+/// only skips the report.
+async fn report_foreign(cx: &Cx<'_>, ctx: &StepCtx, req: &Request, repository: &str) {
+    let Some(lineage) = cx.env.options.lineage.as_deref() else {
+        return;
+    };
+    let listed = match cx.try_json::<Value>(req, &none()).await {
+        Ok(v) => v,
+        Err(e) => {
+            tracing::debug!("listing earlier runs' snapshots in `{repository}`: {e}");
+            return;
+        }
+    };
+    let names = snapshot_names(&listed);
+    let mut foreign: Vec<(&str, &str)> = names
+        .iter()
+        .filter_map(|n| foreign_lineage(&cx.env.plan, lineage, n).map(|l| (l, n.as_str())))
+        .collect();
+    if foreign.is_empty() {
+        return;
+    }
+    foreign.sort_unstable();
+    let mut lineages: Vec<&str> = foreign.iter().map(|(l, _)| *l).collect();
+    lineages.dedup();
+    let shown: Vec<&str> = foreign.iter().take(10).map(|(_, n)| *n).collect();
+    let more = foreign.len().saturating_sub(shown.len());
+    ctx.notice(&format!(
+        "repository `{repository}` holds {} snapshot(s) of this plan from earlier runs (lineage {}; this run is {lineage}): {}{} — they are never used; remove them with `migrate cleanup` run with the state of the run that made them, or delete them on the source once nothing needs them",
+        foreign.len(),
+        lineages.join(", "),
+        shown.join(", "),
+        if more > 0 {
+            format!(" and {more} more")
+        } else {
+            String::new()
+        },
+    ));
+}
+
+/// The names in a `GET _snapshot/{repository}/{pattern}` answer.
+fn snapshot_names(listed: &Value) -> Vec<String> {
+    let list = listed
+        .get("snapshots")
+        .and_then(Value::as_array)
+        .or_else(|| {
+            // 7.x and earlier with several repositories answer per repository.
+            listed
+                .get("responses")
+                .and_then(Value::as_array)
+                .and_then(|r| r.first())
+                .and_then(|r| r.get("snapshots"))
+                .and_then(Value::as_array)
+        });
+    list.into_iter()
+        .flatten()
+        .filter_map(|s| s.get("snapshot").and_then(Value::as_str))
+        .map(str::to_owned)
+        .collect()
 }
 
 fn shard_counts(info: &SnapshotInfo) -> (Option<u64>, Option<u64>) {
