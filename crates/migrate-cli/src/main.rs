@@ -15,6 +15,7 @@ fn main() -> ExitCode {
         cli::Command::Repo(args) => cmd::repo::run(args),
         cli::Command::Apply(args) => cmd::apply::run(args),
         cli::Command::Verify(args) => cmd::verify::run(args),
+        cli::Command::Cleanup(args) => cmd::cleanup::run(args),
         cli::Command::Status(args) => cmd::status::run(args),
         cli::Command::State(args) => cmd::state::run(args),
         cli::Command::Demo(args) => cmd::demo::run(args),

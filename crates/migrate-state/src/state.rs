@@ -111,6 +111,9 @@ pub struct State {
     pub plan_fingerprint: Option<String>,
     #[serde(default)]
     pub steps: BTreeMap<String, StepState>,
+    /// What each `migrate cleanup` removed (and kept), oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cleanups: Vec<Value>,
 }
 
 impl State {
@@ -123,6 +126,7 @@ impl State {
             plan_name: plan_name.into(),
             plan_fingerprint: None,
             steps: BTreeMap::new(),
+            cleanups: Vec::new(),
         }
     }
 

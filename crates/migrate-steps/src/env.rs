@@ -49,6 +49,8 @@ pub struct EnvOptions {
     /// The state's short lineage the graph's server-side names carry (`apply` sets it; `None`
     /// for graphs compiled without one).
     pub lineage: Option<String>,
+    /// Source writes allowed besides those the compiled graph plans (`migrate cleanup`'s deletes).
+    pub source_writes_also: BTreeSet<MutatingCall>,
 }
 
 impl Default for EnvOptions {
@@ -68,6 +70,7 @@ impl Default for EnvOptions {
             work_dir: None,
             state_dir: None,
             lineage: None,
+            source_writes_also: BTreeSet::new(),
         }
     }
 }
@@ -139,7 +142,8 @@ impl Env {
                 Auth::None | Auth::AwsSigv4 { .. } => {}
             }
         }
-        let declared = planned_source_writes(bp, options.lineage.as_deref())?;
+        let mut declared = planned_source_writes(bp, options.lineage.as_deref())?;
+        declared.extend(options.source_writes_also.iter().copied());
         let mut source_cfg = config(&bp.source, Side::Source, &mut secrets)?;
         source_cfg.declared_source_writes = declared;
         source_cfg.tls = options.source_tls.clone();

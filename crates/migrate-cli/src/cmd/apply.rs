@@ -215,7 +215,7 @@ pub async fn apply(path: &Path, options: ApplyOptions) -> u8 {
 }
 
 /// The plan's TLS settings for one cluster.
-fn tls(cluster: &migrate_plan::Cluster) -> migrate_cluster::TlsConfig {
+pub(super) fn tls(cluster: &migrate_plan::Cluster) -> migrate_cluster::TlsConfig {
     migrate_cluster::TlsConfig {
         ca_file: cluster.tls.ca_file.clone(),
         client_cert: cluster.tls.client_cert.clone(),
@@ -225,7 +225,7 @@ fn tls(cluster: &migrate_plan::Cluster) -> migrate_cluster::TlsConfig {
 }
 
 /// The plan's HTTP bounds for one cluster (`http:`), over the run's default timeouts.
-fn http(
+pub(super) fn http(
     cluster: &migrate_plan::Cluster,
     defaults: &migrate_cluster::Timeouts,
 ) -> migrate_steps::HttpOptions {

@@ -1,6 +1,7 @@
 //! One module per subcommand, plus `load`, the plan loading every subcommand shares.
 
 pub mod apply;
+pub mod cleanup;
 pub mod completions;
 pub mod demo;
 pub mod load;

@@ -27,8 +27,10 @@ fn a_state_of_another_plan_is_refused_by_every_command_and_left_unchanged() {
     let state = state_dir.join("movies-move.state.json");
     let foreign = "{\n  \"format_version\": 1,\n  \"lineage\": \"6f1c1a52-3d7e-4f0b-9a53-2b8f0d6c9e11\",\n  \"plan_name\": \"books-move\",\n  \"serial\": 7,\n  \"steps\": {\n    \"preflight/versions\": { \"status\": \"done\", \"fingerprint\": \"00\" }\n  }\n}\n";
     std::fs::write(&state, foreign).unwrap();
-    let commands: [&[&str]; 4] = [
+    let commands: [&[&str]; 6] = [
         &["apply", "plan.yaml"],
+        &["cleanup", "--dry-run", "plan.yaml"],
+        &["cleanup", "--yes", "--force", "plan.yaml"],
         &["status", "plan.yaml"],
         &["plan", "--dry-run", "plan.yaml"],
         &["state", "show", "plan.yaml"],

@@ -7,6 +7,7 @@
 //! (`Role::Act`), then waits (`Role::Wait`); `Role::Read` fetches data the act needs. Requests that
 //! are sent once per concrete index are previewed with the plan's entry (a name or a pattern).
 
+pub mod cleanup;
 pub mod copy;
 pub mod create_index;
 pub mod cutover;
