@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use clap::Args;
 use migrate_cluster::ClusterClient;
-use migrate_cluster::api::snapshot::is_missing_snapshot;
+use migrate_cluster::api::snapshot::{is_missing_snapshot, snapshot_names};
 use migrate_core::Side;
 use migrate_core::request::{Fills, MutatingCall};
 use migrate_graph::blueprint::Blueprint;
@@ -377,18 +377,6 @@ async fn remove(env: &Env, item: &Item, plan: &str, lineage: &str) -> Result<Out
                 .map_err(|e| e.to_string())
         }
     }
-}
-
-/// The snapshot names in a `GET _snapshot/{repository}/_all` answer.
-fn snapshot_names(listed: &Value) -> Vec<String> {
-    listed
-        .get("snapshots")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|s| s.get("snapshot").and_then(Value::as_str))
-        .map(str::to_owned)
-        .collect()
 }
 
 fn record(item: &Item) -> Value {

@@ -404,3 +404,49 @@ async fn round_two_snapshot_is_taken_only_after_round_one_is_restored_every_time
         assert!(missing.is_empty(), "attempt {attempt}: {missing:?}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_snapshot_deleted_under_a_done_step_is_taken_again_before_the_run_goes_on() {
+    let work = tempfile::tempdir().unwrap();
+    let (source, destination) = strategy_pair("snapshot", work.path(), 10, 3).await;
+    let plan = work.path().join("plan.yaml");
+    let text = campaign_plan("gone", "snapshot", &source, &destination, 2, 100)
+        .replace("approved: true", "approved: false");
+    std::fs::write(&plan, text).unwrap();
+    let out = run(work.path(), &["apply", "plan.yaml"], &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text_of(&out));
+    let lineage = state_json(work.path(), "gone-snapshot")["lineage"]
+        .as_str()
+        .unwrap()[..8]
+        .to_owned();
+    let round_two = format!("gone-snapshot-{lineage}-round-2");
+    delete(format!(
+        "{}/_snapshot/gone-repository/{round_two}",
+        source.url
+    ))
+    .await;
+    approve(&plan);
+    let before = source.log().unwrap().len();
+    let out = run(work.path(), &["apply", "plan.yaml"], &[]);
+    let shown = text_of(&out);
+    assert_eq!(out.status.code(), Some(0), "{shown}");
+    assert!(
+        shown.contains(&format!(
+            "re-check snapshot/round-2: snapshot `{round_two}` is no longer in repository `gone-repository`; it is taken again"
+        )),
+        "{shown}"
+    );
+    let retaken: Vec<_> = source.log().unwrap()[before..]
+        .iter()
+        .filter(|r| r.method == "PUT" && r.path.ends_with(&round_two))
+        .map(|r| r.path.clone())
+        .collect();
+    assert_eq!(retaken.len(), 1, "{retaken:?}");
+    // Round 1's snapshot held: it was not taken again.
+    assert!(
+        !source.log().unwrap()[before..]
+            .iter()
+            .any(|r| r.method == "PUT" && r.path.ends_with("-round-1")),
+        "{shown}"
+    );
+}

@@ -27,6 +27,22 @@ pub(crate) async fn recheck(cx: &Cx<'_>, outputs: &Value) -> Result<Recheck, Ste
     match &cx.step.kind {
         StepKind::CheckVersions { .. } => preflight::recheck_identity(cx, outputs).await,
         StepKind::CreateIndex { .. } => create_index::recheck(cx, outputs).await,
+        StepKind::CreateSnapshot {
+            repository,
+            snapshot,
+            ..
+        }
+        | StepKind::WaitSnapshot {
+            repository,
+            snapshot,
+            ..
+        } => snapshot::recheck(cx, repository, snapshot, outputs).await,
+        StepKind::RegisterRepository {
+            side,
+            name,
+            store,
+            readonly,
+        } => repository::recheck(cx, *side, name, store, *readonly).await,
         _ => Ok(Recheck::Holds),
     }
 }

@@ -2,10 +2,12 @@
 //! exists when this state recorded asking for it, refuses one it did not) and `wait-snapshot` (`SUCCESS`; `PARTIAL` / `FAILED` are errors naming the failed shards).
 
 use migrate_cluster::ClusterError;
-use migrate_cluster::api::snapshot::{SnapshotInfo, is_missing_snapshot, snapshot_named};
+use migrate_cluster::api::snapshot::{
+    SnapshotInfo, is_missing_snapshot, snapshot_named, snapshot_names,
+};
 use migrate_core::Side;
 use migrate_core::request::Request;
-use migrate_exec::{Outcome, StepCtx, StepError, StepProgress};
+use migrate_exec::{Outcome, Recheck, StepCtx, StepError, StepProgress};
 use migrate_graph::Round;
 use migrate_graph::preflight::foreign_lineage;
 use migrate_graph::requests::snapshot as planned;
@@ -121,27 +123,6 @@ async fn report_foreign(cx: &Cx<'_>, ctx: &StepCtx, req: &Request, repository: &
     ));
 }
 
-/// The names in a `GET _snapshot/{repository}/{pattern}` answer.
-fn snapshot_names(listed: &Value) -> Vec<String> {
-    let list = listed
-        .get("snapshots")
-        .and_then(Value::as_array)
-        .or_else(|| {
-            // 7.x and earlier with several repositories answer per repository.
-            listed
-                .get("responses")
-                .and_then(Value::as_array)
-                .and_then(|r| r.first())
-                .and_then(|r| r.get("snapshots"))
-                .and_then(Value::as_array)
-        });
-    list.into_iter()
-        .flatten()
-        .filter_map(|s| s.get("snapshot").and_then(Value::as_str))
-        .map(str::to_owned)
-        .collect()
-}
-
 fn shard_counts(info: &SnapshotInfo) -> (Option<u64>, Option<u64>) {
     let s = info.shards.as_ref();
     let get = |k: &str| s.and_then(|v| v.get(k)).and_then(Value::as_u64);
@@ -235,4 +216,50 @@ pub(super) async fn wait(
         }
         poll.sleep(&what).await?;
     }
+}
+
+/// The postcondition of a done `create-snapshot` or `wait-snapshot`: the snapshot is still in the
+/// repository, and (once waited for) with the uuid and the `SUCCESS` recorded. Gone (deleted by
+/// `migrate cleanup --force` or by hand): it is taken again, with everything downstream. Another
+/// uuid or state: someone replaced it under this migration's name, and it is never restored.
+pub(crate) async fn recheck(
+    cx: &Cx<'_>,
+    repository: &str,
+    snapshot: &str,
+    outputs: &Value,
+) -> Result<Recheck, StepError> {
+    let r = planned::wait(repository, snapshot);
+    let info = current(cx, &r.poll, snapshot).await.map_err(|e| {
+        cx.fail(
+            Side::Source,
+            &format!("re-checking snapshot `{snapshot}`"),
+            &e,
+        )
+    })?;
+    let Some(info) = info else {
+        return Ok(Recheck::Redo {
+            reason: format!(
+                "snapshot `{snapshot}` is no longer in repository `{repository}`; it is taken again"
+            ),
+        });
+    };
+    let recorded = outputs.get("uuid").and_then(Value::as_str);
+    if let (Some(recorded), Some(now)) = (recorded, info.uuid.as_deref())
+        && recorded != now
+    {
+        return Ok(Recheck::Broken {
+            reason: format!(
+                "snapshot `{snapshot}` in repository `{repository}` now has uuid `{now}`, but this migration took it with uuid `{recorded}`: it was replaced outside the migration and is never restored; delete it on the source and run apply again to have it taken again"
+            ),
+        });
+    }
+    if recorded.is_some() && info.state != "SUCCESS" {
+        return Ok(Recheck::Broken {
+            reason: format!(
+                "snapshot `{snapshot}` in repository `{repository}` is {} now, but was SUCCESS when this migration waited for it; delete it on the source and run apply again to have it taken again",
+                info.state
+            ),
+        });
+    }
+    Ok(Recheck::Holds)
 }
