@@ -16,12 +16,18 @@ pub struct Cli {
 pub enum Command {
     /// Check plan files against the schema and the semantic rules (exit 0 valid, 2 invalid).
     Validate(cmd::validate::ValidateArgs),
-    /// Show what `apply` would do (`--dry-run`); never writes anything or contacts a cluster.
+    /// Show what `apply` would do (`--dry-run`: contacts no cluster); `--refresh` also reads the
+    /// clusters (read-only) and can save the reviewed plan (`--out`).
     Plan(cmd::plan::PlanArgs),
     /// Inspect a snapshot repository in an object store (read-only): `repo ls STORE_URL`.
     Repo(cmd::repo::RepoArgs),
     /// Run or resume a plan: every step checkpointed, resumable after any failure.
     Apply(cmd::apply::ApplyArgs),
+    /// Approve a gate (`--gate cutover`) in the state, bound to the plan's fingerprint.
+    Approve(cmd::approve::ApproveArgs),
+    /// Back out of a cutover (dry run; `--yes` does it): lift the source write blocks, remove the
+    /// aliases the engine added on the destination, keep the data, record the abort.
+    Abort(cmd::abort::AbortArgs),
     /// Run only the verification of an applied plan again (the proof, against the clusters as they are now).
     Verify(cmd::verify::VerifyArgs),
     /// Remove what this migration created and no longer needs (its snapshots, its repositories); `--dry-run` lists them.

@@ -14,6 +14,8 @@ fn main() -> ExitCode {
         cli::Command::Plan(args) => cmd::plan::run(args),
         cli::Command::Repo(args) => cmd::repo::run(args),
         cli::Command::Apply(args) => cmd::apply::run(args),
+        cli::Command::Approve(args) => cmd::approve::run(args),
+        cli::Command::Abort(args) => cmd::abort::run(args),
         cli::Command::Verify(args) => cmd::verify::run(args),
         cli::Command::Cleanup(args) => cmd::cleanup::run(args),
         cli::Command::Status(args) => cmd::status::run(args),

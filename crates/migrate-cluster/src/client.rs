@@ -30,6 +30,8 @@ pub struct ClusterClient {
     side: Side,
     auth: Authenticator,
     guard: WriteGuard,
+    /// Only reads leave this client (`plan --refresh`).
+    read_only: bool,
     redactor: RwLock<Redactor>,
     limits: Limits,
     serverless: bool,
@@ -75,6 +77,7 @@ impl ClusterClient {
             side: cfg.side,
             auth,
             guard: WriteGuard::new(cfg.side, declared),
+            read_only: cfg.read_only,
             redactor: RwLock::new(redactor),
             limits: cfg.limits,
             serverless,
@@ -205,6 +208,14 @@ impl ClusterClient {
     ) -> Result<(u16, Bytes), ClusterError> {
         let method = wire.method.as_str().to_owned();
         let path = wire.path.clone();
+        if self.read_only && !crate::read_only::allows(wire.method, &wire.path) {
+            tracing::warn!(%method, %path, "read-only client refused a request");
+            return Err(ClusterError::ReadOnly {
+                method,
+                path,
+                side: self.side.as_str(),
+            });
+        }
         self.guard
             .check_request(wire.method, &path, wire.mutates.as_ref())
             .inspect_err(|e| {

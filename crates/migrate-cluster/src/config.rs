@@ -126,6 +126,8 @@ pub struct ClusterConfig {
     pub declared_source_writes: BTreeSet<MutatingCall>,
     /// The endpoint is Amazon OpenSearch Serverless (no `GET /`), whatever its host says.
     pub serverless_hint: bool,
+    /// Send only reads ([`crate::read_only::allows`]), on either side: `plan --refresh`.
+    pub read_only: bool,
 }
 
 impl std::fmt::Debug for ClusterConfig {
@@ -144,6 +146,7 @@ impl std::fmt::Debug for ClusterConfig {
             .field("side", &self.side)
             .field("declared_source_writes", &self.declared_source_writes)
             .field("serverless_hint", &self.serverless_hint)
+            .field("read_only", &self.read_only)
             .finish()
     }
 }
@@ -160,6 +163,7 @@ impl ClusterConfig {
             side,
             declared_source_writes: BTreeSet::new(),
             serverless_hint: false,
+            read_only: false,
         }
     }
 

@@ -68,6 +68,15 @@ pub enum ClusterError {
         "refused to send `{method} {path}` to the source cluster: it is not a read and no step of the plan declares it (the source receives only reads and the writes the compiled plan lists)"
     )]
     UnplannedRequest { method: String, path: String },
+    /// A read-only client (`plan --refresh`, saved-plan checks) refused a call that is not a read.
+    #[error(
+        "refused to send {method} {path} to the {side} cluster: this command only reads (`migrate_cluster::read_only`)"
+    )]
+    ReadOnly {
+        method: String,
+        path: String,
+        side: &'static str,
+    },
     /// Building the client failed (bad CA file, bad client certificate, ...).
     #[error("cluster client configuration: {0}")]
     Config(String),

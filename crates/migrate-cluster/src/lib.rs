@@ -8,6 +8,7 @@ pub mod client;
 pub mod config;
 pub mod error;
 pub mod guard;
+pub mod read_only;
 pub mod scan;
 pub mod shapes;
 pub mod sigv4;

@@ -40,6 +40,8 @@ impl Blueprint {
             cutover,
             verify,
             settings: _, // execution knobs: the CLI's
+            estimate: _, // `plan --refresh`'s estimate: the CLI's
+            drift: _,    // saved plans' tolerance: the CLI's
         } = p;
         let plan::Cutover {
             approved,

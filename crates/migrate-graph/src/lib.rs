@@ -24,6 +24,6 @@ pub use graph::StepGraph;
 pub use id::StepId;
 pub use kind::{CopyBudget, Pass, Remote, RemoteAuth, Round, Side, StepKind};
 pub use phase::Phase;
-pub use render::{Format, render, render_to};
+pub use render::{Format, LiveReport, render, render_to, render_with_live};
 pub use status::{Progress, Recorded, StatusMap, StepStatus};
 pub use step::Step;

@@ -114,6 +114,9 @@ pub struct State {
     /// What each `migrate cleanup` removed (and kept), oldest first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub cleanups: Vec<Value>,
+    /// Approvals, measured throughput and aborts ([`crate::LiveRecords`]).
+    #[serde(default, skip_serializing_if = "crate::LiveRecords::is_empty")]
+    pub live: crate::LiveRecords,
 }
 
 impl State {
@@ -127,6 +130,7 @@ impl State {
             plan_fingerprint: None,
             steps: BTreeMap::new(),
             cleanups: Vec::new(),
+            live: crate::LiveRecords::default(),
         }
     }
 

@@ -51,6 +51,8 @@ pub struct EnvOptions {
     pub lineage: Option<String>,
     /// Source writes allowed besides those the compiled graph plans (`migrate cleanup`'s deletes).
     pub source_writes_also: BTreeSet<MutatingCall>,
+    /// Both clients send only reads (`migrate plan --refresh`, saved-plan checks).
+    pub read_only: bool,
 }
 
 impl Default for EnvOptions {
@@ -71,6 +73,7 @@ impl Default for EnvOptions {
             state_dir: None,
             lineage: None,
             source_writes_also: BTreeSet::new(),
+            read_only: false,
         }
     }
 }
@@ -156,6 +159,8 @@ impl Env {
             .timeouts
             .unwrap_or(options.timeouts);
         dest_cfg.limits = options.destination_http.limits;
+        source_cfg.read_only = options.read_only;
+        dest_cfg.read_only = options.read_only;
         let source = ClusterClient::new(&source_cfg)
             .await
             .map_err(|source| EnvError::Client {

@@ -22,6 +22,8 @@ mod watermark;
 
 pub use env::{Env, EnvOptions, HttpOptions, planned_source_writes};
 pub use error::EnvError;
+/// Pattern expansion's name rules, for `plan --refresh` (which expands patterns the same way).
+pub use names::{is_system as is_system_index, matches as name_matches};
 pub use runner::PlanRunner;
 pub use settings::{copyable_settings, strip_mapping};
 pub use table::{Row, Table};

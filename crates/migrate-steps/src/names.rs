@@ -4,12 +4,12 @@ pub(crate) use migrate_graph::requests::expand::is_pattern;
 
 /// System indexes a pattern never picks up, even one starting with `.` (they can only be named):
 /// `.tasks` holds the cluster's own task results, never migration data.
-pub(crate) fn is_system(name: &str) -> bool {
+pub fn is_system(name: &str) -> bool {
     name == ".tasks"
 }
 
 /// True when `name` matches `pattern` (`*` any run of characters, `?` one character).
-pub(crate) fn matches(pattern: &str, name: &str) -> bool {
+pub fn matches(pattern: &str, name: &str) -> bool {
     let (p, n): (Vec<char>, Vec<char>) = (pattern.chars().collect(), name.chars().collect());
     let (mut pi, mut ni) = (0, 0);
     let (mut star, mut mark) = (None, 0);

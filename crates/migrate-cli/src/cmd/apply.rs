@@ -24,15 +24,16 @@ const AFTER_HELP: &str = "\
 Exit codes:
   0    complete, or stopped at the cutover gate (the message names the plan field to change)
   1    a step failed; the state is kept and `migrate apply` resumes from it
-  2    bad input: invalid plan, unreadable secret reference, refused state file
+  2    bad input: invalid plan, unreadable secret reference, refused state file, or a saved plan
+       (`migrate plan --refresh --out FILE`) whose plan file, steps or clusters moved since
   3    another apply holds the plan's lock (the message names the holder and the lock id)
   130  interrupted (Ctrl-C / SIGTERM); the state is checkpointed and the next apply re-attaches";
 
-/// Run or resume a plan.
+/// Run or resume a plan, or a saved plan (`migrate plan --refresh --out FILE`).
 #[derive(Debug, Args)]
 #[command(after_help = AFTER_HELP, after_long_help = AFTER_HELP)]
 pub struct ApplyArgs {
-    /// The plan file.
+    /// The plan file, or a saved plan (checked against the plan file and the clusters first).
     #[arg(default_value = "plan.yaml")]
     pub plan: PathBuf,
 
@@ -58,6 +59,10 @@ pub struct ApplyArgs {
     /// More log output (-v info, -vv debug, -vvv trace); `RUST_LOG` also works.
     #[arg(short, long, action = clap::ArgAction::Count)]
     pub verbose: u8,
+
+    /// Pass the cutover gate without an approval (pipelines that approve by merging).
+    #[arg(long)]
+    pub auto_approve: bool,
 }
 
 /// What [`apply`] needs besides the plan path.
@@ -72,6 +77,8 @@ pub struct ApplyOptions {
     pub also: Option<Arc<dyn EventSink>>,
     /// `migrate verify`: run only the `verify` steps again (everything else must be done).
     pub verify_only: bool,
+    /// `--auto-approve`: the cutover gate passes.
+    pub auto_approve: bool,
 }
 
 pub fn run(args: &ApplyArgs) -> ExitCode {
@@ -89,19 +96,30 @@ pub fn run(args: &ApplyArgs) -> ExitCode {
         env: EnvOptions::default(),
         also: None,
         verify_only: false,
+        auto_approve: args.auto_approve,
     };
+    if let Some(saved) = super::live::saved::SavedPlan::detect(&args.plan) {
+        return ExitCode::from(
+            rt.block_on(super::saved_apply::apply_saved(&args.plan, saved, options)),
+        );
+    }
     ExitCode::from(rt.block_on(apply(&args.plan, options)))
 }
 
 /// Loads, compiles and runs the plan at `path`; returns the exit code.
 pub async fn apply(path: &Path, options: ApplyOptions) -> u8 {
-    let Ok((plan, _warnings)) = load_plan(path, options.strict) else {
+    let Ok((mut plan, _warnings)) = load_plan(path, options.strict) else {
         return EXIT_BAD_INPUT;
     };
     let store = match open_state(path, &plan, &options.state) {
         Ok(s) => s,
         Err(code) => return code,
     };
+    if options.auto_approve {
+        plan.cutover.approved = true;
+    } else if !plan.cutover.approved {
+        plan.cutover.approved = super::saved_apply::approved_in_state(path, &plan, &store);
+    }
     // The lineage comes first: the names of the server-side objects the steps create carry it.
     let lineage = match store.load() {
         Ok(Some(state)) => state.lineage,
@@ -180,6 +198,9 @@ pub async fn apply(path: &Path, options: ApplyOptions) -> u8 {
                 && let Ok(Some(state)) = store.load()
             {
                 report::print_verification(&graph, &state);
+            }
+            if outcome == RunOutcome::Complete && !options.verify_only {
+                super::saved_apply::record_measured(&graph, &store);
             }
             eprintln!("{}", summary.describe());
             if outcome == RunOutcome::Failed {
@@ -307,6 +328,7 @@ impl Clone for ApplyOptions {
             env: self.env.clone(),
             also: self.also.clone(),
             verify_only: self.verify_only,
+            auto_approve: self.auto_approve,
         }
     }
 }

@@ -151,6 +151,7 @@ async fn demo(args: &DemoArgs) -> Result<u8, String> {
         env: demo_env(),
         also: Some(Arc::clone(&writer) as Arc<dyn EventSink>),
         verify_only: false,
+        auto_approve: false,
     };
 
     eprintln!("── migrate apply {} ──", plan_path.display());

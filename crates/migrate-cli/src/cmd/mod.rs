@@ -1,15 +1,20 @@
 //! One module per subcommand, plus `load`, the plan loading every subcommand shares.
 
+pub mod abort;
 pub mod apply;
+pub mod approve;
 pub mod cleanup;
 pub mod completions;
 pub mod demo;
+mod live;
 pub mod load;
 mod logging;
 mod output;
 pub mod plan;
+mod refresh;
 pub mod repo;
 mod report;
+mod saved_apply;
 pub mod schema;
 pub mod state;
 mod state_store;

@@ -29,9 +29,21 @@ everything downstream of them, count as remaining.";
 #[derive(Debug, Args)]
 #[command(after_long_help = AFTER_HELP, after_help = AFTER_HELP)]
 pub struct PlanArgs {
-    /// Preview only (required: `plan` never runs anything).
-    #[arg(long, required = true)]
+    /// Preview only (required unless `--refresh`: `plan` never runs anything).
+    #[arg(long, required_unless_present = "refresh")]
     pub dry_run: bool,
+
+    /// Also read the clusters (read-only: nothing is written to either cluster or store): expand
+    /// patterns, read documents, primary bytes and shards per index, find destination conflicts,
+    /// run the preflight checks and the compatibility lint, and estimate the duration
+    /// (docs/estimates.md). Exit 1 when a preflight check fails or a cluster cannot be read.
+    #[arg(long)]
+    pub refresh: bool,
+
+    /// With `--refresh`: save the reviewed plan (compiled graph, plan file hash, live inputs) to
+    /// FILE; `migrate apply FILE` runs exactly that or refuses (exit 2) when anything drifted.
+    #[arg(long, value_name = "FILE", requires = "refresh")]
+    pub out: Option<PathBuf>,
 
     /// The plan file.
     #[arg(default_value = "plan.yaml")]
@@ -74,6 +86,9 @@ impl From<FormatArg> for Format {
 }
 
 pub fn run(args: &PlanArgs) -> ExitCode {
+    if args.refresh {
+        return super::refresh::run(args);
+    }
     let error_code = if args.detailed_exitcode { 1 } else { 2 };
     let Ok((plan, _warnings)) = super::load::load_plan(&args.plan, false) else {
         return ExitCode::from(error_code);
@@ -113,7 +128,7 @@ pub fn run(args: &PlanArgs) -> ExitCode {
 /// that is not `<plan>.state.json` is read as a hand-written state; a `--state` with no state in
 /// it is an error, while the plan's own location may hold none yet (then the whole plan shows).
 /// With the statuses comes the state's short lineage, when it records one.
-fn read_recorded(
+pub(super) fn read_recorded(
     plan_path: &Path,
     plan: &migrate_plan::Plan,
     flag: Option<&str>,

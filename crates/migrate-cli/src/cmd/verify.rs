@@ -54,6 +54,7 @@ pub fn run(args: &VerifyArgs) -> ExitCode {
         env: Default::default(),
         also: None,
         verify_only: true,
+        auto_approve: false,
     };
     ExitCode::from(rt.block_on(apply(&args.plan, options)))
 }

@@ -8,6 +8,7 @@ mod faults;
 mod help;
 mod hostile_args;
 mod hostile_server;
+mod live;
 mod plan_dry_run;
 mod redaction;
 mod remote_state;

@@ -5,6 +5,7 @@ mod bounds;
 mod bulk;
 mod canary;
 mod common;
+mod read_only;
 mod sandbox;
 mod sandbox_snapshot;
 mod scan;

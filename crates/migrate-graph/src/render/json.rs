@@ -32,6 +32,10 @@ pub struct DryRun {
     pub indexes: Vec<String>,
     /// Every step, in a topological order.
     pub steps: Vec<StepOut>,
+    /// Only with `migrate plan --refresh`: what the clusters hold now, the preflight checks, the
+    /// lint and the estimate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub live: Option<super::LiveReport>,
 }
 
 /// Which plan this is.

@@ -7,6 +7,7 @@
 
 mod dot;
 mod json;
+mod live;
 mod markdown;
 mod mermaid;
 mod parallel;
@@ -21,6 +22,10 @@ use crate::phase::Phase;
 use crate::status::{Progress, StepStatus};
 
 pub use json::{DryRun, JSON_FORMAT_VERSION, dry_run_schema};
+pub use live::{
+    LiveCheck, LiveCluster, LiveEstimate, LiveIndex, LiveLint, LivePhase, LiveReport, LiveStore,
+    duration, render_live,
+};
 pub(crate) use parallel::threads_for;
 
 /// An output format of `migrate plan --dry-run`.
@@ -66,6 +71,40 @@ pub fn render_to(
 ) -> io::Result<()> {
     let split = (parallel::threads_for(graph.len()), parallel::RUN);
     render_split_to(graph, progress, format, split, out)
+}
+
+/// The dry run of `graph` followed by the live section of `plan --refresh` ([`LiveReport`]): text
+/// and Markdown append it, JSON adds it as the document's `live` member, DOT as a note node.
+pub fn render_with_live(
+    graph: &StepGraph,
+    progress: Option<&Progress>,
+    format: Format,
+    live: &LiveReport,
+    out: &mut dyn io::Write,
+) -> io::Result<()> {
+    match format {
+        Format::Text | Format::Markdown => {
+            render_to(graph, progress, format, out)?;
+            render_live(live, format, out)
+        }
+        Format::Json | Format::Dot => {
+            // Both documents end with a closing brace and a newline: the live part goes before it.
+            let mut buf = Vec::with_capacity(graph.len() * 900);
+            render_to(graph, progress, format, &mut buf)?;
+            let end = buf.iter().rposition(|&b| b == b'}').unwrap_or(buf.len());
+            out.write_all(&buf[..end])?;
+            if format == Format::Json {
+                out.write_all(b",\n\"live\":")?;
+            }
+            render_live(live, format, out)?;
+            let tail: &[u8] = if format == Format::Json {
+                b"\n}\n"
+            } else {
+                b"}\n"
+            };
+            out.write_all(tail)
+        }
+    }
 }
 
 /// [`render`] with its list cut into runs of `run` items (steps; index groups for text and

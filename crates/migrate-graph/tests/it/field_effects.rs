@@ -47,6 +47,16 @@ fn source_auth_not_the_remotes(plan: &Value) -> bool {
 
 const NOT_COMPILED: &[NotCompiled] = &[
     NotCompiled {
+        field: "/estimate",
+        when: always,
+        why: "declared rates for `plan --refresh`'s duration estimate, read by the CLI only",
+    },
+    NotCompiled {
+        field: "/drift",
+        when: always,
+        why: "the document-count tolerance of saved plans, checked by `apply FILE` before any step",
+    },
+    NotCompiled {
         field: "/version",
         when: always,
         why: "the plan format's version; only 1 exists",

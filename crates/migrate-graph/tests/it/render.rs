@@ -271,3 +271,47 @@ fn every_format_is_the_same_however_it_is_split() {
         }
     }
 }
+
+#[test]
+fn the_refresh_json_carries_the_live_section_and_validates_against_the_schema() {
+    use migrate_graph::render::{LiveCheck, LiveIndex, LiveReport};
+    let g = compile_blueprint(&common::snapshot_plan(&["movies"])).expect("compiles");
+    let live = LiveReport {
+        indexes: vec![LiveIndex {
+            entry: "movies".into(),
+            name: "movies".into(),
+            docs: Some(42),
+            destination: "movies".into(),
+            destination_status: "close".into(),
+            conflicts: vec!["destination index `movies` exists (close)".into()],
+            ..LiveIndex::default()
+        }],
+        preflight: vec![LiveCheck {
+            step: "preflight/versions".into(),
+            ok: true,
+            message: "passed".into(),
+        }],
+        ..LiveReport::default()
+    };
+    let mut out = Vec::new();
+    migrate_graph::render_with_live(&g, None, Format::Json, &live, &mut out).unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out).expect("one JSON document");
+    assert_eq!(doc["live"]["indexes"][0]["docs"], 42);
+    assert_eq!(doc["steps"].as_array().map(Vec::len), Some(g.len()));
+    assert_eq!(validate(&doc), Vec::<String>::new());
+    for format in [Format::Text, Format::Markdown, Format::Dot] {
+        let mut out = Vec::new();
+        migrate_graph::render_with_live(&g, None, format, &live, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(
+            text.starts_with(&render(&g, None, format)[..20]),
+            "{format:?}"
+        );
+        assert!(text.contains("movies"), "{format:?}");
+        if format == Format::Dot {
+            assert!(text.trim_end().ends_with('}') && text.contains("\"live\" [shape=note"));
+        } else {
+            assert!(text.contains("exists (close)"), "{format:?}");
+        }
+    }
+}

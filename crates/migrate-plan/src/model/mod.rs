@@ -3,6 +3,7 @@
 
 mod cluster;
 mod indexes;
+mod live;
 mod snapshot_reindex;
 mod strategy;
 mod tail;
@@ -10,6 +11,7 @@ mod tail;
 pub use cluster::{Auth, AwsService, Cluster, Http, Tls};
 pub use indexes::IndexSelector;
 pub(crate) use indexes::is_pattern;
+pub use live::{Drift, Estimate};
 pub use migrate_core::store::{Setting, Store};
 pub use migrate_core::{Flavor, InlineSecret, Release, SecretRef};
 pub use snapshot_reindex::SnapshotReindexStrategy;
@@ -38,4 +40,8 @@ pub struct Plan {
     pub verify: Verify,
     /// Execution knobs.
     pub settings: Settings,
+    /// Declared rates for `plan --refresh`'s estimate.
+    pub estimate: Estimate,
+    /// The document-count tolerance of saved plans.
+    pub drift: Drift,
 }

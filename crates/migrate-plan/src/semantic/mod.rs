@@ -189,6 +189,13 @@ pub(crate) fn build(w: &PlanWire, cx: &mut Cx<'_>) -> Option<Plan> {
         cutover,
         verify,
         settings,
+        estimate: w.estimate.unwrap_or_default(),
+        drift: Drift {
+            doc_count_tolerance_percent: w
+                .drift
+                .and_then(|d| d.doc_count_tolerance_percent)
+                .unwrap_or(0.0),
+        },
     })
 }
 

@@ -4,6 +4,7 @@
 
 mod cluster;
 mod indexes;
+mod live;
 mod snapshot_reindex;
 mod strategy;
 mod tail;
@@ -13,6 +14,7 @@ pub use cluster::{
     SigV4AuthWire, TlsWire,
 };
 pub use indexes::{IndexDetailWire, IndexEntryWire};
+pub use live::{DriftWire, EstimateWire};
 /// The stores are the store registry's own types (`migrate_core::store`), one file per kind.
 pub use migrate_core::store::{
     AzureStore, CosStore, FsStore, GcsStore, OssStore, S3Credentials, S3Store, Store,
@@ -56,4 +58,10 @@ pub struct PlanWire {
     /// Execution knobs: parallelism and retries.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub settings: Option<SettingsWire>,
+    /// Declared throughput rates for the duration estimate of `migrate plan --refresh`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub estimate: Option<EstimateWire>,
+    /// How far the live inputs of a saved plan may move before `migrate apply FILE` refuses it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drift: Option<DriftWire>,
 }
