@@ -32,6 +32,8 @@ pub enum Command {
     Abort(cmd::abort::AbortArgs),
     /// Run only the verification of an applied plan again (the proof, against the clusters as they are now).
     Verify(cmd::verify::VerifyArgs),
+    /// Remove what this migration created and no longer needs (its snapshots, its repositories); `--dry-run` lists them.
+    Cleanup(cmd::cleanup::CleanupArgs),
     /// Show a plan's progress from its state (read-only).
     Status(cmd::status::StatusArgs),
     /// Inspect a plan's state or release a lock left behind.

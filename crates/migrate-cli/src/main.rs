@@ -19,6 +19,7 @@ fn main() -> ExitCode {
         cli::Command::Approve(args) => cmd::approve::run(args),
         cli::Command::Abort(args) => cmd::abort::run(args),
         cli::Command::Verify(args) => cmd::verify::run(args),
+        cli::Command::Cleanup(args) => cmd::cleanup::run(args),
         cli::Command::Status(args) => cmd::status::run(args),
         cli::Command::State(args) => cmd::state::run(args),
         cli::Command::Demo(args) => cmd::demo::run(args),

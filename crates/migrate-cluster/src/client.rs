@@ -216,11 +216,11 @@ impl ClusterClient {
                 side: self.side.as_str(),
             });
         }
-        if let Some(m) = &wire.mutates {
-            self.guard.check(m.call, &m.target).inspect_err(|e| {
+        self.guard
+            .check_request(wire.method, &path, wire.mutates.as_ref())
+            .inspect_err(|e| {
                 tracing::warn!(%method, %path, error = %e, "write-guard refused a request");
             })?;
-        }
         let url = self.url_for(wire);
         let (body, content_type) = match body {
             Some((b, t)) => (Some(b), Some(t)),

@@ -63,6 +63,11 @@ pub enum ClusterError {
         "refused to send `{call}` ({target}) to the source cluster: the plan does not declare it"
     )]
     WriteRefused { call: MutatingCall, target: String },
+    /// A non-read request to the source that no step of the plan declares (deny by default).
+    #[error(
+        "refused to send `{method} {path}` to the source cluster: it is not a read and no step of the plan declares it (the source receives only reads and the writes the compiled plan lists)"
+    )]
+    UnplannedRequest { method: String, path: String },
     /// A read-only client (`plan --refresh`, saved-plan checks) refused a call that is not a read.
     #[error(
         "refused to send {method} {path} to the {side} cluster: this command only reads (`migrate_cluster::read_only`)"

@@ -1,22 +1,13 @@
 //! The read-only guard of `migrate plan --refresh` and saved-plan checks: a client built with
-//! `read_only` sends only reads. This is the one place that says what a read is: `GET`, `HEAD`,
-//! and `POST` to the search-like endpoints that take their query as a body and change nothing.
+//! `read_only` sends only reads. What a read is is said once, by
+//! [`migrate_core::request::is_read`] (which the source's write-guard uses too); a read-only client
+//! additionally sends no `DELETE`, not even of a read context.
 
-use migrate_core::request::Method;
-
-/// The last path segments of `POST` endpoints that only read (a body-carrying search or count).
-const READ_ONLY_POSTS: [&str; 5] = ["_search", "_count", "_msearch", "_mget", "_field_caps"];
+use migrate_core::request::{Method, is_read};
 
 /// Whether a read-only client may send `method path` (`path` encoded, starting with `/`).
 pub fn allows(method: Method, path: &str) -> bool {
-    match method {
-        Method::Get | Method::Head => true,
-        Method::Post => {
-            let last = path.trim_end_matches('/').rsplit('/').next().unwrap_or("");
-            READ_ONLY_POSTS.contains(&last)
-        }
-        Method::Put | Method::Delete => false,
-    }
+    method != Method::Delete && is_read(method, path)
 }
 
 #[cfg(test)]

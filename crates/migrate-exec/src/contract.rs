@@ -95,6 +95,10 @@ pub struct StepProgress {
 /// Receives progress reports from running steps.
 pub trait ProgressSink: Send + Sync {
     fn report(&self, step_id: &str, progress: StepProgress);
+
+    /// A line the operator should read even with `--quiet` off and no bars (objects of an earlier
+    /// run found, a round's delta). Dropped unless the sink shows notices.
+    fn notice(&self, _step_id: &str, _message: &str) {}
 }
 
 /// A progress sink that drops everything (tests, `--quiet`).
@@ -172,6 +176,12 @@ impl StepCtx {
     /// Reports progress (cheap; call as often as a poll returns).
     pub fn report(&self, progress: StepProgress) {
         self.progress.report(&self.step_id, progress);
+    }
+
+    /// Tells the operator something worth a line of its own in the run's output and events (a
+    /// round's delta, leftovers of an earlier run and how to remove them).
+    pub fn notice(&self, message: &str) {
+        self.progress.notice(&self.step_id, message);
     }
 
     /// Cancelled on Ctrl-C or when the run is stopping: a waiting step returns promptly

@@ -64,6 +64,11 @@ pub enum Event {
         id: String,
         error: String,
     },
+    /// A running step tells the operator something (a round's delta, an earlier run's leftovers).
+    StepNotice {
+        id: String,
+        message: String,
+    },
     StepBlocked {
         id: String,
         message: String,
@@ -212,6 +217,7 @@ fn describe_unredacted(event: &Event) -> String {
         ),
         Event::StepDone { id, .. } => format!("done     {id}"),
         Event::StepFailed { id, error } => format!("failed   {id}: {error}"),
+        Event::StepNotice { id, message } => format!("note     {id}: {message}"),
         Event::StepBlocked { id, message } => format!("blocked  {id}: {message}"),
         Event::StepInterrupted { id } => {
             format!("stopped  {id} (interrupted; the next apply re-attaches)")

@@ -75,6 +75,15 @@ pub enum ExecError {
     /// The state could not be read, written, or is refused.
     #[error(transparent)]
     State(StateError),
+    /// The state's lineage is not the one the graph was compiled for (another run created the
+    /// state in between); nothing ran.
+    #[error(
+        "the state now belongs to lineage {found}, but this run was compiled for lineage {expected} (another apply created the state meanwhile); nothing ran — run apply again"
+    )]
+    LineageMoved {
+        expected: uuid::Uuid,
+        found: uuid::Uuid,
+    },
 }
 
 impl ExecError {
@@ -83,7 +92,7 @@ impl ExecError {
         match self {
             ExecError::Locked(_) => 3,
             ExecError::State(e) if e.is_refused_state() => 2,
-            ExecError::State(_) => 1,
+            ExecError::State(_) | ExecError::LineageMoved { .. } => 1,
         }
     }
 }
@@ -116,6 +125,8 @@ pub struct Executor {
     config: ExecConfig,
     events: Arc<dyn EventSink>,
     cancel: CancellationToken,
+    /// The lineage the graph was compiled for (its server-side names carry it), if any.
+    lineage: Option<uuid::Uuid>,
 }
 
 /// How a step task ended.
@@ -152,6 +163,13 @@ impl ProgressSink for EventProgress {
             progress,
         });
     }
+
+    fn notice(&self, step_id: &str, message: &str) {
+        self.0.emit(&Event::StepNotice {
+            id: step_id.to_owned(),
+            message: message.to_owned(),
+        });
+    }
 }
 
 impl Executor {
@@ -170,7 +188,15 @@ impl Executor {
             config: ExecConfig::default(),
             events: Arc::new(NoEvents),
             cancel: CancellationToken::new(),
+            lineage: None,
         }
+    }
+
+    /// The lineage `dag` was compiled for: a fresh state gets it, and a state of another lineage
+    /// is refused before anything runs.
+    pub fn with_lineage(mut self, lineage: uuid::Uuid) -> Self {
+        self.lineage = Some(lineage);
+        self
     }
 
     pub fn with_config(mut self, config: ExecConfig) -> Self {
@@ -223,7 +249,15 @@ impl Executor {
         let loaded = self.store.load()?;
         let progress = resolve(dag, loaded.as_ref());
         let fresh = loaded.is_none();
-        let mut state = loaded.unwrap_or_else(|| State::new(self.plan_name.clone()));
+        if let (Some(expected), Some(found)) = (self.lineage, loaded.as_ref().map(|s| s.lineage))
+            && expected != found
+        {
+            return Err(ExecError::LineageMoved { expected, found });
+        }
+        let mut state = loaded.unwrap_or_else(|| match self.lineage {
+            Some(l) => State::with_lineage(self.plan_name.clone(), l),
+            None => State::new(self.plan_name.clone()),
+        });
 
         // Make invalidations durable before anything runs.
         let mut changed = fresh;

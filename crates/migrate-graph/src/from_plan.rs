@@ -14,13 +14,19 @@ use crate::blueprint::{
     MetadataObject, MetadataSpec, Partition, ReindexStrategy, SnapshotReindexStrategy,
     SnapshotStrategy, Strategy, Verify, canonical,
 };
-use crate::compile::compile_blueprint;
+use crate::compile::{compile_blueprint, compile_blueprint_in};
 use crate::error::CompileError;
 use crate::graph::StepGraph;
 
 /// Compiles a validated plan into its step graph (through its [`Blueprint`]).
 pub fn compile(plan: &Plan) -> Result<StepGraph, CompileError> {
     compile_blueprint(&Blueprint::from_plan(plan))
+}
+
+/// [`compile`], with the server-side names carrying `lineage` (see
+/// [`crate::compile_blueprint_in`]): what `apply` runs and the dry run shows.
+pub fn compile_in(plan: &Plan, lineage: Option<&str>) -> Result<StepGraph, CompileError> {
+    compile_blueprint_in(&Blueprint::from_plan(plan), lineage)
 }
 
 impl Blueprint {

@@ -117,6 +117,8 @@ pub(crate) struct GraphBuilder {
     ids: HashMap<StepId, NodeIndex>,
     source_url: String,
     destination_url: String,
+    /// The state's short lineage the names of server-side objects carry (`None`: none).
+    lineage: Option<String>,
 }
 
 impl GraphBuilder {
@@ -126,7 +128,20 @@ impl GraphBuilder {
             ids: HashMap::with_capacity(capacity),
             source_url: source_url.to_owned(),
             destination_url: destination_url.to_owned(),
+            lineage: None,
         }
+    }
+
+    /// Names of server-side objects carry `lineage` (the state's short lineage, or the dry run's
+    /// placeholder).
+    pub(crate) fn with_lineage(mut self, lineage: Option<&str>) -> Self {
+        self.lineage = lineage.map(str::to_owned);
+        self
+    }
+
+    /// The snapshot name of `round` of plan `plan`, with this graph's lineage.
+    pub(crate) fn snapshot_name(&self, plan: &str, round: crate::kind::Round) -> String {
+        crate::preflight::snapshot_name_in(plan, self.lineage.as_deref(), round)
     }
 
     /// Adds a step that depends on `deps` (all already in the graph) and returns its node.

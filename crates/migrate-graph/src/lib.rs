@@ -17,10 +17,10 @@ pub mod requests;
 mod status;
 mod step;
 
-pub use compile::compile_blueprint;
+pub use compile::{compile_blueprint, compile_blueprint_in};
 pub use error::CompileError;
 pub use fingerprint::Fingerprint;
-pub use from_plan::compile;
+pub use from_plan::{compile, compile_in};
 pub use graph::StepGraph;
 pub use id::StepId;
 pub use kind::{CopyBudget, Pass, Remote, RemoteAuth, Round, Side, StepKind};

@@ -19,5 +19,5 @@ pub use format::{FORMAT_VERSION, parse_state, to_canonical_json};
 pub use live::{AbortRecord, Approval, LiveRecords, Measured};
 pub use lock::{LockAcquired, LockGuard, LockInfo};
 pub use memory::MemoryStore;
-pub use state::{State, StepState, StepStatus};
+pub use state::{State, StepState, StepStatus, short_lineage};
 pub use store::{Changes, StateStore, lock};

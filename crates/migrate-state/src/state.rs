@@ -91,6 +91,14 @@ impl StepState {
     }
 }
 
+/// A lineage's short form, its first 8 hex digits (`0a1b2c3d`): what the names of the server-side
+/// objects a migration creates carry.
+pub fn short_lineage(lineage: &Uuid) -> String {
+    let mut s = lineage.simple().to_string();
+    s.truncate(8);
+    s
+}
+
 /// The checkpoint of one plan. `serial` grows by one with every commit; `lineage` identifies the
 /// history a state belongs to, so a commit against a different history is refused.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -103,6 +111,9 @@ pub struct State {
     pub plan_fingerprint: Option<String>,
     #[serde(default)]
     pub steps: BTreeMap<String, StepState>,
+    /// What each `migrate cleanup` removed (and kept), oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cleanups: Vec<Value>,
     /// Approvals, measured throughput and aborts ([`crate::LiveRecords`]).
     #[serde(default, skip_serializing_if = "crate::LiveRecords::is_empty")]
     pub live: crate::LiveRecords,
@@ -118,8 +129,23 @@ impl State {
             plan_name: plan_name.into(),
             plan_fingerprint: None,
             steps: BTreeMap::new(),
+            cleanups: Vec::new(),
             live: crate::LiveRecords::default(),
         }
+    }
+
+    /// An empty state of the given lineage, serial 0: `apply` draws the lineage before compiling,
+    /// because the names of the server-side objects the steps create carry it.
+    pub fn with_lineage(plan_name: impl Into<String>, lineage: Uuid) -> Self {
+        State {
+            lineage,
+            ..State::new(plan_name)
+        }
+    }
+
+    /// The lineage's short form the names of server-side objects carry: its first 8 hex digits.
+    pub fn short_lineage(&self) -> String {
+        short_lineage(&self.lineage)
     }
 
     pub fn step(&self, id: &str) -> Option<&StepState> {

@@ -9,6 +9,7 @@ use migrate_cluster::{
     Side, SigV4Config, Timeouts, TlsConfig,
 };
 use migrate_graph::blueprint::{Auth, Blueprint, Cluster, Strategy};
+use migrate_graph::requests::{Redacted, requests};
 use migrate_store::TransferOptions;
 
 use crate::error::EnvError;
@@ -45,6 +46,11 @@ pub struct EnvOptions {
     /// The local directory of the run's state: the copy strategy's dead-letter files go under it
     /// (`None`: `.migrate` in the working directory).
     pub state_dir: Option<std::path::PathBuf>,
+    /// The state's short lineage the graph's server-side names carry (`apply` sets it; `None`
+    /// for graphs compiled without one).
+    pub lineage: Option<String>,
+    /// Source writes allowed besides those the compiled graph plans (`migrate cleanup`'s deletes).
+    pub source_writes_also: BTreeSet<MutatingCall>,
     /// Both clients send only reads (`migrate plan --refresh`, saved-plan checks).
     pub read_only: bool,
     /// The plan's translation choices (`settings.translate`): create-index and the proof translate
@@ -68,6 +74,8 @@ impl Default for EnvOptions {
             sample_seed: None,
             work_dir: None,
             state_dir: None,
+            lineage: None,
+            source_writes_also: BTreeSet::new(),
             read_only: false,
             translate: migrate_translate::Options::default(),
         }
@@ -106,14 +114,13 @@ impl std::fmt::Debug for Env {
 
 impl Env {
     /// Resolves every secret the plan references (cluster auth, store settings), builds both
-    /// clients and the source write-guard: the source accepts repository registration and snapshot
-    /// creation for the snapshot strategy, and the write block when `cutover.block_source_writes`.
+    /// clients and the source write-guard, deny by default: the source accepts reads and the
+    /// mutating calls the compiled graph's requests make on it ([`planned_source_writes`]), e.g.
+    /// repository registration and snapshot creation for the snapshot strategy, and the write
+    /// block when `cutover.block_source_writes`.
     pub async fn from_blueprint(bp: &Blueprint, options: &EnvOptions) -> Result<Env, EnvError> {
         let mut secrets = SecretBook::default();
-        let mut declared = BTreeSet::new();
         if let Strategy::Snapshot(s) = &bp.strategy {
-            declared.insert(MutatingCall::PutRepository);
-            declared.insert(MutatingCall::CreateSnapshot);
             let stores = std::iter::once(&s.source_store).chain(s.destination_store.as_ref());
             for store in stores {
                 for (field, r) in store.secrets() {
@@ -122,10 +129,6 @@ impl Env {
             }
         }
         if let Strategy::SnapshotReindex(s) = &bp.strategy {
-            if s.snapshot.is_none() {
-                declared.insert(MutatingCall::PutRepository);
-                declared.insert(MutatingCall::CreateSnapshot);
-            }
             for (field, r) in s.store.secrets() {
                 secrets.resolve(r, &format!("store setting `{field}`"))?;
             }
@@ -146,9 +149,8 @@ impl Env {
                 Auth::None | Auth::AwsSigv4 { .. } => {}
             }
         }
-        if bp.cutover.block_source_writes {
-            declared.insert(MutatingCall::WriteBlock);
-        }
+        let mut declared = planned_source_writes(bp, options.lineage.as_deref())?;
+        declared.extend(options.source_writes_also.iter().copied());
         let mut source_cfg = config(&bp.source, Side::Source, &mut secrets)?;
         source_cfg.declared_source_writes = declared;
         source_cfg.tls = options.source_tls.clone();
@@ -269,4 +271,21 @@ fn config(c: &Cluster, side: Side, secrets: &mut SecretBook) -> Result<ClusterCo
     let mut cfg = ClusterConfig::new(url, side);
     cfg.auth = auth;
     Ok(cfg)
+}
+
+/// The mutating calls the steps of `bp`'s compiled graph send to the source: every request the
+/// request model lists for a step, on the source side, that names one. The write-guard lets only
+/// these (and reads) through.
+pub fn planned_source_writes(
+    bp: &Blueprint,
+    lineage: Option<&str>,
+) -> Result<BTreeSet<MutatingCall>, EnvError> {
+    let graph = migrate_graph::compile_blueprint_in(bp, lineage)
+        .map_err(|e| EnvError::Plan(e.to_string()))?;
+    Ok(graph
+        .steps()
+        .flat_map(|step| requests(&step.kind, &Redacted))
+        .filter(|r| r.side == Side::Source)
+        .filter_map(|r| r.mutates.map(|m| m.call))
+        .collect())
 }

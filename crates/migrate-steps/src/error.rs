@@ -31,6 +31,9 @@ pub enum EnvError {
         #[source]
         source: ClusterError,
     },
+    /// The plan does not compile (the write-guard is derived from the compiled graph).
+    #[error("the plan does not compile: {0}")]
+    Plan(String),
 }
 
 /// Where a failure happened, for messages.
@@ -72,7 +75,7 @@ fn hint(side: Side, e: &ClusterError) -> String {
             "; check the {} cluster's `auth` in the plan and that the user may do this",
             side.as_str()
         ),
-        ClusterError::WriteRefused { .. } => {
+        ClusterError::WriteRefused { .. } | ClusterError::UnplannedRequest { .. } => {
             "; the plan does not declare this write on the source (this is a bug in the step)"
                 .into()
         }

@@ -21,7 +21,7 @@ mod translate;
 mod wait;
 mod watermark;
 
-pub use env::{Env, EnvOptions, HttpOptions, read_only_client};
+pub use env::{Env, EnvOptions, HttpOptions, planned_source_writes, read_only_client};
 pub use error::EnvError;
 /// Pattern expansion's name rules (`*`, `?`, system indexes), for the commands that expand entries
 /// as the steps do (`plan --refresh`, `migrate lint`).

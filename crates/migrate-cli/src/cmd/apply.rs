@@ -1,5 +1,6 @@
-//! `migrate apply`: runs or resumes a plan. Loads and validates it, compiles the DAG, opens the
-//! state (and takes its lock), builds both cluster clients and runs the executor with the real
+//! `migrate apply`: runs or resumes a plan. Loads and validates it, reads the state's lineage (a
+//! fresh one when there is no state yet), compiles the DAG with it (snapshot names carry it), takes
+//! the state's lock, builds both cluster clients and runs the executor with the real
 //! steps; Ctrl-C or SIGTERM checkpoints and exits 130. The demo goes through [`apply`] too.
 
 use std::path::{Path, PathBuf};
@@ -119,7 +120,18 @@ pub async fn apply(path: &Path, options: ApplyOptions) -> u8 {
     } else if !plan.cutover.approved {
         plan.cutover.approved = super::saved_apply::approved_in_state(path, &plan, &store);
     }
-    let graph = match migrate_graph::compile(&plan) {
+    // The lineage comes first: the names of the server-side objects the steps create carry it.
+    let lineage = match store.load() {
+        Ok(Some(state)) => state.lineage,
+        Ok(None) => migrate_state::State::new(plan.name.clone()).lineage,
+        Err(e) => {
+            let e = migrate_exec::ExecError::from(e);
+            eprintln!("error: {e}");
+            return e.exit_code();
+        }
+    };
+    let short = migrate_state::short_lineage(&lineage);
+    let graph = match migrate_graph::compile_in(&plan, Some(&short)) {
         Ok(g) => Arc::new(g),
         Err(e) => {
             eprintln!("error: `{}` does not compile: {e}", path.display());
@@ -146,6 +158,7 @@ pub async fn apply(path: &Path, options: ApplyOptions) -> u8 {
     env_options.destination_http = http(&plan.destination, &env_options.timeouts);
     env_options.stall_timeout = Duration::from_secs(plan.settings.stall_timeout_s.max(1));
     env_options.translate = crate::lint::options(&plan);
+    env_options.lineage = Some(short);
     let env = match Env::from_blueprint(&blueprint, &env_options).await {
         Ok(env) => env,
         Err(e) => {
@@ -172,6 +185,7 @@ pub async fn apply(path: &Path, options: ApplyOptions) -> u8 {
         Arc::clone(&store),
     )
     .with_postconditions(runner)
+    .with_lineage(lineage)
     .with_config(config)
     .with_events(events)
     .with_cancel(cancel);

@@ -3,6 +3,7 @@
 pub mod abort;
 pub mod apply;
 pub mod approve;
+pub mod cleanup;
 pub mod completions;
 pub mod demo;
 pub mod lint;

@@ -191,6 +191,7 @@ impl EventSink for Bars {
             }
             Event::StepRetrying { .. }
             | Event::StaleLockTakenOver { .. }
+            | Event::StepNotice { .. }
             | Event::PostconditionBroken { .. } => {
                 self.multi.println(format!("  {}", describe(event))).ok();
             }

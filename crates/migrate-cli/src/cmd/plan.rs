@@ -11,7 +11,7 @@ use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 use migrate_graph::{
-    Format, Progress, Recorded, StatusMap, StepStatus, compile, render_with_lint_to,
+    Format, Progress, Recorded, StatusMap, StepStatus, compile_in, render_with_lint_to,
 };
 use serde_json::Value;
 
@@ -104,21 +104,27 @@ pub fn run(args: &PlanArgs) -> ExitCode {
     let Ok((plan, _warnings)) = super::load::load_plan(&args.plan, false) else {
         return ExitCode::from(error_code);
     };
-    let graph = match compile(&plan) {
+    let recorded = match read_recorded(&args.plan, &plan, args.state.as_deref()) {
+        Ok(r) => r,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(error_code);
+        }
+    };
+    // Snapshot names carry the state's lineage; before a state exists, apply draws one when it
+    // starts, and the dry run shows where it goes.
+    let lineage = recorded
+        .as_ref()
+        .and_then(|(_, l)| l.clone())
+        .unwrap_or_else(|| migrate_graph::preflight::LINEAGE_PLACEHOLDER.to_owned());
+    let graph = match compile_in(&plan, Some(&lineage)) {
         Ok(g) => g,
         Err(e) => {
             eprintln!("error: {}: {e}", args.plan.display());
             return ExitCode::from(error_code);
         }
     };
-    let recorded = read_recorded(&args.plan, &plan, args.state.as_deref());
-    let progress = match recorded {
-        Ok(map) => map.map(|m| Progress::resolve(&graph, &m)),
-        Err(message) => {
-            eprintln!("error: {message}");
-            return ExitCode::from(error_code);
-        }
-    };
+    let progress = recorded.map(|(m, _)| Progress::resolve(&graph, &m));
     let lint = match crate::lint::report(&args.plan, &plan, args.state.as_deref()) {
         Ok(r) => r,
         Err(message) => {
@@ -144,11 +150,12 @@ pub fn run(args: &PlanArgs) -> ExitCode {
 /// plan's `settings.state`, `.migrate/` next to the plan), read-only. A `--state` naming a file
 /// that is not `<plan>.state.json` is read as a hand-written state; a `--state` with no state in
 /// it is an error, while the plan's own location may hold none yet (then the whole plan shows).
+/// With the statuses comes the state's short lineage, when it records one.
 pub(super) fn read_recorded(
     plan_path: &Path,
     plan: &migrate_plan::Plan,
     flag: Option<&str>,
-) -> Result<Option<StatusMap>, String> {
+) -> Result<Option<(StatusMap, Option<String>)>, String> {
     use migrate_state::StateStore;
     use migrate_state_remote::{StateBackend, StateLocation, StateOrigin};
     let resolved = super::state_store::resolve_or_message(plan_path, plan, flag)?;
@@ -157,7 +164,7 @@ pub(super) fn read_recorded(
         && explicit
         && path.is_file()
     {
-        return read_state(path).map(Some);
+        return read_state(path).map(|m| Some((m, None)));
     }
     let backend = migrate_state_remote::open_state_backend(&resolved.location, &plan.name)
         .map_err(|e| e.to_string())?;
@@ -171,7 +178,10 @@ pub(super) fn read_recorded(
         };
     }
     match backend.as_store().load().map_err(|e| e.to_string())? {
-        Some(state) => Ok(Some(migrate_exec::status_map(&state))),
+        Some(state) => Ok(Some((
+            migrate_exec::status_map(&state),
+            Some(state.short_lineage()),
+        ))),
         None if explicit => Err(format!("no state at {}", backend.as_store().location())),
         None => Ok(None),
     }

@@ -28,7 +28,7 @@ pub fn run(args: &PlanArgs) -> ExitCode {
         }
     };
     let progress = match super::plan::read_recorded(&args.plan, &plan, args.state.as_deref()) {
-        Ok(map) => map.map(|m| Progress::resolve(&graph, &m)),
+        Ok(map) => map.map(|(m, _)| Progress::resolve(&graph, &m)),
         Err(message) => {
             eprintln!("error: {message}");
             return ExitCode::from(EXIT_BAD_INPUT);

@@ -29,13 +29,6 @@ pub fn run(args: &StatusArgs) -> ExitCode {
     let Ok((plan, _)) = load_plan(&args.plan, false) else {
         return ExitCode::from(EXIT_BAD_INPUT);
     };
-    let graph = match migrate_graph::compile(&plan) {
-        Ok(g) => g,
-        Err(e) => {
-            eprintln!("error: `{}` does not compile: {e}", args.plan.display());
-            return ExitCode::from(EXIT_BAD_INPUT);
-        }
-    };
     let store = match open_state(&args.plan, &plan, &args.state) {
         Ok(s) => s,
         Err(code) => return ExitCode::from(code),
@@ -49,6 +42,17 @@ pub fn run(args: &StatusArgs) -> ExitCode {
             } else {
                 1
             });
+        }
+    };
+    let lineage = state.as_ref().map_or_else(
+        || migrate_graph::preflight::LINEAGE_PLACEHOLDER.to_owned(),
+        migrate_state::State::short_lineage,
+    );
+    let graph = match migrate_graph::compile_in(&plan, Some(&lineage)) {
+        Ok(g) => g,
+        Err(e) => {
+            eprintln!("error: `{}` does not compile: {e}", args.plan.display());
+            return ExitCode::from(EXIT_BAD_INPUT);
         }
     };
     let dag = Dag::from(&graph);

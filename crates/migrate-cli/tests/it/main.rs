@@ -1,6 +1,7 @@
 //! The integration tests of `migrate-cli`: one binary (one link on CI), one module per area.
 
 mod apply;
+mod cleanup;
 mod copy;
 mod crash;
 mod faults;

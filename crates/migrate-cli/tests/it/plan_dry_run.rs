@@ -235,20 +235,30 @@ fn without_state_flag_the_plans_settings_state_is_read_as_apply_would() {
     assert_eq!(code, 2, "no state yet: everything is pending");
     let doc: serde_json::Value = serde_json::from_str(&json).expect("json");
 
-    // A state in `elsewhere/` (the plan's settings.state) with every step done.
+    // A state in `elsewhere/` (the plan's settings.state) with every step done; snapshot names
+    // (and so fingerprints) carry its lineage, which the dry run reads from it.
     let mut state = migrate_state::State::new("catalog-fs-68-to-710");
+    std::fs::create_dir(work.path().join("elsewhere")).expect("mkdir");
+    let at = work
+        .path()
+        .join("elsewhere/catalog-fs-68-to-710.state.json");
+    std::fs::write(&at, migrate_state::to_canonical_json(&state)).expect("write state");
+    let (code, json, _) = run(&["--format", "json"]);
+    assert_eq!(code, 2, "an empty state: everything is pending");
+    let placeholder = doc;
+    let doc: serde_json::Value = serde_json::from_str(&json).expect("json");
+    let short = state.short_lineage();
+    assert!(json.contains(&format!("-{short}-round-1")), "{json}");
+    assert!(
+        placeholder.to_string().contains("-LINEAGE-round-1"),
+        "{placeholder}"
+    );
     for step in doc["steps"].as_array().expect("steps") {
         let entry = state.step_mut(step["id"].as_str().expect("id"));
         entry.status = migrate_state::StepStatus::Done;
         entry.fingerprint = step["fingerprint"].as_str().map(str::to_owned);
     }
-    std::fs::create_dir(work.path().join("elsewhere")).expect("mkdir");
-    std::fs::write(
-        work.path()
-            .join("elsewhere/catalog-fs-68-to-710.state.json"),
-        migrate_state::to_canonical_json(&state),
-    )
-    .expect("write state");
+    std::fs::write(&at, migrate_state::to_canonical_json(&state)).expect("write state");
     let (code, text, stderr) = run(&[]);
     assert_eq!(code, 0, "{text}{stderr}");
     assert!(text.contains(", 0 to run"), "{text}");

@@ -27,8 +27,10 @@ fn a_state_of_another_plan_is_refused_by_every_command_and_left_unchanged() {
     let state = state_dir.join("movies-move.state.json");
     let foreign = "{\n  \"format_version\": 1,\n  \"lineage\": \"6f1c1a52-3d7e-4f0b-9a53-2b8f0d6c9e11\",\n  \"plan_name\": \"books-move\",\n  \"serial\": 7,\n  \"steps\": {\n    \"preflight/versions\": { \"status\": \"done\", \"fingerprint\": \"00\" }\n  }\n}\n";
     std::fs::write(&state, foreign).unwrap();
-    let commands: [&[&str]; 4] = [
+    let commands: [&[&str]; 6] = [
         &["apply", "plan.yaml"],
+        &["cleanup", "--dry-run", "plan.yaml"],
+        &["cleanup", "--yes", "--force", "plan.yaml"],
         &["status", "plan.yaml"],
         &["plan", "--dry-run", "plan.yaml"],
         &["state", "show", "plan.yaml"],
@@ -300,30 +302,48 @@ async fn after_the_state_is_lost_an_earlier_runs_snapshot_is_never_restored() {
     std::fs::write(&plan, text).unwrap();
     let out = run(work.path(), &["apply", "plan.yaml"], &[]);
     assert_eq!(out.status.code(), Some(0), "{}", text_of(&out));
+    let earlier = state_json(work.path(), "lost-snapshot")["lineage"]
+        .as_str()
+        .unwrap()[..8]
+        .to_owned();
     // The state directory is lost; the source changes meanwhile.
     std::fs::remove_dir_all(work.path().join(".migrate")).unwrap();
     let sandbox = destination.sandbox.as_ref().unwrap();
     sandbox.request_log().clear();
     let out = run(work.path(), &["apply", "plan.yaml"], &[]);
     let shown = text_of(&out);
+    let now = state_json(work.path(), "lost-snapshot")["lineage"]
+        .as_str()
+        .unwrap()[..8]
+        .to_owned();
+    assert_ne!(now, earlier);
+    // The earlier run's snapshots are reported with the cleanup advice, never adopted: this run
+    // takes its own, and its restore refuses to replace the indexes the lost run left open.
+    assert!(
+        shown.contains(&format!(
+            "repository `lost-repository` holds 2 snapshot(s) of this plan from earlier runs (lineage {earlier}; this run is {now}): lost-snapshot-{earlier}-round-1, lost-snapshot-{earlier}-round-2"
+        )) && shown.contains("`migrate cleanup`"),
+        "{shown}"
+    );
     assert_eq!(out.status.code(), Some(1), "{shown}");
     assert!(
-        shown.contains(
-            "snapshot `lost-snapshot-round-1` already exists in source repository `lost-repository`"
-        ) && shown.contains("is never restored")
-            && shown.contains("DELETE /_snapshot/lost-repository/lost-snapshot-round-1"),
+        shown.contains("`movies` is open on the destination"),
         "{shown}"
     );
     let restores: Vec<_> = sandbox
         .request_log()
         .entries()
         .into_iter()
-        .filter(|r| {
-            r.path.ends_with("/_restore") || r.method == "POST" && r.path.contains("_snapshot")
-        })
+        .filter(|r| r.method == "POST" && r.path.contains("_snapshot"))
         .map(|r| format!("{} {}", r.method, r.path))
         .collect();
-    assert!(restores.is_empty(), "{restores:?}");
+    assert!(
+        !restores.is_empty()
+            && restores
+                .iter()
+                .all(|r| r.contains(&now) && !r.contains(&earlier)),
+        "{restores:?}"
+    );
 }
 
 /// `(time, what)` of the requests in `log` that `pick` names.
@@ -350,11 +370,11 @@ async fn round_two_snapshot_is_taken_only_after_round_one_is_restored_every_time
         );
         let (src, dst) = (source.log().unwrap(), destination.log().unwrap());
         let round_two = times(&src, |r| {
-            r.method == "PUT" && r.path.ends_with("/paced-snapshot-round-2")
+            r.method == "PUT" && r.path.starts_with("/_snapshot/") && r.path.ends_with("-round-2")
         });
         assert_eq!(round_two.len(), 1, "attempt {attempt}");
         let restored = times(&dst, |r| {
-            r.method == "POST" && r.path.contains("paced-snapshot-round-1/_restore")
+            r.method == "POST" && r.path.ends_with("-round-1/_restore")
         });
         assert_eq!(
             restored.len(),
@@ -383,4 +403,50 @@ async fn round_two_snapshot_is_taken_only_after_round_one_is_restored_every_time
             .collect();
         assert!(missing.is_empty(), "attempt {attempt}: {missing:?}");
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_snapshot_deleted_under_a_done_step_is_taken_again_before_the_run_goes_on() {
+    let work = tempfile::tempdir().unwrap();
+    let (source, destination) = strategy_pair("snapshot", work.path(), 10, 3).await;
+    let plan = work.path().join("plan.yaml");
+    let text = campaign_plan("gone", "snapshot", &source, &destination, 2, 100)
+        .replace("approved: true", "approved: false");
+    std::fs::write(&plan, text).unwrap();
+    let out = run(work.path(), &["apply", "plan.yaml"], &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text_of(&out));
+    let lineage = state_json(work.path(), "gone-snapshot")["lineage"]
+        .as_str()
+        .unwrap()[..8]
+        .to_owned();
+    let round_two = format!("gone-snapshot-{lineage}-round-2");
+    delete(format!(
+        "{}/_snapshot/gone-repository/{round_two}",
+        source.url
+    ))
+    .await;
+    approve(&plan);
+    let before = source.log().unwrap().len();
+    let out = run(work.path(), &["apply", "plan.yaml"], &[]);
+    let shown = text_of(&out);
+    assert_eq!(out.status.code(), Some(0), "{shown}");
+    assert!(
+        shown.contains(&format!(
+            "re-check snapshot/round-2: snapshot `{round_two}` is no longer in repository `gone-repository`; it is taken again"
+        )),
+        "{shown}"
+    );
+    let retaken: Vec<_> = source.log().unwrap()[before..]
+        .iter()
+        .filter(|r| r.method == "PUT" && r.path.ends_with(&round_two))
+        .map(|r| r.path.clone())
+        .collect();
+    assert_eq!(retaken.len(), 1, "{retaken:?}");
+    // Round 1's snapshot held: it was not taken again.
+    assert!(
+        !source.log().unwrap()[before..]
+            .iter()
+            .any(|r| r.method == "PUT" && r.path.ends_with("-round-1")),
+        "{shown}"
+    );
 }

@@ -51,6 +51,18 @@ pub fn snapshot_named(body: &Value, snapshot: &str) -> Option<SnapshotInfo> {
     all.into_iter().find(|s| s.snapshot == snapshot)
 }
 
+/// Every snapshot name in a `GET _snapshot/{repo}/{pattern}` body (either shape).
+pub fn snapshot_names(body: &Value) -> Vec<String> {
+    let Ok(list) = serde_json::from_value::<SnapshotList>(body.clone()) else {
+        return Vec::new();
+    };
+    let mut all = list.snapshots;
+    for r in list.responses {
+        all.extend(r.snapshots);
+    }
+    all.into_iter().map(|s| s.snapshot).collect()
+}
+
 /// Whether an error means "no such snapshot" (not taken yet).
 pub fn is_missing_snapshot(e: &ClusterError) -> bool {
     e.error_type() == Some("snapshot_missing_exception")

@@ -9,6 +9,7 @@ mod body;
 mod encode;
 mod matching;
 mod mutation;
+mod reads;
 pub mod scan;
 mod slot;
 
@@ -23,6 +24,7 @@ pub use body::{Body, FillError};
 pub use encode::{decode, encode, encode_into};
 pub use matching::{Received, Verdict};
 pub use mutation::{MutatingCall, Mutation};
+pub use reads::is_read;
 pub use scan::ScanRequests;
 pub use slot::{Fill, Fills, SPREAD, Slot};
 

@@ -18,6 +18,8 @@ pub enum MutatingCall {
     Reindex,
     CancelTask,
     PutRepository,
+    /// Unregistering a repository (`migrate cleanup`; the store's objects stay).
+    DeleteRepository,
     VerifyRepository,
     CreateSnapshot,
     DeleteSnapshot,
@@ -56,6 +58,7 @@ impl MutatingCall {
             MutatingCall::Reindex => "reindex",
             MutatingCall::CancelTask => "cancel task",
             MutatingCall::PutRepository => "register snapshot repository",
+            MutatingCall::DeleteRepository => "unregister snapshot repository",
             MutatingCall::VerifyRepository => "verify snapshot repository",
             MutatingCall::CreateSnapshot => "create snapshot",
             MutatingCall::DeleteSnapshot => "delete snapshot",

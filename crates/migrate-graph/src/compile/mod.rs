@@ -24,8 +24,20 @@ use crate::id::StepId;
 use crate::kind::StepKind;
 use crate::phase::Phase;
 
-/// Compiles a blueprint into its step graph.
+/// Compiles a blueprint into its step graph, with server-side names that carry no lineage (graphs
+/// made by hand in tests; `apply` compiles with [`compile_blueprint_in`]).
 pub fn compile_blueprint(bp: &Blueprint) -> Result<StepGraph, CompileError> {
+    compile_blueprint_in(bp, None)
+}
+
+/// Compiles a blueprint into its step graph; the names of the server-side objects the steps create
+/// (snapshots) carry `lineage`, the state's short lineage
+/// ([`crate::preflight::SHORT_LINEAGE_LEN`] characters) or the dry run's
+/// [`crate::preflight::LINEAGE_PLACEHOLDER`].
+pub fn compile_blueprint_in(
+    bp: &Blueprint,
+    lineage: Option<&str>,
+) -> Result<StepGraph, CompileError> {
     check_indexes(&bp.indexes)?;
     let per_index = match &bp.strategy {
         Strategy::Snapshot(s) => 6 + 4 * s.incremental_rounds as usize + 6,
@@ -37,7 +49,8 @@ pub fn compile_blueprint(bp: &Blueprint) -> Result<StepGraph, CompileError> {
         &bp.source.url,
         &bp.destination.url,
         16 + bp.indexes.len() * per_index,
-    );
+    )
+    .with_lineage(lineage);
     let strategy = match &bp.strategy {
         Strategy::Snapshot(s) => {
             snapshot::compile(&mut b, bp, s)?;

@@ -15,7 +15,6 @@ use crate::error::CompileError;
 use crate::graph::GraphBuilder;
 use crate::kind::{Round, Side, StepKind};
 use crate::phase::Phase;
-use crate::preflight::snapshot_name;
 
 /// Handles of the plan-wide steps a round's per-index steps wait for.
 struct RoundCtx {
@@ -177,7 +176,7 @@ impl Rounds<'_> {
         extra_deps: &[NodeIndex],
     ) -> Result<RoundCtx, CompileError> {
         let r = round.to_string();
-        let snapshot = snapshot_name(&self.bp.name, round);
+        let snapshot = self.b.snapshot_name(&self.bp.name, round);
         let mut deps = vec![self.prev_wait];
         deps.extend_from_slice(extra_deps);
         let create = add_global(
@@ -283,7 +282,7 @@ impl Rounds<'_> {
         }
         let restore = StepKind::Restore {
             repository: self.s.destination_repository.clone(),
-            snapshot: snapshot_name(&self.bp.name, round),
+            snapshot: self.b.snapshot_name(&self.bp.name, round),
             source_index: spec.source.clone(),
             destination_index: dest.clone(),
             index_settings: Arc::clone(&self.settings),

@@ -13,7 +13,6 @@ use crate::error::CompileError;
 use crate::graph::GraphBuilder;
 use crate::kind::{Round, Side, StepKind};
 use crate::phase::Phase;
-use crate::preflight::snapshot_name;
 
 pub(super) fn compile(
     b: &mut GraphBuilder,
@@ -105,7 +104,7 @@ pub(super) fn compile(
             Phase::Incremental
         };
         let (wait, previous) = snapshots.take(b, round, phase, &[])?;
-        let name = snapshot_name(&bp.name, round);
+        let name = b.snapshot_name(&bp.name, round);
         for (i, spec) in bp.indexes.iter().enumerate() {
             let kind = load.kind(spec, &name, previous.clone(), round);
             last[i] = load.add(b, spec, kind, phase, &[wait, last[i]])?;
@@ -115,7 +114,7 @@ pub(super) fn compile(
     let mut deps = ready.clone();
     deps.push(gate);
     let (wait, previous) = snapshots.take(b, Round::Final, Phase::Final, &deps)?;
-    let name = snapshot_name(&bp.name, Round::Final);
+    let name = b.snapshot_name(&bp.name, Round::Final);
     let mut finals = Vec::with_capacity(bp.indexes.len());
     for (spec, &after) in bp.indexes.iter().zip(&ready) {
         let kind = load.kind(spec, &name, previous.clone(), Round::Final);
@@ -186,7 +185,7 @@ impl Snapshots<'_> {
         extra: &[NodeIndex],
     ) -> Result<(NodeIndex, Option<String>), CompileError> {
         let r = round.to_string();
-        let snapshot = snapshot_name(self.plan, round);
+        let snapshot = b.snapshot_name(self.plan, round);
         let mut deps = vec![self.prev_wait];
         deps.extend_from_slice(extra);
         let create = add_global(

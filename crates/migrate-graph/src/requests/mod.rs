@@ -7,6 +7,7 @@
 //! (`Role::Act`), then waits (`Role::Wait`); `Role::Read` fetches data the act needs. Requests that
 //! are sent once per concrete index are previewed with the plan's entry (a name or a pattern).
 
+pub mod cleanup;
 pub mod copy;
 pub mod create_index;
 pub mod cutover;
@@ -65,8 +66,8 @@ pub fn requests(kind: &StepKind, secrets: &dyn Secrets) -> Vec<Request> {
             repository,
             snapshot,
             indices,
-            ..
-        } => snapshot::create(repository, snapshot, indices).list(),
+            round,
+        } => snapshot::create(repository, snapshot, indices, *round).list(),
         StepKind::WaitSnapshot {
             repository,
             snapshot,

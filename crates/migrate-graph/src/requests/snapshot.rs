@@ -4,6 +4,9 @@ use migrate_core::Side;
 use migrate_core::request::{Body, Method, MutatingCall, Request, Role};
 use serde::Serialize;
 
+use crate::kind::Round;
+use crate::preflight::plan_snapshots_pattern;
+
 fn at(role: Role, method: Method, repository: &str, snapshot: &str) -> Request {
     Request::new(role, Side::Source, method)
         .at("_snapshot")
@@ -16,6 +19,9 @@ pub struct Create {
     pub current: Request,
     /// `PUT /_snapshot/{repository}/{snapshot}?wait_for_completion=false`.
     pub start: Request,
+    /// `GET /_snapshot/{repository}/{plan}-*`: this plan's snapshots of other lineages (left by a
+    /// run whose state was lost), reported with the `migrate cleanup` advice and never used.
+    pub others: Request,
 }
 
 #[derive(Serialize)]
@@ -25,9 +31,16 @@ struct CreateBody<'a> {
     include_global_state: bool,
 }
 
-pub fn create(repository: &str, snapshot: &str, indices: &[String]) -> Create {
+pub fn create(repository: &str, snapshot: &str, indices: &[String], round: Round) -> Create {
     let joined = indices.join(",");
     Create {
+        others: at(
+            Role::Read,
+            Method::Get,
+            repository,
+            &plan_snapshots_pattern(snapshot, round),
+        )
+        .note("this plan's snapshots of earlier runs whose state was lost: reported, never used"),
         current: at(Role::Check, Method::Get, repository, snapshot),
         start: at(Role::Act, Method::Put, repository, snapshot)
             .query("wait_for_completion", "false")
@@ -45,7 +58,7 @@ pub fn create(repository: &str, snapshot: &str, indices: &[String]) -> Create {
 
 impl Create {
     pub fn list(self) -> Vec<Request> {
-        vec![self.current, self.start]
+        vec![self.current, self.others, self.start]
     }
 }
 

@@ -29,6 +29,22 @@ pub(crate) async fn recheck(cx: &Cx<'_>, outputs: &Value) -> Result<Recheck, Ste
     match &cx.step.kind {
         StepKind::CheckVersions { .. } => preflight::recheck_identity(cx, outputs).await,
         StepKind::CreateIndex { .. } => create_index::recheck(cx, outputs).await,
+        StepKind::CreateSnapshot {
+            repository,
+            snapshot,
+            ..
+        }
+        | StepKind::WaitSnapshot {
+            repository,
+            snapshot,
+            ..
+        } => snapshot::recheck(cx, repository, snapshot, outputs).await,
+        StepKind::RegisterRepository {
+            side,
+            name,
+            store,
+            readonly,
+        } => repository::recheck(cx, *side, name, store, *readonly).await,
         _ => Ok(Recheck::Holds),
     }
 }
@@ -57,8 +73,8 @@ pub(crate) async fn run(cx: &Cx<'_>, ctx: &mut StepCtx) -> Result<Outcome, StepE
             repository,
             snapshot,
             indices,
-            ..
-        } => snapshot::create(cx, ctx, repository, snapshot, indices).await,
+            round,
+        } => snapshot::create(cx, ctx, repository, snapshot, indices, *round).await,
         StepKind::WaitSnapshot {
             repository,
             snapshot,

@@ -2,7 +2,7 @@
 //! nothing is sent when a repository of that name is already registered with the same settings.
 
 use migrate_core::Side;
-use migrate_exec::{Outcome, StepError};
+use migrate_exec::{Outcome, Recheck, StepError};
 use migrate_graph::blueprint::{Setting, Store};
 use migrate_graph::requests::repository::register as planned;
 use serde_json::{Value, json};
@@ -68,4 +68,36 @@ pub(super) async fn register(
     Ok(Outcome::Done {
         outputs: outputs(true),
     })
+}
+
+/// The postcondition of a done `register-repository`: the repository is registered with the
+/// plan's settings. Gone (unregistered by `migrate cleanup` or by hand): registered again, with
+/// everything downstream. Other settings: someone re-pointed it, refused.
+pub(crate) async fn recheck(
+    cx: &Cx<'_>,
+    side: Side,
+    name: &str,
+    store: &Store,
+    readonly: bool,
+) -> Result<Recheck, StepError> {
+    let r = planned(side, name, store, readonly, &cx.env.secrets);
+    let existing: Option<Value> = cx
+        .client(side)
+        .optional(&r.current, &none())
+        .await
+        .map_err(|e| cx.fail(side, &format!("re-checking repository `{name}`"), &e))?;
+    match existing.as_ref().and_then(|v| v.get(name)) {
+        None => Ok(Recheck::Redo {
+            reason: format!(
+                "repository `{name}` is no longer registered on the {side}; it is registered again"
+            ),
+        }),
+        Some(e) if !same(e, store, readonly) => Ok(Recheck::Broken {
+            reason: format!(
+                "repository `{name}` on the {side} now has other settings ({}) than this migration registered; it was re-pointed outside the migration and is not used — restore its settings or unregister it, then run apply again",
+                e.get("settings").cloned().unwrap_or(Value::Null)
+            ),
+        }),
+        Some(_) => Ok(Recheck::Holds),
+    }
 }

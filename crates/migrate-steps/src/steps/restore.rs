@@ -11,7 +11,7 @@ use migrate_cluster::api::cluster::{Health, HealthStatus};
 use migrate_core::Side;
 use migrate_core::request::{Fills, Request};
 use migrate_exec::{Outcome, StepCtx, StepError, StepProgress};
-use migrate_graph::preflight::snapshot_name;
+use migrate_graph::preflight::{round_in, snapshot_prefix};
 use migrate_graph::requests::restore as planned;
 use migrate_graph::requests::slots::HEALTH_WAIT;
 use migrate_graph::{Round, StepKind};
@@ -20,15 +20,10 @@ use serde_json::{Value, json};
 use crate::cx::{Cx, none};
 use crate::json::{active_shards, recovered};
 
-/// The round a snapshot name of this plan stands for.
-fn round_of(plan: &str, snapshot: &str) -> Option<Round> {
-    let first = snapshot_name(plan, Round::Number(1));
-    let prefix = first.strip_suffix("round-1")?;
-    let rest = snapshot.strip_prefix(prefix)?;
-    if rest == "final" {
-        return Some(Round::Final);
-    }
-    rest.strip_prefix("round-")?.parse().ok().map(Round::Number)
+/// The round a snapshot name of this plan (and of this state's lineage) stands for; a snapshot of
+/// another lineage is no round of this migration.
+fn round_of(plan: &str, lineage: Option<&str>, snapshot: &str) -> Option<Round> {
+    round_in(&snapshot_prefix(plan, lineage), snapshot)
 }
 
 /// The oldest round any index matching `index` was restored from; `None` if one of them was not
@@ -62,7 +57,7 @@ async fn restored_round(
             })
             .and_then(|sh| sh.pointer("/source/snapshot"))
             .and_then(Value::as_str)
-            .and_then(|snap| round_of(&cx.env.plan, snap));
+            .and_then(|snap| round_of(&cx.env.plan, cx.env.options.lineage.as_deref(), snap));
         match round {
             None => return Ok(None),
             Some(r) => oldest = Some(oldest.map_or(r, |o| o.min(r))),
@@ -296,14 +291,22 @@ mod tests {
     #[test]
     fn rounds_from_snapshot_names() {
         assert_eq!(
-            round_of("Movies to OSS", "movies-to-oss-round-2"),
+            round_of("Movies to OSS", None, "movies-to-oss-round-2"),
             Some(Round::Number(2))
         );
         assert_eq!(
-            round_of("Movies to OSS", "movies-to-oss-final"),
+            round_of("Movies to OSS", None, "movies-to-oss-final"),
             Some(Round::Final)
         );
-        assert_eq!(round_of("Movies to OSS", "other-round-1"), None);
+        assert_eq!(round_of("Movies to OSS", None, "other-round-1"), None);
+        assert_eq!(
+            round_of("movies", Some("0a1b2c3d"), "movies-0a1b2c3d-round-2"),
+            Some(Round::Number(2))
+        );
+        assert_eq!(
+            round_of("movies", Some("0a1b2c3d"), "movies-ffffffff-round-2"),
+            None
+        );
         assert!(Round::Final > Round::Number(9));
     }
 }

@@ -2,10 +2,14 @@
 //! exists when this state recorded asking for it, refuses one it did not) and `wait-snapshot` (`SUCCESS`; `PARTIAL` / `FAILED` are errors naming the failed shards).
 
 use migrate_cluster::ClusterError;
-use migrate_cluster::api::snapshot::{SnapshotInfo, is_missing_snapshot, snapshot_named};
+use migrate_cluster::api::snapshot::{
+    SnapshotInfo, is_missing_snapshot, snapshot_named, snapshot_names,
+};
 use migrate_core::Side;
 use migrate_core::request::Request;
-use migrate_exec::{Outcome, StepCtx, StepError, StepProgress};
+use migrate_exec::{Outcome, Recheck, StepCtx, StepError, StepProgress};
+use migrate_graph::Round;
+use migrate_graph::preflight::foreign_lineage;
 use migrate_graph::requests::snapshot as planned;
 use serde_json::{Value, json};
 
@@ -30,8 +34,10 @@ pub(super) async fn create(
     repository: &str,
     snapshot: &str,
     indices: &[String],
+    round: Round,
 ) -> Result<Outcome, StepError> {
-    let r = planned::create(repository, snapshot, indices);
+    let r = planned::create(repository, snapshot, indices, round);
+    report_foreign(cx, ctx, &r.others, repository).await;
     let handle = json!({"repository": repository, "snapshot": snapshot});
     let existing = current(cx, &r.current, snapshot).await.map_err(|e| {
         cx.fail(
@@ -75,6 +81,46 @@ pub(super) async fn create(
     Ok(Outcome::Done {
         outputs: json!({"repository": repository, "snapshot": snapshot, "state": "IN_PROGRESS", "started": true}),
     })
+}
+
+/// Tells the operator about this plan's snapshots of other lineages in `repository` (left by a run
+/// whose state was lost): never used, named with the `migrate cleanup` advice. A failed listing
+/// only skips the report.
+async fn report_foreign(cx: &Cx<'_>, ctx: &StepCtx, req: &Request, repository: &str) {
+    let Some(lineage) = cx.env.options.lineage.as_deref() else {
+        return;
+    };
+    let listed = match cx.try_json::<Value>(req, &none()).await {
+        Ok(v) => v,
+        Err(e) => {
+            tracing::debug!("listing earlier runs' snapshots in `{repository}`: {e}");
+            return;
+        }
+    };
+    let names = snapshot_names(&listed);
+    let mut foreign: Vec<(&str, &str)> = names
+        .iter()
+        .filter_map(|n| foreign_lineage(&cx.env.plan, lineage, n).map(|l| (l, n.as_str())))
+        .collect();
+    if foreign.is_empty() {
+        return;
+    }
+    foreign.sort_unstable();
+    let mut lineages: Vec<&str> = foreign.iter().map(|(l, _)| *l).collect();
+    lineages.dedup();
+    let shown: Vec<&str> = foreign.iter().take(10).map(|(_, n)| *n).collect();
+    let more = foreign.len().saturating_sub(shown.len());
+    ctx.notice(&format!(
+        "repository `{repository}` holds {} snapshot(s) of this plan from earlier runs (lineage {}; this run is {lineage}): {}{} — they are never used; remove them with `migrate cleanup` run with the state of the run that made them, or delete them on the source once nothing needs them",
+        foreign.len(),
+        lineages.join(", "),
+        shown.join(", "),
+        if more > 0 {
+            format!(" and {more} more")
+        } else {
+            String::new()
+        },
+    ));
 }
 
 fn shard_counts(info: &SnapshotInfo) -> (Option<u64>, Option<u64>) {
@@ -170,4 +216,50 @@ pub(super) async fn wait(
         }
         poll.sleep(&what).await?;
     }
+}
+
+/// The postcondition of a done `create-snapshot` or `wait-snapshot`: the snapshot is still in the
+/// repository, and (once waited for) with the uuid and the `SUCCESS` recorded. Gone (deleted by
+/// `migrate cleanup --force` or by hand): it is taken again, with everything downstream. Another
+/// uuid or state: someone replaced it under this migration's name, and it is never restored.
+pub(crate) async fn recheck(
+    cx: &Cx<'_>,
+    repository: &str,
+    snapshot: &str,
+    outputs: &Value,
+) -> Result<Recheck, StepError> {
+    let r = planned::wait(repository, snapshot);
+    let info = current(cx, &r.poll, snapshot).await.map_err(|e| {
+        cx.fail(
+            Side::Source,
+            &format!("re-checking snapshot `{snapshot}`"),
+            &e,
+        )
+    })?;
+    let Some(info) = info else {
+        return Ok(Recheck::Redo {
+            reason: format!(
+                "snapshot `{snapshot}` is no longer in repository `{repository}`; it is taken again"
+            ),
+        });
+    };
+    let recorded = outputs.get("uuid").and_then(Value::as_str);
+    if let (Some(recorded), Some(now)) = (recorded, info.uuid.as_deref())
+        && recorded != now
+    {
+        return Ok(Recheck::Broken {
+            reason: format!(
+                "snapshot `{snapshot}` in repository `{repository}` now has uuid `{now}`, but this migration took it with uuid `{recorded}`: it was replaced outside the migration and is never restored; delete it on the source and run apply again to have it taken again"
+            ),
+        });
+    }
+    if recorded.is_some() && info.state != "SUCCESS" {
+        return Ok(Recheck::Broken {
+            reason: format!(
+                "snapshot `{snapshot}` in repository `{repository}` is {} now, but was SUCCESS when this migration waited for it; delete it on the source and run apply again to have it taken again",
+                info.state
+            ),
+        });
+    }
+    Ok(Recheck::Holds)
 }

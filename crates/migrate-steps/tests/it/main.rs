@@ -10,3 +10,4 @@ mod reattach;
 mod reindex;
 mod snapshot;
 mod snapshot_s3;
+mod source_guard;

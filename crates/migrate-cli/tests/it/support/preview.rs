@@ -70,7 +70,16 @@ pub fn expected(plan: &Path, secrets: &Known, source_indexes: &[String]) -> Vec<
     let loaded = migrate_plan::load_file(plan, &LoadOptions::default())
         .unwrap_or_else(|d| panic!("{}: {d:?}", plan.display()));
     let bp = Blueprint::from_plan(&loaded.plan);
-    let graph = migrate_graph::compile(&loaded.plan).expect("compiles");
+    // Snapshot names carry the lineage of the state the run left next to the plan.
+    let state = plan
+        .parent()
+        .unwrap_or(Path::new("."))
+        .join(format!(".migrate/{}.state.json", loaded.plan.name));
+    let lineage = std::fs::read_to_string(&state)
+        .ok()
+        .and_then(|t| migrate_state::parse_state(&state, &t, &loaded.plan.name).ok())
+        .map(|(s, _)| s.short_lineage());
+    let graph = migrate_graph::compile_in(&loaded.plan, lineage.as_deref()).expect("compiles");
     let mut out = Vec::new();
     for step in graph.steps() {
         out.extend(requests(&step.kind, secrets));
