@@ -8,6 +8,7 @@ mod fingerprint;
 mod from_plan;
 mod graph;
 mod id;
+mod id_index;
 mod kind;
 mod phase;
 pub mod preflight;
