@@ -6,6 +6,7 @@
 //! hand-made inputs, and a change in the plan file's spelling touches one adapter only.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde::Serialize;
 use serde_json::Value;
@@ -14,6 +15,10 @@ pub use crate::metadata::{MetadataObject, MetadataSpec};
 pub use migrate_core::store::{Setting, Store, StoreKind, canonical};
 pub use migrate_core::{Flavor, InlineSecret, Release, SecretRef};
 pub use migrate_plan::wire::UpdateFieldUnit;
+
+/// Shared text: an index name, repository, snapshot or field name that many steps hold. Cloning
+/// one copies a pointer; it serialises as a plain string (so fingerprints are those of `String`).
+pub type Name = Arc<str>;
 
 /// Everything the compiler needs from a plan.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -66,10 +71,10 @@ pub enum Auth {
 /// One entry of the plan's `indexes`: a concrete name or a pattern expanded at run time.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct IndexSpec {
-    /// Name (or pattern) on the source.
-    pub source: String,
+    /// Name (or pattern) on the source; shared text, so every step of the entry holds the same.
+    pub source: Name,
     /// Name on the destination (equal to `source` unless the plan renames it).
-    pub destination: String,
+    pub destination: Name,
     /// Names or patterns left out of a pattern's matches on the source (empty for none).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub exclude: Vec<String>,
@@ -77,7 +82,7 @@ pub struct IndexSpec {
 
 impl IndexSpec {
     /// An index copied under its own name.
-    pub fn same(name: impl Into<String>) -> Self {
+    pub fn same(name: impl Into<Name>) -> Self {
         let name = name.into();
         IndexSpec {
             source: name.clone(),

@@ -120,8 +120,8 @@ fn index(i: &plan::IndexSelector) -> IndexSpec {
         exclude,
     } = i;
     IndexSpec {
-        source: source.clone(),
-        destination: rename.clone().unwrap_or_else(|| source.clone()),
+        source: source.as_str().into(),
+        destination: rename.as_deref().unwrap_or(source).into(),
         exclude: exclude.clone(),
     }
 }

@@ -4,15 +4,14 @@
 //! an earlier node to a later one and insertion order is a topological order. The compiler inserts
 //! steps phase by phase and index by index, which makes that order readable as well as valid.
 
-use std::collections::HashMap;
-
 use petgraph::Direction;
 use petgraph::graph::{DiGraph, NodeIndex};
 
 use crate::error::CompileError;
 use crate::fingerprint::Fingerprint;
 use crate::id::StepId;
-use crate::kind::StepKind;
+use crate::id_index::IdIndex;
+use crate::kind::{Name, StepKind};
 use crate::phase::Phase;
 use crate::step::Step;
 
@@ -20,10 +19,10 @@ use crate::step::Step;
 #[derive(Debug, Clone)]
 pub struct StepGraph {
     graph: DiGraph<Step, ()>,
-    ids: HashMap<StepId, NodeIndex>,
+    ids: IdIndex,
     plan_name: String,
     strategy: &'static str,
-    indexes: Vec<String>,
+    indexes: Vec<Name>,
 }
 
 impl StepGraph {
@@ -37,7 +36,7 @@ impl StepGraph {
     }
 
     /// The plan's index entries (source names or patterns), in plan order.
-    pub fn indexes(&self) -> &[String] {
+    pub fn indexes(&self) -> &[Name] {
         &self.indexes
     }
 
@@ -75,7 +74,7 @@ impl StepGraph {
 
     /// The node of the step with this id.
     pub fn node(&self, id: &str) -> Option<NodeIndex> {
-        self.ids.get(id).copied()
+        self.ids.get(&self.graph, id)
     }
 
     pub fn get(&self, id: &str) -> Option<&Step> {
@@ -114,18 +113,27 @@ impl std::borrow::Borrow<str> for StepId {
 /// Builds a [`StepGraph`]; only ever adds edges from existing steps to the new one.
 pub(crate) struct GraphBuilder {
     graph: DiGraph<Step, ()>,
-    ids: HashMap<StepId, NodeIndex>,
+    ids: IdIndex,
+    /// The text of the ids added since the last [`seal`](Self::seal), and their steps: every 64 KiB
+    /// they become one shared block that the steps' ids point into.
+    id_block: String,
+    id_block_nodes: Vec<NodeIndex>,
     source_url: String,
     destination_url: String,
     /// The state's short lineage the names of server-side objects carry (`None`: none).
     lineage: Option<String>,
 }
 
+/// How much id text goes into one shared block.
+const ID_BLOCK: usize = 64 * 1024;
+
 impl GraphBuilder {
     pub(crate) fn new(source_url: &str, destination_url: &str, capacity: usize) -> Self {
         GraphBuilder {
             graph: DiGraph::with_capacity(capacity, capacity * 2),
-            ids: HashMap::with_capacity(capacity),
+            ids: IdIndex::with_capacity(capacity),
+            id_block: String::with_capacity(ID_BLOCK + 256),
+            id_block_nodes: Vec::new(),
             source_url: source_url.to_owned(),
             destination_url: destination_url.to_owned(),
             lineage: None,
@@ -149,17 +157,18 @@ impl GraphBuilder {
         &mut self,
         id: StepId,
         kind: StepKind,
-        index: Option<&str>,
+        index: Option<&Name>,
         phase: Phase,
         deps: &[NodeIndex],
     ) -> Result<NodeIndex, CompileError> {
-        if self.ids.contains_key(&id) {
+        if self.ids.get(&self.graph, id.as_str()).is_some() {
             return Err(CompileError::DuplicateStep(id.to_string()));
         }
+        self.id_block.push_str(id.as_str());
         let step = Step {
-            id: id.clone(),
+            id,
             kind,
-            index: index.map(str::to_owned),
+            index: index.cloned(),
             phase,
             // Filled in by `finish`, for every step at once and on several threads.
             fingerprint: Fingerprint::PENDING,
@@ -182,16 +191,36 @@ impl GraphBuilder {
             debug_assert!(dep < node);
             self.graph.add_edge(dep, node, ());
         }
-        self.ids.insert(id, node);
+        self.ids.insert(&self.graph, node);
+        self.id_block_nodes.push(node);
+        if self.id_block.len() >= ID_BLOCK {
+            self.seal();
+        }
         Ok(node)
+    }
+
+    /// Moves the text of the latest ids into one shared block and points their steps' ids at it,
+    /// which frees each id's own allocation (about 60 bytes a step).
+    fn seal(&mut self) {
+        let block: std::sync::Arc<str> = std::sync::Arc::from(self.id_block.as_str());
+        let mut at = 0;
+        for &node in &self.id_block_nodes {
+            let step = &mut self.graph[node];
+            let len = step.id.as_str().len();
+            step.id = step.id.within(&block, at);
+            at += len;
+        }
+        self.id_block.clear();
+        self.id_block_nodes.clear();
     }
 
     pub(crate) fn finish(
         mut self,
         plan_name: &str,
         strategy: &'static str,
-        indexes: Vec<String>,
+        indexes: Vec<Name>,
     ) -> StepGraph {
+        self.seal();
         self.fingerprint_all();
         StepGraph {
             graph: self.graph,

@@ -2,6 +2,21 @@
 //!
 //! A step kind's fields are the step's inputs: the executor matches on them to act, the request
 //! builders in `requests` turn them into the exact HTTP requests, and the fingerprint hashes them.
+//!
+//! # How a variant stores its inputs (memory: a 50,000-index plan has about 650,000 steps)
+//!
+//! A step holds no text or JSON of its own that other steps repeat; requests are never stored, the
+//! builders in `requests` make them when a step is rendered or run. When adding a variant:
+//! - index names (`source_index`, `destination_index`, `index`) are [`Name`]s cloned from the
+//!   [`IndexSpec`](crate::blueprint::IndexSpec) (`spec.source.clone()` copies a pointer, not text);
+//! - other per-round or plan-wide text repeated across steps (repository, snapshot, field names)
+//!   is a [`Name`] made once and cloned into each step;
+//! - JSON values, settings maps, stores and checks are `Arc`s made once per plan (or per
+//!   partition) and cloned into each step;
+//! - a variant no larger than the others (112 bytes: the test at the end of this file fails past
+//!   that), boxing its rare parts otherwise: every step is as large as the largest variant.
+//!
+//! `Name` and `Arc<T>` serialise exactly as `String` and `T`, so fingerprints do not change.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -13,6 +28,7 @@ use serde_json::Value;
 use crate::blueprint::{AfterCopy, Release, SecretRef, Store, UpdateFieldUnit, Verify};
 use crate::metadata::MetadataObject;
 
+pub use crate::blueprint::Name;
 pub use migrate_core::Side;
 
 /// A snapshot round: `round-1` is the full copy, later numbers are incremental, `final` follows the cutover.
@@ -37,7 +53,7 @@ impl fmt::Display for Round {
 #[serde(rename_all = "snake_case")]
 pub enum Pass {
     /// The first full copy of one partition.
-    Initial { partition: String },
+    Initial { partition: Name },
     /// Incremental pass `n`: documents whose update-time field is in `[high-water mark, pass start)`.
     Incremental { n: u32 },
     /// Documents that lack the update-time field (incremental passes cannot see them).
@@ -110,8 +126,12 @@ fn is_zero(n: &u32) -> bool {
     *n == 0
 }
 
-fn is_no_refresh(s: &String) -> bool {
-    s == "-1"
+fn is_no_refresh(s: &Name) -> bool {
+    &**s == "-1"
+}
+
+fn is_original(after: &Arc<AfterCopy>) -> bool {
+    after.is_original()
 }
 
 /// One step's kind and inputs.
@@ -159,42 +179,42 @@ pub enum StepKind {
         round: Round,
     },
     /// Close a destination index so an incremental restore can replace it.
-    CloseIndex { index: String, round: Round },
+    CloseIndex { index: Name, round: Round },
     /// Restore one index from a round's snapshot, with the copy-time settings override.
     Restore {
-        repository: String,
-        snapshot: String,
-        source_index: String,
-        destination_index: String,
+        repository: Name,
+        snapshot: Name,
+        source_index: Name,
+        destination_index: Name,
         index_settings: Arc<BTreeMap<String, Value>>,
         round: Round,
     },
     /// Open a destination index after an incremental restore.
-    OpenIndex { index: String, round: Round },
+    OpenIndex { index: Name, round: Round },
     /// Wait until the index's shards have recovered (health at least yellow, recovery done).
-    WaitRecovery { index: String, round: Round },
+    WaitRecovery { index: Name, round: Round },
     /// Create the destination index from the source's settings (stripped) and mappings, with the
     /// copy-time `number_of_replicas` and `refresh_interval` (by default 0 and `-1`).
     CreateIndex {
-        source_index: String,
-        destination_index: String,
+        source_index: Name,
+        destination_index: Name,
         /// Source names or patterns left out of a pattern entry's matches.
         #[serde(skip_serializing_if = "Vec::is_empty")]
         exclude: Vec<String>,
         #[serde(skip_serializing_if = "is_zero")]
         number_of_replicas: u32,
         #[serde(skip_serializing_if = "is_no_refresh")]
-        refresh_interval: String,
+        refresh_interval: Name,
     },
     /// One remote `_reindex` task (records the task id before waiting on it).
     Reindex {
-        source_index: String,
-        destination_index: String,
+        source_index: Name,
+        destination_index: Name,
         remote: Arc<Remote>,
         pass: Pass,
         /// The partition query (initial passes) or the update-time field (other passes).
-        query: Value,
-        update_field: Option<String>,
+        query: Arc<Value>,
+        update_field: Option<Name>,
         /// The plan's unit for a numeric update field (`None`: detected at preflight).
         #[serde(skip_serializing_if = "Option::is_none")]
         update_field_unit: Option<UpdateFieldUnit>,
@@ -205,10 +225,10 @@ pub enum StepKind {
     /// `search_after`, or sliced scroll), written to the destination with `_bulk` by id; each
     /// slice's cursor and last acknowledged batch checkpointed in the step state.
     Copy {
-        source_index: String,
-        destination_index: String,
+        source_index: Name,
+        destination_index: Name,
         pass: Pass,
-        update_field: Option<String>,
+        update_field: Option<Name>,
         /// The plan's unit for a numeric update field (`None`: detected at preflight).
         #[serde(skip_serializing_if = "Option::is_none")]
         update_field_unit: Option<UpdateFieldUnit>,
@@ -223,12 +243,12 @@ pub enum StepKind {
     SnapshotReindex {
         #[serde(serialize_with = "store_fingerprint")]
         store: Arc<Store>,
-        repository: String,
-        snapshot: String,
+        repository: Name,
+        snapshot: Name,
         #[serde(skip_serializing_if = "Option::is_none")]
-        previous: Option<String>,
-        source_index: String,
-        destination_index: String,
+        previous: Option<Name>,
+        source_index: Name,
+        destination_index: Name,
         shard_concurrency: u32,
         round: Round,
     },
@@ -237,25 +257,25 @@ pub enum StepKind {
     /// compared in bounded memory), by id with its routing. Idempotent: a re-run computes the
     /// difference again and deletes what is left.
     ReconcileDeletes {
-        source_index: String,
-        destination_index: String,
+        source_index: Name,
+        destination_index: Name,
     },
     /// The cutover gate: apply stops here until the plan says `cutover.approved: true`.
     Gate { approved: bool },
     /// Block writes on a source index before the final round.
-    BlockWrites { index: String },
+    BlockWrites { index: Name },
     /// Put back the replica count and refresh interval the source index had (`after: original`),
     /// or apply the plan's explicit settings.
     RestoreSettings {
-        source_index: String,
-        destination_index: String,
-        #[serde(skip_serializing_if = "AfterCopy::is_original")]
-        after: AfterCopy,
+        source_index: Name,
+        destination_index: Name,
+        #[serde(skip_serializing_if = "is_original")]
+        after: Arc<AfterCopy>,
     },
     /// Compare the destination index with the source.
     Verify {
-        source_index: String,
-        destination_index: String,
+        source_index: Name,
+        destination_index: Name,
         checks: Arc<Verify>,
     },
     /// Migrate one kind of cluster metadata: every selected source object translated for the
@@ -338,10 +358,10 @@ impl StepKind {
                 source_index,
                 destination_index,
             } => {
-                *source_index = source.to_owned();
-                *destination_index = destination.to_owned();
+                *source_index = Name::from(source);
+                *destination_index = Name::from(destination);
             }
-            StepKind::BlockWrites { index } => *index = source.to_owned(),
+            StepKind::BlockWrites { index } => *index = Name::from(source),
             _ => {}
         }
         k
@@ -379,5 +399,15 @@ impl StepKind {
             | StepKind::Reindex { .. }
             | StepKind::SnapshotReindex { .. } => (false, true),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn no_step_kind_variant_grows_every_step() {
+        // Every step is as large as the largest variant (today's largest: reindex, copy).
+        assert!(std::mem::size_of::<super::StepKind>() <= 112);
+        assert!(std::mem::size_of::<crate::step::Step>() <= 192);
     }
 }

@@ -8,6 +8,7 @@ mod fingerprint;
 mod from_plan;
 mod graph;
 mod id;
+mod id_index;
 mod kind;
 pub mod metadata;
 mod phase;

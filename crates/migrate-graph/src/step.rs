@@ -2,7 +2,7 @@
 
 use crate::fingerprint::Fingerprint;
 use crate::id::StepId;
-use crate::kind::StepKind;
+use crate::kind::{Name, StepKind};
 use crate::phase::Phase;
 
 /// An idempotent unit of work. It checks whether its effect exists, acts only if not, and records any
@@ -13,7 +13,7 @@ pub struct Step {
     /// What the step does, with all its inputs.
     pub kind: StepKind,
     /// The plan index entry (source name or pattern) the step belongs to; `None` for plan-wide steps.
-    pub index: Option<String>,
+    pub index: Option<Name>,
     pub phase: Phase,
     /// SHA-256 over the step's inputs (its kind's fields and the clusters it talks to).
     pub fingerprint: Fingerprint,

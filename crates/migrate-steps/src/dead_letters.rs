@@ -60,12 +60,12 @@ pub(crate) fn for_index(
                 source_index,
                 dead_letters,
                 ..
-            } if source_index == source_entry => copy_path(cx, dead_letters),
+            } if &**source_index == source_entry => copy_path(cx, dead_letters),
             StepKind::SnapshotReindex {
                 source_index,
                 destination_index,
                 ..
-            } if source_index == source_entry => snapshot_reindex_path(cx, destination_index),
+            } if &**source_index == source_entry => snapshot_reindex_path(cx, destination_index),
             _ => continue,
         };
         let file = match std::fs::File::open(&path) {

@@ -190,7 +190,7 @@ impl Env {
                 .indexes
                 .iter()
                 .filter(|i| !i.exclude.is_empty())
-                .map(|i| (i.source.clone(), i.exclude.clone()))
+                .map(|i| (i.source.to_string(), i.exclude.clone()))
                 .collect(),
         })
     }

@@ -183,7 +183,7 @@ pub async fn collect(bp: &Blueprint, source: &ClusterClient) -> Result<Capture, 
     let mut unread = Vec::new();
     let mut indexes = BTreeMap::new();
     for entry in &bp.indexes {
-        let req = get(&[]).name(entry.source.clone());
+        let req = get(&[]).name(entry.source.to_string());
         match read(source, &req).await? {
             Ok(found) => {
                 for (name, body) in by_name(found) {

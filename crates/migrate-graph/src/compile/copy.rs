@@ -11,7 +11,7 @@ use super::{add_global, add_indexed, tail};
 use crate::blueprint::{Blueprint, CopyStrategy, IndexSpec};
 use crate::error::CompileError;
 use crate::graph::GraphBuilder;
-use crate::kind::{CopyBudget, Pass, StepKind};
+use crate::kind::{CopyBudget, Name, Pass, StepKind};
 use crate::phase::Phase;
 
 /// The initial copy's pass: one, whole index (slices split it at run time).
@@ -43,12 +43,13 @@ pub(super) fn compile(
         bytes_per_second: c.bytes_per_second,
         concurrency: c.concurrency,
     });
+    let update_field = c.update_field.as_deref().map(Name::from);
     let copy = |spec: &IndexSpec, pass: Pass| StepKind::Copy {
         dead_letters: dead_letters(&bp.name, &spec.source),
         source_index: spec.source.clone(),
         destination_index: spec.destination.clone(),
         pass,
-        update_field: c.update_field.clone(),
+        update_field: update_field.clone(),
         update_field_unit: c.update_field.as_ref().and(c.update_field_unit),
         budget: Arc::clone(&budget),
     };

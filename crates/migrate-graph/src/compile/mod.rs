@@ -21,7 +21,7 @@ use crate::blueprint::{Blueprint, IndexSpec, Strategy};
 use crate::error::CompileError;
 use crate::graph::{GraphBuilder, StepGraph};
 use crate::id::StepId;
-use crate::kind::StepKind;
+use crate::kind::{Name, StepKind};
 use crate::phase::Phase;
 
 /// Compiles a blueprint into its step graph, with server-side names that carry no lineage (graphs
@@ -69,7 +69,7 @@ pub fn compile_blueprint_in(
             "snapshot_reindex"
         }
     };
-    let indexes = bp.indexes.iter().map(|i| i.source.clone()).collect();
+    let indexes = bp.indexes.iter().map(|i| Name::clone(&i.source)).collect();
     Ok(b.finish(&bp.name, strategy, indexes))
 }
 
@@ -80,18 +80,27 @@ fn check_indexes(indexes: &[IndexSpec]) -> Result<(), CompileError> {
     let mut sources = HashSet::with_capacity(indexes.len());
     let mut destinations = std::collections::HashMap::with_capacity(indexes.len());
     for spec in indexes {
-        if !sources.insert(spec.source.as_str()) {
-            return Err(CompileError::DuplicateIndex(spec.source.clone()));
+        if !sources.insert(&*spec.source) {
+            return Err(CompileError::DuplicateIndex(spec.source.to_string()));
         }
-        if let Some(first) = destinations.insert(spec.destination.as_str(), spec.source.as_str()) {
+        if let Some(first) = destinations.insert(&*spec.destination, &*spec.source) {
             return Err(CompileError::DuplicateDestination {
                 first: first.to_owned(),
-                second: spec.source.clone(),
-                destination: spec.destination.clone(),
+                second: spec.source.to_string(),
+                destination: spec.destination.to_string(),
             });
         }
     }
     Ok(())
+}
+
+/// What a snapshot of every plan index names: each entry's source name or pattern, then its
+/// excludes as `-name` targets (multi-target syntax).
+pub(super) fn snapshot_targets(bp: &Blueprint) -> std::sync::Arc<Vec<String>> {
+    let targets = bp.indexes.iter().flat_map(|i| {
+        std::iter::once(i.source.to_string()).chain(i.exclude.iter().map(|x| format!("-{x}")))
+    });
+    std::sync::Arc::new(targets.collect())
 }
 
 /// The `create-index/<index>` step of one plan index, for the strategies that create their
@@ -107,7 +116,7 @@ pub(super) fn create_index(
         destination_index: spec.destination.clone(),
         exclude: spec.exclude.clone(),
         number_of_replicas: copy_settings.number_of_replicas,
-        refresh_interval: copy_settings.refresh_interval.clone(),
+        refresh_interval: Name::from(copy_settings.refresh_interval.as_str()),
     };
     add_indexed(b, "create-index", spec, None, kind, Phase::Setup, deps)
 }

@@ -11,7 +11,7 @@ use super::{add_global, add_indexed, tail};
 use crate::blueprint::{Auth, Blueprint, IndexSpec, Partition, ReindexStrategy};
 use crate::error::CompileError;
 use crate::graph::GraphBuilder;
-use crate::kind::{Pass, Remote, RemoteAuth, StepKind};
+use crate::kind::{Name, Pass, Remote, RemoteAuth, StepKind};
 use crate::phase::Phase;
 
 pub(super) fn compile(
@@ -48,13 +48,26 @@ pub(super) fn compile(
         host: r.remote_host.clone(),
         auth: remote_auth(r.remote_auth.as_ref().unwrap_or(&bp.source.auth)),
     });
-    let reindex = |spec: &IndexSpec, pass: Pass, query: Value| StepKind::Reindex {
+    // Shared by every step that sends them: the update field, the queries (null for the passes
+    // that build theirs from the update field) and each partition's name and query.
+    let update_field = r.update_field.as_deref().map(Name::from);
+    let null = Arc::new(Value::Null);
+    let partitions: Vec<(Name, Arc<Value>)> = partitions
+        .into_iter()
+        .map(|p| (Name::from(p.name), Arc::new(p.query)))
+        .collect();
+    let final_query = if r.update_field.is_some() {
+        Arc::clone(&null)
+    } else {
+        Arc::new(json!({"match_all": {}}))
+    };
+    let reindex = |spec: &IndexSpec, pass: Pass, query: &Arc<Value>| StepKind::Reindex {
         source_index: spec.source.clone(),
         destination_index: spec.destination.clone(),
         remote: Arc::clone(&remote),
         pass,
-        query,
-        update_field: r.update_field.clone(),
+        query: Arc::clone(query),
+        update_field: update_field.clone(),
         update_field_unit: r.update_field.as_ref().and(r.update_field_unit),
         batch_size: r.batch_size,
         requests_per_second: r.requests_per_second,
@@ -74,9 +87,9 @@ pub(super) fn compile(
     let mut before_gate: Vec<NodeIndex> = Vec::with_capacity(bp.indexes.len());
     for (spec, &create) in bp.indexes.iter().zip(&created) {
         let mut parts = Vec::with_capacity(partitions.len());
-        for p in &partitions {
+        for (name, query) in &partitions {
             let pass = Pass::Initial {
-                partition: p.name.clone(),
+                partition: Name::clone(name),
             };
             let q = pass.to_string();
             parts.push(add_indexed(
@@ -84,7 +97,7 @@ pub(super) fn compile(
                 "reindex",
                 spec,
                 Some(&q),
-                reindex(spec, pass, p.query.clone()),
+                reindex(spec, pass, query),
                 Phase::Copy,
                 &[create],
             )?);
@@ -99,7 +112,7 @@ pub(super) fn compile(
                     "reindex",
                     spec,
                     Some(&q),
-                    reindex(spec, pass, Value::Null),
+                    reindex(spec, pass, &null),
                     Phase::Incremental,
                     &at,
                 )?;
@@ -112,7 +125,7 @@ pub(super) fn compile(
                 "reindex",
                 spec,
                 Some(&q),
-                reindex(spec, pass, Value::Null),
+                reindex(spec, pass, &null),
                 Phase::Incremental,
                 &at,
             )?];
@@ -124,17 +137,12 @@ pub(super) fn compile(
     let (_, ready) = tail::cutover(b, bp, &before_gate)?;
     let mut finals = Vec::with_capacity(bp.indexes.len());
     for (spec, &after) in bp.indexes.iter().zip(&ready) {
-        let query = if r.update_field.is_some() {
-            Value::Null
-        } else {
-            json!({"match_all": {}})
-        };
         let mut at = add_indexed(
             b,
             "reindex",
             spec,
             Some("final"),
-            reindex(spec, Pass::Final, query),
+            reindex(spec, Pass::Final, &final_query),
             Phase::Final,
             &[after],
         )?;
@@ -146,7 +154,7 @@ pub(super) fn compile(
                 "reindex",
                 spec,
                 Some(&q),
-                reindex(spec, pass, Value::Null),
+                reindex(spec, pass, &null),
                 Phase::Final,
                 &[at],
             )?;

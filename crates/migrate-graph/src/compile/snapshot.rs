@@ -13,7 +13,7 @@ use super::{add_global, add_indexed, tail};
 use crate::blueprint::{Blueprint, CopySettings, SnapshotStrategy};
 use crate::error::CompileError;
 use crate::graph::GraphBuilder;
-use crate::kind::{Round, Side, StepKind};
+use crate::kind::{Name, Round, Side, StepKind};
 use crate::phase::Phase;
 
 /// Handles of the plan-wide steps a round's per-index steps wait for.
@@ -22,6 +22,8 @@ struct RoundCtx {
     available: NodeIndex,
     /// The destination repository is registered.
     registered: NodeIndex,
+    /// The round's snapshot name, shared by its restores.
+    snapshot: Name,
 }
 
 pub(super) fn compile(
@@ -72,15 +74,7 @@ pub(super) fn compile(
         &[versions, names],
     )?;
 
-    // Excludes go to the snapshot as `-name` targets (multi-target syntax), after the entry's pattern.
-    let indices: Arc<Vec<String>> = Arc::new(
-        bp.indexes
-            .iter()
-            .flat_map(|i| {
-                std::iter::once(i.source.clone()).chain(i.exclude.iter().map(|x| format!("-{x}")))
-            })
-            .collect(),
-    );
+    let indices = super::snapshot_targets(bp);
     let settings = Arc::new(restore_settings(&s.copy_settings, &s.index_settings));
     let mut rounds = Rounds {
         b,
@@ -89,6 +83,7 @@ pub(super) fn compile(
         indices,
         settings,
         source_store,
+        destination_repository: Name::from(s.destination_repository.as_str()),
         prev_wait: register_source,
         prev_transfer: None,
         registered: None,
@@ -159,6 +154,7 @@ struct Rounds<'a> {
     indices: Arc<Vec<String>>,
     settings: Arc<BTreeMap<String, Value>>,
     source_store: Arc<crate::blueprint::Store>,
+    destination_repository: Name,
     /// The previous round's wait-snapshot (one snapshot at a time).
     prev_wait: NodeIndex,
     /// The previous round's transfer (transfers must not overlap: `index.latest` goes last).
@@ -198,7 +194,7 @@ impl Rounds<'_> {
             &r,
             StepKind::WaitSnapshot {
                 repository: self.s.repository.clone(),
-                snapshot,
+                snapshot: snapshot.clone(),
                 round,
             },
             phase,
@@ -249,6 +245,7 @@ impl Rounds<'_> {
         Ok(RoundCtx {
             available,
             registered,
+            snapshot: Name::from(snapshot),
         })
     }
 
@@ -281,8 +278,8 @@ impl Rounds<'_> {
             )?];
         }
         let restore = StepKind::Restore {
-            repository: self.s.destination_repository.clone(),
-            snapshot: self.b.snapshot_name(&self.bp.name, round),
+            repository: Name::clone(&self.destination_repository),
+            snapshot: Name::clone(&ctx.snapshot),
             source_index: spec.source.clone(),
             destination_index: dest.clone(),
             index_settings: Arc::clone(&self.settings),

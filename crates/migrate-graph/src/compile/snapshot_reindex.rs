@@ -11,7 +11,7 @@ use super::{add_global, add_indexed, tail};
 use crate::blueprint::{Blueprint, IndexSpec, SnapshotReindexStrategy, Store};
 use crate::error::CompileError;
 use crate::graph::GraphBuilder;
-use crate::kind::{Round, Side, StepKind};
+use crate::kind::{Name, Round, Side, StepKind};
 use crate::phase::Phase;
 
 pub(super) fn compile(
@@ -54,12 +54,17 @@ pub(super) fn compile(
             &before_create,
         )?);
     }
-    let load = Load { s, store: &store };
+    let load = Load {
+        s,
+        store: &store,
+        repository: Name::from(s.repository.as_str()),
+    };
 
     if let Some(existing) = &s.snapshot {
+        let existing = Name::from(existing.as_str());
         let mut last = Vec::with_capacity(bp.indexes.len());
         for (spec, &create) in bp.indexes.iter().zip(&created) {
-            let kind = load.kind(spec, existing, None, Round::Number(1));
+            let kind = load.kind(spec, &existing, None, Round::Number(1));
             last.push(load.add(b, spec, kind, Phase::Copy, &[create])?);
         }
         let (_, ready) = tail::cutover(b, bp, &last)?;
@@ -80,14 +85,7 @@ pub(super) fn compile(
         Phase::Setup,
         &[versions, names],
     )?;
-    let indices: Arc<Vec<String>> = Arc::new(
-        bp.indexes
-            .iter()
-            .flat_map(|i| {
-                std::iter::once(i.source.clone()).chain(i.exclude.iter().map(|x| format!("-{x}")))
-            })
-            .collect(),
-    );
+    let indices = super::snapshot_targets(bp);
     let mut snapshots = Snapshots {
         repository: &s.repository,
         plan: &bp.name,
@@ -104,7 +102,7 @@ pub(super) fn compile(
             Phase::Incremental
         };
         let (wait, previous) = snapshots.take(b, round, phase, &[])?;
-        let name = b.snapshot_name(&bp.name, round);
+        let name = Name::from(b.snapshot_name(&bp.name, round));
         for (i, spec) in bp.indexes.iter().enumerate() {
             let kind = load.kind(spec, &name, previous.clone(), round);
             last[i] = load.add(b, spec, kind, phase, &[wait, last[i]])?;
@@ -114,7 +112,7 @@ pub(super) fn compile(
     let mut deps = ready.clone();
     deps.push(gate);
     let (wait, previous) = snapshots.take(b, Round::Final, Phase::Final, &deps)?;
-    let name = b.snapshot_name(&bp.name, Round::Final);
+    let name = Name::from(b.snapshot_name(&bp.name, Round::Final));
     let mut finals = Vec::with_capacity(bp.indexes.len());
     for (spec, &after) in bp.indexes.iter().zip(&ready) {
         let kind = load.kind(spec, &name, previous.clone(), Round::Final);
@@ -128,20 +126,21 @@ pub(super) fn compile(
 struct Load<'a> {
     s: &'a SnapshotReindexStrategy,
     store: &'a Arc<Store>,
+    repository: Name,
 }
 
 impl Load<'_> {
     fn kind(
         &self,
         spec: &IndexSpec,
-        snapshot: &str,
-        previous: Option<String>,
+        snapshot: &Name,
+        previous: Option<Name>,
         round: Round,
     ) -> StepKind {
         StepKind::SnapshotReindex {
             store: Arc::clone(self.store),
-            repository: self.s.repository.clone(),
-            snapshot: snapshot.to_owned(),
+            repository: Name::clone(&self.repository),
+            snapshot: Name::clone(snapshot),
             previous,
             source_index: spec.source.clone(),
             destination_index: spec.destination.clone(),
@@ -172,7 +171,7 @@ struct Snapshots<'a> {
     plan: &'a str,
     indices: Arc<Vec<String>>,
     prev_wait: NodeIndex,
-    previous: Option<String>,
+    previous: Option<Name>,
 }
 
 impl Snapshots<'_> {
@@ -183,7 +182,7 @@ impl Snapshots<'_> {
         round: Round,
         phase: Phase,
         extra: &[NodeIndex],
-    ) -> Result<(NodeIndex, Option<String>), CompileError> {
+    ) -> Result<(NodeIndex, Option<Name>), CompileError> {
         let r = round.to_string();
         let snapshot = b.snapshot_name(self.plan, round);
         let mut deps = vec![self.prev_wait];
@@ -214,6 +213,6 @@ impl Snapshots<'_> {
             &[create],
         )?;
         self.prev_wait = wait;
-        Ok((wait, self.previous.replace(snapshot)))
+        Ok((wait, self.previous.replace(Name::from(snapshot))))
     }
 }

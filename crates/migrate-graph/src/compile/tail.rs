@@ -54,17 +54,17 @@ pub(super) fn finish(
     last: &[NodeIndex],
 ) -> Result<(), CompileError> {
     let checks = Arc::new(bp.verify.clone());
-    let after_copy = match &bp.strategy {
+    let after_copy = Arc::new(match &bp.strategy {
         Strategy::Snapshot(s) => s.copy_settings.after.clone(),
         Strategy::Reindex(r) => r.copy_settings.after.clone(),
         Strategy::Copy(c) => c.copy_settings.after.clone(),
         Strategy::SnapshotReindex(s) => s.copy_settings.after.clone(),
-    };
+    });
     for (spec, &after) in bp.indexes.iter().zip(last) {
         let kind = StepKind::RestoreSettings {
             source_index: spec.source.clone(),
             destination_index: spec.destination.clone(),
-            after: after_copy.clone(),
+            after: Arc::clone(&after_copy),
         };
         let restored = add_indexed(
             b,

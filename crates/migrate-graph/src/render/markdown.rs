@@ -6,7 +6,7 @@ use std::io;
 
 use petgraph::graph::NodeIndex;
 
-use super::{View, mermaid, parallel, push_body_summary};
+use super::{Group, View, mermaid, parallel, push_body_summary};
 use crate::phase::Phase;
 use crate::requests::{Redacted, describe, requests};
 
@@ -20,23 +20,13 @@ pub(super) fn render(v: &View<'_>, out: &mut dyn io::Write) -> io::Result<()> {
 
     // Per group (plan-wide, then each index): the listed steps in phase order, streamed in runs of
     // groups like text.
-    let g = v.graph;
-    let mut by_owner: Vec<Vec<usize>> = vec![Vec::new(); g.indexes().len() + 1];
-    for (_, index, positions) in v.groups() {
-        let slot = index.map_or(0, |i| i + 1);
-        by_owner[slot].extend(positions.into_iter().filter(|&p| v.listed(p)));
-    }
-    let owners: Vec<(usize, Vec<usize>)> = by_owner
-        .into_iter()
-        .enumerate()
-        .filter(|(_, positions)| !positions.is_empty())
-        .collect();
-    let each = |_: usize, run: &[(usize, Vec<usize>)], buf: &mut String| {
-        for (slot, positions) in run {
-            details(v, *slot, positions, buf);
+    let owners = v.groups(true);
+    let each = |_: usize, run: &[Group], buf: &mut String| {
+        for owner in run {
+            details(v, owner.index(), owners.positions(owner), buf);
         }
     };
-    parallel::stream_runs(&owners, v.split, each, out)
+    parallel::stream_runs(&owners.runs, v.split, each, out)
 }
 
 /// The heading and the summary table.
@@ -87,14 +77,19 @@ fn summary_table(v: &View<'_>, out: &mut String) {
     let _ = writeln!(out, "| steps per phase | {per_phase} |\n");
 }
 
-/// One collapsible block: the plan-wide steps (`slot` 0) or one index's (`slot` = its position + 1).
-fn details(v: &View<'_>, slot: usize, positions: &[usize], out: &mut String) {
+/// One collapsible block: the plan-wide steps (`index` `None`) or one index's.
+fn details(
+    v: &View<'_>,
+    index: Option<usize>,
+    positions: impl ExactSizeIterator<Item = usize>,
+    out: &mut String,
+) {
     out.push_str("\n<details><summary>");
-    match slot {
-        0 => out.push_str("plan-wide steps"),
-        i => {
+    match index {
+        None => out.push_str("plan-wide steps"),
+        Some(i) => {
             out.push_str("index <code>");
-            html_into(&v.graph.indexes()[i - 1], out);
+            html_into(&v.graph.indexes()[i], out);
             out.push_str("</code>");
         }
     }
@@ -104,7 +99,7 @@ fn details(v: &View<'_>, slot: usize, positions: &[usize], out: &mut String) {
         positions.len(),
         super::plural(positions.len())
     );
-    for &pos in positions {
+    for pos in positions {
         step(v, pos, out);
     }
     out.push_str("\n</details>\n");

@@ -25,7 +25,7 @@ const MAX_NODES: usize = 60;
 pub(super) fn render(v: &View<'_>, out: &mut String) {
     let g = v.graph;
     let full = g.edge_count() <= MAX_EDGES && g.len() <= MAX_NODES;
-    let first_index = g.indexes().first().map(String::as_str);
+    let first_index = g.indexes().first().map(|n| &**n);
     let shown = |pos: usize| -> bool {
         full || {
             let idx = g.step(NodeIndex::new(pos)).index.as_deref();

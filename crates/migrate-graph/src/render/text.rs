@@ -3,8 +3,7 @@
 use std::fmt::Write as _;
 use std::io;
 
-use super::{View, parallel, push_body_summary};
-use crate::phase::Phase;
+use super::{Group, View, parallel, push_body_summary};
 use crate::requests::{Redacted, describe, requests};
 
 const BODY_MAX: usize = 400;
@@ -21,37 +20,30 @@ pub(super) fn render(v: &View<'_>, out: &mut dyn io::Write) -> io::Result<()> {
         let done = v.progress.done();
         writeln!(out, "{done} of {} steps done (not shown).", g.len())?;
     }
-    // The groups that list something; a phase heading goes before the first group of each phase.
-    let groups: Vec<_> = v
-        .groups()
-        .into_iter()
-        .filter_map(|(phase, index, positions)| {
-            let listed: Vec<usize> = positions.into_iter().filter(|&p| v.listed(p)).collect();
-            (!listed.is_empty()).then_some((phase, index, listed))
-        })
-        .collect();
-    let each = |first: usize, run: &[(Phase, Option<usize>, Vec<usize>)], buf: &mut String| {
-        for (i, (phase, index, listed)) in run.iter().enumerate() {
+    // The groups of listed steps; a phase heading goes before the first group of each phase.
+    let groups = v.groups(false);
+    let each = |first: usize, run: &[Group], buf: &mut String| {
+        for (i, group) in run.iter().enumerate() {
             let k = first + i;
-            if k == 0 || groups[k - 1].0 != *phase {
+            if k == 0 || groups.runs[k - 1].phase != group.phase {
                 buf.push_str("\n== ");
-                buf.push_str(phase.as_str());
+                buf.push_str(group.phase.as_str());
                 buf.push_str(" ==\n");
             }
-            match index {
+            match group.index() {
                 Some(i) => {
                     buf.push_str("\n  index ");
-                    buf.push_str(&g.indexes()[*i]);
+                    buf.push_str(&g.indexes()[i]);
                     buf.push('\n');
                 }
                 None => buf.push_str("\n  plan-wide\n"),
             }
-            for &pos in listed {
+            for pos in groups.positions(group) {
                 step(v, pos, buf);
             }
         }
     };
-    parallel::stream_runs(&groups, v.split, each, out)?;
+    parallel::stream_runs(&groups.runs, v.split, each, out)?;
     writeln!(out, "\n{}", v.summary())
 }
 

@@ -189,9 +189,12 @@ pub fn describe(kind: &StepKind) -> String {
         ),
         StepKind::RestoreSettings {
             destination_index,
-            after: AfterCopy::Set(values),
+            after,
             ..
-        } => {
+        } if matches!(**after, AfterCopy::Set(_)) => {
+            let AfterCopy::Set(values) = &**after else {
+                return String::new();
+            };
             let list: Vec<String> = values.iter().map(|(k, v)| format!("{k}: {v}")).collect();
             format!(
                 "set `{destination_index}`'s settings after the copy: {}",

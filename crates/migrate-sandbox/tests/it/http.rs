@@ -14,6 +14,25 @@ pub async fn start(flavor: Flavor, version: &str) -> RunningSandbox {
         .expect("sandbox starts")
 }
 
+/// Sends a request the sandbox must refuse with `status`; returns the body's `error` object
+/// (`type`, `reason`).
+pub async fn refused(
+    sb: &RunningSandbox,
+    method: Method,
+    path: &str,
+    body: Option<Value>,
+    status: u16,
+) -> Value {
+    let (got, value) = call(sb, method, path, body).await;
+    assert_eq!(got, status, "{path}: {value}");
+    value["error"].clone()
+}
+
+/// The `reason` of an error object, as text (empty when there is none).
+pub fn reason(error: &Value) -> &str {
+    error["reason"].as_str().unwrap_or_default()
+}
+
 /// One request with an optional JSON body: the status and the body (JSON, else its text).
 pub async fn call(
     sb: &RunningSandbox,

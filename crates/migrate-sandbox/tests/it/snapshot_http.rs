@@ -6,7 +6,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::http::{call, ok};
+use super::http::{call, ok, reason, refused};
 use reqwest::Method;
 use serde_json::json;
 
@@ -26,21 +26,10 @@ async fn fs_round_trip_es5_to_es68_with_an_incremental_round() {
     index_movies(&source, 0..1500).await;
 
     // Registration: outside path.repo is refused with the real error; inside is verified.
-    let (status, err) = call(
-        &source,
-        Method::PUT,
-        "/_snapshot/repo",
-        Some(json!({"type": "fs", "settings": {"location": "/elsewhere"}})),
-    )
-    .await;
-    assert_eq!(status, 500);
-    assert_eq!(err["error"]["type"], "repository_exception");
-    assert!(
-        err["error"]["reason"]
-            .as_str()
-            .unwrap()
-            .contains("doesn't match any of the locations specified by path.repo")
-    );
+    let body = json!({"type": "fs", "settings": {"location": "/elsewhere"}});
+    let err = refused(&source, Method::PUT, "/_snapshot/repo", Some(body), 500).await;
+    assert_eq!(err["type"], "repository_exception");
+    assert!(reason(&err).contains("doesn't match any of the locations specified by path.repo"));
     fs_repository(&source, "repo", json!({"location": "a", "compress": true})).await;
     let repos = ok(&source, Method::GET, "/_snapshot/repo", None).await;
     assert_eq!(repos["repo"]["type"], "fs");
@@ -48,17 +37,17 @@ async fn fs_round_trip_es5_to_es68_with_an_incremental_round() {
     assert_eq!(verified["nodes"].as_object().map(|n| n.len()), Some(1));
 
     // Invalid names, asynchronous create, and the finished snapshot.
-    let (status, err) = call(
+    let err = refused(
         &source,
         Method::PUT,
         "/_snapshot/repo/Snap_1",
         Some(json!({})),
+        400,
     )
     .await;
-    assert_eq!(status, 400);
-    assert_eq!(err["error"]["type"], "invalid_snapshot_name_exception");
+    assert_eq!(err["type"], "invalid_snapshot_name_exception");
     assert_eq!(
-        err["error"]["reason"],
+        reason(&err),
         "[repo:Snap_1] Invalid snapshot name [Snap_1], must be lowercase"
     );
     let accepted = ok(
@@ -85,10 +74,9 @@ async fn fs_round_trip_es5_to_es68_with_an_incremental_round() {
     )
     .await;
     assert_eq!(status, 400, "{err}");
-    let (status, err) = call(&source, Method::GET, "/_snapshot/repo/nope", None).await;
-    assert_eq!(status, 404);
-    assert_eq!(err["error"]["type"], "snapshot_missing_exception");
-    assert_eq!(err["error"]["reason"], "[repo:nope] is missing");
+    let err = refused(&source, Method::GET, "/_snapshot/repo/nope", None, 404).await;
+    assert_eq!(err["type"], "snapshot_missing_exception");
+    assert_eq!(reason(&err), "[repo:nope] is missing");
     let status1 = ok(
         &source,
         Method::GET,
@@ -116,10 +104,16 @@ async fn fs_round_trip_es5_to_es68_with_an_incremental_round() {
 
     // Destination: read-only registration, restore with replicas 0, documents match.
     fs_repository(&dest, "repo", json!({"location": "b", "readonly": true})).await;
-    let (status, err) = call(&dest, Method::PUT, "/_snapshot/repo/x", Some(json!({}))).await;
-    assert_eq!(status, 500);
+    let err = refused(
+        &dest,
+        Method::PUT,
+        "/_snapshot/repo/x",
+        Some(json!({})),
+        500,
+    )
+    .await;
     assert_eq!(
-        err["error"]["reason"],
+        reason(&err),
         "[repo] cannot create snapshot in a readonly repository"
     );
     let restored = ok(
@@ -145,26 +139,24 @@ async fn fs_round_trip_es5_to_es68_with_an_incremental_round() {
     assert_eq!(shard0["source"]["snapshot"], "round-1");
 
     // Restoring over the open index fails with the real error.
-    let (status, err) = call(
+    let restore = "/_snapshot/repo/round-1/_restore";
+    let err = refused(
         &dest,
         Method::POST,
-        "/_snapshot/repo/round-1/_restore",
+        restore,
         Some(json!({"indices": "movies"})),
+        500,
     )
     .await;
-    assert_eq!(status, 500);
-    assert_eq!(err["error"]["type"], "snapshot_restore_exception");
-    let reason = err["error"]["reason"].as_str().unwrap();
+    assert_eq!(err["type"], "snapshot_restore_exception");
+    let reason = reason(&err);
     assert!(reason.starts_with("[repo:round-1/"), "{reason}");
     assert!(reason.ends_with("cannot restore index [movies] because an open index with same name already exists in the cluster. Either close or delete the existing index or restore the index under a different name by providing a rename pattern and replacement name"), "{reason}");
     // Changing the shard count on restore is refused.
-    let (status, err) = call(&dest, Method::POST, "/_snapshot/repo/round-1/_restore",
-        Some(json!({"indices": "movies", "rename_pattern": "(.+)", "rename_replacement": "copy_$1", "index_settings": {"index.number_of_shards": 1}}))).await;
-    assert_eq!(status, 500);
+    let body = json!({"indices": "movies", "rename_pattern": "(.+)", "rename_replacement": "copy_$1", "index_settings": {"index.number_of_shards": 1}});
+    let err = refused(&dest, Method::POST, restore, Some(body), 500).await;
     assert!(
-        err["error"]["reason"]
-            .as_str()
-            .unwrap()
+        super::http::reason(&err)
             .ends_with("cannot modify setting [index.number_of_shards] on restore")
     );
 
@@ -274,30 +266,28 @@ async fn newer_snapshots_cannot_be_restored_and_async_restore_progresses() {
         json!({"location": "shared", "readonly": true}),
     )
     .await;
-    let (status, err) = call(
+    let err = refused(
         &es5,
         Method::POST,
         "/_snapshot/shared/s7/_restore",
         Some(json!({})),
+        500,
     )
     .await;
-    assert_eq!(status, 500);
-    let reason = err["error"]["reason"].as_str().unwrap();
+    let reason = reason(&err);
     assert!(
         reason.ends_with("cannot restore index [movies] because it cannot be upgraded"),
         "{reason}"
     );
-    let (status, err) = call(
+    let err = refused(
         &es5,
         Method::POST,
         "/_snapshot/shared/nope/_restore",
         Some(json!({})),
+        404,
     )
     .await;
-    assert_eq!(
-        (status, err["error"]["type"].clone()),
-        (404, json!("snapshot_missing_exception"))
-    );
+    assert_eq!(err["type"], "snapshot_missing_exception");
 
     // On the 7.x cluster itself: an asynchronous restore under a new name goes INIT/INDEX → DONE.
     let accepted = ok(
@@ -418,11 +408,15 @@ async fn newer_snapshots_cannot_be_restored_and_async_restore_progresses() {
 
     // Delete: gone from the listing, then missing.
     ok(&es7, Method::DELETE, "/_snapshot/shared/s7-again", None).await;
-    let (status, err) = call(&es7, Method::DELETE, "/_snapshot/shared/s7-again", None).await;
-    assert_eq!(
-        (status, err["error"]["type"].clone()),
-        (404, json!("snapshot_missing_exception"))
-    );
+    let err = refused(
+        &es7,
+        Method::DELETE,
+        "/_snapshot/shared/s7-again",
+        None,
+        404,
+    )
+    .await;
+    assert_eq!(err["type"], "snapshot_missing_exception");
     let all = ok(&es7, Method::GET, "/_snapshot/shared/_all", None).await;
     assert_eq!(all["snapshots"].as_array().map(Vec::len), Some(1));
     assert_eq!(all["snapshots"][0]["include_global_state"], true);

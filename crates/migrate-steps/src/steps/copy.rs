@@ -113,7 +113,7 @@ pub(super) async fn run(cx: &Cx<'_>, ctx: &mut StepCtx) -> Result<Outcome, StepE
                         .is_some_and(|t| is_numeric_type(&t));
                 }
                 if h.numeric {
-                    let at = ("copy", first.source.as_str(), field.as_str());
+                    let at = ("copy", first.source.as_str(), &**field);
                     h.seconds =
                         counts_seconds(cx, r.field_values.as_ref(), *update_field_unit, at).await?;
                 }

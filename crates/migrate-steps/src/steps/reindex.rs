@@ -116,7 +116,7 @@ pub(super) fn previous_watermark(
             continue;
         };
         let Some(r) = rank(p) else { continue };
-        if s != source_index || r >= limit {
+        if **s != *source_index || r >= limit {
             continue;
         }
         let Some(to) = ctx
@@ -173,8 +173,8 @@ pub(super) async fn run(cx: &Cx<'_>, ctx: &mut StepCtx) -> Result<Outcome, StepE
                 let overlap = cx.env.options.watermark_overlap.as_millis() as i64;
                 h.from = previous_watermark(cx, ctx, source_index, pass).map(|w| w - overlap);
                 let first = pairs.first().cloned().unwrap_or_else(|| Pair {
-                    source: source_index.clone(),
-                    destination: destination_index.clone(),
+                    source: source_index.to_string(),
+                    destination: destination_index.to_string(),
                 });
                 let r = plan_for(&first);
                 if let Some(req) = &r.field_mapping {
@@ -183,7 +183,7 @@ pub(super) async fn run(cx: &Cx<'_>, ctx: &mut StepCtx) -> Result<Outcome, StepE
                         .is_some_and(|t| is_numeric_type(&t));
                 }
                 if h.numeric {
-                    let at = ("reindex", first.source.as_str(), field.as_str());
+                    let at = ("reindex", first.source.as_str(), &**field);
                     h.seconds =
                         counts_seconds(cx, r.field_values.as_ref(), *update_field_unit, at).await?;
                 }

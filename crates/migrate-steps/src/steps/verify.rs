@@ -134,7 +134,7 @@ fn plan_settings(cx: &Cx<'_>, source_entry: &str) -> serde_json::Map<String, Val
                 source_index,
                 index_settings,
                 ..
-            } if source_index == source_entry => {
+            } if &**source_index == source_entry => {
                 for (k, v) in index_settings.iter() {
                     let key = prefixed(k);
                     if key == REPLICAS || key == REFRESH {
@@ -149,15 +149,19 @@ fn plan_settings(cx: &Cx<'_>, source_entry: &str) -> serde_json::Map<String, Val
                 number_of_replicas,
                 refresh_interval,
                 ..
-            } if source_index == source_entry => {
+            } if &**source_index == source_entry => {
                 copy_time.insert(REPLICAS.into(), Value::from(*number_of_replicas));
-                copy_time.insert(REFRESH.into(), Value::from(refresh_interval.as_str()));
+                copy_time.insert(REFRESH.into(), Value::from(&**refresh_interval));
             }
             StepKind::RestoreSettings {
                 source_index,
-                after: AfterCopy::Set(set),
+                after: set,
                 ..
-            } if source_index == source_entry => after = Some(set),
+            } if &**source_index == source_entry => {
+                if let AfterCopy::Set(set) = &**set {
+                    after = Some(set);
+                }
+            }
             _ => {}
         }
     }

@@ -74,6 +74,7 @@ async fn a_snapshot_reindex_plan_may_register_and_snapshot_on_the_source_only_wh
             incremental_rounds: 0,
             shard_concurrency: 1,
             copy_settings: Default::default(),
+            reconcile_deletes: true,
         })
     };
     bp.strategy = strategy(None);

@@ -5,9 +5,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::common::{FIXTURES, contents, fixture_contents, fixture_store};
+use crate::common::{FIXTURES, contents, fixture_contents, fixture_store, transfer_all};
 use migrate_core::{Secret, SecretRef, Store};
-use migrate_store::{StoreSpec, TransferOptions, open, probe, spec_of, transfer};
+use migrate_store::{StoreSpec, open, probe, spec_of};
 use migrate_test_support::{Azurite, FakeGcs};
 use serde_json::json;
 
@@ -52,35 +52,13 @@ async fn a_repository_goes_fs_to_azure_to_gcs_byte_for_byte_through_plan_stores(
         assert!(found.empty && found.exists, "{found:?}");
     }
     let expected = fixture_contents(fixture.name);
-    let options = TransferOptions::default();
-    let to_azure = transfer(
-        fixture_store(fixture.name),
-        open(&azure).unwrap(),
-        &options,
-        None,
-    )
-    .await
-    .unwrap();
+    let to_azure = transfer_all(fixture_store(fixture.name), open(&azure).unwrap()).await;
     assert_eq!(to_azure.objects_copied, expected.len() as u64);
     assert_eq!(contents(&*open(&azure).unwrap()).await, expected);
-    let to_gcs = transfer(
-        open(&azure).unwrap(),
-        open(&google).unwrap(),
-        &options,
-        None,
-    )
-    .await
-    .unwrap();
+    let to_gcs = transfer_all(open(&azure).unwrap(), open(&google).unwrap()).await;
     assert_eq!(to_gcs.objects_copied, expected.len() as u64);
     assert_eq!(contents(&*open(&google).unwrap()).await, expected);
-    let again = transfer(
-        open(&azure).unwrap(),
-        open(&google).unwrap(),
-        &options,
-        None,
-    )
-    .await
-    .unwrap();
+    let again = transfer_all(open(&azure).unwrap(), open(&google).unwrap()).await;
     assert_eq!(
         (again.objects_copied, again.objects_skipped),
         (0, expected.len() as u64)

@@ -6,7 +6,7 @@ use std::path::Path as FsPath;
 use std::sync::{Arc, Mutex};
 
 use crate::common::recording::{Event, Recording};
-use crate::common::{FIXTURES, fixture_files, fixture_store, fixtures_dir};
+use crate::common::{FIXTURES, fixture_files, fixture_store, fixtures_dir, transfer_all};
 use migrate_store::repository::{CopyPhase, classify, latest};
 use migrate_store::{
     FsSpec, StoreSpec, TransferError, TransferOptions, TransferProgress, open, transfer,
@@ -201,15 +201,7 @@ async fn a_new_generation_copies_only_the_new_root_index_and_index_latest() {
     // Round 1: the repository at generation 0 (index-1 not written yet).
     let round1 = scratch_repository("ES_6_8_Single", &["index-1"], 0);
     let dest = tempfile::tempdir().unwrap();
-    let options = TransferOptions::default();
-    transfer(
-        dir_store(round1.path()),
-        dir_store(dest.path()),
-        &options,
-        None,
-    )
-    .await
-    .unwrap();
+    transfer_all(dir_store(round1.path()), dir_store(dest.path())).await;
     assert_eq!(
         std::fs::read(dest.path().join("index.latest")).unwrap(),
         latest::encode(0)
@@ -217,14 +209,7 @@ async fn a_new_generation_copies_only_the_new_root_index_and_index_latest() {
 
     // Round 2: generation 1.
     let recording = Recording::new(dir_store(dest.path()), None);
-    let report = transfer(
-        fixture_store("ES_6_8_Single"),
-        recording.clone(),
-        &options,
-        None,
-    )
-    .await
-    .unwrap();
+    let report = transfer_all(fixture_store("ES_6_8_Single"), recording.clone()).await;
     assert_eq!(recording.started(), vec!["index-1", "index.latest"]);
     assert_eq!((report.objects_copied, report.generation), (2, Some(1)));
     assert_eq!(
@@ -239,14 +224,7 @@ async fn a_generation_written_during_the_listing_waits_for_the_next_round() {
     // not listed, so it is not copied, and the destination's index.latest says 0.
     let source = scratch_repository("ES_6_8_Single", &[], 0);
     let dest = tempfile::tempdir().unwrap();
-    let report = transfer(
-        dir_store(source.path()),
-        dir_store(dest.path()),
-        &TransferOptions::default(),
-        None,
-    )
-    .await
-    .unwrap();
+    let report = transfer_all(dir_store(source.path()), dir_store(dest.path())).await;
     assert_eq!(report.newer_generations, vec!["index-1"]);
     assert!(!dest.path().join("index-1").exists());
     assert_eq!(
@@ -261,14 +239,7 @@ async fn blobs_missing_at_the_source_and_unknown_keys_are_reported() {
     let source = scratch_repository("ES_6_8_Single", &[gone], 1);
     std::fs::write(source.path().join("notes.txt"), "hand-made").unwrap();
     let dest = tempfile::tempdir().unwrap();
-    let report = transfer(
-        dir_store(source.path()),
-        dir_store(dest.path()),
-        &TransferOptions::default(),
-        None,
-    )
-    .await
-    .unwrap();
+    let report = transfer_all(dir_store(source.path()), dir_store(dest.path())).await;
     assert_eq!(report.missing_at_source, vec![gone]);
     assert_eq!(report.unknown_keys, vec!["notes.txt"]);
     assert!(report.has_restore_problems());

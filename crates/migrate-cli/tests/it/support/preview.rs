@@ -95,7 +95,7 @@ pub fn expected(plan: &Path, secrets: &Known, source_indexes: &[String]) -> Vec<
                 .map(|n| (n.clone(), n.clone()))
                 .collect()
         } else {
-            vec![(spec.source.clone(), spec.destination.clone())]
+            vec![(spec.source.to_string(), spec.destination.to_string())]
         };
         for (s, d) in pairs {
             out.extend(requests(&step.kind.for_index(&s, &d), secrets));

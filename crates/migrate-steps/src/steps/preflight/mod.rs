@@ -100,7 +100,7 @@ pub(super) async fn versions(
     for entry in cx.graph.indexes() {
         let pairs = expand(cx, entry, entry).await?;
         indexes.insert(
-            entry.clone(),
+            entry.to_string(),
             Value::from(pairs.into_iter().map(|p| p.source).collect::<Vec<_>>()),
         );
     }
@@ -162,13 +162,13 @@ async fn update_fields(
     }
     let mut out = Map::new();
     for (entry, field) in wanted {
-        let names: Vec<String> = match indexes.get(&entry).and_then(Value::as_array) {
+        let names: Vec<String> = match indexes.get(&*entry).and_then(Value::as_array) {
             Some(list) => list
                 .iter()
                 .filter_map(Value::as_str)
                 .map(str::to_owned)
                 .collect(),
-            None => vec![entry.clone()],
+            None => vec![entry.to_string()],
         };
         for index in names {
             let fills = Fills::new().set(INDEX, index.as_str());

@@ -126,3 +126,15 @@ pub async fn contents(store: &dyn ObjectStore) -> BTreeMap<String, Vec<u8>> {
     }
     out
 }
+
+/// Copies every object of `from` to `to` with the default options (no progress callback); the
+/// transfer must succeed.
+pub async fn transfer_all(
+    from: Arc<dyn ObjectStore>,
+    to: Arc<dyn ObjectStore>,
+) -> migrate_store::TransferReport {
+    let options = migrate_store::TransferOptions::default();
+    migrate_store::transfer(from, to, &options, None)
+        .await
+        .unwrap_or_else(|e| panic!("the transfer failed: {e}"))
+}
