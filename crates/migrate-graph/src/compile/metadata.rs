@@ -40,8 +40,8 @@ pub(super) fn add(
         }
         let kind = StepKind::MigrateMetadata {
             object: spec.object,
-            include: spec.include.clone(),
-            exclude: spec.exclude.clone(),
+            include: spec.include.clone().into(),
+            exclude: spec.exclude.clone().into(),
             replace: spec.replace,
         };
         let node = add_global(

@@ -65,8 +65,8 @@ fn metadata_steps_run_lifecycle_then_components_then_templates_before_the_index_
         step.kind,
         StepKind::MigrateMetadata {
             object: migrate_graph::metadata::MetadataObject::IndexTemplates,
-            include: vec!["logs-*".into()],
-            exclude: vec![],
+            include: vec!["logs-*".to_string()].into(),
+            exclude: Vec::<String>::new().into(),
             replace: true
         }
     );

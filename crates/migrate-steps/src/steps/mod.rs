@@ -122,8 +122,8 @@ pub(crate) async fn run(cx: &Cx<'_>, ctx: &mut StepCtx) -> Result<Outcome, StepE
         } => {
             let spec = migrate_graph::metadata::MetadataSpec {
                 object: *object,
-                include: include.clone(),
-                exclude: exclude.clone(),
+                include: include.to_vec(),
+                exclude: exclude.to_vec(),
                 replace: *replace,
             };
             metadata::run(cx, &spec).await
