@@ -301,13 +301,33 @@ async fn auto_approve_passes_the_gate_of_an_unapproved_plan() {
 /// The demo's reindex plan (`migrate demo --strategy reindex`: ES 5.6 → ES 7.10, `movies` and
 /// `logs-2026.*`), approved, on a fresh sandbox pair seeded with `n` movies and `n/2` log lines
 /// per log index; returns the work directory's plan.
-async fn demo_reindex(work: &Path, n: usize) -> (PathBuf, Cluster, Cluster) {
+/// The demo's two runbooks: the same seeded source moved by remote reindex (5.6 → 7.10) or by
+/// snapshot, transfer between two stores and restore (5.6 → 6.8).
+#[derive(Clone, Copy)]
+enum Demo {
+    Reindex,
+    Snapshot,
+}
+
+impl Demo {
+    fn name(self) -> &'static str {
+        match self {
+            Demo::Reindex => "demo-reindex",
+            Demo::Snapshot => "demo-snapshot",
+        }
+    }
+}
+
+async fn demo_plan(work: &Path, n: usize, demo: Demo) -> (PathBuf, Cluster, Cluster) {
     let (source, destination) = clusters(
         Pair {
             source: (Flavor::Elasticsearch, "5.6.16"),
-            destination: (Flavor::Elasticsearch, "7.10.2"),
+            destination: match demo {
+                Demo::Reindex => (Flavor::Elasticsearch, "7.10.2"),
+                Demo::Snapshot => (Flavor::Elasticsearch, "6.8.23"),
+            },
             source_auth: None,
-            snapshot_dirs: false,
+            snapshot_dirs: matches!(demo, Demo::Snapshot),
         },
         work,
     )
@@ -334,17 +354,36 @@ async fn demo_reindex(work: &Path, n: usize) -> (PathBuf, Cluster, Cluster) {
             http.bulk(&source.url, &docs).await;
         }
     }
+    let strategy = match demo {
+        Demo::Reindex => format!(
+            "  reindex:\n    remote_host: {}\n    batch_size: 500\n    update_field: updated_at\n    incremental_passes: 1\n",
+            source.url
+        ),
+        Demo::Snapshot => format!(
+            "  snapshot:\n    repository: demo-repository\n\
+             \x20   source_store: {{ fs: {{ location: \"{}\" }} }}\n\
+             \x20   destination_store: {{ fs: {{ location: \"{}\" }} }}\n\
+             \x20   incremental_rounds: 1\n",
+            source.repo_dir.as_ref().expect("source repo dir").display(),
+            destination
+                .repo_dir
+                .as_ref()
+                .expect("destination repo dir")
+                .display()
+        ),
+    };
     let plan = work.join("plan.yaml");
     std::fs::write(
         &plan,
         format!(
-            "version: 1\nname: demo-reindex\n\
+            "version: 1\nname: {name}\n\
              source:\n  url: {s}\n  version: elasticsearch-5.6.16\n\
-             destination:\n  url: {d}\n  version: elasticsearch-7.10.2\n\
+             destination:\n  url: {d}\n\
              indexes: [movies, \"logs-2026.*\"]\n\
-             strategy:\n  reindex:\n    remote_host: {s}\n    batch_size: 500\n    update_field: updated_at\n    incremental_passes: 1\n\
+             strategy:\n{strategy}\
              cutover: {{ approved: true, block_source_writes: true }}\n\
              verify: {{ doc_count: true, health: yellow, sample: 20 }}\n",
+            name = demo.name(),
             s = source.url,
             d = destination.url
         ),
@@ -354,13 +393,19 @@ async fn demo_reindex(work: &Path, n: usize) -> (PathBuf, Cluster, Cluster) {
 }
 
 /// The phases a complete apply measured (`live.measured` of its state), summed.
-fn measured_seconds(work: &Path) -> f64 {
-    let path = work.join(".migrate").join("demo-reindex.state.json");
+fn measured_seconds(work: &Path, demo: Demo) -> f64 {
+    let path = work
+        .join(".migrate")
+        .join(format!("{}.state.json", demo.name()));
     let state: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     let measured = state["live"]["measured"]
         .as_object()
         .expect("measured rates recorded");
-    assert!(measured.contains_key("reindex"), "{measured:?}");
+    let phase = match demo {
+        Demo::Reindex => "reindex",
+        Demo::Snapshot => "restore",
+    };
+    assert!(measured.contains_key(phase), "{measured:?}");
     measured
         .values()
         .map(|m| m["seconds"].as_f64().unwrap())
@@ -369,22 +414,33 @@ fn measured_seconds(work: &Path) -> f64 {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_estimate_from_one_runs_measured_rates_is_within_a_factor_of_two_of_the_next_run() {
+    estimate_within_a_factor_of_two(Demo::Reindex).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_snapshot_demos_estimate_is_within_a_factor_of_two_of_the_next_run() {
+    estimate_within_a_factor_of_two(Demo::Snapshot).await;
+}
+
+/// Run 1 measures the phases; `plan --refresh` of a second identical pair with run 1's state
+/// estimates; run 2 must take between half and twice the estimate.
+async fn estimate_within_a_factor_of_two(demo: Demo) {
     if real_clusters() {
         return; // two identical fresh pairs are needed
     }
     let n = 3000;
     let first = tempfile::tempdir().unwrap();
-    let (plan, _s1, _d1) = demo_reindex(first.path(), n).await;
+    let (plan, _s1, _d1) = demo_plan(first.path(), n, demo).await;
     let o = run(
         first.path(),
         &["apply", plan.to_str().unwrap(), "--output", "plain"],
         &[],
     );
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    let run1 = measured_seconds(first.path());
+    let run1 = measured_seconds(first.path(), demo);
 
     let second = tempfile::tempdir().unwrap();
-    let (plan, _s2, _d2) = demo_reindex(second.path(), n).await;
+    let (plan, _s2, _d2) = demo_plan(second.path(), n, demo).await;
     let p = plan.to_str().unwrap();
     let state1 = first.path().join(".migrate");
     let o = run(
@@ -409,7 +465,7 @@ async fn the_estimate_from_one_runs_measured_rates_is_within_a_factor_of_two_of_
     let estimated = estimate["total_seconds"].as_f64().unwrap();
     let o = run(second.path(), &["apply", p, "--output", "plain"], &[]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    let run2 = measured_seconds(second.path());
+    let run2 = measured_seconds(second.path(), demo);
     let ratio = estimated / run2;
     eprintln!(
         "run 1 measured {run1:.2}s, estimate {estimated:.2}s, run 2 measured {run2:.2}s, ratio {ratio:.2}"
