@@ -44,7 +44,7 @@ pub(crate) fn skip(cx: &Cx<'_>, ctx: &StepCtx, source_index: &str, pass: &Pass) 
     }
     let reason = format!("delta {delta} below until {until}");
     ctx.notice(&format!(
-        "{pass} skipped: {reason} (`{from}` copied {delta} documents); going on to the cutover"
+        "skipped: {reason} (`{from}` copied {delta} documents); going on to the cutover"
     ));
     Some(Outcome::Done {
         outputs: json!({
@@ -61,11 +61,9 @@ pub(crate) fn skip(cx: &Cx<'_>, ctx: &StepCtx, source_index: &str, pass: &Pass) 
 
 /// Reports a finished pass's delta: `documents` copied since `started_ms` (the pass's recorded
 /// start, so a resumed pass counts from its first attempt).
-pub(crate) fn report(ctx: &StepCtx, pass: &Pass, documents: u64, started_ms: i64) -> f64 {
+pub(crate) fn report(ctx: &StepCtx, documents: u64, started_ms: i64) -> f64 {
     let seconds = (now_millis() - started_ms).max(0) as f64 / 1000.0;
-    ctx.notice(&format!(
-        "{pass}: delta {documents} documents in {seconds:.1}s"
-    ));
+    ctx.notice(&format!("delta {documents} documents in {seconds:.1}s"));
     seconds
 }
 

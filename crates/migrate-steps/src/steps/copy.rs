@@ -162,7 +162,7 @@ pub(super) async fn run(cx: &Cx<'_>, ctx: &mut StepCtx) -> Result<Outcome, StepE
             "the destination refused documents for good; they are listed in the dead-letter file"
         );
     }
-    let seconds = until::report(shared_ctx, pass, written, handle.to);
+    let seconds = until::report(shared_ctx, written, handle.to);
     Ok(Outcome::Done {
         outputs: json!({
             "pass": pass.to_string(),

@@ -276,7 +276,7 @@ pub(super) async fn run(cx: &Cx<'_>, ctx: &mut StepCtx) -> Result<Outcome, StepE
         totals.noops += c.status.noops;
         totals.batches += c.status.batches;
     }
-    let seconds = until::report(ctx, pass, totals.total, handle.to);
+    let seconds = until::report(ctx, totals.total, handle.to);
     Ok(Outcome::Done {
         outputs: json!({
             "pass": pass.to_string(),
