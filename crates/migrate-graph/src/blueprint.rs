@@ -126,8 +126,11 @@ pub struct CopyStrategy {
     /// The unit of a numeric update field, when the plan declares it (else detected).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub update_field_unit: Option<UpdateFieldUnit>,
-    /// Incremental passes before the cutover (only with an `update_field`).
+    /// Incremental passes before the cutover (only with an `update_field`); the most that run.
     pub incremental_passes: u32,
+    /// Documents: once an incremental pass copies fewer, the remaining passes are skipped.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub passes_until_documents: Option<u64>,
     /// Delete from each destination index what its source no longer has, after the final pass.
     pub reconcile_deletes: bool,
     /// Destination settings while data is copied, and what they become afterwards.
@@ -189,8 +192,11 @@ pub struct ReindexStrategy {
     /// The unit of a numeric update field, when the plan declares it (else detected).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub update_field_unit: Option<UpdateFieldUnit>,
-    /// Incremental passes before the cutover (only with an `update_field`).
+    /// Incremental passes before the cutover (only with an `update_field`); the most that run.
     pub incremental_passes: u32,
+    /// Documents: once an incremental pass copies fewer, the remaining passes are skipped.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub passes_until_documents: Option<u64>,
     /// Delete from each destination index what its source no longer has, after the final pass.
     pub reconcile_deletes: bool,
     /// Disjoint queries run as separate reindex tasks (remote reindex cannot slice).

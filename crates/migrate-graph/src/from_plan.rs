@@ -182,6 +182,7 @@ fn reindex(r: &plan::ReindexStrategy) -> ReindexStrategy {
         update_field,
         update_field_unit,
         incremental_passes,
+        passes_until_documents,
         reconcile_deletes,
         copy_settings: copy,
     } = r;
@@ -191,6 +192,7 @@ fn reindex(r: &plan::ReindexStrategy) -> ReindexStrategy {
         update_field: update_field.clone(),
         update_field_unit: *update_field_unit,
         incremental_passes: *incremental_passes,
+        passes_until_documents: *passes_until_documents,
         reconcile_deletes: *reconcile_deletes,
         partitions: partitions
             .iter()
@@ -216,6 +218,7 @@ fn copy(c: &plan::ClientCopyStrategy) -> CopyStrategy {
         update_field,
         update_field_unit,
         incremental_passes,
+        passes_until_documents,
         reconcile_deletes,
         copy_settings: copy,
     } = c;
@@ -229,6 +232,7 @@ fn copy(c: &plan::ClientCopyStrategy) -> CopyStrategy {
         update_field: update_field.clone(),
         update_field_unit: *update_field_unit,
         incremental_passes: *incremental_passes,
+        passes_until_documents: *passes_until_documents,
         reconcile_deletes: *reconcile_deletes,
         copy_settings: copy_settings(copy),
     }

@@ -55,7 +55,13 @@ pub enum Pass {
     /// The first full copy of one partition.
     Initial { partition: Name },
     /// Incremental pass `n`: documents whose update-time field is in `[high-water mark, pass start)`.
-    Incremental { n: u32 },
+    /// With `until`, the pass is skipped when the pass before it copied fewer documents (or was
+    /// skipped itself).
+    Incremental {
+        n: u32,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        until: Option<std::num::NonZeroU64>,
+    },
     /// Documents that lack the update-time field (incremental passes cannot see them).
     MissingField,
     /// The last incremental pass after source writes stopped (a full pass without an update field).
@@ -68,7 +74,7 @@ impl fmt::Display for Pass {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Pass::Initial { partition } => write!(f, "part-{partition}"),
-            Pass::Incremental { n } => write!(f, "pass-{n}"),
+            Pass::Incremental { n, .. } => write!(f, "pass-{n}"),
             Pass::MissingField => f.write_str("missing-field"),
             Pass::Final => f.write_str("final"),
             Pass::FinalMissingField => f.write_str("final-missing-field"),

@@ -18,6 +18,7 @@ mod secrets;
 mod steps;
 mod table;
 mod translate;
+mod until;
 mod wait;
 mod watermark;
 

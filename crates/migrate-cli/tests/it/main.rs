@@ -25,6 +25,7 @@ mod snapshot_reindex;
 mod store_credentials;
 mod support;
 mod translated_index;
+mod until;
 mod update_field_unit;
 mod validate;
 mod verify_proof;

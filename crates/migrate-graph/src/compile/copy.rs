@@ -3,6 +3,7 @@
 //! pass, cutover, final pass. The same pass layout as the reindex strategy; no allowlist check (the
 //! destination never reaches the source).
 
+use std::num::NonZeroU64;
 use std::sync::Arc;
 
 use petgraph::graph::NodeIndex;
@@ -67,7 +68,9 @@ pub(super) fn compile(
         let mut at = step(b, spec, initial, Phase::Copy, &[create])?;
         if c.update_field.is_some() {
             for n in 1..=c.incremental_passes {
-                at = step(b, spec, Pass::Incremental { n }, Phase::Incremental, &[at])?;
+                let until = c.passes_until_documents.and_then(NonZeroU64::new);
+                let pass = Pass::Incremental { n, until };
+                at = step(b, spec, pass, Phase::Incremental, &[at])?;
             }
             at = step(b, spec, Pass::MissingField, Phase::Incremental, &[at])?;
         }

@@ -2,6 +2,7 @@
 //! incremental passes on the update-time field with a missing-field pass, cutover, final pass.
 
 use std::collections::HashSet;
+use std::num::NonZeroU64;
 use std::sync::Arc;
 
 use petgraph::graph::NodeIndex;
@@ -105,7 +106,10 @@ pub(super) fn compile(
         let mut at = parts;
         if r.update_field.is_some() {
             for n in 1..=r.incremental_passes {
-                let pass = Pass::Incremental { n };
+                let pass = Pass::Incremental {
+                    n,
+                    until: r.passes_until_documents.and_then(NonZeroU64::new),
+                };
                 let q = pass.to_string();
                 let step = add_indexed(
                     b,

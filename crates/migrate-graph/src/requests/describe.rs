@@ -274,9 +274,12 @@ fn pass_text(pass: &Pass, source_index: &str, update_field: Option<&str>) -> Str
         Pass::Initial { partition } => {
             format!("copy partition `{partition}` of `{source_index}`")
         }
-        Pass::Incremental { n } => {
+        Pass::Incremental { n, until: None } => {
             format!("incremental pass {n} of `{source_index}` on `{field}`")
         }
+        Pass::Incremental { n, until: Some(u) } => format!(
+            "incremental pass {n} of `{source_index}` on `{field}`, skipped when the pass before it copied fewer than {u} documents (until)"
+        ),
         Pass::MissingField => format!("copy `{source_index}` documents without `{field}`"),
         Pass::Final if update_field.is_some() => {
             format!("final incremental pass of `{source_index}`")

@@ -9,3 +9,4 @@ mod paced_rounds;
 mod properties;
 mod render;
 mod requests;
+mod until;

@@ -37,8 +37,10 @@ pub struct ClientCopyStrategy {
     pub update_field: Option<String>,
     /// The unit of a numeric update field, when the plan declares it.
     pub update_field_unit: Option<crate::wire::UpdateFieldUnit>,
-    /// Incremental passes before the cutover.
+    /// Incremental passes before the cutover (the most that run).
     pub incremental_passes: u32,
+    /// Documents: once an incremental pass copies fewer, the remaining passes are skipped.
+    pub passes_until_documents: Option<u64>,
     /// Delete from the destination what the source no longer has, after the final pass.
     pub reconcile_deletes: bool,
     /// Settings while copying and afterwards.
@@ -81,8 +83,10 @@ pub struct ReindexStrategy {
     pub update_field: Option<String>,
     /// The unit of a numeric update field, when the plan declares it.
     pub update_field_unit: Option<crate::wire::UpdateFieldUnit>,
-    /// Incremental passes before the cutover.
+    /// Incremental passes before the cutover (the most that run).
     pub incremental_passes: u32,
+    /// Documents: once an incremental pass copies fewer, the remaining passes are skipped.
+    pub passes_until_documents: Option<u64>,
     /// Delete from the destination what the source no longer has, after the final pass.
     pub reconcile_deletes: bool,
     /// Settings while copying and afterwards.

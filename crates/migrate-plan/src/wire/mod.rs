@@ -6,6 +6,7 @@ mod cluster;
 mod indexes;
 mod live;
 mod metadata;
+mod passes;
 mod snapshot_reindex;
 mod strategy;
 mod tail;
@@ -21,6 +22,7 @@ pub use metadata::{MetadataSelectionWire, MetadataWire};
 pub use migrate_core::store::{
     AzureStore, CosStore, FsStore, GcsStore, OssStore, S3Credentials, S3Store, Store,
 };
+pub use passes::{IncrementalPassesWire, PassesUntilWire, UntilWire};
 pub use snapshot_reindex::SnapshotReindexWire;
 pub use strategy::{
     AfterCopyWire, CopySettingsWire, CopyWire, PartitionByWire, PartitionWire, ReindexWire,

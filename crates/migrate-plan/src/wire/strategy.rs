@@ -58,9 +58,9 @@ pub struct CopyWire {
     /// The unit of a numeric `update_field` (`long`, `integer`, `double`…): `seconds` or `millis` since the epoch. Omitted: detected at preflight from the field's newest values (about 1e9 → seconds, about 1e12 → milliseconds), and preflight refuses when they do not say. Not used for a `date` field (its bounds are sent with `"format": "epoch_millis"`, whatever the field's own format).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_field_unit: Option<UpdateFieldUnit>,
-    /// Incremental passes before the cutover (needs `update_field`).
+    /// Incremental passes before the cutover (needs `update_field`): a count, or `{ max: 5, until: { documents: 1000 } }` to skip the remaining passes once one copies fewer documents.
     #[serde(default)]
-    pub incremental_passes: u32,
+    pub incremental_passes: super::IncrementalPassesWire,
     /// After the final pass (while source writes are blocked), delete from each destination index the documents whose `_id` the source no longer has, so deletes made on the source during the migration reach the destination; default `true`. `false` leaves them (verification then fails naming the extra ids).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reconcile_deletes: Option<bool>,
@@ -124,9 +124,9 @@ pub struct ReindexWire {
     /// The unit of a numeric `update_field` (`long`, `integer`, `double`…): `seconds` or `millis` since the epoch. Omitted: detected at preflight from the field's newest values (about 1e9 → seconds, about 1e12 → milliseconds), and preflight refuses when they do not say. Not used for a `date` field (its bounds are sent with `"format": "epoch_millis"`, whatever the field's own format).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_field_unit: Option<UpdateFieldUnit>,
-    /// Incremental passes before the cutover (needs `update_field`).
+    /// Incremental passes before the cutover (needs `update_field`): a count, or `{ max: 5, until: { documents: 1000 } }` to skip the remaining passes once one copies fewer documents.
     #[serde(default)]
-    pub incremental_passes: u32,
+    pub incremental_passes: super::IncrementalPassesWire,
     /// After the final pass (while source writes are blocked), delete from each destination index the documents whose `_id` the source no longer has, so deletes made on the source during the migration reach the destination; default `true`. `false` leaves them (verification then fails naming the extra ids).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reconcile_deletes: Option<bool>,

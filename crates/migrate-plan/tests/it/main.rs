@@ -6,3 +6,4 @@ mod generated;
 mod hostile;
 mod model;
 mod plans;
+mod until;

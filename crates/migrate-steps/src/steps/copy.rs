@@ -39,6 +39,7 @@ use crate::cx::{Cx, none};
 use crate::fields::{counts_seconds, field_type};
 use crate::json::to_value;
 use crate::pairs::{Pair, pairs};
+use crate::until;
 use crate::watermark::{fill_range, is_numeric_type, iso, now_millis};
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -85,6 +86,9 @@ pub(super) async fn run(cx: &Cx<'_>, ctx: &mut StepCtx) -> Result<Outcome, StepE
     else {
         return Err(cx.permanent("not a copy step"));
     };
+    if let Some(skipped) = until::skip(cx, ctx, source_index, pass) {
+        return Ok(skipped);
+    }
     let pairs = pairs(cx, ctx, source_index, destination_index).await?;
     let range = is_range(pass, update_field.as_deref());
     let recorded = ctx
@@ -139,7 +143,10 @@ pub(super) async fn run(cx: &Cx<'_>, ctx: &mut StepCtx) -> Result<Outcome, StepE
         );
         copy_index(cx, &shared, p, budget, &query, &writer, &dest_quirks).await?;
     }
-    let Shared { handle, .. } = shared.into_inner();
+    let Shared {
+        handle,
+        ctx: shared_ctx,
+    } = shared.into_inner();
     let (mut written, mut dead_count, mut restarts, mut reopens) = (0, 0, 0, 0);
     for s in handle.indices.values().flatten() {
         written += s.written;
@@ -155,11 +162,13 @@ pub(super) async fn run(cx: &Cx<'_>, ctx: &mut StepCtx) -> Result<Outcome, StepE
             "the destination refused documents for good; they are listed in the dead-letter file"
         );
     }
+    let seconds = until::report(shared_ctx, written, handle.to);
     Ok(Outcome::Done {
         outputs: json!({
             "pass": pass.to_string(),
             "from_ms": handle.from, "to_ms": handle.to,
             "from": handle.from.map(iso), "to": iso(handle.to),
+            "documents": written, "seconds": seconds,
             "written": written,
             "dead_letters": dead_count,
             "dead_letter_file": (dead_count > 0).then(|| dead.path().display().to_string()),

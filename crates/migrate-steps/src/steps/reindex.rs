@@ -52,6 +52,7 @@ use crate::cx::{Cx, none};
 use crate::fields::{counts_seconds, field_type};
 use crate::json::to_value;
 use crate::pairs::{Pair, created, pairs};
+use crate::until;
 use crate::watermark::{fill_range, is_numeric_type, iso, now_millis};
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -82,7 +83,7 @@ struct Counts {
 fn rank(pass: &Pass) -> Option<u32> {
     match pass {
         Pass::Initial { .. } => Some(0),
-        Pass::Incremental { n } => Some(*n),
+        Pass::Incremental { n, .. } => Some(*n),
         _ => None,
     }
 }
@@ -97,7 +98,7 @@ pub(super) fn previous_watermark(
     pass: &Pass,
 ) -> Option<i64> {
     let limit = match pass {
-        Pass::Incremental { n } => *n,
+        Pass::Incremental { n, .. } => *n,
         _ => u32::MAX,
     };
     let mut best: Option<(u32, i64)> = None;
@@ -155,6 +156,9 @@ pub(super) async fn run(cx: &Cx<'_>, ctx: &mut StepCtx) -> Result<Outcome, StepE
     else {
         return Err(cx.permanent("not a reindex step"));
     };
+    if let Some(skipped) = until::skip(cx, ctx, source_index, pass) {
+        return Ok(skipped);
+    }
     let pairs = pairs(cx, ctx, source_index, destination_index).await?;
     let range = is_range(pass, update_field.as_deref());
     let plan_for = |p: &Pair| plan(cx, p);
@@ -272,11 +276,13 @@ pub(super) async fn run(cx: &Cx<'_>, ctx: &mut StepCtx) -> Result<Outcome, StepE
         totals.noops += c.status.noops;
         totals.batches += c.status.batches;
     }
+    let seconds = until::report(ctx, totals.total, handle.to);
     Ok(Outcome::Done {
         outputs: json!({
             "pass": pass.to_string(),
             "from_ms": handle.from, "to_ms": handle.to,
             "from": handle.from.map(iso), "to": iso(handle.to),
+            "documents": totals.total, "seconds": seconds,
             "total": totals.total, "created": totals.created, "updated": totals.updated,
             "version_conflicts": totals.version_conflicts, "noops": totals.noops,
             "indices": handle.done,

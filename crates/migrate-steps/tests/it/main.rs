@@ -11,3 +11,4 @@ mod reindex;
 mod snapshot;
 mod snapshot_s3;
 mod source_guard;
+mod until;

@@ -102,6 +102,7 @@ pub fn reindex_plan(indexes: &[&str]) -> Blueprint {
             update_field: Some("update_time".into()),
             update_field_unit: None,
             incremental_passes: 2,
+            passes_until_documents: None,
             reconcile_deletes: true,
             partitions: Vec::new(),
             batch_size: Some(1000),
