@@ -163,11 +163,13 @@ fn stores(plan: &Plan, bytes: u64) -> Vec<LiveStore> {
 }
 
 /// What a complete apply measured per model phase, from the step records of `state`: each phase's
-/// seconds are the span from its first step's start to its last step's end (overhead: the sum of
-/// its steps' durations); documents are the sources' counts the verification compared (else what
+/// seconds are the span from its first step's start to its last step's end (overhead: the time
+/// during which at least one of its steps ran, so steps that ran side by side count once);
+/// documents are the sources' counts the verification compared (else what
 /// the first pass copied); bytes are what the first round transferred.
 pub fn measure(graph: &StepGraph, state: &State) -> BTreeMap<String, Measured> {
-    let mut spans: BTreeMap<&str, (OffsetDateTime, OffsetDateTime, f64)> = BTreeMap::new();
+    let mut spans: BTreeMap<&str, (OffsetDateTime, OffsetDateTime)> = BTreeMap::new();
+    let mut overhead: Vec<(OffsetDateTime, OffsetDateTime)> = Vec::new();
     let (mut verified, mut copied, mut transferred) = (0u64, 0u64, 0u64);
     for step in graph.steps() {
         let Some(rec) = state.step(step.id.as_str()) else {
@@ -177,10 +179,12 @@ pub fn measure(graph: &StepGraph, state: &State) -> BTreeMap<String, Measured> {
             continue;
         };
         let name = phase_of(&step.kind, step.phase);
-        let e = spans.entry(name).or_insert((a, b, 0.0));
+        let e = spans.entry(name).or_insert((a, b));
         e.0 = e.0.min(a);
         e.1 = e.1.max(b);
-        e.2 += (b - a).as_seconds_f64().max(0.0);
+        if name == "overhead" {
+            overhead.push((a, b));
+        }
         let out = rec.outputs.as_ref();
         let get = |k: &str| out.and_then(|o| o.get(k)).and_then(Value::as_u64);
         match name {
@@ -195,9 +199,9 @@ pub fn measure(graph: &StepGraph, state: &State) -> BTreeMap<String, Measured> {
     let bytes = (transferred > 0).then_some(transferred);
     spans
         .into_iter()
-        .map(|(name, (a, b, sum))| {
+        .map(|(name, (a, b))| {
             let seconds = if name == "overhead" {
-                sum
+                covered_seconds(&mut overhead)
             } else {
                 (b - a).as_seconds_f64().max(0.0)
             };
@@ -213,6 +217,27 @@ pub fn measure(graph: &StepGraph, state: &State) -> BTreeMap<String, Measured> {
         .collect()
 }
 
+/// The length of the union of `intervals` in seconds (sorted in place).
+fn covered_seconds(intervals: &mut [(OffsetDateTime, OffsetDateTime)]) -> f64 {
+    intervals.sort();
+    let mut total = 0.0;
+    let mut current: Option<(OffsetDateTime, OffsetDateTime)> = None;
+    for &(a, b) in intervals.iter() {
+        current = match current {
+            Some((start, end)) if a <= end => Some((start, end.max(b))),
+            Some((start, end)) => {
+                total += (end - start).as_seconds_f64().max(0.0);
+                Some((a, b))
+            }
+            None => Some((a, b)),
+        };
+    }
+    if let Some((start, end)) = current {
+        total += (end - start).as_seconds_f64().max(0.0);
+    }
+    total
+}
+
 /// The source counts of a verify step's `doc count` rows.
 fn doc_count_rows(outputs: Option<&Value>) -> u64 {
     outputs
@@ -223,4 +248,20 @@ fn doc_count_rows(outputs: Option<&Value>) -> u64 {
         .filter(|r| r.get("check").and_then(Value::as_str) == Some("doc count"))
         .filter_map(|r| r.get("source").and_then(Value::as_str)?.parse::<u64>().ok())
         .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::covered_seconds;
+    use time::{Duration, OffsetDateTime};
+
+    #[test]
+    fn overhead_steps_that_ran_side_by_side_count_once() {
+        let t0 = OffsetDateTime::UNIX_EPOCH;
+        let at = |s: i64| t0 + Duration::seconds(s);
+        // Two steps over [0, 10] and [5, 12] side by side, then one alone over [20, 23].
+        let mut spans = vec![(at(20), at(23)), (at(5), at(12)), (at(0), at(10))];
+        assert_eq!(covered_seconds(&mut spans), 15.0);
+        assert_eq!(covered_seconds(&mut []), 0.0);
+    }
 }
