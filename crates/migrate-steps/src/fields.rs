@@ -42,6 +42,29 @@ pub(crate) async fn field_type(
     Ok(None)
 }
 
+/// Whether the update-time field is numeric (its mapping read with the planned `mapping` request;
+/// not numeric when none is planned) and, when it is, whether it counts epoch seconds
+/// ([`counts_seconds`]). Shared by the reindex and copy passes.
+pub(crate) async fn numeric_unit(
+    cx: &Cx<'_>,
+    mapping: Option<&Request>,
+    values: Option<&Request>,
+    declared: Option<UpdateFieldUnit>,
+    (strategy, index, field): (&str, &str, &str),
+) -> Result<(bool, bool), StepError> {
+    let Some(req) = mapping else {
+        return Ok((false, false));
+    };
+    let numeric = field_type(cx, req, &crate::cx::none(), index, field)
+        .await?
+        .is_some_and(|t| crate::watermark::is_numeric_type(&t));
+    if !numeric {
+        return Ok((false, false));
+    }
+    let seconds = counts_seconds(cx, values, declared, (strategy, index, field)).await?;
+    Ok((true, seconds))
+}
+
 /// Whether a numeric update-time field counts epoch seconds: the plan's `update_field_unit`
 /// (`declared`), else read from the field's newest values (`values` is the planned search); a
 /// field whose values do not say fails the step, naming the plan field to set

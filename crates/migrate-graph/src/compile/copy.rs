@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use petgraph::graph::NodeIndex;
 
-use super::{add_global, add_indexed, tail};
+use super::{add_indexed, tail};
 use crate::blueprint::{Blueprint, CopyStrategy, IndexSpec};
 use crate::error::CompileError;
 use crate::graph::GraphBuilder;
@@ -23,18 +23,7 @@ pub(super) fn compile(
     bp: &Blueprint,
     c: &CopyStrategy,
 ) -> Result<(), CompileError> {
-    let versions = add_global(
-        b,
-        "preflight",
-        "versions",
-        StepKind::CheckVersions {
-            strategy: "copy".into(),
-            declared_source: bp.source.version,
-            declared_destination: bp.destination.version,
-        },
-        Phase::Preflight,
-        &[],
-    )?;
+    let versions = super::add_versions(b, bp, "copy")?;
     let meta = super::metadata::add(b, bp, versions)?;
     let budget = Arc::new(CopyBudget {
         slices: c.slices,

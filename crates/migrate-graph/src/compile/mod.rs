@@ -139,6 +139,27 @@ pub(super) fn add_indexed(
 }
 
 /// Adds a plan-wide step `verb/qualifier`.
+/// Every strategy's first step: `preflight/versions`, checking both clusters against the plan's
+/// declared versions and what `strategy` supports.
+pub(super) fn add_versions(
+    b: &mut GraphBuilder,
+    bp: &Blueprint,
+    strategy: &str,
+) -> Result<NodeIndex, CompileError> {
+    add_global(
+        b,
+        "preflight",
+        "versions",
+        StepKind::CheckVersions {
+            strategy: strategy.into(),
+            declared_source: bp.source.version,
+            declared_destination: bp.destination.version,
+        },
+        Phase::Preflight,
+        &[],
+    )
+}
+
 pub(super) fn add_global(
     b: &mut GraphBuilder,
     verb: &str,

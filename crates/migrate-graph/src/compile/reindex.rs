@@ -21,18 +21,7 @@ pub(super) fn compile(
     r: &ReindexStrategy,
 ) -> Result<(), CompileError> {
     let partitions = partitions(r)?;
-    let versions = add_global(
-        b,
-        "preflight",
-        "versions",
-        StepKind::CheckVersions {
-            strategy: "reindex".into(),
-            declared_source: bp.source.version,
-            declared_destination: bp.destination.version,
-        },
-        Phase::Preflight,
-        &[],
-    )?;
+    let versions = super::add_versions(b, bp, "reindex")?;
     let allowlist = add_global(
         b,
         "preflight",

@@ -31,18 +31,7 @@ pub(super) fn compile(
     bp: &Blueprint,
     s: &SnapshotStrategy,
 ) -> Result<(), CompileError> {
-    let versions = add_global(
-        b,
-        "preflight",
-        "versions",
-        StepKind::CheckVersions {
-            strategy: "snapshot".into(),
-            declared_source: bp.source.version,
-            declared_destination: bp.destination.version,
-        },
-        Phase::Preflight,
-        &[],
-    )?;
+    let versions = super::add_versions(b, bp, "snapshot")?;
     let names = add_global(
         b,
         "preflight",

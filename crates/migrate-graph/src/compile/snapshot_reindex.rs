@@ -19,18 +19,7 @@ pub(super) fn compile(
     bp: &Blueprint,
     s: &SnapshotReindexStrategy,
 ) -> Result<(), CompileError> {
-    let versions = add_global(
-        b,
-        "preflight",
-        "versions",
-        StepKind::CheckVersions {
-            strategy: "snapshot_reindex".into(),
-            declared_source: bp.source.version,
-            declared_destination: bp.destination.version,
-        },
-        Phase::Preflight,
-        &[],
-    )?;
+    let versions = super::add_versions(b, bp, "snapshot_reindex")?;
     let names = add_global(
         b,
         "preflight",

@@ -49,11 +49,11 @@ use serde_json::{Value, json};
 use super::create_index::index_uuid;
 use super::finished_orphan::finished_orphan;
 use crate::cx::{Cx, none};
-use crate::fields::{counts_seconds, field_type};
+use crate::fields::numeric_unit;
 use crate::json::to_value;
 use crate::pairs::{Pair, created, pairs};
 use crate::until;
-use crate::watermark::{fill_range, is_numeric_type, iso, now_millis};
+use crate::watermark::{fill_range, iso, now_millis};
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 struct Handle {
@@ -181,16 +181,14 @@ pub(super) async fn run(cx: &Cx<'_>, ctx: &mut StepCtx) -> Result<Outcome, StepE
                     destination: destination_index.to_string(),
                 });
                 let r = plan_for(&first);
-                if let Some(req) = &r.field_mapping {
-                    h.numeric = field_type(cx, req, &none(), &first.source, field)
-                        .await?
-                        .is_some_and(|t| is_numeric_type(&t));
-                }
-                if h.numeric {
-                    let at = ("reindex", first.source.as_str(), &**field);
-                    h.seconds =
-                        counts_seconds(cx, r.field_values.as_ref(), *update_field_unit, at).await?;
-                }
+                (h.numeric, h.seconds) = numeric_unit(
+                    cx,
+                    r.field_mapping.as_ref(),
+                    r.field_values.as_ref(),
+                    *update_field_unit,
+                    ("reindex", &first.source, field),
+                )
+                .await?;
             }
             // The bounds are durable before any task starts, so a re-attach uses the same ones.
             ctx.record_handle(to_value(&h)).await?;
