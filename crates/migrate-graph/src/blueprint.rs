@@ -6,7 +6,6 @@
 //! hand-made inputs, and a change in the plan file's spelling touches one adapter only.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use serde::Serialize;
 use serde_json::Value;
@@ -16,9 +15,7 @@ pub use migrate_core::store::{Setting, Store, StoreKind, canonical};
 pub use migrate_core::{Flavor, InlineSecret, Release, SecretRef};
 pub use migrate_plan::wire::UpdateFieldUnit;
 
-/// Shared text: an index name, repository, snapshot or field name that many steps hold. Cloning
-/// one copies a pointer; it serialises as a plain string (so fingerprints are those of `String`).
-pub type Name = Arc<str>;
+pub use crate::name::Name;
 
 /// Everything the compiler needs from a plan.
 #[derive(Debug, Clone, PartialEq, Serialize)]

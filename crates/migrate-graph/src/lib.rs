@@ -11,6 +11,7 @@ mod id;
 mod id_index;
 mod kind;
 pub mod metadata;
+mod name;
 mod phase;
 pub mod preflight;
 pub mod render;
