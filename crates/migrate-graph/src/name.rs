@@ -115,7 +115,8 @@ mod tests {
         let n = Name::from("logs-2026.*");
         assert_eq!(&*n, "logs-2026.*");
         assert_eq!(n, Name::from(String::from("logs-2026.*")));
-        assert!(Name::from("a") < Name::from("b"));
+        let (a, b) = (Name::from("a"), Name::from("b"));
+        assert!(a < b, "names order as their text");
         assert_eq!(serde_json::to_string(&n).unwrap(), "\"logs-2026.*\"");
         assert_eq!(format!("{n} {n:?}"), "logs-2026.* \"logs-2026.*\"");
     }
