@@ -67,6 +67,7 @@ pub fn requests(kind: &StepKind, secrets: &dyn Secrets) -> Vec<Request> {
             snapshot,
             indices,
             round,
+            ..
         } => snapshot::create(repository, snapshot, indices, *round).list(),
         StepKind::WaitSnapshot {
             repository,

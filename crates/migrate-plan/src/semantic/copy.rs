@@ -3,6 +3,7 @@
 
 use super::passes::passes;
 use super::reindex::copy_settings;
+use super::until::{Measures, until};
 use super::{Cx, Path};
 use crate::model::*;
 use crate::wire::*;
@@ -15,6 +16,15 @@ pub const DEFAULT_CONCURRENCY: u32 = 4;
 
 pub(super) fn copy(w: &CopyWire, p: &Path, cx: &mut Cx<'_>) -> Option<ClientCopyStrategy> {
     let mut ok = passes(w.update_field.as_deref(), w.incremental_passes.max(), p, cx);
+    let until = until(
+        &w.incremental_passes,
+        p,
+        "incremental_passes",
+        Measures::Passes,
+        cx,
+    );
+    ok &= until.is_ok();
+    let passes_until = until.ok().flatten();
     for (key, value) in [
         ("documents_per_second", w.documents_per_second),
         ("bytes_per_second", w.bytes_per_second),
@@ -46,7 +56,7 @@ pub(super) fn copy(w: &CopyWire, p: &Path, cx: &mut Cx<'_>) -> Option<ClientCopy
         update_field: w.update_field.clone(),
         update_field_unit: w.update_field_unit,
         incremental_passes: w.incremental_passes.max(),
-        passes_until_documents: w.incremental_passes.until_documents(),
+        passes_until,
         reconcile_deletes: w.reconcile_deletes.unwrap_or(true),
         copy_settings: copy_settings(w.copy_settings.as_ref()),
     })

@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 
 use super::cluster::auth;
 use super::passes::passes;
+use super::until::{Measures, until};
 use super::{Cx, Path};
 use crate::model::*;
 use crate::wire::*;
@@ -49,6 +50,15 @@ pub(super) fn reindex(
         );
     }
     ok &= passes(w.update_field.as_deref(), w.incremental_passes.max(), p, cx);
+    let until = until(
+        &w.incremental_passes,
+        p,
+        "incremental_passes",
+        Measures::Passes,
+        cx,
+    );
+    ok &= until.is_ok();
+    let passes_until = until.ok().flatten();
     if let Some(rps) = w.requests_per_second
         && !(rps > 0.0 && rps.is_finite())
     {
@@ -150,7 +160,7 @@ pub(super) fn reindex(
         update_field: w.update_field.clone(),
         update_field_unit: w.update_field_unit,
         incremental_passes: w.incremental_passes.max(),
-        passes_until_documents: w.incremental_passes.until_documents(),
+        passes_until,
         reconcile_deletes: w.reconcile_deletes.unwrap_or(true),
         copy_settings: copy_settings(w.copy_settings.as_ref()),
     })
