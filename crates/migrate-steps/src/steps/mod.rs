@@ -30,6 +30,7 @@ pub(crate) async fn recheck(cx: &Cx<'_>, outputs: &Value) -> Result<Recheck, Ste
     match &cx.step.kind {
         StepKind::CheckVersions { .. } => preflight::recheck_identity(cx, outputs).await,
         StepKind::CreateIndex { .. } => create_index::recheck(cx, outputs).await,
+        StepKind::Restore { .. } => restore::recheck(cx, outputs).await,
         StepKind::CreateSnapshot {
             repository,
             snapshot,
