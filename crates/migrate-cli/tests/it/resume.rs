@@ -402,6 +402,21 @@ async fn round_two_snapshot_is_taken_only_after_round_one_is_restored_every_time
             .map(|r| format!("{} {}", r.method, r.path))
             .collect();
         assert!(missing.is_empty(), "attempt {attempt}: {missing:?}");
+        // A transfer that met a vanished object (a concurrent snapshot deleting what it copies)
+        // fails and is retried; no transfer of any round needed a second attempt.
+        let shown = text_of(&out);
+        let retried: Vec<&str> = shown
+            .lines()
+            .filter(|l| {
+                l.contains("retrying transfer/")
+                    || l.contains("started  transfer/") && l.contains("(attempt")
+            })
+            .collect();
+        assert!(retried.is_empty(), "attempt {attempt}: {retried:?}");
+        assert!(
+            shown.contains("done     transfer/round-2"),
+            "attempt {attempt}: the output lists the transfers: {shown}"
+        );
     }
 }
 
