@@ -13,28 +13,14 @@ use crate::support::*;
 async fn snapshot_to_the_gate(name: &str, work: &Path) -> (Cluster, Cluster, PathBuf) {
     let (source, destination) = strategy_pair("snapshot", work, 40, 7).await;
     let plan = work.join("plan.yaml");
-    let text = campaign_plan(name, "snapshot", &source, &destination, 3, 100)
+    let body = campaign_plan(name, "snapshot", &source, &destination, 3, 100)
         .replace("approved: true", "approved: false");
-    std::fs::write(&plan, text).unwrap();
+    std::fs::write(&plan, body).unwrap();
     let out = run(work, &["apply", "plan.yaml", "--output", "plain"], &[]);
-    let shown = text_of(&out);
+    let shown = text(&out);
     assert_eq!(out.status.code(), Some(0), "{shown}");
     assert!(shown.contains("gate/cutover"), "{shown}");
     (source, destination, plan)
-}
-
-fn text_of(out: &std::process::Output) -> String {
-    text(out)
-}
-
-async fn delete(url: String) {
-    let status = reqwest::Client::new()
-        .delete(url)
-        .send()
-        .await
-        .unwrap()
-        .status();
-    assert!(status.is_success(), "{status}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -48,7 +34,7 @@ async fn a_restored_index_deleted_between_runs_is_restored_again_and_the_proof_i
         &["apply", "plan.yaml", "--output", "plain"],
         &[],
     );
-    let shown = text_of(&out);
+    let shown = text(&out);
     assert_eq!(out.status.code(), Some(0), "{shown}");
     assert!(
         shown.contains("restore/movies/round-2: destination index `movies`")
@@ -89,7 +75,7 @@ async fn a_restored_index_replaced_outside_the_migration_fails_the_run_naming_it
         &["apply", "plan.yaml", "--output", "plain"],
         &[],
     );
-    let shown = text_of(&out);
+    let shown = text(&out);
     assert_ne!(out.status.code(), Some(0), "never green: {shown}");
     assert!(
         shown.contains("destination index `movies` now has uuid")

@@ -90,16 +90,6 @@ fn text_of(out: &std::process::Output) -> String {
     text(out)
 }
 
-async fn delete(url: String) {
-    let status = reqwest::Client::new()
-        .delete(url)
-        .send()
-        .await
-        .unwrap()
-        .status();
-    assert!(status.is_success(), "{status}");
-}
-
 /// The destination's mapping of `movies` (typeless, 7.x).
 async fn movies_mapping(base: &str) -> serde_json::Value {
     let v = Http::new(None).get(format!("{base}/movies/_mapping")).await;

@@ -3,7 +3,6 @@
 
 use super::passes::passes;
 use super::reindex::copy_settings;
-use super::until::{Measures, until};
 use super::{Cx, Path};
 use crate::model::*;
 use crate::wire::*;
@@ -15,16 +14,7 @@ pub const DEFAULT_BATCH_BYTES: u64 = 5 * 1024 * 1024;
 pub const DEFAULT_CONCURRENCY: u32 = 4;
 
 pub(super) fn copy(w: &CopyWire, p: &Path, cx: &mut Cx<'_>) -> Option<ClientCopyStrategy> {
-    let mut ok = passes(w.update_field.as_deref(), w.incremental_passes.max(), p, cx);
-    let until = until(
-        &w.incremental_passes,
-        p,
-        "incremental_passes",
-        Measures::Passes,
-        cx,
-    );
-    ok &= until.is_ok();
-    let passes_until = until.ok().flatten();
+    let (mut ok, passes_until) = passes(w.update_field.as_deref(), &w.incremental_passes, p, cx);
     for (key, value) in [
         ("documents_per_second", w.documents_per_second),
         ("bytes_per_second", w.bytes_per_second),

@@ -7,7 +7,6 @@ use serde_json::{Value, json};
 
 use super::cluster::auth;
 use super::passes::passes;
-use super::until::{Measures, until};
 use super::{Cx, Path};
 use crate::model::*;
 use crate::wire::*;
@@ -49,16 +48,8 @@ pub(super) fn reindex(
             "set `remote_auth` (e.g. `{ basic: { username: …, password: { env: … } } }`) or use the snapshot strategy".into(),
         );
     }
-    ok &= passes(w.update_field.as_deref(), w.incremental_passes.max(), p, cx);
-    let until = until(
-        &w.incremental_passes,
-        p,
-        "incremental_passes",
-        Measures::Passes,
-        cx,
-    );
-    ok &= until.is_ok();
-    let passes_until = until.ok().flatten();
+    let (passes_ok, passes_until) = passes(w.update_field.as_deref(), &w.incremental_passes, p, cx);
+    ok &= passes_ok;
     if let Some(rps) = w.requests_per_second
         && !(rps > 0.0 && rps.is_finite())
     {
