@@ -60,7 +60,7 @@ pub enum Pass {
     Incremental {
         n: u32,
         #[serde(skip_serializing_if = "Option::is_none")]
-        until: Option<std::num::NonZeroU64>,
+        until: Option<Arc<crate::Until>>,
     },
     /// Documents that lack the update-time field (incremental passes cannot see them).
     MissingField,
@@ -164,11 +164,15 @@ pub enum StepKind {
         readonly: bool,
     },
     /// Start a snapshot of every plan index on the source; records the snapshot name before waiting.
+    /// With `until` (incremental rounds after the first), the round is skipped, with every later
+    /// step of it, when the round before it had a delta below the threshold (or was skipped).
     CreateSnapshot {
         repository: String,
         snapshot: String,
         indices: Arc<Vec<String>>,
         round: Round,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        until: Option<Arc<crate::Until>>,
     },
     /// Wait until the snapshot is `SUCCESS` (fail on `PARTIAL`/`FAILED`).
     WaitSnapshot {

@@ -18,6 +18,7 @@ pub mod render;
 pub mod requests;
 mod status;
 mod step;
+mod until;
 
 pub use compile::{compile_blueprint, compile_blueprint_in};
 pub use error::CompileError;
@@ -30,3 +31,4 @@ pub use phase::Phase;
 pub use render::{Format, LiveReport, render, render_to, render_with_lint_to, render_with_live};
 pub use status::{Progress, Recorded, StatusMap, StepStatus};
 pub use step::Step;
+pub use until::Until;

@@ -13,12 +13,13 @@ mod reindex;
 mod repository;
 mod restore;
 mod snapshot;
+mod snapshot_delta;
 mod snapshot_reindex;
 mod transfer;
 mod verify;
 
 use migrate_exec::{Outcome, Recheck, StepCtx, StepError};
-use migrate_graph::StepKind;
+use migrate_graph::{Round, StepKind};
 use serde_json::Value;
 
 use crate::cx::Cx;
@@ -29,6 +30,7 @@ pub(crate) async fn recheck(cx: &Cx<'_>, outputs: &Value) -> Result<Recheck, Ste
     match &cx.step.kind {
         StepKind::CheckVersions { .. } => preflight::recheck_identity(cx, outputs).await,
         StepKind::CreateIndex { .. } => create_index::recheck(cx, outputs).await,
+        StepKind::Restore { .. } => restore::recheck(cx, outputs).await,
         StepKind::CreateSnapshot {
             repository,
             snapshot,
@@ -50,6 +52,11 @@ pub(crate) async fn recheck(cx: &Cx<'_>, outputs: &Value) -> Result<Recheck, Ste
 }
 
 pub(crate) async fn run(cx: &Cx<'_>, ctx: &mut StepCtx) -> Result<Outcome, StepError> {
+    if let Some(round) = restore_round(&cx.step.kind)
+        && let Some(skipped) = crate::until::round_skipped(cx, ctx, round)
+    {
+        return Ok(skipped);
+    }
     match &cx.step.kind {
         StepKind::CheckVersions {
             strategy,
@@ -74,12 +81,16 @@ pub(crate) async fn run(cx: &Cx<'_>, ctx: &mut StepCtx) -> Result<Outcome, StepE
             snapshot,
             indices,
             round,
-        } => snapshot::create(cx, ctx, repository, snapshot, indices, *round).await,
+            until,
+        } => {
+            let until = until.as_deref();
+            snapshot::create(cx, ctx, repository, snapshot, indices, *round, until).await
+        }
         StepKind::WaitSnapshot {
             repository,
             snapshot,
-            ..
-        } => snapshot::wait(cx, ctx, repository, snapshot).await,
+            round,
+        } => snapshot::wait(cx, ctx, repository, snapshot, *round).await,
         StepKind::TransferObjects { from, to, .. } => transfer::run(cx, ctx, from, to).await,
         StepKind::CloseIndex { index, round } => restore::close(cx, ctx, index, *round).await,
         StepKind::Restore { .. } => restore::restore(cx, ctx).await,
@@ -128,5 +139,18 @@ pub(crate) async fn run(cx: &Cx<'_>, ctx: &mut StepCtx) -> Result<Outcome, StepE
             };
             metadata::run(cx, &spec).await
         }
+    }
+}
+
+/// The round of a snapshot-strategy step after its `create-snapshot` (skipped with it by `until`).
+fn restore_round(kind: &StepKind) -> Option<Round> {
+    match kind {
+        StepKind::WaitSnapshot { round, .. }
+        | StepKind::TransferObjects { round, .. }
+        | StepKind::CloseIndex { round, .. }
+        | StepKind::Restore { round, .. }
+        | StepKind::OpenIndex { round, .. }
+        | StepKind::WaitRecovery { round, .. } => Some(*round),
+        _ => None,
     }
 }
