@@ -84,14 +84,7 @@ async fn bulk(url: &str, index: &str, n: usize, doc_type: Option<&str>) {
         ));
         body.push_str(&format!("{{\"n\":{i},\"t\":\"v{i}\"}}\n"));
     }
-    let r = reqwest::Client::new()
-        .post(format!("{url}/_bulk?refresh=true"))
-        .header("content-type", "application/x-ndjson")
-        .body(body)
-        .send()
-        .await
-        .expect("bulk");
-    assert!(r.status().is_success());
+    migrate_test_support::sandboxes::bulk(url, None, body).await;
 }
 
 #[tokio::test]

@@ -3,6 +3,7 @@
 
 use super::http::{call, start};
 use migrate_sandbox::{Flavor, RunningSandbox, Sandbox};
+use migrate_test_support::sandboxes::bulk;
 use serde_json::{Value, json};
 
 async fn seed(sb: &RunningSandbox, index: &str, ty: Option<&str>, n: usize) {
@@ -13,15 +14,7 @@ async fn seed(sb: &RunningSandbox, index: &str, ty: Option<&str>, n: usize) {
     for i in 0..n {
         nd.push_str(&format!("{{\"index\":{{\"_index\":\"{index}\"{t},\"_id\":\"{i}\"}}}}\n{{\"n\":{i},\"even\":{},\"title\":\"t{i}\"}}\n", i % 2 == 0));
     }
-    let resp = reqwest::Client::new()
-        .post(format!("{}/_bulk", sb.url()))
-        .header("content-type", "application/x-ndjson")
-        .body(nd)
-        .send()
-        .await
-        .expect("bulk");
-    let v: Value = resp.json().await.expect("json");
-    assert_eq!(v["errors"], false, "{v}");
+    bulk(&sb.url(), None, nd).await;
 }
 
 /// `POST /_reindex` from `index` on `src` (remote) into `dest`.
