@@ -52,27 +52,25 @@ async fn index_lifecycle_and_real_errors() {
         (s, v["acknowledged"].clone(), v["index"].clone()),
         (200, json!(true), json!("movies"))
     );
-    let (s, v) = call(&sb, reqwest::Method::PUT, "/movies", None).await;
-    assert_eq!(s, 400);
-    assert_eq!(v["error"]["type"], "resource_already_exists_exception");
+    let e = refused(&sb, reqwest::Method::PUT, "/movies", None, 400).await;
+    assert_eq!(e["type"], "resource_already_exists_exception");
     assert_eq!(
-        v["error"]["root_cause"][0]["type"],
+        e["root_cause"][0]["type"],
         "resource_already_exists_exception"
     );
-    let (s, v) = call(&sb, reqwest::Method::GET, "/nope/_search", None).await;
-    assert_eq!(s, 404);
-    assert_eq!(v["error"]["reason"], "no such index [nope]");
+    let e = refused(&sb, reqwest::Method::GET, "/nope/_search", None, 404).await;
+    assert_eq!(e["reason"], "no such index [nope]");
     let v = ok(&sb, reqwest::Method::GET, "/movies", None).await;
     assert_eq!(v["movies"]["settings"]["index"]["number_of_shards"], "2");
-    let (s, v) = call(
+    let e = refused(
         &sb,
         reqwest::Method::PUT,
         "/movies/_settings",
         Some(json!({"index": {"number_of_shards": 3}})),
+        400,
     )
     .await;
-    assert_eq!(s, 400, "{v}");
-    assert_eq!(v["error"]["type"], "illegal_argument_exception");
+    assert_eq!(e["type"], "illegal_argument_exception");
     ok(&sb, reqwest::Method::POST, "/movies/_close", None).await;
     let (s, v) = call(&sb, reqwest::Method::GET, "/movies/_search", None).await;
     assert_eq!(

@@ -39,20 +39,20 @@ async fn a_legacy_template_is_spelled_template_on_5x_and_index_patterns_from_6x(
         400,
     )
     .await;
-    let (s, v) = call(
+    let e = refused(
         &es7,
         Method::PUT,
         "/_template/x",
         Some(json!({"settings": {}})),
+        400,
     )
     .await;
-    assert_eq!(s, 400);
     assert!(
-        v["error"]["reason"]
+        e["reason"]
             .as_str()
             .unwrap()
             .contains("index patterns are missing"),
-        "{v}"
+        "{e}"
     );
     let typed = json!({"index_patterns": ["x*"], "mappings": {"_doc": {"properties": {"a": {"type": "keyword"}}}}});
     // a typed mapping needs include_type_name on 7.x
@@ -227,16 +227,16 @@ async fn ingest_pipelines_are_stored_checked_and_never_silently_skipped() {
         .await["type"],
         "parse_exception"
     );
-    let (s, v) = call(
+    let e = refused(
         &sb,
         Method::PUT,
         "/_ingest/pipeline/p",
         Some(json!({"processors": [{"nope": {}}]})),
+        400,
     )
     .await;
-    assert_eq!(s, 400);
     assert!(
-        v["error"]["reason"]
+        e["reason"]
             .as_str()
             .unwrap()
             .contains("No processor type exists with name [nope]")

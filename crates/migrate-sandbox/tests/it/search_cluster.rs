@@ -1,6 +1,6 @@
 //! Query DSL, sorting, paging and PIT over HTTP; cluster health, cat, settings and nodes info.
 
-use super::http::{call, ok, refused};
+use super::http::{call, ok, refused, start};
 use migrate_sandbox::{Flavor, RunningSandbox, Sandbox};
 use serde_json::{Value, json};
 
@@ -14,11 +14,7 @@ fn ids(v: &Value) -> Vec<String> {
 }
 
 async fn seeded() -> RunningSandbox {
-    let sb = Sandbox::builder()
-        .version("7.10.2")
-        .start()
-        .await
-        .expect("sb");
+    let sb = start(Flavor::Elasticsearch, "7.10.2").await;
     call(&sb, reqwest::Method::PUT, "/ev", Some(json!({"mappings": {"properties": {"at": {"type": "date"}, "tag": {"type": "keyword"}, "n": {"type": "long"}}}}))).await;
     let docs = [
         (
@@ -176,11 +172,7 @@ async fn point_in_time_on_es_and_opensearch_paths() {
     .await;
     assert_eq!((s, v["num_freed"].clone()), (200, json!(1)));
     // ES 6.8 has no PIT; OpenSearch uses its own paths.
-    let old = Sandbox::builder()
-        .version("6.8.23")
-        .start()
-        .await
-        .expect("old");
+    let old = start(Flavor::Elasticsearch, "6.8.23").await;
     refused(
         &old,
         reqwest::Method::POST,
@@ -189,12 +181,7 @@ async fn point_in_time_on_es_and_opensearch_paths() {
         400,
     )
     .await;
-    let os = Sandbox::builder()
-        .flavor(Flavor::OpenSearch)
-        .version("2.11.0")
-        .start()
-        .await
-        .expect("os");
+    let os = start(Flavor::OpenSearch, "2.11.0").await;
     call(&os, reqwest::Method::PUT, "/i", None).await;
     let v = ok(
         &os,
