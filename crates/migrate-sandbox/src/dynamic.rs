@@ -92,6 +92,15 @@ pub fn check(product: &Product, index: &Index, ty: &str, doc: &Value) -> ApiResu
     )
 }
 
+/// The dotted path of field `k` under `prefix`; `None` for a metadata field at the root (`_id`, …).
+fn field_path(prefix: &str, k: &str) -> Option<String> {
+    if prefix.is_empty() {
+        (!META.contains(&k)).then(|| k.to_string())
+    } else {
+        Some(format!("{prefix}.{k}"))
+    }
+}
+
 fn walk(
     root: &Value,
     node: &Value,
@@ -103,13 +112,8 @@ fn walk(
 ) -> ApiResult<()> {
     let props = node.get("properties");
     for (k, v) in fields {
-        if prefix.is_empty() && META.contains(&k.as_str()) {
+        let Some(path) = field_path(prefix, k) else {
             continue;
-        }
-        let path = if prefix.is_empty() {
-            k.clone()
-        } else {
-            format!("{prefix}.{k}")
         };
         match props.and_then(|p| p.get(k)) {
             Some(child) => {
@@ -175,13 +179,8 @@ fn add_fields(
     let props = m.entry("properties").or_insert_with(|| json!({}));
     let Value::Object(props) = props else { return };
     for (k, v) in fields {
-        if prefix.is_empty() && META.contains(&k.as_str()) {
+        let Some(path) = field_path(prefix, k) else {
             continue;
-        }
-        let path = if prefix.is_empty() {
-            k.clone()
-        } else {
-            format!("{prefix}.{k}")
         };
         match props.get_mut(k) {
             Some(existing) => {

@@ -101,6 +101,14 @@ impl ApiError {
             .with("index", index)
     }
 
+    /// The answer to a path a server does not serve (or not on this flavour or version): an
+    /// `illegal_argument_exception` (400), `request [<path>] contains unrecognized parameters or path`.
+    pub fn unrecognized(path: &str) -> Self {
+        ApiError::illegal_argument(format!(
+            "request [{path}] contains unrecognized parameters or path"
+        ))
+    }
+
     /// `illegal_argument_exception` (400).
     pub fn illegal_argument(reason: impl Into<String>) -> Self {
         ApiError::new(

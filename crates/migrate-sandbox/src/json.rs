@@ -29,3 +29,8 @@ pub fn string_or_list(v: Option<&Value>, one: impl FnOnce(&str) -> Vec<String>) 
         _ => vec![],
     }
 }
+
+/// [`string_or_list`] whose string is a comma-separated list (`"a, b"`: each entry trimmed).
+pub fn comma_list(v: Option<&Value>) -> Vec<String> {
+    string_or_list(v, |s| s.split(',').map(|x| x.trim().to_string()).collect())
+}

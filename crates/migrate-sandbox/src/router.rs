@@ -27,10 +27,18 @@ pub enum Reply {
     Warned(Box<Reply>, Vec<String>),
 }
 
+/// The content type of every JSON answer.
+pub const JSON_UTF8: &str = "application/json; charset=UTF-8";
+
 impl Reply {
     /// 200 with a JSON value.
     pub fn ok(v: Value) -> ApiResult<Reply> {
         Ok(Reply::Json(StatusCode::OK, v))
+    }
+
+    /// 200 with JSON already serialised into `bytes`.
+    pub fn ok_bytes(bytes: Vec<u8>) -> ApiResult<Reply> {
+        Ok(Reply::Raw(StatusCode::OK, bytes, JSON_UTF8))
     }
 }
 

@@ -15,7 +15,7 @@ use crate::error::ApiError;
 use crate::faults::FaultAction;
 use crate::flavor::Flavor;
 use crate::request_log::LoggedRequest;
-use crate::router::{Ctx, Match, Reply, RouteTable, percent_decode};
+use crate::router::{Ctx, JSON_UTF8, Match, Reply, RouteTable, percent_decode};
 
 pub use crate::state::{MAX_BODY, Shared};
 
@@ -37,7 +37,7 @@ fn json_response(status: StatusCode, body: Vec<u8>, content_type: &'static str) 
 
 fn error_response(e: &ApiError) -> Response {
     let body = serde_json::to_vec(&e.body()).unwrap_or_default();
-    let mut r = json_response(e.status, body, "application/json; charset=UTF-8");
+    let mut r = json_response(e.status, body, JSON_UTF8);
     if e.status == StatusCode::UNAUTHORIZED {
         r.headers_mut().insert(
             "www-authenticate",
@@ -173,11 +173,7 @@ pub async fn dispatch(State(server): State<Arc<Server>>, req: Request) -> Respon
             });
             Ok(Reply::Json(StatusCode::METHOD_NOT_ALLOWED, body))
         }
-        Match::NotFound => Err(ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "illegal_argument_exception",
-            format!("request [{raw_path}] contains unrecognized parameters or path"),
-        )),
+        Match::NotFound => Err(ApiError::unrecognized(&raw_path)),
     };
     let (result, warnings) = match result {
         Ok(Reply::Warned(inner, w)) => (Ok(*inner), w),
@@ -192,7 +188,7 @@ pub async fn dispatch(State(server): State<Arc<Server>>, req: Request) -> Respon
                 serde_json::to_vec(&v)
             }
             .unwrap_or_default();
-            json_response(status, bytes, "application/json; charset=UTF-8")
+            json_response(status, bytes, JSON_UTF8)
         }
         Ok(Reply::Raw(status, bytes, ct)) => {
             let bytes = if ct.starts_with("application/json") && query_has(&query_str, "pretty") {
@@ -214,12 +210,10 @@ pub async fn dispatch(State(server): State<Arc<Server>>, req: Request) -> Respon
                 "application/json",
             )
         }
-        Ok(Reply::Empty(status)) => {
-            json_response(status, Vec::new(), "application/json; charset=UTF-8")
-        }
+        Ok(Reply::Empty(status)) => json_response(status, Vec::new(), JSON_UTF8),
         Err(e) => {
             if method == axum::http::Method::HEAD {
-                json_response(e.status, Vec::new(), "application/json; charset=UTF-8")
+                json_response(e.status, Vec::new(), JSON_UTF8)
             } else {
                 error_response(&e)
             }

@@ -1,10 +1,11 @@
 //! Sandbox clusters for end-to-end tests: one of a flavour and version, one whose remote-reindex
-//! allowlist admits another, one whose `path.repo` allows a directory.
+//! allowlist admits another, one whose `path.repo` allows a directory; and seeding them through
+//! `_bulk`.
 
 use std::path::Path;
 
 pub use migrate_sandbox::{Flavor, RunningSandbox, Sandbox};
-use serde_json::json;
+use serde_json::{Value, json};
 
 /// A sandbox of `flavor` at `version`.
 pub async fn sandbox(flavor: Flavor, version: &str) -> RunningSandbox {
@@ -36,4 +37,24 @@ pub async fn with_repo(flavor: Flavor, version: &str, dir: &Path) -> RunningSand
         .start()
         .await
         .expect("a sandbox")
+}
+
+/// Sends `ndjson` to `_bulk?refresh=true` of the cluster at `url` (as `user`/`password` when
+/// `auth` gives them): the request and every item in it must succeed. Returns the response.
+pub async fn bulk(url: &str, auth: Option<(&str, &str)>, ndjson: String) -> Value {
+    let mut req = reqwest::Client::new()
+        .post(format!("{url}/_bulk?refresh=true"))
+        .header("content-type", "application/x-ndjson")
+        .body(ndjson);
+    if let Some((user, password)) = auth {
+        req = req.basic_auth(user, Some(password));
+    }
+    let resp = req.send().await.expect("bulk");
+    let status = resp.status();
+    let body: Value = resp.json().await.expect("bulk answers JSON");
+    assert!(
+        status.is_success() && body["errors"] == json!(false),
+        "bulk: {status} {body}"
+    );
+    body
 }

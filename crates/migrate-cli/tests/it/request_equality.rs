@@ -25,33 +25,83 @@ fn read(relative: &str) -> String {
     std::fs::read_to_string(repo_root().join(relative)).unwrap()
 }
 
-/// A sandbox of `flavor`/`version`; `repo` goes to `path.repo`, `s3` makes its s3 repositories use
-/// the test server (endpoint and keystore), `allow` is the remote-reindex allowlist.
-async fn sandbox(
-    flavor: Flavor,
-    version: &str,
-    auth: Option<(&str, &str)>,
-    repo: Option<&Path>,
-    s3: Option<&S3Server>,
-    allow: Option<&RunningSandbox>,
-) -> RunningSandbox {
+/// What a test sandbox has beyond its flavour and version (nothing by default).
+#[derive(Default, Clone, Copy)]
+struct Node<'a> {
+    /// Basic auth: user and password.
+    auth: Option<(&'a str, &'a str)>,
+    /// Its `path.repo`.
+    repo: Option<&'a Path>,
+    /// Its s3 repositories use this test server (endpoint and keystore).
+    s3: Option<&'a S3Server>,
+    /// Its remote-reindex allowlist admits this sandbox.
+    allow: Option<&'a RunningSandbox>,
+}
+
+impl<'a> Node<'a> {
+    fn auth(self, user: &'a str, password: &'a str) -> Self {
+        Node {
+            auth: Some((user, password)),
+            ..self
+        }
+    }
+    fn repo(self, dir: &'a Path) -> Self {
+        Node {
+            repo: Some(dir),
+            ..self
+        }
+    }
+    fn s3(self, server: &'a S3Server) -> Self {
+        Node {
+            s3: Some(server),
+            ..self
+        }
+    }
+    fn allow(self, source: &'a RunningSandbox) -> Self {
+        Node {
+            allow: Some(source),
+            ..self
+        }
+    }
+}
+
+/// A sandbox of `flavor`/`version` set up as `node` says.
+async fn sandbox(flavor: Flavor, version: &str, node: Node<'_>) -> RunningSandbox {
     let mut b = Sandbox::builder().flavor(flavor).version(version);
-    if let Some((u, p)) = auth {
+    if let Some((u, p)) = node.auth {
         b = b.auth(Auth::basic(u, p));
     }
-    if let Some(dir) = repo {
+    if let Some(dir) = node.repo {
         b = b.node_setting("path.repo", json!([dir.display().to_string()]));
     }
-    if let Some(server) = s3 {
+    if let Some(server) = node.s3 {
         b = b
             .node_setting("s3.client.default.endpoint", json!(server.endpoint()))
             .keystore("s3.client.default.access_key", S3_KEY)
             .keystore("s3.client.default.secret_key", S3_SECRET);
     }
-    if let Some(src) = allow {
+    if let Some(src) = node.allow {
         b = b.remote_allowlist([src.host_port()]);
     }
     b.start().await.unwrap()
+}
+
+/// A directory under `work` that sandboxes may take as `path.repo`.
+fn shared_dir(work: &Path, name: &str) -> PathBuf {
+    let dir = work.join(name);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// A source and a destination sandbox (flavour and version each) whose `path.repo` allows `shared`.
+async fn sharing(
+    shared: &Path,
+    source: (Flavor, &str),
+    destination: (Flavor, &str),
+) -> (RunningSandbox, RunningSandbox) {
+    let node = Node::default().repo(shared);
+    let source = sandbox(source.0, source.1, node).await;
+    (source, sandbox(destination.0, destination.1, node).await)
 }
 
 /// Creates each index (no replicas, dates in `updated_at` and `update_time`) with `n` documents.
@@ -82,16 +132,16 @@ async fn seed(http: &Http, base: &str, ty: Option<&str>, indexes: &[&str], n: us
     }
 }
 
-/// Runs apply until the plan is done (approving the cutover when apply stops at it), then checks
-/// every request the sandboxes received was previewed.
+/// Runs apply (in a directory of its own) until the plan is done, approving the cutover when apply
+/// stops at it, then checks every request the sandboxes received was previewed.
 fn apply_and_compare(
-    work: &Path,
     plan_text: &str,
     secrets: &Known,
-    source: &RunningSandbox,
-    destination: &RunningSandbox,
+    (source, destination): (&RunningSandbox, &RunningSandbox),
     source_indexes: &[&str],
 ) {
+    let dir = tempfile::tempdir().unwrap();
+    let work = dir.path();
     let plan = work.join("plan.yaml");
     std::fs::write(&plan, plan_text).unwrap();
     let p = plan.to_str().unwrap();
@@ -135,38 +185,34 @@ fn secret_file(dir: &Path, name: &str, value: &str) -> PathBuf {
     path
 }
 
-/// The two reindex plans: ES 6.8 → ES 7.10 with basic auth, `movies` and `books` (→ `books-v2`).
-async fn reindex_pair(work: &Path) -> (RunningSandbox, RunningSandbox) {
+/// The reindex plans' shape: ES 6.8 → ES 7.10 with basic auth, `movies` and `books` (→ `books-v2`).
+async fn self_managed_to_aliyun(plan: &str) {
+    let work = tempfile::tempdir().unwrap();
+    let old_auth = ("old-user", "old-secret-5d1f");
     let source = sandbox(
         Flavor::Elasticsearch,
         "6.8.23",
-        Some(("old-user", "old-secret-5d1f")),
-        None,
-        None,
-        None,
+        Node::default().auth(old_auth.0, old_auth.1),
     )
     .await;
     let destination = sandbox(
         Flavor::Elasticsearch,
         "7.10.0",
-        Some(("elastic", "new-secret-77ac")),
-        None,
-        None,
-        Some(&source),
+        Node::default()
+            .auth("elastic", "new-secret-77ac")
+            .allow(&source),
     )
     .await;
-    let http = Http::new(Some(("old-user", "old-secret-5d1f")));
-    seed(&http, &source.url(), Some("_doc"), &["movies", "books"], 30).await;
-    let _ = work;
-    (source, destination)
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_reindex_example_plan_sends_what_its_dry_run_shows() {
-    let work = tempfile::tempdir().unwrap();
-    let (source, destination) = reindex_pair(work.path()).await;
+    seed(
+        &Http::new(Some(old_auth)),
+        &source.url(),
+        Some("_doc"),
+        &["movies", "books"],
+        30,
+    )
+    .await;
     let dest_pw = secret_file(work.path(), "dest-password", "new-secret-77ac");
-    let text = read("plans/reindex-self-managed-to-aliyun.yaml")
+    let text = read(plan)
         .replace("http://10.37.1.1:9200", &source.url())
         .replace(
             "https://es-cn-xyz.elasticsearch.aliyuncs.com:9200",
@@ -175,64 +221,29 @@ async fn the_reindex_example_plan_sends_what_its_dry_run_shows() {
         .replace("/run/secrets/dest-password", dest_pw.to_str().unwrap());
     let secrets = known(&[("SOURCE_PASSWORD", "old-secret-5d1f")]);
     apply_and_compare(
-        work.path(),
         &text,
         &secrets,
-        &source,
-        &destination,
+        (&source, &destination),
         &["movies", "books"],
     );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_reindex_example_plan_sends_what_its_dry_run_shows() {
+    self_managed_to_aliyun("plans/reindex-self-managed-to-aliyun.yaml").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_reindex_fixture_plan_sends_what_its_dry_run_shows() {
-    let work = tempfile::tempdir().unwrap();
-    let (source, destination) = reindex_pair(work.path()).await;
-    let dest_pw = secret_file(work.path(), "dest-password", "new-secret-77ac");
-    let text = std::fs::read_to_string(
-        repo_root().join("crates/migrate-cli/tests/plans/reindex-ecs-to-aliyun.yaml"),
-    )
-    .unwrap()
-    .replace("http://10.37.1.1:9200", &source.url())
-    .replace(
-        "https://es-cn-xyz.elasticsearch.aliyuncs.com:9200",
-        &destination.url(),
-    )
-    .replace("/run/secrets/dest-password", dest_pw.to_str().unwrap());
-    let secrets = known(&[("SOURCE_PASSWORD", "old-secret-5d1f")]);
-    apply_and_compare(
-        work.path(),
-        &text,
-        &secrets,
-        &source,
-        &destination,
-        &["movies", "books"],
-    );
+    self_managed_to_aliyun("crates/migrate-cli/tests/plans/reindex-ecs-to-aliyun.yaml").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_shared_fs_example_plan_sends_what_its_dry_run_shows() {
     let work = tempfile::tempdir().unwrap();
-    let shared = work.path().join("nfs");
-    std::fs::create_dir_all(&shared).unwrap();
-    let source = sandbox(
-        Flavor::Elasticsearch,
-        "6.8.23",
-        None,
-        Some(&shared),
-        None,
-        None,
-    )
-    .await;
-    let destination = sandbox(
-        Flavor::Elasticsearch,
-        "7.10.2",
-        None,
-        Some(&shared),
-        None,
-        None,
-    )
-    .await;
+    let shared = shared_dir(work.path(), "nfs");
+    let es = Flavor::Elasticsearch;
+    let (source, destination) = sharing(&shared, (es, "6.8.23"), (es, "7.10.2")).await;
     seed(
         &Http::new(None),
         &source.url(),
@@ -252,14 +263,8 @@ async fn the_shared_fs_example_plan_sends_what_its_dry_run_shows() {
         )
         .replace("/run/secrets/es710-token", token.to_str().unwrap());
     let secrets = known(&[("ES68_API_KEY", "a2V5OnNlY3JldA==")]);
-    apply_and_compare(
-        work.path(),
-        &text,
-        &secrets,
-        &source,
-        &destination,
-        &["catalog", "catalog-archive"],
-    );
+    let indexes = ["catalog", "catalog-archive"];
+    apply_and_compare(&text, &secrets, (&source, &destination), &indexes);
 }
 
 /// A started S3 server with the plan's buckets.
@@ -275,26 +280,15 @@ async fn s3_with(buckets: &[&str]) -> S3Server {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_multi_index_example_plan_sends_what_its_dry_run_shows() {
-    let work = tempfile::tempdir().unwrap();
     let s3 = s3_with(&["acme-es-snapshots"]).await;
+    let node = Node::default().s3(&s3);
     let source = sandbox(
         Flavor::Elasticsearch,
         "7.10.2",
-        Some(("migrate", "es7-pw")),
-        None,
-        Some(&s3),
-        None,
+        node.auth("migrate", "es7-pw"),
     )
     .await;
-    let destination = sandbox(
-        Flavor::OpenSearch,
-        "2.11.0",
-        Some(("admin", "os2-pw")),
-        None,
-        Some(&s3),
-        None,
-    )
-    .await;
+    let destination = sandbox(Flavor::OpenSearch, "2.11.0", node.auth("admin", "os2-pw")).await;
     let indexes = [
         "logs-2026.01",
         "logs-2026.02",
@@ -325,34 +319,23 @@ async fn the_multi_index_example_plan_sends_what_its_dry_run_shows() {
         // One node cannot hold the replica `copy_settings.after` asks for: green is out of reach.
         .replace("health: green", "health: yellow");
     let secrets = known(&[("ES7_PASSWORD", "es7-pw"), ("OS2_PASSWORD", "os2-pw")]);
-    apply_and_compare(
-        work.path(),
-        &text,
-        &secrets,
-        &source,
-        &destination,
-        &indexes,
-    );
+    apply_and_compare(&text, &secrets, (&source, &destination), &indexes);
 }
 
 /// The AWS → Alibaba Cloud runbook's shape: ES 5.5 signed with SigV4 (from the environment's
 /// credentials) writing to S3, the transfer to an OSS bucket with keys from the environment.
 async fn aws_to_oss(plan: &str, indexes: &[&str]) {
-    let work = tempfile::tempdir().unwrap();
     let s3 = s3_with(&["eric-es-index-backups", "eric-oss-aws-es-snapshot-s3"]).await;
-    let source = sandbox(Flavor::Elasticsearch, "5.5.2", None, None, Some(&s3), None).await;
+    let node = Node::default().s3(&s3);
+    let source = sandbox(Flavor::Elasticsearch, "5.5.2", node).await;
     let destination = sandbox(
         Flavor::Elasticsearch,
         "5.5.3",
-        Some(("elastic", "dest-pw")),
-        None,
-        Some(&s3),
-        None,
+        node.auth("elastic", "dest-pw"),
     )
     .await;
     seed(&Http::new(None), &source.url(), Some("doc"), indexes, 15).await;
-    let text = std::fs::read_to_string(repo_root().join(plan))
-        .unwrap()
+    let text = read(plan)
         .replace(
             "https://search-movies-abc.ap-southeast-1.es.amazonaws.com",
             &source.url(),
@@ -377,7 +360,7 @@ async fn aws_to_oss(plan: &str, indexes: &[&str]) {
         ("OSS_KEY_ID", S3_KEY),
         ("OSS_SECRET", S3_SECRET),
     ]);
-    apply_and_compare(work.path(), &text, &secrets, &source, &destination, indexes);
+    apply_and_compare(&text, &secrets, (&source, &destination), indexes);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -396,30 +379,20 @@ async fn the_aws_to_oss_fixture_plan_sends_what_its_dry_run_shows() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_shared_store_fixture_plan_sends_what_its_dry_run_shows() {
-    let work = tempfile::tempdir().unwrap();
     let s3 = s3_with(&["shared-snapshots"]).await;
-    let source = sandbox(Flavor::OpenSearch, "1.3.0", None, None, Some(&s3), None).await;
-    let destination = sandbox(Flavor::OpenSearch, "2.11.0", None, None, Some(&s3), None).await;
+    let node = Node::default().s3(&s3);
+    let source = sandbox(Flavor::OpenSearch, "1.3.0", node).await;
+    let destination = sandbox(Flavor::OpenSearch, "2.11.0", node).await;
     seed(&Http::new(None), &source.url(), None, &["catalog"], 20).await;
-    let text = std::fs::read_to_string(
-        repo_root().join("crates/migrate-cli/tests/plans/snapshot-shared-store.yaml"),
-    )
-    .unwrap()
-    .replace("https://os1.internal:9200", &source.url())
-    .replace("https://os2.internal:9200", &destination.url())
-    .replace(
-        "bucket: shared-snapshots,",
-        &format!("bucket: shared-snapshots, endpoint: \"{}\",", s3.endpoint()),
-    );
+    let text = read("crates/migrate-cli/tests/plans/snapshot-shared-store.yaml")
+        .replace("https://os1.internal:9200", &source.url())
+        .replace("https://os2.internal:9200", &destination.url())
+        .replace(
+            "bucket: shared-snapshots,",
+            &format!("bucket: shared-snapshots, endpoint: \"{}\",", s3.endpoint()),
+        );
     let secrets = known(&[("OS1_API_KEY", "b3MxOmtleQ=="), ("OS2_TOKEN", "os2-token")]);
-    apply_and_compare(
-        work.path(),
-        &text,
-        &secrets,
-        &source,
-        &destination,
-        &["catalog"],
-    );
+    apply_and_compare(&text, &secrets, (&source, &destination), &["catalog"]);
 }
 
 /// Names the encoder must escape: `+`, `~`, `%`, non-ASCII (index names cannot hold `#`, `?`,
@@ -428,17 +401,8 @@ const ODD: [&str; 4] = ["movies+2024", "a~b", "per%cent", "données"];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn odd_index_names_are_sent_as_previewed_by_the_reindex_strategy() {
-    let work = tempfile::tempdir().unwrap();
-    let source = sandbox(Flavor::Elasticsearch, "7.10.2", None, None, None, None).await;
-    let destination = sandbox(
-        Flavor::OpenSearch,
-        "2.11.0",
-        None,
-        None,
-        None,
-        Some(&source),
-    )
-    .await;
+    let source = sandbox(Flavor::Elasticsearch, "7.10.2", Node::default()).await;
+    let destination = sandbox(Flavor::OpenSearch, "2.11.0", Node::default().allow(&source)).await;
     seed(&Http::new(None), &source.url(), None, &ODD, 8).await;
     let entries: Vec<String> = ODD.iter().map(|n| format!("\"{n}\"")).collect();
     let text = format!(
@@ -448,7 +412,7 @@ async fn odd_index_names_are_sent_as_previewed_by_the_reindex_strategy() {
         entries.join(", "),
         source.url()
     );
-    apply_and_compare(work.path(), &text, &known(&[]), &source, &destination, &ODD);
+    apply_and_compare(&text, &known(&[]), (&source, &destination), &ODD);
     assert_eq!(
         Http::new(None)
             .count(&destination.url(), "movies%2B2024")
@@ -460,26 +424,9 @@ async fn odd_index_names_are_sent_as_previewed_by_the_reindex_strategy() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn odd_index_and_repository_names_are_sent_as_previewed_by_the_snapshot_strategy() {
     let work = tempfile::tempdir().unwrap();
-    let shared = work.path().join("repo");
-    std::fs::create_dir_all(&shared).unwrap();
-    let source = sandbox(
-        Flavor::Elasticsearch,
-        "7.10.2",
-        None,
-        Some(&shared),
-        None,
-        None,
-    )
-    .await;
-    let destination = sandbox(
-        Flavor::Elasticsearch,
-        "7.17.0",
-        None,
-        Some(&shared),
-        None,
-        None,
-    )
-    .await;
+    let shared = shared_dir(work.path(), "repo");
+    let es = Flavor::Elasticsearch;
+    let (source, destination) = sharing(&shared, (es, "7.10.2"), (es, "7.17.0")).await;
     seed(&Http::new(None), &source.url(), None, &ODD, 8).await;
     let entries: Vec<String> = ODD.iter().map(|n| format!("\"{n}\"")).collect();
     let text = format!(
@@ -492,14 +439,7 @@ async fn odd_index_and_repository_names_are_sent_as_previewed_by_the_snapshot_st
     let mut names: Vec<&str> = ODD.to_vec();
     names.push("a~b-2");
     seed(&Http::new(None), &source.url(), None, &["a~b-2"], 4).await;
-    apply_and_compare(
-        work.path(),
-        &text,
-        &known(&[]),
-        &source,
-        &destination,
-        &names,
-    );
+    apply_and_compare(&text, &known(&[]), (&source, &destination), &names);
     let copied: Value = Http::new(None)
         .get(format!("{}/a~b%2B%C3%A9/_count", destination.url()))
         .await;
@@ -510,9 +450,8 @@ async fn odd_index_and_repository_names_are_sent_as_previewed_by_the_snapshot_st
 /// Google Cloud Storage (fake-gcs-server), which the destination restores from.
 async fn fs_to_cloud(store: &str, cluster: (&str, &str), extra: &[(&str, String)], secrets: Known) {
     let work = tempfile::tempdir().unwrap();
-    let fs = work.path().join("fs");
-    std::fs::create_dir_all(&fs).unwrap();
-    let source = sandbox(Flavor::Elasticsearch, "7.10.2", None, Some(&fs), None, None).await;
+    let fs = shared_dir(work.path(), "fs");
+    let source = sandbox(Flavor::Elasticsearch, "7.10.2", Node::default().repo(&fs)).await;
     let mut b = Sandbox::builder().version("7.10.2");
     b = b.node_setting(cluster.0, json!(cluster.1));
     for (k, v) in extra {
@@ -534,11 +473,9 @@ async fn fs_to_cloud(store: &str, cluster: (&str, &str), extra: &[(&str, String)
         fs.join("repo").display()
     );
     apply_and_compare(
-        work.path(),
         &text,
         &secrets,
-        &source,
-        &destination,
+        (&source, &destination),
         &["movies", "books"],
     );
     assert_eq!(Http::new(None).count(&destination.url(), "books").await, 10);
@@ -610,9 +547,8 @@ fn copy_plan(source: &RunningSandbox, destination: &RunningSandbox) -> String {
 }
 
 async fn copy_pair(from: (Flavor, &str), ty: Option<&str>) {
-    let work = tempfile::tempdir().unwrap();
-    let source = sandbox(from.0, from.1, None, None, None, None).await;
-    let destination = sandbox(Flavor::OpenSearch, "2.11.0", None, None, None, None).await;
+    let source = sandbox(from.0, from.1, Node::default()).await;
+    let destination = sandbox(Flavor::OpenSearch, "2.11.0", Node::default()).await;
     seed(
         &Http::new(None),
         &source.url(),
@@ -621,12 +557,11 @@ async fn copy_pair(from: (Flavor, &str), ty: Option<&str>) {
         30,
     )
     .await;
+    let plan = copy_plan(&source, &destination);
     apply_and_compare(
-        work.path(),
-        &copy_plan(&source, &destination),
+        &plan,
         &known(&[]),
-        &source,
-        &destination,
+        (&source, &destination),
         &["movies", "books"],
     );
 }

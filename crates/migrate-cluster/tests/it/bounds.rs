@@ -11,37 +11,29 @@ use migrate_cluster::{ClusterClient, ClusterConfig, ClusterError, Limits, Side, 
 use migrate_core::Request;
 use migrate_core::request::Fills;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
 
 /// A loopback server answering every connection with `head` and then `body()` chunks until the
 /// client hangs up (`None`: nothing more, hold the connection open). Counts connections.
 async fn serve(head: String, body: Option<Vec<u8>>, forever: bool) -> (String, Arc<AtomicUsize>) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let hits = Arc::new(AtomicUsize::new(0));
-    let counted = Arc::clone(&hits);
-    tokio::spawn(async move {
-        while let Ok((mut s, _)) = listener.accept().await {
-            counted.fetch_add(1, Ordering::SeqCst);
-            let (head, body) = (head.clone(), body.clone());
-            tokio::spawn(async move {
-                let mut buf = vec![0u8; 8192];
-                let _ = s.read(&mut buf).await;
-                if s.write_all(head.as_bytes()).await.is_err() {
-                    return;
+    migrate_test_support::raw_server(move |mut s| {
+        let (head, body) = (head.clone(), body.clone());
+        async move {
+            let mut buf = vec![0u8; 8192];
+            let _ = s.read(&mut buf).await;
+            if s.write_all(head.as_bytes()).await.is_err() {
+                return;
+            }
+            match body {
+                Some(b) if forever => while s.write_all(&b).await.is_ok() {},
+                Some(b) => {
+                    let _ = s.write_all(&b).await;
                 }
-                match body {
-                    Some(b) if forever => while s.write_all(&b).await.is_ok() {},
-                    Some(b) => {
-                        let _ = s.write_all(&b).await;
-                    }
-                    // Hold the connection until the client gives up.
-                    None => while s.read(&mut buf).await.is_ok_and(|n| n > 0) {},
-                }
-            });
+                // Hold the connection until the client gives up.
+                None => while s.read(&mut buf).await.is_ok_and(|n| n > 0) {},
+            }
         }
-    });
-    (url, hits)
+    })
+    .await
 }
 
 /// A trace-level subscriber for the test's thread. Besides showing the client's logs, it keeps the

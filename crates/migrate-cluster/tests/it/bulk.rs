@@ -90,12 +90,7 @@ async fn create(sb: &RunningSandbox, index: &str, body: Value) {
 
 #[tokio::test]
 async fn documents_land_by_id_with_their_routing_and_a_rewrite_changes_nothing() {
-    let sb = Sandbox::builder()
-        .flavor(Flavor::OpenSearch)
-        .version("2.11.0")
-        .start()
-        .await
-        .unwrap();
+    let sb = migrate_test_support::sandboxes::sandbox(Flavor::OpenSearch, "2.11.0").await;
     let (c, dir) = setup(&sb).await;
     let w = BulkWriter::new(
         &c,
@@ -227,7 +222,7 @@ async fn a_document_the_destination_refuses_is_a_dead_letter_and_the_rest_are_wr
 
 #[tokio::test]
 async fn a_5x_destination_gets_each_document_under_its_type() {
-    let sb = Sandbox::builder().version("5.6.16").start().await.unwrap();
+    let sb = migrate_test_support::sandboxes::sandbox(Flavor::Elasticsearch, "5.6.16").await;
     let (c, dir) = setup(&sb).await;
     let w = BulkWriter::new(
         &c,

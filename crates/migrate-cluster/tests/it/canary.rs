@@ -2,8 +2,7 @@
 //! even when the server echoes the credentials back in an error body.
 
 use crate::common::calls::Calls;
-use std::io::Write;
-use std::sync::{Arc, Mutex};
+use crate::common::logs::Logs;
 
 use crate::common::{ES7_ROOT, TestServer};
 use base64::Engine;
@@ -11,40 +10,14 @@ use migrate_cluster::{
     Auth, AwsCredentialSource, ClusterClient, ClusterConfig, SecretRef, Side, SigV4Config,
 };
 
-#[derive(Clone, Default)]
-struct Buffer(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Buffer {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Buffer {
-    type Writer = Buffer;
-    fn make_writer(&'a self) -> Buffer {
-        self.clone()
-    }
-}
-
 #[tokio::test]
 async fn canary_secret_never_shown() {
-    let buffer = Buffer::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(buffer.clone())
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (logs, _guard) = Logs::capture(tracing::Level::TRACE);
 
     let canary = format!(
         "canary-{}-{:x}",
         std::process::id(),
-        std::ptr::addr_of!(buffer) as usize
+        std::ptr::addr_of!(logs) as usize
     );
     let var = format!("MIGRATE_CLUSTER_CANARY_{}", std::process::id());
     // `std::env::set_var` is unsafe in edition 2024 and the workspace forbids unsafe code, so the
@@ -121,7 +94,7 @@ async fn canary_secret_never_shown() {
         "canary never sent"
     );
 
-    let logs = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
+    let logs = logs.text();
     assert!(
         logs.contains("cluster request"),
         "trace output not captured"

@@ -3,16 +3,13 @@
 
 use crate::common::calls::Calls;
 use migrate_cluster::{ClusterClient, ClusterConfig, ClusterError, Side};
-use migrate_sandbox::Sandbox;
 use serde_json::json;
 
 #[tokio::test]
 async fn a_read_only_client_reads_and_searches_and_sends_no_write_on_either_side() {
-    let sb = Sandbox::builder()
-        .version("7.10.2")
-        .start()
-        .await
-        .expect("sandbox");
+    let sb =
+        migrate_test_support::sandboxes::sandbox(migrate_sandbox::Flavor::Elasticsearch, "7.10.2")
+            .await;
     let url = sb.url().parse().unwrap();
     let writer = ClusterClient::new(&ClusterConfig::new(url, Side::Destination))
         .await

@@ -84,14 +84,7 @@ async fn bulk(url: &str, index: &str, n: usize, doc_type: Option<&str>) {
         ));
         body.push_str(&format!("{{\"n\":{i},\"t\":\"v{i}\"}}\n"));
     }
-    let r = reqwest::Client::new()
-        .post(format!("{url}/_bulk?refresh=true"))
-        .header("content-type", "application/x-ndjson")
-        .body(body)
-        .send()
-        .await
-        .expect("bulk");
-    assert!(r.status().is_success());
+    migrate_test_support::sandboxes::bulk(url, None, body).await;
 }
 
 #[tokio::test]
@@ -268,11 +261,9 @@ async fn flavours_versions_quirks_and_remote_reindex() {
 
 #[tokio::test]
 async fn source_receives_only_declared_mutations() {
-    let sb = Sandbox::builder()
-        .version("7.10.2")
-        .start()
-        .await
-        .expect("sb");
+    let sb =
+        migrate_test_support::sandboxes::sandbox(migrate_sandbox::Flavor::Elasticsearch, "7.10.2")
+            .await;
     bulk(&sb.url(), "logs", 5, None).await;
     sb.request_log().clear();
     let mut c = config(&sb.url(), Side::Source, Auth::None);

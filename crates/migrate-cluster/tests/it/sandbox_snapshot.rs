@@ -7,25 +7,16 @@ use std::time::Duration;
 
 use migrate_cluster::api::cluster::HealthStatus;
 use migrate_cluster::{Auth, ClusterClient, ClusterConfig, ClusterError, MutatingCall, Side};
-use migrate_sandbox::{Flavor, RunningSandbox, Sandbox};
+use migrate_sandbox::Flavor;
+use migrate_test_support::sandboxes::{bulk, with_repo};
 use serde_json::json;
-
-async fn start(path_repo: &std::path::Path) -> RunningSandbox {
-    Sandbox::builder()
-        .flavor(Flavor::Elasticsearch)
-        .version("7.10.2")
-        .node_setting("path.repo", json!([path_repo.display().to_string()]))
-        .start()
-        .await
-        .expect("sandbox")
-}
 
 #[tokio::test]
 async fn snapshot_restore_roundtrip_with_guarded_source() {
     let repo_dir = std::env::temp_dir().join(format!("mc-snap-{}", std::process::id()));
     std::fs::create_dir_all(&repo_dir).unwrap();
-    let src = start(&repo_dir).await;
-    let dst = start(&repo_dir).await;
+    let src = with_repo(Flavor::Elasticsearch, "7.10.2", &repo_dir).await;
+    let dst = with_repo(Flavor::Elasticsearch, "7.10.2", &repo_dir).await;
 
     let mut body = String::new();
     for i in 0..40 {
@@ -33,14 +24,7 @@ async fn snapshot_restore_roundtrip_with_guarded_source() {
             "{{\"index\":{{\"_index\":\"movies\",\"_id\":\"m{i}\"}}}}\n{{\"title\":\"movie {i}\"}}\n"
         ));
     }
-    let r = reqwest::Client::new()
-        .post(format!("{}/_bulk?refresh=true", src.url()))
-        .header("content-type", "application/x-ndjson")
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    assert!(r.status().is_success());
+    bulk(&src.url(), None, body).await;
 
     let mut sc = ClusterConfig::new(src.url().parse().unwrap(), Side::Source);
     sc.auth = Auth::None;

@@ -60,15 +60,7 @@ async fn seed(sb: &RunningSandbox, typed: bool, index: &str, n: usize) {
             "{{\"index\":{{\"_index\":\"{index}\",\"_id\":\"d{i}\"{ty}{routing}}}}}\n{{\"n\":{i},\"t\":\"v{i}\"}}\n"
         ));
     }
-    let r = http
-        .post(format!("{}/_bulk?refresh=true", sb.url()))
-        .header("content-type", "application/x-ndjson")
-        .body(body)
-        .send()
-        .await
-        .expect("bulk");
-    let text = r.text().await.expect("bulk body");
-    assert!(text.contains("\"errors\":false"), "{text}");
+    migrate_test_support::sandboxes::bulk(&sb.url(), None, body).await;
 }
 
 /// Reads every slice to the end: id → (routing, type, source).

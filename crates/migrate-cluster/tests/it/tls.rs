@@ -1,30 +1,8 @@
 //! TLS configuration: bad CA / client-certificate files fail with the path named, and
 //! `insecure_skip_verify` warns every time a client is built.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
+use crate::common::logs::Logs;
 use migrate_cluster::{ClusterClient, ClusterConfig, ClusterError, Side};
-
-#[derive(Clone, Default)]
-struct Buffer(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Buffer {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Buffer {
-    type Writer = Buffer;
-    fn make_writer(&'a self) -> Buffer {
-        self.clone()
-    }
-}
 
 fn cfg() -> ClusterConfig {
     ClusterConfig::new(
@@ -35,21 +13,10 @@ fn cfg() -> ClusterConfig {
 
 #[tokio::test]
 async fn insecure_skip_verify_warns_on_every_build() {
-    let buffer = Buffer::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::WARN)
-        .with_writer(buffer.clone())
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (logs, _guard) = Logs::capture(tracing::Level::WARN);
     let mut c = cfg();
     ClusterClient::new(&c).await.unwrap();
-    let count = || {
-        String::from_utf8(buffer.0.lock().unwrap().clone())
-            .unwrap()
-            .matches("verification is DISABLED")
-            .count()
-    };
+    let count = || logs.text().matches("verification is DISABLED").count();
     assert_eq!(count(), 0);
     c.tls.insecure_skip_verify = true;
     ClusterClient::new(&c).await.unwrap();

@@ -3,7 +3,7 @@
 
 use std::time::Instant;
 
-use axum::http::{Method, StatusCode};
+use axum::http::Method;
 use bytes::Bytes;
 use serde_json::{Map, Value, json};
 
@@ -403,11 +403,7 @@ async fn bulk(ctx: Ctx) -> ApiResult<Reply> {
     );
     out.extend_from_slice(&items);
     out.extend_from_slice(b"]}");
-    Ok(Reply::Raw(
-        StatusCode::OK,
-        out,
-        "application/json; charset=UTF-8",
-    ))
+    Reply::ok_bytes(out)
 }
 
 /// The `_source` filter an update's `get` block uses, if one is asked for.

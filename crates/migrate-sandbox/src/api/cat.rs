@@ -39,6 +39,21 @@ pub struct Table {
     pub rows: Vec<Vec<String>>,
 }
 
+impl Table {
+    /// A table that shows every column without `h=`.
+    pub fn all_columns(
+        columns: Vec<(&'static str, &'static [&'static str])>,
+        rows: Vec<Vec<String>>,
+    ) -> Table {
+        let defaults = columns.iter().map(|(c, _)| *c).collect();
+        Table {
+            columns,
+            defaults,
+            rows,
+        }
+    }
+}
+
 /// Renders a table per the request's `format`, `v`, `h`, `s`, `ts` and `help`.
 pub fn render(ctx: &Ctx, t: Table) -> ApiResult<Reply> {
     if ctx.flag("help") {
@@ -340,15 +355,7 @@ async fn health(ctx: Ctx) -> ApiResult<Reply> {
         "-".into(),
         format!("{pct:.1}%"),
     ]);
-    let defaults = columns.iter().map(|(c, _)| *c).collect();
-    render(
-        &ctx,
-        Table {
-            columns,
-            defaults,
-            rows: vec![row],
-        },
-    )
+    render(&ctx, Table::all_columns(columns, vec![row]))
 }
 
 async fn count(ctx: Ctx) -> ApiResult<Reply> {

@@ -35,12 +35,7 @@ pub fn register(t: &mut RouteTable) {
 }
 
 fn absent(ctx: &Ctx) -> Option<ApiError> {
-    (!supported(&ctx.shared.product)).then(|| {
-        ApiError::illegal_argument(format!(
-            "request [{}] contains unrecognized parameters or path",
-            ctx.path
-        ))
-    })
+    (!supported(&ctx.shared.product)).then(|| ApiError::unrecognized(&ctx.path))
 }
 
 fn missing(name: &str) -> ApiError {

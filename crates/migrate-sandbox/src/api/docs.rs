@@ -9,7 +9,7 @@ use crate::flavor::{Product, TypeMode};
 use crate::json::write_json;
 use crate::model::Cluster;
 use crate::model::routing::shard_of;
-use crate::router::RouteTable;
+use crate::router::{JSON_UTF8, RouteTable};
 use crate::search::fetch::FieldFetch;
 use crate::search::source::SourceFilter;
 use crate::write::{DocWrite, ExternalVersion, WriteOptions, index_doc_with};
@@ -63,14 +63,7 @@ fn url_type(ctx: &Ctx) -> ApiResult<Option<String>> {
         return Ok(None);
     }
     if ctx.shared.product.type_mode() == TypeMode::None {
-        return Err(ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "illegal_argument_exception",
-            format!(
-                "request [{}] contains unrecognized parameters or path",
-                ctx.path
-            ),
-        ));
+        return Err(ApiError::unrecognized(&ctx.path));
     }
     Ok(Some(t.to_string()))
 }
@@ -237,7 +230,7 @@ async fn get_doc(ctx: Ctx) -> ApiResult<Reply> {
     if ctx.method == Method::HEAD {
         return Ok(Reply::Empty(status));
     }
-    Ok(Reply::Raw(status, out, "application/json; charset=UTF-8"))
+    Ok(Reply::Raw(status, out, JSON_UTF8))
 }
 
 /// What a get returns besides the metadata.

@@ -372,10 +372,7 @@ async fn put_mapping(ctx: Ctx) -> ApiResult<Reply> {
         t => {
             match p.type_mode() {
                 TypeMode::None => {
-                    return Err(ApiError::illegal_argument(format!(
-                        "request [{}] contains unrecognized parameters or path",
-                        ctx.path
-                    )));
+                    return Err(ApiError::unrecognized(&ctx.path));
                 }
                 TypeMode::TypelessWithDoc if !include_type_name(&ctx) => {
                     return Err(ApiError::illegal_argument(

@@ -100,10 +100,7 @@ fn now_ms() -> i64 {
 
 /// The answer of a server without this API (the sandbox's own "no such path" answer).
 fn absent(ctx: &Ctx) -> ApiError {
-    ApiError::illegal_argument(format!(
-        "request [{}] contains unrecognized parameters or path",
-        ctx.path
-    ))
+    ApiError::unrecognized(&ctx.path)
 }
 
 fn has_ilm(ctx: &Ctx) -> bool {

@@ -171,13 +171,5 @@ async fn cat_recovery(ctx: Ctx) -> ApiResult<Reply> {
         ("translog_ops_recovered", &["tor"]),
         ("translog_ops_percent", &["top"]),
     ];
-    let defaults = columns.iter().map(|(c, _)| *c).collect();
-    render(
-        &ctx,
-        Table {
-            columns,
-            defaults,
-            rows,
-        },
-    )
+    render(&ctx, Table::all_columns(columns, rows))
 }

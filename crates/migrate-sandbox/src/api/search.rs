@@ -90,10 +90,7 @@ fn url_types(ctx: &Ctx) -> ApiResult<Vec<String>> {
         return Ok(vec![]);
     }
     if ctx.shared.product.type_mode() == crate::flavor::TypeMode::None {
-        return Err(ApiError::illegal_argument(format!(
-            "request [{}] contains unrecognized parameters or path",
-            ctx.path
-        )));
+        return Err(ApiError::unrecognized(&ctx.path));
     }
     Ok(t.split(',').map(str::to_string).collect())
 }
@@ -117,6 +114,14 @@ fn total_shards(c: &Cluster, names: &[String]) -> u32 {
         .filter_map(|n| c.indices.get(n))
         .map(|i| i.shards())
         .sum()
+}
+
+/// Writes `"key":"id",` (a scroll or point-in-time id ahead of the envelope).
+fn id_field(out: &mut Vec<u8>, key: &str, id: &str) {
+    write_json(out, &json!(key));
+    out.push(b':');
+    write_json(out, &json!(id));
+    out.push(b',');
 }
 
 fn envelope(
@@ -263,14 +268,10 @@ async fn search(ctx: Ctx) -> ApiResult<Reply> {
                 expires: Instant::now() + keep,
             },
         );
-        out.extend_from_slice(b"\"_scroll_id\":");
-        write_json(&mut out, &json!(id));
-        out.push(b',');
+        id_field(&mut out, "_scroll_id", &id);
     }
     if let Some(id) = pit_id {
-        out.extend_from_slice(b"\"pit_id\":");
-        write_json(&mut out, &json!(id));
-        out.push(b',');
+        id_field(&mut out, "pit_id", &id);
     }
     envelope(
         &mut out,
@@ -280,11 +281,7 @@ async fn search(ctx: Ctx) -> ApiResult<Reply> {
         max_score,
         &hits_json,
     );
-    Ok(Reply::Raw(
-        StatusCode::OK,
-        out,
-        "application/json; charset=UTF-8",
-    ))
+    Reply::ok_bytes(out)
 }
 
 async fn count(ctx: Ctx) -> ApiResult<Reply> {
@@ -355,9 +352,8 @@ async fn scroll(ctx: Ctx) -> ApiResult<Reply> {
     c.scrolls.insert(id.clone(), sc);
     drop(c);
     let mut out = Vec::with_capacity(hits_json.len() + 256);
-    out.extend_from_slice(b"{\"_scroll_id\":");
-    write_json(&mut out, &json!(id));
-    out.push(b',');
+    out.push(b'{');
+    id_field(&mut out, "_scroll_id", &id);
     envelope(
         &mut out,
         start.elapsed().as_millis() as u64,
@@ -366,11 +362,7 @@ async fn scroll(ctx: Ctx) -> ApiResult<Reply> {
         max_score,
         &hits_json,
     );
-    Ok(Reply::Raw(
-        StatusCode::OK,
-        out,
-        "application/json; charset=UTF-8",
-    ))
+    Reply::ok_bytes(out)
 }
 
 async fn clear_scroll(ctx: Ctx) -> ApiResult<Reply> {
@@ -437,14 +429,7 @@ fn open_pit(ctx: &Ctx) -> ApiResult<(String, PitContext)> {
 fn need_pit(ctx: &Ctx, opensearch_path: bool) -> ApiResult<()> {
     let p = ctx.shared.product;
     if !p.has_pit() || p.is_opensearch() != opensearch_path {
-        return Err(ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "illegal_argument_exception",
-            format!(
-                "request [{}] contains unrecognized parameters or path",
-                ctx.path
-            ),
-        ));
+        return Err(ApiError::unrecognized(&ctx.path));
     }
     Ok(())
 }

@@ -36,15 +36,7 @@ pub fn register(t: &mut RouteTable) {
 }
 
 fn patterns(v: &Value) -> Vec<String> {
-    match v {
-        Value::String(s) => s.split(',').map(|p| p.trim().to_string()).collect(),
-        Value::Array(a) => a
-            .iter()
-            .filter_map(Value::as_str)
-            .map(str::to_string)
-            .collect(),
-        _ => Vec::new(),
-    }
+    crate::json::comma_list(Some(v))
 }
 
 fn unknown_key(key: &str) -> ApiError {

@@ -32,10 +32,7 @@ pub fn register(t: &mut RouteTable) {
 }
 
 fn unrecognized(ctx: &Ctx) -> ApiError {
-    ApiError::illegal_argument(format!(
-        "request [{}] contains unrecognized parameters or path",
-        ctx.path
-    ))
+    ApiError::unrecognized(&ctx.path)
 }
 
 async fn update_doc(ctx: Ctx) -> ApiResult<Reply> {
@@ -172,9 +169,5 @@ async fn mget(ctx: Ctx) -> ApiResult<Reply> {
         }
     }
     out.extend_from_slice(b"]}");
-    Ok(Reply::Raw(
-        StatusCode::OK,
-        out,
-        "application/json; charset=UTF-8",
-    ))
+    Reply::ok_bytes(out)
 }

@@ -366,20 +366,7 @@ fn binary(op: Op, a: &Value, b: &Value, at: usize) -> R<Value> {
         Op::Eq => Ok(Value::Bool(loose_eq(a, b))),
         Op::Ne => Ok(Value::Bool(!loose_eq(a, b))),
         Op::Lt | Op::Le | Op::Gt | Op::Ge => {
-            let (Some((_, x)), Some((_, y))) = (num(a), num(b)) else {
-                if a.is_null() || b.is_null() {
-                    return npe(at);
-                }
-                return err(
-                    at,
-                    "class_cast_exception",
-                    format!(
-                        "Cannot apply [{op:?}] to types [{}] and [{}].",
-                        java_type(a),
-                        java_type(b)
-                    ),
-                );
-            };
+            let ((_, x), (_, y)) = numbers(op, a, b, at)?;
             Ok(Value::Bool(match op {
                 Op::Lt => x < y,
                 Op::Le => x <= y,
@@ -403,12 +390,13 @@ fn loose_eq(a: &Value, b: &Value) -> bool {
     }
 }
 
-fn arith(op: Op, a: &Value, b: &Value, at: usize) -> R<Value> {
-    let (Some((ia, fa)), Some((ib, fb))) = (num(a), num(b)) else {
-        if a.is_null() || b.is_null() {
-            return npe(at);
-        }
-        return err(
+/// Both operands of `op` as numbers ([`num`]); a null one is a null pointer, any other a class
+/// cast error.
+fn numbers(op: Op, a: &Value, b: &Value, at: usize) -> R<Num2> {
+    match (num(a), num(b)) {
+        (Some(x), Some(y)) => Ok((x, y)),
+        _ if a.is_null() || b.is_null() => npe(at),
+        _ => err(
             at,
             "class_cast_exception",
             format!(
@@ -416,8 +404,15 @@ fn arith(op: Op, a: &Value, b: &Value, at: usize) -> R<Value> {
                 java_type(a),
                 java_type(b)
             ),
-        );
-    };
+        ),
+    }
+}
+
+/// Two operands as [`num`] reads them.
+type Num2 = ((Option<i64>, f64), (Option<i64>, f64));
+
+fn arith(op: Op, a: &Value, b: &Value, at: usize) -> R<Value> {
+    let ((ia, fa), (ib, fb)) = numbers(op, a, b, at)?;
     if let (Some(x), Some(y)) = (ia, ib) {
         let r = match op {
             Op::Add => x.checked_add(y),

@@ -20,15 +20,7 @@ pub struct FieldFetch {
 }
 
 fn names(v: &Value) -> Vec<String> {
-    match v {
-        Value::String(s) => s.split(',').map(|x| x.trim().to_string()).collect(),
-        Value::Array(a) => a
-            .iter()
-            .filter_map(Value::as_str)
-            .map(str::to_string)
-            .collect(),
-        _ => Vec::new(),
-    }
+    crate::json::comma_list(Some(v))
 }
 
 impl FieldFetch {

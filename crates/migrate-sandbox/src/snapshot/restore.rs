@@ -90,7 +90,7 @@ pub fn settings(
     ignore: Option<&Value>,
 ) -> Result<Map<String, Value>, PlanError> {
     let mut out = snapshot.clone();
-    for key in list(ignore) {
+    for key in crate::json::comma_list(ignore) {
         let key = index_key(&key);
         if UNMODIFIABLE.contains(&key.as_str()) || UNREMOVABLE.contains(&key.as_str()) {
             return Err(PlanError::Refused(format!(
@@ -117,18 +117,6 @@ pub fn settings(
         out.insert(key, value);
     }
     Ok(out)
-}
-
-fn list(value: Option<&Value>) -> Vec<String> {
-    match value {
-        Some(Value::String(s)) => s.split(',').map(|s| s.trim().to_owned()).collect(),
-        Some(Value::Array(items)) => items
-            .iter()
-            .filter_map(Value::as_str)
-            .map(str::to_owned)
-            .collect(),
-        _ => Vec::new(),
-    }
 }
 
 fn flatten(value: Option<&Value>) -> Vec<(String, Value)> {

@@ -5,7 +5,9 @@ use std::time::{Duration, SystemTime};
 use aws_credential_types::Credentials;
 use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
 use aws_sigv4::sign::v4;
-use migrate_sandbox::{Auth, FaultRule, Sandbox};
+use migrate_sandbox::{Auth, FaultRule, Flavor, Sandbox};
+
+use super::http::start;
 
 /// Signs a request with aws-sigv4 exactly as a client would and sends it.
 async fn signed(url: &str, method: &str, path: &str, body: &str, secret: &str) -> u16 {
@@ -169,11 +171,7 @@ async fn faults_fail_the_nth_call_add_latency_and_drop_connections() {
 
 #[tokio::test]
 async fn es5_keeps_many_mapping_types() {
-    let sb = Sandbox::builder()
-        .version("5.6.16")
-        .start()
-        .await
-        .expect("sb");
+    let sb = start(Flavor::Elasticsearch, "5.6.16").await;
     let c = reqwest::Client::new();
     let r = c
         .put(format!("{}/multi", sb.url()))

@@ -1,6 +1,6 @@
 //! End-to-end tests of the core APIs over real HTTP, per flavour and version.
 
-use super::http::{call, start};
+use super::http::{call, ok, refused, start};
 use migrate_sandbox::{Flavor, RunningSandbox};
 use serde_json::{Value, json};
 
@@ -18,8 +18,7 @@ async fn bulk(sb: &RunningSandbox, ndjson: &str) -> (u16, Value) {
 #[tokio::test]
 async fn root_version_block_per_flavour() {
     let es5 = start(Flavor::Elasticsearch, "5.6.16").await;
-    let (s, v) = call(&es5, reqwest::Method::GET, "/", None).await;
-    assert_eq!(s, 200);
+    let v = ok(&es5, reqwest::Method::GET, "/", None).await;
     assert_eq!(v["version"]["number"], "5.6.16");
     assert_eq!(v["version"]["lucene_version"], "6.6.1");
     assert!(
@@ -53,30 +52,26 @@ async fn index_lifecycle_and_real_errors() {
         (s, v["acknowledged"].clone(), v["index"].clone()),
         (200, json!(true), json!("movies"))
     );
-    let (s, v) = call(&sb, reqwest::Method::PUT, "/movies", None).await;
-    assert_eq!(s, 400);
-    assert_eq!(v["error"]["type"], "resource_already_exists_exception");
+    let e = refused(&sb, reqwest::Method::PUT, "/movies", None, 400).await;
+    assert_eq!(e["type"], "resource_already_exists_exception");
     assert_eq!(
-        v["error"]["root_cause"][0]["type"],
+        e["root_cause"][0]["type"],
         "resource_already_exists_exception"
     );
-    let (s, v) = call(&sb, reqwest::Method::GET, "/nope/_search", None).await;
-    assert_eq!(s, 404);
-    assert_eq!(v["error"]["reason"], "no such index [nope]");
-    let (s, v) = call(&sb, reqwest::Method::GET, "/movies", None).await;
-    assert_eq!(s, 200);
+    let e = refused(&sb, reqwest::Method::GET, "/nope/_search", None, 404).await;
+    assert_eq!(e["reason"], "no such index [nope]");
+    let v = ok(&sb, reqwest::Method::GET, "/movies", None).await;
     assert_eq!(v["movies"]["settings"]["index"]["number_of_shards"], "2");
-    let (s, v) = call(
+    let e = refused(
         &sb,
         reqwest::Method::PUT,
         "/movies/_settings",
         Some(json!({"index": {"number_of_shards": 3}})),
+        400,
     )
     .await;
-    assert_eq!(s, 400, "{v}");
-    assert_eq!(v["error"]["type"], "illegal_argument_exception");
-    let (s, _) = call(&sb, reqwest::Method::POST, "/movies/_close", None).await;
-    assert_eq!(s, 200);
+    assert_eq!(e["type"], "illegal_argument_exception");
+    ok(&sb, reqwest::Method::POST, "/movies/_close", None).await;
     let (s, v) = call(&sb, reqwest::Method::GET, "/movies/_search", None).await;
     assert_eq!(
         (s, v["error"]["type"].clone()),
@@ -103,8 +98,7 @@ async fn index_lifecycle_and_real_errors() {
     );
     let (s, _) = call(&sb, reqwest::Method::DELETE, "/movies", None).await;
     assert_eq!(s, 200);
-    let (s, _) = call(&sb, reqwest::Method::HEAD, "/movies", None).await;
-    assert_eq!(s, 404);
+    refused(&sb, reqwest::Method::HEAD, "/movies", None, 404).await;
 }
 
 #[tokio::test]
@@ -209,14 +203,13 @@ async fn scroll_walks_every_document_once() {
 #[tokio::test]
 async fn async_delete_by_query_on_a_missing_index_answers_a_task_that_failed() {
     let sb = start(Flavor::OpenSearch, "2.16.0").await;
-    let (s, v) = call(
+    let v = ok(
         &sb,
         reqwest::Method::POST,
         "/books/_delete_by_query?wait_for_completion=false&conflicts=proceed",
         Some(json!({"query": {"match_all": {}}})),
     )
     .await;
-    assert_eq!(s, 200, "{v}");
     let task = v["task"].as_str().expect("task id").to_string();
     let (s, t) = call(
         &sb,

@@ -1,18 +1,11 @@
 //! HTTP helpers the test modules share: start a sandbox, call it, expect a 200.
 
-use migrate_sandbox::{Flavor, RunningSandbox, Sandbox};
+use migrate_sandbox::RunningSandbox;
 use reqwest::Method;
 use serde_json::Value;
 
 /// A sandbox of this flavour and version on a random port.
-pub async fn start(flavor: Flavor, version: &str) -> RunningSandbox {
-    Sandbox::builder()
-        .flavor(flavor)
-        .version(version)
-        .start()
-        .await
-        .expect("sandbox starts")
-}
+pub use migrate_test_support::sandboxes::sandbox as start;
 
 /// Sends a request the sandbox must refuse with `status`; returns the body's `error` object
 /// (`type`, `reason`).

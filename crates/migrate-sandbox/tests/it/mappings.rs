@@ -3,7 +3,7 @@
 //! the version has mapping types (`/{index}/{type}/_mapping`, `/{index}/_mapping/{type}`) and are
 //! refused where it does not.
 
-use super::http::{call, ok, start};
+use super::http::{call, ok, refused, start};
 use migrate_sandbox::Flavor;
 use reqwest::Method;
 use serde_json::json;
@@ -132,29 +132,29 @@ async fn es6_typed_paths_and_the_single_type_rule() {
         m["typeless"]["mappings"]["_doc"]["properties"]["title"]["type"], "text",
         "{m}"
     );
-    let (s, v) = call(
+    let e = refused(
         &sb,
         Method::PUT,
         "/books/other/_mapping",
         Some(json!({"properties": {"x": {"type": "long"}}})),
+        400,
     )
     .await;
-    assert_eq!(s, 400, "{v}");
     assert_eq!(
-        v["error"]["reason"],
+        e["reason"],
         "Rejecting mapping update to [books] as the final mapping would have more than 1 type: [book, other]"
     );
-    let (s, v) = call(
+    let e = refused(
         &sb,
         Method::PUT,
         "/books/book/_mapping",
         Some(json!({"properties": {"year": {"type": "keyword"}}})),
+        400,
     )
     .await;
-    assert_eq!(s, 400, "{v}");
-    assert_eq!(v["error"]["type"], "illegal_argument_exception");
+    assert_eq!(e["type"], "illegal_argument_exception");
     assert_eq!(
-        v["error"]["reason"],
+        e["reason"],
         "mapper [year] of different type, current_type [long], merged_type [keyword]"
     );
 }
@@ -189,15 +189,15 @@ async fn es5_many_types_and_typeless_versions_refuse_typed_paths() {
 
     let os = start(Flavor::OpenSearch, "2.11.0").await;
     ok(&os, Method::PUT, "/lib", None).await;
-    let (s, v) = call(
+    let e = refused(
         &os,
         Method::PUT,
         "/lib/_mapping/book",
         Some(json!({"properties": {"title": {"type": "text"}}})),
+        400,
     )
     .await;
-    assert_eq!(s, 400, "{v}");
-    assert_eq!(v["error"]["type"], "illegal_argument_exception");
+    assert_eq!(e["type"], "illegal_argument_exception");
     ok(
         &os,
         Method::PUT,
@@ -205,16 +205,16 @@ async fn es5_many_types_and_typeless_versions_refuse_typed_paths() {
         Some(json!({"properties": {"title": {"type": "text"}}})),
     )
     .await;
-    let (s, v) = call(
+    let e = refused(
         &os,
         Method::PUT,
         "/lib/_mapping",
         Some(json!({"properties": {"title": {"type": "long"}}})),
+        400,
     )
     .await;
-    assert_eq!(s, 400, "{v}");
     assert_eq!(
-        v["error"]["reason"],
+        e["reason"],
         "mapper [title] cannot be changed from type [text] to [long]"
     );
 }

@@ -1,7 +1,7 @@
 //! Templates, ingest pipelines and lifecycle policies per version, over HTTP: what each version
 //! accepts and refuses, and what an index created afterwards gets from the templates.
 
-use super::http::{call, ok, start};
+use super::http::{call, ok, refused, start};
 use migrate_sandbox::Flavor;
 use reqwest::Method;
 use serde_json::json;
@@ -17,46 +17,46 @@ async fn a_legacy_template_is_spelled_template_on_5x_and_index_patterns_from_6x(
         v["logs"]["mappings"]["log"]["properties"]["msg"]["type"],
         "text"
     );
-    let (s, v) = call(
-        &es5,
-        Method::PUT,
-        "/_template/x",
-        Some(json!({"index_patterns": ["x*"]})),
-    )
-    .await;
     assert_eq!(
-        (s, v["error"]["type"].as_str()),
-        (400, Some("parsing_exception")),
-        "{v}"
+        refused(
+            &es5,
+            Method::PUT,
+            "/_template/x",
+            Some(json!({"index_patterns": ["x*"]})),
+            400
+        )
+        .await["type"],
+        "parsing_exception"
     );
 
     let es7 = start(Flavor::Elasticsearch, "7.10.2").await;
-    let (s, v) = call(
+    // 7.x refuses the 5.x spelling
+    refused(
         &es7,
         Method::PUT,
         "/_template/x",
         Some(json!({"template": "x*"})),
+        400,
     )
     .await;
-    assert_eq!(s, 400, "7.x refuses the 5.x spelling: {v}");
-    let (s, v) = call(
+    let e = refused(
         &es7,
         Method::PUT,
         "/_template/x",
         Some(json!({"settings": {}})),
+        400,
     )
     .await;
-    assert_eq!(s, 400);
     assert!(
-        v["error"]["reason"]
+        e["reason"]
             .as_str()
             .unwrap()
             .contains("index patterns are missing"),
-        "{v}"
+        "{e}"
     );
     let typed = json!({"index_patterns": ["x*"], "mappings": {"_doc": {"properties": {"a": {"type": "keyword"}}}}});
-    let (s, _) = call(&es7, Method::PUT, "/_template/x", Some(typed.clone())).await;
-    assert_eq!(s, 400, "a typed mapping needs include_type_name on 7.x");
+    // a typed mapping needs include_type_name on 7.x
+    refused(&es7, Method::PUT, "/_template/x", Some(typed.clone()), 400).await;
     ok(
         &es7,
         Method::PUT,
@@ -69,20 +69,20 @@ async fn a_legacy_template_is_spelled_template_on_5x_and_index_patterns_from_6x(
     assert_eq!(v["x"]["mappings"]["properties"]["a"]["type"], "keyword");
 
     let os2 = start(Flavor::OpenSearch, "2.11.0").await;
-    let (s, _) = call(
+    // no include_type_name on OpenSearch 2.x
+    refused(
         &os2,
         Method::PUT,
         "/_template/x?include_type_name=true",
         Some(json!({"index_patterns": ["x*"]})),
+        400,
     )
     .await;
-    assert_eq!(s, 400, "no include_type_name on OpenSearch 2.x");
     let (s, v) = call(&os2, Method::GET, "/_template/nothing", None).await;
     assert_eq!((s, v), (404, json!({})));
-    let (s, v) = call(&os2, Method::DELETE, "/_template/nothing", None).await;
     assert_eq!(
-        (s, v["error"]["type"].as_str()),
-        (404, Some("index_template_missing_exception"))
+        refused(&os2, Method::DELETE, "/_template/nothing", None, 404).await["type"],
+        "index_template_missing_exception"
     );
 }
 
@@ -129,49 +129,50 @@ async fn an_index_created_after_a_legacy_template_gets_its_settings_mappings_and
 #[tokio::test]
 async fn composable_templates_exist_from_7_8_and_layer_component_templates_by_priority() {
     let es6 = start(Flavor::Elasticsearch, "6.8.23").await;
-    let (s, _) = call(
+    // 6.x has no composable templates
+    refused(
         &es6,
         Method::PUT,
         "/_index_template/t",
         Some(json!({"index_patterns": ["a*"]})),
+        405,
     )
     .await;
-    assert_eq!(s, 405, "6.x has no composable templates");
-    let (s, _) = call(
+    refused(
         &es6,
         Method::PUT,
         "/_component_template/c",
         Some(json!({"template": {}})),
+        405,
     )
     .await;
-    assert_eq!(s, 405);
 
     let sb = start(Flavor::Elasticsearch, "8.11.0").await;
-    let (s, v) = call(
-        &sb,
-        Method::PUT,
-        "/_index_template/t",
-        Some(json!({"index_patterns": ["a*"], "composed_of": ["c"]})),
-    )
-    .await;
     assert_eq!(
-        (s, v["error"]["type"].as_str()),
-        (400, Some("invalid_index_template_exception")),
-        "{v}"
+        refused(
+            &sb,
+            Method::PUT,
+            "/_index_template/t",
+            Some(json!({"index_patterns": ["a*"], "composed_of": ["c"]})),
+            400
+        )
+        .await["type"],
+        "invalid_index_template_exception"
     );
     let c = json!({"template": {"settings": {"number_of_shards": 3}, "mappings": {"properties": {"c": {"type": "keyword"}}}}});
     ok(&sb, Method::PUT, "/_component_template/c", Some(c)).await;
     let t = json!({"index_patterns": ["a*"], "priority": 5, "composed_of": ["c"],
                    "template": {"mappings": {"properties": {"t": {"type": "long"}}}}});
     ok(&sb, Method::PUT, "/_index_template/t", Some(t)).await;
-    let (s, v) = call(
+    // same priority, overlapping patterns
+    refused(
         &sb,
         Method::PUT,
         "/_index_template/u",
         Some(json!({"index_patterns": ["ab*"], "priority": 5})),
+        400,
     )
     .await;
-    assert_eq!(s, 400, "same priority, overlapping patterns: {v}");
     ok(
         &sb,
         Method::PUT,
@@ -204,39 +205,38 @@ async fn composable_templates_exist_from_7_8_and_layer_component_templates_by_pr
         json!(["c"])
     );
     assert_eq!(v["index_templates"][0]["index_template"]["priority"], 5);
-    let (s, _) = call(&sb, Method::DELETE, "/_component_template/c", None).await;
-    assert_eq!(s, 400, "a component template in use cannot be deleted");
-    let (s, v) = call(&sb, Method::GET, "/_index_template/none", None).await;
+    // a component template in use cannot be deleted
+    refused(&sb, Method::DELETE, "/_component_template/c", None, 400).await;
     assert_eq!(
-        (s, v["error"]["type"].as_str()),
-        (404, Some("resource_not_found_exception"))
+        refused(&sb, Method::GET, "/_index_template/none", None, 404).await["type"],
+        "resource_not_found_exception"
     );
 }
 
 #[tokio::test]
 async fn ingest_pipelines_are_stored_checked_and_never_silently_skipped() {
     let sb = start(Flavor::OpenSearch, "2.11.0").await;
-    let (s, v) = call(
-        &sb,
-        Method::PUT,
-        "/_ingest/pipeline/p",
-        Some(json!({"description": "x"})),
-    )
-    .await;
     assert_eq!(
-        (s, v["error"]["type"].as_str()),
-        (400, Some("parse_exception"))
+        refused(
+            &sb,
+            Method::PUT,
+            "/_ingest/pipeline/p",
+            Some(json!({"description": "x"})),
+            400
+        )
+        .await["type"],
+        "parse_exception"
     );
-    let (s, v) = call(
+    let e = refused(
         &sb,
         Method::PUT,
         "/_ingest/pipeline/p",
         Some(json!({"processors": [{"nope": {}}]})),
+        400,
     )
     .await;
-    assert_eq!(s, 400);
     assert!(
-        v["error"]["reason"]
+        e["reason"]
             .as_str()
             .unwrap()
             .contains("No processor type exists with name [nope]")
@@ -247,33 +247,30 @@ async fn ingest_pipelines_are_stored_checked_and_never_silently_skipped() {
         ok(&sb, Method::GET, "/_ingest/pipeline/p", None).await,
         json!({"p": p})
     );
-    let (s, _) = call(
+    // the sandbox refuses what it cannot run
+    refused(
         &sb,
         Method::PUT,
         "/i/_doc/1?pipeline=p",
         Some(json!({"b": 1})),
+        400,
     )
     .await;
-    assert_eq!(s, 400, "the sandbox refuses what it cannot run");
     ok(&sb, Method::DELETE, "/_ingest/pipeline/p", None).await;
     let (s, v) = call(&sb, Method::GET, "/_ingest/pipeline/p", None).await;
     assert_eq!((s, v), (404, json!({})));
-    let (s, _) = call(&sb, Method::DELETE, "/_ingest/pipeline/p", None).await;
-    assert_eq!(s, 404);
+    refused(&sb, Method::DELETE, "/_ingest/pipeline/p", None, 404).await;
 }
 
 #[tokio::test]
 async fn ilm_policies_exist_from_6_6_and_check_their_phases() {
     let old = start(Flavor::Elasticsearch, "6.5.4").await;
-    let (s, _) = call(&old, Method::GET, "/_ilm/policy", None).await;
-    assert_eq!(s, 400);
+    refused(&old, Method::GET, "/_ilm/policy", None, 400).await;
     let sb = start(Flavor::Elasticsearch, "6.8.23").await;
     let bad = json!({"policy": {"phases": {"lukewarm": {"actions": {}}}}});
-    let (s, _) = call(&sb, Method::PUT, "/_ilm/policy/p", Some(bad)).await;
-    assert_eq!(s, 400);
+    refused(&sb, Method::PUT, "/_ilm/policy/p", Some(bad), 400).await;
     let bad = json!({"policy": {"phases": {"delete": {"actions": {"rollover": {}}}}}});
-    let (s, _) = call(&sb, Method::PUT, "/_ilm/policy/p", Some(bad)).await;
-    assert_eq!(s, 400);
+    refused(&sb, Method::PUT, "/_ilm/policy/p", Some(bad), 400).await;
     let good = json!({"policy": {"phases": {"hot": {"actions": {"rollover": {"max_age": "1d"}}}, "delete": {"min_age": "30d", "actions": {"delete": {}}}}}});
     ok(&sb, Method::PUT, "/_ilm/policy/p", Some(good.clone())).await;
     ok(&sb, Method::PUT, "/_ilm/policy/p", Some(good.clone())).await;
@@ -281,8 +278,8 @@ async fn ilm_policies_exist_from_6_6_and_check_their_phases() {
     assert_eq!(v["p"]["version"], 2);
     assert_eq!(v["p"]["policy"], good["policy"]);
     let os = start(Flavor::OpenSearch, "2.11.0").await;
-    let (s, _) = call(&os, Method::GET, "/_ilm/policy", None).await;
-    assert_eq!(s, 400, "OpenSearch has no ILM");
+    // OpenSearch has no ILM
+    refused(&os, Method::GET, "/_ilm/policy", None, 400).await;
 }
 
 #[tokio::test]
@@ -300,18 +297,18 @@ async fn an_ism_policy_is_replaced_only_with_the_stored_copys_seq_no_and_primary
     .await;
     assert_eq!(s, 201, "{v}");
     let seq = v["_seq_no"].as_u64().unwrap();
-    let (s, v) = call(
-        &sb,
-        Method::PUT,
-        "/_plugins/_ism/policies/p",
-        Some(policy.clone()),
-    )
-    .await;
     assert_eq!(
-        (s, v["error"]["type"].as_str()),
-        (409, Some("version_conflict_engine_exception"))
+        refused(
+            &sb,
+            Method::PUT,
+            "/_plugins/_ism/policies/p",
+            Some(policy.clone()),
+            409
+        )
+        .await["type"],
+        "version_conflict_engine_exception"
     );
-    let (s, _) = call(
+    refused(
         &sb,
         Method::PUT,
         &format!(
@@ -319,9 +316,9 @@ async fn an_ism_policy_is_replaced_only_with_the_stored_copys_seq_no_and_primary
             seq + 5
         ),
         Some(policy.clone()),
+        409,
     )
     .await;
-    assert_eq!(s, 409);
     let (s, v) = call(
         &sb,
         Method::PUT,
@@ -334,10 +331,16 @@ async fn an_ism_policy_is_replaced_only_with_the_stored_copys_seq_no_and_primary
     assert_eq!(v["policy"]["default_state"], "hot");
     assert_eq!(v["policy"]["policy_id"], "p");
     let bad = json!({"policy": {"default_state": "nope", "states": [{"name": "hot", "actions": [], "transitions": []}]}});
-    let (s, _) = call(&sb, Method::PUT, "/_plugins/_ism/policies/q", Some(bad)).await;
-    assert_eq!(s, 400);
-    let (s, _) = call(&sb, Method::GET, "/_opendistro/_ism/policies/p", None).await;
-    assert_eq!(s, 400, "the _opendistro paths are OpenSearch 1.x only");
+    refused(
+        &sb,
+        Method::PUT,
+        "/_plugins/_ism/policies/q",
+        Some(bad),
+        400,
+    )
+    .await;
+    // the _opendistro paths are OpenSearch 1.x only
+    refused(&sb, Method::GET, "/_opendistro/_ism/policies/p", None, 400).await;
     let os1 = start(Flavor::OpenSearch, "1.3.14").await;
     let (s, _) = call(
         &os1,
@@ -347,21 +350,20 @@ async fn an_ism_policy_is_replaced_only_with_the_stored_copys_seq_no_and_primary
     )
     .await;
     assert_eq!(s, 201);
-    let (s, v) = call(&sb, Method::GET, "/_plugins/_ism/policies/none", None).await;
     assert_eq!(
-        (s, v["error"]["type"].as_str()),
-        (404, Some("status_exception"))
+        refused(&sb, Method::GET, "/_plugins/_ism/policies/none", None, 404).await["type"],
+        "status_exception"
     );
     let es = start(Flavor::Elasticsearch, "8.11.0").await;
-    let (s, _) = call(&es, Method::GET, "/_plugins/_ism/policies/p", None).await;
-    assert_eq!(s, 400, "Elasticsearch has no ISM");
+    // Elasticsearch has no ISM
+    refused(&es, Method::GET, "/_plugins/_ism/policies/p", None, 400).await;
 }
 
 #[tokio::test]
 async fn a_data_stream_needs_its_template_and_takes_only_creates_with_a_timestamp() {
     let es6 = start(Flavor::Elasticsearch, "6.8.23").await;
-    let (s, _) = call(&es6, Method::PUT, "/_data_stream/logs-app", None).await;
-    assert_eq!(s, 400, "6.x has no data streams");
+    // 6.x has no data streams
+    refused(&es6, Method::PUT, "/_data_stream/logs-app", None, 400).await;
     let sb = start(Flavor::Elasticsearch, "7.17.22").await;
     let (s, v) = call(&sb, Method::PUT, "/_data_stream/logs-app", None).await;
     assert_eq!(s, 400, "no data-stream template yet: {v}");
@@ -377,14 +379,15 @@ async fn a_data_stream_needs_its_template_and_takes_only_creates_with_a_timestam
     )
     .await;
     assert_eq!(s, 400, "op_type index is refused: {v}");
-    let (s, v) = call(
+    // @timestamp is required
+    refused(
         &sb,
         Method::PUT,
         "/logs-app/_create/1",
         Some(json!({"msg": "a"})),
+        400,
     )
     .await;
-    assert_eq!(s, 400, "@timestamp is required: {v}");
     let (s, v) = call(
         &sb,
         Method::PUT,
@@ -413,9 +416,9 @@ async fn a_data_stream_needs_its_template_and_takes_only_creates_with_a_timestam
         m[&backing]["mappings"]["properties"]["msg"]["type"],
         "keyword"
     );
-    let (s, _) = call(&sb, Method::DELETE, "/_index_template/logs", None).await;
-    assert_eq!(s, 400, "a template in use by a stream stays");
+    // a template in use by a stream stays
+    refused(&sb, Method::DELETE, "/_index_template/logs", None, 400).await;
     ok(&sb, Method::DELETE, "/_data_stream/logs-app", None).await;
-    let (s, _) = call(&sb, Method::GET, &format!("/{backing}"), None).await;
-    assert_eq!(s, 404, "the backing index goes with the stream");
+    // the backing index goes with the stream
+    refused(&sb, Method::GET, &format!("/{backing}"), None, 404).await;
 }

@@ -68,14 +68,7 @@ async fn a_paced_snapshot_and_restore_show_their_in_progress_states_then_finish(
             .collect();
         bulk.push_str(&format!("{{\"title\":\"{title}\"}}\n"));
     }
-    let resp = reqwest::Client::new()
-        .post(format!("{}/_bulk?refresh=true", sb.url()))
-        .header("content-type", "application/x-ndjson")
-        .body(bulk)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 200);
+    migrate_test_support::sandboxes::bulk(&sb.url(), None, bulk).await;
     ok(
         &sb,
         Method::PUT,

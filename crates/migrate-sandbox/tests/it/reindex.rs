@@ -1,8 +1,9 @@
 //! Remote and local `_reindex` between sandboxes over real HTTP: ES 5.x → ES 7.x, ES 7.x → OpenSearch 2.x,
 //! the allowlist refusal per flavour, tasks, conflicts, max_docs, query and `_source` filtering.
 
-use super::http::{call, start};
+use super::http::{call, ok, start};
 use migrate_sandbox::{Flavor, RunningSandbox, Sandbox};
+use migrate_test_support::sandboxes::bulk;
 use serde_json::{Value, json};
 
 async fn seed(sb: &RunningSandbox, index: &str, ty: Option<&str>, n: usize) {
@@ -13,15 +14,7 @@ async fn seed(sb: &RunningSandbox, index: &str, ty: Option<&str>, n: usize) {
     for i in 0..n {
         nd.push_str(&format!("{{\"index\":{{\"_index\":\"{index}\"{t},\"_id\":\"{i}\"}}}}\n{{\"n\":{i},\"even\":{},\"title\":\"t{i}\"}}\n", i % 2 == 0));
     }
-    let resp = reqwest::Client::new()
-        .post(format!("{}/_bulk", sb.url()))
-        .header("content-type", "application/x-ndjson")
-        .body(nd)
-        .send()
-        .await
-        .expect("bulk");
-    let v: Value = resp.json().await.expect("json");
-    assert_eq!(v["errors"], false, "{v}");
+    bulk(&sb.url(), None, nd).await;
 }
 
 /// `POST /_reindex` from `index` on `src` (remote) into `dest`.
@@ -108,8 +101,7 @@ async fn es7_to_opensearch2_remote_reindex_with_query_and_source_filter() {
     let mut body = remote_body(&src, "items", "copy");
     body["source"]["query"] = json!({"term": {"even": true}});
     body["source"]["_source"] = json!(["n"]);
-    let (s, v) = call(&dst, reqwest::Method::POST, "/_reindex", Some(body)).await;
-    assert_eq!(s, 200, "{v}");
+    let v = ok(&dst, reqwest::Method::POST, "/_reindex", Some(body)).await;
     assert_eq!(v["created"], 20);
     let (_, d) = call(&dst, reqwest::Method::GET, "/copy/_doc/4", None).await;
     assert_eq!(d["_source"], json!({"n": 4}));
@@ -200,23 +192,21 @@ async fn local_reindex_conflicts_max_docs_and_async_task() {
     .await;
     assert_eq!((s, v["created"].clone()), (200, json!(3)));
 
-    let (s, v) = call(
+    let v = ok(
         &sb,
         reqwest::Method::POST,
         "/_reindex?wait_for_completion=false",
         Some(json!({"source": {"index": "src"}, "dest": {"index": "async"}})),
     )
     .await;
-    assert_eq!(s, 200);
     let task = v["task"].as_str().expect("task id").to_string();
-    let (s, t) = call(
+    let t = ok(
         &sb,
         reqwest::Method::GET,
         &format!("/_tasks/{task}?wait_for_completion=true&timeout=10s"),
         None,
     )
     .await;
-    assert_eq!(s, 200);
     assert_eq!(t["completed"], true);
     assert_eq!(t["task"]["action"], "indices:data/write/reindex");
     assert_eq!(t["task"]["status"]["created"], 10);

@@ -1,6 +1,6 @@
 //! Query DSL, sorting, paging and PIT over HTTP; cluster health, cat, settings and nodes info.
 
-use super::http::call;
+use super::http::{call, ok, refused, start};
 use migrate_sandbox::{Flavor, RunningSandbox, Sandbox};
 use serde_json::{Value, json};
 
@@ -14,11 +14,7 @@ fn ids(v: &Value) -> Vec<String> {
 }
 
 async fn seeded() -> RunningSandbox {
-    let sb = Sandbox::builder()
-        .version("7.10.2")
-        .start()
-        .await
-        .expect("sb");
+    let sb = start(Flavor::Elasticsearch, "7.10.2").await;
     call(&sb, reqwest::Method::PUT, "/ev", Some(json!({"mappings": {"properties": {"at": {"type": "date"}, "tag": {"type": "keyword"}, "n": {"type": "long"}}}}))).await;
     let docs = [
         (
@@ -156,17 +152,15 @@ async fn sort_paging_search_after_and_source_filtering() {
 #[tokio::test]
 async fn point_in_time_on_es_and_opensearch_paths() {
     let sb = seeded().await;
-    let (s, v) = call(&sb, reqwest::Method::POST, "/ev/_pit?keep_alive=1m", None).await;
-    assert_eq!(s, 200);
+    let v = ok(&sb, reqwest::Method::POST, "/ev/_pit?keep_alive=1m", None).await;
     let id = v["id"].as_str().expect("pit id").to_string();
-    let (s, v) = call(
+    let v = ok(
         &sb,
         reqwest::Method::POST,
         "/_search",
         Some(json!({"pit": {"id": id, "keep_alive": "1m"}, "sort": ["_doc"], "size": 10})),
     )
     .await;
-    assert_eq!(s, 200, "{v}");
     assert_eq!(v["pit_id"], json!(id));
     assert_eq!(ids(&v).len(), 4);
     let (s, v) = call(
@@ -178,28 +172,24 @@ async fn point_in_time_on_es_and_opensearch_paths() {
     .await;
     assert_eq!((s, v["num_freed"].clone()), (200, json!(1)));
     // ES 6.8 has no PIT; OpenSearch uses its own paths.
-    let old = Sandbox::builder()
-        .version("6.8.23")
-        .start()
-        .await
-        .expect("old");
-    let (s, _) = call(&old, reqwest::Method::POST, "/x/_pit?keep_alive=1m", None).await;
-    assert_eq!(s, 400);
-    let os = Sandbox::builder()
-        .flavor(Flavor::OpenSearch)
-        .version("2.11.0")
-        .start()
-        .await
-        .expect("os");
+    let old = start(Flavor::Elasticsearch, "6.8.23").await;
+    refused(
+        &old,
+        reqwest::Method::POST,
+        "/x/_pit?keep_alive=1m",
+        None,
+        400,
+    )
+    .await;
+    let os = start(Flavor::OpenSearch, "2.11.0").await;
     call(&os, reqwest::Method::PUT, "/i", None).await;
-    let (s, v) = call(
+    let v = ok(
         &os,
         reqwest::Method::POST,
         "/i/_search/point_in_time?keep_alive=1m",
         None,
     )
     .await;
-    assert_eq!(s, 200);
     assert!(v["pit_id"].is_string());
 }
 

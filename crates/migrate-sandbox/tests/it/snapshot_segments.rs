@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use super::http::ok;
 use super::snapshot_support::{
-    bulk, count, data_blobs, fs_repository, fs_store, snapshot_now, sources, start,
+    count, data_blobs, fs_repository, fs_store, snapshot_now, sources, start,
 };
 
 async fn bulk_lines(sb: &migrate_sandbox::RunningSandbox, lines: &[Value]) {
@@ -16,7 +16,7 @@ async fn bulk_lines(sb: &migrate_sandbox::RunningSandbox, lines: &[Value]) {
         ndjson.push_str(&line.to_string());
         ndjson.push('\n');
     }
-    bulk(sb, ndjson).await;
+    migrate_test_support::sandboxes::bulk(&sb.url(), None, ndjson).await;
 }
 
 fn index(range: std::ops::Range<usize>, edition: u32) -> Vec<Value> {

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use super::http::{call, ok};
-use migrate_sandbox::Sandbox;
+use migrate_sandbox::{Flavor, Sandbox};
 use migrate_test_support::S3Server;
 use reqwest::Method;
 use serde_json::json;
@@ -28,7 +28,7 @@ async fn s3_to_oss_through_a_real_s3_server() {
         .start()
         .await
         .unwrap();
-    let dest = Sandbox::builder().version("5.5.3").start().await.unwrap();
+    let dest = migrate_test_support::sandboxes::sandbox(Flavor::Elasticsearch, "5.5.3").await;
 
     ok(
         &source,
@@ -172,8 +172,8 @@ async fn cos_repository_writes_and_restores_through_a_real_s3_server() {
         .await
         .expect("SeaweedFS");
     server.create_bucket("cos-snapshots").await.unwrap();
-    let source = Sandbox::builder().version("7.10.1").start().await.unwrap();
-    let dest = Sandbox::builder().version("7.10.1").start().await.unwrap();
+    let source = migrate_test_support::sandboxes::sandbox(Flavor::Elasticsearch, "7.10.1").await;
+    let dest = migrate_test_support::sandboxes::sandbox(Flavor::Elasticsearch, "7.10.1").await;
     let settings = |readonly: bool| {
         json!({"type": "cos", "settings": {
             "bucket": "cos-snapshots", "region": "ap-guangzhou", "endpoint": server.endpoint(),

@@ -8,6 +8,7 @@ use std::time::Duration;
 use super::http::ok;
 use migrate_sandbox::{Flavor, RunningSandbox, Sandbox};
 use migrate_store::{FsSpec, StoreSpec, TransferOptions, TransferReport};
+use migrate_test_support::sandboxes::bulk;
 use object_store::ObjectStore;
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -65,7 +66,7 @@ pub(super) async fn index_movies(sb: &RunningSandbox, range: std::ops::Range<usi
             1900 + i % 120
         ));
     }
-    bulk(sb, ndjson).await;
+    bulk(&sb.url(), None, ndjson).await;
 }
 
 /// Registers `repo` as an `fs` repository with these settings (`location`, ...).
@@ -84,20 +85,6 @@ pub(super) async fn snapshot_now(
 ) -> Value {
     let path = format!("/_snapshot/{repo}/{snapshot}?wait_for_completion=true");
     ok(sb, Method::PUT, &path, body).await
-}
-
-/// Sends `ndjson` to `_bulk?refresh=true`; every item must succeed.
-pub(super) async fn bulk(sb: &RunningSandbox, ndjson: String) {
-    let resp = reqwest::Client::new()
-        .post(format!("{}/_bulk?refresh=true", sb.url()))
-        .header("content-type", "application/x-ndjson")
-        .body(ndjson)
-        .send()
-        .await
-        .expect("bulk");
-    assert_eq!(resp.status().as_u16(), 200);
-    let body: Value = resp.json().await.expect("json");
-    assert_eq!(body["errors"], false, "{body}");
 }
 
 pub(super) async fn count(sb: &RunningSandbox, index: &str) -> u64 {

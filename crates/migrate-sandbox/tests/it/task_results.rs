@@ -60,15 +60,7 @@ async fn seeded(version: &str) -> RunningSandbox {
             "{{\"index\":{{\"_index\":\"src\",{ty}\"_id\":\"{i}\"}}}}\n{{\"n\":{i}}}\n"
         ));
     }
-    let resp = reqwest::Client::new()
-        .post(format!("{}/_bulk", sb.url()))
-        .header("content-type", "application/x-ndjson")
-        .body(nd)
-        .send()
-        .await
-        .expect("bulk");
-    let v: Value = resp.json().await.expect("json");
-    assert_eq!(v["errors"], false, "{v}");
+    migrate_test_support::sandboxes::bulk(&sb.url(), None, nd).await;
     sb
 }
 

@@ -7,22 +7,10 @@ use std::collections::BTreeMap;
 use crate::common::*;
 use migrate_graph::blueprint::{AfterCopy, Auth, CopySettings, SecretRef, Strategy};
 use migrate_graph::{Format, compile_blueprint, render};
-use migrate_sandbox::{Auth as SandboxAuth, Flavor, RunningSandbox, Sandbox};
-use serde_json::{Value, json};
+use migrate_sandbox::{Flavor, RunningSandbox};
+use serde_json::json;
 
 const CANARY: &str = "canary-R3m0te-91ab";
-
-async fn settings(url: &str, index: &str) -> Value {
-    let v: Value = http()
-        .get(format!("{url}/{index}/_settings?flat_settings=true"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    v[index]["settings"].clone()
-}
 
 async fn index_exists(url: &str, index: &str) -> bool {
     http()
@@ -67,10 +55,7 @@ async fn a_pattern_entry_with_an_exclude_copies_only_the_other_indexes() {
     );
 
     let mut d = Driver::new(&plan).await;
-    match d.run_all().await {
-        Ok(End::Finished) => {}
-        other => panic!("{other:?}"),
-    }
+    d.finish().await;
     let recorded: Vec<&str> = d.output("create-index/logs-*")["indices"]
         .as_array()
         .unwrap()
@@ -89,37 +74,7 @@ async fn a_pattern_entry_with_an_exclude_copies_only_the_other_indexes() {
 }
 
 async fn authed_source() -> RunningSandbox {
-    let src = Sandbox::builder()
-        .auth(SandboxAuth::basic("puller", CANARY))
-        .start()
-        .await
-        .unwrap();
-    let c = reqwest::Client::new();
-    let r = c
-        .put(format!("{}/movies", src.url()))
-        .basic_auth("puller", Some(CANARY))
-        .json(&json!({}))
-        .send()
-        .await
-        .unwrap();
-    assert!(r.status().is_success());
-    let mut body = String::new();
-    for (id, doc) in docs("m", 0..12, Some("2024-01-01T00:00:00Z")) {
-        body.push_str(&format!(
-            "{}\n{doc}\n",
-            json!({"index": {"_index": "movies", "_id": id}})
-        ));
-    }
-    let r = c
-        .post(format!("{}/_bulk?refresh=true", src.url()))
-        .basic_auth("puller", Some(CANARY))
-        .header("content-type", "application/x-ndjson")
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    assert!(r.status().is_success());
-    src
+    authed_movies("puller", CANARY, 12).await
 }
 
 #[tokio::test]
@@ -169,17 +124,8 @@ async fn remote_auth_is_what_the_destination_sends_to_the_source() {
         assert!(!preview.contains(CANARY), "{format:?} leaks the secret");
     }
     let mut d = Driver::new(&plan).await;
-    match d.run_all().await {
-        Ok(End::Finished) => {}
-        other => panic!("{other:?}"),
-    }
-    let everything = format!(
-        "{:?} {:?} {:?}",
-        d.outputs,
-        d.handles.map.lock().unwrap(),
-        d.errors
-    );
-    assert!(!everything.contains(CANARY), "{everything}");
+    d.finish().await;
+    d.assert_never_shows(CANARY);
     assert_eq!(count(&dst.url(), "movies").await, 12);
 }
 
@@ -220,10 +166,7 @@ async fn copy_settings_apply_during_the_copy_and_the_originals_come_back() {
     let s = settings(&dst.url(), "movies").await;
     assert_eq!(s["index.number_of_replicas"], "0", "{s}");
     assert_eq!(s["index.refresh_interval"], "30s", "{s}");
-    match d.run_all().await {
-        Ok(End::Finished) => {}
-        other => panic!("{other:?}"),
-    }
+    d.finish().await;
     let s = settings(&dst.url(), "movies").await;
     assert_eq!(s["index.number_of_replicas"], "1", "{s}");
     assert_eq!(s["index.refresh_interval"], "5s", "{s}");
@@ -253,10 +196,7 @@ async fn explicit_after_copy_settings_replace_the_originals() {
     let s = settings(&dst.url(), "movies").await;
     assert_eq!(s["index.number_of_replicas"], "1", "{s}");
     assert_eq!(s["index.refresh_interval"], "-1", "{s}");
-    match d.run_all().await {
-        Ok(End::Finished) => {}
-        other => panic!("{other:?}"),
-    }
+    d.finish().await;
     let s = settings(&dst.url(), "movies").await;
     assert_eq!(s["index.number_of_replicas"], "2", "{s}");
     assert_eq!(s["index.refresh_interval"], "15s", "{s}");
@@ -270,17 +210,8 @@ async fn a_snapshot_run_leaves_out_excluded_indexes_and_applies_copy_settings() 
     let (a, b) = (dirs.path().join("a"), dirs.path().join("b"));
     std::fs::create_dir_all(&a).unwrap();
     std::fs::create_dir_all(&b).unwrap();
-    let with_repo = |dir: std::path::PathBuf| async move {
-        Sandbox::builder()
-            .flavor(Flavor::Elasticsearch)
-            .version("7.10.2")
-            .node_setting("path.repo", json!([dir.display().to_string()]))
-            .start()
-            .await
-            .expect("sandbox")
-    };
-    let src = with_repo(a.clone()).await;
-    let dst = with_repo(b.clone()).await;
+    let src = with_repo(Flavor::Elasticsearch, "7.10.2", &a).await;
+    let dst = with_repo(Flavor::Elasticsearch, "7.10.2", &b).await;
     for name in ["logs-a", "logs-debug-1"] {
         create_index(
             &src.url(),
@@ -328,10 +259,7 @@ async fn a_snapshot_run_leaves_out_excluded_indexes_and_applies_copy_settings() 
         .unwrap();
     let s = settings(&dst.url(), "logs-a").await;
     assert_eq!(s["index.refresh_interval"], "20s", "{s}");
-    match d.run_all().await {
-        Ok(End::Finished) => {}
-        other => panic!("{other:?}"),
-    }
+    d.finish().await;
     assert_eq!(count(&dst.url(), "logs-a").await, 6);
     assert!(!index_exists(&dst.url(), "logs-debug-1").await);
     let s = settings(&dst.url(), "logs-a").await;

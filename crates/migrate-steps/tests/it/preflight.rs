@@ -340,17 +340,8 @@ async fn the_destination_needs_disk_for_the_source() {
         .map(|i| (format!("{i}"), json!({"title": "x".repeat(100), "n": i})))
         .collect();
     bulk(&src.url(), "movies", None, &docs).await;
-    let rows: serde_json::Value = http()
-        .get(format!(
-            "{}/_cat/indices/movies?bytes=b&h=index,pri.store.size&format=json",
-            src.url()
-        ))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let cat = "/_cat/indices/movies?bytes=b&h=index,pri.store.size&format=json";
+    let rows = get_json(&src.url(), cat).await;
     let size: u64 = rows[0]["pri.store.size"].as_str().unwrap().parse().unwrap();
     assert_eq!(size, 24_120, "the sandbox's store size accounting changed");
 

@@ -6,7 +6,7 @@
 use crate::common::*;
 use migrate_exec::Outcome;
 use migrate_sandbox::Flavor;
-use serde_json::{Value, json};
+use serde_json::json;
 
 #[tokio::test]
 async fn es5_to_es7_incremental_passes_catch_new_and_fieldless_documents() {
@@ -33,38 +33,15 @@ async fn es5_to_es7_incremental_passes_catch_new_and_fieldless_documents() {
     d.run_until(Some("reindex/movies/part-all")).await.unwrap();
     assert_eq!(d.output("reindex/movies/part-all")["created"], 40);
     // The 5.x type is gone on the 7.x destination; copy-time settings are in place.
-    let m: Value = http()
-        .get(format!("{}/movies/_mapping", dst.url()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let m = get_json(&dst.url(), "/movies/_mapping").await;
     assert_eq!(
         m["movies"]["mappings"]["properties"]["updated_at"]["type"], "date",
         "{m}"
     );
-    let s: Value = http()
-        .get(format!("{}/movies/_settings?flat_settings=true", dst.url()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(
-        s["movies"]["settings"]["index.number_of_replicas"], "0",
-        "{s}"
-    );
-    assert_eq!(
-        s["movies"]["settings"]["index.refresh_interval"], "-1",
-        "{s}"
-    );
-    assert_eq!(
-        s["movies"]["settings"]["index.number_of_shards"], "2",
-        "{s}"
-    );
+    let s = settings(&dst.url(), "movies").await;
+    assert_eq!(s["index.number_of_replicas"], "0", "{s}");
+    assert_eq!(s["index.refresh_interval"], "-1", "{s}");
+    assert_eq!(s["index.number_of_shards"], "2", "{s}");
 
     // Written between the initial copy and pass 1, then between pass 1 and pass 2.
     bulk(
@@ -119,40 +96,14 @@ async fn es5_to_es7_incremental_passes_catch_new_and_fieldless_documents() {
         &docs("last-", 0..2, Some(&now_iso())),
     )
     .await;
-    match d.run_all().await {
-        Ok(End::Finished) => {}
-        other => panic!("{other:?}"),
-    }
+    d.finish().await;
     assert_eq!(d.output("reindex/movies/final")["created"], 2);
     assert_eq!(count(&dst.url(), "movies").await, 57);
-    let s: Value = http()
-        .get(format!("{}/movies/_settings?flat_settings=true", dst.url()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(
-        s["movies"]["settings"]["index.number_of_replicas"], "1",
-        "{s}"
-    );
-    assert_eq!(
-        s["movies"]["settings"]["index.refresh_interval"], "5s",
-        "{s}"
-    );
-    let src_settings: Value = http()
-        .get(format!("{}/movies/_settings?flat_settings=true", src.url()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(
-        src_settings["movies"]["settings"]["index.blocks.write"],
-        "true"
-    );
+    let s = settings(&dst.url(), "movies").await;
+    assert_eq!(s["index.number_of_replicas"], "1", "{s}");
+    assert_eq!(s["index.refresh_interval"], "5s", "{s}");
+    let src_settings = settings(&src.url(), "movies").await;
+    assert_eq!(src_settings["index.blocks.write"], "true");
     let table = d.output("verify/movies")["table"]
         .as_array()
         .unwrap()
@@ -263,22 +214,12 @@ async fn es7_to_opensearch2_with_a_pattern_and_a_plain_index() {
     // A hidden index the pattern must not take.
     create_index(&src.url(), ".logs-internal", json!({})).await;
     let plan = reindex_plan(&src, &dst, &["logs-*", "movies"], None, 0, true);
-    match Driver::new(&plan).await.run_all().await {
-        Ok(End::Finished) => {}
-        other => panic!("{other:?}"),
-    }
+    Driver::new(&plan).await.finish().await;
     assert_eq!(count(&dst.url(), "logs-1").await, 12);
     assert_eq!(count(&dst.url(), "logs-2").await, 9);
     assert_eq!(count(&dst.url(), "movies").await, 20);
     // The source's aliases (and their filters) are on the destination.
-    let a: Value = http()
-        .get(format!("{}/_alias", dst.url()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let a = get_json(&dst.url(), "/_alias").await;
     assert!(a["movies"]["aliases"].get("films").is_some(), "{a}");
     assert_eq!(
         a["logs-1"]["aliases"]["recent"]["filter"],

@@ -7,18 +7,8 @@ use std::collections::BTreeMap;
 
 use crate::common::*;
 use migrate_graph::blueprint::*;
-use migrate_sandbox::{Flavor, RunningSandbox, Sandbox};
-use serde_json::{Value, json};
-
-pub(crate) async fn with_repo(version: &str, dir: &std::path::Path) -> RunningSandbox {
-    Sandbox::builder()
-        .flavor(Flavor::Elasticsearch)
-        .version(version)
-        .node_setting("path.repo", json!([dir.display().to_string()]))
-        .start()
-        .await
-        .expect("sandbox")
-}
+use migrate_sandbox::{Flavor, RunningSandbox};
+use serde_json::json;
 
 fn plan(
     src: &RunningSandbox,
@@ -57,8 +47,8 @@ async fn es55_through_two_fs_stores_into_es68_with_rounds_gate_and_an_idempotent
     let (a, b) = (dirs.path().join("a"), dirs.path().join("b"));
     std::fs::create_dir_all(&a).unwrap();
     std::fs::create_dir_all(&b).unwrap();
-    let src = with_repo("5.5.2", &a).await;
-    let dst = with_repo("6.8.23", &b).await;
+    let src = with_repo(Flavor::Elasticsearch, "5.5.2", &a).await;
+    let dst = with_repo(Flavor::Elasticsearch, "6.8.23", &b).await;
     create_index(
         &src.url(),
         "movies",
@@ -108,24 +98,13 @@ async fn es55_through_two_fs_stores_into_es68_with_rounds_gate_and_an_idempotent
     bulk(&src.url(), "movies", Some("doc"), &docs("fin-", 0..5, None)).await;
     let approved = plan(&src, &dst, &a, &b, true);
     let mut d = d.resume(&approved).await;
-    match d.run_all().await {
-        Ok(End::Finished) => {}
-        other => panic!("{other:?}"),
-    }
+    d.finish().await;
     assert_eq!(count(&dst.url(), "movies").await, 45);
     assert_eq!(d.output("verify/movies")["ok"], true);
-    let s: Value = http()
-        .get(format!("{}/movies/_settings?flat_settings=true", dst.url()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let settings = &s["movies"]["settings"];
-    assert_eq!(settings["index.number_of_replicas"], "1", "{s}");
+    let s = settings(&dst.url(), "movies").await;
+    assert_eq!(s["index.number_of_replicas"], "1", "{s}");
     assert_ne!(
-        settings["index.blocks.write"], "true",
+        s["index.blocks.write"], "true",
         "the destination takes writes after the cutover: {s}"
     );
     let src_muts = mutations(&src);
@@ -191,8 +170,8 @@ async fn an_interrupted_transfer_resumes_without_recopying_and_index_latest_come
     let (a, b) = (dirs.path().join("a"), dirs.path().join("b"));
     std::fs::create_dir_all(&a).unwrap();
     std::fs::create_dir_all(&b).unwrap();
-    let src = with_repo("7.10.2", &a).await;
-    let dst = with_repo("7.10.2", &b).await;
+    let src = with_repo(Flavor::Elasticsearch, "7.10.2", &a).await;
+    let dst = with_repo(Flavor::Elasticsearch, "7.10.2", &b).await;
     for i in 0..4 {
         let name = format!("idx-{i}");
         create_index(
@@ -244,10 +223,7 @@ async fn an_interrupted_transfer_resumes_without_recopying_and_index_latest_come
     );
     assert!(outputs["objects_copied"].as_u64().unwrap() > 0, "{outputs}");
     assert!(b.join("repo").join("index.latest").exists());
-    match d.run_all().await {
-        Ok(End::Finished) => {}
-        other => panic!("{other:?}"),
-    }
+    d.finish().await;
     for i in 0..4 {
         assert_eq!(count(&dst.url(), &format!("idx-{i}")).await, 50);
     }

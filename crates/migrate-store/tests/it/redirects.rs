@@ -10,27 +10,19 @@ use migrate_store::{BucketSpec, Credentials, Secret, SecretSource, StoreSpec, op
 use object_store::path::Path;
 use object_store::{ObjectStore, ObjectStoreExt};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
 
 /// A loopback server answering every connection with `answer`; counts connections.
 async fn serve(answer: String) -> (String, Arc<AtomicUsize>) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let hits = Arc::new(AtomicUsize::new(0));
-    let counted = Arc::clone(&hits);
-    tokio::spawn(async move {
-        while let Ok((mut s, _)) = listener.accept().await {
-            counted.fetch_add(1, Ordering::SeqCst);
-            let answer = answer.clone();
-            tokio::spawn(async move {
-                let mut buf = vec![0u8; 65536];
-                let _ = s.read(&mut buf).await;
-                let _ = s.write_all(answer.as_bytes()).await;
-                let _ = s.shutdown().await;
-            });
+    migrate_test_support::raw_server(move |mut s| {
+        let answer = answer.clone();
+        async move {
+            let mut buf = vec![0u8; 65536];
+            let _ = s.read(&mut buf).await;
+            let _ = s.write_all(answer.as_bytes()).await;
+            let _ = s.shutdown().await;
         }
-    });
-    (url, hits)
+    })
+    .await
 }
 
 fn bucket_at(endpoint: &str) -> StoreSpec {

@@ -90,6 +90,7 @@ impl TestServer {
 }
 
 pub mod calls;
+pub mod logs;
 
 pub const ES7_ROOT: &str = r#"{"name":"n1","cluster_name":"c","cluster_uuid":"u","version":{"number":"7.10.2","build_flavor":"default"},"tagline":"You Know, for Search"}"#;
 pub const OS2_ROOT: &str = r#"{"name":"n1","cluster_name":"c","cluster_uuid":"u","version":{"distribution":"opensearch","number":"2.11.0"},"tagline":"The OpenSearch Project: https://opensearch.org/"}"#;

@@ -17,10 +17,7 @@ use crate::snapshot::{NewSnapshot, SnapshotIndex, SnapshotProgress, create_snaps
 pub(super) async fn clone(ctx: Ctx) -> ApiResult<Reply> {
     let p = ctx.shared.product;
     if p.flavor == Flavor::Elasticsearch && p.version < Version::new(7, 10, 0) {
-        return Err(ApiError::illegal_argument(format!(
-            "request [{}] contains unrecognized parameters or path",
-            ctx.path
-        )));
+        return Err(ApiError::unrecognized(&ctx.path));
     }
     let registered = lookup(&ctx)?;
     let repository = registered.name.clone();

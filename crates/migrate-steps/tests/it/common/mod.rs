@@ -12,7 +12,7 @@ use async_trait::async_trait;
 use migrate_exec::{HandleSink, Outcome, ProgressSink, Runner, StepCtx, StepError, StepProgress};
 use migrate_graph::blueprint::*;
 use migrate_graph::{StepGraph, compile_blueprint};
-use migrate_sandbox::{Flavor, RunningSandbox, Sandbox};
+use migrate_sandbox::{RunningSandbox, Sandbox};
 use migrate_steps::{Backoff, Env, EnvOptions, PlanRunner};
 use serde_json::{Value, json};
 use tokio_util::sync::CancellationToken;
@@ -223,6 +223,27 @@ impl Driver {
         self.run_until(None).await
     }
 
+    /// Runs every step not done yet; the run must finish (neither block nor fail).
+    pub async fn finish(&mut self) {
+        match self.run_all().await {
+            Ok(End::Finished) => {}
+            other => panic!("{other:?}; errors: {:?}", self.errors),
+        }
+    }
+
+    /// `secret` is nowhere the run keeps or shows: outputs, handles, errors and the runner's
+    /// environment (as debug text).
+    pub fn assert_never_shows(&self, secret: &str) {
+        let everything = format!(
+            "{:?} {:?} {:?} {:?}",
+            self.outputs,
+            self.handles.map.lock().unwrap(),
+            self.errors,
+            self.runner.env()
+        );
+        assert!(!everything.contains(secret), "{everything}");
+    }
+
     pub fn output(&self, id: &str) -> &Value {
         self.outputs
             .get(id)
@@ -230,28 +251,7 @@ impl Driver {
     }
 }
 
-pub async fn sandbox(flavor: Flavor, version: &str) -> RunningSandbox {
-    Sandbox::builder()
-        .flavor(flavor)
-        .version(version)
-        .start()
-        .await
-        .expect("sandbox")
-}
-
-pub async fn sandbox_allowing(
-    flavor: Flavor,
-    version: &str,
-    source: &RunningSandbox,
-) -> RunningSandbox {
-    Sandbox::builder()
-        .flavor(flavor)
-        .version(version)
-        .remote_allowlist([source.host_port()])
-        .start()
-        .await
-        .expect("sandbox")
-}
+pub use migrate_test_support::sandboxes::{allowing as sandbox_allowing, sandbox, with_repo};
 
 pub fn http() -> reqwest::Client {
     reqwest::Client::new()
@@ -274,6 +274,11 @@ pub async fn create_index(url: &str, index: &str, body: Value) {
 
 /// Bulk-indexes `docs` (`(id, source)`) into `index` (with a type on 5.x/6.x when given), refreshed.
 pub async fn bulk(url: &str, index: &str, ty: Option<&str>, docs: &[(String, Value)]) {
+    migrate_test_support::sandboxes::bulk(url, None, ndjson(index, ty, docs)).await;
+}
+
+/// The `_bulk` body indexing `docs` (`(id, source)`) into `index` (typed when `ty` is given).
+fn ndjson(index: &str, ty: Option<&str>, docs: &[(String, Value)]) -> String {
     let mut body = String::new();
     for (id, src) in docs {
         let action = match ty {
@@ -282,19 +287,29 @@ pub async fn bulk(url: &str, index: &str, ty: Option<&str>, docs: &[(String, Val
         };
         body.push_str(&format!("{action}\n{src}\n"));
     }
+    body
+}
+
+/// A sandbox that requires basic auth as `user`/`password`, whose `movies` holds `n` documents
+/// `m0`, `m1`, … stamped `updated_at` (the source of the tests about credentials).
+pub async fn authed_movies(user: &str, password: &str, n: usize) -> RunningSandbox {
+    let src = Sandbox::builder()
+        .auth(migrate_sandbox::Auth::basic(user, password))
+        .start()
+        .await
+        .unwrap();
     let r = http()
-        .post(format!("{url}/_bulk?refresh=true"))
-        .header("content-type", "application/x-ndjson")
-        .body(body)
+        .put(format!("{}/movies", src.url()))
+        .basic_auth(user, Some(password))
+        .json(&json!({}))
         .send()
         .await
         .unwrap();
-    let status = r.status();
-    let v: Value = r.json().await.unwrap();
-    assert!(
-        status.is_success() && v["errors"] == json!(false),
-        "bulk: {v}"
-    );
+    assert!(r.status().is_success());
+    let docs = docs("m", 0..n, Some("2024-01-01T00:00:00Z"));
+    let body = ndjson("movies", None, &docs);
+    migrate_test_support::sandboxes::bulk(&src.url(), Some((user, password)), body).await;
+    src
 }
 
 /// `n` documents `{prefix}{i}` stamped `updated_at` (or without it when `None`).
@@ -320,20 +335,31 @@ pub fn now_iso() -> String {
         .unwrap()
 }
 
+/// The JSON body of `GET {url}{path}`.
+pub async fn get_json(url: &str, path: &str) -> Value {
+    http()
+        .get(format!("{url}{path}"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+/// The settings of `index`, flat (`index.number_of_replicas`, …).
+pub async fn settings(url: &str, index: &str) -> Value {
+    let v = get_json(url, &format!("/{index}/_settings?flat_settings=true")).await;
+    v[index]["settings"].clone()
+}
+
 pub async fn count(url: &str, index: &str) -> u64 {
     let _ = http()
         .post(format!("{url}/{index}/_refresh"))
         .send()
         .await
         .unwrap();
-    let v: Value = http()
-        .get(format!("{url}/{index}/_count"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let v = get_json(url, &format!("/{index}/_count")).await;
     v["count"]
         .as_u64()
         .unwrap_or_else(|| panic!("count {index}: {v}"))
