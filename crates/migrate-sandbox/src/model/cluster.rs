@@ -125,10 +125,30 @@ impl Cluster {
                         }
                     }
                 }
+                // A data stream a wildcard matches stands for its backing indexes.
+                for (stream, d) in &self.meta.data_streams {
+                    if glob(item, stream) {
+                        out.extend(
+                            d.indices
+                                .iter()
+                                .filter(|i| self.indices.contains_key(*i))
+                                .cloned(),
+                        );
+                    }
+                }
                 continue;
             }
             if self.indices.contains_key(item) {
                 out.push(item.to_string());
+                continue;
+            }
+            if let Some(d) = self.meta.data_streams.get(item) {
+                out.extend(
+                    d.indices
+                        .iter()
+                        .filter(|i| self.indices.contains_key(*i))
+                        .cloned(),
+                );
                 continue;
             }
             let via_alias: Vec<String> = self
