@@ -76,13 +76,18 @@ async fn seed(http: &Http, source: &Cluster) {
 }
 
 fn plan(name: &str, source: &Cluster, destination: &Cluster, streams: &str) -> String {
+    plan_with(name, source, destination, &format!("data_streams: {streams}"))
+}
+
+/// A copy plan of `movies` whose `metadata` section is `metadata` (one line).
+fn plan_with(name: &str, source: &Cluster, destination: &Cluster, metadata: &str) -> String {
     format!(
         "version: 1\nname: {name}\nsource:\n  url: {}\ndestination:\n  url: {}\n\
          indexes: [movies]\n\
          strategy:\n  copy:\n    slices: 1\n    batch_size: 50\n\
          cutover: {{ approved: true, block_source_writes: false }}\n\
          verify: {{ level: counts, doc_count: true }}\n\
-         metadata:\n  data_streams: {streams}\n\
+         metadata:\n  {metadata}\n\
          settings: {{ retry: {{ max_attempts: 2, initial_backoff_ms: 50, max_backoff_ms: 100 }} }}\n",
         source.url, destination.url
     )
@@ -304,6 +309,56 @@ async fn a_source_without_data_streams_skips_a_pattern_with_a_notice_and_fails_a
     assert_ne!(out.status.code(), Some(0), "{t}");
     assert!(
         t.contains("names data stream `logs-app`") && t.contains("7.9"),
+        "{t}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_source_before_the_apis_skips_composable_templates_and_ilm_by_pattern_and_fails_a_named_one()
+ {
+    let work = tempfile::tempdir().unwrap();
+    let (source, destination) = pair("6.5.4", work.path()).await;
+    let http = Http::new(None);
+    source.test_writes_begin();
+    create_movies(&http, &source.url, "movies", Some("doc")).await;
+    source.test_writes_done();
+    std::fs::write(
+        work.path().join("plan.yaml"),
+        plan_with(
+            "api-skip",
+            &source,
+            &destination,
+            "{ index_templates: {}, component_templates: { include: ['base-*'] }, lifecycle_policies: {} }",
+        ),
+    )
+    .unwrap();
+    let out = apply(work.path());
+    let t = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{t}");
+    for notice in [
+        "has no index templates (Elasticsearch 7.8+)",
+        "has no component templates (Elasticsearch 7.8+)",
+        "has no lifecycle policies (Elasticsearch 6.6+)",
+    ] {
+        assert!(t.contains(notice), "`{notice}` in:\n{t}");
+    }
+
+    let named = tempfile::tempdir().unwrap();
+    std::fs::write(
+        named.path().join("plan.yaml"),
+        plan_with(
+            "api-named",
+            &source,
+            &destination,
+            "{ lifecycle_policies: { include: [hot-delete] } }",
+        ),
+    )
+    .unwrap();
+    let out = apply(named.path());
+    let t = text(&out);
+    assert_ne!(out.status.code(), Some(0), "{t}");
+    assert!(
+        t.contains("names lifecycle policy `hot-delete`") && t.contains("6.6+"),
         "{t}"
     );
 }

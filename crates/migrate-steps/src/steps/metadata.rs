@@ -365,6 +365,25 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_kinds_api_is_absent_before_the_elasticsearch_version_that_added_it() {
+        let es = |v: &str| Target::parse(v).unwrap();
+        let absent = |o, v: &str| first_version(o, es(v));
+        assert_eq!(absent(MetadataObject::IndexTemplates, "7.7.1"), Some((7, 8)));
+        assert_eq!(absent(MetadataObject::IndexTemplates, "7.8.0"), None);
+        assert_eq!(absent(MetadataObject::ComponentTemplates, "6.8.23"), Some((7, 8)));
+        assert_eq!(absent(MetadataObject::LifecyclePolicies, "6.5.4"), Some((6, 6)));
+        assert_eq!(absent(MetadataObject::LifecyclePolicies, "6.6.0"), None);
+        assert_eq!(absent(MetadataObject::DataStreams, "7.8.1"), Some((7, 9)));
+        assert_eq!(absent(MetadataObject::DataStreams, "7.9.0"), None);
+        assert_eq!(absent(MetadataObject::Pipelines, "2.4.6"), Some((5, 0)));
+        assert_eq!(absent(MetadataObject::LegacyTemplates, "2.4.6"), None);
+        assert_eq!(absent(MetadataObject::StoredScripts, "5.6.16"), None);
+        let os = Target::parse("OpenSearch 1.0").unwrap();
+        assert_eq!(first_version(MetadataObject::DataStreams, os), None);
+        assert_eq!(first_version(MetadataObject::LifecyclePolicies, os), None);
+    }
+
+    #[test]
     fn source_listings_of_every_kind_become_named_objects() {
         let ism = json!({"total_policies": 1, "policies": [{"_id": "p", "_seq_no": 3, "policy": {"policy_id": "p", "schema_version": 17, "last_updated_time": 1, "error_notification": null, "default_state": "hot", "states": []}}]});
         assert_eq!(
