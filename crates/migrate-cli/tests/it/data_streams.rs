@@ -76,7 +76,12 @@ async fn seed(http: &Http, source: &Cluster) {
 }
 
 fn plan(name: &str, source: &Cluster, destination: &Cluster, streams: &str) -> String {
-    plan_with(name, source, destination, &format!("data_streams: {streams}"))
+    plan_with(
+        name,
+        source,
+        destination,
+        &format!("data_streams: {streams}"),
+    )
 }
 
 /// A copy plan of `movies` whose `metadata` section is `metadata` (one line).

@@ -48,7 +48,7 @@ fn policy_of(v: &Value) -> Value {
 }
 
 /// The objects of one kind on the source, by name, in the form the translation takes.
-pub(super) fn objects(object: MetadataObject, listed: Value) -> Vec<(String, Value)> {
+fn objects(object: MetadataObject, listed: Value) -> Vec<(String, Value)> {
     let named = |list: &Value, key: &str| -> Vec<(String, Value)> {
         list.as_array()
             .into_iter()
@@ -351,6 +351,15 @@ async fn read_source(
         }
         return Ok(out);
     }
+    read_all(cx, object, r).await
+}
+
+/// Every object of `object`'s kind on the source (its list request; a 404 is none).
+pub(super) async fn read_all(
+    cx: &Cx<'_>,
+    object: MetadataObject,
+    r: &MetadataRequests,
+) -> Result<Vec<(String, Value)>, StepError> {
     let doing = format!("listing the source's {}", object.name().replace('-', " "));
     let listed: Option<Value> = cx
         .client(Side::Source)
@@ -368,10 +377,19 @@ mod tests {
     fn a_kinds_api_is_absent_before_the_elasticsearch_version_that_added_it() {
         let es = |v: &str| Target::parse(v).unwrap();
         let absent = |o, v: &str| first_version(o, es(v));
-        assert_eq!(absent(MetadataObject::IndexTemplates, "7.7.1"), Some((7, 8)));
+        assert_eq!(
+            absent(MetadataObject::IndexTemplates, "7.7.1"),
+            Some((7, 8))
+        );
         assert_eq!(absent(MetadataObject::IndexTemplates, "7.8.0"), None);
-        assert_eq!(absent(MetadataObject::ComponentTemplates, "6.8.23"), Some((7, 8)));
-        assert_eq!(absent(MetadataObject::LifecyclePolicies, "6.5.4"), Some((6, 6)));
+        assert_eq!(
+            absent(MetadataObject::ComponentTemplates, "6.8.23"),
+            Some((7, 8))
+        );
+        assert_eq!(
+            absent(MetadataObject::LifecyclePolicies, "6.5.4"),
+            Some((6, 6))
+        );
         assert_eq!(absent(MetadataObject::LifecyclePolicies, "6.6.0"), None);
         assert_eq!(absent(MetadataObject::DataStreams, "7.8.1"), Some((7, 9)));
         assert_eq!(absent(MetadataObject::DataStreams, "7.9.0"), None);

@@ -20,11 +20,10 @@ use migrate_graph::metadata::{MetadataObject, MetadataSpec};
 use migrate_graph::requests::data_streams::{
     DataStreamRequests, STREAM, StreamInfo, copy as planned, stream_scan, streams_of,
 };
-use migrate_graph::requests::metadata::MetadataRequests;
 use migrate_translate::Target;
 use serde_json::{Value, json};
 
-use super::metadata::{absent_kind, apply, first_version, objects, target};
+use super::metadata::{absent_kind, apply, first_version, read_all, target};
 use crate::cx::{Cx, none};
 
 /// `include`/`exclude` as the step's selection.
@@ -163,21 +162,6 @@ pub(super) async fn run(
     Ok(Outcome::Done {
         outputs: json!({ "streams": report }),
     })
-}
-
-/// Every object of `object`'s kind on the source.
-async fn read_all(
-    cx: &Cx<'_>,
-    object: MetadataObject,
-    r: &MetadataRequests,
-) -> Result<Vec<(String, Value)>, StepError> {
-    let doing = format!("listing the source's {}", object.name().replace('-', " "));
-    let listed: Option<Value> = cx
-        .client(Side::Source)
-        .optional(&r.list, &none())
-        .await
-        .map_err(|e| cx.fail(Side::Source, &doing, &e))?;
-    Ok(listed.map(|l| objects(object, l)).unwrap_or_default())
 }
 
 /// Whether the destination has `stream`.
