@@ -6,7 +6,6 @@
 //! hand-made inputs, and a change in the plan file's spelling touches one adapter only.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use serde::Serialize;
 use serde_json::Value;
@@ -16,9 +15,7 @@ pub use migrate_core::store::{Setting, Store, StoreKind, canonical};
 pub use migrate_core::{Flavor, InlineSecret, Release, SecretRef};
 pub use migrate_plan::wire::UpdateFieldUnit;
 
-/// Shared text: an index name, repository, snapshot or field name that many steps hold. Cloning
-/// one copies a pointer; it serialises as a plain string (so fingerprints are those of `String`).
-pub type Name = Arc<str>;
+pub use crate::name::Name;
 
 /// Everything the compiler needs from a plan.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -128,9 +125,9 @@ pub struct CopyStrategy {
     pub update_field_unit: Option<UpdateFieldUnit>,
     /// Incremental passes before the cutover (only with an `update_field`); the most that run.
     pub incremental_passes: u32,
-    /// Documents: once an incremental pass copies fewer, the remaining passes are skipped.
+    /// Once an incremental pass's delta is below every threshold, the remaining passes are skipped.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub passes_until_documents: Option<u64>,
+    pub passes_until: Option<crate::Until>,
     /// Delete from each destination index what its source no longer has, after the final pass.
     pub reconcile_deletes: bool,
     /// Destination settings while data is copied, and what they become afterwards.
@@ -170,8 +167,11 @@ pub struct SnapshotStrategy {
     pub source_store: Store,
     /// The store the destination reads from; `None` when both clusters read the same store.
     pub destination_store: Option<Store>,
-    /// Incremental rounds after the first full round and before the cutover.
+    /// Incremental rounds after the first full round and before the cutover (the most that run).
     pub incremental_rounds: u32,
+    /// Once an incremental round's delta is below every threshold, the remaining rounds are skipped.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rounds_until: Option<crate::Until>,
     /// Index settings applied on restore (on top of the copy settings).
     pub index_settings: BTreeMap<String, Value>,
     /// Destination settings while data is copied, and what they become afterwards.
@@ -194,9 +194,9 @@ pub struct ReindexStrategy {
     pub update_field_unit: Option<UpdateFieldUnit>,
     /// Incremental passes before the cutover (only with an `update_field`); the most that run.
     pub incremental_passes: u32,
-    /// Documents: once an incremental pass copies fewer, the remaining passes are skipped.
+    /// Once an incremental pass's delta is below every threshold, the remaining passes are skipped.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub passes_until_documents: Option<u64>,
+    pub passes_until: Option<crate::Until>,
     /// Delete from each destination index what its source no longer has, after the final pass.
     pub reconcile_deletes: bool,
     /// Disjoint queries run as separate reindex tasks (remote reindex cannot slice).

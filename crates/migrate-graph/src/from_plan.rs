@@ -134,6 +134,7 @@ fn snapshot(s: &plan::SnapshotStrategy) -> SnapshotStrategy {
         source_store,
         destination_store,
         incremental_rounds,
+        rounds_until,
         index_settings,
         copy_settings: copy,
     } = s;
@@ -144,6 +145,7 @@ fn snapshot(s: &plan::SnapshotStrategy) -> SnapshotStrategy {
         source_store: source_store.clone(),
         destination_store: destination_store.clone(),
         incremental_rounds: *incremental_rounds,
+        rounds_until: rounds_until.as_ref().and_then(crate::Until::from_plan),
         index_settings: index_settings
             .iter()
             .map(|(k, v)| (k.clone(), canonical(v)))
@@ -183,7 +185,7 @@ fn reindex(r: &plan::ReindexStrategy) -> ReindexStrategy {
         update_field,
         update_field_unit,
         incremental_passes,
-        passes_until_documents,
+        passes_until,
         reconcile_deletes,
         copy_settings: copy,
     } = r;
@@ -193,7 +195,7 @@ fn reindex(r: &plan::ReindexStrategy) -> ReindexStrategy {
         update_field: update_field.clone(),
         update_field_unit: *update_field_unit,
         incremental_passes: *incremental_passes,
-        passes_until_documents: *passes_until_documents,
+        passes_until: passes_until.as_ref().and_then(crate::Until::from_plan),
         reconcile_deletes: *reconcile_deletes,
         partitions: partitions
             .iter()
@@ -219,7 +221,7 @@ fn copy(c: &plan::ClientCopyStrategy) -> CopyStrategy {
         update_field,
         update_field_unit,
         incremental_passes,
-        passes_until_documents,
+        passes_until,
         reconcile_deletes,
         copy_settings: copy,
     } = c;
@@ -233,7 +235,7 @@ fn copy(c: &plan::ClientCopyStrategy) -> CopyStrategy {
         update_field: update_field.clone(),
         update_field_unit: *update_field_unit,
         incremental_passes: *incremental_passes,
-        passes_until_documents: *passes_until_documents,
+        passes_until: passes_until.as_ref().and_then(crate::Until::from_plan),
         reconcile_deletes: *reconcile_deletes,
         copy_settings: copy_settings(copy),
     }

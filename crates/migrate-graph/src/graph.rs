@@ -202,7 +202,7 @@ impl GraphBuilder {
     /// Moves the text of the latest ids into one shared block and points their steps' ids at it,
     /// which frees each id's own allocation (about 60 bytes a step).
     fn seal(&mut self) {
-        let block: std::sync::Arc<str> = std::sync::Arc::from(self.id_block.as_str());
+        let block = std::sync::Arc::new(self.id_block.clone());
         let mut at = 0;
         for &node in &self.id_block_nodes {
             let step = &mut self.graph[node];

@@ -29,4 +29,6 @@ pub use error::EnvError;
 pub use names::{is_system as is_system_index, matches as name_matches};
 pub use runner::PlanRunner;
 pub use table::{Row, Table};
+/// A recorded pass or round delta in words (`3 documents, 4096 bytes in 0.4s`), for `status`.
+pub use until::describe_delta;
 pub use wait::{Backoff, DEFAULT_STALL_TIMEOUT};

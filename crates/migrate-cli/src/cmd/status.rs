@@ -118,6 +118,14 @@ pub fn run(args: &StatusArgs) -> ExitCode {
             out.push('\n');
         }
     }
+    let deltas = deltas(&graph, &state);
+    if !deltas.is_empty() {
+        out.push_str("\nrounds and passes\n");
+        for l in deltas {
+            out.push_str(&l);
+            out.push('\n');
+        }
+    }
     if let Some(table) = report::verification(&graph, &state) {
         out.push_str(&format!("\nverification\n{}\n", table.render()));
     }
@@ -132,4 +140,38 @@ fn label(effective: StepStatus, recorded: Option<Recorded>) -> &'static str {
         (StepStatus::Failed, _) => "failed",
         _ => "pending",
     }
+}
+
+/// Each finished pass's and snapshot round's delta, and each one `until` skipped with the reason,
+/// in plan order (from the outputs the steps recorded).
+fn deltas(graph: &migrate_graph::StepGraph, state: &migrate_state::State) -> Vec<String> {
+    let mut lines = Vec::new();
+    for step in graph.steps() {
+        let Some(out) = state
+            .step(step.id.as_str())
+            .and_then(|r| r.outputs.as_ref())
+        else {
+            continue;
+        };
+        let id = step.id.as_str();
+        let is_round_start = matches!(step.kind, migrate_graph::StepKind::CreateSnapshot { .. });
+        if out.get("skipped").and_then(serde_json::Value::as_bool) == Some(true) {
+            // A skipped round says it once, at its snapshot; its other steps follow it.
+            if out.get("delta_of").is_some() {
+                let reason = out
+                    .get("reason")
+                    .and_then(serde_json::Value::as_str)
+                    .unwrap_or("until");
+                lines.push(format!("  skipped  {id}: {reason}"));
+            }
+            continue;
+        }
+        if is_round_start {
+            continue;
+        }
+        if let Some(d) = migrate_steps::describe_delta(out) {
+            lines.push(format!("  delta    {id}: {d}"));
+        }
+    }
+    lines
 }

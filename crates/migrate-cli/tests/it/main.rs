@@ -19,6 +19,7 @@ mod redaction;
 mod remote_state;
 mod repo_ls;
 mod request_equality;
+mod restore_postcondition;
 mod resume;
 mod runbooks;
 mod runtime_output;

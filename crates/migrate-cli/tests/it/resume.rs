@@ -90,16 +90,6 @@ fn text_of(out: &std::process::Output) -> String {
     text(out)
 }
 
-async fn delete(url: String) {
-    let status = reqwest::Client::new()
-        .delete(url)
-        .send()
-        .await
-        .unwrap()
-        .status();
-    assert!(status.is_success(), "{status}");
-}
-
 /// The destination's mapping of `movies` (typeless, 7.x).
 async fn movies_mapping(base: &str) -> serde_json::Value {
     let v = Http::new(None).get(format!("{base}/movies/_mapping")).await;
@@ -402,6 +392,21 @@ async fn round_two_snapshot_is_taken_only_after_round_one_is_restored_every_time
             .map(|r| format!("{} {}", r.method, r.path))
             .collect();
         assert!(missing.is_empty(), "attempt {attempt}: {missing:?}");
+        // A transfer that met a vanished object (a concurrent snapshot deleting what it copies)
+        // fails and is retried; no transfer of any round needed a second attempt.
+        let shown = text_of(&out);
+        let retried: Vec<&str> = shown
+            .lines()
+            .filter(|l| {
+                l.contains("retrying transfer/")
+                    || l.contains("started  transfer/") && l.contains("(attempt")
+            })
+            .collect();
+        assert!(retried.is_empty(), "attempt {attempt}: {retried:?}");
+        assert!(
+            shown.contains("done     transfer/round-2"),
+            "attempt {attempt}: the output lists the transfers: {shown}"
+        );
     }
 }
 

@@ -3,7 +3,6 @@
 //! pass, cutover, final pass. The same pass layout as the reindex strategy; no allowlist check (the
 //! destination never reaches the source).
 
-use std::num::NonZeroU64;
 use std::sync::Arc;
 
 use petgraph::graph::NodeIndex;
@@ -48,6 +47,8 @@ pub(super) fn compile(
         add_indexed(b, "copy", spec, Some(&q), copy(spec, pass), phase, deps)
     };
 
+    // One threshold shared by every pass.
+    let until = c.passes_until.map(Arc::new);
     let mut before_gate = Vec::with_capacity(bp.indexes.len());
     for spec in &bp.indexes {
         let create = super::create_index(b, spec, &c.copy_settings, &meta)?;
@@ -57,7 +58,7 @@ pub(super) fn compile(
         let mut at = step(b, spec, initial, Phase::Copy, &[create])?;
         if c.update_field.is_some() {
             for n in 1..=c.incremental_passes {
-                let until = c.passes_until_documents.and_then(NonZeroU64::new);
+                let until = until.clone();
                 let pass = Pass::Incremental { n, until };
                 at = step(b, spec, pass, Phase::Incremental, &[at])?;
             }

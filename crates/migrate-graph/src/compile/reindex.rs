@@ -2,7 +2,6 @@
 //! incremental passes on the update-time field with a missing-field pass, cutover, final pass.
 
 use std::collections::HashSet;
-use std::num::NonZeroU64;
 use std::sync::Arc;
 
 use petgraph::graph::NodeIndex;
@@ -41,6 +40,8 @@ pub(super) fn compile(
     // Shared by every step that sends them: the update field, the queries (null for the passes
     // that build theirs from the update field) and each partition's name and query.
     let update_field = r.update_field.as_deref().map(Name::from);
+    // One threshold shared by every pass.
+    let until = r.passes_until.map(Arc::new);
     let null = Arc::new(Value::Null);
     let partitions: Vec<(Name, Arc<Value>)> = partitions
         .into_iter()
@@ -97,7 +98,7 @@ pub(super) fn compile(
             for n in 1..=r.incremental_passes {
                 let pass = Pass::Incremental {
                     n,
-                    until: r.passes_until_documents.and_then(NonZeroU64::new),
+                    until: until.clone(),
                 };
                 let q = pass.to_string();
                 let step = add_indexed(

@@ -76,6 +76,7 @@ pub(super) fn compile(
         prev_wait: register_source,
         prev_transfer: None,
         registered: None,
+        until: s.rounds_until.map(Arc::new),
     };
 
     let mut last = Vec::with_capacity(bp.indexes.len());
@@ -149,6 +150,8 @@ struct Rounds<'a> {
     /// The previous round's transfer (transfers must not overlap: `index.latest` goes last).
     prev_transfer: Option<NodeIndex>,
     registered: Option<NodeIndex>,
+    /// The `until` every incremental round carries (one shared threshold).
+    until: Option<Arc<crate::Until>>,
 }
 
 impl Rounds<'_> {
@@ -173,6 +176,10 @@ impl Rounds<'_> {
                 snapshot: snapshot.clone(),
                 indices: Arc::clone(&self.indices),
                 round,
+                until: match round {
+                    Round::Number(n) if n >= 2 => self.until.clone(),
+                    _ => None,
+                },
             },
             phase,
             &deps,

@@ -185,6 +185,7 @@ impl Snapshots<'_> {
                 snapshot: snapshot.clone(),
                 indices: Arc::clone(&self.indices),
                 round,
+                until: None,
             },
             phase,
             &deps,

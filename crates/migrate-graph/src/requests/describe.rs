@@ -68,10 +68,16 @@ pub fn describe(kind: &StepKind) -> String {
             if *readonly { ", read-only" } else { "" }
         ),
         StepKind::CreateSnapshot {
-            snapshot, indices, ..
+            snapshot,
+            indices,
+            until,
+            ..
         } => {
+            let skip = until.as_ref().map_or_else(String::new, |u| {
+                format!(", skipped with the rest of its round when the round before it had a delta of {u} (until)")
+            });
             format!(
-                "snapshot {} index entr{} as `{snapshot}`",
+                "snapshot {} index entr{} as `{snapshot}`{skip}",
                 indices.len(),
                 if indices.len() == 1 { "y" } else { "ies" }
             )
@@ -304,7 +310,7 @@ fn pass_text(pass: &Pass, source_index: &str, update_field: Option<&str>) -> Str
             format!("incremental pass {n} of `{source_index}` on `{field}`")
         }
         Pass::Incremental { n, until: Some(u) } => format!(
-            "incremental pass {n} of `{source_index}` on `{field}`, skipped when the pass before it copied fewer than {u} documents (until)"
+            "incremental pass {n} of `{source_index}` on `{field}`, skipped when the pass before it had a delta of {u} (until)"
         ),
         Pass::MissingField => format!("copy `{source_index}` documents without `{field}`"),
         Pass::Final if update_field.is_some() => {

@@ -68,6 +68,7 @@ pub fn requests(kind: &StepKind, secrets: &dyn Secrets) -> Vec<Request> {
             snapshot,
             indices,
             round,
+            ..
         } => snapshot::create(repository, snapshot, indices, *round).list(),
         StepKind::WaitSnapshot {
             repository,
@@ -81,13 +82,14 @@ pub fn requests(kind: &StepKind, secrets: &dyn Secrets) -> Vec<Request> {
             source_index,
             destination_index,
             index_settings,
-            ..
+            round,
         } => restore::restore(
             repository,
             snapshot,
             source_index,
             destination_index,
             index_settings,
+            *round,
         )
         .list(),
         StepKind::OpenIndex { index, .. } => restore::open(index).list(),

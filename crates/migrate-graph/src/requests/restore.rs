@@ -48,6 +48,12 @@ impl Close {
 pub struct Restore {
     pub recovery: Request,
     pub restore: Request,
+    /// The restored index's uuid, recorded when the restore is done and compared on resume.
+    pub identity: Request,
+    /// `GET /_snapshot/{repository}/{plan}-*` on the destination: on resume, whether a later round
+    /// of this plan reached the destination repository (then that round's restore answers for the
+    /// index, not this one).
+    pub later: Request,
 }
 
 #[derive(Serialize)]
@@ -69,6 +75,7 @@ pub fn restore(
     source_index: &str,
     destination_index: &str,
     index_settings: &BTreeMap<String, Value>,
+    round: crate::Round,
 ) -> Restore {
     let renamed = source_index != destination_index;
     let body = RestoreBody {
@@ -91,12 +98,19 @@ pub fn restore(
             .query("wait_for_completion", "false")
             .body(Body::json(&body))
             .mutates(MutatingCall::Restore, format!("{repository}/{snapshot}")),
+        identity: super::create_index::identity(destination_index)
+            .note("its uuid, recorded when the restore is done and compared on resume (404: the index is gone, it is restored again)"),
+        later: Request::new(Role::Check, Side::Destination, Method::Get)
+            .at("_snapshot")
+            .name(repository)
+            .name(crate::preflight::plan_snapshots_pattern(snapshot, round))
+            .note("on resume only: whether a later round's snapshot reached the destination repository"),
     }
 }
 
 impl Restore {
     pub fn list(self) -> Vec<Request> {
-        vec![self.recovery, self.restore]
+        vec![self.recovery, self.restore, self.identity, self.later]
     }
 }
 

@@ -16,6 +16,7 @@ pub const KEEP_ALIVE: &str = "5m";
 /// The scan requests of `index` on `side`, `page_size` hits a page (clamped to 1..=10,000).
 pub fn scan(side: Side, index: &str, page_size: u32) -> ScanRequests {
     let size = page_size.clamp(1, 10_000);
+    let bodies = Bodies::of(size);
     let read = |method| Request::new(Role::Read, side, method);
     ScanRequests {
         index: index.to_owned(),
@@ -25,47 +26,87 @@ pub fn scan(side: Side, index: &str, page_size: u32) -> ScanRequests {
             .at("_pit")
             .query("keep_alive", KEEP_ALIVE)
             .note("only where the version pages a point in time (ES 7.12+); a sliced scroll elsewhere"),
-        pit_page: read(Method::Post).at("_search").body(Body::json(&json!({
-            "size": size,
-            "pit": {"id": PIT_ID.placeholder(), "keep_alive": KEEP_ALIVE},
-            "sort": ["_doc"],
-            "track_total_hits": false,
-            "search_after": SEARCH_AFTER.placeholder(),
-        }))),
-        close_pit: read(Method::Delete)
-            .at("_pit")
-            .body(Body::json(&json!({"id": PIT_ID.placeholder()}))),
+        pit_page: read(Method::Post).at("_search").body(bodies.pit_page),
+        close_pit: read(Method::Delete).at("_pit").body(bodies.close_pit),
         open_scroll: read(Method::Post)
             .name(index)
             .at("_search")
             .query("scroll", KEEP_ALIVE)
-            .body(Body::json(&json!({
-                "size": size,
-                "sort": SORT.placeholder(),
-                "slice": SLICE.placeholder(),
-            })))
+            .body(bodies.open_scroll)
             .note("where the version has no point-in-time paging; one scroll per slice"),
         next_scroll: read(Method::Post)
             .at("_search")
             .at("scroll")
-            .body(Body::json(&json!({
-                "scroll": KEEP_ALIVE,
-                "scroll_id": SCROLL_ID.placeholder(),
-            }))),
+            .body(bodies.next_scroll),
         clear_scroll: read(Method::Delete)
             .at("_search")
             .at("scroll")
-            .body(Body::json(&json!({"scroll_id": [SCROLL_ID.placeholder()]}))),
+            .body(bodies.clear_scroll),
         after_page: read(Method::Post)
             .name(index)
             .at("_search")
             .query_slot("preference", PREFERENCE)
-            .body(Body::json(&json!({
+            .body(bodies.after_page)
+            .note("only after a slice's scroll expired: the rest of the slice, after its last document, in the shards it covers"),
+    }
+}
+
+/// The bodies of a scan's requests, which depend on the page size only.
+#[derive(Clone)]
+struct Bodies {
+    pit_page: Body,
+    close_pit: Body,
+    open_scroll: Body,
+    next_scroll: Body,
+    clear_scroll: Body,
+    after_page: Body,
+}
+
+impl Bodies {
+    /// The bodies for `size` hits a page. A dry run previews two scans per verified index (100,000
+    /// for a 50,000-index plan), almost all of one page size: each thread builds the bodies of the
+    /// last size it saw once and copies their text after that.
+    fn of(size: u32) -> Bodies {
+        thread_local! {
+            static LAST: std::cell::RefCell<Option<(u32, Bodies)>> =
+                const { std::cell::RefCell::new(None) };
+        }
+        LAST.with_borrow_mut(|last| match last {
+            Some((seen, bodies)) if *seen == size => bodies.clone(),
+            _ => {
+                let bodies = Bodies::build(size);
+                *last = Some((size, bodies.clone()));
+                bodies
+            }
+        })
+    }
+
+    fn build(size: u32) -> Bodies {
+        Bodies {
+            pit_page: Body::json(&json!({
+                "size": size,
+                "pit": {"id": PIT_ID.placeholder(), "keep_alive": KEEP_ALIVE},
+                "sort": ["_doc"],
+                "track_total_hits": false,
+                "search_after": SEARCH_AFTER.placeholder(),
+            })),
+            close_pit: Body::json(&json!({"id": PIT_ID.placeholder()})),
+            open_scroll: Body::json(&json!({
+                "size": size,
+                "sort": SORT.placeholder(),
+                "slice": SLICE.placeholder(),
+            })),
+            next_scroll: Body::json(&json!({
+                "scroll": KEEP_ALIVE,
+                "scroll_id": SCROLL_ID.placeholder(),
+            })),
+            clear_scroll: Body::json(&json!({"scroll_id": [SCROLL_ID.placeholder()]})),
+            after_page: Body::json(&json!({
                 "size": size,
                 "sort": SORT.placeholder(),
                 "search_after": SEARCH_AFTER.placeholder(),
-            })))
-            .note("only after a slice's scroll expired: the rest of the slice, after its last document, in the shards it covers"),
+            })),
+        }
     }
 }
 
@@ -100,5 +141,20 @@ mod tests {
             .unwrap();
         assert_eq!(scroll.target(), "/movies/_search?scroll=5m");
         assert!(scroll.body.unwrap().get("slice").is_none());
+    }
+
+    #[test]
+    fn scans_of_another_page_size_get_their_own_bodies_not_the_last_ones_built() {
+        let size = |r: &ScanRequests| {
+            let page = r.after_page.body.as_ref().unwrap().as_str().to_owned();
+            serde_json::from_str::<serde_json::Value>(&page).unwrap()["size"].clone()
+        };
+        assert_eq!(size(&scan(Side::Source, "a", 1000)), json!(1000));
+        assert_eq!(size(&scan(Side::Source, "b", 250)), json!(250));
+        assert_eq!(size(&scan(Side::Destination, "c", 1000)), json!(1000));
+        assert_eq!(
+            scan(Side::Source, "a", 250).pit_page.body,
+            Some(Bodies::build(250).pit_page)
+        );
     }
 }

@@ -22,7 +22,15 @@ pub struct Create {
     /// `GET /_snapshot/{repository}/{plan}-*`: this plan's snapshots of other lineages (left by a
     /// run whose state was lost), reported with the `migrate cleanup` advice and never used.
     pub others: Request,
+    /// `GET /{indices}/_stats/docs,indexing`: the plan indexes' document and write counters just
+    /// before the snapshot starts, so a round's delta says how many documents changed on the
+    /// source since the round before (`_all` when the index list is too long for a URL: more
+    /// changes counted, never fewer).
+    pub changes: Request,
 }
+
+/// Longest index list sent in a `_stats` path (Elasticsearch's first line is at most 4 KB).
+const STATS_PATH_MAX: usize = 3000;
 
 #[derive(Serialize)]
 struct CreateBody<'a> {
@@ -42,6 +50,16 @@ pub fn create(repository: &str, snapshot: &str, indices: &[String], round: Round
         )
         .note("this plan's snapshots of earlier runs whose state was lost: reported, never used"),
         current: at(Role::Check, Method::Get, repository, snapshot),
+        changes: Request::new(Role::Read, Side::Source, Method::Get)
+            .name(if joined.len() <= STATS_PATH_MAX {
+                joined.as_str()
+            } else {
+                "_all"
+            })
+            .at("_stats")
+            .at("docs,indexing")
+            .query("filter_path", "_all.primaries")
+            .note("the plan indexes' write counters before the snapshot: the round's delta in documents"),
         start: at(Role::Act, Method::Put, repository, snapshot)
             .query("wait_for_completion", "false")
             .body(Body::json(&CreateBody {
@@ -58,7 +76,7 @@ pub fn create(repository: &str, snapshot: &str, indices: &[String], round: Round
 
 impl Create {
     pub fn list(self) -> Vec<Request> {
-        vec![self.current, self.others, self.start]
+        vec![self.current, self.others, self.changes, self.start]
     }
 }
 

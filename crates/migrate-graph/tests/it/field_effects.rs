@@ -112,10 +112,20 @@ const NOT_COMPILED: &[NotCompiled] = &[
 ];
 
 /// Fields of the schema that validation refuses in every plan.
-const REFUSED: &[(&str, &str)] = &[(
-    "/strategy/reindex/remote_auth/aws_sigv4",
-    "remote reindex cannot sign with SigV4: the destination sends `remote_auth` itself",
-)];
+const REFUSED: &[(&str, &str)] = &[
+    (
+        "/strategy/reindex/remote_auth/aws_sigv4",
+        "remote reindex cannot sign with SigV4: the destination sends `remote_auth` itself",
+    ),
+    (
+        "/strategy/reindex/incremental_passes/until/bytes",
+        "a pass does not measure bytes (a snapshot round's measure)",
+    ),
+    (
+        "/strategy/copy/incremental_passes/until/bytes",
+        "a pass does not measure bytes (a snapshot round's measure)",
+    ),
+];
 
 /// Strings swapped for others of the same field.
 const SWAPS: &[(&str, &[&str])] = &[

@@ -44,7 +44,10 @@ fn untils(g: &StepGraph) -> Vec<(String, Option<u64>)> {
             | StepKind::Copy {
                 pass: Pass::Incremental { until, .. },
                 ..
-            } => Some((s.id.to_string(), until.map(|u| u.get()))),
+            } => Some((
+                s.id.to_string(),
+                until.as_ref().and_then(|u| u.documents).map(|d| d.get()),
+            )),
             _ => None,
         })
         .collect()
@@ -73,7 +76,69 @@ fn the_count_form_renders_no_until_and_the_until_form_does() {
         Format::Json,
     );
     assert!(
-        until.contains("skipped when the pass before it copied fewer than 7 documents (until)"),
+        until.contains(
+            "skipped when the pass before it had a delta of fewer than 7 documents (until)"
+        ),
         "{until}"
     );
+}
+
+fn snapshot_graph(rounds: &str) -> StepGraph {
+    let text = format!(
+        "version: 1\nname: until\nsource: {{ url: \"http://10.0.0.1:9200\" }}\ndestination: {{ url: \"http://10.0.0.2:9200\" }}\nindexes: [movies, books]\nstrategy: {{ snapshot: {{ repository: r, source_store: {{ fs: {{ location: /tmp/r }} }}, incremental_rounds: {rounds} }} }}\n"
+    );
+    let plan = load_str("t.yaml", &text, &LoadOptions::default())
+        .map_err(|d| format!("{d:?}"))
+        .expect("valid")
+        .plan;
+    compile(&plan).expect("compiles")
+}
+
+/// The `until` of every snapshot round, by step id.
+fn round_untils(g: &StepGraph) -> Vec<(String, Option<String>)> {
+    g.steps()
+        .filter_map(|s| match &s.kind {
+            StepKind::CreateSnapshot { until, .. } => {
+                Some((s.id.to_string(), until.as_ref().map(|u| u.to_string())))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn rounds_with_until_compile_as_the_count_the_incremental_ones_carrying_the_threshold() {
+    let count = snapshot_graph("3");
+    let until = snapshot_graph("{ max: 3, until: { bytes: 4096, seconds: 30 } }");
+    assert_eq!(shape(&count), shape(&until));
+    let t = Some("fewer than 4096 bytes and 30 s".to_owned());
+    assert_eq!(
+        round_untils(&until),
+        [
+            ("snapshot/round-1".to_owned(), None),
+            ("snapshot/round-2".to_owned(), t.clone()),
+            ("snapshot/round-3".to_owned(), t.clone()),
+            ("snapshot/round-4".to_owned(), t),
+            ("snapshot/final".to_owned(), None),
+        ]
+    );
+    assert!(round_untils(&count).iter().all(|(_, u)| u.is_none()));
+    let text = render(&until, None, Format::Json);
+    assert!(
+        text.contains("skipped with the rest of its round when the round before it had a delta of fewer than 4096 bytes and 30 s (until)"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_documents_only_threshold_keeps_the_fingerprints_it_had_before_bytes_and_seconds() {
+    // `until: 500` was how a documents threshold serialised; it still is, so a state written
+    // before bytes and seconds existed still matches its steps.
+    let g = graph("copy", "{ max: 2, until: { documents: 500 } }");
+    let pass = g
+        .steps()
+        .find(|s| s.id.as_str() == "copy/movies/pass-1")
+        .expect("pass 1");
+    let json = serde_json::to_value(&pass.kind).expect("serialises");
+    assert_eq!(json["pass"]["incremental"]["until"], 500, "{json}");
 }

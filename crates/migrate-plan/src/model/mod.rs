@@ -8,6 +8,7 @@ mod metadata;
 mod snapshot_reindex;
 mod strategy;
 mod tail;
+mod until;
 
 pub use cluster::{Auth, AwsService, Cluster, Http, Tls};
 pub use indexes::IndexSelector;
@@ -22,6 +23,7 @@ pub use strategy::{
     Strategy,
 };
 pub use tail::{Cutover, Health, MultiType, Retry, Settings, Translate, Verify, VerifyLevel};
+pub use until::Until;
 
 /// A validated migration plan.
 #[derive(Debug, Clone, PartialEq)]

@@ -39,8 +39,8 @@ pub struct ClientCopyStrategy {
     pub update_field_unit: Option<crate::wire::UpdateFieldUnit>,
     /// Incremental passes before the cutover (the most that run).
     pub incremental_passes: u32,
-    /// Documents: once an incremental pass copies fewer, the remaining passes are skipped.
-    pub passes_until_documents: Option<u64>,
+    /// Once an incremental pass's delta is below every threshold, the remaining passes are skipped.
+    pub passes_until: Option<super::Until>,
     /// Delete from the destination what the source no longer has, after the final pass.
     pub reconcile_deletes: bool,
     /// Settings while copying and afterwards.
@@ -58,8 +58,10 @@ pub struct SnapshotStrategy {
     pub source_store: Store,
     /// The store the destination reads from; `None` when both read `source_store`.
     pub destination_store: Option<Store>,
-    /// Incremental rounds before the cutover.
+    /// Incremental rounds before the cutover (the most that run).
     pub incremental_rounds: u32,
+    /// Once an incremental round's delta is below every threshold, the remaining rounds are skipped.
+    pub rounds_until: Option<super::Until>,
     /// Index settings applied on restore.
     pub index_settings: BTreeMap<String, Value>,
     /// Settings while copying and afterwards.
@@ -85,8 +87,8 @@ pub struct ReindexStrategy {
     pub update_field_unit: Option<crate::wire::UpdateFieldUnit>,
     /// Incremental passes before the cutover (the most that run).
     pub incremental_passes: u32,
-    /// Documents: once an incremental pass copies fewer, the remaining passes are skipped.
-    pub passes_until_documents: Option<u64>,
+    /// Once an incremental pass's delta is below every threshold, the remaining passes are skipped.
+    pub passes_until: Option<super::Until>,
     /// Delete from the destination what the source no longer has, after the final pass.
     pub reconcile_deletes: bool,
     /// Settings while copying and afterwards.

@@ -14,7 +14,7 @@ pub const DEFAULT_BATCH_BYTES: u64 = 5 * 1024 * 1024;
 pub const DEFAULT_CONCURRENCY: u32 = 4;
 
 pub(super) fn copy(w: &CopyWire, p: &Path, cx: &mut Cx<'_>) -> Option<ClientCopyStrategy> {
-    let mut ok = passes(w.update_field.as_deref(), w.incremental_passes.max(), p, cx);
+    let (mut ok, passes_until) = passes(w.update_field.as_deref(), &w.incremental_passes, p, cx);
     for (key, value) in [
         ("documents_per_second", w.documents_per_second),
         ("bytes_per_second", w.bytes_per_second),
@@ -46,7 +46,7 @@ pub(super) fn copy(w: &CopyWire, p: &Path, cx: &mut Cx<'_>) -> Option<ClientCopy
         update_field: w.update_field.clone(),
         update_field_unit: w.update_field_unit,
         incremental_passes: w.incremental_passes.max(),
-        passes_until_documents: w.incremental_passes.until_documents(),
+        passes_until,
         reconcile_deletes: w.reconcile_deletes.unwrap_or(true),
         copy_settings: copy_settings(w.copy_settings.as_ref()),
     })

@@ -11,6 +11,7 @@ mod reindex;
 mod settings;
 mod snapshot;
 mod snapshot_reindex;
+mod until;
 
 use crate::diagnostic::PlanDiagnostic;
 use crate::model::*;

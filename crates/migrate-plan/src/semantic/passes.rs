@@ -1,16 +1,22 @@
 //! The update-time field and incremental passes, shared by the strategies that copy documents
-//! (reindex, copy): passes need a field, and the field cannot be empty.
+//! (reindex, copy): passes need a field, the field cannot be empty, and `until` is checked.
 
+use super::until::{Measures, until};
 use super::{Cx, Path};
+use crate::model::Until;
+use crate::wire::IncrementalPassesWire;
 
-/// Checks `update_field` / `incremental_passes` under `p`; false when a check failed.
+/// Checks `update_field` / `incremental_passes` (with its `until`) under `p`; false when a check
+/// failed, and the threshold.
 pub(super) fn passes(
     update_field: Option<&str>,
-    incremental_passes: u32,
+    incremental: &IncrementalPassesWire,
     p: &Path,
     cx: &mut Cx<'_>,
-) -> bool {
-    let mut ok = true;
+) -> (bool, Option<Until>) {
+    let incremental_passes = incremental.max();
+    let threshold = until(incremental, p, "incremental_passes", Measures::Passes, cx);
+    let mut ok = threshold.is_ok();
     if incremental_passes > 0 && update_field.is_none() {
         let span = cx.value(&p.k("incremental_passes"));
         cx.error(
@@ -35,5 +41,5 @@ pub(super) fn passes(
         );
         ok = false;
     }
-    ok
+    (ok, threshold.ok().flatten())
 }

@@ -48,7 +48,8 @@ pub(super) fn reindex(
             "set `remote_auth` (e.g. `{ basic: { username: …, password: { env: … } } }`) or use the snapshot strategy".into(),
         );
     }
-    ok &= passes(w.update_field.as_deref(), w.incremental_passes.max(), p, cx);
+    let (passes_ok, passes_until) = passes(w.update_field.as_deref(), &w.incremental_passes, p, cx);
+    ok &= passes_ok;
     if let Some(rps) = w.requests_per_second
         && !(rps > 0.0 && rps.is_finite())
     {
@@ -150,7 +151,7 @@ pub(super) fn reindex(
         update_field: w.update_field.clone(),
         update_field_unit: w.update_field_unit,
         incremental_passes: w.incremental_passes.max(),
-        passes_until_documents: w.incremental_passes.until_documents(),
+        passes_until,
         reconcile_deletes: w.reconcile_deletes.unwrap_or(true),
         copy_settings: copy_settings(w.copy_settings.as_ref()),
     })

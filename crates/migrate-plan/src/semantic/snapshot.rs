@@ -3,6 +3,7 @@
 use migrate_core::Store;
 
 use super::reindex::copy_settings;
+use super::until::{Measures, until};
 use super::{Cx, Path};
 use crate::model::*;
 use crate::wire::*;
@@ -18,6 +19,14 @@ pub(super) fn snapshot(w: &SnapshotWire, p: &Path, cx: &mut Cx<'_>) -> Option<Sn
         .as_ref()
         .map(|s| store(s, &p.k("destination_store"), cx));
     let copy_settings = copy_settings(w.copy_settings.as_ref());
+    let rounds_until = until(
+        &w.incremental_rounds,
+        p,
+        "incremental_rounds",
+        Measures::Rounds,
+        cx,
+    )
+    .ok()?;
     Some(SnapshotStrategy {
         repository: w.repository.clone(),
         destination_repository: w
@@ -29,7 +38,8 @@ pub(super) fn snapshot(w: &SnapshotWire, p: &Path, cx: &mut Cx<'_>) -> Option<Sn
             None => None,
             Some(s) => Some(s?),
         },
-        incremental_rounds: w.incremental_rounds,
+        incremental_rounds: w.incremental_rounds.max(),
+        rounds_until,
         index_settings: w.index_settings.clone(),
         copy_settings,
     })

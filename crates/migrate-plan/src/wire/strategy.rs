@@ -58,7 +58,7 @@ pub struct CopyWire {
     /// The unit of a numeric `update_field` (`long`, `integer`, `double`…): `seconds` or `millis` since the epoch. Omitted: detected at preflight from the field's newest values (about 1e9 → seconds, about 1e12 → milliseconds), and preflight refuses when they do not say. Not used for a `date` field (its bounds are sent with `"format": "epoch_millis"`, whatever the field's own format).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_field_unit: Option<UpdateFieldUnit>,
-    /// Incremental passes before the cutover (needs `update_field`): a count, or `{ max: 5, until: { documents: 1000 } }` to skip the remaining passes once one copies fewer documents.
+    /// Incremental passes before the cutover (needs `update_field`): a count, or `{ max: 5, until: { documents: 1000 } }` to skip the remaining passes once one's delta is below every threshold given (`documents` copied, `seconds` taken). Each pass prints its delta.
     #[serde(default)]
     pub incremental_passes: super::IncrementalPassesWire,
     /// After the final pass (while source writes are blocked), delete from each destination index the documents whose `_id` the source no longer has, so deletes made on the source during the migration reach the destination; default `true`. `false` leaves them (verification then fails naming the extra ids).
@@ -84,9 +84,9 @@ pub struct SnapshotWire {
     /// The object store the destination restores from. Omit it when both clusters read the same store (no transfer step).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub destination_store: Option<Store>,
-    /// Incremental snapshot → transfer → restore rounds after the first full round and before the cutover.
+    /// Incremental snapshot → transfer → restore rounds after the first full round and before the cutover: a count, or `{ max: 5, until: { bytes: 104857600 } }` to skip the remaining rounds once one's delta (documents changed on the source since the round before, bytes its snapshot added, seconds its snapshot took) is below every threshold given. Each round prints its delta.
     #[serde(default)]
-    pub incremental_rounds: u32,
+    pub incremental_rounds: super::IncrementalPassesWire,
     /// Index settings applied on restore, e.g. `{ "index.routing.allocation.require.box_type": warm }`.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub index_settings: BTreeMap<String, Value>,
@@ -124,7 +124,7 @@ pub struct ReindexWire {
     /// The unit of a numeric `update_field` (`long`, `integer`, `double`…): `seconds` or `millis` since the epoch. Omitted: detected at preflight from the field's newest values (about 1e9 → seconds, about 1e12 → milliseconds), and preflight refuses when they do not say. Not used for a `date` field (its bounds are sent with `"format": "epoch_millis"`, whatever the field's own format).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_field_unit: Option<UpdateFieldUnit>,
-    /// Incremental passes before the cutover (needs `update_field`): a count, or `{ max: 5, until: { documents: 1000 } }` to skip the remaining passes once one copies fewer documents.
+    /// Incremental passes before the cutover (needs `update_field`): a count, or `{ max: 5, until: { documents: 1000 } }` to skip the remaining passes once one's delta is below every threshold given (`documents` copied, `seconds` taken). Each pass prints its delta.
     #[serde(default)]
     pub incremental_passes: super::IncrementalPassesWire,
     /// After the final pass (while source writes are blocked), delete from each destination index the documents whose `_id` the source no longer has, so deletes made on the source during the migration reach the destination; default `true`. `false` leaves them (verification then fails naming the extra ids).

@@ -160,13 +160,13 @@ pub(super) async fn run(cx: &Cx<'_>, ctx: &mut StepCtx) -> Result<Outcome, StepE
             "the destination refused documents for good; they are listed in the dead-letter file"
         );
     }
-    let seconds = until::report(shared_ctx, written, handle.to);
+    let delta = until::report(shared_ctx, written, handle.to);
     Ok(Outcome::Done {
         outputs: json!({
             "pass": pass.to_string(),
             "from_ms": handle.from, "to_ms": handle.to,
             "from": handle.from.map(iso), "to": iso(handle.to),
-            "documents": written, "seconds": seconds,
+            "documents": written, "seconds": delta.seconds, "delta": delta.to_json(),
             "written": written,
             "dead_letters": dead_count,
             "dead_letter_file": (dead_count > 0).then(|| dead.path().display().to_string()),

@@ -14,12 +14,13 @@ mod reindex;
 mod repository;
 mod restore;
 mod snapshot;
+mod snapshot_delta;
 mod snapshot_reindex;
 mod transfer;
 mod verify;
 
 use migrate_exec::{Outcome, Recheck, StepCtx, StepError};
-use migrate_graph::StepKind;
+use migrate_graph::{Round, StepKind};
 use serde_json::Value;
 
 use crate::cx::Cx;
@@ -30,6 +31,7 @@ pub(crate) async fn recheck(cx: &Cx<'_>, outputs: &Value) -> Result<Recheck, Ste
     match &cx.step.kind {
         StepKind::CheckVersions { .. } => preflight::recheck_identity(cx, outputs).await,
         StepKind::CreateIndex { .. } => create_index::recheck(cx, outputs).await,
+        StepKind::Restore { .. } => restore::recheck(cx, outputs).await,
         StepKind::CreateSnapshot {
             repository,
             snapshot,
@@ -51,6 +53,11 @@ pub(crate) async fn recheck(cx: &Cx<'_>, outputs: &Value) -> Result<Recheck, Ste
 }
 
 pub(crate) async fn run(cx: &Cx<'_>, ctx: &mut StepCtx) -> Result<Outcome, StepError> {
+    if let Some(round) = restore_round(&cx.step.kind)
+        && let Some(skipped) = crate::until::round_skipped(cx, ctx, round)
+    {
+        return Ok(skipped);
+    }
     match &cx.step.kind {
         StepKind::CheckVersions {
             strategy,
@@ -75,12 +82,16 @@ pub(crate) async fn run(cx: &Cx<'_>, ctx: &mut StepCtx) -> Result<Outcome, StepE
             snapshot,
             indices,
             round,
-        } => snapshot::create(cx, ctx, repository, snapshot, indices, *round).await,
+            until,
+        } => {
+            let until = until.as_deref();
+            snapshot::create(cx, ctx, repository, snapshot, indices, *round, until).await
+        }
         StepKind::WaitSnapshot {
             repository,
             snapshot,
-            ..
-        } => snapshot::wait(cx, ctx, repository, snapshot).await,
+            round,
+        } => snapshot::wait(cx, ctx, repository, snapshot, *round).await,
         StepKind::TransferObjects { from, to, .. } => transfer::run(cx, ctx, from, to).await,
         StepKind::CloseIndex { index, round } => restore::close(cx, ctx, index, *round).await,
         StepKind::Restore { .. } => restore::restore(cx, ctx).await,
@@ -137,5 +148,18 @@ pub(crate) async fn run(cx: &Cx<'_>, ctx: &mut StepCtx) -> Result<Outcome, StepE
         StepKind::VerifyDataStreams { include, exclude } => {
             data_streams::verify::run(cx, ctx, include, exclude).await
         }
+    }
+}
+
+/// The round of a snapshot-strategy step after its `create-snapshot` (skipped with it by `until`).
+fn restore_round(kind: &StepKind) -> Option<Round> {
+    match kind {
+        StepKind::WaitSnapshot { round, .. }
+        | StepKind::TransferObjects { round, .. }
+        | StepKind::CloseIndex { round, .. }
+        | StepKind::Restore { round, .. }
+        | StepKind::OpenIndex { round, .. }
+        | StepKind::WaitRecovery { round, .. } => Some(*round),
+        _ => None,
     }
 }

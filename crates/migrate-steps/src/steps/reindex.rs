@@ -274,13 +274,13 @@ pub(super) async fn run(cx: &Cx<'_>, ctx: &mut StepCtx) -> Result<Outcome, StepE
         totals.noops += c.status.noops;
         totals.batches += c.status.batches;
     }
-    let seconds = until::report(ctx, totals.total, handle.to);
+    let delta = until::report(ctx, totals.total, handle.to);
     Ok(Outcome::Done {
         outputs: json!({
             "pass": pass.to_string(),
             "from_ms": handle.from, "to_ms": handle.to,
             "from": handle.from.map(iso), "to": iso(handle.to),
-            "documents": totals.total, "seconds": seconds,
+            "documents": totals.total, "seconds": delta.seconds, "delta": delta.to_json(),
             "total": totals.total, "created": totals.created, "updated": totals.updated,
             "version_conflicts": totals.version_conflicts, "noops": totals.noops,
             "indices": handle.done,

@@ -3,20 +3,22 @@
 //! A destination index remembers which snapshot it was last restored from (its recovery source),
 //! and snapshot names carry the round (`<plan>-round-<n>`, `<plan>-final`). So "this round's restore
 //! has happened" is "the index was restored from this round's snapshot or a later one": close and
-//! restore are done then, and a second run of every step of the plan changes nothing.
+//! restore are done then, and a second run of every step of the plan changes nothing. A done restore records the index's
+//! uuid; on resume its postcondition compares it (`recheck`).
 
 use std::time::Duration;
 
 use migrate_cluster::api::cluster::{Health, HealthStatus};
 use migrate_core::Side;
 use migrate_core::request::{Fills, Request};
-use migrate_exec::{Outcome, StepCtx, StepError, StepProgress};
+use migrate_exec::{Outcome, Recheck, StepCtx, StepError, StepProgress};
 use migrate_graph::preflight::{round_in, snapshot_prefix};
 use migrate_graph::requests::restore as planned;
 use migrate_graph::requests::slots::HEALTH_WAIT;
 use migrate_graph::{Round, StepKind};
 use serde_json::{Value, json};
 
+use super::create_index::index_uuid;
 use crate::cx::{Cx, none};
 use crate::json::{active_shards, recovered};
 
@@ -137,20 +139,24 @@ pub(super) async fn restore(cx: &Cx<'_>, ctx: &mut StepCtx) -> Result<Outcome, S
     else {
         return Err(cx.permanent("not a restore step"));
     };
-    let outputs =
-        json!({"snapshot": snapshot, "repository": repository, "index": destination_index});
     let r = planned::restore(
         repository,
         snapshot,
         source_index,
         destination_index,
         index_settings,
+        *round,
     );
+    // The restored index's uuid, the postcondition's record.
+    let done = |uuid: Option<String>| Outcome::Done {
+        outputs: json!({"snapshot": snapshot, "repository": repository, "index": destination_index, "uuid": uuid}),
+    };
     if restored_round(cx, &r.recovery, destination_index)
         .await?
         .is_some_and(|r| r >= *round)
     {
-        return Ok(Outcome::Done { outputs });
+        let uuid = index_uuid(cx, &r.identity, destination_index).await?;
+        return Ok(done(uuid));
     }
     cx.try_send(&r.restore, &none())
         .await
@@ -169,7 +175,71 @@ pub(super) async fn restore(cx: &Cx<'_>, ctx: &mut StepCtx) -> Result<Outcome, S
         })?;
     ctx.record_handle(json!({"snapshot": snapshot, "index": destination_index}))
         .await?;
-    Ok(Outcome::Done { outputs })
+    let uuid = index_uuid(cx, &r.identity, destination_index).await?;
+    Ok(done(uuid))
+}
+
+/// The postcondition of a done `restore`: the destination index still exists with the uuid it had
+/// when this restore finished — unless a later round of this plan restored it (or reached the
+/// destination repository and will), which then answers for it. Gone: it is restored again from
+/// this round's snapshot (with everything downstream). Another uuid: someone deleted it and
+/// created another; the migration never restores or copies over an index it did not create.
+pub(crate) async fn recheck(cx: &Cx<'_>, outputs: &Value) -> Result<Recheck, StepError> {
+    let StepKind::Restore {
+        repository,
+        snapshot,
+        source_index,
+        destination_index: index,
+        index_settings,
+        round,
+    } = &cx.step.kind
+    else {
+        return Ok(Recheck::Holds);
+    };
+    let Some(recorded) = outputs.get("uuid").and_then(Value::as_str) else {
+        // Skipped by `until`, or recorded before restores kept the uuid.
+        return Ok(Recheck::Holds);
+    };
+    let r = planned::restore(
+        repository,
+        snapshot,
+        source_index,
+        index,
+        index_settings,
+        *round,
+    );
+    if restored_round(cx, &r.recovery, index)
+        .await?
+        .is_some_and(|r| r > *round)
+    {
+        return Ok(Recheck::Holds);
+    }
+    match index_uuid(cx, &r.identity, index).await? {
+        Some(now) if now == recorded => Ok(Recheck::Holds),
+        Some(now) => Ok(Recheck::Broken {
+            reason: format!(
+                "destination index `{index}` now has uuid `{now}`, but this migration restored it with uuid `{recorded}` from `{snapshot}`: it was deleted and created again outside the migration, and the migration never restores or copies into an index it did not create; delete `{index}` on the destination and run apply again to have it restored"
+            ),
+        }),
+        None if later_round_reached(cx, &r.later, *round).await => Ok(Recheck::Holds),
+        None => Ok(Recheck::Redo {
+            reason: format!(
+                "destination index `{index}` (restored with uuid `{recorded}`) no longer exists; it is restored again from `{snapshot}`"
+            ),
+        }),
+    }
+}
+
+/// Whether a snapshot of a round after `round` (this plan, this lineage) is in the destination
+/// repository: that round's restore brings the index back. A failed listing says no.
+async fn later_round_reached(cx: &Cx<'_>, req: &Request, round: Round) -> bool {
+    let Ok(listed) = cx.try_json::<Value>(req, &none()).await else {
+        return false;
+    };
+    migrate_cluster::api::snapshot::snapshot_names(&listed)
+        .iter()
+        .filter_map(|n| round_of(&cx.env.plan, cx.env.options.lineage.as_deref(), n))
+        .any(|r| r > round)
 }
 
 pub(super) async fn open(cx: &Cx<'_>, index: &str) -> Result<Outcome, StepError> {

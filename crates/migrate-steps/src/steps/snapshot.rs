@@ -8,9 +8,9 @@ use migrate_cluster::api::snapshot::{
 use migrate_core::Side;
 use migrate_core::request::Request;
 use migrate_exec::{Outcome, Recheck, StepCtx, StepError, StepProgress};
-use migrate_graph::Round;
 use migrate_graph::preflight::foreign_lineage;
 use migrate_graph::requests::snapshot as planned;
+use migrate_graph::{Round, Until};
 use serde_json::{Value, json};
 
 use crate::cx::{Cx, none};
@@ -35,10 +35,13 @@ pub(super) async fn create(
     snapshot: &str,
     indices: &[String],
     round: Round,
+    until: Option<&Until>,
 ) -> Result<Outcome, StepError> {
+    if let Some(skipped) = until.and_then(|u| crate::until::skip_round(cx, ctx, round, u)) {
+        return Ok(skipped);
+    }
     let r = planned::create(repository, snapshot, indices, round);
     report_foreign(cx, ctx, &r.others, repository).await;
-    let handle = json!({"repository": repository, "snapshot": snapshot});
     let existing = current(cx, &r.current, snapshot).await.map_err(|e| {
         cx.fail(
             Side::Source,
@@ -56,12 +59,20 @@ pub(super) async fn create(
                 info.state
             )));
         }
+        let counters = ctx
+            .handle()
+            .and_then(|h| h.get("counters"))
+            .cloned()
+            .unwrap_or(Value::Null);
         return Ok(Outcome::Done {
-            outputs: json!({"repository": repository, "snapshot": snapshot, "state": info.state, "started": false}),
+            outputs: json!({"repository": repository, "snapshot": snapshot, "state": info.state, "started": false, "counters": counters}),
         });
     }
+    // The write counters the round's delta starts from, read just before the snapshot.
+    let counters = super::snapshot_delta::counters(cx, &r.changes).await;
+    let handle = json!({"repository": repository, "snapshot": snapshot, "counters": counters});
     // Durable before the request: a crash right after it still finds the snapshot ours.
-    ctx.record_handle(handle.clone()).await?;
+    ctx.record_handle(handle).await?;
     match cx.try_send(&r.start, &none()).await {
         Ok(_) => {}
         // Another attempt got there first: the snapshot exists, which is this step's effect.
@@ -79,7 +90,7 @@ pub(super) async fn create(
         }
     }
     Ok(Outcome::Done {
-        outputs: json!({"repository": repository, "snapshot": snapshot, "state": "IN_PROGRESS", "started": true}),
+        outputs: json!({"repository": repository, "snapshot": snapshot, "state": "IN_PROGRESS", "started": true, "counters": counters}),
     })
 }
 
@@ -157,6 +168,7 @@ pub(super) async fn wait(
     ctx: &mut StepCtx,
     repository: &str,
     snapshot: &str,
+    round: Round,
 ) -> Result<Outcome, StepError> {
     let r = planned::wait(repository, snapshot);
     let mut poll = cx.poller(ctx);
@@ -193,10 +205,13 @@ pub(super) async fn wait(
                     .ok()
                     .and_then(|s| s.pointer("/snapshots/0/stats").cloned())
                     .unwrap_or(Value::Null);
+                let delta = super::snapshot_delta::round_delta(cx, ctx, round, &stats);
+                crate::until::report_round(ctx, delta);
                 return Ok(Outcome::Done {
                     outputs: json!({
                         "repository": repository, "snapshot": snapshot, "state": info.state,
                         "uuid": info.uuid, "indices": info.indices, "shards": info.shards, "stats": stats,
+                        "delta": delta.to_json(),
                     }),
                 });
             }
@@ -228,6 +243,10 @@ pub(crate) async fn recheck(
     snapshot: &str,
     outputs: &Value,
 ) -> Result<Recheck, StepError> {
+    if outputs.get("skipped").and_then(Value::as_bool) == Some(true) {
+        // A round skipped by `until` took no snapshot: nothing to find.
+        return Ok(Recheck::Holds);
+    }
     let r = planned::wait(repository, snapshot);
     let info = current(cx, &r.poll, snapshot).await.map_err(|e| {
         cx.fail(

@@ -112,6 +112,7 @@ async fn snapshot_completes_under_429_and_503() {
             source_store: fs_store(&a.join("r")),
             destination_store: Some(fs_store(&b.join("r"))),
             incremental_rounds: 1,
+            rounds_until: None,
             index_settings: BTreeMap::new(),
             copy_settings: Default::default(),
         }),

@@ -8,6 +8,7 @@ mod plan_fields;
 mod preflight;
 mod reattach;
 mod reindex;
+mod rounds_until;
 mod snapshot;
 mod snapshot_s3;
 mod source_guard;

@@ -304,6 +304,7 @@ async fn a_snapshot_run_leaves_out_excluded_indexes_and_applies_copy_settings() 
             source_store: fs_store(&a.join("repo")),
             destination_store: Some(fs_store(&b.join("repo"))),
             incremental_rounds: 0,
+            rounds_until: None,
             index_settings: BTreeMap::new(),
             copy_settings: CopySettings {
                 number_of_replicas: 0,

@@ -26,6 +26,7 @@ fn snapshot_plan(src: &str, dst: &str) -> Blueprint {
             source_store: fs_store(std::path::Path::new("/tmp/unused")),
             destination_store: None,
             incremental_rounds: 0,
+            rounds_until: None,
             index_settings: BTreeMap::new(),
             copy_settings: Default::default(),
         }),

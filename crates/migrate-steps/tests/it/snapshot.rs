@@ -10,7 +10,7 @@ use migrate_graph::blueprint::*;
 use migrate_sandbox::{Flavor, RunningSandbox, Sandbox};
 use serde_json::{Value, json};
 
-async fn with_repo(version: &str, dir: &std::path::Path) -> RunningSandbox {
+pub(crate) async fn with_repo(version: &str, dir: &std::path::Path) -> RunningSandbox {
     Sandbox::builder()
         .flavor(Flavor::Elasticsearch)
         .version(version)
@@ -38,6 +38,7 @@ fn plan(
             source_store: fs_store(&a.join("repo")),
             destination_store: Some(fs_store(&b.join("repo"))),
             incremental_rounds: 1,
+            rounds_until: None,
             index_settings: BTreeMap::new(),
             copy_settings: Default::default(),
         }),

@@ -55,6 +55,7 @@ fn fs_to_oss_plan(
             source_store: fs_store(repo),
             destination_store: Some(destination_store),
             incremental_rounds: 0,
+            rounds_until: None,
             index_settings: BTreeMap::new(),
             copy_settings: Default::default(),
         }),

@@ -29,7 +29,10 @@ async fn passes_after_one_below_until_are_skipped_with_the_reason_and_the_run_co
     let plan = |approved| {
         let mut bp = reindex_plan(&src, &dst, &["movies"], Some("updated_at"), 4, approved);
         if let Strategy::Reindex(r) = &mut bp.strategy {
-            r.passes_until_documents = Some(5);
+            r.passes_until = Some(migrate_graph::Until {
+                documents: std::num::NonZeroU64::new(5),
+                ..Default::default()
+            });
         }
         bp
     };
@@ -77,7 +80,13 @@ async fn passes_after_one_below_until_are_skipped_with_the_reason_and_the_run_co
     for pass in ["pass-3", "pass-4"] {
         let out = d.output(&format!("reindex/movies/{pass}")).clone();
         assert_eq!(out["skipped"], true, "{out}");
-        assert_eq!(out["reason"], "delta 2 below until 5", "{out}");
+        let reason = out["reason"].as_str().unwrap_or_default();
+        assert!(
+            reason.starts_with("delta 2 documents in ")
+                && reason.ends_with("s is below until (fewer than 5 documents)"),
+            "{out}"
+        );
+        assert_eq!(out["delta"]["documents"], 2, "{out}");
         assert_eq!(out["delta_of"], "reindex/movies/pass-2", "{out}");
         assert_eq!(out["documents"], 0, "{out}");
         assert!(

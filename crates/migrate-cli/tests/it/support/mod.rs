@@ -393,3 +393,14 @@ pub fn campaign_plan(
         source.url, destination.url
     )
 }
+
+/// `DELETE url`, which must succeed.
+pub async fn delete(url: String) {
+    let status = reqwest::Client::new()
+        .delete(url)
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert!(status.is_success(), "{status}");
+}

@@ -376,7 +376,7 @@ pub fn reindex_plan(
             update_field: update_field.map(str::to_owned),
             update_field_unit: None,
             incremental_passes: passes,
-            passes_until_documents: None,
+            passes_until: None,
             reconcile_deletes: true,
             partitions: Vec::new(),
             batch_size: Some(50),
