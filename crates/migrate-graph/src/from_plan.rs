@@ -100,6 +100,7 @@ fn metadata_spec(m: &plan::MetadataSelection) -> MetadataSpec {
             plan::MetadataKind::LegacyTemplates => MetadataObject::LegacyTemplates,
             plan::MetadataKind::Pipelines => MetadataObject::Pipelines,
             plan::MetadataKind::StoredScripts => MetadataObject::StoredScripts,
+            plan::MetadataKind::DataStreams => MetadataObject::DataStreams,
         },
         include: include.clone(),
         exclude: exclude.clone(),

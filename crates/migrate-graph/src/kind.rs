@@ -298,6 +298,23 @@ pub enum StepKind {
         exclude: Arc<[String]>,
         replace: bool,
     },
+    /// After the cutover gate: each selected source data stream's composable template and
+    /// component templates migrated (as `migrate-metadata` does), the stream created on the
+    /// destination when absent, and its documents written to it with `_bulk` `create` actions by
+    /// id (a 409 conflict is a document an earlier run wrote: counted as present).
+    CopyDataStreams {
+        include: Arc<[String]>,
+        #[serde(skip_serializing_if = "<[String]>::is_empty")]
+        exclude: Arc<[String]>,
+        replace: bool,
+    },
+    /// The proof of each selected data stream: the destination's stream read whole and compared
+    /// with the source's, document by document (a missing, extra or different document fails it).
+    VerifyDataStreams {
+        include: Arc<[String]>,
+        #[serde(skip_serializing_if = "<[String]>::is_empty")]
+        exclude: Arc<[String]>,
+    },
 }
 
 impl StepKind {
@@ -325,6 +342,8 @@ impl StepKind {
             StepKind::RestoreSettings { .. } => "restore-settings",
             StepKind::Verify { .. } => "verify",
             StepKind::MigrateMetadata { .. } => "migrate-metadata",
+            StepKind::CopyDataStreams { .. } => "copy-data-streams",
+            StepKind::VerifyDataStreams { .. } => "verify-data-streams",
         }
     }
 
@@ -387,6 +406,8 @@ impl StepKind {
         match self {
             StepKind::CheckVersions { .. }
             | StepKind::MigrateMetadata { .. }
+            | StepKind::CopyDataStreams { .. }
+            | StepKind::VerifyDataStreams { .. }
             | StepKind::Verify { .. }
             | StepKind::ReconcileDeletes { .. }
             | StepKind::CreateIndex { .. }

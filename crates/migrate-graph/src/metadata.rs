@@ -16,6 +16,10 @@ pub enum MetadataObject {
     LegacyTemplates,
     Pipelines,
     StoredScripts,
+    /// Data streams: not a `migrate-metadata` step but the `copy-data-streams` and
+    /// `verify-data-streams` steps after the cutover gate (their templates, the streams, their
+    /// documents).
+    DataStreams,
 }
 
 impl MetadataObject {
@@ -28,6 +32,7 @@ impl MetadataObject {
             MetadataObject::LegacyTemplates => "legacy-templates",
             MetadataObject::Pipelines => "pipelines",
             MetadataObject::StoredScripts => "stored-scripts",
+            MetadataObject::DataStreams => "data-streams",
         }
     }
 
@@ -40,6 +45,7 @@ impl MetadataObject {
             MetadataObject::LegacyTemplates => "legacy template",
             MetadataObject::Pipelines => "ingest pipeline",
             MetadataObject::StoredScripts => "stored script",
+            MetadataObject::DataStreams => "data stream",
         }
     }
 }

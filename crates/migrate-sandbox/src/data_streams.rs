@@ -2,7 +2,7 @@
 //! composable template with `data_stream: {}` (explicitly, or by the first write to a matching
 //! name), its backing index `.ds-<name>-<yyyy.MM.dd>-000001` (`.ds-<name>-000001` before ES 7.11
 //! and on OpenSearch) has `@timestamp` mapped as a date, and writes to it must be `op_type: create`
-//! with an `@timestamp`.
+//! with an `@timestamp`. A rollover adds the next backing index and makes it the write index.
 
 use serde_json::{Value, json};
 
@@ -60,7 +60,47 @@ pub fn create(cluster: &mut Cluster, p: &Product, name: &str) -> ApiResult<()> {
                 "no matching index template found for data stream [{name}]"
             ))
         })?;
-    let index = backing_name(p, name, 1);
+    let index = backing_index(cluster, p, name, 1)?;
+    cluster.meta.data_streams.insert(
+        name.to_owned(),
+        DataStream {
+            template,
+            indices: vec![index],
+            generation: 1,
+        },
+    );
+    Ok(())
+}
+
+/// Rolls stream `name` over: a new backing index (generation + 1, shaped by the stream's
+/// template as it is now) becomes the write index. Returns (old, new) write index.
+pub fn rollover(cluster: &mut Cluster, p: &Product, name: &str) -> ApiResult<(String, String)> {
+    let Some(d) = cluster.meta.data_streams.get(name) else {
+        return Err(ApiError::illegal_argument(format!(
+            "the sandbox rolls over data streams only, and [{name}] is not one"
+        )));
+    };
+    let (generation, old) = (
+        d.generation + 1,
+        d.indices.last().cloned().unwrap_or_default(),
+    );
+    let index = backing_index(cluster, p, name, generation)?;
+    if let Some(d) = cluster.meta.data_streams.get_mut(name) {
+        d.generation = generation;
+        d.indices.push(index.clone());
+    }
+    Ok((old, index))
+}
+
+/// Creates backing index `generation` of stream `name`: hidden, the stream's template's settings
+/// and mappings, `@timestamp` a date.
+fn backing_index(
+    cluster: &mut Cluster,
+    p: &Product,
+    name: &str,
+    generation: u64,
+) -> ApiResult<String> {
+    let index = backing_name(p, name, generation);
     // The stream's template shapes its backing indexes (whose names it does not match).
     let defaults = crate::templates::defaults_for(&cluster.meta, p, name);
     let mut settings = defaults.settings.clone();
@@ -79,15 +119,7 @@ pub fn create(cluster: &mut Cluster, p: &Product, name: &str) -> ApiResult<()> {
     }
     let body = json!({"settings": settings, "mappings": mapping});
     crate::write::create_index(cluster, p, &index, Some(&body), false)?;
-    cluster.meta.data_streams.insert(
-        name.to_owned(),
-        DataStream {
-            template,
-            indices: vec![index],
-            generation: 1,
-        },
-    );
-    Ok(())
+    Ok(index)
 }
 
 /// The backing index a document write to `name` goes to, when `name` is (or, by its template,

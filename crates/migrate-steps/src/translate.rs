@@ -26,22 +26,11 @@ pub(crate) async fn translator(cx: &Cx<'_>) -> Result<(Translator, Quirks), Step
     Ok((t, destination))
 }
 
-/// The version pair the table translates between. OpenSearch to Elasticsearch is outside the table
-/// (it translates forward only, and `migrate lint` says so): the index definition is read as the
-/// Elasticsearch 7.10.2 OpenSearch forked from, so the private settings are still stripped and
-/// the names and types are what Elasticsearch reads; an OpenSearch-only setting or field type
-/// (`index.knn`, `knn_vector`) is left in place and refused by the destination, failing
-/// create-index loudly.
+/// The version pair the table translates between: the clusters' own. OpenSearch to
+/// Elasticsearch is read as the Elasticsearch 7.10.2 OpenSearch forked from by
+/// [`Translator::new`] itself, the one rule `migrate lint` and apply share (`opensearch-as-fork`).
 pub(crate) fn pair(source: &Quirks, destination: &Quirks) -> (Target, Target) {
-    let (s, d) = (target(source), target(destination));
-    if s.flavor == Flavor::OpenSearch && d.flavor == Flavor::Elasticsearch {
-        let fork = Target {
-            patch: 2,
-            ..Target::es(7, 10)
-        };
-        return (fork, d);
-    }
-    (s, d)
+    (target(source), target(destination))
 }
 
 /// A cluster's version as the translation table reads it. Serverless behaves like the newest
@@ -182,19 +171,14 @@ mod tests {
             &q(CoreFlavor::OpenSearch, 2),
             &q(CoreFlavor::Elasticsearch, 8),
         );
+        let t = Translator::new(s, d, Options::default());
         assert_eq!(
-            (s, d),
-            (
-                Target {
-                    patch: 2,
-                    ..Target::es(7, 10)
-                },
-                Target::es(8, 11)
-            )
+            (t.source, t.destination),
+            (migrate_translate::FORK, Target::es(8, 11))
         );
         let settings = json!({"index.number_of_shards": "1", "index.uuid": "u", "index.version.created": "136327827"});
         let def = definition(
-            &Translator::new(s, d, Options::default()),
+            &t,
             "m",
             settings.as_object().unwrap(),
             &json!({"properties": {"t": {"type": "keyword"}}}),

@@ -53,4 +53,4 @@ pub use rule::{Action, Rule};
 pub use settings::flatten as flat_settings;
 pub use target::{Flavor, Target, TargetError};
 pub use translation::{Output, Translation};
-pub use translator::Translator;
+pub use translator::{FORK, Translator};

@@ -61,8 +61,12 @@ table! {
         docs: [FIELD];
     UNSUPPORTED_DIRECTION = "unsupported-direction", Reject, [Index, Settings, Mappings, Aliases, LegacyTemplate, IndexTemplate, ComponentTemplate, Pipeline, StoredScript, LifecyclePolicy],
         source: ANY, destination: ANY,
-        "A destination older than the source, or OpenSearch to Elasticsearch: the rules only translate forward, so the object is returned unchanged and refused.",
+        "A destination older than the source (of the same product): the rules only translate forward, so the object is returned unchanged and refused.",
         docs: ["https://www.elastic.co/guide/en/elasticsearch/reference/7.10/snapshot-restore.html", REFERENCE];
+    OPENSEARCH_AS_FORK = "opensearch-as-fork", Flag, [Index, Settings, Mappings, Aliases, LegacyTemplate, IndexTemplate, ComponentTemplate, Pipeline, StoredScript, LifecyclePolicy],
+        source: OPENSEARCH, destination: ELASTICSEARCH,
+        "OpenSearch to Elasticsearch: the object is read as Elasticsearch 7.10.2, the release OpenSearch forked from, and translated forward from there (the same rule for the lint and apply); an OpenSearch-only setting or field type (`index.knn`, `knn_vector`, `flat_object`, `index.plugins.*`) is left in place and refused by the destination, failing the step that writes it. Snapshots are refused in this direction (Elasticsearch cannot read OpenSearch snapshots).",
+        docs: ["https://opensearch.org/blog/the-opensearch-project-has-released-opensearch-1-0/", REFERENCE];
 
     MALFORMED_OBJECT = "malformed-object", Reject, [Index, Settings, Mappings, Aliases, LegacyTemplate, IndexTemplate, ComponentTemplate, Pipeline, StoredScript, LifecyclePolicy],
         source: ANY, destination: ANY,

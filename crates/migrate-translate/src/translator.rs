@@ -22,7 +22,16 @@ pub struct Translator {
     pub destination: Target,
     /// The plan's choices.
     pub options: Options,
+    /// The OpenSearch release an object really comes from when `source` is the Elasticsearch
+    /// 7.10.2 it forked from (OpenSearch → Elasticsearch: see [`Translator::new`]).
+    pub fork_of: Option<Target>,
 }
+
+/// Elasticsearch 7.10.2, the release OpenSearch forked from.
+pub const FORK: Target = Target {
+    patch: 2,
+    ..Target::es(7, 10)
+};
 
 /// Is `t` a version this table covers as a source?
 fn source_supported(t: Target) -> bool {
@@ -42,11 +51,21 @@ fn destination_supported(t: Target) -> bool {
 
 impl Translator {
     /// A translator from `source` to `destination` with the plan's `options`.
+    ///
+    /// OpenSearch → Elasticsearch is read as Elasticsearch 7.10.2 (the release OpenSearch forked
+    /// from) → Elasticsearch: the one rule `migrate lint`, the dry run and `apply` share
+    /// (`opensearch-as-fork`, a warning on every object). The private settings are stripped and the
+    /// names and types are what Elasticsearch reads; an OpenSearch-only setting or field type
+    /// (`index.knn`, `knn_vector`, `flat_object`) is left in place for the destination to refuse.
     pub fn new(source: Target, destination: Target, options: Options) -> Self {
+        let fork = source.flavor == Flavor::OpenSearch
+            && destination.flavor == Flavor::Elasticsearch
+            && source_supported(source);
         Translator {
-            source,
+            source: if fork { FORK } else { source },
             destination,
             options,
+            fork_of: fork.then_some(source),
         }
     }
 
@@ -59,6 +78,16 @@ impl Translator {
                 output: Output::One(object.clone()),
                 findings: refused,
             };
+        }
+        if let Some(os) = self.fork_of {
+            cx.warn(
+                &rules::OPENSEARCH_AS_FORK,
+                &root,
+                format!(
+                    "{os} → {}: read as {FORK}, the release OpenSearch forked from; an OpenSearch-only setting or field type is refused by the destination",
+                    self.destination
+                ),
+            );
         }
         let output = match kind {
             ObjectKind::Index => index(&mut cx, object, &root),
@@ -104,14 +133,6 @@ impl Translator {
         let (src, dst) = (self.source, self.destination);
         if !source_supported(src) || !destination_supported(dst) {
             cx.error(&rules::UNSUPPORTED_VERSION, root, format!("{src} → {dst} is outside the table (sources: ES 2–8, OpenSearch 1–3; destinations: ES 5–8, OpenSearch 1–3)"));
-        } else if src.flavor == Flavor::OpenSearch && dst.flavor == Flavor::Elasticsearch {
-            cx.error(
-                &rules::UNSUPPORTED_DIRECTION,
-                root,
-                format!(
-                    "{src} → {dst}: OpenSearch metadata is not translated back to Elasticsearch"
-                ),
-            );
         } else if src.flavor == dst.flavor && dst.major_minor() < src.major_minor() {
             cx.error(&rules::UNSUPPORTED_DIRECTION, root, format!("{src} → {dst}: the destination is older than the source; metadata is only translated forward"));
         } else {

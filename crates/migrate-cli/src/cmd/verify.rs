@@ -59,7 +59,7 @@ pub fn run(args: &VerifyArgs) -> ExitCode {
     ExitCode::from(rt.block_on(apply(&args.plan, options)))
 }
 
-/// Resets the `verify` steps' records; refuses when another step is not done yet.
+/// Resets the `verify` (and `verify-data-streams`) steps' records; refuses when another step is not done yet.
 pub(super) fn reset(plan: &Path, graph: &StepGraph, store: &Arc<dyn StateStore>) -> Result<(), u8> {
     let fail = |what: String| {
         eprintln!("error: {what}");
@@ -77,7 +77,10 @@ pub(super) fn reset(plan: &Path, graph: &StepGraph, store: &Arc<dyn StateStore>)
     let mut ids = Vec::new();
     for step in graph.steps() {
         let id = step.id.as_str();
-        if matches!(step.kind, StepKind::Verify { .. }) {
+        if matches!(
+            step.kind,
+            StepKind::Verify { .. } | StepKind::VerifyDataStreams { .. }
+        ) {
             ids.push(id.to_owned());
             continue;
         }

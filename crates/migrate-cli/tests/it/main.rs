@@ -4,6 +4,7 @@ mod apply;
 mod cleanup;
 mod copy;
 mod crash;
+mod data_streams;
 mod faults;
 mod help;
 mod hostile_args;

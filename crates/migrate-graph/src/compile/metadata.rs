@@ -20,7 +20,12 @@ pub(super) fn add(
     versions: NodeIndex,
 ) -> Result<Vec<NodeIndex>, CompileError> {
     let mut added: Vec<(MetadataObject, NodeIndex)> = Vec::with_capacity(bp.metadata.len());
-    let mut specs: Vec<_> = bp.metadata.iter().collect();
+    // Data streams are not a `migrate-metadata` step: see `tail::data_streams`.
+    let mut specs: Vec<_> = bp
+        .metadata
+        .iter()
+        .filter(|s| s.object != MetadataObject::DataStreams)
+        .collect();
     specs.sort_by_key(|s| s.object);
     for spec in specs {
         let before = |o: MetadataObject| added.iter().find(|(x, _)| *x == o).map(|(_, n)| *n);

@@ -84,6 +84,45 @@ pub(super) fn finish(
             add_indexed(b, "verify", spec, None, kind, Phase::Verify, &[restored])?;
         }
     }
+    data_streams(b, bp, last)
+}
+
+/// With `metadata.data_streams` in the plan, every strategy's data streams after the final copies
+/// (so after the cutover gate, when the source's writes have stopped): `copy-data-streams/streams`
+/// then, when the plan verifies, `verify-data-streams/streams`. The documents go through the
+/// clusters' APIs in every strategy: a snapshot restore cannot make a stream across versions (see
+/// docs/metadata.md, "Data streams").
+fn data_streams(
+    b: &mut GraphBuilder,
+    bp: &Blueprint,
+    last: &[NodeIndex],
+) -> Result<(), CompileError> {
+    let Some(spec) = bp
+        .metadata
+        .iter()
+        .find(|s| s.object == crate::metadata::MetadataObject::DataStreams)
+    else {
+        return Ok(());
+    };
+    let include: Arc<[String]> = spec.include.clone().into();
+    let exclude: Arc<[String]> = spec.exclude.clone().into();
+    let kind = StepKind::CopyDataStreams {
+        include: Arc::clone(&include),
+        exclude: Arc::clone(&exclude),
+        replace: spec.replace,
+    };
+    let copied = add_global(b, "copy-data-streams", "streams", kind, Phase::Final, last)?;
+    if bp.verify.any() {
+        let kind = StepKind::VerifyDataStreams { include, exclude };
+        add_global(
+            b,
+            "verify-data-streams",
+            "streams",
+            kind,
+            Phase::Verify,
+            &[copied],
+        )?;
+    }
     Ok(())
 }
 

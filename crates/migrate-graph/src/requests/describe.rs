@@ -266,7 +266,33 @@ pub fn describe(kind: &StepKind) -> String {
             });
             text
         }
+        StepKind::CopyDataStreams {
+            include,
+            exclude,
+            replace,
+        } => format!(
+            "data streams {}: template and component templates migrated ({}), stream created, documents written with op_type create (ids and @timestamp kept; a 409 on a re-run is a document already present)",
+            selection(include, exclude),
+            if *replace {
+                "a different destination copy is replaced"
+            } else {
+                "a different destination copy fails the step"
+            }
+        ),
+        StepKind::VerifyDataStreams { include, exclude } => format!(
+            "prove data streams {} equal on both sides: every document of both streams, by id and content",
+            selection(include, exclude)
+        ),
     }
+}
+
+/// The selection as text: `` `a`, `b` except `c` ``.
+fn selection(include: &[String], exclude: &[String]) -> String {
+    let mut text = format!("`{}`", include.join("`, `"));
+    if !exclude.is_empty() {
+        text.push_str(&format!(" except `{}`", exclude.join("`, `")));
+    }
+    text
 }
 
 fn store_location(store: &Store) -> String {

@@ -44,6 +44,7 @@ fn path(r: Request, object: MetadataObject, opensearch: bool) -> Request {
             r.at("_plugins").at("_ism").at("policies")
         }
         MetadataObject::LifecyclePolicies => r.at("_ilm").at("policy"),
+        MetadataObject::DataStreams => r.at("_data_stream"),
     }
 }
 

@@ -11,6 +11,7 @@ pub mod cleanup;
 pub mod copy;
 pub mod create_index;
 pub mod cutover;
+pub mod data_streams;
 mod describe;
 pub mod endpoint;
 pub mod expand;
@@ -160,6 +161,8 @@ pub fn requests(kind: &StepKind, secrets: &dyn Secrets) -> Vec<Request> {
             checks,
         } => verify::preview(source_index, destination_index, checks),
         StepKind::MigrateMetadata { object, .. } => metadata::preview(*object),
+        StepKind::CopyDataStreams { .. } => data_streams::preview_copy(),
+        StepKind::VerifyDataStreams { .. } => data_streams::preview_verify(),
         StepKind::ReconcileDeletes {
             source_index,
             destination_index,

@@ -15,6 +15,8 @@ pub enum MetadataKind {
     Pipelines,
     /// Stored scripts.
     StoredScripts,
+    /// Data streams (their templates, the streams and their documents).
+    DataStreams,
 }
 
 /// Which objects of one kind move.

@@ -11,7 +11,7 @@ pub(super) fn metadata(
     cx: &mut Cx<'_>,
 ) -> Vec<MetadataSelection> {
     let Some(w) = w else { return Vec::new() };
-    let kinds: [(MetadataKind, &'static str, &Option<MetadataSelectionWire>); 6] = [
+    let kinds: [(MetadataKind, &'static str, &Option<MetadataSelectionWire>); 7] = [
         (
             MetadataKind::LifecyclePolicies,
             "lifecycle_policies",
@@ -38,6 +38,7 @@ pub(super) fn metadata(
             "stored_scripts",
             &w.stored_scripts,
         ),
+        (MetadataKind::DataStreams, "data_streams", &w.data_streams),
     ];
     let mut out = Vec::new();
     for (kind, key, sel) in kinds {

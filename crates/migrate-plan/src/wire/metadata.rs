@@ -1,5 +1,5 @@
 //! Wire types for the plan's `metadata` section: which templates, pipelines, stored scripts and
-//! lifecycle policies move with the indexes.
+//! lifecycle policies and data streams move with the indexes.
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -27,6 +27,9 @@ pub struct MetadataWire {
     /// Lifecycle policies: Elasticsearch ILM (`_ilm/policy`) or OpenSearch ISM (`_plugins/_ism/policies`); ILM becomes ISM on an OpenSearch destination (see docs/metadata.md), and a policy with an action ISM lacks is refused with the reason.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lifecycle_policies: Option<MetadataSelectionWire>,
+    /// Data streams (Elasticsearch 7.9+ and OpenSearch): each selected stream's composable template and its component templates are migrated, the stream is created on the destination and its backing indexes' documents are written to it with `op_type: create` (ids and `@timestamp` kept), after the cutover gate, then proven equal to the source stream (see docs/metadata.md, "Data streams"). `replace` applies to the stream's templates.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data_streams: Option<MetadataSelectionWire>,
 }
 
 /// Which objects of one kind move, and what happens when the destination has a different one.

@@ -1,11 +1,13 @@
 //! Data streams: `PUT /_data_stream/{name}` (a matching composable template with
 //! `data_stream: {}` is required), `GET /_data_stream[/{name}]`, `DELETE /_data_stream/{name}`
-//! (its backing indexes go with it). Elasticsearch 7.9+ and OpenSearch only.
+//! (its backing indexes go with it), `POST /{stream}/_rollover` (data streams only: the sandbox
+//! has no rollover of aliases). Elasticsearch 7.9+ and OpenSearch only.
 
 use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use super::{Ctx, Reply};
+use crate::data_streams::rollover as roll;
 use crate::data_streams::{create, supported};
 use crate::error::{ApiError, ApiResult};
 use crate::router::RouteTable;
@@ -25,6 +27,12 @@ pub fn register(t: &mut RouteTable) {
         &[M::GET],
         &["/_data_stream", "/_data_stream/{name}"],
         get,
+    );
+    t.api(
+        "indices.rollover",
+        &[M::POST],
+        &["/{alias}/_rollover", "/{alias}/_rollover/{new_index}"],
+        rollover,
     );
     t.api(
         "indices.delete_data_stream",
@@ -81,6 +89,20 @@ async fn get(ctx: Ctx) -> ApiResult<Reply> {
         return Err(missing(expr));
     }
     Reply::ok(json!({ "data_streams": list }))
+}
+
+async fn rollover(ctx: Ctx) -> ApiResult<Reply> {
+    if ctx.params.contains_key("new_index") {
+        return Err(ApiError::illegal_argument(
+            "new index name is not supported for data streams",
+        ));
+    }
+    let p = ctx.shared.product;
+    let (old, new) = roll(&mut ctx.shared.cluster(), &p, ctx.param("alias"))?;
+    Reply::ok(
+        json!({"acknowledged": true, "shards_acknowledged": true, "old_index": old,
+                     "new_index": new, "rolled_over": true, "dry_run": false, "conditions": {}}),
+    )
 }
 
 async fn delete(ctx: Ctx) -> ApiResult<Reply> {

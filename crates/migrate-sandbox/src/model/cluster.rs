@@ -125,10 +125,20 @@ impl Cluster {
                         }
                     }
                 }
+                // A data stream a wildcard matches stands for its backing indexes.
+                for (stream, d) in &self.meta.data_streams {
+                    if glob(item, stream) {
+                        out.extend(self.backing(d));
+                    }
+                }
                 continue;
             }
             if self.indices.contains_key(item) {
                 out.push(item.to_string());
+                continue;
+            }
+            if let Some(d) = self.meta.data_streams.get(item) {
+                out.extend(self.backing(d));
                 continue;
             }
             let via_alias: Vec<String> = self
@@ -148,6 +158,17 @@ impl Cluster {
         out.sort();
         out.dedup();
         Ok(out)
+    }
+
+    /// The backing indexes of stream `d` that exist.
+    fn backing<'a>(
+        &'a self,
+        d: &'a super::metadata::DataStream,
+    ) -> impl Iterator<Item = String> + 'a {
+        d.indices
+            .iter()
+            .filter(|i| self.indices.contains_key(*i))
+            .cloned()
     }
 
     /// Resolves a name to exactly one concrete index for writes (an alias must point to one index or

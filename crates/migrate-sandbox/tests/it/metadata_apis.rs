@@ -422,3 +422,51 @@ async fn a_data_stream_needs_its_template_and_takes_only_creates_with_a_timestam
     // the backing index goes with the stream
     refused(&sb, Method::GET, &format!("/{backing}"), None, 404).await;
 }
+
+#[tokio::test]
+async fn a_data_stream_is_read_through_its_name_and_rolls_over_to_a_new_write_index() {
+    let sb = start(Flavor::Elasticsearch, "8.15.0").await;
+    let t = json!({"index_patterns": ["logs-*"], "data_stream": {}});
+    ok(&sb, Method::PUT, "/_index_template/logs", Some(t)).await;
+    ok(&sb, Method::PUT, "/_data_stream/logs-app", None).await;
+    let doc = json!({"@timestamp": "2024-01-01T00:00:00Z", "msg": "a"});
+    let (s, v) = call(&sb, Method::PUT, "/logs-app/_doc/1", Some(doc.clone())).await;
+    assert_eq!(s, 400, "an index by id is refused: {v}");
+    assert!(
+        v["error"]["reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("op_type of create")),
+        "{v}"
+    );
+    let (s, _) = call(&sb, Method::PUT, "/logs-app/_create/1", Some(doc.clone())).await;
+    assert_eq!(s, 201);
+    let (s, v) = call(&sb, Method::PUT, "/logs-app/_create/1", Some(doc.clone())).await;
+    assert_eq!(s, 409, "the id is in the write index: {v}");
+    ok(&sb, Method::POST, "/logs-app/_refresh", None).await;
+    let c = ok(&sb, Method::GET, "/logs-app/_count", None).await;
+    assert_eq!(c["count"], 1, "counted through the stream's name");
+    let c = ok(&sb, Method::GET, "/logs-*/_count", None).await;
+    assert_eq!(c["count"], 1, "a wildcard matches the stream");
+
+    let r = ok(&sb, Method::POST, "/logs-app/_rollover", None).await;
+    let (old, new) = (
+        r["old_index"].as_str().unwrap().to_owned(),
+        r["new_index"].as_str().unwrap().to_owned(),
+    );
+    assert!(old.ends_with("-000001") && new.ends_with("-000002"), "{r}");
+    let v = ok(&sb, Method::GET, "/_data_stream/logs-app", None).await;
+    assert_eq!(
+        v["data_streams"][0]["indices"][1]["index_name"],
+        new.as_str()
+    );
+    assert_eq!(v["data_streams"][0]["generation"], 2);
+    // Ids are unique per backing index only: the same id now lands in the new write index.
+    let (s, v) = call(&sb, Method::PUT, "/logs-app/_create/1", Some(doc)).await;
+    assert_eq!(s, 201, "{v}");
+    assert_eq!(v["_index"], new.as_str());
+    ok(&sb, Method::POST, "/logs-app/_refresh", None).await;
+    let c = ok(&sb, Method::GET, "/logs-app/_count", None).await;
+    assert_eq!(c["count"], 2);
+    let (s, _) = call(&sb, Method::POST, "/not-a-stream/_rollover", None).await;
+    assert_eq!(s, 400);
+}

@@ -7,7 +7,7 @@
 
 use migrate_core::Side;
 use migrate_core::request::{Fills, Request};
-use migrate_exec::{Outcome, StepError};
+use migrate_exec::{Outcome, StepCtx, StepError};
 use migrate_graph::metadata::{MetadataObject, MetadataSpec};
 use migrate_graph::requests::metadata::{
     MetadataRequests, NAME, OBJECT, PRIMARY_TERM, SEQ_NO, metadata as planned,
@@ -28,6 +28,8 @@ fn kind_of(object: MetadataObject) -> ObjectKind {
         MetadataObject::LegacyTemplates => ObjectKind::LegacyTemplate,
         MetadataObject::Pipelines => ObjectKind::Pipeline,
         MetadataObject::StoredScripts => ObjectKind::StoredScript,
+        // Never a `migrate-metadata` object of its own: a stream's template is an index template.
+        MetadataObject::DataStreams => ObjectKind::IndexTemplate,
     }
 }
 
@@ -100,7 +102,7 @@ fn existing_of(object: MetadataObject, name: &str, answer: &Value) -> Option<Val
     }
 }
 
-async fn target(cx: &Cx<'_>, side: Side) -> Result<Target, StepError> {
+pub(super) async fn target(cx: &Cx<'_>, side: Side) -> Result<Target, StepError> {
     let info = cx
         .client(side)
         .server_info()
@@ -120,18 +122,102 @@ fn named(req: &Request, name: &str) -> (Request, Fills) {
     (req.clone(), Fills::new().set(NAME, name))
 }
 
-pub(super) async fn run(cx: &Cx<'_>, spec: &MetadataSpec) -> Result<Outcome, StepError> {
+/// The first Elasticsearch version with `object`'s API (`None`: every supported version has it,
+/// OpenSearch included).
+pub(super) fn first_version(object: MetadataObject, t: Target) -> Option<(u32, u32)> {
+    let since = match object {
+        MetadataObject::IndexTemplates | MetadataObject::ComponentTemplates => (7, 8),
+        MetadataObject::LifecyclePolicies => (6, 6),
+        MetadataObject::DataStreams => (7, 9),
+        MetadataObject::Pipelines => (5, 0),
+        MetadataObject::LegacyTemplates | MetadataObject::StoredScripts => return None,
+    };
+    (!t.is_opensearch() && !t.es_at_least(since.0, since.1)).then_some(since)
+}
+
+/// A source without `spec`'s API (`since`: the first version with it): with only patterns
+/// selected (the default `*` included) the step is done with a notice naming the version and
+/// nothing migrated; an object the plan names outright fails the step, naming it.
+pub(super) fn absent_kind(
+    cx: &Cx<'_>,
+    ctx: &StepCtx,
+    spec: &MetadataSpec,
+    src: Target,
+    since: (u32, u32),
+) -> Result<Outcome, StepError> {
+    let what = spec.object.name().replace('-', " ");
+    if let Some(named) = spec.include.iter().find(|n| !n.contains('*')) {
+        return Err(cx.permanent(format!(
+            "the plan names {} `{named}`, but the source ({src}) has no {what} (Elasticsearch {}.{}+): remove it from `metadata.{}.include`",
+            spec.object.singular(),
+            since.0,
+            since.1,
+            spec.object.name().replace('-', "_")
+        )));
+    }
+    let notice = format!(
+        "skipped: the source ({src}) has no {what} (Elasticsearch {}.{}+); nothing to migrate",
+        since.0, since.1
+    );
+    ctx.notice(&notice);
+    Ok(Outcome::Done {
+        outputs: json!({"object": spec.object.name(), "skipped": notice}),
+    })
+}
+
+pub(super) async fn run(
+    cx: &Cx<'_>,
+    ctx: &StepCtx,
+    spec: &MetadataSpec,
+) -> Result<Outcome, StepError> {
     let (src, dst) = (
         target(cx, Side::Source).await?,
         target(cx, Side::Destination).await?,
     );
     let object = spec.object;
+    if object == MetadataObject::DataStreams {
+        return Err(cx.permanent(
+            "data streams are migrated by `copy-data-streams`, not `migrate-metadata` (a bug in the graph)",
+        ));
+    }
+    if let Some(since) = first_version(object, src) {
+        return absent_kind(cx, ctx, spec, src, since);
+    }
     let r = planned(object, src.is_opensearch(), dst.is_opensearch());
     let source = read_source(cx, spec, &r).await?;
-    let translator = Translator::new(src, dst, Options::default());
+    let selected: Vec<_> = source
+        .into_iter()
+        .filter(|(n, _)| spec.selects(n))
+        .collect();
+    let done = apply(cx, object, &r, (&src, &dst), selected, spec.replace).await?;
+    Ok(Outcome::Done {
+        outputs: json!({"object": object.name(), "created": done.created, "equal": done.equal, "replaced": done.replaced}),
+    })
+}
+
+/// What [`apply`] did, by object name.
+#[derive(Debug, Default)]
+pub(super) struct Applied {
+    pub created: Vec<String>,
+    pub equal: Vec<String>,
+    pub replaced: Vec<String>,
+}
+
+/// Each of `objects` (source objects of one kind, by name) translated and compared with the
+/// destination's copy: absent → written; equal → nothing to do; different → replaced with
+/// `replace`, otherwise the step fails naming the differences.
+pub(super) async fn apply(
+    cx: &Cx<'_>,
+    object: MetadataObject,
+    r: &MetadataRequests,
+    (src, dst): (&Target, &Target),
+    objects: Vec<(String, Value)>,
+    replace: bool,
+) -> Result<Applied, StepError> {
+    let translator = Translator::new(*src, *dst, Options::default());
     let kind = kind_of(object);
     let (mut created, mut equal, mut replaced, mut differ) = (vec![], vec![], vec![], vec![]);
-    for (name, body) in source.into_iter().filter(|(n, _)| spec.selects(n)) {
+    for (name, body) in objects {
         let t = translator.translate(kind, &body);
         if t.is_refused() {
             let why: Vec<String> = t
@@ -176,7 +262,7 @@ pub(super) async fn run(cx: &Cx<'_>, spec: &MetadataSpec) -> Result<Outcome, Ste
                 let diffs = compare(kind, &out, &e);
                 if diffs.is_empty() {
                     equal.push(name);
-                } else if spec.replace {
+                } else if replace {
                     let (req, fills) = match (&r.replace, answer.as_ref()) {
                         (Some(guarded), Some(a)) => write(
                             guarded,
@@ -227,8 +313,10 @@ pub(super) async fn run(cx: &Cx<'_>, spec: &MetadataSpec) -> Result<Outcome, Ste
             object.name().replace('-', "_")
         )));
     }
-    Ok(Outcome::Done {
-        outputs: json!({"object": object.name(), "created": created, "equal": equal, "replaced": replaced}),
+    Ok(Applied {
+        created,
+        equal,
+        replaced,
     })
 }
 
@@ -263,6 +351,15 @@ async fn read_source(
         }
         return Ok(out);
     }
+    read_all(cx, object, r).await
+}
+
+/// Every object of `object`'s kind on the source (its list request; a 404 is none).
+pub(super) async fn read_all(
+    cx: &Cx<'_>,
+    object: MetadataObject,
+    r: &MetadataRequests,
+) -> Result<Vec<(String, Value)>, StepError> {
     let doing = format!("listing the source's {}", object.name().replace('-', " "));
     let listed: Option<Value> = cx
         .client(Side::Source)
@@ -275,6 +372,34 @@ async fn read_source(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_kinds_api_is_absent_before_the_elasticsearch_version_that_added_it() {
+        let es = |v: &str| Target::parse(v).unwrap();
+        let absent = |o, v: &str| first_version(o, es(v));
+        assert_eq!(
+            absent(MetadataObject::IndexTemplates, "7.7.1"),
+            Some((7, 8))
+        );
+        assert_eq!(absent(MetadataObject::IndexTemplates, "7.8.0"), None);
+        assert_eq!(
+            absent(MetadataObject::ComponentTemplates, "6.8.23"),
+            Some((7, 8))
+        );
+        assert_eq!(
+            absent(MetadataObject::LifecyclePolicies, "6.5.4"),
+            Some((6, 6))
+        );
+        assert_eq!(absent(MetadataObject::LifecyclePolicies, "6.6.0"), None);
+        assert_eq!(absent(MetadataObject::DataStreams, "7.8.1"), Some((7, 9)));
+        assert_eq!(absent(MetadataObject::DataStreams, "7.9.0"), None);
+        assert_eq!(absent(MetadataObject::Pipelines, "2.4.6"), Some((5, 0)));
+        assert_eq!(absent(MetadataObject::LegacyTemplates, "2.4.6"), None);
+        assert_eq!(absent(MetadataObject::StoredScripts, "5.6.16"), None);
+        let os = Target::parse("OpenSearch 1.0").unwrap();
+        assert_eq!(first_version(MetadataObject::DataStreams, os), None);
+        assert_eq!(first_version(MetadataObject::LifecyclePolicies, os), None);
+    }
 
     #[test]
     fn source_listings_of_every_kind_become_named_objects() {

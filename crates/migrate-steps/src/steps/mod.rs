@@ -4,6 +4,7 @@
 mod copy;
 mod create_index;
 mod cutover;
+mod data_streams;
 mod finalize;
 mod finished_orphan;
 mod metadata;
@@ -137,7 +138,15 @@ pub(crate) async fn run(cx: &Cx<'_>, ctx: &mut StepCtx) -> Result<Outcome, StepE
                 exclude: exclude.to_vec(),
                 replace: *replace,
             };
-            metadata::run(cx, &spec).await
+            metadata::run(cx, ctx, &spec).await
+        }
+        StepKind::CopyDataStreams {
+            include,
+            exclude,
+            replace,
+        } => data_streams::run(cx, ctx, include, exclude, *replace).await,
+        StepKind::VerifyDataStreams { include, exclude } => {
+            data_streams::verify::run(cx, ctx, include, exclude).await
         }
     }
 }

@@ -64,12 +64,29 @@ fn splitting_a_multi_type_index_gives_one_body_per_type_with_the_same_settings()
 #[test]
 fn a_refused_direction_returns_the_object_unchanged_with_one_error() {
     let v = json!({"index.number_of_shards": "1", "index.uuid": "u"});
-    let t = Translator::new(Target::os(2, 11), Target::es(8, 15), Options::default())
+    let t = Translator::new(Target::es(7, 10), Target::es(6, 8), Options::default())
         .translate(ObjectKind::Settings, &v);
     assert_eq!(t.object(), Some(&v));
     assert_eq!(t.findings.len(), 1);
     assert_eq!(t.findings[0].severity, Severity::Error);
     assert_eq!(t.errors().count(), 1);
+}
+
+#[test]
+fn opensearch_to_elasticsearch_is_translated_from_the_7_10_fork_with_a_warning() {
+    let v = json!({"index.number_of_shards": "1", "index.uuid": "u", "index.version.created": "136327827"});
+    let tr = Translator::new(Target::os(2, 11), Target::es(8, 15), Options::default());
+    assert_eq!(tr.source, Target::parse("7.10.2").unwrap());
+    assert_eq!(tr.fork_of, Some(Target::os(2, 11)));
+    let t = tr.translate(ObjectKind::Settings, &v);
+    assert!(!t.is_refused(), "{:?}", t.findings);
+    assert_eq!(
+        t.object(),
+        Some(&json!({"index": {"number_of_shards": "1"}})),
+        "private settings stripped"
+    );
+    assert_eq!(t.findings[0].rule, "opensearch-as-fork");
+    assert_eq!(t.findings[0].severity, Severity::Warning);
 }
 
 #[test]
