@@ -19,8 +19,8 @@ async fn a_round_whose_delta_is_below_until_ends_the_rounds_and_the_final_round_
     let (a, b) = (dirs.path().join("a"), dirs.path().join("b"));
     std::fs::create_dir_all(&a).unwrap();
     std::fs::create_dir_all(&b).unwrap();
-    let src = with_repo(Flavor::Elasticsearch, "7.10.2", &a).await;
-    let dst = with_repo(Flavor::Elasticsearch, "7.10.2", &b).await;
+    let src = with_repo(migrate_sandbox::Flavor::Elasticsearch, "7.10.2", &a).await;
+    let dst = with_repo(migrate_sandbox::Flavor::Elasticsearch, "7.10.2", &b).await;
     create_index(
         &src.url(),
         "movies",
