@@ -222,9 +222,8 @@ impl<'c> BulkWriter<'c> {
                 tokio::time::sleep(self.backoff(attempt)).await;
             }
             attempt += 1;
-            let lines = encode(&pending);
             let sent = pending.len();
-            let (result, latency) = self.send(lines, sent).await;
+            let (result, latency) = self.send(&pending).await;
             let (status, body) = match result {
                 Ok(answer) => answer,
                 Err(e) if e.is_retryable() => {
@@ -321,14 +320,13 @@ impl<'c> BulkWriter<'c> {
         Ok(out)
     }
 
-    /// One round trip, within the concurrency and pace the controller allows.
-    async fn send(
-        &self,
-        lines: Bytes,
-        docs: usize,
-    ) -> (Result<(u16, Bytes), ClusterError>, Duration) {
+    /// One round trip, within the concurrency and pace the controller allows. The body is built
+    /// once the request has its slot, so writes waiting for one hold no second copy of their
+    /// documents.
+    async fn send(&self, docs: &[BulkDoc]) -> (Result<(u16, Bytes), ClusterError>, Duration) {
         let permit = self.acquire().await;
-        self.pace(docs, lines.len()).await;
+        let lines = encode(docs);
+        self.pace(docs.len(), lines.len()).await;
         self.requests.fetch_add(1, Ordering::Relaxed);
         let started = Instant::now();
         let r = self

@@ -21,6 +21,14 @@
 //! (the PIT id and last sort values, or the scroll id): [`Scan::resume`] continues it while the
 //! context lives.
 //!
+//! A PIT sweep is sliced only when the caller asks for it ([`Scan::with_pit_slices`]) and the
+//! version slices points in time (quirks `pit_slicing`, ES 7.15+): the slices share ONE point in
+//! time, which the caller opens ([`Scan::open_pit`]), hands to every slice ([`Scan::slice_in`]) and
+//! closes once every slice is read ([`Scan::close_pit`]); a slice reaching its end leaves it open.
+//! Slices of one point in time partition its documents; slices of two different points in time
+//! need not (a slice may be a share of a shard by Lucene document number), so when the point in
+//! time expired every slice starts again in a new one.
+//!
 //! A scroll sorts on the version's tiebreaker (`_uid` on ES 5.x/6.x, `_id` on ES 7.x and
 //! OpenSearch: quirks `scan_tiebreaker`), so the last hit's sort value is a position that outlives
 //! the context: when the scroll expired (or a resumed run finds a scroll it cannot trust), the slice
@@ -41,7 +49,10 @@ pub use error::ScanError;
 pub use page::{ScanDoc, ScanPage};
 pub use reader::SliceReader;
 
+use migrate_core::request::Fills;
 use migrate_core::request::ScanRequests;
+use migrate_core::request::scan::PIT_ID;
+use serde_json::Value;
 
 use crate::client::ClusterClient;
 
@@ -92,6 +103,76 @@ impl<'c> Scan<'c> {
             slices,
             tiebreaker,
         })
+    }
+
+    /// A scan whose point-in-time sweep (where the version has it) is read in up to `slices`
+    /// slices sharing one point in time, where the version slices one (quirks `pit_slicing`) and
+    /// the planned PIT page has a `slice` slot; elsewhere as [`Scan::new`].
+    pub async fn with_pit_slices(
+        client: &'c ClusterClient,
+        reqs: ScanRequests,
+        slices: u32,
+    ) -> Result<Scan<'c>, ScanError> {
+        let sliceable = reqs
+            .pit_page
+            .body
+            .as_ref()
+            .is_some_and(|b| b.to_value().get("slice").is_some());
+        let mut scan = Scan::new(client, reqs, slices).await?;
+        if scan.method == ScanMethod::Pit && sliceable && client.quirks().await?.pit_slicing() {
+            scan.slices = slices.clamp(1, MAX_SLICES);
+        }
+        Ok(scan)
+    }
+
+    /// Whether the slices share one point in time the caller opens and closes.
+    pub fn shared_pit(&self) -> bool {
+        self.method == ScanMethod::Pit && self.slices > 1
+    }
+
+    /// Opens the point in time the slices of a [`Scan::shared_pit`] scan read in; its id.
+    pub async fn open_pit(&self) -> Result<String, ScanError> {
+        let raw = self
+            .client
+            .execute(&self.reqs.open_pit, &Fills::new())
+            .await?;
+        let body: Value = crate::client::decode(&self.reqs.open_pit, &raw)?;
+        // ES answers `{"id": …}`, OpenSearch `{"pit_id": …}`.
+        body.get("id")
+            .or_else(|| body.get("pit_id"))
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+            .ok_or_else(|| ScanError::Page {
+                index: self.reqs.index.clone(),
+                detail: "opening a point in time answered without an id".into(),
+            })
+    }
+
+    /// Releases a shared point in time (one already gone is fine: it expires on its own).
+    pub async fn close_pit(&self, id: &str) {
+        let fills = Fills::new().set(PIT_ID, id);
+        if let Err(e) = self
+            .client
+            .execute_allowing(&self.reqs.close_pit, &fills, &[404])
+            .await
+        {
+            tracing::warn!(index = %self.reqs.index, error = %e, "could not release a point in time; it expires on its own");
+        }
+    }
+
+    /// Slice `k` of a [`Scan::shared_pit`] scan, from the beginning, in the point in time `pit`.
+    pub fn slice_in(&self, k: u32, pit: &str) -> SliceReader<'_> {
+        let mut r = self.slice(k);
+        r.cursor.position = Position::Pit {
+            id: pit.to_owned(),
+            after: None,
+        };
+        r
+    }
+
+    /// The `slice` of cursor slice `k` of `of` (none when the scan reads in one slice).
+    pub(crate) fn slice_fill(slice: u32, of: u32) -> Option<Value> {
+        (of > 1).then(|| serde_json::json!({"id": slice, "max": of}))
     }
 
     /// The field a scroll sorts on (`_uid`, `_id`), `None` when it sorts on `_doc`.

@@ -44,6 +44,12 @@ impl SliceReader<'_> {
         let reqs = &self.scan.reqs;
         let (req, fills) = match (&self.cursor.position, self.cursor.method) {
             (Position::Done, _) => return Ok(None),
+            (Position::Start, ScanMethod::Pit) if self.cursor.of > 1 => {
+                return Err(ScanError::Page {
+                    index: reqs.index.clone(),
+                    detail: "the slices of a point in time start in the one the scan opened (`Scan::slice_in`)".into(),
+                });
+            }
             (Position::Start, ScanMethod::Pit) => {
                 let raw = self.send(&reqs.open_pit, &Fills::new(), true).await?;
                 let body: Value = crate::client::decode(&reqs.open_pit, &raw)?;
@@ -66,11 +72,11 @@ impl SliceReader<'_> {
                 &reqs.pit_page,
                 Fills::new()
                     .set(PIT_ID, id.clone())
-                    .maybe(SEARCH_AFTER, after.clone()),
+                    .maybe(SEARCH_AFTER, after.clone())
+                    .maybe(SLICE, Scan::slice_fill(self.cursor.slice, self.cursor.of)),
             ),
             (Position::Start, ScanMethod::Scroll) => {
-                let slice = (self.cursor.of > 1)
-                    .then(|| json!({"id": self.cursor.slice, "max": self.cursor.of}));
+                let slice = Scan::slice_fill(self.cursor.slice, self.cursor.of);
                 (
                     &reqs.open_scroll,
                     Fills::new().maybe(SLICE, slice).set(SORT, self.sort()),
@@ -303,6 +309,11 @@ impl SliceReader<'_> {
                 return Ok(());
             }
         };
+        // A point in time shared by the slices is the scan's to close, once every slice is read.
+        if self.cursor.method == ScanMethod::Pit && self.cursor.of > 1 {
+            self.cursor.position = Position::Done;
+            return Ok(());
+        }
         // Cleanup only: a context that is not released expires on its own.
         if let Err(e) = self.client().execute_allowing(req, &fills, &[404]).await {
             tracing::warn!(index = %reqs.index, error = %e, "could not release a scan context; it expires on its own");

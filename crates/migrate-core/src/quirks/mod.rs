@@ -96,6 +96,11 @@ pub const RULES: &[Rule] = &[
         value: |q| q.pit_paging().to_string(),
     },
     Rule {
+        name: "pit_slicing",
+        summary: "a point-in-time search accepts `slice: {id, max}` (ES 7.15+, OpenSearch 2.4+); earlier, `slice` is refused outside a scroll",
+        value: |q| q.pit_slicing().to_string(),
+    },
+    Rule {
         name: "scan_tiebreaker",
         summary: "the field a scroll scan sorts on so that an expired scroll reopens after the last document read: `_uid` (ES 5.x/6.x), `_id` (ES 7.x and OpenSearch, fielddata on `_id`); none where the scan pages a PIT or `_id` fielddata is off by default (ES 8+)",
         value: |q| q.scan_tiebreaker().unwrap_or("none").to_owned(),
@@ -264,6 +269,16 @@ impl Quirks {
     /// sliced scroll, which every version has.
     pub fn pit_paging(&self) -> bool {
         self.es() && self.at_least(7, 12)
+    }
+
+    /// Whether a point-in-time search accepts `slice` (ES 7.15+, OpenSearch 2.4+: every OpenSearch
+    /// with PIT). ES 7.10–7.14 refuse `slice` outside a scroll context, PIT or not.
+    pub fn pit_slicing(&self) -> bool {
+        if self.es() {
+            self.at_least(7, 15)
+        } else {
+            self.point_in_time()
+        }
     }
 
     /// The field a scroll scan sorts on so that a slice whose scroll expired reopens with
@@ -451,6 +466,8 @@ mod tests {
         assert!(q(Es, 7, 10).point_in_time() && !q(Es, 7, 10).pit_paging());
         assert!(!q(Es, 7, 11).pit_paging());
         assert!(q(Es, 7, 12).pit_paging() && q(Es, 8, 15).pit_paging());
+        assert!(!q(Es, 7, 14).pit_slicing() && q(Es, 7, 15).pit_slicing());
+        assert!(!q(Os, 2, 3).pit_slicing() && q(Os, 2, 4).pit_slicing());
         assert!(q(Os, 2, 11).point_in_time() && !q(Os, 2, 11).pit_paging());
         assert!(!Quirks::new(Product::Serverless).pit_paging());
         assert_eq!(q(Es, 5, 6).scan_tiebreaker(), Some("_uid"));

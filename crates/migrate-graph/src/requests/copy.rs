@@ -3,6 +3,7 @@
 //! lines of one batch, is one runtime slot).
 
 use migrate_core::Side;
+use migrate_core::request::scan::SLICE;
 use migrate_core::request::{Body, Method, MutatingCall, Request, Role, ScanRequests, Segment};
 use serde_json::{Value, json};
 
@@ -49,14 +50,22 @@ pub fn copy(
     }
 }
 
-/// The scan of `index` restricted to `query` (the pass's, bounds filled at run time).
+/// The scan of `index` restricted to `query` (the pass's, bounds filled at run time). Its PIT
+/// page has a `slice` slot: the copy reads a point in time in slices where the version slices one
+/// (ES 7.15+; quirks `pit_slicing`), all in the one point in time the step opens.
 pub fn scan(side: Side, index: &str, page_size: u32, query: &Value) -> ScanRequests {
     let mut r = super::scan::scan(side, index, page_size);
-    for req in [&mut r.pit_page, &mut r.open_scroll, &mut r.after_page] {
+    for (k, req) in [&mut r.pit_page, &mut r.open_scroll, &mut r.after_page]
+        .into_iter()
+        .enumerate()
+    {
         if let Some(body) = &req.body {
             let mut v = body.to_value();
             if let Value::Object(m) = &mut v {
                 m.insert("query".into(), query.clone());
+                if k == 0 {
+                    m.insert("slice".into(), SLICE.placeholder().into());
+                }
             }
             req.body = Some(Body::json(&v));
         }

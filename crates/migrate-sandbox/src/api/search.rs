@@ -172,6 +172,9 @@ async fn search(ctx: Ctx) -> ApiResult<Reply> {
         scroll_rules::check_scroll_request(cache, req.size)?;
     }
     let slice = Slice::parse(body.as_ref())?;
+    if slice.is_some() {
+        scroll_rules::check_slice_context(&p, scroll_keep.is_some(), req.pit.is_some())?;
+    }
     let mut c = ctx.shared.cluster();
     if let Some(k) = scroll_keep {
         scroll_rules::check_keep_alive(&c, k)?;

@@ -2,7 +2,8 @@
 //! its context longer than `search.max_keep_alive` (default 24h); and sliced scrolls (`slice:
 //! {id, max}`): `max` at most `index.max_slices_per_scroll` (default 1024), a slice taking the
 //! shards `shard % max == id` (and, with more slices than shards, a share of each shard's
-//! documents by `_id` hash).
+//! documents by `_id` hash). A `slice` outside a scroll is refused, except in a point in time
+//! where the version slices one (ES 7.15+, OpenSearch 2.4+), with each version's words.
 
 use std::time::Duration;
 
@@ -58,6 +59,40 @@ pub fn check_keep_alive(c: &Cluster, keep: Duration) -> ApiResult<()> {
         )));
     }
     Ok(())
+}
+
+/// Refuses a `slice` where the version has no sliced context for it: outside a scroll, unless the
+/// search is in a point in time and the version slices points in time (ES 7.15+, OpenSearch
+/// 2.4+). The servers refuse it on every shard (`search_phase_execution_exception`, 500, root
+/// cause `search_context_exception` on ES 5.x/6.x, `search_exception` later), in their words.
+pub fn check_slice_context(product: &Product, scroll: bool, pit: bool) -> ApiResult<()> {
+    let pit_slices = product.quirks().pit_slicing();
+    if scroll || (pit && pit_slices) {
+        return Ok(());
+    }
+    let reason = match (product.is_opensearch(), pit_slices) {
+        (true, true) => "`slice` cannot be used outside of a scroll context or PIT context",
+        (false, true) => "[slice] can only be used with [scroll] or [point-in-time] requests",
+        (_, false) => "`slice` cannot be used outside of a scroll context",
+    };
+    let kind = if !product.is_opensearch() && product.es_major() < 7 {
+        "search_context_exception"
+    } else {
+        "search_exception"
+    };
+    let cause = serde_json::json!({"type": kind, "reason": reason});
+    Err(ApiError::new(
+        axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+        "search_phase_execution_exception",
+        "all shards failed",
+    )
+    .with("root_cause", serde_json::json!([cause.clone()]))
+    .with("phase", "query")
+    .with("grouped", true)
+    .with(
+        "failed_shards",
+        serde_json::json!([{"shard": 0, "reason": cause}]),
+    ))
 }
 
 /// A `slice` of a scroll.

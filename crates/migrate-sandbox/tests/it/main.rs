@@ -14,6 +14,7 @@ mod reindex;
 mod rest_yaml;
 mod route_spec;
 mod search_cluster;
+mod sliced_search;
 mod snapshot_http;
 mod snapshot_repository;
 mod snapshot_segments;

@@ -10,6 +10,10 @@
 //! A point-in-time cursor is continued (`search_after` is stateless); a scroll cursor is not (a
 //! scroll moves on the server when a page is fetched, so the page fetched before the kill would be
 //! lost): its slice is read again from the beginning, as is any slice whose context expired.
+//! Where the version slices a point in time (ES 7.15+), the slices read in parallel in ONE point in
+//! time, whose id the handle records before any page is read; when it expired (a long pause), every
+//! slice of the index starts again in a new one, since slices of two points in time need not
+//! partition the documents the same way.
 //!
 //! Bounds: as for the reindex strategy (shared code): a pass copies `[from, to)` on the update-time
 //! field, `from` the previous pass's start less the overlap; the final pass has no upper bound.
@@ -53,6 +57,9 @@ struct Handle {
     /// Per concrete source index, per slice.
     #[serde(default)]
     indices: BTreeMap<String, Vec<SliceState>>,
+    /// Per concrete source index, the point in time its slices share (sliced PIT sweeps only).
+    #[serde(default)]
+    pits: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -216,7 +223,7 @@ async fn copy_index(
     dest: &Quirks,
 ) -> Result<(), StepError> {
     let reqs = scan(Side::Source, &p.source, budget.batch_size, query);
-    let scan = Scan::new(cx.client(Side::Source), reqs, budget.slices)
+    let scan = Scan::with_pit_slices(cx.client(Side::Source), reqs, budget.slices)
         .await
         .map_err(|e| scan_error(cx, p, e))?;
     {
@@ -225,13 +232,113 @@ async fn copy_index(
         if slices.len() != scan.slices() as usize {
             // First attempt, or the sweep changed (an upgrade between attempts): start over.
             *slices = vec![SliceState::default(); scan.slices() as usize];
+            s.handle.pits.remove(&p.source);
         }
     }
-    let lanes = (0..scan.slices()).map(|k| slice(cx, shared, p, &scan, k, writer, dest, budget));
-    futures::future::try_join_all(lanes).await?;
-    Ok(())
+    if !scan.shared_pit() {
+        let lanes =
+            (0..scan.slices()).map(|k| slice(cx, shared, p, &scan, k, None, writer, dest, budget));
+        futures::future::try_join_all(lanes)
+            .await
+            .map_err(|e| e.step(cx, p))?;
+        return Ok(());
+    }
+    let mut expiries = 0;
+    loop {
+        let pit = shared_pit(cx, shared, p, &scan).await?;
+        let lanes = (0..scan.slices())
+            .map(|k| slice(cx, shared, p, &scan, k, Some(&pit), writer, dest, budget));
+        match futures::future::try_join_all(lanes).await {
+            Ok(_) => {
+                scan.close_pit(&pit).await;
+                return Ok(());
+            }
+            Err(Lane::PitGone) if expiries < MAX_PIT_EXPIRIES => {
+                expiries += 1;
+                tracing::warn!(
+                    index = %p.source,
+                    "the point in time the slices shared expired; every slice starts again in a new one"
+                );
+                let mut s = shared.lock().await;
+                let Shared { handle, ctx } = &mut *s;
+                handle.pits.remove(&p.source);
+                for state in handle.indices.entry(p.source.clone()).or_default() {
+                    state.cursor = None;
+                    state.done = false;
+                    state.restarts += 1;
+                }
+                ctx.record_handle(to_value(handle)).await?;
+            }
+            Err(e) => return Err(e.step(cx, p)),
+        }
+    }
 }
 
+/// Times in a row the shared point in time may expire before the step gives up (retryably).
+const MAX_PIT_EXPIRIES: u32 = 3;
+
+/// The point in time the slices of `p.source` share: the one recorded, else a new one (recorded
+/// before any page is read; slices read in another are started again).
+async fn shared_pit(
+    cx: &Cx<'_>,
+    shared: &Mutex<Shared<'_>>,
+    p: &Pair,
+    scan: &Scan<'_>,
+) -> Result<String, StepError> {
+    let mut s = shared.lock().await;
+    let Shared { handle, ctx } = &mut *s;
+    if let Some(id) = handle.pits.get(&p.source) {
+        return Ok(id.clone());
+    }
+    let id = scan.open_pit().await.map_err(|e| scan_error(cx, p, e))?;
+    for state in handle.indices.entry(p.source.clone()).or_default() {
+        if state.cursor.is_some() || state.done {
+            state.cursor = None;
+            state.done = false;
+            state.restarts += 1;
+        }
+    }
+    handle.pits.insert(p.source.clone(), id.clone());
+    ctx.record_handle(to_value(handle)).await?;
+    Ok(id)
+}
+
+/// Why a slice stopped.
+enum Lane {
+    Step(StepError),
+    /// The shared point in time is gone: every slice of the index starts again.
+    PitGone,
+}
+
+impl From<StepError> for Lane {
+    fn from(e: StepError) -> Self {
+        Lane::Step(e)
+    }
+}
+
+impl Lane {
+    fn step(self, cx: &Cx<'_>, p: &Pair) -> StepError {
+        match self {
+            Lane::Step(e) => e,
+            Lane::PitGone => cx.retryable(format!(
+                "reading `{}`: the point in time expired {MAX_PIT_EXPIRIES} times in a row",
+                p.source
+            )),
+        }
+    }
+}
+
+/// What the reading half of a slice hands the writing half, in order.
+enum Read {
+    /// A page's documents, and the cursor after it.
+    Page(Vec<BulkDoc>, ScanCursor),
+    /// The slice's context expired and it is read again from the beginning.
+    Restart,
+}
+
+/// One slice: its pages are read one ahead of the writes (a bounded hand-over), written with up to
+/// `concurrency` writes in flight, and each cursor recorded once its page and every earlier one
+/// were acknowledged.
 #[allow(clippy::too_many_arguments)] // one slice of one index: every part is a different input
 async fn slice(
     cx: &Cx<'_>,
@@ -239,10 +346,11 @@ async fn slice(
     p: &Pair,
     scan: &Scan<'_>,
     k: u32,
+    pit: Option<&str>,
     writer: &BulkWriter<'_>,
     dest: &Quirks,
     budget: &CopyBudget,
-) -> Result<(), StepError> {
+) -> Result<(), Lane> {
     let saved = {
         let s = shared.lock().await;
         s.handle
@@ -255,8 +363,8 @@ async fn slice(
     if saved.done {
         return Ok(());
     }
-    let mut reader = match saved.cursor {
-        Some(c) => {
+    let mut reader = match (saved.cursor, pit) {
+        (Some(c), _) => {
             let scroll = c.method == ScanMethod::Scroll && c.context().is_some();
             let mut r = scan.resume(c).map_err(|e| scan_error(cx, p, e))?;
             // The scroll may have moved past pages fetched before the interruption and never
@@ -269,45 +377,71 @@ async fn slice(
             }
             r
         }
-        None => scan.slice(k),
+        (None, Some(pit)) => scan.slice_in(k, pit),
+        (None, None) => scan.slice(k),
     };
     let depth = budget.concurrency.max(1) as usize;
-    let mut in_flight = FuturesOrdered::new();
-    let mut end = false;
-    loop {
-        while !end && in_flight.len() < depth {
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Read>(1);
+    let reads = async {
+        loop {
             match reader.next_page().await {
                 Ok(Some(page)) => {
                     let docs = to_bulk(&page, &p.destination, dest)
                         .map_err(|why| cx.permanent(format!("copying `{}`: {why}", p.source)))?;
                     let cursor = reader.cursor().clone();
-                    in_flight.push_back(async move { (writer.write(docs).await, cursor) });
-                }
-                Ok(None) => end = true,
-                Err(e) if e.is_expired() => {
-                    // Drain what is in flight (rewrites are harmless), then read again.
-                    while let Some((w, _)) = in_flight.next().await {
-                        w.map_err(|e| bulk_error(cx, p, e))?;
+                    if tx.send(Read::Page(docs, cursor)).await.is_err() {
+                        break;
                     }
-                    reader.restart();
-                    bump(shared, p, k, |s| {
-                        s.restarts += 1;
-                        s.cursor = None;
-                    })
-                    .await;
                 }
-                Err(e) => return Err(scan_error(cx, p, e)),
+                Ok(None) => break,
+                // The slices' shared point in time is gone: all of them start again.
+                Err(e) if e.is_expired() && pit.is_some() => return Err(Lane::PitGone),
+                Err(e) if e.is_expired() => {
+                    reader.restart();
+                    if tx.send(Read::Restart).await.is_err() {
+                        break;
+                    }
+                }
+                Err(e) => return Err(Lane::Step(scan_error(cx, p, e))),
             }
         }
-        let Some((w, cursor)) = in_flight.next().await else {
-            break;
-        };
-        let w: Written = w.map_err(|e| bulk_error(cx, p, e))?;
-        checkpoint(cx, shared, p, k, Some(cursor), &w, writer, false).await?;
-    }
-    let finished = reader.cursor().clone();
+        drop(tx);
+        Ok(reader.cursor().clone())
+    };
+    let writes = async {
+        let mut in_flight: FuturesOrdered<_> = FuturesOrdered::new();
+        let mut open = true;
+        loop {
+            tokio::select! {
+                Some((w, cursor)) = in_flight.next(), if !in_flight.is_empty() => {
+                    let w: Result<Written, BulkError> = w;
+                    let w = w.map_err(|e| bulk_error(cx, p, e))?;
+                    checkpoint(shared, p, k, Some(cursor), &w, writer, false).await?;
+                }
+                read = rx.recv(), if open && in_flight.len() < depth => match read {
+                    Some(Read::Page(docs, cursor)) => {
+                        in_flight.push_back(async move { (writer.write(docs).await, cursor) });
+                    }
+                    Some(Read::Restart) => {
+                        // Drain what is in flight (rewrites are harmless), then read again.
+                        while let Some((w, _)) = in_flight.next().await {
+                            w.map_err(|e| bulk_error(cx, p, e))?;
+                        }
+                        bump(shared, p, k, |s| {
+                            s.restarts += 1;
+                            s.cursor = None;
+                        })
+                        .await;
+                    }
+                    None => open = false,
+                },
+                else => break,
+            }
+        }
+        Ok::<(), Lane>(())
+    };
+    let (finished, ()) = futures::future::try_join(reads, writes).await?;
     checkpoint(
-        cx,
         shared,
         p,
         k,
@@ -316,7 +450,8 @@ async fn slice(
         writer,
         true,
     )
-    .await
+    .await?;
+    Ok(())
 }
 
 async fn bump(shared: &Mutex<Shared<'_>>, p: &Pair, k: u32, f: impl FnOnce(&mut SliceState)) {
@@ -332,9 +467,7 @@ async fn bump(shared: &Mutex<Shared<'_>>, p: &Pair, k: u32, f: impl FnOnce(&mut 
 }
 
 /// Records a slice's cursor after an acknowledged page (or at its end) and reports progress.
-#[allow(clippy::too_many_arguments)]
 async fn checkpoint(
-    cx: &Cx<'_>,
     shared: &Mutex<Shared<'_>>,
     p: &Pair,
     k: u32,
@@ -373,7 +506,6 @@ async fn checkpoint(
             writer.stats().dead
         )),
     });
-    let _ = cx;
     Ok(())
 }
 
@@ -402,7 +534,8 @@ fn to_bulk(page: &ScanPage, destination: &str, dest: &Quirks) -> Result<Vec<Bulk
             ty,
             id: d.id.into_owned(),
             routing: d.routing.map(|r| r.into_owned()),
-            source: bytes::Bytes::copy_from_slice(source.get().as_bytes()),
+            // A view into the page's bytes: the source is passed through as the cluster sent it.
+            source: page.body.slice_ref(source.get().as_bytes()),
         });
     }
     Ok(out)
