@@ -4,7 +4,8 @@
 # snapshot of it in an fs repository, `migrate apply` reading that snapshot's Lucene files and
 # bulk-loading an OpenSearch 2.11 sandbox; then raw_bulk (pre-built bodies, parallel posts) into
 # the same destination. Reports documents/s, wall time and peak RSS of each, and the load average.
-# The migrate time is the whole apply: preflight, snapshot, reading and loading, count check.
+# The migrate time is the whole apply: preflight, snapshot, reading and loading, count check; the
+# time of each step (from the run's JSON events) follows the table, the load step's rate with it.
 #
 #   scripts/bench-snapshot-reindex.sh [DOCS] [DOC_BYTES]      # defaults: 200000 1000
 #
@@ -47,7 +48,7 @@ verify: { level: counts, doc_count: true }
 EOF
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
-measure migrate movies env --chdir="$WORK" "$BIN/migrate" apply plan.yaml --output plain
+measure migrate movies env --chdir="$WORK" "$BIN/migrate" apply plan.yaml --output json
 measure raw_bulk raw "$BIN/examples/raw_bulk" --url "$DST" --index raw --docs "$DOCS" --doc-bytes "$BYTES" --concurrency 4
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
@@ -57,3 +58,22 @@ printf '%-12s %10s %9s %10s %12s\n' loader documents seconds docs/s "peak RSS MB
 while read -r name n secs rss; do
   printf '%-12s %10s %9s %10.0f %12.1f\n' "$name" "$n" "$secs" "$(echo "$n / $secs" | bc -l)" "$(echo "$rss / 1024" | bc -l)"
 done <"$WORK/results"
+echo "migrate apply, step by step (seconds, from its events):"
+python3 - "$WORK/migrate.out" "$DOCS" <<'PY'
+import json, sys
+from datetime import datetime
+started, rows = {}, []
+for line in open(sys.argv[1]):
+    try:
+        e = json.loads(line)
+    except ValueError:
+        continue
+    at = datetime.fromisoformat(e.get("time", "").replace("Z", "+00:00")) if e.get("time") else None
+    if e.get("event") == "step_started":
+        started[e["id"]] = at
+    elif e.get("event") == "step_done" and e["id"] in started:
+        rows.append((e["id"], (at - started[e["id"]]).total_seconds()))
+for step, secs in rows:
+    rate = f"  ({int(sys.argv[2]) / secs:,.0f} docs/s)" if step.startswith("snapshot-reindex/") else ""
+    print(f"  {step:<48} {secs:8.2f}{rate}")
+PY

@@ -28,6 +28,8 @@ fn count_documents(dir: &Arc<MemoryDirectory>) -> u64 {
 fn bench_index(c: &mut Criterion, name: &str, path: &Path, samples: usize) {
     let dir = Arc::new(MemoryDirectory::read_from(path).expect("read fixture"));
     let docs = count_documents(&dir);
+    // The report names how many live documents were decoded per iteration.
+    eprintln!("{name}: {} ({docs} live documents)", path.display());
     let mut group = c.benchmark_group("decode");
     group.sample_size(samples);
     group.throughput(Throughput::Elements(docs));

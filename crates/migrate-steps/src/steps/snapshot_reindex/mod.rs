@@ -174,6 +174,8 @@ async fn execute(cx: &Cx<'_>, ctx: &mut StepCtx, i: &Inputs<'_>) -> Result<Outco
     let mut jobs = Vec::new();
     let mut total_bytes = 0u64;
     let mut indices = Vec::new();
+    // The shards this attempt starts part-way, at their checkpoint.
+    let mut resumed = serde_json::Map::new();
     for (src, dest) in pairs(cx, &source, i)? {
         let ty = typed.as_ref().map(|default| {
             recorded_type(ctx, i.source_index, &src).unwrap_or_else(|| default.clone())
@@ -192,6 +194,17 @@ async fn execute(cx: &Cx<'_>, ctx: &mut StepCtx, i: &Inputs<'_>) -> Result<Outco
             let mark = checkpoint.shards.entry(key(&src, shard.shard)).or_default();
             if mark.done {
                 continue;
+            }
+            if let Some(at) = mark.position() {
+                ctx.notice(&format!(
+                    "shard `{}` resumes after {at} ({} documents written before)",
+                    key(&src, shard.shard),
+                    mark.docs
+                ));
+                resumed.insert(
+                    key(&src, shard.shard),
+                    json!({"segment": &*at.segment, "doc": at.doc, "documents_before": mark.docs}),
+                );
             }
             let only = match &earlier {
                 Some(e) => Some(only_new(cx, e, &shard, &snap).await?),
@@ -281,6 +294,8 @@ async fn execute(cx: &Cx<'_>, ctx: &mut StepCtx, i: &Inputs<'_>) -> Result<Outco
             "source_bytes": bytes,
             "shard_bytes": total_bytes,
             "bulk_requests": stats.requests,
+            "resumed": resumed,
+            "written_this_attempt": stats.written,
         }),
     })
 }

@@ -1,20 +1,28 @@
 //! Loading one shard: its files fetched from the store and verified, every segment checked, then
-//! its live documents decoded on a blocking thread and handed over in batches (at most two in
-//! flight, so memory stays bounded) to the bulk writer; after each acknowledged batch the position
-//! of its last document goes to the checkpoint.
+//! its live documents decoded on a blocking thread and handed over in batches to the bulk writer,
+//! several batches of the shard in flight at once while the thread decodes the next ones (memory
+//! stays bounded: [`IN_FLIGHT`] written plus [`DECODED_AHEAD`] decoded); batches are acknowledged
+//! in order, and after each the position of its last document goes to the checkpoint.
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use bytes::Bytes;
+use futures::StreamExt;
 use migrate_cluster::bulk::{BulkDoc, BulkWriter};
 use migrate_shards::{Document, Position, ShardError, ShardReader, ShardRef, SnapshotSource};
 use tokio::sync::mpsc;
 
-/// Documents per batch handed to the writer (it cuts its own requests within its bounds).
-const BATCH_DOCS: usize = 2_000;
+/// Documents per batch handed to the writer: one `_bulk` request at the writer's default bounds
+/// (it cuts its own requests within them).
+const BATCH_DOCS: usize = 1_000;
 /// `_source` bytes per batch.
-const BATCH_BYTES: usize = 8 << 20;
+const BATCH_BYTES: usize = 5 << 20;
+/// Batches of one shard being written at once (the writer's own concurrency limit still applies
+/// across shards).
+const IN_FLIGHT: usize = 2;
+/// Batches decoded ahead of the writes.
+const DECODED_AHEAD: usize = 2;
 
 /// One shard to load.
 pub(super) struct ShardJob {
@@ -81,7 +89,7 @@ pub(super) async fn load(
         .fetch(&job.shard, &job.scratch)
         .await
         .map_err(Failure::shard)?;
-    let (tx, mut rx) = mpsc::channel::<Result<Batch, Failure>>(2);
+    let (tx, mut rx) = mpsc::channel::<Result<Batch, Failure>>(DECODED_AHEAD);
     let reading = tokio::task::spawn_blocking({
         let shard = job.shard.clone();
         let dir = job.scratch.clone();
@@ -91,20 +99,31 @@ pub(super) async fn load(
         let after = job.after.clone();
         move || read(&shard, &dir, &destination, ty, only, after, &tx)
     });
-    while let Some(batch) = rx.recv().await {
-        let batch = batch?;
-        let docs = batch.docs.len() as u64;
-        writer.write(batch.docs).await.map_err(|e| Failure {
-            message: format!("{}: writing to `{}`: {e}", job.shard, job.destination),
-            retryable: true,
-        })?;
+    let shard = &job.shard;
+    let destination = &job.destination;
+    // `buffered` keeps the order: a batch's position is checkpointed only after every batch
+    // before it is acknowledged too.
+    let mut written = futures::stream::poll_fn(|c| rx.poll_recv(c))
+        .map(|batch| async move {
+            let batch = batch?;
+            let docs = batch.docs.len() as u64;
+            writer.write(batch.docs).await.map_err(|e| Failure {
+                message: format!("{shard}: writing to `{destination}`: {e}"),
+                retryable: true,
+            })?;
+            Ok::<_, Failure>((batch.last, docs, batch.bytes))
+        })
+        .buffered(IN_FLIGHT);
+    while let Some(done) = written.next().await {
+        let (position, docs, bytes) = done?;
         let _ = updates.send(Update::Written {
             key: key.clone(),
-            position: batch.last,
+            position,
             docs,
-            bytes: batch.bytes,
+            bytes,
         });
     }
+    drop(written);
     reading.await.map_err(|e| Failure {
         message: format!("{}: the reading thread stopped: {e}", job.shard),
         retryable: true,
