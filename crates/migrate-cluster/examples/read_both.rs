@@ -42,7 +42,7 @@ async fn read_side(url: &str, side: Side, index: &str, slices: u32) -> Result<(u
     let scan = Scan::new(
         &client,
         scan(side, index, PAGE_SIZE),
-        migrate_steps::PROOF_SLICES,
+        slices,
     )
     .await
     .map_err(|e| e.to_string())?;
