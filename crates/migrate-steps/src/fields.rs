@@ -68,12 +68,13 @@ pub(crate) async fn numeric_unit(
 /// Whether a numeric update-time field counts epoch seconds: the plan's `update_field_unit`
 /// (`declared`), else read from the field's newest values (`values` is the planned search); a
 /// field whose values do not say fails the step, naming the plan field to set
-/// (`strategy.<strategy>.update_field_unit`).
+/// (`strategy.<strategy>.update_field_unit`). Preflight refused such a field already ([`unit`]);
+/// this is the pass's own reading, in case the source changed since.
 pub(crate) async fn counts_seconds(
     cx: &Cx<'_>,
     values: Option<&Request>,
     declared: Option<UpdateFieldUnit>,
-    (strategy, index, field): (&str, &str, &str),
+    names: (&str, &str, &str),
 ) -> Result<bool, StepError> {
     if let Some(unit) = declared {
         return Ok(unit == UpdateFieldUnit::Seconds);
@@ -83,15 +84,32 @@ pub(crate) async fn counts_seconds(
             cx.permanent("a field-values search the plan does not have (a bug in the step)")
         );
     };
+    unit(cx, (req, &Fills::new()), None, names).await
+}
+
+/// Whether a numeric update-time field counts epoch seconds, read from its newest values (the
+/// search `values` with its fills) and checked against the plan's `update_field_unit`
+/// (`declared`): see [`unit_of`]. Preflight calls it for every numeric update field.
+pub(crate) async fn unit(
+    cx: &Cx<'_>,
+    (req, fills): (&Request, &Fills),
+    declared: Option<UpdateFieldUnit>,
+    (strategy, index, field): (&str, &str, &str),
+) -> Result<bool, StepError> {
     let v: Value = cx
         .json(
             req,
-            &Fills::new(),
+            fills,
             &format!("reading the newest `{field}` values of `{index}`"),
         )
         .await?;
-    let found: Vec<f64> = v
-        .pointer("/hits/hits")
+    let found = newest(&v, field);
+    unit_of(declared, &found, (strategy, index, field)).map_err(|why| cx.permanent(why))
+}
+
+/// The numbers a newest-values search found in `field` (dotted path) of each hit's `_source`.
+fn newest(v: &Value, field: &str) -> Vec<f64> {
+    v.pointer("/hits/hits")
         .and_then(Value::as_array)
         .map(|hits| {
             hits.iter()
@@ -108,12 +126,92 @@ pub(crate) async fn counts_seconds(
                 })
                 .collect()
         })
-        .unwrap_or_default();
-    seconds_from_values(&found).ok_or_else(|| {
-        let shown: Vec<String> = found.iter().map(|v| format!("{v}")).collect();
-        cx.permanent(format!(
+        .unwrap_or_default()
+}
+
+/// The unit of a numeric update field (true: epoch seconds), the one place it is decided: the
+/// declared unit, unless the newest values (`found`) clearly count the other one; without a
+/// declaration, what the values say, refused when they do not say it (none, below both ranges, or
+/// some in each). A refusal names the index, the field, the values and the plan field to set.
+pub(crate) fn unit_of(
+    declared: Option<UpdateFieldUnit>,
+    found: &[f64],
+    (strategy, index, field): (&str, &str, &str),
+) -> Result<bool, String> {
+    let shown = || {
+        if found.is_empty() {
+            "none".to_owned()
+        } else {
+            found
+                .iter()
+                .map(|v| format!("{v}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+    };
+    let said = seconds_from_values(found);
+    let name = |seconds: bool| if seconds { "seconds" } else { "millis" };
+    match (declared, said) {
+        (Some(unit), Some(seconds)) if (unit == UpdateFieldUnit::Seconds) != seconds => {
+            Err(format!(
+                "the update field `{field}` of `{index}` is declared `strategy.{strategy}.update_field_unit: {}` but its newest values ({}) count {} since the epoch; set `strategy.{strategy}.update_field_unit: {}` in the plan (a wrong unit makes every incremental pass select nothing)",
+                name(!seconds),
+                shown(),
+                if seconds { "seconds" } else { "milliseconds" },
+                name(seconds),
+            ))
+        }
+        (Some(unit), _) => Ok(unit == UpdateFieldUnit::Seconds),
+        (None, Some(seconds)) => Ok(seconds),
+        (None, None) => Err(format!(
             "the update field `{field}` of `{index}` is numeric and its newest values ({}) do not say whether they count seconds or milliseconds since the epoch; set `strategy.{strategy}.update_field_unit: seconds` (or `millis`) in the plan",
-            if shown.is_empty() { "none".to_owned() } else { shown.join(", ") }
-        ))
-    })
+            shown()
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NAMES: (&str, &str, &str) = ("copy", "movies", "updated_at");
+
+    #[test]
+    fn values_decide_the_unit_when_the_plan_declares_none() {
+        assert_eq!(unit_of(None, &[1.7e9, 1.69e9], NAMES), Ok(true));
+        assert_eq!(unit_of(None, &[1.7e12], NAMES), Ok(false));
+    }
+
+    #[test]
+    fn values_that_do_not_say_are_refused_naming_index_field_values_and_plan_field() {
+        for found in [&[][..], &[3.0, 42.0], &[1.7e9, 1.7e12]] {
+            let e = unit_of(None, found, NAMES).unwrap_err();
+            assert!(e.contains("`updated_at` of `movies`"), "{e}");
+            assert!(
+                e.contains("`strategy.copy.update_field_unit: seconds`"),
+                "{e}"
+            );
+        }
+        let e = unit_of(None, &[3.0, 42.0], NAMES).unwrap_err();
+        assert!(e.contains("(3, 42)"), "{e}");
+    }
+
+    #[test]
+    fn a_declared_unit_wins_over_values_that_do_not_say_but_not_over_values_that_contradict_it() {
+        assert_eq!(
+            unit_of(Some(UpdateFieldUnit::Seconds), &[3.0], NAMES),
+            Ok(true)
+        );
+        assert_eq!(
+            unit_of(Some(UpdateFieldUnit::Millis), &[1.7e12], NAMES),
+            Ok(false)
+        );
+        let e = unit_of(Some(UpdateFieldUnit::Seconds), &[1.7e12, 1.69e12], NAMES).unwrap_err();
+        assert!(
+            e.contains("declared `strategy.copy.update_field_unit: seconds`")
+                && e.contains("count milliseconds")
+                && e.contains("set `strategy.copy.update_field_unit: millis`"),
+            "{e}"
+        );
+    }
 }

@@ -21,7 +21,8 @@ use serde_json::{Map, Value};
 use crate::json::flat_settings;
 use crate::translate::definition;
 
-/// Scroll slices per side (a PIT sweep reads in one).
+/// Scroll slices per side (a PIT sweep reads in one); the verification benchmark's baseline read
+/// (migrate-cluster/examples/read_both.rs) uses the same count.
 const SLICES: u32 = 2;
 /// Restarts of one slice after its context expired before the proof gives up.
 const MAX_RESTARTS: u32 = 3;

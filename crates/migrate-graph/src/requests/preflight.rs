@@ -2,11 +2,12 @@
 //! or entry (slots in the preview).
 
 use migrate_core::Side;
-use migrate_core::request::{Method, Request, Role, Segment};
+use migrate_core::request::{Body, Method, Request, Role, Segment};
+use serde_json::json;
 
 use super::endpoint::{all_indices, mapping};
 use super::expand::every_entry;
-use super::slots::{ENTRY, INDEX};
+use super::slots::{ENTRY, INDEX, NEWEST_FIRST, UPDATE_FIELD};
 
 /// What `check-versions` sends.
 pub struct Versions {
@@ -16,6 +17,10 @@ pub struct Versions {
     pub entries: [Request; 2],
     /// The update-time field's mapping in each concrete source index (reindex with `update_field`).
     pub update_field: Request,
+    /// A numeric update-time field's newest values in each concrete source index: whether they
+    /// count epoch seconds or milliseconds (refused here, before anything is written, when they do
+    /// not say or contradict the plan's `update_field_unit`).
+    pub update_field_values: Request,
     pub snapshot: Option<SnapshotChecks>,
     pub reindex: Option<ReindexChecks>,
 }
@@ -52,6 +57,16 @@ pub fn versions(strategy: &str) -> Versions {
         update_field: mapping(Role::Read, Side::Source, Segment::Slot(INDEX)).note(
             "for each concrete index of an entry with an `update_field`: it must be mapped as a date or number",
         ),
+        update_field_values: Request::new(Role::Read, Side::Source, Method::Post)
+            .slot(INDEX)
+            .at("_search")
+            .body(Body::json(&json!({
+                "size": 5,
+                "_source": [UPDATE_FIELD.placeholder()],
+                "query": {"exists": {"field": UPDATE_FIELD.placeholder()}},
+                "sort": NEWEST_FIRST.placeholder(),
+            })))
+            .note("only where the update-time field is numeric: values about 1e9 are epoch seconds, about 1e12 milliseconds; values that say neither, or contradict `update_field_unit`, refuse the plan here"),
         snapshot: snapshot.then(|| SnapshotChecks {
             destination_indices: all_indices(Side::Destination)
                 .note("when a restore has steps: closed destination indexes it would replace"),
@@ -93,7 +108,7 @@ impl Versions {
             out.extend([s.destination_indices, s.source_indices, s.plugins]);
         }
         if let Some(r) = self.reindex {
-            out.push(self.update_field);
+            out.extend([self.update_field, self.update_field_values]);
             out.extend([r.store_size, r.fs_stats]);
         }
         out

@@ -38,6 +38,13 @@ pub const ALIAS_ACTIONS: Slot = Slot::new(
     "alias actions",
     "an add for each alias of the source index the destination lacks",
 );
+/// The update-time field of a plan entry (preflight reads its newest values).
+pub const UPDATE_FIELD: Slot = Slot::new("update field", "the entry's update_field");
+/// The newest-first sort on the update-time field.
+pub const NEWEST_FIRST: Slot = Slot::new(
+    "newest first",
+    "the update_field sorted descending: [{<update field>: {order: desc}}]",
+);
 /// The lower bound of an incremental reindex pass.
 pub const PASS_FROM: Slot = Slot::new(
     "from",

@@ -10,7 +10,8 @@
 //! transferred) both stores reachable with the plan's credentials (one LIST of at most one key
 //! each, through the transfer's own client; "not checked" when the clusters share one store),
 //! repository names, the destination's remote-reindex allowlist, and the reindex update-time
-//! field's mapping (a date or numeric type in every source index).
+//! field's mapping (a date or numeric type in every source index) and, when numeric, its unit
+//! (epoch seconds or milliseconds, from its newest values and the plan's `update_field_unit`).
 
 mod allowlist;
 mod disk;
@@ -28,13 +29,13 @@ use migrate_graph::preflight::{
     reindex_compatibility, repository_name_problem, restore_compatibility,
 };
 use migrate_graph::requests::preflight::versions as planned;
-use migrate_graph::requests::slots::INDEX;
+use migrate_graph::requests::slots::{INDEX, NEWEST_FIRST, UPDATE_FIELD};
 use serde_json::{Map, Value, json};
 
 pub(super) use allowlist::remote_allowlist;
 
 use crate::cx::{Cx, none};
-use crate::fields::field_type;
+use crate::fields::{field_type, unit};
 use crate::identity::{Identity, replaced, same_cluster};
 use crate::pairs::expand;
 use crate::watermark::is_numeric_type;
@@ -105,7 +106,7 @@ pub(super) async fn versions(
         );
     }
     let r = planned(strategy);
-    let update_fields = update_fields(cx, &r.update_field, &indexes).await?;
+    let update_fields = update_fields(cx, strategy, &r, &indexes).await?;
     let mut plugin = Value::Null;
     let mut disk = Value::Null;
     let mut stores = Value::Null;
@@ -137,31 +138,36 @@ pub(super) async fn versions(
 }
 
 /// Every reindex entry's update-time field is mapped in each concrete source index (`indexes`:
-/// entry → concrete names) with a date or numeric type, so range passes select changed documents.
-/// Returns `{index: {"field", "type"}}`.
+/// entry → concrete names) with a date or numeric type, so range passes select changed documents;
+/// a numeric one counts epoch seconds or milliseconds, as its newest values say and the plan's
+/// `update_field_unit` does not contradict (`fields::unit`). Refused here, before anything is
+/// written. Returns `{index: {"field", "type"}}` (plus `"unit"` for a numeric field).
 async fn update_fields(
     cx: &Cx<'_>,
-    req: &Request,
+    strategy: &str,
+    r: &migrate_graph::requests::preflight::Versions,
     indexes: &Map<String, Value>,
 ) -> Result<Value, StepError> {
-    let mut wanted = BTreeSet::new();
+    let mut wanted = BTreeMap::new();
     for step in cx.graph.steps() {
         if let StepKind::Reindex {
             source_index,
             update_field: Some(field),
+            update_field_unit,
             ..
         }
         | StepKind::Copy {
             source_index,
             update_field: Some(field),
+            update_field_unit,
             ..
         } = &step.kind
         {
-            wanted.insert((source_index.clone(), field.clone()));
+            wanted.insert((source_index.clone(), field.clone()), *update_field_unit);
         }
     }
     let mut out = Map::new();
-    for (entry, field) in wanted {
+    for ((entry, field), declared) in wanted {
         let names: Vec<String> = match indexes.get(&*entry).and_then(Value::as_array) {
             Some(list) => list
                 .iter()
@@ -172,10 +178,20 @@ async fn update_fields(
         };
         for index in names {
             let fills = Fills::new().set(INDEX, index.as_str());
-            let ty = field_type(cx, req, &fills, &index, &field).await?;
+            let ty = field_type(cx, &r.update_field, &fills, &index, &field).await?;
             match ty.as_deref() {
-                Some(t) if matches!(t, "date" | "date_nanos") || is_numeric_type(t) => {
+                Some(t) if matches!(t, "date" | "date_nanos") => {
                     out.insert(index, json!({"field": field, "type": t}));
+                }
+                Some(t) if is_numeric_type(t) => {
+                    let fills = fills
+                        .set(UPDATE_FIELD, &*field)
+                        .set(NEWEST_FIRST, json!([{&*field: {"order": "desc"}}]));
+                    let names = (strategy, index.as_str(), &*field);
+                    let seconds =
+                        unit(cx, (&r.update_field_values, &fills), declared, names).await?;
+                    let counts = if seconds { "seconds" } else { "millis" };
+                    out.insert(index, json!({"field": field, "type": t, "unit": counts}));
                 }
                 Some(t) => {
                     return Err(cx.permanent(format!(
