@@ -39,13 +39,9 @@ async fn read_side(url: &str, side: Side, index: &str, slices: u32) -> Result<(u
     let client = ClusterClient::new(&ClusterConfig::new(url, side))
         .await
         .map_err(|e| e.to_string())?;
-    let scan = Scan::new(
-        &client,
-        scan(side, index, PAGE_SIZE),
-        slices,
-    )
-    .await
-    .map_err(|e| e.to_string())?;
+    let scan = Scan::new(&client, scan(side, index, PAGE_SIZE), slices)
+        .await
+        .map_err(|e| e.to_string())?;
     let (mut docs, mut bytes) = (0u64, 0u64);
     for k in 0..scan.slices() {
         let mut reader = scan.slice(k);
