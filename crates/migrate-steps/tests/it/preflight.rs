@@ -151,16 +151,31 @@ async fn the_update_field_must_be_a_mapped_date_or_number() {
         "step `preflight/versions`: the update-time field `missing` is not in the mapping of source index `movies`; set `update_field` in the plan to a `date` or numeric field the documents carry, or remove `incremental_passes`"
     );
 
-    for (field, ty) in [("seq", "long"), ("at", "date")] {
+    // A numeric update field needs values that say their unit (here milliseconds since the
+    // epoch); an empty index's numeric field is refused at preflight (`update_field_unit::*`).
+    bulk(
+        &src.url(),
+        "movies",
+        None,
+        &[(
+            "1".to_owned(),
+            json!({"seq": 1_733_000_000_000_i64, "at": "2024-12-01T00:00:00Z"}),
+        )],
+    )
+    .await;
+    for (field, expected) in [
+        (
+            "seq",
+            json!({"field": "seq", "type": "long", "unit": "millis"}),
+        ),
+        ("at", json!({"field": "at", "type": "date"})),
+    ] {
         let mut d = Driver::new(&reindex_plan(&src, &dst, &["movies"], Some(field), 1, true)).await;
         let out = d.step("preflight/versions").await.unwrap();
         let migrate_exec::Outcome::Done { outputs } = out else {
             panic!("{out:?}")
         };
-        assert_eq!(
-            outputs["update_fields"]["movies"],
-            json!({"field": field, "type": ty})
-        );
+        assert_eq!(outputs["update_fields"]["movies"], expected);
     }
 }
 
