@@ -4,7 +4,6 @@
 //! its snapshot, transfer, close, restore, open and recovery do nothing, with the reason — and the
 //! final round, after the gate, restores everything written since round 3; the proof is clean.
 
-use std::collections::BTreeMap;
 use std::num::NonZeroU64;
 
 use crate::common::*;
@@ -29,30 +28,17 @@ async fn a_round_whose_delta_is_below_until_ends_the_rounds_and_the_final_round_
     )
     .await;
     bulk(&src.url(), "movies", None, &docs("m", 0..20, None)).await;
-    let plan = |approved| Blueprint {
-        name: "until rounds".into(),
-        source: cluster(&src.url()),
-        destination: cluster(&dst.url()),
-        indexes: vec![IndexSpec::same("movies")],
-        strategy: Strategy::Snapshot(SnapshotStrategy {
-            repository: "migrate-a".into(),
-            destination_repository: "migrate-b".into(),
-            source_store: fs_store(&a.join("repo")),
-            destination_store: Some(fs_store(&b.join("repo"))),
-            incremental_rounds: 3,
-            rounds_until: Some(Until {
+    let plan = |approved| {
+        let mut bp = crate::snapshot::plan(&src, &dst, &a, &b, approved);
+        bp.name = "until rounds".into();
+        if let Strategy::Snapshot(s) = &mut bp.strategy {
+            s.incremental_rounds = 3;
+            s.rounds_until = Some(Until {
                 documents: NonZeroU64::new(5),
                 ..Until::default()
-            }),
-            index_settings: BTreeMap::new(),
-            copy_settings: Default::default(),
-        }),
-        cutover: Cutover {
-            approved,
-            block_source_writes: true,
-        },
-        verify: verify_all(5),
-        metadata: Vec::new(),
+            });
+        }
+        bp
     };
 
     let mut d = Driver::new(&plan(false)).await;

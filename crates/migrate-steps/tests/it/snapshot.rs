@@ -10,7 +10,7 @@ use migrate_graph::blueprint::*;
 use migrate_sandbox::{Flavor, RunningSandbox};
 use serde_json::json;
 
-fn plan(
+pub(crate) fn plan(
     src: &RunningSandbox,
     dst: &RunningSandbox,
     a: &std::path::Path,
