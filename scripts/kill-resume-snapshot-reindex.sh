@@ -106,7 +106,10 @@ START=$(date +%s.%N)
 RESUME_SECS=$(echo "$(date +%s.%N) - $START" | bc -l)
 
 FINAL=$(state)
-STEP=$(echo "$FINAL" | jq -c '[.steps | to_entries[] | select(.key | startswith("snapshot-reindex/"))][0].value')
+# The round the kill interrupted: the first loading round (round-1 sorts after `final`, which
+# loads only what changed after it).
+STEP=$(echo "$FINAL" | jq -c '[.steps | to_entries[] | select(.key | startswith("snapshot-reindex/"))]
+  | sort_by(.key | endswith("/final")) | .[0].value')
 [ "$(echo "$STEP" | jq -r .status)" = done ] || fail "the snapshot-reindex step is not done"
 # Every shard part-way at the kill resumed after exactly its checkpointed position.
 RESUMED=$(echo "$STEP" | jq -c '.outputs.resumed // {}')
