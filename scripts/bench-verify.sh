@@ -32,7 +32,8 @@ cargo build --profile "$PROFILE" -q -p migrate-cli --bin migrate -p migrate-sand
 BIN=$PWD/target/$([ "$PROFILE" = dev ] && echo debug || echo "$PROFILE")
 
 source scripts/bench-lib.sh
-SRC=$(start_sandbox elasticsearch 7.17.22 "$WORK/source.log")
+# SOURCE_VERSION: 7.17.22 reads the source with a sliced point in time, 7.10.2 with one sweep.
+SRC=$(start_sandbox elasticsearch "${SOURCE_VERSION:-7.17.22}" "$WORK/source.log")
 DST=$(start_sandbox opensearch 2.11.0 "$WORK/destination.log")
 
 curl -s -XPUT "$SRC/movies" -H 'content-type: application/json' \
@@ -54,6 +55,7 @@ strategy:
     batch_size: 1000
     concurrency: 4
     copy_settings: { number_of_replicas: 0 }
+    reconcile_deletes: false   # nothing is deleted; the fill is not what is measured
 cutover: { approved: true, block_source_writes: false }
 $1
 EOF
@@ -84,7 +86,7 @@ grep -q "\"source_docs\":$DOCS,\"destination_docs\":$DOCS," "$WORK/read.out" ||
 cat "$WORK/verify.out" "$WORK/verify.err" | grep -Eq '^movies .* clean\s*$' ||
   { echo "verify was not clean: see $WORK/verify.err" >&2; exit 1; }
 
-echo "documents: $DOCS of ~$BYTES bytes on each side; source ES 7.17.22 sandbox (point in time), destination OpenSearch 2.11.0 sandbox (sliced scroll)"
+echo "documents: $DOCS of ~$BYTES bytes on each side; source ES ${SOURCE_VERSION:-7.17.22} sandbox (point in time), destination OpenSearch 2.11.0 sandbox (sliced scroll)"
 echo "load average before: $LOAD_BEFORE, after: $LOAD_AFTER ($(nproc) cores)"
 printf '%-26s %9s %12s\n' run seconds "peak RSS MB"
 while read -r name secs rss; do
