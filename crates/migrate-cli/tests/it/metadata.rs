@@ -29,16 +29,7 @@ async fn seed(http: &Http, source: &Cluster) {
     let base = &source.url;
     source.test_writes_begin();
     create_movies(http, base, "movies", Some("doc")).await;
-    let docs: Vec<_> = (0..20)
-        .map(|i| {
-            (
-                "movies",
-                Some("doc"),
-                i.to_string(),
-                movie(i, Some(1_700_000_000_000)),
-            )
-        })
-        .collect();
+    let docs = movie_docs(0..20, Some("doc"));
     http.bulk(base, &docs).await;
     let alias = json!({"filter": {"range": {"year": {"gte": 1960}}}});
     http.put(format!("{base}/movies/_alias/recent"), alias)

@@ -177,16 +177,7 @@ async fn a_reconciliation_interrupted_between_delete_batches_converges_when_run_
     let (source, destination) = pass_pair("reindex", "7.10.2", work.path()).await;
     let hs = Http::new(None);
     create_movies(&hs, &source.url, "movies", None).await;
-    let docs: Vec<_> = (0..2_000)
-        .map(|i| {
-            (
-                "movies",
-                None,
-                i.to_string(),
-                movie(i, Some(1_700_000_000_000)),
-            )
-        })
-        .collect();
+    let docs = movie_docs(0..2_000, None);
     hs.bulk(&source.url, &docs).await;
     let plan_path = work.path().join("plan.yaml");
     let text_of = pass_plan("resume", "reindex", &source, &destination, "")

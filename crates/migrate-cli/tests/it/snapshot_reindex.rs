@@ -303,17 +303,7 @@ async fn a_run_killed_mid_shard_resumes_after_its_checkpoint_and_the_destination
     create_movies(&http, &source.url, "movies", None).await;
     let n = 30_000;
     for chunk in (0..n).collect::<Vec<_>>().chunks(5_000) {
-        let docs: Vec<_> = chunk
-            .iter()
-            .map(|&i| {
-                (
-                    "movies",
-                    None,
-                    i.to_string(),
-                    movie(i, Some(1_700_000_000_000)),
-                )
-            })
-            .collect();
+        let docs = movie_docs(chunk.iter().copied(), None);
         http.bulk(&source.url, &docs).await;
     }
     source.test_writes_done();

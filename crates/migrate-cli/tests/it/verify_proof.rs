@@ -155,16 +155,7 @@ async fn snapshot_carries_a_source_delete_stays_clean_and_a_missing_alias_or_dyn
     .await;
     let (hs, hd) = (Http::new(None), Http::new(None));
     create_movies(&hs, &source.url, "movies", Some("_doc")).await;
-    let docs: Vec<_> = (0..300)
-        .map(|i| {
-            (
-                "movies",
-                Some("_doc"),
-                i.to_string(),
-                movie(i, Some(1_700_000_000_000)),
-            )
-        })
-        .collect();
+    let docs = movie_docs(0..300, Some("_doc"));
     hs.bulk(&source.url, &docs).await;
     hs.put(format!("{}/movies/_alias/films", source.url), json!({}))
         .await;
@@ -219,16 +210,7 @@ async fn snapshot_carries_a_source_delete_stays_clean_and_a_missing_alias_or_dyn
         .await
         .unwrap();
     assert!(r.status().is_success());
-    let docs: Vec<_> = (0..300)
-        .map(|i| {
-            (
-                "movies",
-                None,
-                i.to_string(),
-                movie(i, Some(1_700_000_000_000)),
-            )
-        })
-        .collect();
+    let docs = movie_docs(0..300, None);
     hd.bulk(&destination.url, &docs).await;
     hd.put(
         format!("{}/movies/_alias/films", destination.url),

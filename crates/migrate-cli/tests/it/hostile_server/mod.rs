@@ -206,16 +206,7 @@ async fn secured_pair(work: &std::path::Path) -> (Cluster, Cluster) {
     .await;
     let http = Http::new(Some(("elastic", CANARY)));
     create_movies(&http, &source.url, "movies", None).await;
-    let docs: Vec<_> = (0..20)
-        .map(|i| {
-            (
-                "movies",
-                None,
-                i.to_string(),
-                movie(i, Some(1_700_000_000_000)),
-            )
-        })
-        .collect();
+    let docs = movie_docs(0..20, None);
     http.bulk(&source.url, &docs).await;
     (source, destination)
 }

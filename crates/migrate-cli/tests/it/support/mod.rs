@@ -288,6 +288,24 @@ pub fn movie(i: usize, updated: Option<u64>) -> Value {
     v
 }
 
+/// `_bulk` lines for movies `ids` in `movies` (typed `ty` for 5.x/6.x), each updated at
+/// 1,700,000,000,000 epoch millis.
+pub fn movie_docs(
+    ids: impl IntoIterator<Item = usize>,
+    ty: Option<&'static str>,
+) -> Vec<(&'static str, Option<&'static str>, String, Value)> {
+    ids.into_iter()
+        .map(|i| {
+            (
+                "movies",
+                ty,
+                i.to_string(),
+                movie(i, Some(1_700_000_000_000)),
+            )
+        })
+        .collect()
+}
+
 /// Creates `index` with a date `updated_at` (typed for 5.x/6.x sources when `ty` is set).
 pub async fn create_movies(http: &Http, base: &str, index: &str, ty: Option<&str>) {
     let props = json!({"properties": {
